@@ -1,0 +1,9 @@
+/* Unit tests only: *.spec.ts, no I/O. Integration tests (*.integration-test.ts) run from jest.integration.config.ts. */
+export default {
+  displayName: 'notifications',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+  testMatch: ['<rootDir>/src/**/*.spec.ts'],
+  // class-transformer's @Type in the contracts needs the Reflect metadata API loaded first.
+  setupFiles: ['reflect-metadata'],
+};

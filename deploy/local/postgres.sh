@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# Local PostgreSQL for kirim without Docker.
+#
+#   postgres.sh ensure   use the server on DATABASE_HOST:DATABASE_PORT if it answers; otherwise init and
+#                        start a project-local cluster in $KIRIM_HOME/pgdata; then create the databases
+#   postgres.sh stop     stop the project-local cluster (never a server this script did not start)
+#   postgres.sh status   exit 0 if a server answers on DATABASE_HOST:DATABASE_PORT
+#
+# Environment: DATABASE_HOST (127.0.0.1), DATABASE_PORT (5432), DATABASE_USER (postgres), KIRIM_HOME (<repo>/.local).
+set -euo pipefail
+
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_ROOT="$(cd "$SCRIPT_DIR/../.." && pwd)"
+KIRIM_HOME="${KIRIM_HOME:-$REPO_ROOT/.local}"
+DATABASE_HOST="${DATABASE_HOST:-127.0.0.1}"
+DATABASE_PORT="${DATABASE_PORT:-5432}"
+DATABASE_USER="${DATABASE_USER:-postgres}"
+PGDATA_DIR="$KIRIM_HOME/pgdata"
+PG_LOG="$KIRIM_HOME/pg.log"
+
+DATABASES=(kirim_identity kirim_payments kirim_bank_connector kirim_notifications kirim_test)
+
+log() { echo "[postgres] $*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+# Server binaries (initdb, pg_ctl) are often not on PATH on Debian; pg_config names their folder.
+find_bin() {
+  local name="$1"
+  if command -v "$name" >/dev/null 2>&1; then command -v "$name"; return 0; fi
+  if command -v pg_config >/dev/null 2>&1 && [[ -x "$(pg_config --bindir)/$name" ]]; then
+    echo "$(pg_config --bindir)/$name"; return 0
+  fi
+  local candidate
+  for candidate in /usr/lib/postgresql/*/bin/"$name"; do
+    [[ -x "$candidate" ]] && { echo "$candidate"; return 0; }
+  done
+  return 1
+}
+
+# initdb and postgres refuse to run as root; as root, run them as the `postgres` OS user.
+as_pg() {
+  if [[ "$EUID" -eq 0 ]]; then
+    id postgres >/dev/null 2>&1 || die "running as root and there is no 'postgres' OS user to run the server as"
+    runuser -u postgres -- "$@"
+  else
+    "$@"
+  fi
+}
+
+answers() { pg_isready -q -h "$DATABASE_HOST" -p "$DATABASE_PORT" -U "$DATABASE_USER" -t 2 >/dev/null 2>&1; }
+
+local_running() {
+  local pg_ctl
+  pg_ctl="$(find_bin pg_ctl)" || return 1
+  [[ -f "$PGDATA_DIR/PG_VERSION" ]] && as_pg "$pg_ctl" -D "$PGDATA_DIR" status >/dev/null 2>&1
+}
+
+start_local() {
+  local initdb pg_ctl
+  initdb="$(find_bin initdb)" || die "no server on $DATABASE_HOST:$DATABASE_PORT and no initdb to start one (install postgresql, or use docker compose)"
+  pg_ctl="$(find_bin pg_ctl)" || die "pg_ctl not found"
+  mkdir -p "$KIRIM_HOME" "$PGDATA_DIR"
+  if [[ "$EUID" -eq 0 ]]; then
+    chown postgres "$PGDATA_DIR"; chmod 700 "$PGDATA_DIR"
+    touch "$PG_LOG"; chown postgres "$PG_LOG"
+  fi
+  if [[ ! -f "$PGDATA_DIR/PG_VERSION" ]]; then
+    log "initialising a project-local cluster in $PGDATA_DIR"
+    as_pg "$initdb" -D "$PGDATA_DIR" -U "$DATABASE_USER" --auth=trust -E UTF8 --locale=C.UTF-8 >"$KIRIM_HOME/initdb.log" 2>&1 \
+      || as_pg "$initdb" -D "$PGDATA_DIR" -U "$DATABASE_USER" --auth=trust -E UTF8 --no-locale >"$KIRIM_HOME/initdb.log" 2>&1 \
+      || { tail -n 20 "$KIRIM_HOME/initdb.log" >&2; die "initdb failed"; }
+  fi
+  log "starting the project-local cluster on $DATABASE_HOST:$DATABASE_PORT"
+  # Socket in the data dir: /var/run/postgresql may not be writable for this user.
+  as_pg "$pg_ctl" -D "$PGDATA_DIR" -l "$PG_LOG" -w -t 60 \
+    -o "-c listen_addresses=$DATABASE_HOST -p $DATABASE_PORT -k $PGDATA_DIR" start >/dev/null \
+    || { tail -n 20 "$PG_LOG" >&2; die "pg_ctl start failed"; }
+  local deadline=$((SECONDS + 30))
+  until answers; do
+    ((SECONDS < deadline)) || die "the project-local cluster did not answer on $DATABASE_HOST:$DATABASE_PORT"
+    sleep 0.5
+  done
+}
+
+create_databases() {
+  local db
+  for db in "${DATABASES[@]}"; do
+    if [[ "$(psql -h "$DATABASE_HOST" -p "$DATABASE_PORT" -U "$DATABASE_USER" -d postgres -tAq -v ON_ERROR_STOP=1 \
+      -c "SELECT 1 FROM pg_database WHERE datname = '$db'")" != 1 ]]; then
+      psql -h "$DATABASE_HOST" -p "$DATABASE_PORT" -U "$DATABASE_USER" -d postgres -q -v ON_ERROR_STOP=1 \
+        -c "CREATE DATABASE \"$db\"" >/dev/null
+      log "created database $db"
+    fi
+  done
+}
+
+cmd_ensure() {
+  if answers; then
+    log "server answers on $DATABASE_HOST:$DATABASE_PORT"
+  else
+    start_local
+  fi
+  create_databases
+  log "databases ready: ${DATABASES[*]}"
+}
+
+cmd_stop() {
+  if local_running; then
+    as_pg "$(find_bin pg_ctl)" -D "$PGDATA_DIR" -m fast -w -t 30 stop >/dev/null
+    log "stopped the project-local cluster"
+  else
+    log "no project-local cluster running (a server this script did not start is left alone)"
+  fi
+}
+
+cmd_status() {
+  if answers; then
+    echo "postgres answers on $DATABASE_HOST:$DATABASE_PORT$(local_running && echo ' (project-local cluster)')"
+    return 0
+  fi
+  echo "postgres not answering on $DATABASE_HOST:$DATABASE_PORT"
+  return 1
+}
+
+case "${1:-}" in
+  ensure) cmd_ensure ;;
+  stop) cmd_stop ;;
+  status) cmd_status ;;
+  *) echo "usage: $0 ensure|stop|status" >&2; exit 2 ;;
+esac

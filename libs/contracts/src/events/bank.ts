@@ -1,0 +1,61 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { MoneyDto } from '../values/money';
+import { ALL_RESULT_CODES, ResultCode } from '../values/result-codes';
+import { BANK_CODE_PATTERN, RRN_PATTERN, UPI_TXN_ID_PATTERN } from '../values/identifiers';
+
+export const LEG_PURPOSES = ['payment', 'reversal'] as const;
+export type LegPurpose = (typeof LEG_PURPOSES)[number];
+
+/**
+ * A command to a bank: move `amount` out of (debit) or into (credit) the account the bank knows by
+ * `accountRef`. The full account number never travels; `accountRef` is the bank's own handle.
+ * `requestId` makes the command idempotent at the bank: the same id never moves money twice.
+ */
+export class BankLegRequested {
+  @IsUUID()
+  requestId!: string;
+
+  @IsUUID()
+  paymentId!: string;
+
+  @Matches(UPI_TXN_ID_PATTERN)
+  txnId!: string;
+
+  @IsIn(LEG_PURPOSES)
+  purpose!: LegPurpose;
+
+  @Matches(BANK_CODE_PATTERN)
+  bankCode!: string;
+
+  @IsUUID()
+  accountRef!: string;
+
+  @ValidateNested()
+  @Type(() => MoneyDto)
+  amount!: MoneyDto;
+}
+
+/** The bank's answer to a leg: `resultCode` '00' is success, anything else a decline with that code. */
+export class BankLegResult {
+  @IsUUID()
+  requestId!: string;
+
+  @IsUUID()
+  paymentId!: string;
+
+  @IsIn(LEG_PURPOSES)
+  purpose!: LegPurpose;
+
+  @IsIn(ALL_RESULT_CODES)
+  resultCode!: ResultCode;
+
+  @IsOptional()
+  @Matches(RRN_PATTERN)
+  rrn?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  reason?: string;
+}

@@ -1,0 +1,26 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync, ValidationError } from 'class-validator';
+
+export type ValidationOutcome<T> = { ok: true; value: T } | { ok: false; errors: string[] };
+
+/** Flattens class-validator errors into `path: message` lines a caller can act on. */
+export function describeValidationErrors(errors: ValidationError[], parent = ''): string[] {
+  return errors.flatMap((error) => {
+    const path = parent ? `${parent}.${error.property}` : error.property;
+    const own = Object.values(error.constraints ?? {}).map((message) => `${path}: ${message}`);
+    return [...own, ...describeValidationErrors(error.children ?? [], path)];
+  });
+}
+
+/**
+ * Turns an untrusted plain object into a validated instance of `cls`. Unknown properties are
+ * refused, not dropped silently, so a producer that sends a field we do not know hears about it.
+ */
+export function validatePayload<T extends object>(cls: new () => T, plain: unknown): ValidationOutcome<T> {
+  if (plain === null || typeof plain !== 'object' || Array.isArray(plain)) {
+    return { ok: false, errors: ['payload must be a JSON object'] };
+  }
+  const instance = plainToInstance(cls, plain);
+  const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
+  return errors.length === 0 ? { ok: true, value: instance } : { ok: false, errors: describeValidationErrors(errors) };
+}

@@ -1,0 +1,146 @@
+import { Logger } from '@nestjs/common';
+import type { KafkaMessage } from 'kafkajs';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { KirimEvent } from '@kirim/contracts';
+import { decodeCloudEvent } from '../codec/cloud-event.codec';
+import type { InboundMessageContext } from '../messaging.types';
+import { OutboxWriter } from '../outbox/outbox-writer';
+import { DeadLetter, DeadLetterPublisher } from './dead-letter.publisher';
+
+export type EventDispatcher = (event: KirimEvent<object>, context: InboundMessageContext) => Promise<void>;
+
+export interface BatchProcessorOptions {
+  readonly consumerGroup: string;
+  readonly maxAttempts: number;
+  /** KAFKA_TOPIC_PREFIX, stripped before a record's topic is checked against the contract. */
+  readonly topicPrefix: string;
+}
+
+type Decoded =
+  | { readonly message: KafkaMessage; readonly event: KirimEvent<object> }
+  | { readonly message: KafkaMessage; readonly reason: string };
+
+/** Thrown when a whole chunk must be retried later (database or broker trouble), never dead-lettered. */
+class ChunkNeedsCarefulRetry extends Error {}
+
+/**
+ * Applies a chunk of one partition's messages in ONE database transaction, in offset order:
+ * for each message the inbox row (dedupe by CloudEvents source+id) and the handler's effects and
+ * outgoing messages commit together.
+ *
+ * Fast path: the chunk runs without savepoints. If a handler throws, the transaction is rolled back
+ * and the chunk is replayed in careful mode, each message under a savepoint and tried up to
+ * `maxAttempts` times; one that still fails is marked dead-lettered in the inbox and sent to the
+ * dead-letter topic, and the others commit. Records that cannot be decoded or validated go to the
+ * dead-letter topic at once: retrying cannot fix them.
+ *
+ * The dead letters are sent before the transaction commits, so a crash in between can send one
+ * twice but never lose one.
+ */
+export class BatchProcessor {
+  private readonly logger = new Logger(BatchProcessor.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly writer: OutboxWriter,
+    private readonly deadLetters: DeadLetterPublisher,
+    private readonly dispatch: EventDispatcher,
+    private readonly options: BatchProcessorOptions,
+    private readonly onMessagesCommitted: () => void = () => undefined,
+  ) {}
+
+  async process(topic: string, partition: number, messages: readonly KafkaMessage[]): Promise<void> {
+    const logicalTopic = topic.startsWith(this.options.topicPrefix) ? topic.slice(this.options.topicPrefix.length) : topic;
+    const decoded: Decoded[] = messages.map((message) => {
+      const result = decodeCloudEvent(logicalTopic, message);
+      return result.ok ? { message, event: result.event } : { message, reason: result.reason };
+    });
+    let written: number;
+    try {
+      written = await this.runChunk(topic, partition, decoded, false);
+    } catch (error) {
+      if (!(error instanceof ChunkNeedsCarefulRetry)) throw error;
+      written = await this.runChunk(topic, partition, decoded, true);
+    }
+    if (written > 0) this.onMessagesCommitted();
+  }
+
+  private async runChunk(topic: string, partition: number, decoded: readonly Decoded[], careful: boolean): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const deadLetters: DeadLetter[] = [];
+      const outbox = { written: 0 };
+      for (const item of decoded) {
+        if ('reason' in item) {
+          this.logger.warn(`refused record ${topic}/${partition}@${item.message.offset}: ${item.reason}`);
+          deadLetters.push({ message: item.message, reason: item.reason, attempts: 1 });
+          continue;
+        }
+        if (!(await this.recordInInbox(manager, topic, partition, item.message.offset, item.event))) continue;
+        const context = { topic, partition, offset: item.message.offset };
+        if (!careful) {
+          try {
+            outbox.written += await this.apply(manager, item.event, context);
+          } catch (error) {
+            this.logger.warn(`handler for ${item.event.type} (${item.event.id}) failed; replaying the chunk message by message: ${describe(error)}`);
+            throw new ChunkNeedsCarefulRetry();
+          }
+          continue;
+        }
+        const failure = await this.applyWithRetries(manager, item.event, context, outbox);
+        if (failure) {
+          await manager.query(
+            `UPDATE inbox_messages SET outcome = 'dead-lettered' WHERE consumer_group = $1 AND source = $2 AND message_id = $3`,
+            [this.options.consumerGroup, item.event.source, item.event.id],
+          );
+          this.logger.error(`dead-lettering ${item.event.type} (${item.event.id}) after ${this.options.maxAttempts} attempts: ${failure}`);
+          deadLetters.push({ message: item.message, reason: `handler failed after ${this.options.maxAttempts} attempts: ${failure}`, attempts: this.options.maxAttempts });
+        }
+      }
+      await this.deadLetters.publish(topic, partition, deadLetters);
+      return outbox.written;
+    });
+  }
+
+  /** Returns the last error's description if every attempt failed, undefined once one succeeds. */
+  private async applyWithRetries(
+    manager: EntityManager,
+    event: KirimEvent<object>,
+    context: Omit<InboundMessageContext, 'tx'>,
+    outbox: { written: number },
+  ): Promise<string | undefined> {
+    let lastError = '';
+    for (let attempt = 1; attempt <= this.options.maxAttempts; attempt += 1) {
+      await manager.query('SAVEPOINT kirim_inbound_message');
+      try {
+        outbox.written += await this.apply(manager, event, context);
+        await manager.query('RELEASE SAVEPOINT kirim_inbound_message');
+        return undefined;
+      } catch (error) {
+        lastError = describe(error);
+        // If the connection itself is gone this throws too, and the chunk is retried later as a whole.
+        await manager.query('ROLLBACK TO SAVEPOINT kirim_inbound_message');
+      }
+    }
+    return lastError;
+  }
+
+  private async apply(manager: EntityManager, event: KirimEvent<object>, context: Omit<InboundMessageContext, 'tx'>): Promise<number> {
+    const scope = this.writer.open(manager, event.traceparent);
+    await this.dispatch(event, { ...context, tx: scope });
+    return scope.flush();
+  }
+
+  /** True if this consumer group had not seen the message; false for a redelivery. */
+  private async recordInInbox(manager: EntityManager, topic: string, partition: number, offset: string, event: KirimEvent<object>): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      `INSERT INTO inbox_messages (consumer_group, source, message_id, topic, partition, kafka_offset, outcome)
+       VALUES ($1, $2, $3, $4, $5, $6, 'applied') ON CONFLICT DO NOTHING RETURNING 1`,
+      [this.options.consumerGroup, event.source, event.id, topic, partition, offset],
+    );
+    return rows.length > 0;
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

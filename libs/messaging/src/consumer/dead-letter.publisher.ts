@@ -1,0 +1,42 @@
+import type { IHeaders, KafkaMessage, Producer } from 'kafkajs';
+import { deadLetterTopicOf, DEAD_LETTER_HEADERS } from '@kirim/contracts';
+
+export interface DeadLetter {
+  readonly message: KafkaMessage;
+  readonly reason: string;
+  readonly attempts: number;
+}
+
+/** Longest reason kept in a header: enough to act on, bounded so a huge error cannot bloat the record. */
+const MAX_REASON_LENGTH = 2000;
+
+/**
+ * Sends refused records to `<topic>.dlq`: the original key, value and headers untouched, plus
+ * headers saying why, from where and after how many attempts, so an operator can fix and replay.
+ */
+export class DeadLetterPublisher {
+  constructor(
+    private readonly producer: Producer,
+    private readonly consumerGroup: string,
+  ) {}
+
+  async publish(topic: string, partition: number, deadLetters: readonly DeadLetter[]): Promise<void> {
+    if (deadLetters.length === 0) return;
+    await this.producer.send({
+      topic: deadLetterTopicOf(topic),
+      acks: -1,
+      messages: deadLetters.map(({ message, reason, attempts }) => {
+        const headers: IHeaders = {
+          ...(message.headers ?? {}),
+          [DEAD_LETTER_HEADERS.REASON]: reason.slice(0, MAX_REASON_LENGTH),
+          [DEAD_LETTER_HEADERS.ORIGINAL_TOPIC]: topic,
+          [DEAD_LETTER_HEADERS.ORIGINAL_PARTITION]: String(partition),
+          [DEAD_LETTER_HEADERS.ORIGINAL_OFFSET]: message.offset,
+          [DEAD_LETTER_HEADERS.CONSUMER_GROUP]: this.consumerGroup,
+          [DEAD_LETTER_HEADERS.ATTEMPTS]: String(attempts),
+        };
+        return { key: message.key, value: message.value, headers };
+      }),
+    });
+  }
+}

@@ -1,0 +1,158 @@
+import { Logger } from '@nestjs/common';
+import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
+import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import { lastValueFrom } from 'rxjs';
+import { eventTypesOnTopic, KirimEvent } from '@kirim/contracts';
+import type { InboundMessageContext } from './messaging.types';
+import { BatchProcessor } from './consumer/batch-processor';
+import { ConsumerState } from './consumer/consumer-state';
+
+export interface KafkaBatchTransportOptions {
+  readonly groupId: string;
+  readonly topics: readonly string[];
+  readonly partitionsConsumedConcurrently: number;
+  readonly transactionSize: number;
+  /** Stripped from `topics` to find the event types consumed. */
+  readonly topicPrefix: string;
+}
+
+const RESTART_DELAY_MS = 2000;
+
+/**
+ * A @nestjs/microservices transport over kafkajs that consumes in batches. Services declare
+ * `@EventPattern(type)` handlers as usual; this server routes each decoded, validated CloudEvent to
+ * the handler for its type, many messages per database transaction (see BatchProcessor), with
+ * per-partition order kept and several partitions worked on at once.
+ *
+ * Nest's built-in Kafka server handles one message at a time and cannot batch, hence this one.
+ */
+export class KafkaBatchTransport extends Server implements CustomTransportStrategy {
+  private consumer?: Consumer;
+  private stopping = false;
+  private restartTimer?: NodeJS.Timeout;
+  private processor?: BatchProcessor;
+
+  protected override readonly logger = new Logger(KafkaBatchTransport.name);
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly options: KafkaBatchTransportOptions,
+    private readonly createProcessor: (dispatch: (event: KirimEvent<object>, context: InboundMessageContext) => Promise<void>) => BatchProcessor,
+    readonly state: ConsumerState,
+  ) {
+    super();
+  }
+
+  async listen(callback: (error?: unknown) => void): Promise<void> {
+    try {
+      this.assertClosedHandlerMap();
+      this.processor = this.createProcessor((event, context) => this.dispatch(event, context));
+      await this.startConsumer();
+      callback();
+    } catch (error) {
+      callback(error);
+    }
+  }
+
+  /** Stops fetching, lets the batch in hand finish (kafkajs waits for it), commits its offsets and leaves the group. */
+  async close(): Promise<void> {
+    this.stopping = true;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    await this.consumer?.disconnect();
+    this.state.markStopped();
+  }
+
+  on(): void {
+    throw new Error('KafkaBatchTransport does not emit transport events; readiness comes from ConsumerState');
+  }
+
+  unwrap<T>(): T {
+    if (!this.consumer) throw new Error('the Kafka consumer has not started');
+    return this.consumer as T;
+  }
+
+  /**
+   * Every event type on a consumed topic needs exactly one handler, and every handler must be for
+   * such a type: a gap or a duplicate stops the service at start-up rather than losing messages.
+   */
+  private assertClosedHandlerMap(): void {
+    const handlers = this.getHandlers();
+    const expected = new Set<string>(this.options.topics.flatMap((topic) => eventTypesOnTopic(topic.slice(this.options.topicPrefix.length))));
+    const problems: string[] = [];
+    for (const type of expected) {
+      const handler = handlers.get(type);
+      if (!handler) problems.push(`no @EventPattern handler for ${type}`);
+      else if (handler.next) problems.push(`more than one @EventPattern handler for ${type}`);
+    }
+    for (const pattern of handlers.keys()) {
+      if (!expected.has(pattern)) problems.push(`handler for ${pattern}, which is not an event type on the consumed topics (${this.options.topics.join(', ')})`);
+    }
+    if (problems.length > 0) throw new Error(`Kafka handler map for ${this.options.groupId} is not closed: ${problems.join('; ')}`);
+  }
+
+  private async dispatch(event: KirimEvent<object>, context: InboundMessageContext): Promise<void> {
+    const handler = this.getHandlers().get(event.type) as MessageHandler | undefined;
+    if (!handler) throw new Error(`no handler for ${event.type}`);
+    const result: unknown = await handler(event, context);
+    await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
+  }
+
+  private async startConsumer(): Promise<void> {
+    const consumer = this.kafka.consumer({
+      groupId: this.options.groupId,
+      allowAutoTopicCreation: false,
+      // Keep handlers well inside the session timeout; BatchProcessor heartbeats between chunks.
+      sessionTimeout: 30000,
+      heartbeatInterval: 3000,
+      maxWaitTimeInMs: 1000,
+      retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 10000 },
+    });
+    this.consumer = consumer;
+    this.state.watch(consumer);
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      this.logger.error(`consumer ${this.options.groupId} crashed: ${payload.error.message}${payload.restart ? ' (kafkajs restarts it)' : ''}`);
+      if (!payload.restart) this.scheduleRestart();
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...this.options.topics], fromBeginning: true });
+    await consumer.run({
+      autoCommit: true,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
+      eachBatch: (payload) => this.handleBatch(payload),
+    });
+  }
+
+  private async handleBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    const processor = this.processor;
+    if (!processor) throw new Error('batch processor not initialised');
+    const size = this.options.transactionSize;
+    for (let start = 0; start < batch.messages.length; start += size) {
+      if (!isRunning() || isStale()) return;
+      const chunk = batch.messages.slice(start, start + size);
+      await processor.process(batch.topic, batch.partition, chunk);
+      resolveOffset(chunk[chunk.length - 1].offset);
+      this.state.markProgress();
+      await commitOffsetsIfNecessary();
+      await heartbeat();
+    }
+  }
+
+  /** kafkajs gives up on non-retriable crashes; a payments consumer must come back by itself. */
+  private scheduleRestart(): void {
+    if (this.stopping || this.restartTimer) return;
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      void (async () => {
+        try {
+          await this.consumer?.disconnect();
+          await this.startConsumer();
+          this.logger.log(`consumer ${this.options.groupId} restarted`);
+        } catch (error) {
+          this.logger.error(`restarting consumer ${this.options.groupId} failed, trying again: ${String(error)}`);
+          this.scheduleRestart();
+        }
+      })();
+    }, RESTART_DELAY_MS);
+  }
+}

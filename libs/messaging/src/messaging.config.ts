@@ -1,0 +1,51 @@
+import { Transform } from 'class-transformer';
+import { ArrayMinSize, IsInt, IsString, Matches, Max, Min } from 'class-validator';
+
+/** Kafka and messaging settings, read from the environment and validated at boot. */
+export class MessagingConfig {
+  /** Comma-separated `host:port` list. */
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.split(',').map((broker) => broker.trim()).filter(Boolean) : value,
+  )
+  @ArrayMinSize(1, { message: 'KAFKA_BROKERS must list at least one host:port' })
+  @IsString({ each: true })
+  @Matches(/^[A-Za-z0-9.-]+:\d{1,5}$/, { each: true, message: 'KAFKA_BROKERS must be a comma-separated list of host:port' })
+  KAFKA_BROKERS!: string[];
+
+  /**
+   * Prepended to every topic name on the broker (default none). Lets several kirim environments, or
+   * integration tests, share one cluster without seeing each other's records.
+   */
+  @Matches(/^[a-z0-9._-]*$/, { message: 'KAFKA_TOPIC_PREFIX may hold only lower-case letters, digits, ".", "_" and "-"' })
+  KAFKA_TOPIC_PREFIX = '';
+
+  /** Attempts for a message whose handler throws before it goes to the dead-letter topic. */
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  CONSUMER_MAX_ATTEMPTS = 3;
+
+  /** Partitions one service instance works on at once (kafkajs partitionsConsumedConcurrently). */
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  CONSUMER_PARTITIONS_CONCURRENTLY = 3;
+
+  /** Most messages applied in one database transaction. */
+  @IsInt()
+  @Min(1)
+  @Max(5000)
+  CONSUMER_TRANSACTION_SIZE = 250;
+
+  /** Most outbox messages published in one producer request. */
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  OUTBOX_BATCH_SIZE = 500;
+
+  /** How often the relay looks for messages written by other processes (same-process writes wake it at once). */
+  @IsInt()
+  @Min(5)
+  @Max(60000)
+  OUTBOX_POLL_INTERVAL_MS = 100;
+}

@@ -1,0 +1,102 @@
+import { BeforeApplicationShutdown, DynamicModule, Inject, Module, OnApplicationBootstrap } from '@nestjs/common';
+import type { Admin, Kafka, Producer } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { loadConfig } from '@kirim/platform';
+import type { MessagingOptions } from './messaging.types';
+import { MessagingConfig } from './messaging.config';
+import { createKafkaClient } from './kafka/kafka-client';
+import { OutboxRelay } from './outbox/outbox-relay';
+import { OutboxWriter } from './outbox/outbox-writer';
+import { UnitOfWork } from './unit-of-work';
+import { KafkaBatchTransport } from './kafka-batch.transport';
+import { KafkaReadinessCheck } from './kafka-health.indicator';
+import { BatchProcessor } from './consumer/batch-processor';
+import { DeadLetterPublisher } from './consumer/dead-letter.publisher';
+import { ConsumerState } from './consumer/consumer-state';
+
+const KAFKA = Symbol('KAFKA');
+const PRODUCER = Symbol('KAFKA_PRODUCER');
+const ADMIN = Symbol('KAFKA_ADMIN');
+const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
+
+/** Consumer readiness goes stale if nothing was fetched or heartbeated for this long. */
+const CONSUMER_STALE_AFTER_MS = 15000;
+
+/** Owns the Kafka client's lifecycle: connect at boot, drain the outbox and disconnect at shutdown. */
+class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  constructor(
+    @Inject(PRODUCER) private readonly producer: Producer,
+    @Inject(ADMIN) private readonly admin: Admin,
+    private readonly relay: OutboxRelay,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    // Connecting may fail while the broker is down; kafkajs reconnects on use, and readiness says so.
+    await Promise.allSettled([this.producer.connect(), this.admin.connect()]);
+    this.relay.start();
+  }
+
+  /** Runs after HTTP and the consumer have stopped taking work (see runUntilSignalled). */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.relay.stop();
+    await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);
+  }
+}
+
+@Module({})
+export class MessagingModule {
+  static forRoot(options: MessagingOptions): DynamicModule {
+    const clientId = options.clientId ?? options.source.split('/').filter(Boolean).pop() ?? 'kirim';
+    return {
+      module: MessagingModule,
+      global: true,
+      providers: [
+        { provide: MESSAGING_OPTIONS, useValue: options },
+        { provide: MessagingConfig, useFactory: () => loadConfig(MessagingConfig) },
+        { provide: KAFKA, useFactory: (config: MessagingConfig) => createKafkaClient(clientId, config.KAFKA_BROKERS), inject: [MessagingConfig] },
+        {
+          provide: PRODUCER,
+          // Idempotent producer: retries cannot duplicate a record within a session (acks=all, one request in flight).
+          useFactory: (kafka: Kafka) => kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false }),
+          inject: [KAFKA],
+        },
+        { provide: ADMIN, useFactory: (kafka: Kafka) => kafka.admin(), inject: [KAFKA] },
+        {
+          provide: OutboxRelay,
+          useFactory: (dataSource: DataSource, producer: Producer, config: MessagingConfig) =>
+            new OutboxRelay(dataSource, producer, { batchSize: config.OUTBOX_BATCH_SIZE, pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS, lockName: `kirim-outbox:${options.source}`, topicPrefix: config.KAFKA_TOPIC_PREFIX }),
+          inject: [DataSource, PRODUCER, MessagingConfig],
+        },
+        {
+          provide: UnitOfWork,
+          useFactory: (dataSource: DataSource, relay: OutboxRelay) => new UnitOfWork(dataSource, new OutboxWriter(options.source), () => relay.wake()),
+          inject: [DataSource, OutboxRelay],
+        },
+        { provide: ConsumerState, useFactory: () => new ConsumerState(CONSUMER_STALE_AFTER_MS) },
+        {
+          provide: KafkaBatchTransport,
+          useFactory: (kafka: Kafka, dataSource: DataSource, producer: Producer, relay: OutboxRelay, config: MessagingConfig, state: ConsumerState) => {
+            if (!options.consumer) return null;
+            const { groupId, topics } = options.consumer;
+            const deadLetters = new DeadLetterPublisher(producer, groupId);
+            return new KafkaBatchTransport(
+              kafka,
+              { groupId, topics: topics.map((topic) => config.KAFKA_TOPIC_PREFIX + topic), partitionsConsumedConcurrently: config.CONSUMER_PARTITIONS_CONCURRENTLY, transactionSize: config.CONSUMER_TRANSACTION_SIZE, topicPrefix: config.KAFKA_TOPIC_PREFIX },
+              (dispatch) =>
+                new BatchProcessor(dataSource, new OutboxWriter(options.source), deadLetters, dispatch, { consumerGroup: groupId, maxAttempts: config.CONSUMER_MAX_ATTEMPTS, topicPrefix: config.KAFKA_TOPIC_PREFIX }, () => relay.wake()),
+              state,
+            );
+          },
+          inject: [KAFKA, DataSource, PRODUCER, OutboxRelay, MessagingConfig, ConsumerState],
+        },
+        {
+          provide: KafkaReadinessCheck,
+          useFactory: (admin: Admin, relay: OutboxRelay, state: ConsumerState) => new KafkaReadinessCheck(admin, relay, options.consumer ? state : undefined),
+          inject: [ADMIN, OutboxRelay, ConsumerState],
+        },
+        MessagingLifecycle,
+      ],
+      exports: [UnitOfWork, KafkaBatchTransport, KafkaReadinessCheck, OutboxRelay],
+    };
+  }
+}

@@ -1,0 +1,47 @@
+import type { EntityManager } from 'typeorm';
+import type { EventType, KirimEvent } from '@kirim/contracts';
+
+/** An event a use case wants to emit; it is written to the outbox in the caller's transaction. */
+export interface OutgoingEvent<T extends object = object> {
+  readonly type: EventType;
+  /** Record key: the aggregate id (paymentId, userId) so the aggregate's messages stay in order. */
+  readonly key: string;
+  readonly data: T;
+  readonly subject?: string;
+}
+
+/**
+ * One database transaction in which a use case changes state and emits events. The events reach
+ * Kafka only if the transaction commits (transactional outbox).
+ */
+export interface TransactionScope {
+  readonly manager: EntityManager;
+  /** Validates `event.data` against the contract and appends it to the outbox. Throws on a contract violation (a bug). */
+  publish<T extends object>(event: OutgoingEvent<T>): Promise<void>;
+}
+
+/**
+ * What an `@EventPattern` handler receives as `@Ctx()`: the transaction the whole batch runs in
+ * (the inbox record of this message is written in it too), and where the message came from.
+ */
+export interface InboundMessageContext {
+  readonly tx: TransactionScope;
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+}
+
+/** What an `@EventPattern` handler receives as `@Payload()`. */
+export type InboundEvent<T> = KirimEvent<T>;
+
+export interface MessagingOptions {
+  /** CloudEvents `source` of this service, e.g. EVENT_SOURCES.PAYMENTS. */
+  readonly source: string;
+  /** kafkajs client id; defaults to the source's last segment. */
+  readonly clientId?: string;
+  /** Set for services that consume: explicit group id and the topics consumed. */
+  readonly consumer?: {
+    readonly groupId: string;
+    readonly topics: readonly string[];
+  };
+}

@@ -1,0 +1,28 @@
+import type { DataSource } from 'typeorm';
+import type { TransactionScope } from './messaging.types';
+import { OutboxWriter } from './outbox/outbox-writer';
+
+/**
+ * Runs a use case in one database transaction whose outgoing events go to the outbox in that same
+ * transaction: either the state change and its messages both happen, or neither does.
+ */
+export class UnitOfWork {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly writer: OutboxWriter,
+    /** Called after a commit that wrote messages, so the relay publishes them without waiting for its next poll. */
+    private readonly onMessagesCommitted: () => void = () => undefined,
+  ) {}
+
+  async run<T>(work: (tx: TransactionScope) => Promise<T>, options: { traceparent?: string } = {}): Promise<T> {
+    let written = 0;
+    const result = await this.dataSource.transaction(async (manager) => {
+      const scope = this.writer.open(manager, options.traceparent);
+      const value = await work(scope);
+      written = await scope.flush();
+      return value;
+    });
+    if (written > 0) this.onMessagesCommitted();
+    return result;
+  }
+}
