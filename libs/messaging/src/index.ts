@@ -16,3 +16,4 @@ export * from './kafka/kafka-client';
 export * from './persistence/outbox-message.entity';
 export * from './persistence/inbox-message.entity';
 export * from './persistence/messaging-tables.migration';
+export * from './connect-kafka-transport';

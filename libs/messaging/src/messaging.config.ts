@@ -17,35 +17,35 @@ export class MessagingConfig {
    * integration tests, share one cluster without seeing each other's records.
    */
   @Matches(/^[a-z0-9._-]*$/, { message: 'KAFKA_TOPIC_PREFIX may hold only lower-case letters, digits, ".", "_" and "-"' })
-  KAFKA_TOPIC_PREFIX = '';
+  KAFKA_TOPIC_PREFIX: string = '';
 
   /** Attempts for a message whose handler throws before it goes to the dead-letter topic. */
   @IsInt()
   @Min(1)
   @Max(20)
-  CONSUMER_MAX_ATTEMPTS = 3;
+  CONSUMER_MAX_ATTEMPTS: number = 3;
 
   /** Partitions one service instance works on at once (kafkajs partitionsConsumedConcurrently). */
   @IsInt()
   @Min(1)
   @Max(64)
-  CONSUMER_PARTITIONS_CONCURRENTLY = 3;
+  CONSUMER_PARTITIONS_CONCURRENTLY: number = 3;
 
   /** Most messages applied in one database transaction. */
   @IsInt()
   @Min(1)
   @Max(5000)
-  CONSUMER_TRANSACTION_SIZE = 250;
+  CONSUMER_TRANSACTION_SIZE: number = 250;
 
   /** Most outbox messages published in one producer request. */
   @IsInt()
   @Min(1)
   @Max(10000)
-  OUTBOX_BATCH_SIZE = 500;
+  OUTBOX_BATCH_SIZE: number = 500;
 
   /** How often the relay looks for messages written by other processes (same-process writes wake it at once). */
   @IsInt()
   @Min(5)
   @Max(60000)
-  OUTBOX_POLL_INTERVAL_MS = 100;
+  OUTBOX_POLL_INTERVAL_MS: number = 100;
 }

@@ -141,6 +141,11 @@ export class BatchProcessor {
   }
 }
 
+/** Nest's RPC exception layer hands thrown errors back as plain `{ status, message }` objects. */
 function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  if (typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string') {
+    return `Error: ${(error as { message: string }).message}`;
+  }
+  return String(error);
 }

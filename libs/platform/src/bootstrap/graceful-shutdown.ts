@@ -1,0 +1,76 @@
+import type { Server } from 'node:http';
+import { INestApplication, Logger, LoggerService } from '@nestjs/common';
+
+export interface RunOptions {
+  port: number;
+  shutdownTimeoutMs: number;
+}
+
+const SHUTDOWN_SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGINT'];
+
+function closeHttpServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    // close() stops accepting and resolves once in-flight requests finish; idle keep-alive
+    // sockets would otherwise hold it open until they time out.
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
+}
+
+/**
+ * Ordered shutdown: (a) stop taking work, HTTP and Kafka consumers in parallel; (b) app.close(),
+ * which runs beforeApplicationShutdown hooks (outbox final flush, producer disconnect) and then
+ * closes TypeORM. Resolves to the exit code; 1 if it overran `timeoutMs`.
+ */
+export async function shutdownInOrder(
+  app: INestApplication,
+  timeoutMs: number,
+  logger: LoggerService = new Logger('Shutdown'),
+): Promise<number> {
+  const steps = async (): Promise<number> => {
+    logger.log('shutdown: stop accepting HTTP requests and consuming messages');
+    const server = app.getHttpServer() as Server;
+    await Promise.all([
+      server.listening ? closeHttpServer(server) : Promise.resolve(),
+      ...app.getMicroservices().map((microservice) => microservice.close()),
+    ]);
+    logger.log('shutdown: in-flight work finished; flushing producers and closing the database');
+    await app.close();
+    logger.log('shutdown: complete');
+    return 0;
+  };
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<number>((resolve) => {
+    timer = setTimeout(() => {
+      logger.error(`shutdown: exceeded ${timeoutMs} ms, exiting anyway`);
+      resolve(1);
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([
+      steps().catch((error: unknown) => {
+        logger.error({ err: error }, 'shutdown: failed');
+        return 1;
+      }),
+      deadline,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Listens, then on the first SIGTERM/SIGINT shuts down in order and exits the process. */
+export async function runUntilSignalled(app: INestApplication, options: RunOptions): Promise<void> {
+  const logger = new Logger('Shutdown');
+  await app.listen(options.port, '0.0.0.0');
+  logger.log(`listening on port ${options.port}`);
+  let shuttingDown = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    // A second signal (e.g. Ctrl-C twice) must not start a second, interleaved shutdown.
+    if (shuttingDown) return;
+    shuttingDown = true;
+    logger.log(`shutdown: received ${signal}`);
+    void shutdownInOrder(app, options.shutdownTimeoutMs, logger).then((code) => process.exit(code));
+  };
+  for (const signal of SHUTDOWN_SIGNALS) process.on(signal, onSignal);
+}

@@ -1,0 +1,56 @@
+import 'reflect-metadata';
+import { Type } from 'class-transformer';
+import { IsDefined, IsIn, IsInt, Matches, Max, Min } from 'class-validator';
+import { IsUrlWithProtocol } from './env-validators';
+
+export const NODE_ENVS = ['development', 'test', 'production'] as const;
+export type NodeEnv = (typeof NODE_ENVS)[number];
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const HOST_PORT_LIST = /^\s*[^\s,:]+:\d{1,5}\s*(,\s*[^\s,:]+:\d{1,5}\s*)*$/;
+
+/**
+ * What every service needs from its environment. A service extends this class with its own
+ * variables; every property needs at least one validator or `loadConfig` strips it. Numbers carry
+ * an explicit `@Type(() => Number)` so conversion does not depend on emitted decorator metadata.
+ */
+export class BaseServiceConfig {
+  @IsIn(NODE_ENVS, { message: `$property must be one of ${NODE_ENVS.join(', ')}` })
+  NODE_ENV: NodeEnv = 'development';
+
+  @IsIn(LOG_LEVELS, { message: `$property must be one of ${LOG_LEVELS.join(', ')}` })
+  LOG_LEVEL: LogLevel = 'info';
+
+  @IsDefined({ message: '$property is required' })
+  @Type(() => Number)
+  @IsInt({ message: '$property must be an integer between 1 and 65535' })
+  @Min(1, { message: '$property must be an integer between 1 and 65535' })
+  @Max(65535, { message: '$property must be an integer between 1 and 65535' })
+  HTTP_PORT!: number;
+
+  @IsDefined({ message: '$property is required' })
+  @IsUrlWithProtocol(['postgres', 'postgresql'])
+  DATABASE_URL!: string;
+
+  @IsDefined({ message: '$property is required' })
+  @Matches(HOST_PORT_LIST, { message: '$property must be a comma-separated list of host:port' })
+  KAFKA_BROKERS!: string;
+
+  @Type(() => Number)
+  @IsInt({ message: '$property must be an integer number of milliseconds >= 0' })
+  @Min(0, { message: '$property must be an integer number of milliseconds >= 0' })
+  SHUTDOWN_TIMEOUT_MS = 10_000;
+
+  @IsDefined({ message: '$property is required' })
+  @IsUrlWithProtocol(['http', 'https'])
+  IDENTITY_JWKS_URL!: string;
+}
+
+/** `KAFKA_BROKERS` as the list kafkajs wants. */
+export function kafkaBrokers(config: Pick<BaseServiceConfig, 'KAFKA_BROKERS'>): string[] {
+  return config.KAFKA_BROKERS.split(',')
+    .map((broker) => broker.trim())
+    .filter((broker) => broker.length > 0);
+}

@@ -1,0 +1,91 @@
+import { STATUS_CODES } from 'node:http';
+import { HttpException, HttpStatus, ValidationPipe } from '@nestjs/common';
+import { describeValidationErrors, PROBLEM_CODES, ProblemCode, ResultCode } from '@kirim/contracts';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+export const PROBLEM_TYPE_BASE = 'https://kirim.dev/problems/';
+
+/** RFC 9457 problem details, plus kirim's stable `code` and, where one exists, the UPI result code. */
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance?: string;
+  code: ProblemCode;
+  errors?: string[];
+  resultCode?: ResultCode;
+}
+
+export interface ProblemExtras {
+  errors?: string[];
+  resultCode?: ResultCode;
+  /** Overrides the HTTP reason phrase as title. */
+  title?: string;
+}
+
+export function problemType(code: ProblemCode): string {
+  return `${PROBLEM_TYPE_BASE}${code}`;
+}
+
+export function buildProblem(status: number, code: ProblemCode, detail: string, extras: ProblemExtras = {}): ProblemDetails {
+  const problem: ProblemDetails = {
+    type: problemType(code),
+    title: extras.title ?? STATUS_CODES[status] ?? 'Error',
+    status,
+    detail,
+    code,
+  };
+  if (extras.errors !== undefined) problem.errors = extras.errors;
+  if (extras.resultCode !== undefined) problem.resultCode = extras.resultCode;
+  return problem;
+}
+
+/** Thrown by services for expected HTTP outcomes; the filter renders it unchanged. */
+export class ProblemException extends HttpException {
+  readonly problem: ProblemDetails;
+
+  constructor(status: number, code: ProblemCode, detail: string, extras?: ProblemExtras) {
+    const problem = buildProblem(status, code, detail, extras);
+    super(problem, status);
+    this.problem = problem;
+  }
+}
+
+/** The closest stable code for a status Nest or a guard produced without one. */
+export function problemCodeForStatus(status: number): ProblemCode {
+  switch (status) {
+    case HttpStatus.UNAUTHORIZED:
+      return PROBLEM_CODES.UNAUTHENTICATED;
+    case HttpStatus.FORBIDDEN:
+      return PROBLEM_CODES.FORBIDDEN;
+    case HttpStatus.NOT_FOUND:
+    case HttpStatus.METHOD_NOT_ALLOWED:
+      return PROBLEM_CODES.NOT_FOUND;
+    case HttpStatus.CONFLICT:
+      return PROBLEM_CODES.CONFLICT;
+    case HttpStatus.BAD_GATEWAY:
+    case HttpStatus.SERVICE_UNAVAILABLE:
+    case HttpStatus.GATEWAY_TIMEOUT:
+      return PROBLEM_CODES.DEPENDENCY_UNAVAILABLE;
+    default:
+      // Remaining 4xx (400, 413, 415, 422, ...) mean the request as sent cannot be processed.
+      return status >= 500 ? PROBLEM_CODES.INTERNAL : PROBLEM_CODES.VALIDATION_FAILED;
+  }
+}
+
+/**
+ * Global pipe: unknown body fields are refused (not silently dropped) so a client typo in a
+ * money request surfaces; the 400 lists every `property: message`.
+ */
+export function createValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    transform: true,
+    exceptionFactory: (errors) =>
+      new ProblemException(HttpStatus.BAD_REQUEST, PROBLEM_CODES.VALIDATION_FAILED, 'The request is not valid.', {
+        errors: describeValidationErrors(errors),
+      }),
+  });
+}

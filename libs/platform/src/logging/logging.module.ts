@@ -1,0 +1,41 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { DynamicModule } from '@nestjs/common';
+import { IsIn } from 'class-validator';
+import { LoggerModule } from 'nestjs-pino';
+import type { Options } from 'pino-http';
+import { LOG_LEVELS, LogLevel } from '../config/base-service.config';
+import { loadConfig } from '../config/load-config';
+import { LOG_REDACTION } from './redaction';
+
+class LoggingConfig {
+  @IsIn(LOG_LEVELS, { message: `$property must be one of ${LOG_LEVELS.join(', ')}` })
+  LOG_LEVEL: LogLevel = 'info';
+}
+
+const UNLOGGED_PATHS = ['/health/live', '/health/ready'];
+
+/** pino-http options: JSON lines, service name on every line, secrets and personal data redacted. */
+export function pinoHttpOptions(serviceName: string, level: LogLevel): Options {
+  return {
+    level,
+    base: { service: serviceName },
+    redact: LOG_REDACTION,
+    // Probes hit every few seconds; logging them drowns the real traffic.
+    autoLogging: { ignore: (req: IncomingMessage) => UNLOGGED_PATHS.includes(req.url ?? '') },
+    genReqId: (req: IncomingMessage, res: ServerResponse) => {
+      const incoming = req.headers['x-request-id'];
+      const id = typeof incoming === 'string' && incoming.length <= 128 ? incoming : randomUUID();
+      res.setHeader('x-request-id', id);
+      return id;
+    },
+    // pino-http's default req serializer has no body; keep it that way (bodies carry PINs and phones).
+  };
+}
+
+/** nestjs-pino root module; LOG_LEVEL is read and validated when the module is instantiated. */
+export function createLoggingModule(serviceName: string): DynamicModule {
+  return LoggerModule.forRootAsync({
+    useFactory: () => ({ pinoHttp: pinoHttpOptions(serviceName, loadConfig(LoggingConfig).LOG_LEVEL) }),
+  });
+}

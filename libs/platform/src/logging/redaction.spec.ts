@@ -1,0 +1,52 @@
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { LOG_REDACTION, REDACTED_LOG_PATHS } from './redaction';
+
+function captureLogger() {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      lines.push(chunk.toString());
+      callback();
+    },
+  });
+  const logger = pino({ base: { service: 'test' }, redact: LOG_REDACTION }, stream);
+  return { logger, lines };
+}
+
+describe('log redaction', () => {
+  it('redacts secrets and personal data at any depth and keeps the rest', () => {
+    const { logger, lines } = captureLogger();
+    logger.info(
+      {
+        req: { headers: { authorization: 'Bearer abc.def', cookie: 'sid=1', 'idempotency-key': 'key-1' } },
+        pin: '1234',
+        payer: { phone: '+919876543210', accountNumber: '001122334455', name: 'Asha' },
+        bank: { credentials: { privateKey: 'PEM', secret: 's3cr3t' }, otp: '999999' },
+        session: { accessToken: 'jwt', token: 't', password: 'p', mobile: '98765', phoneNumber: '+91' },
+      },
+      'payment initiated',
+    );
+    const line = lines.join('');
+    const entry = JSON.parse(line) as Record<string, Record<string, unknown>>;
+
+    for (const secret of ['Bearer abc.def', 'sid=1', '1234', '+919876543210', '001122334455', 'PEM', 's3cr3t', '999999', 'jwt']) {
+      expect(line).not.toContain(secret);
+    }
+    expect(entry['req']).toEqual({ headers: { authorization: '[redacted]', cookie: '[redacted]', 'idempotency-key': 'key-1' } });
+    expect(entry['pin']).toBe('[redacted]');
+    expect(entry['payer']).toEqual({ phone: '[redacted]', accountNumber: '[redacted]', name: 'Asha' });
+    expect(entry['session']).toEqual({
+      accessToken: '[redacted]',
+      token: '[redacted]',
+      password: '[redacted]',
+      mobile: '[redacted]',
+      phoneNumber: '[redacted]',
+    });
+    expect(entry['service']).toBe('test');
+  });
+
+  it('covers the paths the platform promises', () => {
+    expect(REDACTED_LOG_PATHS).toEqual(expect.arrayContaining(['req.headers.authorization', 'req.headers.cookie', '*.pin', '*.otp', '*.secret']));
+  });
+});

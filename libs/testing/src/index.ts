@@ -1,0 +1,4 @@
+export * from './eventually';
+export * from './phone';
+export * from './test-database';
+export * from './kafka-test-topics';
