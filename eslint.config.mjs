@@ -24,15 +24,20 @@ export default [
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:contract', 'type:platform'] },
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:contract', 'type:platform', 'type:testing'] },
             { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:contract', 'type:testing'] },
+            { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:contract', 'type:testing'] },
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:identity', onlyDependOnLibsWithTags: ['scope:shared', 'scope:identity'] },
             { sourceTag: 'scope:payments', onlyDependOnLibsWithTags: ['scope:shared', 'scope:payments'] },
             { sourceTag: 'scope:bank-connector', onlyDependOnLibsWithTags: ['scope:shared', 'scope:bank-connector'] },
             { sourceTag: 'scope:notifications', onlyDependOnLibsWithTags: ['scope:shared', 'scope:notifications'] },
             { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['scope:shared'] },
+            { sourceTag: 'scope:deploy', onlyDependOnLibsWithTags: ['scope:shared'] },
+            { sourceTag: 'scope:edge', onlyDependOnLibsWithTags: ['scope:shared'] },
           ],
         },
       ],
+      // Explicit annotations on defaulted config fields are needed: decorator metadata reads them.
+      '@typescript-eslint/no-inferrable-types': 'off',
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/await-thenable': 'error',
@@ -40,6 +45,22 @@ export default [
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-console': 'error',
+    },
+  },
+  {
+    // Tests may use the shared test helpers (libs/testing); production code may not.
+    files: ['**/*.spec.ts', '**/*.integration-test.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          depConstraints: [
+            { sourceTag: 'type:contract', onlyDependOnLibsWithTags: ['type:contract', 'type:testing'] },
+            { sourceTag: '*', onlyDependOnLibsWithTags: ['type:contract', 'type:platform', 'type:testing'] },
+          ],
+        },
+      ],
     },
   },
   {

@@ -5,6 +5,8 @@ const { compilerOptions } = require('./tsconfig.base.json');
 
 module.exports = {
   testEnvironment: 'node',
+  // The contracts' class-validator decorators need the Reflect metadata API loaded first.
+  setupFiles: ['reflect-metadata'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json', diagnostics: false }],

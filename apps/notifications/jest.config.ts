@@ -4,6 +4,4 @@ export default {
   preset: '../../jest.preset.js',
   rootDir: '.',
   testMatch: ['<rootDir>/src/**/*.spec.ts'],
-  // class-transformer's @Type in the contracts needs the Reflect metadata API loaded first.
-  setupFiles: ['reflect-metadata'],
 };

@@ -47,7 +47,12 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
     try {
       this.assertClosedHandlerMap();
       this.processor = this.createProcessor((event, context) => this.dispatch(event, context));
-      await this.startConsumer();
+      // Not awaited: with the broker down the service still boots (HTTP up, readiness red) and the
+      // consumer joins as soon as the broker answers.
+      this.startConsumer().catch((error: unknown) => {
+        this.logger.error(`consumer ${this.options.groupId} could not start, retrying: ${String(error)}`);
+        this.scheduleRestart();
+      });
       callback();
     } catch (error) {
       callback(error);

@@ -2,6 +2,7 @@ import type { HealthIndicatorResult } from '@nestjs/terminus';
 import type { Admin } from 'kafkajs';
 import type { ConsumerState } from './consumer/consumer-state';
 import type { OutboxRelay } from './outbox/outbox-relay';
+import { ConnectionGuard } from './kafka/connection-guard';
 
 const BROKER_PROBE_TIMEOUT_MS = 1500;
 const BROKER_PROBE_CACHE_MS = 1000;
@@ -13,12 +14,15 @@ const BROKER_PROBE_CACHE_MS = 1000;
 export class KafkaReadinessCheck {
   readonly name = 'kafka';
   private cached?: { at: number; error?: string };
+  private readonly adminConnection: ConnectionGuard;
 
   constructor(
     private readonly admin: Admin,
     private readonly relay: OutboxRelay,
     private readonly consumer?: ConsumerState,
-  ) {}
+  ) {
+    this.adminConnection = ConnectionGuard.forAdmin(admin);
+  }
 
   /** An arrow function so it can be handed around unbound (Terminus calls indicator functions bare). */
   readonly check = async (): Promise<HealthIndicatorResult> => {
@@ -41,7 +45,7 @@ export class KafkaReadinessCheck {
     if (this.cached && now - this.cached.at < BROKER_PROBE_CACHE_MS) return this.cached.error;
     let error: string | undefined;
     try {
-      await withTimeout(this.admin.describeCluster(), BROKER_PROBE_TIMEOUT_MS);
+      await withTimeout(this.adminConnection.ensureConnected().then(() => this.admin.describeCluster()), BROKER_PROBE_TIMEOUT_MS);
     } catch (caught) {
       error = caught instanceof Error ? caught.message : String(caught);
     }

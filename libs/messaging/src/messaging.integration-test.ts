@@ -105,7 +105,7 @@ describe('messaging against the real broker and database', () => {
     @Module({
       imports: [
         TypeOrmModule.forRoot(typeOrmOptions({ url: database.url, entities: [...MESSAGING_ENTITIES], migrations: [CreateMessagingTables1764288000000], applicationName: 'kirim-messaging-it' })),
-        MessagingModule.forRoot({ source: EVENT_SOURCES.BANK_CONNECTOR, consumer: { groupId: `${CONSUMER_GROUPS.BANK_CONNECTOR}.${topics.prefix}`, topics: [TOPICS.BANK_REQUESTS] } }),
+        MessagingModule.forRoot({ source: EVENT_SOURCES.BANK_CONNECTOR, consumer: { groupId: CONSUMER_GROUPS.BANK_CONNECTOR, topics: [TOPICS.BANK_REQUESTS] } }),
       ],
       controllers: [FakeBankController],
     })

@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, DynamicModule, Inject, Module, OnApplicationBootstrap } from '@nestjs/common';
-import type { Admin, Kafka, Producer } from 'kafkajs';
+import { Admin, Kafka, Partitioners, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '@kirim/platform';
 import type { MessagingOptions } from './messaging.types';
@@ -30,9 +30,9 @@ class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly relay: OutboxRelay,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    // Connecting may fail while the broker is down; kafkajs reconnects on use, and readiness says so.
-    await Promise.allSettled([this.producer.connect(), this.admin.connect()]);
+  onApplicationBootstrap(): void {
+    // Nothing is awaited here: the broker may be down at boot. The relay, the dead-letter publisher
+    // and the readiness probe connect on first use (ConnectionGuard); readiness stays red until then.
     this.relay.start();
   }
 
@@ -57,7 +57,9 @@ export class MessagingModule {
         {
           provide: PRODUCER,
           // Idempotent producer: retries cannot duplicate a record within a session (acks=all, one request in flight).
-          useFactory: (kafka: Kafka) => kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false }),
+          // The Java client's murmur2 partitioner, so partner tools and kirim put a key on the same partition.
+          useFactory: (kafka: Kafka) =>
+            kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner }),
           inject: [KAFKA],
         },
         { provide: ADMIN, useFactory: (kafka: Kafka) => kafka.admin(), inject: [KAFKA] },
@@ -77,7 +79,9 @@ export class MessagingModule {
           provide: KafkaBatchTransport,
           useFactory: (kafka: Kafka, dataSource: DataSource, producer: Producer, relay: OutboxRelay, config: MessagingConfig, state: ConsumerState) => {
             if (!options.consumer) return null;
-            const { groupId, topics } = options.consumer;
+            // The prefix applies to the group too, so a prefixed environment never joins another's group.
+            const groupId = config.KAFKA_TOPIC_PREFIX + options.consumer.groupId;
+            const { topics } = options.consumer;
             const deadLetters = new DeadLetterPublisher(producer, groupId);
             return new KafkaBatchTransport(
               kafka,

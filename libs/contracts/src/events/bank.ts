@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { IsDefined, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { MoneyDto } from '../values/money';
 import { ALL_RESULT_CODES, ResultCode } from '../values/result-codes';
 import { BANK_CODE_PATTERN, RRN_PATTERN, UPI_TXN_ID_PATTERN } from '../values/identifiers';
@@ -31,6 +31,8 @@ export class BankLegRequested {
   @IsUUID()
   accountRef!: string;
 
+  // ValidateNested alone lets a missing object through.
+  @IsDefined()
   @ValidateNested()
   @Type(() => MoneyDto)
   amount!: MoneyDto;

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsISO8601, IsOptional, IsUUID, Matches, ValidateNested } from 'class-validator';
+import { IsDefined, IsIn, IsISO8601, IsOptional, IsUUID, Matches, ValidateNested } from 'class-validator';
 import { MoneyDto } from '../values/money';
 import { ALL_RESULT_CODES, ResultCode } from '../values/result-codes';
 import { RRN_PATTERN, UPI_TXN_ID_PATTERN } from '../values/identifiers';
@@ -32,6 +32,7 @@ export class PaymentLifecycleEvent {
   @IsUUID()
   payeeUserId!: string;
 
+  @IsDefined()
   @ValidateNested()
   @Type(() => MoneyDto)
   amount!: MoneyDto;

@@ -20,8 +20,23 @@ type Decoded =
   | { readonly message: KafkaMessage; readonly event: KirimEvent<object> }
   | { readonly message: KafkaMessage; readonly reason: string };
 
-/** Thrown when a whole chunk must be retried later (database or broker trouble), never dead-lettered. */
+/** Thrown in the fast path when a handler fails: the chunk is replayed message by message. */
 class ChunkNeedsCarefulRetry extends Error {}
+
+/**
+ * PostgreSQL errors that say nothing about the message: deadlocks and serialization failures (two
+ * batches locking the same accounts in opposite orders), lost connections, a server shutting down.
+ * The whole chunk is rolled back and kafkajs redelivers it after a backoff; they never count as a
+ * failed attempt and never dead-letter a message.
+ */
+const TRANSIENT_SQLSTATE = /^(40001|40P01|08\w{3}|57P0[1-3]|53300)$/;
+
+export function isTransientDatabaseError(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, driverError } = error as { code?: unknown; driverError?: { code?: unknown } };
+  const sqlState = typeof code === 'string' ? code : typeof driverError?.code === 'string' ? driverError.code : undefined;
+  return sqlState !== undefined && TRANSIENT_SQLSTATE.test(sqlState);
+}
 
 /**
  * Applies a chunk of one partition's messages in ONE database transaction, in offset order:
@@ -81,6 +96,7 @@ export class BatchProcessor {
           try {
             outbox.written += await this.apply(manager, item.event, context);
           } catch (error) {
+            if (isTransientDatabaseError(error)) throw error;
             this.logger.warn(`handler for ${item.event.type} (${item.event.id}) failed; replaying the chunk message by message: ${describe(error)}`);
             throw new ChunkNeedsCarefulRetry();
           }
@@ -116,6 +132,7 @@ export class BatchProcessor {
         await manager.query('RELEASE SAVEPOINT kirim_inbound_message');
         return undefined;
       } catch (error) {
+        if (isTransientDatabaseError(error)) throw error;
         lastError = describe(error);
         // If the connection itself is gone this throws too, and the chunk is retried later as a whole.
         await manager.query('ROLLBACK TO SAVEPOINT kirim_inbound_message');

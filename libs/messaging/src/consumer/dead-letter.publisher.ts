@@ -1,5 +1,6 @@
 import type { IHeaders, KafkaMessage, Producer } from 'kafkajs';
 import { deadLetterTopicOf, DEAD_LETTER_HEADERS } from '@kirim/contracts';
+import { ConnectionGuard } from '../kafka/connection-guard';
 
 export interface DeadLetter {
   readonly message: KafkaMessage;
@@ -15,13 +16,18 @@ const MAX_REASON_LENGTH = 2000;
  * headers saying why, from where and after how many attempts, so an operator can fix and replay.
  */
 export class DeadLetterPublisher {
+  private readonly producerConnection: ConnectionGuard;
+
   constructor(
     private readonly producer: Producer,
     private readonly consumerGroup: string,
-  ) {}
+  ) {
+    this.producerConnection = ConnectionGuard.forProducer(producer);
+  }
 
   async publish(topic: string, partition: number, deadLetters: readonly DeadLetter[]): Promise<void> {
     if (deadLetters.length === 0) return;
+    await this.producerConnection.ensureConnected();
     await this.producer.send({
       topic: deadLetterTopicOf(topic),
       acks: -1,

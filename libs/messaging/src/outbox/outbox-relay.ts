@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { Producer } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
 import { encodeCloudEvent } from '../codec/cloud-event.codec';
+import { ConnectionGuard } from '../kafka/connection-guard';
 
 interface OutboxRow {
   position: string;
@@ -46,12 +47,15 @@ export class OutboxRelay {
   private consecutiveFailures = 0;
   private lastError?: string;
   private lastSuccessAt = 0;
+  private readonly producerConnection: ConnectionGuard;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly producer: Producer,
     private readonly options: OutboxRelayOptions,
-  ) {}
+  ) {
+    this.producerConnection = ConnectionGuard.forProducer(producer);
+  }
 
   start(): void {
     if (this.running) return;
@@ -112,6 +116,7 @@ export class OutboxRelay {
         );
         byTopic.set(row.topic, messages);
       }
+      await this.producerConnection.ensureConnected();
       await this.producer.sendBatch({
         acks: -1,
         topicMessages: [...byTopic.entries()].map(([topic, messages]) => ({ topic: this.options.topicPrefix + topic, messages })),
@@ -155,14 +160,13 @@ export class OutboxRelay {
       return Promise.resolve();
     }
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      const self = this;
-      function done(): void {
+      const done = (): void => {
         clearTimeout(timer);
-        self.wakeUp = undefined;
-        self.wakeRequested = false;
+        this.wakeUp = undefined;
+        this.wakeRequested = false;
         resolve();
-      }
+      };
+      const timer = setTimeout(done, ms);
       // stop() always interrupts a pause; wake() only a wakeable one.
       this.wakeUp = wakeable ? done : () => (this.running ? undefined : done());
     });

@@ -15,6 +15,18 @@ class LoggingConfig {
 
 const UNLOGGED_PATHS = ['/health/live', '/health/ready'];
 
+interface SerializedRequest {
+  id?: unknown;
+  method?: string;
+  url?: string;
+  headers?: Record<string, unknown>;
+  remoteAddress?: string;
+}
+
+export function serializeRequestWithoutQuery(req: SerializedRequest): SerializedRequest {
+  return { id: req.id, method: req.method, url: req.url?.split('?')[0], headers: req.headers, remoteAddress: req.remoteAddress };
+}
+
 /** pino-http options: JSON lines, service name on every line, secrets and personal data redacted. */
 export function pinoHttpOptions(serviceName: string, level: LogLevel): Options {
   return {
@@ -29,7 +41,9 @@ export function pinoHttpOptions(serviceName: string, level: LogLevel): Options {
       res.setHeader('x-request-id', id);
       return id;
     },
-    // pino-http's default req serializer has no body; keep it that way (bodies carry PINs and phones).
+    // No body (bodies carry PINs and phones), and no query string: lookups such as
+    // `?payeePhone=+91...` or `?mobile=` would put phone numbers in every request log line.
+    serializers: { req: serializeRequestWithoutQuery },
   };
 }
 

@@ -50,3 +50,18 @@ describe('log redaction', () => {
     expect(REDACTED_LOG_PATHS).toEqual(expect.arrayContaining(['req.headers.authorization', 'req.headers.cookie', '*.pin', '*.otp', '*.secret']));
   });
 });
+
+describe('request log lines', () => {
+  it('keep the path but drop the query string and parsed query, which may hold phone numbers', () => {
+    const { serializeRequestWithoutQuery } = jest.requireActual<typeof import('./logging.module')>('./logging.module');
+    const serialized = serializeRequestWithoutQuery({
+      id: 'r1',
+      method: 'GET',
+      url: '/v1/payment-parties?payeePhone=+919800000001',
+      headers: { accept: 'application/json' },
+      query: { payeePhone: '+919800000001' },
+    } as Parameters<typeof serializeRequestWithoutQuery>[0]);
+    expect(JSON.stringify(serialized)).not.toContain('9800000001');
+    expect(serialized.url).toBe('/v1/payment-parties');
+  });
+});

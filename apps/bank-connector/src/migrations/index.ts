@@ -1,0 +1,5 @@
+import { CreateMessagingTables1764288000000 } from '@kirim/messaging';
+import { CreateSandboxBank1764300000000 } from './1764300000000-create-sandbox-bank';
+
+/** In order: the messaging tables (outbox, inbox) first, then the sandbox bank. */
+export const BANK_CONNECTOR_MIGRATIONS = [CreateMessagingTables1764288000000, CreateSandboxBank1764300000000];

@@ -1,0 +1,46 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+export const SANDBOX_ACCOUNT_KINDS = ['customer', 'settlement'] as const;
+export type SandboxAccountKind = (typeof SANDBOX_ACCOUNT_KINDS)[number];
+
+/**
+ * An account at a sandbox bank. Its id is the `accountRef` other services hold: the full account
+ * number never leaves this service (it is shown masked only).
+ *
+ * `balanceMinor` is kept for customer accounts only. A settlement (pool) account takes one side of
+ * every leg at its bank, so a stored running balance would be a row every concurrent batch must lock:
+ * it would serialise the whole bank and deadlock batches that touch two banks in opposite orders. Its
+ * balance is therefore the sum of its ledger entries, and its column stays 0 (a CHECK keeps it so).
+ */
+@Entity({ name: 'sandbox_accounts' })
+export class SandboxAccountEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ name: 'bank_code', type: 'varchar', length: 4 })
+  bankCode!: string;
+
+  /** 12 digits. Personal data: never logged, never returned in full. */
+  @Column({ name: 'account_number', type: 'varchar', length: 12 })
+  accountNumber!: string;
+
+  @Column({ name: 'holder_name', type: 'varchar', length: 100 })
+  holderName!: string;
+
+  /** E.164; null for settlement accounts. */
+  @Column({ name: 'mobile', type: 'varchar', length: 16, nullable: true })
+  mobile!: string | null;
+
+  @Column({ name: 'kind', type: 'varchar', length: 10 })
+  kind!: SandboxAccountKind;
+
+  @Column({ name: 'currency', type: 'char', length: 3 })
+  currency!: string;
+
+  /** Minor units; pg returns bigint as a string, convert with BigInt(). */
+  @Column({ name: 'balance_minor', type: 'bigint' })
+  balanceMinor!: string;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+}

@@ -1,0 +1,25 @@
+import { Currency } from '@kirim/contracts';
+
+/** A bank simulated by the sandbox ledger. Partner banks are reached through their own adapters instead. */
+export interface SandboxBank {
+  readonly code: string;
+  readonly name: string;
+  readonly currency: Currency;
+}
+
+/**
+ * The sandbox banks. Two, so that a P2P payment can cross banks as most UPI payments do (the payer's
+ * bank debits, the payee's bank credits). The migration creates one settlement account for each.
+ */
+export const SANDBOX_BANKS: readonly SandboxBank[] = [
+  { code: 'SBXA', name: 'Sandbox Bank A', currency: 'INR' },
+  { code: 'SBXB', name: 'Sandbox Bank B', currency: 'INR' },
+];
+
+export function findSandboxBank(code: string): SandboxBank | undefined {
+  return SANDBOX_BANKS.find((bank) => bank.code === code);
+}
+
+export function isSandboxBank(code: string): boolean {
+  return findSandboxBank(code) !== undefined;
+}

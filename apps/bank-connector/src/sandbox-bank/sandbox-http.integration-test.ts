@@ -1,0 +1,169 @@
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { INestApplication, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { AuthModule, ConfigModule, createLoggingModule, createServiceApp, JWT_ALGORITHM, JWT_AUDIENCE, JWT_ISSUER, typeOrmOptions } from '@kirim/platform';
+import { createTestDatabase, TestDatabase } from '@kirim/testing';
+import { BankConnectorConfig } from '../bank-connector.config';
+import { bankConnectorDataSourceInput } from '../bank-connector.persistence';
+import { BankAccountsController } from './bank-accounts.controller';
+import { DiscoverBankAccounts } from './discover-bank-accounts/discover-bank-accounts.use-case';
+import { OpenSandboxAccount } from './open-sandbox-account/open-sandbox-account.use-case';
+import { SandboxAdminController } from './sandbox-admin.controller';
+import { SandboxAdminGuard } from './sandbox-admin.guard';
+import { SandboxLedger } from './sandbox-ledger';
+import { SummarizeSandboxLedger } from './summarize-sandbox-ledger/summarize-sandbox-ledger.use-case';
+
+/*
+ * The HTTP surface against real PostgreSQL, with the service's conventions (createServiceApp: /v1
+ * prefix, validation, problem+json). Kafka is left out: these endpoints do not touch it.
+ */
+
+const ADMIN_TOKEN = 'it-sandbox-admin-token';
+let database: TestDatabase;
+let app: INestApplication;
+let appWithoutAdmin: INestApplication;
+let baseUrl: string;
+let baseUrlWithoutAdmin: string;
+let userToken: string;
+
+async function startApp(adminToken: string | undefined, keys: ReturnType<typeof createLocalJWKSet>): Promise<{ app: INestApplication; url: string }> {
+  const env = {
+    HTTP_PORT: '1',
+    DATABASE_URL: database.url,
+    KAFKA_BROKERS: '127.0.0.1:1',
+    IDENTITY_JWKS_URL: 'http://127.0.0.1:1/.well-known/jwks.json',
+    ...(adminToken ? { SANDBOX_ADMIN_TOKEN: adminToken } : {}),
+  };
+  @Module({
+    imports: [
+      ConfigModule.forRoot(BankConnectorConfig, env),
+      createLoggingModule('bank-connector-it'),
+      TypeOrmModule.forRoot(typeOrmOptions(bankConnectorDataSourceInput(database.url))),
+      AuthModule.forRoot({ keyResolver: keys }),
+    ],
+    controllers: [BankAccountsController, SandboxAdminController],
+    providers: [SandboxLedger, DiscoverBankAccounts, OpenSandboxAccount, SummarizeSandboxLedger, SandboxAdminGuard],
+  })
+  class SandboxHttpTestModule {}
+  const started = await createServiceApp(SandboxHttpTestModule, { serviceName: 'bank-connector-it', openApi: { title: 'it', description: 'it' } });
+  await started.listen(0, '127.0.0.1');
+  const { port } = started.getHttpServer().address() as AddressInfo;
+  return { app: started, url: `http://127.0.0.1:${port}` };
+}
+
+beforeAll(async () => {
+  process.env.LOG_LEVEL = 'silent';
+  database = await createTestDatabase('bank_connector_http');
+  const { publicKey, privateKey } = await generateKeyPair(JWT_ALGORITHM);
+  const jwk = { ...(await exportJWK(publicKey)), kid: 'it', alg: JWT_ALGORITHM };
+  const keys = createLocalJWKSet({ keys: [jwk] });
+  userToken = await new SignJWT({})
+    .setProtectedHeader({ alg: JWT_ALGORITHM, kid: 'it' })
+    .setIssuer(JWT_ISSUER)
+    .setAudience(JWT_AUDIENCE)
+    .setSubject(randomUUID())
+    .setIssuedAt()
+    .setExpirationTime('5m')
+    .sign(privateKey);
+  ({ app, url: baseUrl } = await startApp(ADMIN_TOKEN, keys));
+  ({ app: appWithoutAdmin, url: baseUrlWithoutAdmin } = await startApp(undefined, keys));
+}, 30_000);
+
+afterAll(async () => {
+  await app?.close();
+  await appWithoutAdmin?.close();
+  await database?.drop();
+});
+
+const admin = { 'content-type': 'application/json', 'x-sandbox-admin-token': ADMIN_TOKEN };
+
+async function call(url: string, init: RequestInit = {}): Promise<{ status: number; body: unknown; contentType: string }> {
+  const response = await fetch(url, init);
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined, contentType: response.headers.get('content-type') ?? '' };
+}
+
+describe('sandbox bank HTTP API (PostgreSQL)', () => {
+  it('answers 404 on every sandbox endpoint when SANDBOX_ADMIN_TOKEN is unset', async () => {
+    expect((await call(`${baseUrlWithoutAdmin}/v1/sandbox/ledger/summary`, { headers: admin })).status).toBe(404);
+    expect((await call(`${baseUrlWithoutAdmin}/v1/sandbox/accounts`, { method: 'POST', headers: admin, body: '{}' })).status).toBe(404);
+  });
+
+  it('answers 401 problem+json without or with a wrong admin token', async () => {
+    const missing = await call(`${baseUrl}/v1/sandbox/ledger/summary`);
+    const wrong = await call(`${baseUrl}/v1/sandbox/ledger/summary`, { headers: { 'x-sandbox-admin-token': 'not-it' } });
+    expect(missing.status).toBe(401);
+    expect(wrong.status).toBe(401);
+    expect(wrong.contentType).toContain('application/problem+json');
+    expect(wrong.body).toMatchObject({ code: 'unauthenticated' });
+  });
+
+  it('opens an account with an opening balance, lists it masked, and keeps the ledger at zero', async () => {
+    const opened = await call(`${baseUrl}/v1/sandbox/accounts`, {
+      method: 'POST',
+      headers: admin,
+      body: JSON.stringify({ bankCode: 'SBXA', mobile: '+919800000001', holderName: 'Asha', openingBalance: { value: '10000.00', currency: 'INR' } }),
+    });
+    expect(opened.status).toBe(201);
+    expect(opened.body).toEqual({
+      accountRef: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      bankCode: 'SBXA',
+      maskedAccountNumber: expect.stringMatching(/^X{8}\d{4}$/),
+      balance: { value: '10000.00', currency: 'INR' },
+    });
+
+    const listed = await call(`${baseUrl}/v1/sandbox/accounts?mobile=%2B919800000001`, { headers: admin });
+    expect(listed.body).toEqual([
+      {
+        accountRef: (opened.body as { accountRef: string }).accountRef,
+        bankCode: 'SBXA',
+        bankName: 'Sandbox Bank A',
+        maskedAccountNumber: (opened.body as { maskedAccountNumber: string }).maskedAccountNumber,
+        holderName: 'Asha',
+        balance: { value: '10000.00', currency: 'INR' },
+      },
+    ]);
+
+    const summary = await call(`${baseUrl}/v1/sandbox/ledger/summary`, { headers: admin });
+    expect(summary.body).toEqual({
+      accounts: 3,
+      totalMinorUnitsByCurrency: { INR: '0' },
+      customerTotal: { INR: { value: '10000.00', currency: 'INR' } },
+      customerTotalMinorUnitsByCurrency: { INR: '1000000' },
+      unreconciledAccounts: 0,
+    });
+  });
+
+  it('refuses an unknown bank, a malformed amount and unknown fields with 400 problem+json', async () => {
+    const body = { bankCode: 'SBXA', mobile: '+919800000009', holderName: 'X', openingBalance: { value: '1.00', currency: 'INR' } };
+    for (const bad of [{ ...body, bankCode: 'ZZZZ' }, { ...body, openingBalance: { value: '-1', currency: 'INR' } }, { ...body, extra: 1 }]) {
+      const answer = await call(`${baseUrl}/v1/sandbox/accounts`, { method: 'POST', headers: admin, body: JSON.stringify(bad) });
+      expect(answer.status).toBe(400);
+      expect(answer.body).toMatchObject({ code: 'validation-failed' });
+    }
+  });
+
+  it('discovers accounts by mobile for an authenticated user, even with an unencoded +', async () => {
+    await call(`${baseUrl}/v1/sandbox/accounts`, {
+      method: 'POST',
+      headers: admin,
+      body: JSON.stringify({ bankCode: 'SBXB', mobile: '+919800000002', holderName: 'Bala', openingBalance: { value: '1000.00', currency: 'INR' } }),
+    });
+
+    expect((await call(`${baseUrl}/v1/bank-accounts?mobile=%2B919800000002`)).status).toBe(401);
+
+    const found = await call(`${baseUrl}/v1/bank-accounts?mobile=+919800000002`, { headers: { authorization: `Bearer ${userToken}` } });
+    expect(found.status).toBe(200);
+    expect(found.body).toEqual([
+      { accountRef: expect.any(String), bankCode: 'SBXB', bankName: 'Sandbox Bank B', maskedAccountNumber: expect.stringMatching(/^X{8}\d{4}$/), holderName: 'Bala' },
+    ]);
+
+    const none = await call(`${baseUrl}/v1/bank-accounts?mobile=%2B919899999999`, { headers: { authorization: `Bearer ${userToken}` } });
+    expect(none.body).toEqual([]);
+    const invalid = await call(`${baseUrl}/v1/bank-accounts?mobile=12`, { headers: { authorization: `Bearer ${userToken}` } });
+    expect(invalid.status).toBe(400);
+  });
+});

@@ -1,0 +1,77 @@
+import { RESULT_CODES, ResultCode } from '@kirim/contracts';
+import { SandboxAccountKind } from './sandbox-account.entity';
+import { LegDirection } from './sandbox-posting.entity';
+
+/** What the rules need to know about the account a leg names (read under `FOR UPDATE`). */
+export interface LedgerAccountState {
+  readonly bankCode: string;
+  readonly kind: SandboxAccountKind;
+  readonly currency: string;
+  readonly balanceMinor: bigint;
+}
+
+export interface LedgerLegRequest {
+  readonly direction: LegDirection;
+  readonly bankCode: string;
+  readonly currency: string;
+  readonly amountMinor: bigint;
+}
+
+export type LedgerDecision =
+  | { readonly approved: true; readonly customerDeltaMinor: bigint }
+  | { readonly approved: false; readonly resultCode: ResultCode; readonly reason: string };
+
+/** UPI's codes for "account not found": XH on the remitter (debit) side, XI on the beneficiary (credit) side. */
+export function accountMissingCode(direction: LegDirection): ResultCode {
+  return direction === 'debit' ? RESULT_CODES.REMITTER_ACCOUNT_MISSING : RESULT_CODES.BENEFICIARY_ACCOUNT_MISSING;
+}
+
+/** Technical failure of a leg at the bank (U30 debit failed / U31 credit failed). */
+export function legFailedCode(direction: LegDirection): ResultCode {
+  return direction === 'debit' ? RESULT_CODES.DEBIT_FAILED : RESULT_CODES.CREDIT_FAILED;
+}
+
+/**
+ * Decides a leg against the locked account. A debit moves money from the customer to the bank's
+ * settlement account, a credit the other way; the returned delta is the change to the customer's
+ * balance. Pure, so every rule is unit-tested without a database.
+ */
+export function decideLeg(account: LedgerAccountState | null, leg: LedgerLegRequest): LedgerDecision {
+  // An account at another bank is as unknown to this bank as one that does not exist.
+  if (account === null || account.kind !== 'customer' || account.bankCode !== leg.bankCode) {
+    return { approved: false, resultCode: accountMissingCode(leg.direction), reason: 'account not found at this bank' };
+  }
+  if (leg.amountMinor <= 0n) {
+    return { approved: false, resultCode: legFailedCode(leg.direction), reason: 'amount must be positive' };
+  }
+  if (account.currency !== leg.currency) {
+    return { approved: false, resultCode: legFailedCode(leg.direction), reason: 'currency does not match the account' };
+  }
+  switch (leg.direction) {
+    case 'debit':
+      if (account.balanceMinor < leg.amountMinor) {
+        return { approved: false, resultCode: RESULT_CODES.INSUFFICIENT_FUNDS, reason: 'insufficient funds' };
+      }
+      return { approved: true, customerDeltaMinor: -leg.amountMinor };
+    case 'credit':
+      return { approved: true, customerDeltaMinor: leg.amountMinor };
+  }
+}
+
+/** A 12-digit RRN from the sequence value (RRN_PATTERN). */
+export function formatRrn(sequenceValue: bigint): string {
+  if (sequenceValue < 1n || sequenceValue > 999_999_999_999n) {
+    throw new Error('RRN sequence value out of range');
+  }
+  return sequenceValue.toString().padStart(12, '0');
+}
+
+/**
+ * A 12-digit account number, not starting with 0. `randomBelow(n)` returns an integer in [0, n);
+ * injected so tests are deterministic (production passes crypto.randomInt).
+ */
+export function generateAccountNumber(randomBelow: (exclusiveMax: number) => number): string {
+  const first = 1 + randomBelow(9);
+  const rest = randomBelow(100_000_000_000);
+  return `${first}${rest.toString().padStart(11, '0')}`;
+}

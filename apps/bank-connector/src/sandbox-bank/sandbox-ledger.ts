@@ -1,0 +1,312 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { LegPurpose, RESULT_CODES, ResultCode } from '@kirim/contracts';
+import { EntityManager } from 'typeorm';
+import { SandboxAccountKind } from './sandbox-account.entity';
+import { LegDirection, SandboxPostingPurpose } from './sandbox-posting.entity';
+import { decideLeg, formatRrn, generateAccountNumber, LedgerAccountState } from './sandbox-ledger.rules';
+
+/** A leg as the sandbox bank sees it: amounts already in minor units. */
+export interface SandboxLegInput {
+  readonly requestId: string;
+  readonly paymentId: string;
+  readonly purpose: LegPurpose;
+  readonly direction: LegDirection;
+  readonly bankCode: string;
+  readonly accountRef: string;
+  readonly amountMinor: bigint;
+  readonly currency: string;
+}
+
+/** `replayed` is true when the request id had been answered before and that answer is returned again. */
+export type SandboxLegOutcome =
+  | { readonly approved: true; readonly rrn: string; readonly replayed: boolean }
+  | { readonly approved: false; readonly resultCode: ResultCode; readonly reason: string; readonly replayed: boolean };
+
+export interface OpenSandboxAccountInput {
+  readonly bankCode: string;
+  readonly mobile: string;
+  readonly holderName: string;
+  readonly openingBalanceMinor: bigint;
+  readonly currency: string;
+}
+
+export interface SandboxAccountView {
+  readonly accountRef: string;
+  readonly bankCode: string;
+  /** Full number: callers mask it before it leaves the service. */
+  readonly accountNumber: string;
+  readonly holderName: string;
+  readonly currency: string;
+  readonly balanceMinor: bigint;
+}
+
+export interface SandboxLedgerSummary {
+  readonly accounts: number;
+  /** Customers plus settlement accounts, per currency: zero whenever the ledger is sound. */
+  readonly totalMinorByCurrency: ReadonlyMap<string, bigint>;
+  readonly customerTotalMinorByCurrency: ReadonlyMap<string, bigint>;
+  /** Customer accounts whose stored balance differs from the sum of their entries: zero whenever the ledger is sound. */
+  readonly unreconciledAccounts: number;
+}
+
+interface LockedAccountRow {
+  bank_code: string;
+  kind: SandboxAccountKind;
+  currency: string;
+  balance_minor: string;
+}
+
+interface PostingAnswerRow {
+  result_code: string;
+  rrn: string | null;
+  reason: string | null;
+}
+
+interface AccountRow {
+  id: string;
+  bank_code: string;
+  account_number: string;
+  holder_name: string;
+  currency: string;
+  balance_minor: string;
+}
+
+interface ApprovedPosting {
+  readonly requestId: string;
+  readonly paymentId: string | null;
+  readonly purpose: SandboxPostingPurpose;
+  readonly direction: LegDirection;
+  readonly bankCode: string;
+  readonly accountId: string;
+  readonly amountMinor: bigint;
+  readonly currency: string;
+}
+
+/**
+ * The sandbox bank's ledger, in PostgreSQL. Every method runs in the caller's transaction (the
+ * consumer's batch transaction, or the admin endpoint's), so a leg and its answer commit together.
+ *
+ * Concurrency: the customer account row is locked (`FOR UPDATE`) before the idempotency check, so two
+ * deliveries of one request on one account are serialised and the second sees the first's posting.
+ * The settlement account is never locked; its balance is the sum of its entries (see the entity).
+ */
+@Injectable()
+export class SandboxLedger {
+  async applyLeg(manager: EntityManager, leg: SandboxLegInput): Promise<SandboxLegOutcome> {
+    const account = await this.lockAccount(manager, leg.accountRef);
+    const earlier = await this.findAnswer(manager, leg.requestId);
+    if (earlier) {
+      return earlier;
+    }
+
+    const decision = decideLeg(account, leg);
+    if (!decision.approved) {
+      const inserted = await manager.query<Array<{ id: string }>>(
+        `INSERT INTO sandbox_postings
+           (request_id, payment_id, purpose, direction, bank_code, customer_account_id, result_code, reason, amount_minor, currency)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         ON CONFLICT (request_id) DO NOTHING
+         RETURNING id`,
+        [
+          leg.requestId,
+          leg.paymentId,
+          leg.purpose,
+          leg.direction,
+          leg.bankCode,
+          leg.accountRef,
+          decision.resultCode,
+          decision.reason,
+          // A negative amount cannot reach here (the contract's pattern has no sign); 0 is recorded as is.
+          leg.amountMinor.toString(),
+          leg.currency,
+        ],
+      );
+      if (inserted.length === 0) {
+        return this.answerOfConcurrentWinner(manager, leg.requestId);
+      }
+      return { approved: false, resultCode: decision.resultCode, reason: decision.reason, replayed: false };
+    }
+
+    const rrn = await this.postApproved(manager, {
+      requestId: leg.requestId,
+      paymentId: leg.paymentId,
+      purpose: leg.purpose,
+      direction: leg.direction,
+      bankCode: leg.bankCode,
+      accountId: leg.accountRef,
+      amountMinor: leg.amountMinor,
+      currency: leg.currency,
+    });
+    return rrn === null ? this.answerOfConcurrentWinner(manager, leg.requestId) : { approved: true, rrn, replayed: false };
+  }
+
+  /** Opens a customer account; a positive opening balance is paid in from the bank's settlement account. */
+  async openAccount(manager: EntityManager, input: OpenSandboxAccountInput): Promise<SandboxAccountView> {
+    const accountNumber = generateAccountNumber((max) => randomInt(max));
+    const [row] = await manager.query<AccountRow[]>(
+      `INSERT INTO sandbox_accounts (bank_code, account_number, holder_name, mobile, kind, currency, balance_minor)
+       VALUES ($1, $2, $3, $4, 'customer', $5, 0)
+       RETURNING id, bank_code, account_number, holder_name, currency, balance_minor`,
+      [input.bankCode, accountNumber, input.holderName, input.mobile, input.currency],
+    );
+    if (input.openingBalanceMinor > 0n) {
+      await this.postApproved(manager, {
+        requestId: randomUUID(),
+        paymentId: null,
+        purpose: 'opening',
+        direction: 'credit',
+        bankCode: input.bankCode,
+        accountId: row.id,
+        amountMinor: input.openingBalanceMinor,
+        currency: input.currency,
+      });
+    }
+    return { ...toAccountView(row), balanceMinor: input.openingBalanceMinor };
+  }
+
+  async findCustomerAccountsByMobile(manager: EntityManager, mobile: string): Promise<SandboxAccountView[]> {
+    const rows = await manager.query<AccountRow[]>(
+      `SELECT id, bank_code, account_number, holder_name, currency, balance_minor
+         FROM sandbox_accounts
+        WHERE kind = 'customer' AND mobile = $1
+        ORDER BY bank_code, created_at, id`,
+      [mobile],
+    );
+    return rows.map(toAccountView);
+  }
+
+  async summarize(manager: EntityManager): Promise<SandboxLedgerSummary> {
+    // Customer balances come from their column, settlement balances from their entries: a total of
+    // zero therefore also proves that every balance update was matched by its entries.
+    const rows = await manager.query<Array<{ kind: SandboxAccountKind; currency: string; accounts: string; total: string }>>(
+      `SELECT a.kind, a.currency, COUNT(*) AS accounts,
+              SUM(CASE WHEN a.kind = 'customer' THEN a.balance_minor
+                       ELSE (SELECT COALESCE(SUM(e.amount_minor), 0) FROM sandbox_ledger_entries e WHERE e.account_id = a.id)
+                  END)::text AS total
+         FROM sandbox_accounts a
+        GROUP BY a.kind, a.currency`,
+    );
+    const [unreconciled] = await manager.query<Array<{ count: string }>>(
+      `SELECT COUNT(*) AS count
+         FROM sandbox_accounts a
+        WHERE a.kind = 'customer'
+          AND a.balance_minor <> (SELECT COALESCE(SUM(e.amount_minor), 0) FROM sandbox_ledger_entries e WHERE e.account_id = a.id)`,
+    );
+    const total = new Map<string, bigint>();
+    const customerTotal = new Map<string, bigint>();
+    let accounts = 0;
+    for (const row of rows) {
+      const amount = BigInt(row.total);
+      accounts += Number(row.accounts);
+      total.set(row.currency, (total.get(row.currency) ?? 0n) + amount);
+      if (row.kind === 'customer') {
+        customerTotal.set(row.currency, (customerTotal.get(row.currency) ?? 0n) + amount);
+      }
+    }
+    return { accounts, totalMinorByCurrency: total, customerTotalMinorByCurrency: customerTotal, unreconciledAccounts: Number(unreconciled.count) };
+  }
+
+  private async lockAccount(manager: EntityManager, accountRef: string): Promise<LedgerAccountState | null> {
+    const rows = await manager.query<LockedAccountRow[]>(
+      `SELECT bank_code, kind, currency, balance_minor FROM sandbox_accounts WHERE id = $1 FOR UPDATE`,
+      [accountRef],
+    );
+    if (rows.length === 0) {
+      return null;
+    }
+    const [row] = rows;
+    return { bankCode: row.bank_code, kind: row.kind, currency: row.currency, balanceMinor: BigInt(row.balance_minor) };
+  }
+
+  private async findAnswer(manager: EntityManager, requestId: string): Promise<SandboxLegOutcome | null> {
+    const rows = await manager.query<PostingAnswerRow[]>(
+      `SELECT result_code, rrn, reason FROM sandbox_postings WHERE request_id = $1`,
+      [requestId],
+    );
+    if (rows.length === 0) {
+      return null;
+    }
+    const [row] = rows;
+    if (row.result_code === RESULT_CODES.SUCCESS && row.rrn !== null) {
+      return { approved: true, rrn: row.rrn, replayed: true };
+    }
+    return { approved: false, resultCode: row.result_code as ResultCode, reason: row.reason ?? 'declined', replayed: true };
+  }
+
+  /**
+   * Another transaction inserted the same request id between our check and our insert (possible only
+   * when one request id names two accounts, as the account lock serialises the usual case): its
+   * answer stands and nothing of ours moved.
+   */
+  private async answerOfConcurrentWinner(manager: EntityManager, requestId: string): Promise<SandboxLegOutcome> {
+    const answer = await this.findAnswer(manager, requestId);
+    if (answer === null) {
+      throw new Error('sandbox posting vanished after a request id conflict');
+    }
+    return answer;
+  }
+
+  /**
+   * Records an approved posting, its two entries (customer and settlement, summing to zero) and the
+   * customer's new balance. Returns the RRN, or null when the request id was taken concurrently.
+   * The caller holds the customer row lock and has checked the funds.
+   */
+  private async postApproved(manager: EntityManager, posting: ApprovedPosting): Promise<string | null> {
+    const [{ value }] = await manager.query<Array<{ value: string }>>(`SELECT nextval('sandbox_rrn_seq')::text AS value`);
+    const rrn = formatRrn(BigInt(value));
+    const inserted = await manager.query<Array<{ id: string }>>(
+      `INSERT INTO sandbox_postings
+         (request_id, payment_id, purpose, direction, bank_code, customer_account_id, result_code, rrn, amount_minor, currency)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+       ON CONFLICT (request_id) DO NOTHING
+       RETURNING id`,
+      [
+        posting.requestId,
+        posting.paymentId,
+        posting.purpose,
+        posting.direction,
+        posting.bankCode,
+        posting.accountId,
+        RESULT_CODES.SUCCESS,
+        rrn,
+        posting.amountMinor.toString(),
+        posting.currency,
+      ],
+    );
+    if (inserted.length === 0) {
+      return null;
+    }
+    const customerDelta = posting.direction === 'debit' ? -posting.amountMinor : posting.amountMinor;
+    const entries = await manager.query<Array<{ account_id: string }>>(
+      `WITH settlement AS (
+         SELECT id FROM sandbox_accounts WHERE kind = 'settlement' AND bank_code = $3 AND currency = $4
+       )
+       INSERT INTO sandbox_ledger_entries (posting_id, account_id, amount_minor)
+       SELECT $1::uuid, $2::uuid, $5::bigint
+       UNION ALL
+       SELECT $1::uuid, id, -($5::bigint) FROM settlement
+       RETURNING account_id`,
+      [inserted[0].id, posting.accountId, posting.bankCode, posting.currency, customerDelta.toString()],
+    );
+    if (entries.length !== 2) {
+      throw new Error(`sandbox bank ${posting.bankCode} has no ${posting.currency} settlement account`);
+    }
+    await manager.query(`UPDATE sandbox_accounts SET balance_minor = balance_minor + $2::bigint WHERE id = $1`, [
+      posting.accountId,
+      customerDelta.toString(),
+    ]);
+    return rrn;
+  }
+}
+
+function toAccountView(row: AccountRow): SandboxAccountView {
+  return {
+    accountRef: row.id,
+    bankCode: row.bank_code,
+    accountNumber: row.account_number,
+    holderName: row.holder_name,
+    currency: row.currency.trim(),
+    balanceMinor: BigInt(row.balance_minor),
+  };
+}

@@ -1,0 +1,29 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/**
+ * A bank account a user linked. `accountRef` is bank-connector's opaque handle for the account:
+ * identity never holds the full account number, only the masked one to show.
+ */
+@Entity({ name: 'linked_bank_accounts' })
+export class LinkedBankAccountEntity {
+  @PrimaryColumn({ type: 'uuid' })
+  id!: string;
+
+  @Column({ name: 'user_id', type: 'uuid' })
+  userId!: string;
+
+  @Column({ name: 'bank_code', type: 'text' })
+  bankCode!: string;
+
+  @Column({ name: 'account_ref', type: 'uuid' })
+  accountRef!: string;
+
+  @Column({ name: 'masked_account_number', type: 'text' })
+  maskedAccountNumber!: string;
+
+  @Column({ name: 'is_primary', type: 'boolean' })
+  isPrimary!: boolean;
+
+  @Column({ name: 'linked_at', type: 'timestamptz' })
+  linkedAt!: Date;
+}

@@ -1,0 +1,9 @@
+import { Module } from '@nestjs/common';
+import { PaymentPartiesController } from './payment-parties.controller';
+import { ResolvePaymentParties } from './resolve-payment-parties/resolve-payment-parties.handler';
+
+@Module({
+  controllers: [PaymentPartiesController],
+  providers: [ResolvePaymentParties],
+})
+export class PaymentPartiesModule {}

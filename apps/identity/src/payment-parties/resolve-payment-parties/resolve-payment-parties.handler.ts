@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import { RESULT_CODES } from '@kirim/contracts';
+import { LinkedBankAccountRepository } from '../../bank-accounts/linked-bank-account.repository';
+import { UserRepository } from '../../users/user.repository';
+
+export interface ResolvePaymentPartiesQuery {
+  /** The payer is always the authenticated caller: nobody resolves a payment on someone else's behalf. */
+  readonly payerUserId: string;
+  readonly payeePhone: string;
+}
+
+export interface PaymentParties {
+  readonly payer: { readonly userId: string; readonly bankCode: string; readonly accountRef: string };
+  readonly payee: { readonly userId: string; readonly displayName: string; readonly bankCode: string; readonly accountRef: string };
+}
+
+/** Each failure with the UPI result code payments records for it, where UPI has one. */
+export type PaymentPartiesFailure =
+  | { readonly code: 'payee-unknown'; readonly resultCode: typeof RESULT_CODES.INVALID_ADDRESS }
+  | { readonly code: 'payee-account-missing'; readonly resultCode: typeof RESULT_CODES.BENEFICIARY_ACCOUNT_MISSING }
+  | { readonly code: 'payer-account-missing'; readonly resultCode: typeof RESULT_CODES.REMITTER_ACCOUNT_MISSING }
+  | { readonly code: 'self-payment' }
+  | { readonly code: 'payer-unknown' };
+
+export type ResolvePaymentPartiesResult = ({ readonly ok: true } & PaymentParties) | ({ readonly ok: false } & PaymentPartiesFailure);
+
+/** Who pays from which account and who is paid into which: each user's primary linked account. */
+@Injectable()
+export class ResolvePaymentParties {
+  constructor(
+    private readonly users: UserRepository,
+    private readonly accounts: LinkedBankAccountRepository,
+  ) {}
+
+  async execute(query: ResolvePaymentPartiesQuery): Promise<ResolvePaymentPartiesResult> {
+    const payer = await this.users.findById(query.payerUserId);
+    if (!payer) return { ok: false, code: 'payer-unknown' };
+    const payee = await this.users.findByPhone(query.payeePhone);
+    // UPI ZH: "invalid virtual address" — the payee is not known to the platform.
+    if (!payee) return { ok: false, code: 'payee-unknown', resultCode: RESULT_CODES.INVALID_ADDRESS };
+    if (payee.id === payer.id) return { ok: false, code: 'self-payment' };
+
+    const [payerAccount, payeeAccount] = await Promise.all([this.accounts.findPrimary(payer.id), this.accounts.findPrimary(payee.id)]);
+    // UPI XH / XI: remitter / beneficiary account does not exist.
+    if (!payerAccount) return { ok: false, code: 'payer-account-missing', resultCode: RESULT_CODES.REMITTER_ACCOUNT_MISSING };
+    if (!payeeAccount) return { ok: false, code: 'payee-account-missing', resultCode: RESULT_CODES.BENEFICIARY_ACCOUNT_MISSING };
+
+    return {
+      ok: true,
+      payer: { userId: payer.id, bankCode: payerAccount.bankCode, accountRef: payerAccount.accountRef },
+      payee: { userId: payee.id, displayName: payee.displayName, bankCode: payeeAccount.bankCode, accountRef: payeeAccount.accountRef },
+    };
+  }
+}

@@ -1,0 +1,57 @@
+import { aLinkedAccount, aUser, InMemoryLinkedAccounts, InMemoryUsers } from '../../testing/in-memory-identity.fakes';
+import { ResolvePaymentParties } from './resolve-payment-parties.handler';
+
+describe('ResolvePaymentParties', () => {
+  const payer = aUser({ id: '11111111-1111-4111-8111-111111111111', phone: '+919876500001', displayName: 'Asha' });
+  const payee = aUser({ id: '22222222-2222-4222-8222-222222222222', phone: '+919876500002', displayName: 'Ravi' });
+  let users: InMemoryUsers;
+  let accounts: InMemoryLinkedAccounts;
+  let resolve: ResolvePaymentParties;
+
+  beforeEach(() => {
+    users = new InMemoryUsers();
+    accounts = new InMemoryLinkedAccounts();
+    users.add(payer);
+    users.add(payee);
+    resolve = new ResolvePaymentParties(users, accounts);
+  });
+
+  const linkPrimary = (userId: string, accountRef: string, bankCode: string) =>
+    accounts.add(aLinkedAccount({ id: accountRef, userId, accountRef, bankCode, isPrimary: true }));
+
+  it("resolves payer and payee to their primary accounts", async () => {
+    linkPrimary(payer.id, 'aaaaaaaa-0000-4000-8000-000000000001', 'SBXA');
+    accounts.add(aLinkedAccount({ id: 'aaaaaaaa-0000-4000-8000-00000000000f', userId: payer.id, accountRef: 'aaaaaaaa-0000-4000-8000-00000000000f', isPrimary: false }));
+    linkPrimary(payee.id, 'bbbbbbbb-0000-4000-8000-000000000002', 'SBXB');
+
+    expect(await resolve.execute({ payerUserId: payer.id, payeePhone: payee.phone })).toEqual({
+      ok: true,
+      payer: { userId: payer.id, bankCode: 'SBXA', accountRef: 'aaaaaaaa-0000-4000-8000-000000000001' },
+      payee: { userId: payee.id, displayName: 'Ravi', bankCode: 'SBXB', accountRef: 'bbbbbbbb-0000-4000-8000-000000000002' },
+    });
+  });
+
+  it('answers payee-unknown with ZH for a number nobody registered', async () => {
+    linkPrimary(payer.id, 'aaaaaaaa-0000-4000-8000-000000000001', 'SBXA');
+    expect(await resolve.execute({ payerUserId: payer.id, payeePhone: '+919876500099' })).toEqual({ ok: false, code: 'payee-unknown', resultCode: 'ZH' });
+  });
+
+  it('answers payer-account-missing with XH when the payer linked no account', async () => {
+    linkPrimary(payee.id, 'bbbbbbbb-0000-4000-8000-000000000002', 'SBXB');
+    expect(await resolve.execute({ payerUserId: payer.id, payeePhone: payee.phone })).toEqual({ ok: false, code: 'payer-account-missing', resultCode: 'XH' });
+  });
+
+  it('answers payee-account-missing with XI when the payee linked no account', async () => {
+    linkPrimary(payer.id, 'aaaaaaaa-0000-4000-8000-000000000001', 'SBXA');
+    expect(await resolve.execute({ payerUserId: payer.id, payeePhone: payee.phone })).toEqual({ ok: false, code: 'payee-account-missing', resultCode: 'XI' });
+  });
+
+  it('refuses paying oneself', async () => {
+    linkPrimary(payer.id, 'aaaaaaaa-0000-4000-8000-000000000001', 'SBXA');
+    expect(await resolve.execute({ payerUserId: payer.id, payeePhone: payer.phone })).toEqual({ ok: false, code: 'self-payment' });
+  });
+
+  it('answers payer-unknown for a token whose user does not exist', async () => {
+    expect(await resolve.execute({ payerUserId: '99999999-9999-4999-8999-999999999999', payeePhone: payee.phone })).toEqual({ ok: false, code: 'payer-unknown' });
+  });
+});

@@ -1,0 +1,120 @@
+import type { OutgoingEvent, TransactionScope } from '@kirim/messaging';
+import type { EntityManager } from 'typeorm';
+import { BankAccountDirectory, BankAccountDiscovery, DiscoverableBankAccount } from '../bank-accounts/bank-account-directory';
+import type { LinkedBankAccount } from '../bank-accounts/linked-bank-account';
+import { LinkedBankAccountRepository } from '../bank-accounts/linked-bank-account.repository';
+import { TransactionRunner } from '../persistence/transaction-runner';
+import type { User } from '../users/user';
+import { UserRepository } from '../users/user.repository';
+
+/*
+ * In-memory stand-ins for identity's ports, for unit specs (no I/O). Not used by the service.
+ */
+
+/** Runs work "in a transaction": events count as published only if the work resolves. */
+export class FakeTransactions extends TransactionRunner {
+  readonly published: OutgoingEvent[] = [];
+  transactions = 0;
+
+  async run<T>(work: (tx: TransactionScope) => Promise<T>): Promise<T> {
+    this.transactions += 1;
+    const pending: OutgoingEvent[] = [];
+    const scope: TransactionScope = {
+      // The fakes below never touch the manager; a use case that did would fail loudly here.
+      manager: {} as EntityManager,
+      publish: async <E extends object>(event: OutgoingEvent<E>) => {
+        pending.push(event);
+      },
+    };
+    const result = await work(scope);
+    this.published.push(...pending);
+    return result;
+  }
+}
+
+export class InMemoryUsers extends UserRepository {
+  readonly rows = new Map<string, User>();
+
+  add(user: User): User {
+    this.rows.set(user.id, user);
+    return user;
+  }
+
+  async findById(id: string): Promise<User | null> {
+    return this.rows.get(id) ?? null;
+  }
+
+  async findByPhone(phone: string): Promise<User | null> {
+    return [...this.rows.values()].find((user) => user.phone === phone) ?? null;
+  }
+
+  async insertIfPhoneFree(user: User): Promise<boolean> {
+    if (await this.findByPhone(user.phone)) return false;
+    this.rows.set(user.id, user);
+    return true;
+  }
+
+  async lockById(id: string): Promise<User | null> {
+    return this.findById(id);
+  }
+}
+
+export class InMemoryLinkedAccounts extends LinkedBankAccountRepository {
+  readonly rows: LinkedBankAccount[] = [];
+
+  add(account: LinkedBankAccount): LinkedBankAccount {
+    this.rows.push(account);
+    return account;
+  }
+
+  async listByUser(userId: string): Promise<LinkedBankAccount[]> {
+    return this.rows
+      .filter((account) => account.userId === userId)
+      .sort((a, b) => Number(b.isPrimary) - Number(a.isPrimary) || a.linkedAt.getTime() - b.linkedAt.getTime());
+  }
+
+  async findPrimary(userId: string): Promise<LinkedBankAccount | null> {
+    return this.rows.find((account) => account.userId === userId && account.isPrimary) ?? null;
+  }
+
+  async insert(account: LinkedBankAccount): Promise<void> {
+    if (this.rows.some((row) => row.userId === account.userId && row.accountRef === account.accountRef)) {
+      throw new Error('unique violation: (user_id, account_ref)');
+    }
+    this.rows.push(account);
+  }
+}
+
+/** Answers from a phone -> accounts map, or as unavailable; records the lookups it was asked. */
+export class FakeBankAccountDirectory extends BankAccountDirectory {
+  readonly accountsByMobile = new Map<string, DiscoverableBankAccount[]>();
+  readonly lookups: { mobile: string; bearerToken: string }[] = [];
+  available = true;
+
+  async findAccountsByMobile(mobile: string, bearerToken: string): Promise<BankAccountDiscovery> {
+    this.lookups.push({ mobile, bearerToken });
+    if (!this.available) return { ok: false, reason: 'unavailable' };
+    return { ok: true, accounts: this.accountsByMobile.get(mobile) ?? [] };
+  }
+}
+
+export function aUser(overrides: Partial<User> = {}): User {
+  return {
+    id: overrides.id ?? '11111111-1111-4111-8111-111111111111',
+    phone: overrides.phone ?? '+919876500001',
+    displayName: overrides.displayName ?? 'Asha',
+    createdAt: overrides.createdAt ?? new Date('2025-01-01T00:00:00Z'),
+  };
+}
+
+export function aLinkedAccount(overrides: Partial<LinkedBankAccount> & Pick<LinkedBankAccount, 'userId'>): LinkedBankAccount {
+  return {
+    id: overrides.id ?? '22222222-2222-4222-8222-222222222222',
+    userId: overrides.userId,
+    bankCode: overrides.bankCode ?? 'SBXA',
+    accountRef: overrides.accountRef ?? '33333333-3333-4333-8333-333333333333',
+    maskedAccountNumber: overrides.maskedAccountNumber ?? 'XXXXXXXX1234',
+    isPrimary: overrides.isPrimary ?? true,
+    linkedAt: overrides.linkedAt ?? new Date('2025-01-02T00:00:00Z'),
+  };
+}

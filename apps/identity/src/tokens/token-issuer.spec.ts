@@ -1,0 +1,77 @@
+import { generateKeyPairSync, KeyObject } from 'node:crypto';
+import { createLocalJWKSet, decodeProtectedHeader, errors, jwtVerify } from 'jose';
+import { JWT_ALGORITHM, JWT_AUDIENCE, JWT_ISSUER } from '@kirim/platform';
+import { publishJwks } from './jwks';
+import { loadSigningKey, SigningKey } from './signing-key';
+import { TokenIssuer } from './token-issuer';
+
+const USER_ID = '5b0f7d1e-8c1a-4a57-9d0e-0e6f3a1c2b4d';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+function newP256Pem(): string {
+  return generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+}
+
+describe('TokenIssuer', () => {
+  const signingKey: SigningKey = loadSigningKey(newP256Pem(), 'identity-2025-01');
+  const now = new Date('2025-06-01T10:00:00Z');
+  const issuer = new TokenIssuer({ signingKey, ttlSeconds: 900, clock: () => now });
+  const jwks = createLocalJWKSet(publishJwks([signingKey]));
+
+  it('issues an ES256 token that verifies against the published JWKS with the platform claims', async () => {
+    const token = await issuer.issueAccessToken(USER_ID);
+
+    expect(token.tokenType).toBe('Bearer');
+    expect(token.expiresIn).toBe(900);
+    const { payload, protectedHeader } = await jwtVerify(token.accessToken, jwks, {
+      issuer: JWT_ISSUER,
+      audience: JWT_AUDIENCE,
+      algorithms: [JWT_ALGORITHM],
+      currentDate: now,
+    });
+    expect(protectedHeader).toEqual({ alg: 'ES256', kid: 'identity-2025-01', typ: 'JWT' });
+    expect(payload.iss).toBe('kirim-identity');
+    expect(payload.aud).toBe('kirim');
+    expect(payload.sub).toBe(USER_ID);
+    expect(payload.iat).toBe(now.getTime() / 1000);
+    expect(payload.exp).toBe(now.getTime() / 1000 + 900);
+    expect(payload.jti).toMatch(UUID);
+  });
+
+  it('gives every token its own jti', async () => {
+    const [a, b] = await Promise.all([issuer.issueAccessToken(USER_ID), issuer.issueAccessToken(USER_ID)]);
+    const jtiOf = async (jwt: string) => (await jwtVerify(jwt, jwks, { currentDate: now })).payload.jti;
+    expect(await jtiOf(a.accessToken)).not.toBe(await jtiOf(b.accessToken));
+  });
+
+  it('produces tokens that expire after the configured TTL', async () => {
+    const { accessToken } = await issuer.issueAccessToken(USER_ID);
+    const justBefore = new Date(now.getTime() + 899_000);
+    const justAfter = new Date(now.getTime() + 901_000);
+
+    await expect(jwtVerify(accessToken, jwks, { currentDate: justBefore })).resolves.toBeDefined();
+    await expect(jwtVerify(accessToken, jwks, { currentDate: justAfter })).rejects.toBeInstanceOf(errors.JWTExpired);
+  });
+
+  it('is not verifiable with another key', async () => {
+    const { accessToken } = await issuer.issueAccessToken(USER_ID);
+    const otherKey = loadSigningKey(newP256Pem(), 'identity-2025-01');
+
+    await expect(jwtVerify(accessToken, createLocalJWKSet(publishJwks([otherKey])), { currentDate: now })).rejects.toBeInstanceOf(
+      errors.JWSSignatureVerificationFailed,
+    );
+    expect(decodeProtectedHeader(accessToken).kid).toBe('identity-2025-01');
+  });
+});
+
+describe('publishJwks', () => {
+  it('publishes only the public part of the key, with kid, alg and use', () => {
+    const signingKey = loadSigningKey(newP256Pem(), 'k1');
+    const { keys } = publishJwks([signingKey]);
+
+    expect(keys).toHaveLength(1);
+    expect(keys[0]).toEqual({ kty: 'EC', crv: 'P-256', x: expect.any(String), y: expect.any(String), kid: 'k1', alg: 'ES256', use: 'sig' });
+    expect(keys[0]).not.toHaveProperty('d');
+    expect(signingKey.publicKey).toBeInstanceOf(KeyObject);
+  });
+});

@@ -1,0 +1,41 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { EVENT_TYPES, UserRegistered } from '@kirim/contracts';
+import { TransactionRunner } from '../../persistence/transaction-runner';
+import { IssuedToken, TokenIssuer } from '../../tokens/token-issuer';
+import type { User } from '../user';
+import { UserRepository } from '../user.repository';
+
+export interface RegisterUserCommand {
+  readonly phone: string;
+  readonly displayName: string;
+}
+
+export type RegisterUserResult = { readonly ok: true; readonly userId: string; readonly token: IssuedToken } | { readonly ok: false; readonly code: 'already-registered' };
+
+/** Creates a user and announces it (UserRegistered via the outbox, in the same transaction). */
+@Injectable()
+export class RegisterUser {
+  constructor(
+    private readonly transactions: TransactionRunner,
+    private readonly users: UserRepository,
+    private readonly tokens: TokenIssuer,
+  ) {}
+
+  async execute(command: RegisterUserCommand): Promise<RegisterUserResult> {
+    const user: User = { id: randomUUID(), phone: command.phone, displayName: command.displayName, createdAt: new Date() };
+    const registered = await this.transactions.run(async (tx) => {
+      if (!(await this.users.insertIfPhoneFree(user, tx))) return false;
+      // The phone number is personal data and stays in identity; the event carries only the id.
+      await tx.publish<UserRegistered>({
+        type: EVENT_TYPES.USER_REGISTERED,
+        key: user.id,
+        data: { userId: user.id, registeredAt: user.createdAt.toISOString() },
+      });
+      return true;
+    });
+    if (!registered) return { ok: false, code: 'already-registered' };
+    // Signed only after commit, so no token ever names a user that does not exist.
+    return { ok: true, userId: user.id, token: await this.tokens.issueAccessToken(user.id) };
+  }
+}

@@ -1,0 +1,45 @@
+import { EVENT_TYPES } from '@kirim/contracts';
+import { decodeJwt } from 'jose';
+import { aUser, FakeTransactions, InMemoryUsers } from '../../testing/in-memory-identity.fakes';
+import { testTokenIssuer } from '../../testing/test-token-issuer';
+import { RegisterUser } from './register-user.handler';
+
+describe('RegisterUser', () => {
+  let transactions: FakeTransactions;
+  let users: InMemoryUsers;
+  let registerUser: RegisterUser;
+
+  beforeEach(() => {
+    transactions = new FakeTransactions();
+    users = new InMemoryUsers();
+    registerUser = new RegisterUser(transactions, users, testTokenIssuer());
+  });
+
+  it('creates the user, emits UserRegistered keyed by userId and returns a token for them', async () => {
+    const result = await registerUser.execute({ phone: '+919876500001', displayName: 'Asha' });
+
+    if (!result.ok) throw new Error(`expected success, got ${result.code}`);
+    const stored = await users.findById(result.userId);
+    expect(stored).toMatchObject({ phone: '+919876500001', displayName: 'Asha' });
+    expect(transactions.published).toEqual([
+      { type: EVENT_TYPES.USER_REGISTERED, key: result.userId, data: { userId: result.userId, registeredAt: stored?.createdAt.toISOString() } },
+    ]);
+    expect(result.token).toMatchObject({ tokenType: 'Bearer', expiresIn: 900 });
+    expect(decodeJwt(result.token.accessToken).sub).toBe(result.userId);
+  });
+
+  it('keeps the phone number out of the event', async () => {
+    await registerUser.execute({ phone: '+919876500001', displayName: 'Asha' });
+    expect(JSON.stringify(transactions.published)).not.toContain('9876500001');
+  });
+
+  it('refuses a phone number that is already registered and emits nothing', async () => {
+    users.add(aUser({ phone: '+919876500001' }));
+
+    const result = await registerUser.execute({ phone: '+919876500001', displayName: 'Someone else' });
+
+    expect(result).toEqual({ ok: false, code: 'already-registered' });
+    expect(users.rows.size).toBe(1);
+    expect(transactions.published).toEqual([]);
+  });
+});

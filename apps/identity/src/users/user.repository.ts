@@ -1,0 +1,17 @@
+import type { TransactionScope } from '@kirim/messaging';
+import type { User } from './user';
+
+export abstract class UserRepository {
+  abstract findById(id: string): Promise<User | null>;
+
+  abstract findByPhone(phone: string): Promise<User | null>;
+
+  /**
+   * Inserts the user unless the phone number is already registered (returns false then). Does not
+   * throw on the duplicate, so the transaction stays usable and commits nothing else.
+   */
+  abstract insertIfPhoneFree(user: User, tx: TransactionScope): Promise<boolean>;
+
+  /** Reads the user and locks the row until `tx` ends; serializes changes to one user's accounts. */
+  abstract lockById(id: string, tx: TransactionScope): Promise<User | null>;
+}

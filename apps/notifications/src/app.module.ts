@@ -1,0 +1,51 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { CONSUMER_GROUPS, EVENT_SOURCES, TOPICS } from '@kirim/contracts';
+import { KafkaReadinessCheck, MessagingModule } from '@kirim/messaging';
+import { AuthModule, ConfigModule, createLoggingModule, HealthModule, typeOrmModuleOptions } from '@kirim/platform';
+import { NotificationsConfig } from './notifications.config';
+import { ListMyNotifications } from './notifications/list-my-notifications/list-my-notifications';
+import { NotificationInbox } from './notifications/list-my-notifications/notification-inbox';
+import { NotificationEntity } from './notifications/notification.entity';
+import { NotificationRepository } from './notifications/notification.repository';
+import { NotificationsController } from './notifications/notifications.controller';
+import { PaymentEventsConsumer } from './payment-receipts/payment-events.consumer';
+import { NotificationStore } from './payment-receipts/record-payment-receipts/notification-store';
+import { RecordPaymentReceipts } from './payment-receipts/record-payment-receipts/record-payment-receipts';
+import { NOTIFICATIONS_ENTITIES } from './persistence/notifications-entities';
+import { NOTIFICATIONS_MIGRATIONS } from './persistence/notifications-migrations';
+
+export const SERVICE_NAME = 'notifications';
+
+@Module({
+  imports: [
+    ConfigModule.forRoot(NotificationsConfig),
+    createLoggingModule(SERVICE_NAME),
+    TypeOrmModule.forRootAsync({
+      inject: [NotificationsConfig],
+      useFactory: (config: NotificationsConfig) =>
+        typeOrmModuleOptions({
+          url: config.DATABASE_URL,
+          entities: NOTIFICATIONS_ENTITIES,
+          migrations: NOTIFICATIONS_MIGRATIONS,
+          applicationName: `kirim-${SERVICE_NAME}`,
+        }),
+    }),
+    TypeOrmModule.forFeature([NotificationEntity]),
+    MessagingModule.forRoot({
+      source: EVENT_SOURCES.NOTIFICATIONS,
+      consumer: { groupId: CONSUMER_GROUPS.NOTIFICATIONS, topics: [TOPICS.PAYMENTS_EVENTS] },
+    }),
+    AuthModule.forRoot(),
+    HealthModule.forRoot({ checkTokens: [KafkaReadinessCheck] }),
+  ],
+  controllers: [NotificationsController, PaymentEventsConsumer],
+  providers: [
+    NotificationRepository,
+    { provide: NotificationStore, useExisting: NotificationRepository },
+    { provide: NotificationInbox, useExisting: NotificationRepository },
+    RecordPaymentReceipts,
+    ListMyNotifications,
+  ],
+})
+export class AppModule {}

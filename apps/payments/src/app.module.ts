@@ -1,0 +1,37 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { CONSUMER_GROUPS, EVENT_SOURCES, TOPICS } from '@kirim/contracts';
+import { KafkaReadinessCheck, MESSAGING_ENTITIES, MessagingModule } from '@kirim/messaging';
+import { AuthModule, ConfigModule, createLoggingModule, HealthModule, typeOrmModuleOptions } from '@kirim/platform';
+import { PAYMENTS_MIGRATIONS } from './migrations';
+import { PaymentModule } from './payment/payment.module';
+import { PAYMENT_ENTITIES } from './payment/payment-entities';
+import { PaymentsConfig } from './payments.config';
+
+export const SERVICE_NAME = 'payments';
+
+@Module({
+  imports: [
+    ConfigModule.forRoot(PaymentsConfig),
+    createLoggingModule(SERVICE_NAME),
+    TypeOrmModule.forRootAsync({
+      inject: [PaymentsConfig],
+      useFactory: (config: PaymentsConfig) =>
+        typeOrmModuleOptions({
+          url: config.DATABASE_URL,
+          entities: [...PAYMENT_ENTITIES, ...MESSAGING_ENTITIES],
+          migrations: PAYMENTS_MIGRATIONS,
+          applicationName: `kirim-${SERVICE_NAME}`,
+        }),
+    }),
+    MessagingModule.forRoot({
+      source: EVENT_SOURCES.PAYMENTS,
+      consumer: { groupId: CONSUMER_GROUPS.PAYMENTS, topics: [TOPICS.BANK_RESPONSES] },
+    }),
+    // Tokens are verified against identity's JWKS (IDENTITY_JWKS_URL).
+    AuthModule.forRoot(),
+    HealthModule.forRoot({ checkTokens: [KafkaReadinessCheck] }),
+    PaymentModule,
+  ],
+})
+export class AppModule {}

@@ -1,0 +1,24 @@
+import 'reflect-metadata';
+import { connectKafkaTransport } from '@kirim/messaging';
+import { bootService, createServiceApp, loadConfig, runUntilSignalled } from '@kirim/platform';
+import { AppModule, SERVICE_NAME } from './app.module';
+import { PaymentsConfig } from './payments.config';
+
+bootService(async () => {
+  // Validate the environment before Nest starts, so a bad variable stops boot with its name only.
+  const config = loadConfig(PaymentsConfig);
+  const app = await createServiceApp(AppModule, {
+    serviceName: SERVICE_NAME,
+    openApi: {
+      title: 'kirim payments',
+      description:
+        'P2P payments on the UPI model: POST /v1/payments (Idempotency-Key required) starts the debit/credit saga across ' +
+        'banks; GET /v1/payments/{id} shows where it is. Amounts are decimal strings, never numbers.',
+    },
+  });
+  // Consumes bank.responses.v1 as group kirim.payments; the transport refuses to start unless
+  // every event type on that topic has exactly one @EventPattern handler.
+  connectKafkaTransport(app);
+  await app.startAllMicroservices();
+  await runUntilSignalled(app, { port: config.HTTP_PORT, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS });
+}, SERVICE_NAME);

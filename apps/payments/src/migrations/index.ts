@@ -1,0 +1,5 @@
+import { CreateMessagingTables1764288000000 } from '@kirim/messaging';
+import { CreatePaymentTables1764300000000 } from './1764300000000-create-payment-tables';
+
+/** In order; the messaging tables (outbox, inbox) come first. */
+export const PAYMENTS_MIGRATIONS = [CreateMessagingTables1764288000000, CreatePaymentTables1764300000000];

@@ -1,0 +1,135 @@
+import { Logger } from '@nestjs/common';
+import { BankLegResult, EVENT_TYPES, Money, PaymentStatus } from '@kirim/contracts';
+import { FakeTransactionScope, FixedClock, InMemoryPaymentRepository, SequentialIds } from '../../testing/payment-fakes';
+import { createPayment, Payment } from '../payment';
+import { ApplyBankLegResultUseCase, BankLeg, BankLegOutcome, UnknownPaymentError } from './apply-bank-leg-result.use-case';
+
+const PAYMENT_ID = '0b6f7c1e-8a44-4c1e-9d2a-0f6a1b2c3d4e';
+const DEBIT_ID = '11111111-1111-4111-8111-111111111111';
+const CREDIT_ID = '22222222-2222-4222-8222-222222222222';
+const REVERSAL_ID = '33333333-3333-4333-8333-333333333333';
+const PAYER = { bankCode: 'SBXA', accountRef: 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa' };
+const PAYEE = { bankCode: 'SBXB', accountRef: 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb' };
+
+function payment(status: PaymentStatus, legs: Partial<Payment>): Payment {
+  const base = createPayment({
+    id: PAYMENT_ID,
+    payerUserId: 'c0c0c0c0-c0c0-4c0c-8c0c-c0c0c0c0c0c0',
+    payeeUserId: 'd0d0d0d0-d0d0-4d0d-8d0d-d0d0d0d0d0d0',
+    payer: PAYER,
+    payee: PAYEE,
+    payeeDisplayName: 'Asha',
+    amount: Money.ofMinor(50_000n, 'INR'),
+    note: null,
+    at: new Date('2026-11-28T09:00:00.000Z'),
+  });
+  return { ...base, ...legs, status };
+}
+
+function result(requestId: string, overrides: Partial<BankLegResult> = {}): BankLegResult {
+  return Object.assign(new BankLegResult(), { requestId, paymentId: PAYMENT_ID, purpose: 'payment', resultCode: '00', ...overrides });
+}
+
+function setup(initial: Payment) {
+  const payments = new InMemoryPaymentRepository();
+  payments.rows.set(initial.id, initial);
+  const ids = new SequentialIds();
+  const useCase = new ApplyBankLegResultUseCase(payments, new FixedClock(), ids);
+  const tx = new FakeTransactionScope();
+  const apply = (leg: BankLeg, outcome: BankLegOutcome, r: BankLegResult) => useCase.execute(tx, { leg, outcome, result: r });
+  const stored = () => payments.rows.get(PAYMENT_ID) as Payment;
+  return { payments, tx, apply, stored };
+}
+
+describe('ApplyBankLegResultUseCase', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+  it('debit succeeded: stores the RRN and goes straight on to credit the payee', async () => {
+    const { apply, stored, tx, payments } = setup(payment('debit_pending', { debitRequestId: DEBIT_ID }));
+    const outcome = await apply('debit', 'succeeded', result(DEBIT_ID, { rrn: '123456789012' }));
+
+    expect(outcome).toEqual({ applied: true, status: 'credit_pending' });
+    expect(payments.locks).toBe(1);
+    expect(stored()).toMatchObject({ status: 'credit_pending', rrn: '123456789012', creditRequestId: '00000000-0000-4000-8000-000000000001' });
+    expect(tx.published).toEqual([
+      expect.objectContaining({
+        type: EVENT_TYPES.BANK_CREDIT_REQUESTED,
+        key: PAYMENT_ID,
+        data: expect.objectContaining({ requestId: stored().creditRequestId, purpose: 'payment', ...PAYEE }),
+      }),
+    ]);
+  });
+
+  it('debit declined: debit_failed with the bank code, payment failed published', async () => {
+    const { apply, stored, tx } = setup(payment('debit_pending', { debitRequestId: DEBIT_ID }));
+    expect(await apply('debit', 'declined', result(DEBIT_ID, { resultCode: 'Z9' }))).toEqual({ applied: true, status: 'debit_failed' });
+    expect(stored()).toMatchObject({ status: 'debit_failed', resultCode: 'Z9' });
+    expect(tx.published.map((e) => e.type)).toEqual([EVENT_TYPES.PAYMENT_FAILED]);
+  });
+
+  it('credit succeeded: completed, payment completed published', async () => {
+    const { apply, stored, tx } = setup(payment('credit_pending', { debitRequestId: DEBIT_ID, creditRequestId: CREDIT_ID, rrn: '123456789012' }));
+    expect(await apply('credit', 'succeeded', result(CREDIT_ID))).toEqual({ applied: true, status: 'completed' });
+    expect(stored()).toMatchObject({ status: 'completed', resultCode: '00' });
+    expect(tx.published.map((e) => e.type)).toEqual([EVENT_TYPES.PAYMENT_COMPLETED]);
+  });
+
+  it("credit declined: reversal requested to the PAYER's account in the same transaction", async () => {
+    const { apply, stored, tx } = setup(payment('credit_pending', { debitRequestId: DEBIT_ID, creditRequestId: CREDIT_ID }));
+    expect(await apply('credit', 'declined', result(CREDIT_ID, { resultCode: 'XI' }))).toEqual({ applied: true, status: 'reversal_pending' });
+    expect(stored()).toMatchObject({ status: 'reversal_pending', resultCode: 'XI', reversalRequestId: '00000000-0000-4000-8000-000000000001' });
+    expect(tx.published).toEqual([
+      expect.objectContaining({
+        type: EVENT_TYPES.BANK_CREDIT_REQUESTED,
+        data: expect.objectContaining({ requestId: stored().reversalRequestId, purpose: 'reversal', ...PAYER }),
+      }),
+    ]);
+  });
+
+  it('reversal credited: reversed with U31, payment reversed published', async () => {
+    const { apply, stored, tx } = setup(
+      payment('reversal_pending', { debitRequestId: DEBIT_ID, creditRequestId: CREDIT_ID, reversalRequestId: REVERSAL_ID, resultCode: 'XI' }),
+    );
+    expect(await apply('credit', 'succeeded', result(REVERSAL_ID, { purpose: 'reversal' }))).toEqual({ applied: true, status: 'reversed' });
+    expect(stored()).toMatchObject({ status: 'reversed', resultCode: 'U31' });
+    expect(tx.published.map((e) => [e.type, (e.data as { resultCode?: string }).resultCode])).toEqual([[EVENT_TYPES.PAYMENT_REVERSED, 'U31']]);
+  });
+
+  it('a declined reversal changes nothing and publishes nothing', async () => {
+    const initial = payment('reversal_pending', { debitRequestId: DEBIT_ID, creditRequestId: CREDIT_ID, reversalRequestId: REVERSAL_ID });
+    const { apply, stored, tx } = setup(initial);
+    expect(await apply('credit', 'declined', result(REVERSAL_ID, { purpose: 'reversal', resultCode: 'XH' }))).toEqual({
+      applied: false,
+      reason: 'reversal-declined',
+      status: 'reversal_pending',
+    });
+    expect(stored()).toBe(initial);
+    expect(tx.published).toEqual([]);
+  });
+
+  it('a duplicate answer (redelivery) changes nothing and publishes nothing', async () => {
+    const { apply, stored, tx } = setup(payment('debit_pending', { debitRequestId: DEBIT_ID }));
+    await apply('debit', 'succeeded', result(DEBIT_ID, { rrn: '123456789012' }));
+    const afterFirst = stored();
+    const published = tx.published.length;
+
+    expect(await apply('debit', 'succeeded', result(DEBIT_ID, { rrn: '123456789012' }))).toEqual({ applied: false, reason: 'duplicate', status: 'credit_pending' });
+    expect(stored()).toBe(afterFirst);
+    expect(tx.published).toHaveLength(published);
+  });
+
+  it('an answer for a leg that is not the pending one is stale and ignored', async () => {
+    const initial = payment('debit_pending', { debitRequestId: DEBIT_ID });
+    const { apply, stored, tx } = setup(initial);
+    expect(await apply('debit', 'declined', result('99999999-9999-4999-8999-999999999999', { resultCode: 'Z9' }))).toMatchObject({
+      applied: false,
+      reason: 'stale-request',
+    });
+    expect(stored()).toBe(initial);
+    expect(tx.published).toEqual([]);
+  });
+
+  it('a result for an unknown payment throws (retried, then dead-lettered)', async () => {
+    const { apply } = setup(payment('debit_pending', { debitRequestId: DEBIT_ID }));
+    await expect(apply('debit', 'succeeded', result(DEBIT_ID, { paymentId: 'ffffffff-ffff-4fff-8fff-ffffffffffff' }))).rejects.toBeInstanceOf(UnknownPaymentError);
+  });
+});

@@ -1,0 +1,26 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+
+/** Time, behind a port so use cases are deterministic in unit tests. */
+export abstract class Clock {
+  abstract now(): Date;
+}
+
+@Injectable()
+export class SystemClock extends Clock {
+  now(): Date {
+    return new Date();
+  }
+}
+
+/** New ids (payments, bank legs), behind a port for the same reason. */
+export abstract class IdGenerator {
+  abstract uuid(): string;
+}
+
+@Injectable()
+export class RandomIdGenerator extends IdGenerator {
+  uuid(): string {
+    return randomUUID();
+  }
+}

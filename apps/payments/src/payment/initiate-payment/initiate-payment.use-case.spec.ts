@@ -1,0 +1,153 @@
+import { EVENT_TYPES, UPI_TXN_ID_PATTERN } from '@kirim/contracts';
+import {
+  FakePartyDirectory,
+  FakeUnitOfWork,
+  FixedClock,
+  InMemoryIdempotencyKeyRepository,
+  InMemoryPaymentRepository,
+  SequentialIds,
+} from '../../testing/payment-fakes';
+import { PaymentParties } from '../party-directory';
+import { InitiatePaymentCommand, InitiatePaymentUseCase } from './initiate-payment.use-case';
+
+const PAYER_ID = 'c0c0c0c0-c0c0-4c0c-8c0c-c0c0c0c0c0c0';
+const PARTIES: PaymentParties = {
+  payer: { userId: PAYER_ID, bankCode: 'SBXA', accountRef: 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa' },
+  payee: { userId: 'd0d0d0d0-d0d0-4d0d-8d0d-d0d0d0d0d0d0', bankCode: 'SBXB', accountRef: 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb', displayName: 'Asha' },
+};
+
+function setup(maxAmountMinor = 10_000_000n) {
+  const unitOfWork = new FakeUnitOfWork();
+  const payments = new InMemoryPaymentRepository();
+  const keys = new InMemoryIdempotencyKeyRepository();
+  const parties = new FakePartyDirectory({ ok: true, parties: PARTIES });
+  const useCase = new InitiatePaymentUseCase(unitOfWork, payments, keys, parties, new FixedClock(), new SequentialIds(), maxAmountMinor);
+  return { useCase, unitOfWork, payments, keys, parties };
+}
+
+const command = (overrides: Partial<InitiatePaymentCommand> = {}): InitiatePaymentCommand => ({
+  payerUserId: PAYER_ID,
+  bearerToken: 'header.payload.signature',
+  idempotencyKey: 'key-1',
+  payeePhone: '+919876543210',
+  amount: { value: '500.00', currency: 'INR' },
+  note: 'lunch',
+  ...overrides,
+});
+
+describe('InitiatePaymentUseCase', () => {
+  it('stores the payment waiting for its debit and publishes initiated + debit requested in one transaction', async () => {
+    const { useCase, unitOfWork, payments, parties } = setup();
+    const outcome = await useCase.execute(command());
+
+    if (!outcome.ok) throw new Error(`expected success, got ${outcome.code}`);
+    expect(outcome.replayed).toBe(false);
+    const payment = outcome.payment;
+    expect(payment).toMatchObject({
+      status: 'debit_pending',
+      payerUserId: PAYER_ID,
+      payeeUserId: PARTIES.payee.userId,
+      payer: { bankCode: 'SBXA', accountRef: PARTIES.payer.accountRef },
+      payee: { bankCode: 'SBXB', accountRef: PARTIES.payee.accountRef },
+      payeeDisplayName: 'Asha',
+      note: 'lunch',
+    });
+    expect(payment.amount.minorUnits).toBe(50_000n);
+    expect(payment.txnId).toMatch(UPI_TXN_ID_PATTERN);
+    expect(payment.txnId).toMatch(/^KRM[0-9A-F]{32}$/);
+    expect(payment.debitRequestId).not.toBeNull();
+    expect(payments.rows.get(payment.id)).toEqual(payment);
+    expect(parties.calls).toEqual([{ payeePhone: '+919876543210', bearerToken: 'header.payload.signature' }]);
+
+    expect(unitOfWork.transactions).toBe(1);
+    expect(unitOfWork.published.map((e) => [e.type, e.key])).toEqual([
+      [EVENT_TYPES.PAYMENT_INITIATED, payment.id],
+      [EVENT_TYPES.BANK_DEBIT_REQUESTED, payment.id],
+    ]);
+    expect(unitOfWork.published[1].data).toMatchObject({ requestId: payment.debitRequestId, purpose: 'payment', bankCode: 'SBXA' });
+  });
+
+  it('answers a retry with the same key and body with the same payment, without a new payment or event', async () => {
+    const { useCase, unitOfWork, payments, parties } = setup();
+    const first = await useCase.execute(command());
+    const second = await useCase.execute(command({ amount: { value: '500', currency: 'INR' } }));
+
+    expect(second).toEqual({ ok: true, replayed: true, payment: first.ok ? first.payment : undefined });
+    expect(payments.rows.size).toBe(1);
+    expect(unitOfWork.published).toHaveLength(2);
+    expect(parties.calls).toHaveLength(1);
+  });
+
+  it('refuses the same key with a different body', async () => {
+    const { useCase, payments } = setup();
+    await useCase.execute(command());
+    const outcome = await useCase.execute(command({ amount: { value: '501.00', currency: 'INR' } }));
+    expect(outcome).toMatchObject({ ok: false, status: 422, code: 'idempotency-key-reused' });
+    expect(payments.rows.size).toBe(1);
+  });
+
+  it('keys are per user: another user may use the same key', async () => {
+    const { useCase, payments, parties } = setup();
+    await useCase.execute(command());
+    const otherPayer = 'e0e0e0e0-e0e0-4e0e-8e0e-e0e0e0e0e0e0';
+    parties.answer = { ok: true, parties: { ...PARTIES, payer: { ...PARTIES.payer, userId: otherPayer } } };
+    const outcome = await useCase.execute(command({ payerUserId: otherPayer }));
+    expect(outcome).toMatchObject({ ok: true, replayed: false });
+    expect(payments.rows.size).toBe(2);
+  });
+
+  it('answers with the winner when a concurrent request claimed the key inside the transaction', async () => {
+    const { useCase, keys, payments } = setup();
+    const winner = await useCase.execute(command());
+    if (!winner.ok) throw new Error('expected success');
+    // Simulate the race: the pre-check saw nothing, the claim then finds the winner's row.
+    const realFind = keys.find.bind(keys);
+    keys.find = async () => null;
+    const loser = await useCase.execute(command());
+    keys.find = realFind;
+    expect(loser).toEqual({ ok: true, replayed: true, payment: winner.payment });
+    expect(payments.rows.size).toBe(1);
+  });
+
+  it.each([
+    ['100000.01', 10_000_000n],
+    ['10.01', 1_000n],
+  ])('refuses %s above the limit with Z8', async (value, max) => {
+    const { useCase, unitOfWork, parties } = setup(max);
+    const outcome = await useCase.execute(command({ amount: { value, currency: 'INR' } }));
+    expect(outcome).toMatchObject({ ok: false, status: 422, code: 'amount-out-of-range', resultCode: 'Z8' });
+    expect(parties.calls).toHaveLength(0);
+    expect(unitOfWork.transactions).toBe(0);
+  });
+
+  it('refuses a zero amount', async () => {
+    const { useCase } = setup();
+    expect(await useCase.execute(command({ amount: { value: '0.00', currency: 'INR' } }))).toMatchObject({ ok: false, code: 'amount-out-of-range' });
+  });
+
+  it("passes identity's refusal on with its status, code and result code", async () => {
+    const { useCase, parties, unitOfWork } = setup();
+    parties.answer = { ok: false, failure: { kind: 'refused', status: 404, code: 'payee-not-found', detail: 'No user.', resultCode: 'ZH' } };
+    expect(await useCase.execute(command())).toEqual({ ok: false, status: 404, code: 'payee-not-found', detail: 'No user.', resultCode: 'ZH' });
+    expect(unitOfWork.transactions).toBe(0);
+  });
+
+  it('answers 503 dependency-unavailable when identity cannot be asked', async () => {
+    const { useCase, parties } = setup();
+    parties.answer = { ok: false, failure: { kind: 'unavailable', reason: 'TimeoutError' } };
+    expect(await useCase.execute(command())).toMatchObject({ ok: false, status: 503, code: 'dependency-unavailable' });
+  });
+
+  it('refuses paying oneself', async () => {
+    const { useCase, parties } = setup();
+    parties.answer = { ok: true, parties: { ...PARTIES, payee: { ...PARTIES.payee, userId: PAYER_ID } } };
+    expect(await useCase.execute(command())).toMatchObject({ ok: false, status: 422, code: 'self-payment' });
+  });
+
+  it('never pays from an account identity resolved for another user', async () => {
+    const { useCase, parties, unitOfWork } = setup();
+    parties.answer = { ok: true, parties: { ...PARTIES, payer: { ...PARTIES.payer, userId: 'f0f0f0f0-f0f0-4f0f-8f0f-f0f0f0f0f0f0' } } };
+    await expect(useCase.execute(command())).rejects.toThrow(/payer other than/);
+    expect(unitOfWork.transactions).toBe(0);
+  });
+});

@@ -1,0 +1,77 @@
+import { Body, Controller, Get, Headers, HttpStatus, Param, Post, Res, UseGuards } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { PROBLEM_CODES } from '@kirim/contracts';
+import { type AuthenticatedUser, CurrentUser, JwtAuthGuard, ProblemException } from '@kirim/platform';
+import { GetPaymentUseCase } from './get-payment/get-payment.use-case';
+import { InitiatePaymentUseCase } from './initiate-payment/initiate-payment.use-case';
+import { parseIdempotencyKey } from './initiate-payment/payment-request-rules';
+import { InitiatePaymentBody, PaymentInitiatedResponse, PaymentResponse, toInitiatedResponse, toPaymentResponse } from './payments.dto';
+
+interface ResponseLike {
+  status(code: number): unknown;
+  setHeader(name: string, value: string): unknown;
+}
+
+@ApiTags('payments')
+@ApiBearerAuth()
+@UseGuards(JwtAuthGuard)
+@Controller('payments')
+export class PaymentsController {
+  constructor(
+    private readonly initiatePayment: InitiatePaymentUseCase,
+    private readonly getPayment: GetPaymentUseCase,
+  ) {}
+
+  @Post()
+  @ApiOperation({
+    summary: 'Pay a contact by phone number',
+    description:
+      'Accepted (202) once the payment is recorded and its debit requested; poll GET /v1/payments/{id} or wait for the receipt. ' +
+      'A retry with the same Idempotency-Key and body answers 200 with the same payment. Problems: 400 idempotency-key-missing, ' +
+      '400 validation-failed, 404/422 from payee resolution (payee-not-found, payer-account-missing, self-payment), ' +
+      '422 amount-out-of-range (Z8), 422 idempotency-key-reused, 503 dependency-unavailable.',
+  })
+  @ApiHeader({ name: 'Idempotency-Key', required: true, description: '1..64 characters of [A-Za-z0-9_-], unique per payment attempt' })
+  @ApiAcceptedResponse({ type: PaymentInitiatedResponse })
+  @ApiOkResponse({ type: PaymentInitiatedResponse, description: 'A replay of an earlier request with the same key' })
+  async initiate(
+    @CurrentUser() user: AuthenticatedUser,
+    @Headers('idempotency-key') idempotencyKeyHeader: string | undefined,
+    @Headers('authorization') authorization: string,
+    @Body() body: InitiatePaymentBody,
+    @Res({ passthrough: true }) response: ResponseLike,
+  ): Promise<PaymentInitiatedResponse> {
+    const idempotencyKey = parseIdempotencyKey(idempotencyKeyHeader);
+    if (idempotencyKey === null) {
+      throw new ProblemException(
+        HttpStatus.BAD_REQUEST,
+        PROBLEM_CODES.IDEMPOTENCY_KEY_MISSING,
+        'The Idempotency-Key header is required: 1 to 64 characters of A-Z, a-z, 0-9, "_" or "-".',
+      );
+    }
+    const outcome = await this.initiatePayment.execute({
+      payerUserId: user.userId,
+      // JwtAuthGuard has checked the header is "Bearer <jwt>".
+      bearerToken: authorization.trim().slice('Bearer '.length),
+      idempotencyKey,
+      payeePhone: body.payee.phone,
+      amount: body.amount,
+      note: body.note ?? null,
+    });
+    if (!outcome.ok) {
+      throw new ProblemException(outcome.status, outcome.code, outcome.detail, outcome.resultCode ? { resultCode: outcome.resultCode } : {});
+    }
+    response.status(outcome.replayed ? HttpStatus.OK : HttpStatus.ACCEPTED);
+    response.setHeader('Location', `/v1/payments/${outcome.payment.id}`);
+    return toInitiatedResponse(outcome.payment);
+  }
+
+  @Get(':paymentId')
+  @ApiOperation({ summary: 'A payment, as its payer or payee sees it (anyone else: 404)' })
+  @ApiOkResponse({ type: PaymentResponse })
+  async get(@CurrentUser() user: AuthenticatedUser, @Param('paymentId') paymentId: string): Promise<PaymentResponse> {
+    const payment = await this.getPayment.execute({ userId: user.userId, paymentId });
+    if (!payment) throw new ProblemException(HttpStatus.NOT_FOUND, PROBLEM_CODES.NOT_FOUND, 'No such payment.');
+    return toPaymentResponse(payment);
+  }
+}

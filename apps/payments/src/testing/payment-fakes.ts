@@ -1,0 +1,102 @@
+// In-memory stand-ins for the ports, for unit tests (*.spec.ts) only.
+import type { EntityManager } from 'typeorm';
+import type { OutgoingEvent, TransactionScope } from '@kirim/messaging';
+import { Clock, IdGenerator } from '../payment/clock';
+import { Payment } from '../payment/payment';
+import { ClaimOutcome, IdempotencyKeyRepository, IdempotencyRecord, InTransaction, PaymentRepository } from '../payment/payment.repository';
+import { PartyDirectory, PartyLookupResult } from '../payment/party-directory';
+
+/** Collects what a transaction published; only committed (non-throwing) work reaches `published`. */
+export class FakeUnitOfWork {
+  readonly published: OutgoingEvent[] = [];
+  transactions = 0;
+
+  async run<T>(work: (tx: TransactionScope) => Promise<T>): Promise<T> {
+    const scope = new FakeTransactionScope();
+    const result = await work(scope);
+    this.transactions += 1;
+    this.published.push(...scope.published);
+    return result;
+  }
+}
+
+export class FakeTransactionScope implements TransactionScope {
+  readonly manager = {} as EntityManager;
+  readonly published: OutgoingEvent[] = [];
+
+  async publish<T extends object>(event: OutgoingEvent<T>): Promise<void> {
+    this.published.push(event);
+  }
+}
+
+export class InMemoryPaymentRepository extends PaymentRepository {
+  readonly rows = new Map<string, Payment>();
+  locks = 0;
+
+  async lockById(_tx: InTransaction, paymentId: string): Promise<Payment | null> {
+    this.locks += 1;
+    return this.rows.get(paymentId) ?? null;
+  }
+
+  async findById(paymentId: string): Promise<Payment | null> {
+    return this.rows.get(paymentId) ?? null;
+  }
+
+  async insert(_tx: InTransaction, payment: Payment): Promise<void> {
+    if (this.rows.has(payment.id)) throw new Error('duplicate payment id');
+    this.rows.set(payment.id, payment);
+  }
+
+  async update(_tx: InTransaction, payment: Payment): Promise<void> {
+    if (!this.rows.has(payment.id)) throw new Error('update of a missing payment');
+    this.rows.set(payment.id, payment);
+  }
+}
+
+export class InMemoryIdempotencyKeyRepository extends IdempotencyKeyRepository {
+  readonly rows = new Map<string, IdempotencyRecord>();
+
+  async find(userId: string, key: string): Promise<IdempotencyRecord | null> {
+    return this.rows.get(`${userId}|${key}`) ?? null;
+  }
+
+  async claim(_tx: InTransaction, record: IdempotencyRecord): Promise<ClaimOutcome> {
+    const existing = this.rows.get(`${record.userId}|${record.key}`);
+    if (existing) return { claimed: false, existing };
+    this.rows.set(`${record.userId}|${record.key}`, record);
+    return { claimed: true };
+  }
+}
+
+export class FakePartyDirectory extends PartyDirectory {
+  calls: Array<{ payeePhone: string; bearerToken: string }> = [];
+
+  constructor(public answer: PartyLookupResult) {
+    super();
+  }
+
+  async resolve(payeePhone: string, bearerToken: string): Promise<PartyLookupResult> {
+    this.calls.push({ payeePhone, bearerToken });
+    return this.answer;
+  }
+}
+
+export class FixedClock extends Clock {
+  constructor(public current = new Date('2026-11-28T10:00:00.000Z')) {
+    super();
+  }
+
+  now(): Date {
+    return this.current;
+  }
+}
+
+/** Deterministic, valid v4-shaped uuids: ...-4000-8000-000000000001, 2, 3, ... */
+export class SequentialIds extends IdGenerator {
+  private next = 1;
+
+  uuid(): string {
+    const n = (this.next++).toString(16).padStart(12, '0');
+    return `00000000-0000-4000-8000-${n}`;
+  }
+}

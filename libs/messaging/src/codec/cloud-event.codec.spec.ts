@@ -1,0 +1,85 @@
+import { randomUUID } from 'node:crypto';
+import type { KafkaMessage, Message } from 'kafkajs';
+import { EVENT_SOURCES, EVENT_TYPES, TOPICS } from '@kirim/contracts';
+import { decodeCloudEvent, encodeCloudEvent } from './cloud-event.codec';
+import { childTraceparent, isValidTraceparent } from './traceparent';
+
+const paymentId = randomUUID();
+const result = { requestId: randomUUID(), paymentId, purpose: 'payment', resultCode: '00', rrn: '000000000042' };
+
+function asConsumed(message: Message): KafkaMessage {
+  const headers: KafkaMessage['headers'] = {};
+  for (const [name, value] of Object.entries(message.headers ?? {})) headers[name] = Buffer.from(String(value));
+  return {
+    key: message.key === undefined || message.key === null ? null : Buffer.from(message.key),
+    value: message.value === null ? null : Buffer.from(message.value as string),
+    headers,
+    offset: '7',
+    timestamp: '0',
+    attributes: 0,
+  } as KafkaMessage;
+}
+
+function encoded(overrides: Partial<Parameters<typeof encodeCloudEvent>[0]> = {}): Message {
+  return encodeCloudEvent({
+    id: randomUUID(),
+    type: EVENT_TYPES.BANK_DEBIT_SUCCEEDED,
+    source: EVENT_SOURCES.BANK_CONNECTOR,
+    time: new Date('2026-11-28T00:00:00Z'),
+    key: paymentId,
+    data: result,
+    traceparent: childTraceparent(),
+    ...overrides,
+  });
+}
+
+describe('CloudEvents Kafka binding, binary mode', () => {
+  it('puts the attributes in ce_ headers, the data in the value and the aggregate id in the key', () => {
+    const message = encoded();
+    expect(message.key).toBe(paymentId);
+    expect(message.headers).toMatchObject({
+      ce_specversion: '1.0',
+      ce_type: EVENT_TYPES.BANK_DEBIT_SUCCEEDED,
+      ce_source: EVENT_SOURCES.BANK_CONNECTOR,
+      ce_time: '2026-11-28T00:00:00.000Z',
+      'content-type': 'application/json',
+    });
+    expect(isValidTraceparent(String(message.headers?.traceparent))).toBe(true);
+    expect(JSON.parse(String(message.value))).toEqual(result);
+  });
+
+  it('round-trips a valid event into a validated payload', () => {
+    const message = encoded();
+    const decoded = decodeCloudEvent(TOPICS.BANK_RESPONSES, asConsumed(message));
+    expect(decoded).toMatchObject({ ok: true, event: { id: message.headers?.ce_id, type: EVENT_TYPES.BANK_DEBIT_SUCCEEDED, key: paymentId, data: result } });
+  });
+
+  it.each([
+    ['a record without CloudEvents headers', { ...encoded(), headers: {} }, /not a CloudEvents 1.0 binary-mode record/],
+    ['a value that is not JSON', { ...encoded(), value: '{' }, /not valid JSON/],
+    ['an empty value', { ...encoded(), value: '' }, /value .* is empty/],
+    ['a record without a key', { ...encoded(), key: null }, /key .* is missing/],
+    ['an unknown type', encoded({ type: 'bank.debit.vanished.v1' }), /unknown event type/],
+    ['a type from another topic', encoded({ type: EVENT_TYPES.PAYMENT_COMPLETED }), /belongs on payments.events.v1/],
+    ['data that breaks the contract', encoded({ data: { ...result, rrn: '12' } }), /rrn/],
+    ['data with a field the contract does not know', encoded({ data: { ...result, pin: '1234' } }), /property pin should not exist/],
+  ])('refuses %s with a reason', (_label, message, reason) => {
+    const decoded = decodeCloudEvent(TOPICS.BANK_RESPONSES, asConsumed(message as Message));
+    expect(decoded.ok).toBe(false);
+    expect(decoded.ok ? '' : decoded.reason).toMatch(reason);
+  });
+});
+
+describe('traceparent', () => {
+  it('continues the parent trace with a new span', () => {
+    const parent = childTraceparent();
+    const child = childTraceparent(parent);
+    expect(child.split('-')[1]).toBe(parent.split('-')[1]);
+    expect(child.split('-')[2]).not.toBe(parent.split('-')[2]);
+  });
+
+  it('starts a new trace when the parent is missing or malformed', () => {
+    expect(isValidTraceparent(childTraceparent('garbage'))).toBe(true);
+    expect(isValidTraceparent(`00-${'0'.repeat(32)}-${'1'.repeat(16)}-01`)).toBe(false);
+  });
+});
