@@ -1,0 +1,70 @@
+import { routeFor } from './edge-routes';
+
+describe('routeFor', () => {
+  it.each([
+    ['/v1/users', 'identity'],
+    ['/v1/users/123', 'identity'],
+    ['/v1/sessions', 'identity'],
+    ['/v1/me', 'identity'],
+    ['/v1/me/payment-address', 'identity'],
+    ['/v1/me/bank-accounts', 'identity'],
+    ['/v1/me/bank-accounts/9b1c', 'identity'],
+    ['/v1/payment-parties/resolve', 'identity'],
+    ['/.well-known/jwks.json', 'identity'],
+    ['/v1/payments', 'payments'],
+    ['/v1/payments/3f2e1d0c', 'payments'],
+    ['/v1/bank-accounts/lookup', 'bank-connector'],
+    ['/v1/sandbox/banks', 'bank-connector'],
+    ['/v1/me/notifications', 'notifications'],
+    ['/v1/me/notifications/abc/read', 'notifications'],
+  ])('sends %s to %s unchanged', (path, service) => {
+    expect(routeFor(path)).toEqual({ kind: 'proxy', service, upstreamPath: path });
+  });
+
+  it('keeps the query string', () => {
+    expect(routeFor('/v1/me/notifications?limit=5')).toEqual({
+      kind: 'proxy',
+      service: 'notifications',
+      upstreamPath: '/v1/me/notifications?limit=5',
+    });
+  });
+
+  it.each(['/', '/v1', '/v1/meow', '/v1/paymentsx', '/v2/payments', '/health', '/.well-known/other', '/docs/unknown', '/docs/unknown/x'])(
+    'does not route %s',
+    (path) => {
+      expect(routeFor(path)).toEqual({ kind: 'not-found' });
+    },
+  );
+
+  it.each(['/v1/payments/../users', '/v1/payments/%2e%2e/users', '/v1/me/./x', '/v1/payments/%zz'])(
+    'refuses dot segments and malformed escapes in %s',
+    (path) => {
+      expect(routeFor(path)).toEqual({ kind: 'not-found' });
+    },
+  );
+
+  it('answers its own probes', () => {
+    expect(routeFor('/health/live')).toEqual({ kind: 'health-live' });
+    expect(routeFor('/health/ready')).toEqual({ kind: 'health-ready' });
+  });
+
+  describe('docs', () => {
+    it('serves the index at /docs', () => {
+      expect(routeFor('/docs')).toEqual({ kind: 'docs-index' });
+      expect(routeFor('/docs/')).toEqual({ kind: 'docs-index' });
+    });
+
+    it('adds the trailing slash Swagger UI needs', () => {
+      expect(routeFor('/docs/payments')).toEqual({ kind: 'redirect', location: '/docs/payments/' });
+    });
+
+    it("rewrites /docs/<service>/* to the service's /docs/*", () => {
+      expect(routeFor('/docs/bank-connector/')).toEqual({ kind: 'proxy', service: 'bank-connector', upstreamPath: '/docs/' });
+      expect(routeFor('/docs/identity/swagger-ui.css')).toEqual({ kind: 'proxy', service: 'identity', upstreamPath: '/docs/swagger-ui.css' });
+    });
+
+    it("serves each service's OpenAPI JSON at /docs/<service>-json", () => {
+      expect(routeFor('/docs/notifications-json')).toEqual({ kind: 'proxy', service: 'notifications', upstreamPath: '/docs-json' });
+    });
+  });
+});

@@ -1,0 +1,94 @@
+/**
+ * The edge's routing table: which service answers which path. Pure, so the table is unit-tested
+ * without sockets. In Kubernetes an Ingress holds the same table (deploy/), and this file is the
+ * local stack's stand-in for it.
+ */
+export const SERVICE_NAMES = ['identity', 'payments', 'bank-connector', 'notifications'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+export type EdgeRoute =
+  /** Forward to `service` at `upstreamPath` (path and query string). */
+  | { readonly kind: 'proxy'; readonly service: ServiceName; readonly upstreamPath: string }
+  /** The edge's own page listing each service's API docs. */
+  | { readonly kind: 'docs-index' }
+  /** Send the client elsewhere (e.g. add the trailing slash Swagger UI's relative asset links need). */
+  | { readonly kind: 'redirect'; readonly location: string }
+  /** The edge's own probes: live answers at once, ready asks every service. */
+  | { readonly kind: 'health-live' }
+  | { readonly kind: 'health-ready' }
+  | { readonly kind: 'not-found' };
+
+/**
+ * Path prefixes in the order they are tried: the most specific first, so `/v1/me/notifications`
+ * reaches notifications while the rest of `/v1/me` stays with identity. A prefix matches the path
+ * itself or anything below it at a `/` boundary (`/v1/me` does not match `/v1/meow`).
+ */
+export const PREFIX_ROUTES: readonly { readonly prefix: string; readonly service: ServiceName }[] = [
+  { prefix: '/v1/me/notifications', service: 'notifications' },
+  { prefix: '/v1/me/bank-accounts', service: 'identity' },
+  { prefix: '/v1/me', service: 'identity' },
+  { prefix: '/v1/users', service: 'identity' },
+  { prefix: '/v1/sessions', service: 'identity' },
+  { prefix: '/v1/payment-parties', service: 'identity' },
+  { prefix: '/.well-known/jwks.json', service: 'identity' },
+  { prefix: '/v1/payments', service: 'payments' },
+  { prefix: '/v1/bank-accounts', service: 'bank-connector' },
+  { prefix: '/v1/sandbox', service: 'bank-connector' },
+];
+
+const DOCS_PREFIX = '/docs';
+
+function isUnder(path: string, prefix: string): boolean {
+  return path === prefix || path.startsWith(`${prefix}/`);
+}
+
+function isServiceName(value: string): value is ServiceName {
+  return (SERVICE_NAMES as readonly string[]).includes(value);
+}
+
+/**
+ * Dot segments (`/v1/payments/../users`, also percent-encoded) could make a path look like it
+ * belongs to one service while an upstream resolves it to another; the edge refuses them outright.
+ */
+function hasDotSegment(path: string): boolean {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    return true;
+  }
+  return decoded.split(/[/\\]/).some((segment) => segment === '.' || segment === '..');
+}
+
+/** Where a request for `url` (a request target: path plus optional query string) goes. */
+export function routeFor(url: string): EdgeRoute {
+  const queryStart = url.indexOf('?');
+  const path = queryStart === -1 ? url : url.slice(0, queryStart);
+  const query = queryStart === -1 ? '' : url.slice(queryStart);
+  if (!path.startsWith('/') || hasDotSegment(path)) return { kind: 'not-found' };
+
+  if (path === '/health/live') return { kind: 'health-live' };
+  if (path === '/health/ready') return { kind: 'health-ready' };
+
+  for (const { prefix, service } of PREFIX_ROUTES) {
+    if (isUnder(path, prefix)) return { kind: 'proxy', service, upstreamPath: `${path}${query}` };
+  }
+
+  if (path === DOCS_PREFIX || path === `${DOCS_PREFIX}/`) return { kind: 'docs-index' };
+  if (isUnder(path, DOCS_PREFIX)) return docsRoute(path.slice(DOCS_PREFIX.length + 1), query);
+  return { kind: 'not-found' };
+}
+
+/** `rest` is what follows `/docs/`: `<service>`, `<service>/...` or `<service>-json`. */
+function docsRoute(rest: string, query: string): EdgeRoute {
+  const slash = rest.indexOf('/');
+  const head = slash === -1 ? rest : rest.slice(0, slash);
+  if (slash === -1 && head.endsWith('-json')) {
+    const service = head.slice(0, -'-json'.length);
+    return isServiceName(service) ? { kind: 'proxy', service, upstreamPath: `/docs-json${query}` } : { kind: 'not-found' };
+  }
+  if (!isServiceName(head)) return { kind: 'not-found' };
+  // Swagger UI's page links its assets relatively; only with the trailing slash do they resolve under /docs/<service>/.
+  if (slash === -1) return { kind: 'redirect', location: `${DOCS_PREFIX}/${head}/${query}` };
+  return { kind: 'proxy', service: head, upstreamPath: `${DOCS_PREFIX}${rest.slice(slash)}${query}` };
+}

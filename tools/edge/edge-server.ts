@@ -1,0 +1,177 @@
+import { request as httpRequest, createServer, IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, Server, ServerResponse } from 'node:http';
+import type { ProblemCode } from '@kirim/contracts';
+import { docsIndexHtml } from './docs-index';
+import { routeFor, SERVICE_NAMES, ServiceName } from './edge-routes';
+
+/** Base URL (http://host:port) of each service. */
+export type Upstreams = Readonly<Record<ServiceName, URL>>;
+
+export interface EdgeOptions {
+  readonly upstreams: Upstreams;
+  /** Longest wait for an upstream's response headers before answering 504. */
+  readonly upstreamTimeoutMs: number;
+  /** Longest wait for one service's /health/ready. */
+  readonly readinessTimeoutMs: number;
+  readonly log: (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
+}
+
+const PROBLEM_TYPE_BASE = 'https://kirim.dev/problems/';
+// Type-only import: the codes are checked against the contract at compile time without loading it at run time.
+const NOT_FOUND: ProblemCode = 'not-found';
+const DEPENDENCY_UNAVAILABLE: ProblemCode = 'dependency-unavailable';
+
+/** RFC 9110 §7.6.1: connection-specific headers are not forwarded by a proxy. */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+
+function endToEndHeaders(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
+  const listedInConnection = String(headers['connection'] ?? '')
+    .split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter(Boolean);
+  const out: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || HOP_BY_HOP.has(name) || listedInConnection.includes(name)) continue;
+    out[name] = value;
+  }
+  return out;
+}
+
+function sendProblem(res: ServerResponse, status: number, title: string, code: ProblemCode, detail: string, instance?: string): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const body = JSON.stringify({ type: `${PROBLEM_TYPE_BASE}${code}`, title, status, code, detail, ...(instance ? { instance } : {}) });
+  res.writeHead(status, { 'content-type': 'application/problem+json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  const body = JSON.stringify(value);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+function pathOnly(url: string): string {
+  return url.split('?')[0];
+}
+
+/** Streams the request to the service and its answer back; nothing is buffered. */
+function proxy(req: IncomingMessage, res: ServerResponse, service: ServiceName, upstreamPath: string, options: EdgeOptions): void {
+  const base = options.upstreams[service];
+  const headers = endToEndHeaders(req.headers);
+  const clientAddress = req.socket.remoteAddress ?? 'unknown';
+  const priorForwardedFor = req.headers['x-forwarded-for'];
+  headers['x-forwarded-for'] = priorForwardedFor ? `${String(priorForwardedFor)}, ${clientAddress}` : clientAddress;
+  headers['x-forwarded-host'] = req.headers['host'] ?? '';
+  headers['x-forwarded-proto'] = 'http';
+
+  const upstream = httpRequest({
+    protocol: base.protocol,
+    hostname: base.hostname,
+    port: base.port,
+    method: req.method,
+    path: upstreamPath,
+    headers,
+  });
+
+  upstream.setTimeout(options.upstreamTimeoutMs, () => {
+    upstream.destroy(new UpstreamTimeout());
+  });
+  upstream.on('response', (upstreamRes) => {
+    res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.statusMessage, endToEndHeaders(upstreamRes.headers));
+    upstreamRes.pipe(res);
+    // A service that dies mid-body: the client must see a broken response, not a short "complete" one.
+    upstreamRes.on('aborted', () => res.destroy());
+    upstreamRes.on('error', () => res.destroy());
+  });
+  upstream.on('error', (error: Error) => {
+    const timedOut = error instanceof UpstreamTimeout;
+    options.log('warn', 'upstream request failed', { upstream: service, path: pathOnly(upstreamPath), error: error.message });
+    sendProblem(
+      res,
+      timedOut ? 504 : 502,
+      timedOut ? 'Gateway Timeout' : 'Bad Gateway',
+      DEPENDENCY_UNAVAILABLE,
+      timedOut ? `The ${service} service did not answer in time.` : `The ${service} service is unavailable.`,
+      pathOnly(req.url ?? ''),
+    );
+  });
+  // The client gave up: stop the upstream work too (and free its socket).
+  res.on('close', () => {
+    if (!res.writableFinished) upstream.destroy();
+  });
+  req.pipe(upstream);
+}
+
+class UpstreamTimeout extends Error {
+  constructor() {
+    super('upstream timed out');
+  }
+}
+
+export interface ServiceReadiness {
+  readonly ready: boolean;
+  readonly status: number | 'unreachable';
+}
+
+function probeReadiness(base: URL, timeoutMs: number): Promise<ServiceReadiness> {
+  return new Promise((resolve) => {
+    const probe = httpRequest({ protocol: base.protocol, hostname: base.hostname, port: base.port, method: 'GET', path: '/health/ready' });
+    probe.setTimeout(timeoutMs, () => probe.destroy(new UpstreamTimeout()));
+    probe.on('response', (response) => {
+      response.resume();
+      resolve({ ready: response.statusCode === 200, status: response.statusCode ?? 'unreachable' });
+    });
+    probe.on('error', () => resolve({ ready: false, status: 'unreachable' }));
+    probe.end();
+  });
+}
+
+/** The edge is ready only when every service is: the stack has one base URL, so it is one thing to wait for. */
+export async function stackReadiness(options: Pick<EdgeOptions, 'upstreams' | 'readinessTimeoutMs'>): Promise<{ ready: boolean; services: Record<ServiceName, ServiceReadiness> }> {
+  const results = await Promise.all(SERVICE_NAMES.map((name) => probeReadiness(options.upstreams[name], options.readinessTimeoutMs)));
+  const services = Object.fromEntries(SERVICE_NAMES.map((name, i) => [name, results[i]])) as Record<ServiceName, ServiceReadiness>;
+  return { ready: results.every((r) => r.ready), services };
+}
+
+export function handleEdgeRequest(req: IncomingMessage, res: ServerResponse, options: EdgeOptions): void {
+  const url = req.url ?? '/';
+  const route = routeFor(url);
+  switch (route.kind) {
+    case 'proxy':
+      proxy(req, res, route.service, route.upstreamPath, options);
+      return;
+    case 'docs-index': {
+      const body = docsIndexHtml();
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+      return;
+    }
+    case 'redirect':
+      res.writeHead(302, { location: route.location, 'content-length': 0 });
+      res.end();
+      return;
+    case 'health-live':
+      sendJson(res, 200, { status: 'ok' });
+      return;
+    case 'health-ready':
+      stackReadiness(options).then(
+        ({ ready, services }) => sendJson(res, ready ? 200 : 503, { status: ready ? 'ok' : 'error', services }),
+        (error: unknown) => {
+          options.log('error', 'readiness probe failed', { error: error instanceof Error ? error.message : String(error) });
+          sendJson(res, 503, { status: 'error' });
+        },
+      );
+      return;
+    case 'not-found':
+      // Drain the body so a keep-alive connection stays usable for the next request.
+      req.resume();
+      sendProblem(res, 404, 'Not Found', NOT_FOUND, `No service answers ${pathOnly(url)}.`, pathOnly(url));
+      return;
+  }
+}
+
+export function createEdgeServer(options: EdgeOptions): Server {
+  return createServer((req, res) => handleEdgeRequest(req, res, options));
+}

@@ -1,0 +1,87 @@
+/**
+ * The local stack's single base URL: a small reverse proxy that routes by path prefix to the four
+ * services (see edge-routes.ts). In Kubernetes an Ingress does this job and this process is not
+ * deployed; it exists so that local clients and e2e tests use the same URLs as production.
+ *
+ * Only Node's `http` module: no proxy library to learn, pin or patch for a few dozen lines of routing.
+ *
+ * Env: EDGE_PORT (8080), IDENTITY_URL (http://127.0.0.1:3001), PAYMENTS_URL (:3002),
+ * BANK_CONNECTOR_URL (:3003), NOTIFICATIONS_URL (:3004), EDGE_UPSTREAM_TIMEOUT_MS (30000).
+ */
+import { createEdgeServer, EdgeOptions, Upstreams } from './edge-server';
+import type { ServiceName } from './edge-routes';
+
+const UPSTREAM_ENV: Readonly<Record<ServiceName, { variable: string; fallback: string }>> = {
+  identity: { variable: 'IDENTITY_URL', fallback: 'http://127.0.0.1:3001' },
+  payments: { variable: 'PAYMENTS_URL', fallback: 'http://127.0.0.1:3002' },
+  'bank-connector': { variable: 'BANK_CONNECTOR_URL', fallback: 'http://127.0.0.1:3003' },
+  notifications: { variable: 'NOTIFICATIONS_URL', fallback: 'http://127.0.0.1:3004' },
+};
+
+const SHUTDOWN_TIMEOUT_MS = 5000;
+
+/** One JSON line per event, pino-shaped like the services' logs so the same tools read them. */
+function log(level: 'info' | 'warn' | 'error', msg: string, fields: Record<string, unknown> = {}): void {
+  const levels = { info: 30, warn: 40, error: 50 } as const;
+  const line = JSON.stringify({ level: levels[level], time: Date.now(), service: 'edge', msg, ...fields });
+  (level === 'info' ? process.stdout : process.stderr).write(`${line}\n`);
+}
+
+function readInteger(variable: string, fallback: number, min: number, max: number): number {
+  const raw = process.env[variable];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${variable} must be an integer between ${min} and ${max}`);
+  return value;
+}
+
+function readUpstreams(): Upstreams {
+  const entries = Object.entries(UPSTREAM_ENV).map(([service, { variable, fallback }]) => {
+    const raw = process.env[variable] || fallback;
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      throw new Error(`${variable} must be an http:// URL`);
+    }
+    if (url.protocol !== 'http:') throw new Error(`${variable} must be an http:// URL (the edge forwards plain HTTP inside the stack)`);
+    return [service, url] as const;
+  });
+  return Object.fromEntries(entries) as Record<ServiceName, URL>;
+}
+
+function main(): void {
+  const port = readInteger('EDGE_PORT', 8080, 1, 65535);
+  const options: EdgeOptions = {
+    upstreams: readUpstreams(),
+    upstreamTimeoutMs: readInteger('EDGE_UPSTREAM_TIMEOUT_MS', 30_000, 100, 600_000),
+    readinessTimeoutMs: 2000,
+    log,
+  };
+  const server = createEdgeServer(options);
+  server.listen(port, '0.0.0.0', () => {
+    log('info', `listening on port ${port}`, {
+      upstreams: Object.fromEntries(Object.entries(options.upstreams).map(([name, url]) => [name, url.origin])),
+    });
+  });
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) return;
+    stopping = true;
+    log('info', `shutdown: received ${signal}`);
+    // Let in-flight requests finish; the timer bounds a stuck one.
+    server.close(() => process.exit(0));
+    server.closeIdleConnections();
+    setTimeout(() => process.exit(1), SHUTDOWN_TIMEOUT_MS).unref();
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+try {
+  main();
+} catch (error: unknown) {
+  log('error', 'boot failed', { error: error instanceof Error ? error.message : String(error) });
+  process.exit(1);
+}
