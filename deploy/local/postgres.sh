@@ -5,6 +5,7 @@
 #                        start a project-local cluster in $KIRIM_HOME/pgdata; then create the databases
 #   postgres.sh stop     stop the project-local cluster (never a server this script did not start)
 #   postgres.sh status   exit 0 if a server answers on DATABASE_HOST:DATABASE_PORT
+#   postgres.sh server-stop|server-start   take the answering server down and up (resilience tests only)
 #
 # Environment: DATABASE_HOST (127.0.0.1), DATABASE_PORT (5432), DATABASE_USER (postgres), KIRIM_HOME (<repo>/.local).
 set -euo pipefail
@@ -113,6 +114,45 @@ cmd_stop() {
   fi
 }
 
+# The Debian cluster (pg_lsclusters) serving DATABASE_PORT, as "<version> <name>", if there is one.
+debian_cluster() {
+  command -v pg_lsclusters >/dev/null 2>&1 || return 1
+  pg_lsclusters -h 2>/dev/null | awk -v port="$DATABASE_PORT" '$3 == port { print $1, $2; found = 1; exit } END { exit !found }'
+}
+
+# server-stop / server-start: take whichever server answers on DATABASE_PORT down and back up.
+# Only the resilience tests use these, to prove the services ride out a database outage.
+cmd_server_stop() {
+  local cluster
+  if local_running; then
+    as_pg "$(find_bin pg_ctl)" -D "$PGDATA_DIR" -m fast -w -t 30 stop >/dev/null
+  elif cluster="$(debian_cluster)"; then
+    # shellcheck disable=SC2086
+    pg_ctlcluster --skip-systemctl-redirect $cluster stop -m fast
+  else
+    die "cannot stop the server on $DATABASE_HOST:$DATABASE_PORT: neither a project-local cluster nor a Debian cluster"
+  fi
+  log "server on $DATABASE_PORT stopped"
+}
+
+cmd_server_start() {
+  local cluster
+  if [[ -f "$PGDATA_DIR/PG_VERSION" ]]; then
+    start_local
+  elif cluster="$(debian_cluster)"; then
+    # shellcheck disable=SC2086
+    pg_ctlcluster --skip-systemctl-redirect $cluster start
+  else
+    die "cannot start a server on $DATABASE_HOST:$DATABASE_PORT"
+  fi
+  local deadline=$((SECONDS + 30))
+  until answers; do
+    ((SECONDS < deadline)) || die "the server did not answer on $DATABASE_HOST:$DATABASE_PORT"
+    sleep 0.5
+  done
+  log "server on $DATABASE_PORT answers again"
+}
+
 cmd_status() {
   if answers; then
     echo "postgres answers on $DATABASE_HOST:$DATABASE_PORT$(local_running && echo ' (project-local cluster)')"
@@ -126,5 +166,7 @@ case "${1:-}" in
   ensure) cmd_ensure ;;
   stop) cmd_stop ;;
   status) cmd_status ;;
-  *) echo "usage: $0 ensure|stop|status" >&2; exit 2 ;;
+  server-stop) cmd_server_stop ;;
+  server-start) cmd_server_start ;;
+  *) echo "usage: $0 ensure|stop|status|server-stop|server-start" >&2; exit 2 ;;
 esac

@@ -30,7 +30,10 @@ export const SERVICE_NAME = 'bank-connector';
     }),
     MessagingModule.forRoot({
       source: EVENT_SOURCES.BANK_CONNECTOR,
-      consumer: { groupId: CONSUMER_GROUPS.BANK_CONNECTOR, topics: [TOPICS.BANK_REQUESTS] },
+      // One partition's batch at a time: a batch locks the customer accounts of up to 250 legs in
+      // message order, and two concurrent batches would lock them in opposite orders and deadlock.
+      // (Replicas can still collide; a deadlock rolls the batch back and it is retried, never dead-lettered.)
+      consumer: { groupId: CONSUMER_GROUPS.BANK_CONNECTOR, topics: [TOPICS.BANK_REQUESTS], maxConcurrentPartitions: 1 },
     }),
     AuthModule.forRoot(),
     HealthModule.forRoot({ checkTokens: [KafkaReadinessCheck] }),

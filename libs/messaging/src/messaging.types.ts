@@ -43,5 +43,11 @@ export interface MessagingOptions {
   readonly consumer?: {
     readonly groupId: string;
     readonly topics: readonly string[];
+    /**
+     * Caps CONSUMER_PARTITIONS_CONCURRENTLY for this service. A consumer whose batches lock rows
+     * that other partitions' batches also lock (bank accounts) sets 1, so two of its own
+     * transactions never take the same locks in opposite orders.
+     */
+    readonly maxConcurrentPartitions?: number;
   };
 }

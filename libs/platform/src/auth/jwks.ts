@@ -15,7 +15,7 @@ const remoteKeySets = new Map<string, JwtKeyResolver>();
 
 /**
  * One remote JWKS per URL per process: jose caches the keys and rate-limits refetches per instance.
- * jose is ESM-only and loaded lazily, so specs that merely import @kirim/platform need no ESM transform.
+ * jose is loaded on first use, so processes and specs that never verify a token do not load it.
  */
 export async function remoteJwtKeyResolver(url: string): Promise<JwtKeyResolver> {
   let keySet = remoteKeySets.get(url);

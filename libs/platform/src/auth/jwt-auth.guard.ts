@@ -33,7 +33,7 @@ export class JwtAuthGuard implements CanActivate {
     const match = typeof header === 'string' ? BEARER.exec(header.trim()) : null;
     if (!match) throw unauthenticated('The Authorization header must be "Bearer <token>".');
 
-    // Lazy: jose is ESM-only (see jwks.ts); Node caches the module after the first request.
+    // Loaded on first use (see jwks.ts); Node caches the module after the first request.
     const { jwtVerify, errors } = await import('jose');
     let sub: string | undefined;
     try {

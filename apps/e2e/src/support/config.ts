@@ -1,0 +1,30 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/** The repository root, found from this file (apps/e2e/src/support) so scripts work from any cwd. */
+export const REPO_ROOT = resolve(__dirname, '../../../..');
+
+/** Where the local stack keeps its state (logs, keys); the same default as scripts/lib.sh. */
+export function kirimHome(): string {
+  return process.env.KIRIM_HOME ?? join(REPO_ROOT, '.local');
+}
+
+/** The one base URL of the local stack (the edge). */
+export function edgeUrl(): string {
+  return (process.env.EDGE_URL ?? 'http://127.0.0.1:8080').replace(/\/+$/, '');
+}
+
+export function kafkaBrokers(): string[] {
+  return (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((broker) => broker.trim()).filter(Boolean);
+}
+
+/** The sandbox admin token: SANDBOX_ADMIN_TOKEN, else the one scripts/stack.sh made under .local/keys. */
+export function sandboxAdminToken(): string {
+  const fromEnv = process.env.SANDBOX_ADMIN_TOKEN?.trim();
+  if (fromEnv) return fromEnv;
+  const file = join(kirimHome(), 'keys', 'sandbox-admin-token');
+  if (!existsSync(file)) {
+    throw new Error(`no sandbox admin token: set SANDBOX_ADMIN_TOKEN or run scripts/stack.sh up (it writes ${file})`);
+  }
+  return readFileSync(file, 'utf8').trim();
+}

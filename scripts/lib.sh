@@ -1,0 +1,33 @@
+# Shared by the scripts in this folder: paths, the local stack's settings, and small helpers.
+# shellcheck shell=bash
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export KIRIM_HOME="${KIRIM_HOME:-$REPO_ROOT/.local}"
+export DATABASE_HOST="${DATABASE_HOST:-127.0.0.1}"
+export DATABASE_PORT="${DATABASE_PORT:-5432}"
+export DATABASE_USER="${DATABASE_USER:-postgres}"
+export KAFKA_BROKERS="${KAFKA_BROKERS:-127.0.0.1:9092}"
+export EDGE_URL="${EDGE_URL:-http://127.0.0.1:8080}"
+export TEST_DATABASE_SERVER_URL="${TEST_DATABASE_SERVER_URL:-postgres://${DATABASE_USER}@${DATABASE_HOST}:${DATABASE_PORT}/postgres}"
+
+SERVICES=(identity payments bank-connector notifications)
+declare -A SERVICE_PORT=([identity]=3001 [payments]=3002 [bank-connector]=3003 [notifications]=3004 [edge]=8080)
+
+say() { printf '\033[1m[kirim]\033[0m %s\n' "$*" >&2; }
+die() { say "error: $*"; exit 1; }
+
+# Installs npm dependencies when node_modules is missing or older than the lockfile.
+ensure_node_modules() {
+  command -v node >/dev/null || die "Node.js 20+ is required"
+  local major
+  major="$(node -p 'process.versions.node.split(".")[0]')"
+  [[ "$major" -ge 20 ]] || die "Node.js 20+ is required (found $(node -v))"
+  if [[ ! -d "$REPO_ROOT/node_modules" || "$REPO_ROOT/package-lock.json" -nt "$REPO_ROOT/node_modules/.package-lock.json" ]]; then
+    say "installing npm dependencies (npm ci)"
+    (cd "$REPO_ROOT" && npm ci --no-audit --no-fund)
+  fi
+}
+
+database_url() { # service name -> its database URL
+  local db="kirim_${1//-/_}"
+  echo "postgres://${DATABASE_USER}@${DATABASE_HOST}:${DATABASE_PORT}/${db}"
+}

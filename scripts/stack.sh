@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# The local stack without Docker: Kafka (KRaft, fetched from Maven Central), PostgreSQL (the one
+# configured, or a project-local one), topics, the four services and the edge on one base URL.
+#
+#   scripts/stack.sh up       install what is missing, start everything, wait until all are ready
+#   scripts/stack.sh down     stop the services and the edge (Kafka and PostgreSQL keep running)
+#   scripts/stack.sh down --all   also stop Kafka and a project-local PostgreSQL
+#   scripts/stack.sh status   readiness of each service
+#   scripts/stack.sh reset    stop everything, then drop the kirim databases and the broker's data (a clean slate)
+#
+# Logs: .local/logs/<service>.log. Settings: see scripts/lib.sh.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+RUN_DIR="$KIRIM_HOME/run"
+LOG_DIR="$KIRIM_HOME/logs"
+KEY_DIR="$KIRIM_HOME/keys"
+
+infra_up() {
+  bash "$REPO_ROOT/deploy/local/kafka/kafka.sh" start
+  bash "$REPO_ROOT/deploy/local/postgres.sh" ensure
+  node -r "$REPO_ROOT/tools/ts-register.cjs" "$REPO_ROOT/deploy/local/create-topics.ts"
+}
+
+build_services() {
+  say "building the services"
+  (cd "$REPO_ROOT" && npx nx run-many -t build -p "${SERVICES[@]}" edge --output-style=static >"$LOG_DIR/build.log" 2>&1) \
+    || { tail -n 40 "$LOG_DIR/build.log"; die "build failed (full log: $LOG_DIR/build.log)"; }
+}
+
+# The identity signing key and the sandbox admin token are made once per machine and kept under .local/.
+ensure_local_secrets() {
+  mkdir -p "$KEY_DIR"
+  chmod 700 "$KEY_DIR"
+  if [[ ! -s "$KEY_DIR/identity-signing-key.pem" ]]; then
+    (cd "$REPO_ROOT" && node -r ./tools/ts-register.cjs apps/identity/src/generate-signing-key.ts >"$KEY_DIR/identity-signing-key.pem")
+    chmod 600 "$KEY_DIR/identity-signing-key.pem"
+  fi
+  if [[ ! -s "$KEY_DIR/sandbox-admin-token" ]]; then
+    node -e 'process.stdout.write(require("crypto").randomBytes(24).toString("hex"))' >"$KEY_DIR/sandbox-admin-token"
+    chmod 600 "$KEY_DIR/sandbox-admin-token"
+  fi
+}
+
+service_env() { # service -> env assignments, one per line
+  local name="$1"
+  echo "HTTP_PORT=${SERVICE_PORT[$name]}"
+  echo "LOG_LEVEL=${LOG_LEVEL:-info}"
+  echo "KAFKA_BROKERS=$KAFKA_BROKERS"
+  echo "IDENTITY_JWKS_URL=http://127.0.0.1:3001/.well-known/jwks.json"
+  echo "IDENTITY_URL=http://127.0.0.1:3001"
+  echo "BANK_CONNECTOR_URL=http://127.0.0.1:3003"
+  [[ "$name" == edge ]] && { echo "EDGE_PORT=8080"; echo "PAYMENTS_URL=http://127.0.0.1:3002"; echo "NOTIFICATIONS_URL=http://127.0.0.1:3004"; return; }
+  echo "DATABASE_URL=$(database_url "$name")"
+  case "$name" in
+    identity)
+      echo "IDENTITY_SIGNING_KEY_ID=local-1"
+      echo "IDENTITY_SANDBOX_LOGIN=true" ;;
+    bank-connector)
+      echo "SANDBOX_ADMIN_TOKEN=$(cat "$KEY_DIR/sandbox-admin-token")" ;;
+  esac
+}
+
+main_js() { # service -> built entry point
+  if [[ "$1" == edge ]]; then echo "$REPO_ROOT/dist/tools/edge/tools/edge/main.js"; else echo "$REPO_ROOT/dist/apps/$1/apps/$1/src/main.js"; fi
+}
+
+running() { [[ -f "$RUN_DIR/$1.pid" ]] && kill -0 "$(cat "$RUN_DIR/$1.pid")" 2>/dev/null; }
+
+start_one() {
+  local name="$1"
+  running "$name" && { say "$name already running"; return; }
+  local -a env_args
+  mapfile -t env_args < <(service_env "$name")
+  if [[ "$name" == identity ]]; then
+    env_args+=("IDENTITY_SIGNING_KEY=$(cat "$KEY_DIR/identity-signing-key.pem")")
+  fi
+  (cd "$REPO_ROOT" && exec env "${env_args[@]}" setsid node --enable-source-maps "$(main_js "$name")" >>"$LOG_DIR/$name.log" 2>&1 </dev/null) &
+  echo $! >"$RUN_DIR/$name.pid"
+}
+
+ready() { # name -> 0 when /health/ready answers 200
+  curl -fs -o /dev/null --max-time 2 "http://127.0.0.1:${SERVICE_PORT[$1]}/health/ready"
+}
+
+wait_ready() {
+  local name deadline=$((SECONDS + ${STACK_READY_TIMEOUT:-120}))
+  for name in "$@"; do
+    until ready "$name"; do
+      if ! running "$name"; then tail -n 30 "$LOG_DIR/$name.log" >&2; die "$name exited during start-up (log: $LOG_DIR/$name.log)"; fi
+      if (( SECONDS > deadline )); then tail -n 30 "$LOG_DIR/$name.log" >&2; die "$name not ready in time (log: $LOG_DIR/$name.log)"; fi
+      sleep 0.5
+    done
+    say "$name ready on :${SERVICE_PORT[$name]}"
+  done
+}
+
+stop_one() {
+  local name="$1" pid
+  running "$name" || { rm -f "$RUN_DIR/$name.pid"; return 0; }
+  pid="$(cat "$RUN_DIR/$name.pid")"
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -0 "$pid" 2>/dev/null && { say "$name did not stop in 15 s; killing it"; kill -KILL "$pid" 2>/dev/null || true; }
+  rm -f "$RUN_DIR/$name.pid"
+  say "$name stopped"
+}
+
+cmd_up() {
+  ensure_node_modules
+  mkdir -p "$RUN_DIR" "$LOG_DIR"
+  infra_up
+  ensure_local_secrets
+  [[ "${SKIP_BUILD:-0}" == 1 ]] || build_services
+  # identity first: the others fetch its JWKS to verify tokens.
+  start_one identity
+  wait_ready identity
+  local name
+  for name in payments bank-connector notifications; do start_one "$name"; done
+  wait_ready payments bank-connector notifications
+  start_one edge
+  wait_ready edge
+  say "kirim is up at $EDGE_URL (API docs: $EDGE_URL/docs)"
+}
+
+cmd_down() {
+  stop_one edge
+  local name
+  for name in "${SERVICES[@]}"; do stop_one "$name" & done
+  wait
+  if [[ "${1:-}" == --all ]]; then
+    bash "$REPO_ROOT/deploy/local/kafka/kafka.sh" stop
+    bash "$REPO_ROOT/deploy/local/postgres.sh" stop
+  fi
+}
+
+cmd_reset() {
+  cmd_down --all
+  local name
+  for name in "${SERVICES[@]}"; do
+    if bash "$REPO_ROOT/deploy/local/postgres.sh" status >/dev/null 2>&1; then
+      psql -h "$DATABASE_HOST" -p "$DATABASE_PORT" -U "$DATABASE_USER" -d postgres -qc "DROP DATABASE IF EXISTS kirim_${name//-/_} WITH (FORCE)"
+    fi
+  done
+  rm -rf "$KIRIM_HOME/kafka/data" "$KIRIM_HOME/kafka/cluster.id"
+  say "reset: databases dropped and broker data removed; 'scripts/stack.sh up' starts afresh"
+}
+
+cmd_status() {
+  local name rc=0
+  for name in "${SERVICES[@]}" edge; do
+    if ready "$name"; then echo "$name: ready"; else echo "$name: NOT ready"; rc=1; fi
+  done
+  return $rc
+}
+
+case "${1:-}" in
+  up) cmd_up ;;
+  down) shift; cmd_down "$@" ;;
+  restart) cmd_down; cmd_up ;;
+  status) cmd_status ;;
+  reset) cmd_reset ;;
+  *) echo "usage: $0 up|down [--all]|restart|status|reset" >&2; exit 2 ;;
+esac

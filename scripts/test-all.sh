@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: lint, typecheck and unit tests of every project; the
+# integration tier against the real broker and PostgreSQL; the e2e tier against the running stack;
+# a short benchmark smoke run that checks money is conserved. Starts what it needs and stops what
+# it started. Ends with one line: "N passed, N failed".
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$REPO_ROOT"
+
+RESULTS="$KIRIM_HOME/test-results"
+rm -rf "$RESULTS" && mkdir -p "$RESULTS"
+started_kafka=0
+started_stack=0
+
+cleanup() {
+  local rc=$?
+  if [[ $started_stack == 1 ]]; then bash scripts/stack.sh down || true; fi
+  if [[ $started_kafka == 1 ]]; then bash deploy/local/kafka/kafka.sh stop || true; fi
+  exit $rc
+}
+trap cleanup EXIT
+
+# Sums the jest JSON reports into the closing line.
+summarise() {
+  node -e '
+    const fs = require("fs"), path = require("path");
+    let passed = 0, failed = 0, skipped = 0;
+    for (const file of fs.readdirSync(process.argv[1])) {
+      if (!file.endsWith(".json")) continue;
+      const report = JSON.parse(fs.readFileSync(path.join(process.argv[1], file), "utf8"));
+      passed += report.numPassedTests; failed += report.numFailedTests + (report.numRuntimeErrorTestSuites || 0);
+      skipped += report.numPendingTests + report.numTodoTests;
+      console.log(`  ${file.replace(/\.json$/, "").padEnd(24)} ${report.numPassedTests} passed, ${report.numFailedTests} failed`);
+    }
+    console.log(`Tests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
+    process.exit(failed > 0 ? 1 : 0);
+  ' "$RESULTS"
+}
+
+failures=0
+run_jest() { # report-name, jest args... (a failing tier is counted, and the next tiers still run)
+  local name="$1"; shift
+  npx jest "$@" --json --outputFile="$RESULTS/$name.json" || failures=1
+}
+
+ensure_node_modules
+
+say "1/5 lint and typecheck"
+npx nx run-many -t lint typecheck --output-style=static
+
+say "2/5 unit tests"
+for config in $(ls apps/*/jest.config.ts libs/*/jest.config.ts tools/*/jest.config.ts deploy/jest.config.ts 2>/dev/null | grep -v apps/e2e); do
+  name="unit-$(basename "$(dirname "$config")")"
+  run_jest "$name" -c "$config"
+done
+
+say "3/5 integration tests (real Kafka, real PostgreSQL)"
+if ! bash deploy/local/kafka/kafka.sh status >/dev/null 2>&1; then started_kafka=1; fi
+bash deploy/local/kafka/kafka.sh start
+bash deploy/local/postgres.sh ensure
+node -r ./tools/ts-register.cjs deploy/local/create-topics.ts
+run_jest integration -c jest.integration.config.ts
+
+say "4/5 end-to-end tests against the running stack"
+started_stack=1
+bash scripts/stack.sh restart
+run_jest e2e -c apps/e2e/jest.config.ts
+
+say "5/5 benchmark smoke run (correctness only, no timing asserted)"
+npm run --silent bench -- --smoke || { say "benchmark smoke run failed"; failures=1; }
+
+summarise || failures=1
+exit $failures
