@@ -106,8 +106,10 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
     const consumer = this.kafka.consumer({
       groupId: this.options.groupId,
       allowAutoTopicCreation: false,
-      // Keep handlers well inside the session timeout; BatchProcessor heartbeats between chunks.
-      sessionTimeout: 30000,
+      // A chunk takes well under a second, and BatchProcessor heartbeats between chunks, so a short
+      // session lets the group recover quickly when a member or the broker goes away.
+      sessionTimeout: 15000,
+      rebalanceTimeout: 20000,
       heartbeatInterval: 3000,
       maxWaitTimeInMs: 1000,
       retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 10000 },
