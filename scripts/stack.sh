@@ -75,7 +75,9 @@ start_one() {
   if [[ "$name" == identity ]]; then
     env_args+=("IDENTITY_SIGNING_KEY=$(cat "$KEY_DIR/identity-signing-key.pem")")
   fi
-  (cd "$REPO_ROOT" && exec env "${env_args[@]}" setsid node --enable-source-maps "$(main_js "$name")" >>"$LOG_DIR/$name.log" 2>&1 </dev/null) &
+  # KIRIM_NODE_FLAGS: extra node flags for profiling, e.g. "--cpu-prof --cpu-prof-dir=.local/prof".
+  # shellcheck disable=SC2086
+  (cd "$REPO_ROOT" && exec env "${env_args[@]}" setsid node ${KIRIM_NODE_FLAGS:-} --enable-source-maps "$(main_js "$name")" >>"$LOG_DIR/$name.log" 2>&1 </dev/null) &
   echo $! >"$RUN_DIR/$name.pid"
 }
 

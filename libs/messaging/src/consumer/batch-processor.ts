@@ -83,38 +83,91 @@ export class BatchProcessor {
   private async runChunk(topic: string, partition: number, decoded: readonly Decoded[], careful: boolean): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
       const deadLetters: DeadLetter[] = [];
-      const outbox = { written: 0 };
       for (const item of decoded) {
         if ('reason' in item) {
           this.logger.warn(`refused record ${topic}/${partition}@${item.message.offset}: ${item.reason}`);
           deadLetters.push({ message: item.message, reason: item.reason, attempts: 1 });
-          continue;
-        }
-        if (!(await this.recordInInbox(manager, topic, partition, item.message.offset, item.event))) continue;
-        const context = { topic, partition, offset: item.message.offset };
-        if (!careful) {
-          try {
-            outbox.written += await this.apply(manager, item.event, context);
-          } catch (error) {
-            if (isTransientDatabaseError(error)) throw error;
-            this.logger.warn(`handler for ${item.event.type} (${item.event.id}) failed; replaying the chunk message by message: ${describe(error)}`);
-            throw new ChunkNeedsCarefulRetry();
-          }
-          continue;
-        }
-        const failure = await this.applyWithRetries(manager, item.event, context, outbox);
-        if (failure) {
-          await manager.query(
-            `UPDATE inbox_messages SET outcome = 'dead-lettered' WHERE consumer_group = $1 AND source = $2 AND message_id = $3`,
-            [this.options.consumerGroup, item.event.source, item.event.id],
-          );
-          this.logger.error(`dead-lettering ${item.event.type} (${item.event.id}) after ${this.options.maxAttempts} attempts: ${failure}`);
-          deadLetters.push({ message: item.message, reason: `handler failed after ${this.options.maxAttempts} attempts: ${failure}`, attempts: this.options.maxAttempts });
         }
       }
+      const written = careful
+        ? await this.applyOneByOne(manager, topic, partition, decoded, deadLetters)
+        : await this.applyAllAtOnce(manager, topic, partition, decoded);
+      // In the original order, so an operator replaying the dead-letter topic keeps the partition's order.
+      deadLetters.sort((a, b) => (BigInt(a.message.offset) < BigInt(b.message.offset) ? -1 : 1));
       await this.deadLetters.publish(topic, partition, deadLetters);
-      return outbox.written;
+      return written;
     });
+  }
+
+  /**
+   * The fast path: one inbox INSERT for the chunk, every handler in order, one outbox INSERT.
+   * Any handler error abandons the attempt (the caller replays the chunk carefully).
+   */
+  private async applyAllAtOnce(manager: EntityManager, topic: string, partition: number, decoded: readonly Decoded[]): Promise<number> {
+    const events = decoded.filter((item): item is Extract<Decoded, { event: unknown }> => 'event' in item);
+    const fresh = await this.recordAllInInbox(manager, topic, partition, events);
+    const outbox = this.writer.buffer();
+    for (const item of events) {
+      if (!fresh.has(item)) continue;
+      try {
+        await this.dispatch(item.event, { topic, partition, offset: item.message.offset, tx: outbox.scope(manager, item.event.traceparent) });
+      } catch (error) {
+        if (isTransientDatabaseError(error)) throw error;
+        this.logger.warn(`handler for ${item.event.type} (${item.event.id}) failed; replaying the chunk message by message: ${describe(error)}`);
+        throw new ChunkNeedsCarefulRetry();
+      }
+    }
+    return outbox.flush(manager);
+  }
+
+  /** The careful path: each message under a savepoint, retried, dead-lettered if it keeps failing. */
+  private async applyOneByOne(manager: EntityManager, topic: string, partition: number, decoded: readonly Decoded[], deadLetters: DeadLetter[]): Promise<number> {
+    const outbox = { written: 0 };
+    for (const item of decoded) {
+      if ('reason' in item) continue;
+      if (!(await this.recordInInbox(manager, topic, partition, item.message.offset, item.event))) continue;
+      const failure = await this.applyWithRetries(manager, item.event, { topic, partition, offset: item.message.offset }, outbox);
+      if (failure) {
+        await manager.query(
+          `UPDATE inbox_messages SET outcome = 'dead-lettered' WHERE consumer_group = $1 AND source = $2 AND message_id = $3`,
+          [this.options.consumerGroup, item.event.source, item.event.id],
+        );
+        this.logger.error(`dead-lettering ${item.event.type} (${item.event.id}) after ${this.options.maxAttempts} attempts: ${failure}`);
+        deadLetters.push({ message: item.message, reason: `handler failed after ${this.options.maxAttempts} attempts: ${failure}`, attempts: this.options.maxAttempts });
+      }
+    }
+    return outbox.written;
+  }
+
+  /**
+   * Records the chunk's messages in the inbox with one INSERT and returns those this consumer group
+   * had not seen. Within the chunk, the first of several records with one id counts.
+   */
+  private async recordAllInInbox(
+    manager: EntityManager,
+    topic: string,
+    partition: number,
+    events: readonly Extract<Decoded, { event: unknown }>[],
+  ): Promise<Set<Decoded>> {
+    if (events.length === 0) return new Set();
+    const values: unknown[] = [this.options.consumerGroup, topic, partition];
+    const tuples = events.map((item, index) => {
+      values.push(item.event.source, item.event.id, item.message.offset);
+      const base = 4 + index * 3;
+      return `($1, $${base}, $${base + 1}, $2, $3, $${base + 2}, 'applied')`;
+    });
+    const inserted: { source: string; message_id: string }[] = await manager.query(
+      `INSERT INTO inbox_messages (consumer_group, source, message_id, topic, partition, kafka_offset, outcome)
+       VALUES ${tuples.join(', ')} ON CONFLICT DO NOTHING RETURNING source, message_id`,
+      values,
+    );
+    const newKeys = new Set(inserted.map((row) => `${row.source}\u0000${row.message_id}`));
+    const fresh = new Set<Decoded>();
+    for (const item of events) {
+      const key = `${item.event.source}\u0000${item.event.id}`;
+      if (newKeys.delete(key)) fresh.add(item);
+    }
+    return fresh;
   }
 
   /** Returns the last error's description if every attempt failed, undefined once one succeeds. */

@@ -13,44 +13,60 @@ export class ContractViolationError extends Error {
 }
 
 /**
- * Appends messages to the outbox inside the caller's transaction, after validating them against
- * the contract. Messages are buffered per transaction and written with one multi-row INSERT when
- * the work is done, which keeps a busy batch to a single round trip.
+ * The outgoing messages of one transaction, validated against the contract as they are published
+ * and written with one multi-row INSERT at the end, so a whole consumer chunk costs one round trip
+ * for its outbox rows however many messages it emits.
  */
+export class OutboxBuffer {
+  private readonly pending: unknown[][] = [];
+
+  constructor(private readonly source: string) {}
+
+  /** A TransactionScope whose messages land in this buffer, as children of `parentTraceparent`. */
+  scope(manager: EntityManager, parentTraceparent?: string): TransactionScope {
+    return { manager, publish: (event) => this.add(event, parentTraceparent) };
+  }
+
+  async add<T extends object>(event: OutgoingEvent<T>, parentTraceparent?: string): Promise<void> {
+    if (!isEventType(event.type)) throw new ContractViolationError(event.type, ['unknown event type']);
+    const spec = EVENT_CATALOGUE[event.type];
+    const validated = validatePayload(spec.payload, event.data);
+    if (!validated.ok) throw new ContractViolationError(event.type, validated.errors);
+    if (!event.key) throw new ContractViolationError(event.type, ['record key (aggregate id) is empty']);
+    // Serialise through JSON so what is stored is exactly what consumers will read.
+    const data = JSON.parse(JSON.stringify(event.data)) as object;
+    this.pending.push([randomUUID(), spec.topic, event.key, event.type, this.source, event.subject ?? null, new Date(), data, childTraceparent(parentTraceparent)]);
+  }
+
+  /** Writes what was published since the last flush; call it before the transaction commits. */
+  async flush(manager: EntityManager): Promise<number> {
+    if (this.pending.length === 0) return 0;
+    const rows = this.pending.splice(0, this.pending.length);
+    const values: unknown[] = [];
+    const tuples = rows.map((row, index) => {
+      values.push(...row);
+      const base = index * 9;
+      return `($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}, $${base + 6}, $${base + 7}, $${base + 8}, $${base + 9})`;
+    });
+    await manager.query(
+      `INSERT INTO outbox_messages (id, topic, record_key, type, source, subject, occurred_at, data, traceparent) VALUES ${tuples.join(', ')}`,
+      values,
+    );
+    return rows.length;
+  }
+}
+
+/** Makes outbox buffers for one service (its CloudEvents source). */
 export class OutboxWriter {
   constructor(private readonly source: string) {}
 
-  /** Starts a scope over `manager`; call `flush()` before the transaction commits. */
+  buffer(): OutboxBuffer {
+    return new OutboxBuffer(this.source);
+  }
+
+  /** A scope over `manager` with its own buffer; call `flush()` before the transaction commits. */
   open(manager: EntityManager, parentTraceparent?: string): TransactionScope & { flush(): Promise<number> } {
-    const pending: unknown[][] = [];
-    const source = this.source;
-    return {
-      manager,
-      async publish<T extends object>(event: OutgoingEvent<T>): Promise<void> {
-        if (!isEventType(event.type)) throw new ContractViolationError(event.type, ['unknown event type']);
-        const spec = EVENT_CATALOGUE[event.type];
-        const validated = validatePayload(spec.payload, event.data);
-        if (!validated.ok) throw new ContractViolationError(event.type, validated.errors);
-        if (!event.key) throw new ContractViolationError(event.type, ['record key (aggregate id) is empty']);
-        // Serialise through JSON so what is stored is exactly what consumers will read.
-        const data = JSON.parse(JSON.stringify(event.data)) as object;
-        pending.push([randomUUID(), spec.topic, event.key, event.type, source, event.subject ?? null, new Date(), data, childTraceparent(parentTraceparent)]);
-      },
-      async flush(): Promise<number> {
-        if (pending.length === 0) return 0;
-        const rows = pending.splice(0, pending.length);
-        const values: unknown[] = [];
-        const tuples = rows.map((row, index) => {
-          values.push(...row);
-          const base = index * 9;
-          return `($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}, $${base + 6}, $${base + 7}, $${base + 8}, $${base + 9})`;
-        });
-        await manager.query(
-          `INSERT INTO outbox_messages (id, topic, record_key, type, source, subject, occurred_at, data, traceparent) VALUES ${tuples.join(', ')}`,
-          values,
-        );
-        return rows.length;
-      },
-    };
+    const buffer = this.buffer();
+    return { ...buffer.scope(manager, parentTraceparent), flush: () => buffer.flush(manager) };
   }
 }
