@@ -103,7 +103,7 @@ describe('docker-compose.yml', () => {
     const edge = compose.services['edge'] as ComposeService;
     expect(edge).toBeDefined();
     expect(dockerfileOf(edge)).toBe(join(REPO_ROOT, 'deploy', 'edge', 'Dockerfile'));
-    expect(envOf(edge)['HTTP_PORT']).toBe('8080');
+    expect(envOf(edge)['EDGE_PORT']).toBe('8080');
   });
 
   it.each([
@@ -123,6 +123,23 @@ describe('docker-compose.yml', () => {
     const dependsOn = service.depends_on as Record<string, { condition?: string }>;
     expect(dependsOn['postgres']?.condition).toBe('service_healthy');
     expect(dependsOn['kafka-init']?.condition).toBe('service_completed_successfully');
+  });
+
+  // What each service's config schema (apps/<service>/src/*.config.ts) requires beyond the common variables.
+  it.each([
+    ['identity', ['IDENTITY_SIGNING_KEY_ID', 'BANK_CONNECTOR_URL', 'IDENTITY_SANDBOX_LOGIN']],
+    ['payments', ['IDENTITY_URL']],
+    ['bank-connector', ['SANDBOX_ADMIN_TOKEN']],
+  ])('gives %s the variables its own config requires', (name, variables) => {
+    const env = envOf(compose.services[name] as ComposeService);
+    for (const variable of variables) expect({ variable, value: env[variable] }).toEqual({ variable, value: expect.any(String) });
+  });
+
+  it('hands identity its signing key from the keygen volume, not from the image', () => {
+    const identity = compose.services['identity'] as ComposeService & { entrypoint?: string[] };
+    expect([identity.entrypoint ?? []].flat().join(' ')).toContain('IDENTITY_SIGNING_KEY="$$(cat /keys/identity-signing-key.pem)"');
+    const dependsOn = identity.depends_on as Record<string, { condition?: string }>;
+    expect(dependsOn['identity-keygen']?.condition).toBe('service_completed_successfully');
   });
 
   it('creates one database per service in the postgres init script', () => {

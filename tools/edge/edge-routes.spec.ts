@@ -9,11 +9,9 @@ describe('routeFor', () => {
     ['/v1/me/payment-address', 'identity'],
     ['/v1/me/bank-accounts', 'identity'],
     ['/v1/me/bank-accounts/9b1c', 'identity'],
-    ['/v1/payment-parties/resolve', 'identity'],
     ['/.well-known/jwks.json', 'identity'],
     ['/v1/payments', 'payments'],
     ['/v1/payments/3f2e1d0c', 'payments'],
-    ['/v1/bank-accounts/lookup', 'bank-connector'],
     ['/v1/sandbox/banks', 'bank-connector'],
     ['/v1/me/notifications', 'notifications'],
     ['/v1/me/notifications/abc/read', 'notifications'],
@@ -28,6 +26,13 @@ describe('routeFor', () => {
       upstreamPath: '/v1/me/notifications?limit=5',
     });
   });
+
+  it.each(['/v1/payment-parties', '/v1/payment-parties?payeePhone=%2B919800000001', '/v1/bank-accounts?mobile=%2B919800000001'])(
+    'keeps the service-to-service question %s off the public edge',
+    (path) => {
+      expect(routeFor(path)).toEqual({ kind: 'not-found' });
+    },
+  );
 
   it.each(['/', '/v1', '/v1/meow', '/v1/paymentsx', '/v2/payments', '/health', '/.well-known/other', '/docs/unknown', '/docs/unknown/x'])(
     'does not route %s',

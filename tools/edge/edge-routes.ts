@@ -23,16 +23,19 @@ export type EdgeRoute =
  * reaches notifications while the rest of `/v1/me` stays with identity. A prefix matches the path
  * itself or anything below it at a `/` boundary (`/v1/me` does not match `/v1/meow`).
  */
+/*
+ * Service-to-service questions are deliberately absent: `/v1/payment-parties` (payments asks
+ * identity) and `/v1/bank-accounts` (identity asks bank-connector) would let any user look up other
+ * people's accounts by phone number. Services call each other directly, never through the edge.
+ */
 export const PREFIX_ROUTES: readonly { readonly prefix: string; readonly service: ServiceName }[] = [
   { prefix: '/v1/me/notifications', service: 'notifications' },
   { prefix: '/v1/me/bank-accounts', service: 'identity' },
   { prefix: '/v1/me', service: 'identity' },
   { prefix: '/v1/users', service: 'identity' },
   { prefix: '/v1/sessions', service: 'identity' },
-  { prefix: '/v1/payment-parties', service: 'identity' },
   { prefix: '/.well-known/jwks.json', service: 'identity' },
   { prefix: '/v1/payments', service: 'payments' },
-  { prefix: '/v1/bank-accounts', service: 'bank-connector' },
   { prefix: '/v1/sandbox', service: 'bank-connector' },
 ];
 

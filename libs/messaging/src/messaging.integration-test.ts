@@ -176,13 +176,22 @@ describe('messaging against the real broker and database', () => {
     expect(await dataSource.query('SELECT 1 FROM applied_legs WHERE request_id = $1', [paymentId])).toHaveLength(0);
   });
 
-  it('applies a large batch once each, in order per key, and answers through the outbox', async () => {
+  it('applies a large batch once each, and answers in the order of the commands for each key', async () => {
     const before = await appliedCount();
-    const commands = Array.from({ length: 300 }, () => legCommand());
+    const keys = Array.from({ length: 10 }, () => randomUUID());
+    // 30 commands per key, interleaved across keys, in one producer request.
+    const commands = Array.from({ length: 300 }, (_, index) => legCommand({ paymentId: keys[index % keys.length] }));
     await producer.send({ topic: topics.prefix + TOPICS.BANK_REQUESTS, acks: -1, messages: commands.map((command) => commandRecord(command)) });
     await eventually(async () => expect(await appliedCount()).toBe(before + commands.length), { timeoutMs: 30000 });
+
     const wanted = new Set(commands.map((command) => command.requestId));
-    await eventually(() => expect(responses().filter((message) => wanted.has(JSON.parse(message.value?.toString() ?? '{}').requestId))).toHaveLength(commands.length));
+    const answered = (): string[] => responses().map((message) => JSON.parse(message.value?.toString() ?? '{}').requestId as string).filter((id) => wanted.has(id));
+    await eventually(() => expect(answered()).toHaveLength(commands.length));
+    const answerOrder = answered();
+    for (const key of keys) {
+      const sent = commands.filter((command) => command.paymentId === key).map((command) => command.requestId);
+      expect(answerOrder.filter((id) => sent.includes(id))).toEqual(sent);
+    }
   });
 
   it('changes nothing when a message is redelivered with the same CloudEvents id', async () => {

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsString, Length, Matches, ValidateNested } from 'class-validator';
+import { IsDefined, IsString, Length, Matches, ValidateNested } from 'class-validator';
 import { BANK_CODE_PATTERN, E164_PATTERN, MoneyDto } from '@kirim/contracts';
 
 /**
@@ -36,6 +36,8 @@ export class OpenSandboxAccountDto {
   holderName!: string;
 
   @ApiProperty({ type: MoneyDto })
+  // ValidateNested alone lets a missing object through.
+  @IsDefined()
   @ValidateNested()
   @Type(() => MoneyDto)
   openingBalance!: MoneyDto;
@@ -46,10 +48,11 @@ export class DiscoveredBankAccountDto {
   @ApiProperty({ example: 'SBXA' }) bankCode!: string;
   @ApiProperty({ example: 'Sandbox Bank A' }) bankName!: string;
   @ApiProperty({ example: 'XXXXXXXX1234' }) maskedAccountNumber!: string;
-  @ApiProperty({ example: 'Asha' }) holderName!: string;
 }
 
+/** The sandbox administration view of an account; the holder's name stays out of discovery answers. */
 export class SandboxAccountDto extends DiscoveredBankAccountDto {
+  @ApiProperty({ example: 'Asha' }) holderName!: string;
   @ApiProperty({ type: MoneyDto }) balance!: MoneyDto;
 }
 

@@ -38,6 +38,7 @@ export class PaymentsController {
     @CurrentUser() user: AuthenticatedUser,
     @Headers('idempotency-key') idempotencyKeyHeader: string | undefined,
     @Headers('authorization') authorization: string,
+    @Headers('traceparent') traceparent: string | undefined,
     @Body() body: InitiatePaymentBody,
     @Res({ passthrough: true }) response: ResponseLike,
   ): Promise<PaymentInitiatedResponse> {
@@ -57,6 +58,8 @@ export class PaymentsController {
       payeePhone: body.payee.phone,
       amount: body.amount,
       note: body.note ?? null,
+      // Checked by the outbox writer: a malformed value starts a new trace instead.
+      ...(typeof traceparent === 'string' ? { traceparent } : {}),
     });
     if (!outcome.ok) {
       throw new ProblemException(outcome.status, outcome.code, outcome.detail, outcome.resultCode ? { resultCode: outcome.resultCode } : {});

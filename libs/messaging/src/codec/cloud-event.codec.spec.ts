@@ -83,3 +83,15 @@ describe('traceparent', () => {
     expect(isValidTraceparent(`00-${'0'.repeat(32)}-${'1'.repeat(16)}-01`)).toBe(false);
   });
 });
+
+describe('who may say what', () => {
+  it('refuses an event from a source other than the one that owns its type', () => {
+    const decoded = decodeCloudEvent(TOPICS.BANK_RESPONSES, asConsumed(encoded({ source: EVENT_SOURCES.PAYMENTS })));
+    expect(decoded).toMatchObject({ ok: false, reason: expect.stringContaining('must come from /kirim/bank-connector') });
+  });
+
+  it('refuses a record whose key is not the aggregate id in its data', () => {
+    const decoded = decodeCloudEvent(TOPICS.BANK_RESPONSES, asConsumed(encoded({ key: randomUUID() })));
+    expect(decoded).toMatchObject({ ok: false, reason: 'record key must be the aggregate id (data.paymentId)' });
+  });
+});

@@ -106,8 +106,13 @@ export function decodeCloudEvent(topic: string, message: KafkaMessage): DecodeRe
   const spec = EVENT_CATALOGUE[event.type];
   if (spec.topic !== topic) return { ok: false, id, type, reason: `event type ${event.type} belongs on ${spec.topic}, not ${topic}` };
 
+  if (event.source !== spec.source) return { ok: false, id, type, reason: `event type ${event.type} must come from ${spec.source}, not ${JSON.stringify(event.source)}` };
+
   const validated = validatePayload(spec.payload, data);
   if (!validated.ok) return { ok: false, id, type, reason: `data does not satisfy ${event.type}: ${validated.errors.join('; ')}` };
+  const aggregateId = (validated.value as Record<string, unknown>)[spec.keyField];
+  // The key decides the partition and so the order; a record keyed by anything else escapes it.
+  if (aggregateId !== key) return { ok: false, id, type, reason: `record key must be the aggregate id (data.${spec.keyField})` };
 
   const traceparent = headers[CE_HEADERS.TRACEPARENT];
   return {

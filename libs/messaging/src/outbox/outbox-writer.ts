@@ -32,7 +32,10 @@ export class OutboxBuffer {
     const spec = EVENT_CATALOGUE[event.type];
     const validated = validatePayload(spec.payload, event.data);
     if (!validated.ok) throw new ContractViolationError(event.type, validated.errors);
-    if (!event.key) throw new ContractViolationError(event.type, ['record key (aggregate id) is empty']);
+    if (spec.source !== this.source) throw new ContractViolationError(event.type, [`only ${spec.source} may emit it, not ${this.source}`]);
+    if ((validated.value as Record<string, unknown>)[spec.keyField] !== event.key) {
+      throw new ContractViolationError(event.type, [`the record key must be the aggregate id (data.${spec.keyField})`]);
+    }
     // Serialise through JSON so what is stored is exactly what consumers will read.
     const data = JSON.parse(JSON.stringify(event.data)) as object;
     this.pending.push([randomUUID(), spec.topic, event.key, event.type, this.source, event.subject ?? null, new Date(), data, childTraceparent(parentTraceparent)]);

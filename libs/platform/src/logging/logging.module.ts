@@ -23,8 +23,28 @@ interface SerializedRequest {
   remoteAddress?: string;
 }
 
+/**
+ * Headers worth a log line. An allowlist, not a denylist: credentials come in many headers
+ * (authorization, cookies, x-sandbox-admin-token, whatever a partner adds next).
+ */
+export const LOGGED_REQUEST_HEADERS = ['user-agent', 'content-type', 'content-length', 'x-request-id', 'idempotency-key', 'traceparent', 'x-forwarded-for'] as const;
+
 export function serializeRequestWithoutQuery(req: SerializedRequest): SerializedRequest {
-  return { id: req.id, method: req.method, url: req.url?.split('?')[0], headers: req.headers, remoteAddress: req.remoteAddress };
+  const headers: Record<string, unknown> = {};
+  for (const name of LOGGED_REQUEST_HEADERS) {
+    if (req.headers?.[name] !== undefined) headers[name] = req.headers[name];
+  }
+  return { id: req.id, method: req.method, url: req.url?.split('?')[0], headers, remoteAddress: req.remoteAddress };
+}
+
+/**
+ * Errors are logged by type, message, SQLSTATE and stack only. TypeORM's QueryFailedError carries
+ * the query's parameters and PostgreSQL's detail ("Key (phone)=(+91...)"), which hold personal data.
+ */
+export function serializeErrorWithoutData(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { message: String(error) };
+  const code = (error as { code?: unknown }).code;
+  return { type: error.name, message: error.message, ...(typeof code === 'string' ? { code } : {}), stack: error.stack };
 }
 
 /** pino-http options: JSON lines, service name on every line, secrets and personal data redacted. */
@@ -43,7 +63,7 @@ export function pinoHttpOptions(serviceName: string, level: LogLevel): Options {
     },
     // No body (bodies carry PINs and phones), and no query string: lookups such as
     // `?payeePhone=+91...` or `?mobile=` would put phone numbers in every request log line.
-    serializers: { req: serializeRequestWithoutQuery },
+    serializers: { req: serializeRequestWithoutQuery, err: serializeErrorWithoutData },
   };
 }
 

@@ -65,3 +65,32 @@ describe('request log lines', () => {
     expect(serialized.url).toBe('/v1/payment-parties');
   });
 });
+
+describe('logged request headers', () => {
+  it('keep only an allowlist, so credentials in any header (e.g. x-sandbox-admin-token) stay out', () => {
+    const { serializeRequestWithoutQuery } = jest.requireActual<typeof import('./logging.module')>('./logging.module');
+    const serialized = serializeRequestWithoutQuery({
+      method: 'POST',
+      url: '/v1/sandbox/accounts',
+      headers: { 'x-sandbox-admin-token': 'top-secret', authorization: 'Bearer abc', 'x-request-id': 'r-1' },
+    });
+    expect(JSON.stringify(serialized)).not.toContain('top-secret');
+    expect(JSON.stringify(serialized)).not.toContain('Bearer');
+    expect(serialized.headers).toEqual({ 'x-request-id': 'r-1' });
+  });
+});
+
+describe('logged errors', () => {
+  it('carry type, message, SQLSTATE and stack, but not the query parameters or PostgreSQL detail', () => {
+    const { serializeErrorWithoutData } = jest.requireActual<typeof import('./logging.module')>('./logging.module');
+    const error = Object.assign(new Error('duplicate key value violates unique constraint'), {
+      name: 'QueryFailedError',
+      code: '23505',
+      parameters: ['+919800000001'],
+      detail: 'Key (phone)=(+919800000001) already exists.',
+    });
+    const serialized = serializeErrorWithoutData(error);
+    expect(JSON.stringify(serialized)).not.toContain('9800000001');
+    expect(serialized).toMatchObject({ type: 'QueryFailedError', code: '23505', message: 'duplicate key value violates unique constraint' });
+  });
+});

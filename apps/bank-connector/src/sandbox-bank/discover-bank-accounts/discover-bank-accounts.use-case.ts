@@ -19,7 +19,7 @@ export class DiscoverBankAccounts {
 
   async byMobile(mobile: string): Promise<DiscoveredBankAccountDto[]> {
     const accounts = await this.withBalancesByMobile(mobile);
-    return accounts.map(({ balance: _balance, ...account }) => account);
+    return accounts.map(({ balance: _balance, holderName: _holderName, ...account }) => account);
   }
 
   /** The sandbox administration view: the same accounts with their balances. */

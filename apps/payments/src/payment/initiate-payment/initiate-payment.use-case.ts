@@ -16,6 +16,8 @@ export interface InitiatePaymentCommand {
   readonly payeePhone: string;
   readonly amount: MoneyDto;
   readonly note: string | null;
+  /** The request's W3C traceparent, if the caller sent one; the payment's messages continue its trace. */
+  readonly traceparent?: string;
 }
 
 /** The payment's per-transaction limit in minor units (config PAYMENT_MAX_AMOUNT_MINOR). */
@@ -108,7 +110,7 @@ export class InitiatePaymentUseCase {
       await this.payments.insert(tx, started.payment);
       for (const event of started.events) await tx.publish(event);
       return { ok: true, payment: started.payment, replayed: false };
-    });
+    }, { traceparent: command.traceparent });
   }
 
   private async replay(
