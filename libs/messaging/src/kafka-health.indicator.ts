@@ -16,10 +16,14 @@ export class KafkaReadinessCheck {
   private cached?: { at: number; error?: string };
   private readonly adminConnection: ConnectionGuard;
 
+  private topicsVerified = false;
+
   constructor(
     private readonly admin: Admin,
     private readonly relay: OutboxRelay,
     private readonly consumer?: ConsumerState,
+    /** Topics this service produces to or consumes from; auto-create is off, so a missing one is an outage. */
+    private readonly requiredTopics: readonly string[] = [],
   ) {
     this.adminConnection = ConnectionGuard.forAdmin(admin);
   }
@@ -33,7 +37,7 @@ export class KafkaReadinessCheck {
     return {
       [this.name]: {
         status: up ? 'up' : 'down',
-        broker: brokerError ? `unreachable: ${brokerError}` : 'reachable',
+        broker: brokerError ?? 'reachable',
         outboxRelay: relay.healthy ? 'publishing' : `failing: ${relay.lastError ?? 'unknown'}`,
         ...(consumer ? { consumer: consumer.running ? 'running' : consumer.joined ? 'stalled' : 'not in group' } : {}),
       },
@@ -46,6 +50,13 @@ export class KafkaReadinessCheck {
     let error: string | undefined;
     try {
       await withTimeout(this.adminConnection.ensureConnected().then(() => this.admin.describeCluster()), BROKER_PROBE_TIMEOUT_MS);
+      if (!this.topicsVerified) {
+        const existing = new Set(await withTimeout(this.admin.listTopics(), BROKER_PROBE_TIMEOUT_MS));
+        const missing = this.requiredTopics.filter((topic) => !existing.has(topic));
+        // Reported here rather than by a relay stuck on its oldest row, which is all an operator would see.
+        if (missing.length > 0) throw new Error(`missing topics (create them; auto-create is off): ${missing.join(', ')}`);
+        this.topicsVerified = true;
+      }
     } catch (caught) {
       error = caught instanceof Error ? caught.message : String(caught);
     }

@@ -32,6 +32,7 @@ import {
   KafkaReadinessCheck,
   MESSAGING_ENTITIES,
   MessagingModule,
+  OutboxRelay,
   UnitOfWork,
 } from './index';
 
@@ -163,6 +164,17 @@ describe('messaging against the real broker and database', () => {
     expect(header(record, CE_HEADERS.TRACEPARENT)).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
     expect(JSON.parse(record.value?.toString() ?? '{}')).toMatchObject({ paymentId, resultCode: 'Z9' });
     await eventually(async () => expect(await dataSource.query('SELECT 1 FROM outbox_messages')).toHaveLength(0));
+  });
+
+  it('is not ready while a topic it needs is missing (auto-create is off)', async () => {
+    const admin = topics.kafka.admin();
+    try {
+      const check = new KafkaReadinessCheck(admin, app.get(OutboxRelay), undefined, [`${topics.prefix}${TOPICS.BANK_REQUESTS}`, `${topics.prefix}no.such.topic.v1`]);
+      const result = await check.check();
+      expect(result['kafka']).toMatchObject({ status: 'down', broker: expect.stringContaining(`missing topics (create them; auto-create is off): ${topics.prefix}no.such.topic.v1`) });
+    } finally {
+      await admin.disconnect();
+    }
   });
 
   it('refuses on produce an event that breaks its contract, and rolls the transaction back', async () => {

@@ -1,6 +1,7 @@
 import { BeforeApplicationShutdown, DynamicModule, Inject, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { Admin, Kafka, Partitioners, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
+import { deadLetterTopicOf, EVENT_CATALOGUE } from '@kirim/contracts';
 import { loadConfig } from '@kirim/platform';
 import type { MessagingOptions } from './messaging.types';
 import { MessagingConfig } from './messaging.config';
@@ -21,6 +22,15 @@ const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
 
 /** Consumer readiness goes stale if nothing was fetched or heartbeated for this long. */
 const CONSUMER_STALE_AFTER_MS = 15000;
+
+/** Every topic the service produces to (its event types), consumes from, and dead-letters to. */
+function requiredTopics(options: MessagingOptions): string[] {
+  const produced = Object.values(EVENT_CATALOGUE)
+    .filter((spec) => spec.source === options.source)
+    .map((spec) => spec.topic);
+  const consumed = options.consumer?.topics ?? [];
+  return [...new Set([...produced, ...consumed, ...consumed.map(deadLetterTopicOf)])];
+}
 
 /** Owns the Kafka client's lifecycle: connect at boot, drain the outbox and disconnect at shutdown. */
 class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -95,8 +105,9 @@ export class MessagingModule {
         },
         {
           provide: KafkaReadinessCheck,
-          useFactory: (admin: Admin, relay: OutboxRelay, state: ConsumerState) => new KafkaReadinessCheck(admin, relay, options.consumer ? state : undefined),
-          inject: [ADMIN, OutboxRelay, ConsumerState],
+          useFactory: (admin: Admin, relay: OutboxRelay, state: ConsumerState, config: MessagingConfig) =>
+            new KafkaReadinessCheck(admin, relay, options.consumer ? state : undefined, requiredTopics(options).map((topic) => config.KAFKA_TOPIC_PREFIX + topic)),
+          inject: [ADMIN, OutboxRelay, ConsumerState, MessagingConfig],
         },
         MessagingLifecycle,
       ],
