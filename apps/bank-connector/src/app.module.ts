@@ -9,6 +9,7 @@ import { bankConnectorDataSourceInput } from './bank-connector.persistence';
 import { ApplyBankLeg } from './bank-legs/apply-bank-leg/apply-bank-leg.use-case';
 import { BANK_ADAPTERS, BankAdapter } from './bank-legs/bank-adapter.port';
 import { BankAdapterRouter } from './bank-legs/bank-adapter.router';
+import { LockLegAccountsInOrder } from './bank-legs/lock-leg-accounts.preparer';
 import { BankRequestsConsumer } from './bank-requests.consumer';
 import { BankAccountsController } from './sandbox-bank/bank-accounts.controller';
 import { DiscoverBankAccounts } from './sandbox-bank/discover-bank-accounts/discover-bank-accounts.use-case';
@@ -30,10 +31,8 @@ export const SERVICE_NAME = 'bank-connector';
     }),
     MessagingModule.forRoot({
       source: EVENT_SOURCES.BANK_CONNECTOR,
-      // One partition's batch at a time: a batch locks the customer accounts of up to 250 legs in
-      // message order, and two concurrent batches would lock them in opposite orders and deadlock.
-      // (Replicas can still collide; a deadlock rolls the batch back and it is retried, never dead-lettered.)
-      consumer: { groupId: CONSUMER_GROUPS.BANK_CONNECTOR, topics: [TOPICS.BANK_REQUESTS], maxConcurrentPartitions: 1 },
+      // Chunks lock their accounts in sorted order first (LockLegAccountsInOrder, see main.ts).
+      consumer: { groupId: CONSUMER_GROUPS.BANK_CONNECTOR, topics: [TOPICS.BANK_REQUESTS] },
     }),
     AuthModule.forRoot(),
     HealthModule.forRoot({ checkTokens: [KafkaReadinessCheck] }),
@@ -46,6 +45,7 @@ export const SERVICE_NAME = 'bank-connector';
     { provide: BANK_ADAPTERS, useFactory: (sandbox: SandboxBankAdapter): BankAdapter[] => [sandbox], inject: [SandboxBankAdapter] },
     BankAdapterRouter,
     ApplyBankLeg,
+    LockLegAccountsInOrder,
     DiscoverBankAccounts,
     OpenSandboxAccount,
     SummarizeSandboxLedger,

@@ -3,6 +3,7 @@ import { connectKafkaTransport } from '@kirim/messaging';
 import { bootService, createServiceApp, loadConfig, runUntilSignalled } from '@kirim/platform';
 import { AppModule, SERVICE_NAME } from './app.module';
 import { BankConnectorConfig } from './bank-connector.config';
+import { LockLegAccountsInOrder } from './bank-legs/lock-leg-accounts.preparer';
 
 async function main(): Promise<void> {
   // Validate the environment before Nest starts, so a bad variable is one clear line, not a stack.
@@ -16,7 +17,7 @@ async function main(): Promise<void> {
         'Account discovery by mobile; sandbox administration under /v1/sandbox (only when SANDBOX_ADMIN_TOKEN is set).',
     },
   });
-  connectKafkaTransport(app);
+  connectKafkaTransport(app, { chunkPreparer: app.get(LockLegAccountsInOrder) });
   await app.startAllMicroservices();
   await runUntilSignalled(app, { port: config.HTTP_PORT, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS });
 }

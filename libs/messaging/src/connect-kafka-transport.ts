@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, INestApplication, RpcExceptionFilter } from '@nestjs/common';
 import { Observable, throwError } from 'rxjs';
 import { KafkaBatchTransport } from './kafka-batch.transport';
+import type { ChunkPreparer } from './messaging.types';
 
 /**
  * Nest's default RPC exception layer turns any handler error into "Internal server error". The
@@ -15,8 +16,10 @@ export class PassThroughRpcErrors implements RpcExceptionFilter<unknown> {
 }
 
 /** Attaches the batch Kafka consumer to a service's Nest app; start it with `app.startAllMicroservices()`. */
-export function connectKafkaTransport(app: INestApplication): void {
+export function connectKafkaTransport(app: INestApplication, options: { chunkPreparer?: ChunkPreparer } = {}): void {
+  const transport = app.get(KafkaBatchTransport);
+  if (options.chunkPreparer) transport.useChunkPreparer(options.chunkPreparer);
   // Deferred so the filter is in place before the handlers are wrapped (listen() registers them).
-  const microservice = app.connectMicroservice({ strategy: app.get(KafkaBatchTransport) }, { deferInitialization: true });
+  const microservice = app.connectMicroservice({ strategy: transport }, { deferInitialization: true });
   microservice.useGlobalFilters(new PassThroughRpcErrors());
 }

@@ -3,7 +3,7 @@ import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microse
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
 import { eventTypesOnTopic, KirimEvent } from '@kirim/contracts';
-import type { InboundMessageContext } from './messaging.types';
+import type { ChunkPreparer, InboundMessageContext } from './messaging.types';
 import { BatchProcessor } from './consumer/batch-processor';
 import { ConsumerState } from './consumer/consumer-state';
 
@@ -31,22 +31,31 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
   private stopping = false;
   private restartTimer?: NodeJS.Timeout;
   private processor?: BatchProcessor;
+  private preparer?: ChunkPreparer;
 
   protected override readonly logger = new Logger(KafkaBatchTransport.name);
 
   constructor(
     private readonly kafka: Kafka,
     private readonly options: KafkaBatchTransportOptions,
-    private readonly createProcessor: (dispatch: (event: KirimEvent<object>, context: InboundMessageContext) => Promise<void>) => BatchProcessor,
+    private readonly createProcessor: (
+      dispatch: (event: KirimEvent<object>, context: InboundMessageContext) => Promise<void>,
+      preparer: ChunkPreparer | undefined,
+    ) => BatchProcessor,
     readonly state: ConsumerState,
   ) {
     super();
   }
 
+  /** Set before the app starts its microservices (see connectKafkaTransport). */
+  useChunkPreparer(preparer: ChunkPreparer): void {
+    this.preparer = preparer;
+  }
+
   async listen(callback: (error?: unknown) => void): Promise<void> {
     try {
       this.assertClosedHandlerMap();
-      this.processor = this.createProcessor((event, context) => this.dispatch(event, context));
+      this.processor = this.createProcessor((event, context) => this.dispatch(event, context), this.preparer);
       // Not awaited: with the broker down the service still boots (HTTP up, readiness red) and the
       // consumer joins as soon as the broker answers.
       this.startConsumer().catch((error: unknown) => {

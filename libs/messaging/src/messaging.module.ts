@@ -95,9 +95,16 @@ export class MessagingModule {
             const deadLetters = new DeadLetterPublisher(producer, groupId);
             return new KafkaBatchTransport(
               kafka,
-              { groupId, topics: topics.map((topic) => config.KAFKA_TOPIC_PREFIX + topic), partitionsConsumedConcurrently: Math.min(config.CONSUMER_PARTITIONS_CONCURRENTLY, options.consumer.maxConcurrentPartitions ?? Number.MAX_SAFE_INTEGER), transactionSize: config.CONSUMER_TRANSACTION_SIZE, topicPrefix: config.KAFKA_TOPIC_PREFIX },
-              (dispatch) =>
-                new BatchProcessor(dataSource, new OutboxWriter(options.source), deadLetters, dispatch, { consumerGroup: groupId, maxAttempts: config.CONSUMER_MAX_ATTEMPTS, topicPrefix: config.KAFKA_TOPIC_PREFIX }, () => relay.wake()),
+              { groupId, topics: topics.map((topic) => config.KAFKA_TOPIC_PREFIX + topic), partitionsConsumedConcurrently: config.CONSUMER_PARTITIONS_CONCURRENTLY, transactionSize: config.CONSUMER_TRANSACTION_SIZE, topicPrefix: config.KAFKA_TOPIC_PREFIX },
+              (dispatch, preparer) =>
+                new BatchProcessor(
+                  dataSource,
+                  new OutboxWriter(options.source),
+                  deadLetters,
+                  dispatch,
+                  { consumerGroup: groupId, maxAttempts: config.CONSUMER_MAX_ATTEMPTS, topicPrefix: config.KAFKA_TOPIC_PREFIX, preparer },
+                  () => relay.wake(),
+                ),
               state,
             );
           },

@@ -43,11 +43,15 @@ export interface MessagingOptions {
   readonly consumer?: {
     readonly groupId: string;
     readonly topics: readonly string[];
-    /**
-     * Caps CONSUMER_PARTITIONS_CONCURRENTLY for this service. A consumer whose batches lock rows
-     * that other partitions' batches also lock (bank accounts) sets 1, so two of its own
-     * transactions never take the same locks in opposite orders.
-     */
-    readonly maxConcurrentPartitions?: number;
   };
+}
+
+/**
+ * Runs at the start of every consumer chunk's transaction, before any handler, with the chunk's
+ * validated events. A service whose handlers lock rows that other chunks also lock takes those
+ * locks here, in one sorted order, so concurrent chunks (other partitions, other replicas) never
+ * deadlock.
+ */
+export interface ChunkPreparer {
+  prepareChunk(events: readonly InboundEvent<object>[], manager: EntityManager): Promise<void>;
 }

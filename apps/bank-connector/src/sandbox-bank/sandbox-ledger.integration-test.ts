@@ -195,4 +195,22 @@ describe('sandbox ledger (PostgreSQL)', () => {
     expect(await balanceOf(account)).toBe(500n);
     await expectLedgerSound();
   });
+
+  it('lets two transactions that touch the same accounts in opposite orders both commit once each locks them in sorted order first', async () => {
+    const first = await openAccount('SBXA', 100_000n);
+    const second = await openAccount('SBXB', 100_000n);
+    // Each transaction applies a leg on one account, pauses so the other can take its first lock,
+    // then applies a leg on the other account: without the up-front sorted lock this is a deadlock.
+    const chunk = (order: [string, string], banks: [string, string]) =>
+      dataSource.transaction(async (manager) => {
+        await ledger.lockAccountsInOrder(manager, order);
+        await ledger.applyLeg(manager, leg('debit', banks[0], order[0], 1_000n));
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        await ledger.applyLeg(manager, leg('debit', banks[1], order[1], 1_000n));
+      });
+    await Promise.all([chunk([first, second], ['SBXA', 'SBXB']), chunk([second, first], ['SBXB', 'SBXA'])]);
+    expect(await balanceOf(first)).toBe(98_000n);
+    expect(await balanceOf(second)).toBe(98_000n);
+    await expectLedgerSound();
+  });
 });

@@ -93,6 +93,16 @@ interface ApprovedPosting {
  */
 @Injectable()
 export class SandboxLedger {
+  /**
+   * Locks the given customer accounts in one statement, in id order. Called once per consumer chunk
+   * before its legs are applied, so concurrent chunks take shared accounts in the same order and
+   * cannot deadlock; applyLeg's own lock is then already held.
+   */
+  async lockAccountsInOrder(manager: EntityManager, accountRefs: readonly string[]): Promise<void> {
+    if (accountRefs.length === 0) return;
+    await manager.query(`SELECT id FROM sandbox_accounts WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [[...new Set(accountRefs)]]);
+  }
+
   async applyLeg(manager: EntityManager, leg: SandboxLegInput): Promise<SandboxLegOutcome> {
     const account = await this.lockAccount(manager, leg.accountRef);
     const earlier = await this.findAnswer(manager, leg.requestId);

@@ -3,7 +3,7 @@ import type { KafkaMessage } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { KirimEvent } from '@kirim/contracts';
 import { decodeCloudEvent } from '../codec/cloud-event.codec';
-import type { InboundMessageContext } from '../messaging.types';
+import type { ChunkPreparer, InboundMessageContext } from '../messaging.types';
 import { OutboxWriter } from '../outbox/outbox-writer';
 import { DeadLetter, DeadLetterPublisher } from './dead-letter.publisher';
 
@@ -14,6 +14,8 @@ export interface BatchProcessorOptions {
   readonly maxAttempts: number;
   /** KAFKA_TOPIC_PREFIX, stripped before a record's topic is checked against the contract. */
   readonly topicPrefix: string;
+  /** Takes the chunk's locks in a deterministic order before any handler runs. */
+  readonly preparer?: ChunkPreparer;
 }
 
 type Decoded =
@@ -89,6 +91,8 @@ export class BatchProcessor {
           deadLetters.push({ message: item.message, reason: item.reason, attempts: 1 });
         }
       }
+      const events = decoded.flatMap((item) => ('event' in item ? [item.event] : []));
+      if (events.length > 0) await this.options.preparer?.prepareChunk(events, manager);
       const written = careful
         ? await this.applyOneByOne(manager, topic, partition, decoded, deadLetters)
         : await this.applyAllAtOnce(manager, topic, partition, decoded);
