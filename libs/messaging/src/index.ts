@@ -12,6 +12,7 @@ export * from './codec/traceparent';
 export * from './consumer/batch-processor';
 export * from './consumer/dead-letter.publisher';
 export * from './consumer/consumer-state';
+export * from './consumer/inbox-pruner';
 export * from './kafka/kafka-client';
 export * from './persistence/outbox-message.entity';
 export * from './persistence/inbox-message.entity';

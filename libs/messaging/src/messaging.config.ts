@@ -48,4 +48,10 @@ export class MessagingConfig {
   @Min(5)
   @Max(60000)
   OUTBOX_POLL_INTERVAL_MS: number = 100;
+
+  /** Days an inbox row is kept; must exceed the consumed topics' retention (Kafka's default: 7 days). */
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  INBOX_RETENTION_DAYS: number = 14;
 }

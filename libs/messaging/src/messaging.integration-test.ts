@@ -32,6 +32,7 @@ import {
   KafkaReadinessCheck,
   MESSAGING_ENTITIES,
   MessagingModule,
+  InboxPruner,
   OutboxRelay,
   UnitOfWork,
 } from './index';
@@ -257,5 +258,20 @@ describe('messaging against the real broker and database', () => {
     expect(header(poisonLetter, DEAD_LETTER_HEADERS.ORIGINAL_TOPIC)).toBe(topics.prefix + TOPICS.BANK_REQUESTS);
     expect(JSON.parse(poisonLetter.value?.toString() ?? '{}')).toMatchObject({ requestId: poison.requestId });
     expect(await dataSource.query('SELECT 1 FROM applied_legs WHERE request_id = $1', [poison.requestId])).toHaveLength(0);
+  });
+
+  it('prunes inbox rows older than the retention, in batches, and keeps the recent ones', async () => {
+    const insert = (id: string, age: string) =>
+      dataSource.query(
+        `INSERT INTO inbox_messages (consumer_group, source, message_id, topic, partition, kafka_offset, outcome, processed_at)
+         VALUES ('prune-test', '/test', $1, 't', 0, 0, 'applied', now() - $2::interval)`,
+        [id, age],
+      );
+    for (let i = 0; i < 5; i += 1) await insert(`old-${i}`, '20 days');
+    await insert('recent', '1 day');
+    const deleted = await new InboxPruner(dataSource, { retentionDays: 14, intervalMs: 60_000, batchSize: 2 }).prune();
+    expect(deleted).toBe(5);
+    const left = (await dataSource.query(`SELECT message_id FROM inbox_messages WHERE consumer_group = 'prune-test'`)) as { message_id: string }[];
+    expect(left.map((row) => row.message_id)).toEqual(['recent']);
   });
 });

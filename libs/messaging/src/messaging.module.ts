@@ -14,11 +14,14 @@ import { KafkaReadinessCheck } from './kafka-health.indicator';
 import { BatchProcessor } from './consumer/batch-processor';
 import { DeadLetterPublisher } from './consumer/dead-letter.publisher';
 import { ConsumerState } from './consumer/consumer-state';
+import { InboxPruner } from './consumer/inbox-pruner';
 
 const KAFKA = Symbol('KAFKA');
 const PRODUCER = Symbol('KAFKA_PRODUCER');
 const ADMIN = Symbol('KAFKA_ADMIN');
 const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
+
+const INBOX_PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 
 /** Consumer readiness goes stale if nothing was fetched or heartbeated for this long. */
 const CONSUMER_STALE_AFTER_MS = 15000;
@@ -38,17 +41,19 @@ class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
     @Inject(PRODUCER) private readonly producer: Producer,
     @Inject(ADMIN) private readonly admin: Admin,
     private readonly relay: OutboxRelay,
+    private readonly inboxPruner: InboxPruner,
   ) {}
 
   onApplicationBootstrap(): void {
     // Nothing is awaited here: the broker may be down at boot. The relay, the dead-letter publisher
     // and the readiness probe connect on first use (ConnectionGuard); readiness stays red until then.
     this.relay.start();
+    this.inboxPruner.start();
   }
 
   /** Runs after HTTP and the consumer have stopped taking work (see runUntilSignalled). */
   async beforeApplicationShutdown(): Promise<void> {
-    await this.relay.stop();
+    await Promise.all([this.relay.stop(), this.inboxPruner.stop()]);
     await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);
   }
 }
@@ -85,6 +90,12 @@ export class MessagingModule {
           inject: [DataSource, OutboxRelay],
         },
         { provide: ConsumerState, useFactory: () => new ConsumerState(CONSUMER_STALE_AFTER_MS) },
+        {
+          provide: InboxPruner,
+          useFactory: (dataSource: DataSource, config: MessagingConfig) =>
+            new InboxPruner(dataSource, { retentionDays: config.INBOX_RETENTION_DAYS, intervalMs: INBOX_PRUNE_INTERVAL_MS, batchSize: 5000 }),
+          inject: [DataSource, MessagingConfig],
+        },
         {
           provide: KafkaBatchTransport,
           useFactory: (kafka: Kafka, dataSource: DataSource, producer: Producer, relay: OutboxRelay, config: MessagingConfig, state: ConsumerState) => {

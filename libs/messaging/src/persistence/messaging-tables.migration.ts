@@ -30,6 +30,8 @@ export class CreateMessagingTables1764288000000 implements MigrationInterface {
         processed_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (consumer_group, source, message_id)
       )`);
+    // For InboxPruner, which deletes rows older than the retention.
+    await queryRunner.query('CREATE INDEX inbox_messages_processed_at ON inbox_messages (processed_at)');
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
