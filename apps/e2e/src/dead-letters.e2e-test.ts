@@ -7,6 +7,7 @@ import {
   CONSUMED_TOPICS,
   DEAD_LETTER_HEADERS,
   deadLetterTopicOf,
+  EVENT_CATALOGUE,
   EVENT_TYPES,
   EventType,
   TOPICS,
@@ -26,7 +27,7 @@ interface BadRecord {
   readonly topic: string;
   readonly partition: number;
   readonly key: string;
-  readonly kind: 'invalid-json' | 'schema-violation';
+  readonly kind: 'invalid-json' | 'schema-violation' | 'foreign-source';
   /** What the dead-letter reason must mention. */
   readonly reasonPattern: RegExp;
 }
@@ -68,11 +69,12 @@ const SCHEMA_VIOLATIONS: Record<string, { type: EventType; data: () => Record<st
   },
 };
 
-function cloudEventHeaders(type: string): Record<string, string> {
+/** Headers of a well-formed CloudEvent of `type`, from its rightful producer unless `source` says otherwise. */
+function cloudEventHeaders(type: EventType, source: string = EVENT_CATALOGUE[type].source): Record<string, string> {
   return {
     [CE_HEADERS.SPEC_VERSION]: CE_SPEC_VERSION,
     [CE_HEADERS.ID]: randomUUID(),
-    [CE_HEADERS.SOURCE]: '/kirim/e2e',
+    [CE_HEADERS.SOURCE]: source,
     [CE_HEADERS.TYPE]: type,
     [CE_HEADERS.TIME]: new Date().toISOString(),
     [CE_HEADERS.CONTENT_TYPE]: CE_CONTENT_TYPE,
@@ -118,10 +120,14 @@ describe('dead letters (e2e, running stack)', () => {
       for (const partition of partitions) {
         const jsonKey = `e2e-dlq-${run}-${topic}-p${partition}-json`;
         const schemaKey = `e2e-dlq-${run}-${topic}-p${partition}-schema`;
+        const foreignKey = `e2e-dlq-${run}-${topic}-p${partition}-foreign`;
         messages.push({ partition, key: jsonKey, value: '{"requestId": "unterminated', headers: cloudEventHeaders(violation.type) });
         messages.push({ partition, key: schemaKey, value: JSON.stringify(violation.data()), headers: cloudEventHeaders(violation.type) });
         bad.push({ topic, partition, key: jsonKey, kind: 'invalid-json', reasonPattern: /json/i });
         bad.push({ topic, partition, key: schemaKey, kind: 'schema-violation', reasonPattern: new RegExp(violation.field.replace('.', '\\.')) });
+        // Only the owning service may emit a type: the same event from anyone else is refused.
+        messages.push({ partition, key: foreignKey, value: JSON.stringify(violation.data()), headers: cloudEventHeaders(violation.type, '/kirim/e2e') });
+        bad.push({ topic, partition, key: foreignKey, kind: 'foreign-source', reasonPattern: /must come from \/kirim\// });
       }
       await kafka.produce(topic, messages);
     }
