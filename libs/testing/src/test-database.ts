@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { ServiceDataSourceInput, typeOrmOptions } from '@kirim/platform';
 
 /** Server the integration tests create their databases on; CI and the local stack use the same one. */
 export function testDatabaseServerUrl(): string {
@@ -39,6 +41,39 @@ export async function createTestDatabase(prefix: string): Promise<TestDatabase> 
       } finally {
         await client.end();
       }
+    },
+  };
+}
+
+export interface MigratedTestDatabase {
+  readonly database: TestDatabase;
+  /** Initialised, with every migration of `schema` applied, exactly as the service runs them at boot. */
+  readonly dataSource: DataSource;
+  /** Closes the connections and drops the database. */
+  close(): Promise<void>;
+}
+
+/** A fresh test database with a service's real migrations applied, for one integration test file. */
+export async function createMigratedTestDatabase(
+  prefix: string,
+  schema: Pick<ServiceDataSourceInput, 'entities' | 'migrations'>,
+  options: { poolSize?: number } = {},
+): Promise<MigratedTestDatabase> {
+  const database = await createTestDatabase(prefix);
+  const base = typeOrmOptions({ url: database.url, ...schema, applicationName: `kirim-${prefix}-integration-test` });
+  const dataSource = new DataSource(options.poolSize ? { ...base, extra: { ...base.extra, max: options.poolSize } } : base);
+  try {
+    await dataSource.initialize();
+  } catch (error) {
+    await database.drop();
+    throw error;
+  }
+  return {
+    database,
+    dataSource,
+    async close(): Promise<void> {
+      if (dataSource.isInitialized) await dataSource.destroy();
+      await database.drop();
     },
   };
 }

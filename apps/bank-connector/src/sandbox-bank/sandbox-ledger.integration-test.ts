@@ -1,26 +1,23 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { RESULT_CODES } from '@kirim/contracts';
-import { typeOrmOptions } from '@kirim/platform';
-import { createTestDatabase, TestDatabase } from '@kirim/testing';
+import { createMigratedTestDatabase, MigratedTestDatabase } from '@kirim/testing';
 import { DataSource } from 'typeorm';
-import { bankConnectorDataSourceInput } from '../bank-connector.persistence';
+import { BANK_CONNECTOR_SCHEMA } from '../bank-connector.persistence';
 import { SandboxLedger, SandboxLegInput, SandboxLegOutcome } from './sandbox-ledger';
 
 const ledger = new SandboxLedger();
-let database: TestDatabase;
+let database: MigratedTestDatabase;
 let dataSource: DataSource;
 
 beforeAll(async () => {
-  database = await createTestDatabase('bank_connector');
-  // The real migrations, exactly as the service runs them at boot.
-  dataSource = new DataSource({ ...typeOrmOptions(bankConnectorDataSourceInput(database.url)), extra: { max: 12 } });
-  await dataSource.initialize();
+  // Room for the concurrency tests' simultaneous transactions.
+  database = await createMigratedTestDatabase('bank_connector', BANK_CONNECTOR_SCHEMA, { poolSize: 12 });
+  dataSource = database.dataSource;
 }, 30_000);
 
 afterAll(async () => {
-  await dataSource?.destroy();
-  await database?.drop();
+  await database?.close();
 });
 
 async function openAccount(bankCode: string, openingMinor: bigint, mobile = `+9198${Math.floor(Math.random() * 1e8).toString().padStart(8, '0')}`): Promise<string> {

@@ -1,7 +1,6 @@
 import { EVENT_SOURCES, EVENT_TYPES, TOPICS } from '@kirim/contracts';
 import { MESSAGING_ENTITIES, OutboxWriter, TransactionScope, UnitOfWork } from '@kirim/messaging';
-import { typeOrmOptions } from '@kirim/platform';
-import { createTestDatabase, TestDatabase, uniquePhone } from '@kirim/testing';
+import { createMigratedTestDatabase, MigratedTestDatabase, uniquePhone } from '@kirim/testing';
 import { DataSource } from 'typeorm';
 import { LinkBankAccount } from '../bank-accounts/link-bank-account/link-bank-account.handler';
 import { TypeOrmLinkedBankAccountRepository } from '../bank-accounts/typeorm-linked-bank-account.repository';
@@ -28,7 +27,7 @@ interface OutboxRow {
  * fake: it stands for bank-connector over HTTP, not for PostgreSQL or Kafka.)
  */
 describe('identity persistence (PostgreSQL)', () => {
-  let database: TestDatabase;
+  let database: MigratedTestDatabase;
   let dataSource: DataSource;
   let users: TypeOrmUserRepository;
   let accounts: TypeOrmLinkedBankAccountRepository;
@@ -36,16 +35,8 @@ describe('identity persistence (PostgreSQL)', () => {
   let registerUser: RegisterUser;
 
   beforeAll(async () => {
-    database = await createTestDatabase('identity');
-    dataSource = new DataSource(
-      typeOrmOptions({
-        url: database.url,
-        entities: [...IDENTITY_ENTITIES, ...MESSAGING_ENTITIES],
-        migrations: IDENTITY_MIGRATIONS,
-        applicationName: 'identity-integration-test',
-      }),
-    );
-    await dataSource.initialize(); // migrationsRun: applies the messaging and identity migrations
+    database = await createMigratedTestDatabase('identity', { entities: [...IDENTITY_ENTITIES, ...MESSAGING_ENTITIES], migrations: IDENTITY_MIGRATIONS });
+    dataSource = database.dataSource;
     users = new TypeOrmUserRepository(dataSource);
     accounts = new TypeOrmLinkedBankAccountRepository(dataSource);
     unitOfWork = new UnitOfWork(dataSource, new OutboxWriter(EVENT_SOURCES.IDENTITY));
@@ -53,8 +44,7 @@ describe('identity persistence (PostgreSQL)', () => {
   });
 
   afterAll(async () => {
-    if (dataSource?.isInitialized) await dataSource.destroy();
-    await database?.drop();
+    await database?.close();
   });
 
   beforeEach(async () => {

@@ -6,8 +6,7 @@
 import { DataSource } from 'typeorm';
 import { EVENT_SOURCES, EVENT_TYPES, PaymentLifecycleEvent, TOPICS } from '@kirim/contracts';
 import { InboundEvent, OutboxWriter, UnitOfWork } from '@kirim/messaging';
-import { typeOrmOptions } from '@kirim/platform';
-import { createTestDatabase, TestDatabase } from '@kirim/testing';
+import { createMigratedTestDatabase, MigratedTestDatabase } from '@kirim/testing';
 import { NotificationEntity } from '../notifications/notification.entity';
 import { NotificationRepository } from '../notifications/notification.repository';
 import { NOTIFICATIONS_ENTITIES } from '../persistence/notifications-entities';
@@ -17,7 +16,7 @@ import { PAYEE, PAYER, PAYMENT_ID, paymentEvent } from './payment-event.fixture'
 import { RecordPaymentReceipts } from './record-payment-receipts/record-payment-receipts';
 
 describe('payment receipts (PostgreSQL)', () => {
-  let database: TestDatabase;
+  let database: MigratedTestDatabase;
   let dataSource: DataSource;
   let unitOfWork: UnitOfWork;
   let repository: NotificationRepository;
@@ -25,20 +24,15 @@ describe('payment receipts (PostgreSQL)', () => {
   let offset = 0;
 
   beforeAll(async () => {
-    database = await createTestDatabase('notifications');
-    dataSource = new DataSource(
-      typeOrmOptions({ url: database.url, entities: NOTIFICATIONS_ENTITIES, migrations: NOTIFICATIONS_MIGRATIONS, applicationName: 'kirim-notifications-it' }),
-    );
-    await dataSource.initialize();
-    await dataSource.runMigrations();
+    database = await createMigratedTestDatabase('notifications', { entities: NOTIFICATIONS_ENTITIES, migrations: NOTIFICATIONS_MIGRATIONS });
+    dataSource = database.dataSource;
     unitOfWork = new UnitOfWork(dataSource, new OutboxWriter(EVENT_SOURCES.NOTIFICATIONS));
     repository = new NotificationRepository(dataSource.getRepository(NotificationEntity));
     consumer = new PaymentEventsConsumer(new RecordPaymentReceipts(repository));
   });
 
   afterAll(async () => {
-    await dataSource?.destroy();
-    await database?.drop();
+    await database?.close();
   });
 
   beforeEach(async () => {

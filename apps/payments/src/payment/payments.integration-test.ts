@@ -9,8 +9,7 @@ import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { BankLegResult, EVENT_SOURCES, EVENT_TYPES, TOPICS } from '@kirim/contracts';
 import { MESSAGING_ENTITIES, OutboxWriter, UnitOfWork } from '@kirim/messaging';
-import { typeOrmOptions } from '@kirim/platform';
-import { createTestDatabase, TestDatabase } from '@kirim/testing';
+import { createMigratedTestDatabase, MigratedTestDatabase } from '@kirim/testing';
 import { PAYMENTS_MIGRATIONS } from '../migrations';
 import { FakePartyDirectory } from '../testing/payment-fakes';
 import { ApplyBankLegResultUseCase, BankLeg, BankLegOutcome, UnknownPaymentError } from './apply-bank-leg-result/apply-bank-leg-result.use-case';
@@ -34,7 +33,7 @@ interface OutboxRow {
 }
 
 describe('payments (PostgreSQL)', () => {
-  let database: TestDatabase;
+  let database: MigratedTestDatabase;
   let dataSource: DataSource;
   let initiate: InitiatePaymentUseCase;
   let applyResult: ApplyBankLegResultUseCase;
@@ -44,16 +43,8 @@ describe('payments (PostgreSQL)', () => {
 
   beforeAll(async () => {
     Logger.overrideLogger(false);
-    database = await createTestDatabase('payments');
-    dataSource = new DataSource(
-      typeOrmOptions({
-        url: database.url,
-        entities: [...PAYMENT_ENTITIES, ...MESSAGING_ENTITIES],
-        migrations: PAYMENTS_MIGRATIONS,
-        applicationName: 'kirim-payments-it',
-      }),
-    );
-    await dataSource.initialize();
+    database = await createMigratedTestDatabase('payments', { entities: [...PAYMENT_ENTITIES, ...MESSAGING_ENTITIES], migrations: PAYMENTS_MIGRATIONS });
+    dataSource = database.dataSource;
     unitOfWork = new UnitOfWork(dataSource, new OutboxWriter(EVENT_SOURCES.PAYMENTS));
     payments = new TypeOrmPaymentRepository(dataSource);
     parties = new FakePartyDirectory({
@@ -67,8 +58,7 @@ describe('payments (PostgreSQL)', () => {
   });
 
   afterAll(async () => {
-    await dataSource?.destroy();
-    await database?.drop();
+    await database?.close();
   });
 
   beforeEach(async () => {
