@@ -1,16 +1,12 @@
-import { Transform } from 'class-transformer';
-import { ArrayMinSize, IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { IsDefined, IsInt, Matches, Max, Min } from 'class-validator';
+import { HOST_PORT_LIST } from '@kirim/platform';
 
 /** Kafka and messaging settings, read from the environment and validated at boot. */
 export class MessagingConfig {
-  /** Comma-separated `host:port` list. */
-  @Transform(({ value }: { value: unknown }) =>
-    typeof value === 'string' ? value.split(',').map((broker) => broker.trim()).filter(Boolean) : value,
-  )
-  @ArrayMinSize(1, { message: 'KAFKA_BROKERS must list at least one host:port' })
-  @IsString({ each: true })
-  @Matches(/^[A-Za-z0-9.-]+:\d{1,5}$/, { each: true, message: 'KAFKA_BROKERS must be a comma-separated list of host:port' })
-  KAFKA_BROKERS!: string[];
+  /** Comma-separated `host:port` list, the same rule as BaseServiceConfig (read it with kafkaBrokers()). */
+  @IsDefined({ message: '$property is required' })
+  @Matches(HOST_PORT_LIST, { message: '$property must be a comma-separated list of host:port' })
+  KAFKA_BROKERS!: string;
 
   /**
    * Prepended to every topic name on the broker (default none). Lets several kirim environments, or

@@ -2,7 +2,7 @@ import { BeforeApplicationShutdown, DynamicModule, Inject, Module, OnApplication
 import { Admin, Kafka, Partitioners, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { deadLetterTopicOf, EVENT_CATALOGUE } from '@kirim/contracts';
-import { loadConfig } from '@kirim/platform';
+import { kafkaBrokers, loadConfig } from '@kirim/platform';
 import type { MessagingOptions } from './messaging.types';
 import { MessagingConfig } from './messaging.config';
 import { createKafkaClient } from './kafka/kafka-client';
@@ -68,7 +68,7 @@ export class MessagingModule {
       providers: [
         { provide: MESSAGING_OPTIONS, useValue: options },
         { provide: MessagingConfig, useFactory: () => loadConfig(MessagingConfig) },
-        { provide: KAFKA, useFactory: (config: MessagingConfig) => createKafkaClient(clientId, config.KAFKA_BROKERS), inject: [MessagingConfig] },
+        { provide: KAFKA, useFactory: (config: MessagingConfig) => createKafkaClient(clientId, kafkaBrokers(config)), inject: [MessagingConfig] },
         {
           provide: PRODUCER,
           // Idempotent producer: retries cannot duplicate a record within a session (acks=all, one request in flight).

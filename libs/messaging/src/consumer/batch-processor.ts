@@ -6,6 +6,7 @@ import { decodeCloudEvent } from '../codec/cloud-event.codec';
 import type { ChunkPreparer, InboundMessageContext } from '../messaging.types';
 import { OutboxWriter } from '../outbox/outbox-writer';
 import { DeadLetter, DeadLetterPublisher } from './dead-letter.publisher';
+import { describeError } from '../describe-error';
 
 export type EventDispatcher = (event: KirimEvent<object>, context: InboundMessageContext) => Promise<void>;
 
@@ -117,7 +118,7 @@ export class BatchProcessor {
         await this.dispatch(item.event, { topic, partition, offset: item.message.offset, tx: outbox.scope(manager, item.event.traceparent) });
       } catch (error) {
         if (isTransientDatabaseError(error)) throw error;
-        this.logger.warn(`handler for ${item.event.type} (${item.event.id}) failed; replaying the chunk message by message: ${describe(error)}`);
+        this.logger.warn(`handler for ${item.event.type} (${item.event.id}) failed; replaying the chunk message by message: ${describeError(error)}`);
         throw new ChunkNeedsCarefulRetry();
       }
     }
@@ -190,7 +191,7 @@ export class BatchProcessor {
         return undefined;
       } catch (error) {
         if (isTransientDatabaseError(error)) throw error;
-        lastError = describe(error);
+        lastError = describeError(error);
         // If the connection itself is gone this throws too, and the chunk is retried later as a whole.
         await manager.query('ROLLBACK TO SAVEPOINT kirim_inbound_message');
       }
@@ -215,11 +216,3 @@ export class BatchProcessor {
   }
 }
 
-/** Nest's RPC exception layer hands thrown errors back as plain `{ status, message }` objects. */
-function describe(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  if (typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string') {
-    return `Error: ${(error as { message: string }).message}`;
-  }
-  return String(error);
-}

@@ -3,6 +3,7 @@ import type { Producer } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
 import { encodeCloudEvent } from '../codec/cloud-event.codec';
 import { ConnectionGuard } from '../kafka/connection-guard';
+import { describeError } from '../describe-error';
 
 interface OutboxRow {
   position: string;
@@ -80,7 +81,7 @@ export class OutboxRelay {
         /* drain */
       }
     } catch (error) {
-      this.logger.warn(`outbox not fully drained at shutdown; the rest goes out on the next start: ${describe(error)}`);
+      this.logger.warn(`outbox not fully drained at shutdown; the rest goes out on the next start: ${describeError(error)}`);
     }
   }
 
@@ -142,7 +143,7 @@ export class OutboxRelay {
         this.lastSuccessAt = Date.now();
       } catch (error) {
         this.consecutiveFailures += 1;
-        this.lastError = describe(error);
+        this.lastError = describeError(error);
         this.logger.warn(`outbox publish failed (attempt ${this.consecutiveFailures}), will retry: ${this.lastError}`);
         // Not cut short by wake(): while the broker is down every commit would wake us.
         await this.pause(Math.min(MAX_BACKOFF_MS, 100 * 2 ** Math.min(this.consecutiveFailures, 6)), false);
@@ -173,6 +174,3 @@ export class OutboxRelay {
   }
 }
 
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
