@@ -1,6 +1,6 @@
 import { BankLegRequested, EVENT_TYPES, Money, PAYMENT_STATUSES, PaymentLifecycleEvent, PaymentStatus, validatePayload } from '@kirim/contracts';
 import { createPayment, Payment } from './payment';
-import { automaticNextStep, isFinal, PaymentEvent, PaymentEventKind, transition, TransitionResult } from './payment-state-machine';
+import { automaticNextStep, isFinal, isLegPending, PaymentEvent, PaymentEventKind, pendingLegRequest, transition, TransitionResult } from './payment-state-machine';
 
 const AT = new Date('2026-11-28T10:00:00.000Z');
 const PAYMENT_ID = '0b6f7c1e-8a44-4c1e-9d2a-0f6a1b2c3d4e';
@@ -235,5 +235,27 @@ describe('payment state machine', () => {
 
   it('knows the final states', () => {
     expect(PAYMENT_STATUSES.filter(isFinal)).toEqual(['completed', 'debit_failed', 'reversed']);
+  });
+
+  it('knows the states that wait for a bank answer', () => {
+    expect(PAYMENT_STATUSES.filter(isLegPending)).toEqual(['debit_pending', 'credit_pending', 'reversal_pending']);
+  });
+
+  describe('pendingLegRequest (what a status check re-sends)', () => {
+    it.each([
+      ['created', 'debit-requested'],
+      ['debited', 'credit-requested'],
+      ['credit_failed', 'reversal-requested'],
+    ] as const)('after %s --%s--> it is exactly the command the transition published', (from, kind) => {
+      const result = accepted(transition(paymentIn(from), eventFor(kind)));
+      const sent = result.events.filter((e) => e.type.startsWith('bank.'));
+      expect(sent).toHaveLength(1);
+      expect(pendingLegRequest(result.payment)).toEqual(sent[0]);
+    });
+
+    it('is null where no leg is pending', () => {
+      expect(PAYMENT_STATUSES.filter((status) => pendingLegRequest(paymentIn(status)) !== null)).toEqual(['debit_pending', 'credit_pending', 'reversal_pending']);
+      expect(pendingLegRequest({ ...paymentIn('credit_pending'), creditRequestId: null })).toBeNull();
+    });
   });
 });

@@ -69,10 +69,7 @@ export function transition(payment: Payment, event: PaymentEvent): TransitionRes
     case 'debit-requested': {
       if (payment.status !== 'created') return reject(payment, event, 'illegal-transition');
       const next = move(payment, 'debit_pending', event.at, { debitRequestId: event.debitRequestId });
-      return accept(next, [
-        lifecycleEvent(next, EVENT_TYPES.PAYMENT_INITIATED, event.at),
-        legRequest(next, EVENT_TYPES.BANK_DEBIT_REQUESTED, event.debitRequestId, 'payment', next.payer),
-      ]);
+      return accept(next, [lifecycleEvent(next, EVENT_TYPES.PAYMENT_INITIATED, event.at), requestForNewLeg(next)]);
     }
     case 'debit-succeeded': {
       const refusal = checkAnswer(payment, event, 'debit_pending', payment.debitRequestId);
@@ -88,7 +85,7 @@ export function transition(payment: Payment, event: PaymentEvent): TransitionRes
     case 'credit-requested': {
       if (payment.status !== 'debited') return reject(payment, event, 'illegal-transition');
       const next = move(payment, 'credit_pending', event.at, { creditRequestId: event.creditRequestId });
-      return accept(next, [legRequest(next, EVENT_TYPES.BANK_CREDIT_REQUESTED, event.creditRequestId, 'payment', next.payee)]);
+      return accept(next, [requestForNewLeg(next)]);
     }
     case 'credit-succeeded': {
       const refusal = checkAnswer(payment, event, 'credit_pending', payment.creditRequestId);
@@ -105,8 +102,7 @@ export function transition(payment: Payment, event: PaymentEvent): TransitionRes
     case 'reversal-requested': {
       if (payment.status !== 'credit_failed') return reject(payment, event, 'illegal-transition');
       const next = move(payment, 'reversal_pending', event.at, { reversalRequestId: event.reversalRequestId });
-      // A reversal is a credit back into the PAYER's account: the money returns where it came from.
-      return accept(next, [legRequest(next, EVENT_TYPES.BANK_CREDIT_REQUESTED, event.reversalRequestId, 'reversal', next.payer)]);
+      return accept(next, [requestForNewLeg(next)]);
     }
     case 'reversal-succeeded': {
       const refusal = checkAnswer(payment, event, 'reversal_pending', payment.reversalRequestId);
@@ -144,6 +140,55 @@ export function automaticNextStep(status: PaymentStatus): 'credit-requested' | '
     case 'reversal_pending':
     case 'reversed':
       return null;
+    default:
+      return assertNever(status);
+  }
+}
+
+/**
+ * The bank command a payment in a `*_pending` state is waiting for an answer to, built from the
+ * payment alone; null in any other state (or if the pending leg has no request id, which the
+ * transitions never produce). `transition` builds each leg's first command here, and a status
+ * check re-sends what this returns, so a re-sent command is the original one: same requestId,
+ * same account, same amount. Banks apply a requestId at most once, so it can never move money twice.
+ */
+export function pendingLegRequest(payment: Payment): OutgoingEvent<BankLegRequested> | null {
+  switch (payment.status) {
+    case 'debit_pending':
+      return payment.debitRequestId === null ? null : legRequest(payment, EVENT_TYPES.BANK_DEBIT_REQUESTED, payment.debitRequestId, 'payment', payment.payer);
+    case 'credit_pending':
+      return payment.creditRequestId === null ? null : legRequest(payment, EVENT_TYPES.BANK_CREDIT_REQUESTED, payment.creditRequestId, 'payment', payment.payee);
+    case 'reversal_pending':
+      // A reversal is a credit back into the PAYER's account: the money returns where it came from.
+      return payment.reversalRequestId === null
+        ? null
+        : legRequest(payment, EVENT_TYPES.BANK_CREDIT_REQUESTED, payment.reversalRequestId, 'reversal', payment.payer);
+    case 'created':
+    case 'debited':
+    case 'completed':
+    case 'debit_failed':
+    case 'credit_failed':
+    case 'reversed':
+      return null;
+    default:
+      return assertNever(payment.status);
+  }
+}
+
+/** States in which the payment waits for a bank's answer to one leg (and its leg timer runs). */
+export function isLegPending(status: PaymentStatus): boolean {
+  switch (status) {
+    case 'debit_pending':
+    case 'credit_pending':
+    case 'reversal_pending':
+      return true;
+    case 'created':
+    case 'debited':
+    case 'completed':
+    case 'debit_failed':
+    case 'credit_failed':
+    case 'reversed':
+      return false;
     default:
       return assertNever(status);
   }
@@ -210,6 +255,13 @@ function lifecycleEvent(payment: Payment, type: PaymentOutgoingEvent['type'], at
     ...(payment.rrn !== null ? { rrn: payment.rrn } : {}),
   });
   return { type, key: payment.id, data };
+}
+
+/** The command of the leg a `*-requested` transition has just opened. */
+function requestForNewLeg(payment: Payment): OutgoingEvent<BankLegRequested> {
+  const request = pendingLegRequest(payment);
+  if (request === null) throw new Error(`no leg request for a payment in ${payment.status}`);
+  return request;
 }
 
 function legRequest(

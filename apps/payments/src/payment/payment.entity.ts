@@ -61,6 +61,12 @@ export class PaymentEntity {
   @Column({ type: 'varchar', length: 50, nullable: true })
   note!: string | null;
 
+  @Column({ name: 'leg_check_at', type: 'timestamptz', nullable: true })
+  legCheckAt!: Date | null;
+
+  @Column({ name: 'leg_checks', type: 'int', default: 0 })
+  legChecks!: number;
+
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -1,11 +1,14 @@
 import { Module } from '@nestjs/common';
-import { PaymentsConfig, paymentMaxAmountMinor } from '../payments.config';
+import { legTimerPolicy, PaymentsConfig, paymentMaxAmountMinor } from '../payments.config';
 import { ApplyBankLegResultUseCase } from './apply-bank-leg-result/apply-bank-leg-result.use-case';
 import { BankResponsesConsumer } from './bank-responses.consumer';
+import { CheckPendingLegsUseCase } from './check-pending-legs/check-pending-legs.use-case';
+import { LEG_CHECK_INTERVAL_MS, PendingLegPoller } from './check-pending-legs/pending-leg-poller';
 import { Clock, IdGenerator, RandomIdGenerator, SystemClock } from './clock';
 import { GetPaymentUseCase } from './get-payment/get-payment.use-case';
 import { HttpPartyDirectory, HttpPartyDirectoryOptions, PARTY_DIRECTORY_OPTIONS } from './http-party-directory';
 import { InitiatePaymentUseCase, PAYMENT_MAX_AMOUNT_MINOR } from './initiate-payment/initiate-payment.use-case';
+import { LEG_TIMER_POLICY } from './leg-timer';
 import { PartyDirectory } from './party-directory';
 import { IdempotencyKeyRepository, PaymentRepository, TypeOrmIdempotencyKeyRepository, TypeOrmPaymentRepository } from './payment.repository';
 import { PaymentsController } from './payments.controller';
@@ -16,6 +19,9 @@ import { PaymentsController } from './payments.controller';
     InitiatePaymentUseCase,
     ApplyBankLegResultUseCase,
     GetPaymentUseCase,
+    CheckPendingLegsUseCase,
+    // Status checks of legs whose answer is late: started at bootstrap, stopped at shutdown.
+    PendingLegPoller,
     { provide: PaymentRepository, useClass: TypeOrmPaymentRepository },
     { provide: IdempotencyKeyRepository, useClass: TypeOrmIdempotencyKeyRepository },
     { provide: PartyDirectory, useClass: HttpPartyDirectory },
@@ -25,6 +31,8 @@ import { PaymentsController } from './payments.controller';
       useFactory: (config: PaymentsConfig): HttpPartyDirectoryOptions => ({ identityUrl: config.IDENTITY_URL }),
     },
     { provide: PAYMENT_MAX_AMOUNT_MINOR, inject: [PaymentsConfig], useFactory: paymentMaxAmountMinor },
+    { provide: LEG_TIMER_POLICY, inject: [PaymentsConfig], useFactory: legTimerPolicy },
+    { provide: LEG_CHECK_INTERVAL_MS, inject: [PaymentsConfig], useFactory: (config: PaymentsConfig) => config.PAYMENT_LEG_CHECK_INTERVAL_MS },
     { provide: Clock, useClass: SystemClock },
     { provide: IdGenerator, useClass: RandomIdGenerator },
   ],

@@ -16,6 +16,12 @@ export abstract class PaymentRepository {
   abstract findById(paymentId: string, tx?: InTransaction): Promise<Payment | null>;
   abstract insert(tx: InTransaction, payment: Payment): Promise<void>;
   abstract update(tx: InTransaction, payment: Payment): Promise<void>;
+  /**
+   * Locks up to `limit` payments whose leg timer is due at `now`, earliest first, skipping rows
+   * another transaction holds (`FOR UPDATE SKIP LOCKED`): several pollers, one per replica, share
+   * the due payments without waiting on each other or taking one twice.
+   */
+  abstract lockDueForLegCheck(tx: InTransaction, now: Date, limit: number): Promise<Payment[]>;
 }
 
 export interface IdempotencyRecord {
@@ -60,6 +66,19 @@ export class TypeOrmPaymentRepository extends PaymentRepository {
   async update(tx: InTransaction, payment: Payment): Promise<void> {
     const { id: _id, txnId: _txnId, createdAt: _createdAt, ...changes } = toEntity(payment);
     await tx.manager.update(PaymentEntity, { id: payment.id }, changes);
+  }
+
+  async lockDueForLegCheck(tx: InTransaction, now: Date, limit: number): Promise<Payment[]> {
+    // Served by the partial index payments_leg_check_at_idx (only rows with a running timer).
+    const rows = await tx.manager
+      .createQueryBuilder(PaymentEntity, 'payment')
+      .where('payment.leg_check_at <= :now', { now })
+      .orderBy('payment.leg_check_at', 'ASC')
+      .limit(limit)
+      .setLock('pessimistic_write')
+      .setOnLocked('skip_locked')
+      .getMany();
+    return rows.map(toPayment);
   }
 }
 
@@ -117,6 +136,8 @@ export function toEntity(payment: Payment): PaymentEntity {
     creditRequestId: payment.creditRequestId,
     reversalRequestId: payment.reversalRequestId,
     note: payment.note,
+    legCheckAt: payment.legCheckAt,
+    legChecks: payment.legChecks,
     createdAt: payment.createdAt,
     updatedAt: payment.updatedAt,
   });
@@ -140,6 +161,8 @@ export function toPayment(row: PaymentEntity): Payment {
     creditRequestId: row.creditRequestId,
     reversalRequestId: row.reversalRequestId,
     note: row.note,
+    legCheckAt: row.legCheckAt,
+    legChecks: row.legChecks,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

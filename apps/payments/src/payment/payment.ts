@@ -25,6 +25,13 @@ export interface Payment {
   readonly creditRequestId: string | null;
   readonly reversalRequestId: string | null;
   readonly note: string | null;
+  /**
+   * The leg timer: when to check on the pending leg (debit, credit or reversal) if its answer has
+   * not come. Set while the payment is `*_pending`, null otherwise (see leg-timer.ts).
+   */
+  readonly legCheckAt: Date | null;
+  /** Status checks (re-sends of the pending leg's command) made for the current leg. */
+  readonly legChecks: number;
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }
@@ -67,6 +74,8 @@ export function createPayment(input: NewPaymentInput): Payment {
     creditRequestId: null,
     reversalRequestId: null,
     note: input.note,
+    legCheckAt: null,
+    legChecks: 0,
     createdAt: input.at,
     updatedAt: input.at,
   };

@@ -1,7 +1,8 @@
 /**
  * The payments use cases against real PostgreSQL with the real migrations: the payment, its
  * idempotency key and its outbox rows are written together; retries and races create one payment;
- * bank results drive the saga and duplicates change nothing. Kafka is not involved: the use cases
+ * bank results drive the saga and duplicates change nothing; leg timers re-send a late leg's
+ * command once per due check, even with several pollers. Kafka is not involved: the use cases
  * run in a real UnitOfWork whose outbox rows are what the relay would publish.
  */
 import 'reflect-metadata';
@@ -12,19 +13,25 @@ import { MESSAGING_ENTITIES, OutboxWriter, UnitOfWork } from '@kirim/messaging';
 import { createMigratedTestDatabase, MigratedTestDatabase } from '@kirim/testing';
 import { PAYMENTS_MIGRATIONS } from '../migrations';
 import { FakePartyDirectory } from '../testing/payment-fakes';
+import { AddPaymentLegChecks1764400000000 } from '../migrations/1764400000000-add-payment-leg-checks';
 import { ApplyBankLegResultUseCase, BankLeg, BankLegOutcome, UnknownPaymentError } from './apply-bank-leg-result/apply-bank-leg-result.use-case';
+import { CheckPendingLegsUseCase } from './check-pending-legs/check-pending-legs.use-case';
 import { RandomIdGenerator, SystemClock } from './clock';
 import { InitiatePaymentCommand, InitiatePaymentUseCase } from './initiate-payment/initiate-payment.use-case';
+import { LegTimerPolicy } from './leg-timer';
 import { Payment } from './payment';
 import { PAYMENT_ENTITIES } from './payment-entities';
-import { TypeOrmIdempotencyKeyRepository, TypeOrmPaymentRepository } from './payment.repository';
+import { InTransaction, TypeOrmIdempotencyKeyRepository, TypeOrmPaymentRepository } from './payment.repository';
 
 const PAYER_ID = 'c0c0c0c0-c0c0-4c0c-8c0c-c0c0c0c0c0c0';
 const PAYEE_ID = 'd0d0d0d0-d0d0-4d0d-8d0d-d0d0d0d0d0d0';
 const PAYER_ACCOUNT = { bankCode: 'SBXA', accountRef: 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa' };
 const PAYEE_ACCOUNT = { bankCode: 'SBXB', accountRef: 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb' };
+/** The defaults: 15 s to the first status check, then 30 s, 60 s, ..., at most 5 checks. */
+const LEG_TIMER: LegTimerPolicy = { timeoutMs: 15_000, maxChecks: 5 };
 
 interface OutboxRow {
+  id: string;
   topic: string;
   record_key: string;
   type: string;
@@ -37,6 +44,7 @@ describe('payments (PostgreSQL)', () => {
   let dataSource: DataSource;
   let initiate: InitiatePaymentUseCase;
   let applyResult: ApplyBankLegResultUseCase;
+  let checkLegs: CheckPendingLegsUseCase;
   let unitOfWork: UnitOfWork;
   let payments: TypeOrmPaymentRepository;
   let parties: FakePartyDirectory;
@@ -53,8 +61,9 @@ describe('payments (PostgreSQL)', () => {
     });
     const ids = new RandomIdGenerator();
     const clock = new SystemClock();
-    initiate = new InitiatePaymentUseCase(unitOfWork, payments, new TypeOrmIdempotencyKeyRepository(dataSource), parties, clock, ids, 10_000_000n);
-    applyResult = new ApplyBankLegResultUseCase(payments, clock, ids);
+    initiate = new InitiatePaymentUseCase(unitOfWork, payments, new TypeOrmIdempotencyKeyRepository(dataSource), parties, clock, ids, 10_000_000n, LEG_TIMER);
+    applyResult = new ApplyBankLegResultUseCase(payments, clock, ids, LEG_TIMER);
+    checkLegs = new CheckPendingLegsUseCase(unitOfWork, payments, clock, LEG_TIMER);
   });
 
   afterAll(async () => {
@@ -82,7 +91,7 @@ describe('payments (PostgreSQL)', () => {
   }
 
   const outbox = (): Promise<OutboxRow[]> =>
-    dataSource.query('SELECT topic, record_key, type, source, data FROM outbox_messages ORDER BY position');
+    dataSource.query('SELECT id, topic, record_key, type, source, data FROM outbox_messages ORDER BY position');
 
   const stored = async (paymentId: string): Promise<Payment> => {
     const payment = await payments.findById(paymentId);
@@ -173,6 +182,7 @@ describe('payments (PostgreSQL)', () => {
       new SystemClock(),
       new RandomIdGenerator(),
       10_000_000n,
+      LEG_TIMER,
     );
     const outcomes = await Promise.all(Array.from({ length: 6 }, () => racing.execute(command({ idempotencyKey: 'race' }))));
     const ids = new Set(outcomes.map((o) => (o.ok ? o.payment.id : o.code)));
@@ -270,5 +280,201 @@ describe('payments (PostgreSQL)', () => {
         [PAYER_ID, PAYEE_ID, PAYER_ACCOUNT.accountRef, PAYEE_ACCOUNT.accountRef],
       ),
     ).rejects.toThrow(/payments_amount_positive/);
+  });
+
+  describe('leg timers and status checks', () => {
+    interface TimerRow {
+      status: string;
+      leg_checks: number;
+      leg_check_at: Date | null;
+      /** Seconds from now (the database's clock) to leg_check_at. */
+      due_in: number | null;
+    }
+
+    const timer = async (paymentId: string): Promise<TimerRow> => {
+      const [row] = (await dataSource.query(
+        `SELECT status, leg_checks, leg_check_at, EXTRACT(EPOCH FROM leg_check_at - now())::float8 AS due_in FROM payments WHERE id = $1`,
+        [paymentId],
+      )) as TimerRow[];
+      return row;
+    };
+
+    /** As if the leg had waited past its timer. */
+    const makeDue = (paymentId: string): Promise<unknown> =>
+      dataSource.query(`UPDATE payments SET leg_check_at = now() - interval '1 second' WHERE id = $1`, [paymentId]);
+
+    const legRequests = async (paymentId: string): Promise<OutboxRow[]> =>
+      (await outbox()).filter((row) => row.record_key === paymentId && row.type.startsWith('bank.'));
+
+    it('initiating starts the debit timer at the leg timeout', async () => {
+      const payment = await initiated();
+      const [row] = await dataSource.query(`SELECT leg_checks, EXTRACT(EPOCH FROM leg_check_at - created_at)::float8 AS wait FROM payments`);
+      expect(row).toEqual({ leg_checks: 0, wait: 15 });
+      expect((await stored(payment.id)).legCheckAt).toEqual(new Date(payment.createdAt.getTime() + 15_000));
+    });
+
+    it('a due debit is re-sent once with its original requestId; a pass before the backoff does nothing', async () => {
+      const payment = await initiated();
+      await makeDue(payment.id);
+      const [original] = await legRequests(payment.id);
+
+      expect(await checkLegs.execute()).toEqual({ due: 1, resent: 1, gaveUp: 0 });
+
+      const sent = await legRequests(payment.id);
+      expect(sent.map((row) => [row.topic, row.type])).toEqual([
+        [TOPICS.BANK_REQUESTS, EVENT_TYPES.BANK_DEBIT_REQUESTED],
+        [TOPICS.BANK_REQUESTS, EVENT_TYPES.BANK_DEBIT_REQUESTED],
+      ]);
+      // The same command (same requestId: the bank debits at most once), as a new CloudEvent so the
+      // bank-connector's inbox lets it through and the bank answers again.
+      expect(sent[1].data).toEqual(original.data);
+      expect(sent[1].data['requestId']).toBe(payment.debitRequestId);
+      expect(sent[1].id).not.toBe(original.id);
+      const checked = await timer(payment.id);
+      expect(checked).toMatchObject({ status: 'debit_pending', leg_checks: 1 });
+      expect(checked.due_in).toBeGreaterThan(25);
+      expect(checked.due_in).toBeLessThanOrEqual(30);
+
+      expect(await checkLegs.execute()).toEqual({ due: 0, resent: 0, gaveUp: 0 });
+      expect(await legRequests(payment.id)).toHaveLength(2);
+      expect(await timer(payment.id)).toMatchObject({ status: 'debit_pending', leg_checks: 1, leg_check_at: checked.leg_check_at });
+    });
+
+    it('the debit answer moves the timer to the credit leg, the answer to the re-send is a duplicate, completion clears it', async () => {
+      const payment = await initiated();
+      await makeDue(payment.id);
+      await checkLegs.execute();
+      const debited = bankResult(payment, payment.debitRequestId, { rrn: '123456789012' });
+
+      expect(await apply('debit', 'succeeded', debited)).toEqual({ applied: true, status: 'credit_pending' });
+      const crediting = await timer(payment.id);
+      expect(crediting).toMatchObject({ status: 'credit_pending', leg_checks: 0 });
+      expect(crediting.due_in).toBeGreaterThan(10);
+      expect(crediting.due_in).toBeLessThanOrEqual(15);
+
+      // The bank answers the re-sent debit with what it recorded: same requestId, already applied.
+      const before = await dataSource.query('SELECT * FROM payments');
+      const outboxBefore = await outbox();
+      expect(await apply('debit', 'succeeded', debited)).toEqual({ applied: false, reason: 'duplicate', status: 'credit_pending' });
+      expect(await dataSource.query('SELECT * FROM payments')).toEqual(before);
+      expect(await outbox()).toEqual(outboxBefore);
+
+      const { creditRequestId } = await stored(payment.id);
+      expect(await apply('credit', 'succeeded', bankResult(payment, creditRequestId))).toEqual({ applied: true, status: 'completed' });
+      expect(await timer(payment.id)).toEqual({ status: 'completed', leg_checks: 0, leg_check_at: null, due_in: null });
+      expect(await checkLegs.execute()).toEqual({ due: 0, resent: 0, gaveUp: 0 });
+    });
+
+    it('a due credit or reversal is re-sent to the right account with its own requestId', async () => {
+      const payment = await initiated();
+      await apply('debit', 'succeeded', bankResult(payment, payment.debitRequestId, { rrn: '123456789012' }));
+      const crediting = await stored(payment.id);
+      await makeDue(payment.id);
+      await checkLegs.execute();
+      expect((await legRequests(payment.id)).at(-1)?.data).toMatchObject({ requestId: crediting.creditRequestId, purpose: 'payment', ...PAYEE_ACCOUNT });
+
+      await apply('credit', 'declined', bankResult(payment, crediting.creditRequestId, { resultCode: 'XI' }));
+      const reversing = await stored(payment.id);
+      expect(reversing).toMatchObject({ status: 'reversal_pending', legChecks: 0 });
+      await makeDue(payment.id);
+      await checkLegs.execute();
+      const sent = await legRequests(payment.id);
+      expect(sent.map((row) => row.data['requestId'])).toEqual([
+        payment.debitRequestId,
+        crediting.creditRequestId,
+        crediting.creditRequestId,
+        reversing.reversalRequestId,
+        reversing.reversalRequestId,
+      ]);
+      expect(sent[4].data).toEqual(sent[3].data);
+      expect(sent[4].data).toMatchObject({ purpose: 'reversal', ...PAYER_ACCOUNT });
+    });
+
+    it('after the last check the timer stops and nothing more is sent', async () => {
+      const payment = await initiated();
+      await dataSource.query(`UPDATE payments SET leg_checks = 5, leg_check_at = now() - interval '1 second' WHERE id = $1`, [payment.id]);
+      expect(await checkLegs.execute()).toEqual({ due: 1, resent: 0, gaveUp: 1 });
+      expect(await timer(payment.id)).toEqual({ status: 'debit_pending', leg_checks: 5, leg_check_at: null, due_in: null });
+      expect(await legRequests(payment.id)).toHaveLength(1);
+      // A late answer still completes the saga.
+      expect(await apply('debit', 'succeeded', bankResult(payment, payment.debitRequestId))).toEqual({ applied: true, status: 'credit_pending' });
+      expect(await timer(payment.id)).toMatchObject({ leg_checks: 0 });
+    });
+
+    it('two passes at once never re-send the same payment (SKIP LOCKED): the second skips what the first holds', async () => {
+      const due: Payment[] = [];
+      for (let i = 0; i < 5; i += 1) due.push(await initiated({ idempotencyKey: `due-${i}` }));
+      const notDue = await initiated({ idempotencyKey: 'not-due' });
+      await dataSource.query(`UPDATE payments SET leg_check_at = now() - interval '1 second' WHERE id <> $1`, [notDue.id]);
+
+      // Pass A locks two payments and holds them, its transaction open, until released.
+      let signalLocked!: () => void;
+      let release!: () => void;
+      const locked = new Promise<void>((resolve) => (signalLocked = resolve));
+      const released = new Promise<void>((resolve) => (release = resolve));
+      class HoldingRepository extends TypeOrmPaymentRepository {
+        override async lockDueForLegCheck(tx: InTransaction, now: Date, limit: number): Promise<Payment[]> {
+          const rows = await super.lockDueForLegCheck(tx, now, limit);
+          signalLocked();
+          await released;
+          return rows;
+        }
+      }
+      const holding = new CheckPendingLegsUseCase(unitOfWork, new HoldingRepository(dataSource), new SystemClock(), LEG_TIMER);
+      const passA = holding.execute(2);
+      await locked;
+
+      // Pass B runs to its end while A holds its rows: it neither waits for them nor takes them.
+      expect(await checkLegs.execute()).toEqual({ due: 3, resent: 3, gaveUp: 0 });
+      release();
+      expect(await passA).toEqual({ due: 2, resent: 2, gaveUp: 0 });
+
+      const resent = (await outbox()).filter((row) => row.type === EVENT_TYPES.BANK_DEBIT_REQUESTED);
+      const perPayment = new Map<string, number>();
+      for (const row of resent) perPayment.set(row.record_key, (perPayment.get(row.record_key) ?? 0) + 1);
+      // The original debit plus exactly one re-send for each due payment; none for the other.
+      expect(Object.fromEntries(perPayment)).toEqual(Object.fromEntries([...due.map((p) => [p.id, 2] as const), [notDue.id, 1]]));
+      const checks: Array<{ id: string; leg_checks: number }> = await dataSource.query('SELECT id, leg_checks FROM payments');
+      expect(Object.fromEntries(checks.map((row) => [row.id, row.leg_checks]))).toEqual(
+        Object.fromEntries([...due.map((p) => [p.id, 1] as const), [notDue.id, 0]]),
+      );
+
+      // And racing freely, as replicas do: still one re-send per due payment.
+      await dataSource.query(`UPDATE payments SET leg_check_at = now() - interval '1 second'`);
+      const outcomes = await Promise.all([checkLegs.execute(), checkLegs.execute(), checkLegs.execute()]);
+      expect(outcomes.reduce((sum, o) => sum + o.resent, 0)).toBe(6);
+      expect(await dataSource.query('SELECT DISTINCT leg_checks FROM payments ORDER BY 1')).toEqual([{ leg_checks: 1 }, { leg_checks: 2 }]);
+    });
+
+    it('the database refuses a timer on a payment that is not waiting for a leg', async () => {
+      const payment = await initiated();
+      await apply('debit', 'declined', bankResult(payment, payment.debitRequestId, { resultCode: 'Z9' }));
+      expect(await timer(payment.id)).toMatchObject({ status: 'debit_failed', leg_check_at: null });
+      await expect(dataSource.query(`UPDATE payments SET leg_check_at = now() WHERE id = $1`, [payment.id])).rejects.toThrow(
+        /payments_leg_check_only_pending/,
+      );
+    });
+
+    // Last: it takes the migration down and up again.
+    it('the migration starts the timer of payments already pending, at once', async () => {
+      const pending = await initiated({ idempotencyKey: 'pending' });
+      const done = await initiated({ idempotencyKey: 'done' });
+      await apply('debit', 'declined', bankResult(done, done.debitRequestId, { resultCode: 'Z9' }));
+      const migration = new AddPaymentLegChecks1764400000000();
+      const runner = dataSource.createQueryRunner();
+      try {
+        await migration.down(runner);
+        await migration.up(runner);
+      } finally {
+        await runner.release();
+      }
+      const rows: Array<{ id: string; leg_checks: number; due: boolean | null }> = await dataSource.query(
+        `SELECT id, leg_checks, leg_check_at <= now() AS due FROM payments`,
+      );
+      expect(Object.fromEntries(rows.map((row) => [row.id, [row.due, row.leg_checks]]))).toEqual({ [pending.id]: [true, 0], [done.id]: [null, 0] });
+      const indexes: Array<{ indexdef: string }> = await dataSource.query(`SELECT indexdef FROM pg_indexes WHERE indexname = 'payments_leg_check_at_idx'`);
+      expect(indexes[0].indexdef).toMatch(/\(leg_check_at\) WHERE \(leg_check_at IS NOT NULL\)/);
+      expect(await checkLegs.execute()).toEqual({ due: 1, resent: 1, gaveUp: 0 });
+    });
   });
 });

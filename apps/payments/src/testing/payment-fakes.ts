@@ -2,6 +2,7 @@
 import type { EntityManager } from 'typeorm';
 import type { OutgoingEvent, TransactionScope } from '@kirim/messaging';
 import { Clock, IdGenerator } from '../payment/clock';
+import { LegTimerPolicy } from '../payment/leg-timer';
 import { Payment } from '../payment/payment';
 import { ClaimOutcome, IdempotencyKeyRepository, IdempotencyRecord, InTransaction, PaymentRepository } from '../payment/payment.repository';
 import { PartyDirectory, PartyLookupResult } from '../payment/party-directory';
@@ -50,6 +51,16 @@ export class InMemoryPaymentRepository extends PaymentRepository {
   async update(_tx: InTransaction, payment: Payment): Promise<void> {
     if (!this.rows.has(payment.id)) throw new Error('update of a missing payment');
     this.rows.set(payment.id, payment);
+  }
+
+  /** Ids the next lockDueForLegCheck skips, as if another transaction held their rows. */
+  readonly lockedElsewhere = new Set<string>();
+
+  async lockDueForLegCheck(_tx: InTransaction, now: Date, limit: number): Promise<Payment[]> {
+    return [...this.rows.values()]
+      .filter((p) => p.legCheckAt !== null && p.legCheckAt.getTime() <= now.getTime() && !this.lockedElsewhere.has(p.id))
+      .sort((a, b) => (a.legCheckAt?.getTime() ?? 0) - (b.legCheckAt?.getTime() ?? 0))
+      .slice(0, limit);
   }
 }
 
@@ -100,3 +111,6 @@ export class SequentialIds extends IdGenerator {
     return `00000000-0000-4000-8000-${n}`;
   }
 }
+
+/** The defaults of PAYMENT_LEG_TIMEOUT_MS and PAYMENT_MAX_LEG_CHECKS. */
+export const TEST_LEG_TIMER: LegTimerPolicy = { timeoutMs: 15_000, maxChecks: 5 };

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { BankLegResult, EVENT_TYPES, Money, PaymentStatus } from '@kirim/contracts';
-import { FakeTransactionScope, FixedClock, InMemoryPaymentRepository, SequentialIds } from '../../testing/payment-fakes';
+import { FakeTransactionScope, FixedClock, InMemoryPaymentRepository, SequentialIds, TEST_LEG_TIMER } from '../../testing/payment-fakes';
 import { createPayment, Payment } from '../payment';
 import { ApplyBankLegResultUseCase, BankLeg, BankLegOutcome, UnknownPaymentError } from './apply-bank-leg-result.use-case';
 
@@ -34,7 +34,7 @@ function setup(initial: Payment) {
   const payments = new InMemoryPaymentRepository();
   payments.rows.set(initial.id, initial);
   const ids = new SequentialIds();
-  const useCase = new ApplyBankLegResultUseCase(payments, new FixedClock(), ids);
+  const useCase = new ApplyBankLegResultUseCase(payments, new FixedClock(), ids, TEST_LEG_TIMER);
   const tx = new FakeTransactionScope();
   const apply = (leg: BankLeg, outcome: BankLegOutcome, r: BankLegResult) => useCase.execute(tx, { leg, outcome, result: r });
   const stored = () => payments.rows.get(PAYMENT_ID) as Payment;
@@ -126,6 +126,56 @@ describe('ApplyBankLegResultUseCase', () => {
     });
     expect(stored()).toBe(initial);
     expect(tx.published).toEqual([]);
+  });
+
+  describe('leg timer', () => {
+    // FixedClock: 10:00:00; the leg timeout: 15 s.
+    const RUNNING = { legCheckAt: new Date('2026-11-28T10:00:05.000Z'), legChecks: 2 };
+    const FRESH = { legCheckAt: new Date('2026-11-28T10:00:15.000Z'), legChecks: 0 };
+
+    it('the credit leg gets a fresh timer when the debit is answered (checks of the debit do not count)', async () => {
+      const { apply, stored } = setup(payment('debit_pending', { debitRequestId: DEBIT_ID, ...RUNNING }));
+      await apply('debit', 'succeeded', result(DEBIT_ID, { rrn: '123456789012' }));
+      expect(stored()).toMatchObject({ status: 'credit_pending', ...FRESH });
+    });
+
+    it('the reversal leg gets a fresh timer when the credit is declined', async () => {
+      const { apply, stored } = setup(payment('credit_pending', { debitRequestId: DEBIT_ID, creditRequestId: CREDIT_ID, ...RUNNING }));
+      await apply('credit', 'declined', result(CREDIT_ID, { resultCode: 'XI' }));
+      expect(stored()).toMatchObject({ status: 'reversal_pending', ...FRESH });
+    });
+
+    it.each([
+      ['debit declined', 'debit_pending', 'debit', 'declined', DEBIT_ID, 'payment', 'debit_failed'],
+      ['credit succeeded', 'credit_pending', 'credit', 'succeeded', CREDIT_ID, 'payment', 'completed'],
+      ['reversal credited', 'reversal_pending', 'credit', 'succeeded', REVERSAL_ID, 'reversal', 'reversed'],
+    ] as const)('%s: a final state stops the timer', async (_name, from, leg, outcome, requestId, purpose, to) => {
+      const { apply, stored } = setup(payment(from, { debitRequestId: DEBIT_ID, creditRequestId: CREDIT_ID, reversalRequestId: REVERSAL_ID, ...RUNNING }));
+      expect(await apply(leg, outcome, result(requestId, { purpose, resultCode: outcome === 'declined' ? 'Z9' : '00' }))).toMatchObject({ applied: true, status: to });
+      expect(stored()).toMatchObject({ status: to, legCheckAt: null });
+    });
+
+    it('a declined reversal stops the timer (the answer came; status checks would only fetch it again) and changes nothing else', async () => {
+      const initial = payment('reversal_pending', { debitRequestId: DEBIT_ID, creditRequestId: CREDIT_ID, reversalRequestId: REVERSAL_ID, ...RUNNING });
+      const { apply, stored, tx } = setup(initial);
+      expect(await apply('credit', 'declined', result(REVERSAL_ID, { purpose: 'reversal', resultCode: 'XH' }))).toMatchObject({ applied: false });
+      expect(stored()).toEqual({ ...initial, legCheckAt: null });
+      expect(tx.published).toEqual([]);
+    });
+
+    it('answers to a re-sent debit: the first is applied, the second (same requestId) is a duplicate that leaves the credit leg alone', async () => {
+      // The debit was re-sent twice (status checks); the bank answers each send with its recorded result.
+      const { apply, stored, tx } = setup(payment('debit_pending', { debitRequestId: DEBIT_ID, ...RUNNING }));
+      expect(await apply('debit', 'succeeded', result(DEBIT_ID, { rrn: '123456789012' }))).toEqual({ applied: true, status: 'credit_pending' });
+      const crediting = stored();
+      const published = tx.published.length;
+
+      expect(await apply('debit', 'succeeded', result(DEBIT_ID, { rrn: '123456789012' }))).toEqual({ applied: false, reason: 'duplicate', status: 'credit_pending' });
+      expect(await apply('debit', 'succeeded', result(DEBIT_ID, { rrn: '123456789012' }))).toMatchObject({ applied: false, reason: 'duplicate' });
+      expect(stored()).toBe(crediting);
+      expect(stored()).toMatchObject(FRESH);
+      expect(tx.published).toHaveLength(published);
+    });
   });
 
   it('a result for an unknown payment throws (retried, then dead-lettered)', async () => {

@@ -1,7 +1,8 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { BankLegResult, PaymentStatus } from '@kirim/contracts';
 import type { TransactionScope } from '@kirim/messaging';
 import { Clock, IdGenerator } from '../clock';
+import { LEG_TIMER_POLICY, LegTimerPolicy, withLegTimer } from '../leg-timer';
 import { Payment } from '../payment';
 import { PaymentRepository } from '../payment.repository';
 import { automaticNextStep, PaymentEvent, PaymentOutgoingEvent, transition, TransitionRejectionReason } from '../payment-state-machine';
@@ -30,7 +31,9 @@ export class UnknownPaymentError extends Error {
 /**
  * Applies a bank's answer to a debit or credit leg, in the consumer's batch transaction, and takes
  * the saga's automatic next step in the same transaction: a debited payment is sent for credit,
- * a payment whose credit failed is sent for reversal. Duplicates and stale answers change nothing.
+ * a payment whose credit failed is sent for reversal. Duplicates and stale answers change nothing:
+ * that is also what makes a status check safe, since the answer to a re-sent command that comes
+ * after the first one was applied names a leg already answered (`duplicate`).
  */
 @Injectable()
 export class ApplyBankLegResultUseCase {
@@ -40,6 +43,7 @@ export class ApplyBankLegResultUseCase {
     private readonly payments: PaymentRepository,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
+    @Inject(LEG_TIMER_POLICY) private readonly legTimer: LegTimerPolicy,
   ) {}
 
   async execute(tx: TransactionScope, command: ApplyBankLegResultCommand): Promise<ApplyBankLegResultOutcome> {
@@ -52,6 +56,9 @@ export class ApplyBankLegResultUseCase {
     const first = transition(payment, toPaymentEvent(command, at));
     if (!first.ok) {
       this.logRejection(first.reason, payment, command);
+      // The reversal's answer did come: stop its timer, or status checks would only fetch the same
+      // decline again. Every other rejection leaves the payment exactly as it was.
+      if (first.reason === 'reversal-declined' && payment.legCheckAt !== null) await this.payments.update(tx, { ...payment, legCheckAt: null });
       return { applied: false, reason: first.reason, status: payment.status };
     }
 
@@ -64,6 +71,8 @@ export class ApplyBankLegResultUseCase {
       events.push(...next.events);
     }
 
+    // A new pending leg (credit, reversal) starts its own timer; a final state stops it.
+    current = withLegTimer(payment, current, at, this.legTimer);
     await this.payments.update(tx, current);
     for (const event of events) await tx.publish(event);
     return { applied: true, status: current.status };

@@ -6,6 +6,7 @@ import {
   InMemoryIdempotencyKeyRepository,
   InMemoryPaymentRepository,
   SequentialIds,
+  TEST_LEG_TIMER,
 } from '../../testing/payment-fakes';
 import { PaymentParties } from '../party-directory';
 import { InitiatePaymentCommand, InitiatePaymentUseCase } from './initiate-payment.use-case';
@@ -21,7 +22,7 @@ function setup(maxAmountMinor = 10_000_000n) {
   const payments = new InMemoryPaymentRepository();
   const keys = new InMemoryIdempotencyKeyRepository();
   const parties = new FakePartyDirectory({ ok: true, parties: PARTIES });
-  const useCase = new InitiatePaymentUseCase(unitOfWork, payments, keys, parties, new FixedClock(), new SequentialIds(), maxAmountMinor);
+  const useCase = new InitiatePaymentUseCase(unitOfWork, payments, keys, parties, new FixedClock(), new SequentialIds(), maxAmountMinor, TEST_LEG_TIMER);
   return { useCase, unitOfWork, payments, keys, parties };
 }
 
@@ -51,6 +52,9 @@ describe('InitiatePaymentUseCase', () => {
       payee: { bankCode: 'SBXB', accountRef: PARTIES.payee.accountRef },
       payeeDisplayName: 'Asha',
       note: 'lunch',
+      // The debit's leg timer: the clock (10:00:00) plus the 15 s leg timeout, no checks yet.
+      legCheckAt: new Date('2026-11-28T10:00:15.000Z'),
+      legChecks: 0,
     });
     expect(payment.amount.minorUnits).toBe(50_000n);
     expect(payment.txnId).toMatch(UPI_TXN_ID_PATTERN);

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { MoneyDto, PROBLEM_CODES, ProblemCode, RESULT_CODES, ResultCode } from '@kirim/contracts';
 import { UnitOfWork } from '@kirim/messaging';
 import { Clock, IdGenerator } from '../clock';
+import { LEG_TIMER_POLICY, LegTimerPolicy, withLegTimer } from '../leg-timer';
 import { createPayment, Payment } from '../payment';
 import { IdempotencyKeyRepository, IdempotencyRecord, PaymentRepository } from '../payment.repository';
 import { transition } from '../payment-state-machine';
@@ -41,8 +42,8 @@ export type TransactionRunner = Pick<UnitOfWork, 'run'>;
 
 /**
  * Starts a P2P payment: checks the amount, resolves the parties at identity, then in one
- * transaction claims the idempotency key, stores the payment already waiting for its debit and
- * writes `payment initiated` + `debit requested` to the outbox.
+ * transaction claims the idempotency key, stores the payment already waiting for its debit (its
+ * leg timer running) and writes `payment initiated` + `debit requested` to the outbox.
  */
 @Injectable()
 export class InitiatePaymentUseCase {
@@ -54,6 +55,7 @@ export class InitiatePaymentUseCase {
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     @Inject(PAYMENT_MAX_AMOUNT_MINOR) private readonly maxAmountMinor: bigint,
+    @Inject(LEG_TIMER_POLICY) private readonly legTimer: LegTimerPolicy,
   ) {}
 
   async execute(command: InitiatePaymentCommand): Promise<InitiatePaymentOutcome> {
@@ -96,20 +98,22 @@ export class InitiatePaymentUseCase {
     });
     const started = transition(created, { kind: 'debit-requested', debitRequestId: this.ids.uuid(), at: now });
     if (!started.ok) throw new Error(`a new payment refused its debit: ${started.reason}`);
+    // The debit's timer starts now: if no answer comes within the leg timeout, the poller checks.
+    const payment = withLegTimer(null, started.payment, now, this.legTimer);
 
     return this.unitOfWork.run(async (tx): Promise<InitiatePaymentOutcome> => {
       const claim = await this.idempotencyKeys.claim(tx, {
         userId: command.payerUserId,
         key: command.idempotencyKey,
         requestFingerprint: fingerprint,
-        paymentId: started.payment.id,
+        paymentId: payment.id,
       });
       // Lost the race to a concurrent request with the same key: answer with its payment.
       if (!claim.claimed) return this.replay(claim.existing, fingerprint, tx);
 
-      await this.payments.insert(tx, started.payment);
+      await this.payments.insert(tx, payment);
       for (const event of started.events) await tx.publish(event);
-      return { ok: true, payment: started.payment, replayed: false };
+      return { ok: true, payment, replayed: false };
     }, { traceparent: command.traceparent });
   }
 
