@@ -72,7 +72,7 @@ interface AccountRow {
   balance_minor: string;
 }
 
-interface ApprovedPosting {
+interface LegPosting {
   readonly requestId: string;
   readonly paymentId: string | null;
   readonly purpose: SandboxPostingPurpose;
@@ -112,27 +112,22 @@ export class SandboxLedger {
 
     const decision = decideLeg(account, leg);
     if (!decision.approved) {
-      const inserted = await manager.query<Array<{ id: string }>>(
-        `INSERT INTO sandbox_postings
-           (request_id, payment_id, purpose, direction, bank_code, customer_account_id, result_code, reason, amount_minor, currency)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-         ON CONFLICT (request_id) DO NOTHING
-         RETURNING id`,
-        [
-          leg.requestId,
-          leg.paymentId,
-          leg.purpose,
-          leg.direction,
-          leg.bankCode,
-          leg.accountRef,
-          decision.resultCode,
-          decision.reason,
+      const inserted = await this.insertPosting(
+        manager,
+        {
+          requestId: leg.requestId,
+          paymentId: leg.paymentId,
+          purpose: leg.purpose,
+          direction: leg.direction,
+          bankCode: leg.bankCode,
+          accountId: leg.accountRef,
           // A negative amount cannot reach here (the contract's pattern has no sign); 0 is recorded as is.
-          leg.amountMinor.toString(),
-          leg.currency,
-        ],
+          amountMinor: leg.amountMinor,
+          currency: leg.currency,
+        },
+        { resultCode: decision.resultCode, rrn: null, reason: decision.reason },
       );
-      if (inserted.length === 0) {
+      if (inserted === null) {
         return this.answerOfConcurrentWinner(manager, leg.requestId);
       }
       return { approved: false, resultCode: decision.resultCode, reason: decision.reason, replayed: false };
@@ -258,17 +253,18 @@ export class SandboxLedger {
   }
 
   /**
-   * Records an approved posting, its two entries (customer and settlement, summing to zero) and the
-   * customer's new balance. Returns the RRN, or null when the request id was taken concurrently.
-   * The caller holds the customer row lock and has checked the funds.
+   * Records a leg's answer under its request id, approved or declined. Returns the posting id, or
+   * null when a concurrent transaction recorded an answer for the same request id first.
    */
-  private async postApproved(manager: EntityManager, posting: ApprovedPosting): Promise<string | null> {
-    const [{ value }] = await manager.query<Array<{ value: string }>>(`SELECT nextval('sandbox_rrn_seq')::text AS value`);
-    const rrn = formatRrn(BigInt(value));
+  private async insertPosting(
+    manager: EntityManager,
+    posting: LegPosting,
+    answer: { resultCode: string; rrn: string | null; reason: string | null },
+  ): Promise<string | null> {
     const inserted = await manager.query<Array<{ id: string }>>(
       `INSERT INTO sandbox_postings
-         (request_id, payment_id, purpose, direction, bank_code, customer_account_id, result_code, rrn, amount_minor, currency)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         (request_id, payment_id, purpose, direction, bank_code, customer_account_id, result_code, rrn, reason, amount_minor, currency)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
        ON CONFLICT (request_id) DO NOTHING
        RETURNING id`,
       [
@@ -278,13 +274,26 @@ export class SandboxLedger {
         posting.direction,
         posting.bankCode,
         posting.accountId,
-        RESULT_CODES.SUCCESS,
-        rrn,
+        answer.resultCode,
+        answer.rrn,
+        answer.reason,
         posting.amountMinor.toString(),
         posting.currency,
       ],
     );
-    if (inserted.length === 0) {
+    return inserted[0]?.id ?? null;
+  }
+
+  /**
+   * Records an approved posting, its two entries (customer and settlement, summing to zero) and the
+   * customer's new balance. Returns the RRN, or null when the request id was taken concurrently.
+   * The caller holds the customer row lock and has checked the funds.
+   */
+  private async postApproved(manager: EntityManager, posting: LegPosting): Promise<string | null> {
+    const [{ value }] = await manager.query<Array<{ value: string }>>(`SELECT nextval('sandbox_rrn_seq')::text AS value`);
+    const rrn = formatRrn(BigInt(value));
+    const postingId = await this.insertPosting(manager, posting, { resultCode: RESULT_CODES.SUCCESS, rrn, reason: null });
+    if (postingId === null) {
       return null;
     }
     const customerDelta = posting.direction === 'debit' ? -posting.amountMinor : posting.amountMinor;
@@ -297,7 +306,7 @@ export class SandboxLedger {
        UNION ALL
        SELECT $1::uuid, id, -($5::bigint) FROM settlement
        RETURNING account_id`,
-      [inserted[0].id, posting.accountId, posting.bankCode, posting.currency, customerDelta.toString()],
+      [postingId, posting.accountId, posting.bankCode, posting.currency, customerDelta.toString()],
     );
     if (entries.length !== 2) {
       throw new Error(`sandbox bank ${posting.bankCode} has no ${posting.currency} settlement account`);

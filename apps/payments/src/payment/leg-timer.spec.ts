@@ -1,29 +1,19 @@
-import { EVENT_TYPES, Money, PaymentStatus } from '@kirim/contracts';
+import { EVENT_TYPES, PaymentStatus } from '@kirim/contracts';
 import { decideLegCheck, legCheckBackoffMs, LegTimerPolicy, MAX_LEG_CHECK_BACKOFF_MS, withLegTimer } from './leg-timer';
-import { createPayment, Payment } from './payment';
+import { SAMPLE_PAYEE_ACCOUNT, SAMPLE_PAYER_ACCOUNT, samplePayment } from '../testing/payment-fakes';
+import { Payment } from './payment';
 
 const POLICY: LegTimerPolicy = { timeoutMs: 15_000, maxChecks: 5 };
 const AT = new Date('2026-11-28T10:00:00.000Z');
 const DEBIT_ID = '11111111-1111-4111-8111-111111111111';
 const CREDIT_ID = '22222222-2222-4222-8222-222222222222';
 const REVERSAL_ID = '33333333-3333-4333-8333-333333333333';
-const PAYER = { bankCode: 'SBXA', accountRef: 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa' };
-const PAYEE = { bankCode: 'SBXB', accountRef: 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb' };
+const PAYER = SAMPLE_PAYER_ACCOUNT;
+const PAYEE = SAMPLE_PAYEE_ACCOUNT;
 const seconds = (s: number): Date => new Date(AT.getTime() + s * 1000);
 
 function paymentIn(status: PaymentStatus, changes: Partial<Payment> = {}): Payment {
-  const base = createPayment({
-    id: '0b6f7c1e-8a44-4c1e-9d2a-0f6a1b2c3d4e',
-    payerUserId: 'c0c0c0c0-c0c0-4c0c-8c0c-c0c0c0c0c0c0',
-    payeeUserId: 'd0d0d0d0-d0d0-4d0d-8d0d-d0d0d0d0d0d0',
-    payer: PAYER,
-    payee: PAYEE,
-    payeeDisplayName: 'Asha',
-    amount: Money.ofMinor(50_000n, 'INR'),
-    note: null,
-    at: new Date('2026-11-28T09:00:00.000Z'),
-  });
-  return { ...base, debitRequestId: DEBIT_ID, creditRequestId: CREDIT_ID, reversalRequestId: REVERSAL_ID, ...changes, status };
+  return samplePayment(status, { debitRequestId: DEBIT_ID, creditRequestId: CREDIT_ID, reversalRequestId: REVERSAL_ID, ...changes });
 }
 
 describe('leg timer', () => {

@@ -1,28 +1,18 @@
-import { BankLegRequested, EVENT_TYPES, Money, PAYMENT_STATUSES, PaymentLifecycleEvent, PaymentStatus, validatePayload } from '@kirim/contracts';
-import { createPayment, Payment } from './payment';
+import { BankLegRequested, EVENT_TYPES, PAYMENT_STATUSES, PaymentLifecycleEvent, PaymentStatus, validatePayload } from '@kirim/contracts';
+import { SAMPLE_PAYEE_ACCOUNT, SAMPLE_PAYER_ACCOUNT, SAMPLE_PAYMENT_ID, samplePayment } from '../testing/payment-fakes';
+import { Payment } from './payment';
 import { automaticNextStep, isFinal, isLegPending, PaymentEvent, PaymentEventKind, pendingLegRequest, transition, TransitionResult } from './payment-state-machine';
 
 const AT = new Date('2026-11-28T10:00:00.000Z');
-const PAYMENT_ID = '0b6f7c1e-8a44-4c1e-9d2a-0f6a1b2c3d4e';
+const PAYMENT_ID = SAMPLE_PAYMENT_ID;
 const DEBIT_ID = '11111111-1111-4111-8111-111111111111';
 const CREDIT_ID = '22222222-2222-4222-8222-222222222222';
 const REVERSAL_ID = '33333333-3333-4333-8333-333333333333';
 const FOREIGN_ID = '44444444-4444-4444-8444-444444444444';
-const PAYER = { bankCode: 'SBXA', accountRef: 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa' };
-const PAYEE = { bankCode: 'SBXB', accountRef: 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb' };
+const PAYER = SAMPLE_PAYER_ACCOUNT;
+const PAYEE = SAMPLE_PAYEE_ACCOUNT;
 
 function paymentIn(status: PaymentStatus): Payment {
-  const base = createPayment({
-    id: PAYMENT_ID,
-    payerUserId: 'c0c0c0c0-c0c0-4c0c-8c0c-c0c0c0c0c0c0',
-    payeeUserId: 'd0d0d0d0-d0d0-4d0d-8d0d-d0d0d0d0d0d0',
-    payer: PAYER,
-    payee: PAYEE,
-    payeeDisplayName: 'Asha',
-    amount: Money.ofMinor(50_000n, 'INR'),
-    note: null,
-    at: new Date('2026-11-28T09:00:00.000Z'),
-  });
   const legs: Record<PaymentStatus, Partial<Payment>> = {
     created: {},
     debit_pending: { debitRequestId: DEBIT_ID },
@@ -34,7 +24,7 @@ function paymentIn(status: PaymentStatus): Payment {
     reversal_pending: { debitRequestId: DEBIT_ID, creditRequestId: CREDIT_ID, reversalRequestId: REVERSAL_ID, resultCode: 'XI' },
     reversed: { debitRequestId: DEBIT_ID, creditRequestId: CREDIT_ID, reversalRequestId: REVERSAL_ID, resultCode: 'U31' },
   };
-  return { ...base, ...legs[status], status };
+  return samplePayment(status, legs[status]);
 }
 
 /** For each event, the answer the payment in `status` is waiting for (the right request id). */

@@ -3,7 +3,8 @@ import type { EntityManager } from 'typeorm';
 import type { OutgoingEvent, TransactionScope } from '@kirim/messaging';
 import { Clock, IdGenerator } from '../payment/clock';
 import { LegTimerPolicy } from '../payment/leg-timer';
-import { Payment } from '../payment/payment';
+import { Money, PaymentStatus } from '@kirim/contracts';
+import { createPayment, Payment } from '../payment/payment';
 import { ClaimOutcome, IdempotencyKeyRepository, IdempotencyRecord, InTransaction, PaymentRepository } from '../payment/payment.repository';
 import { PartyDirectory, PartyLookupResult } from '../payment/party-directory';
 
@@ -114,3 +115,24 @@ export class SequentialIds extends IdGenerator {
 
 /** The defaults of PAYMENT_LEG_TIMEOUT_MS and PAYMENT_MAX_LEG_CHECKS. */
 export const TEST_LEG_TIMER: LegTimerPolicy = { timeoutMs: 15_000, maxChecks: 5 };
+
+/** Accounts and the base payment the unit specs share: ₹500.00 from a payer at SBXA to Asha at SBXB. */
+export const SAMPLE_PAYER_ACCOUNT = { bankCode: 'SBXA', accountRef: 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa' };
+export const SAMPLE_PAYEE_ACCOUNT = { bankCode: 'SBXB', accountRef: 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb' };
+export const SAMPLE_PAYMENT_ID = '0b6f7c1e-8a44-4c1e-9d2a-0f6a1b2c3d4e';
+
+/** The sample payment in `status`, with `changes` (leg ids, rrn, timer...) applied over it. */
+export function samplePayment(status: PaymentStatus, changes: Partial<Payment> = {}, id: string = SAMPLE_PAYMENT_ID): Payment {
+  const base = createPayment({
+    id,
+    payerUserId: 'c0c0c0c0-c0c0-4c0c-8c0c-c0c0c0c0c0c0',
+    payeeUserId: 'd0d0d0d0-d0d0-4d0d-8d0d-d0d0d0d0d0d0',
+    payer: SAMPLE_PAYER_ACCOUNT,
+    payee: SAMPLE_PAYEE_ACCOUNT,
+    payeeDisplayName: 'Asha',
+    amount: Money.ofMinor(50_000n, 'INR'),
+    note: null,
+    at: new Date('2026-11-28T09:00:00.000Z'),
+  });
+  return { ...base, ...changes, status };
+}

@@ -1,29 +1,28 @@
 import { Logger } from '@nestjs/common';
-import { BankLegResult, EVENT_TYPES, Money, PaymentStatus } from '@kirim/contracts';
-import { FakeTransactionScope, FixedClock, InMemoryPaymentRepository, SequentialIds, TEST_LEG_TIMER } from '../../testing/payment-fakes';
-import { createPayment, Payment } from '../payment';
+import { BankLegResult, EVENT_TYPES, PaymentStatus } from '@kirim/contracts';
+import {
+  FakeTransactionScope,
+  FixedClock,
+  InMemoryPaymentRepository,
+  SAMPLE_PAYEE_ACCOUNT,
+  SAMPLE_PAYER_ACCOUNT,
+  SAMPLE_PAYMENT_ID,
+  samplePayment,
+  SequentialIds,
+  TEST_LEG_TIMER,
+} from '../../testing/payment-fakes';
+import { Payment } from '../payment';
 import { ApplyBankLegResultUseCase, BankLeg, BankLegOutcome, UnknownPaymentError } from './apply-bank-leg-result.use-case';
 
-const PAYMENT_ID = '0b6f7c1e-8a44-4c1e-9d2a-0f6a1b2c3d4e';
+const PAYMENT_ID = SAMPLE_PAYMENT_ID;
 const DEBIT_ID = '11111111-1111-4111-8111-111111111111';
 const CREDIT_ID = '22222222-2222-4222-8222-222222222222';
 const REVERSAL_ID = '33333333-3333-4333-8333-333333333333';
-const PAYER = { bankCode: 'SBXA', accountRef: 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa' };
-const PAYEE = { bankCode: 'SBXB', accountRef: 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb' };
+const PAYER = SAMPLE_PAYER_ACCOUNT;
+const PAYEE = SAMPLE_PAYEE_ACCOUNT;
 
 function payment(status: PaymentStatus, legs: Partial<Payment>): Payment {
-  const base = createPayment({
-    id: PAYMENT_ID,
-    payerUserId: 'c0c0c0c0-c0c0-4c0c-8c0c-c0c0c0c0c0c0',
-    payeeUserId: 'd0d0d0d0-d0d0-4d0d-8d0d-d0d0d0d0d0d0',
-    payer: PAYER,
-    payee: PAYEE,
-    payeeDisplayName: 'Asha',
-    amount: Money.ofMinor(50_000n, 'INR'),
-    note: null,
-    at: new Date('2026-11-28T09:00:00.000Z'),
-  });
-  return { ...base, ...legs, status };
+  return samplePayment(status, legs);
 }
 
 function result(requestId: string, overrides: Partial<BankLegResult> = {}): BankLegResult {

@@ -1,28 +1,17 @@
 import { Logger } from '@nestjs/common';
-import { EVENT_TYPES, Money, PaymentStatus } from '@kirim/contracts';
-import { FakeUnitOfWork, FixedClock, InMemoryPaymentRepository, TEST_LEG_TIMER } from '../../testing/payment-fakes';
-import { createPayment, Payment } from '../payment';
+import { EVENT_TYPES, PaymentStatus } from '@kirim/contracts';
+import { FakeUnitOfWork, FixedClock, InMemoryPaymentRepository, SAMPLE_PAYEE_ACCOUNT, SAMPLE_PAYER_ACCOUNT, samplePayment, TEST_LEG_TIMER } from '../../testing/payment-fakes';
+import { Payment } from '../payment';
 import { CheckPendingLegsUseCase } from './check-pending-legs.use-case';
 
 const NOW = new Date('2026-11-28T10:00:00.000Z');
-const PAYER = { bankCode: 'SBXA', accountRef: 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa' };
-const PAYEE = { bankCode: 'SBXB', accountRef: 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb' };
+const PAYER = SAMPLE_PAYER_ACCOUNT;
+const PAYEE = SAMPLE_PAYEE_ACCOUNT;
 const seconds = (s: number): Date => new Date(NOW.getTime() + s * 1000);
 const uuid = (n: number): string => `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
 
 function paymentIn(n: number, status: PaymentStatus, changes: Partial<Payment>): Payment {
-  const base = createPayment({
-    id: uuid(n),
-    payerUserId: 'c0c0c0c0-c0c0-4c0c-8c0c-c0c0c0c0c0c0',
-    payeeUserId: 'd0d0d0d0-d0d0-4d0d-8d0d-d0d0d0d0d0d0',
-    payer: PAYER,
-    payee: PAYEE,
-    payeeDisplayName: 'Asha',
-    amount: Money.ofMinor(50_000n, 'INR'),
-    note: null,
-    at: new Date('2026-11-28T09:00:00.000Z'),
-  });
-  return { ...base, debitRequestId: uuid(1000 + n), creditRequestId: uuid(2000 + n), reversalRequestId: uuid(3000 + n), ...changes, status };
+  return samplePayment(status, { debitRequestId: uuid(1000 + n), creditRequestId: uuid(2000 + n), reversalRequestId: uuid(3000 + n), ...changes }, uuid(n));
 }
 
 function setup(...initial: Payment[]) {
