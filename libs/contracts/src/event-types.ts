@@ -1,14 +1,17 @@
 import { BankLegRequested, BankLegResult } from './events/bank';
 import { BankAccountLinked, UserRegistered } from './events/identity';
 import { NotificationRecorded } from './events/notifications';
+import { PartnerAccountLookupAnswered, PartnerAccountLookupRequested, PartnerLegAnswered, PartnerLegRequested } from './events/partner';
 import { PaymentLifecycleEvent } from './events/payments';
 import { EVENT_SOURCES } from './cloudevents';
-import { Topic, TOPICS } from './topics';
+import { PARTNER_SOURCE_TEMPLATE, partnerPrincipal, partnerSource, servicePrincipalOf } from './principals';
+import { isPartnerTopicTemplate, isSignedTopicAddress, PARTNER_TOPICS, resolveTopic, resolveTopicAddress, ResolvedTopic, TOPICS, TopicAddress } from './topics';
 
 /**
- * Every CloudEvents `type` kirim emits, named `<domain>.<entity>.<event>.v<major>`, with the topic
- * it travels on and the class its `data` must satisfy. Producers and consumers both validate
- * against this map, so an unknown type or a payload that does not fit is refused at either end.
+ * Every CloudEvents `type` kirim and its partner banks emit, named `<domain>.<entity>.<event>.v<major>`,
+ * with the topic it travels on, the class its `data` must satisfy, who may emit it and which field
+ * is its record key. Producers and consumers both validate against this map, so an unknown type or
+ * a payload that does not fit is refused at either end; the AsyncAPI document is generated from it.
  */
 export const EVENT_TYPES = {
   USER_REGISTERED: 'identity.user.registered.v1',
@@ -24,56 +27,116 @@ export const EVENT_TYPES = {
   PAYMENT_FAILED: 'payments.payment.failed.v1',
   PAYMENT_REVERSED: 'payments.payment.reversed.v1',
   NOTIFICATION_RECORDED: 'notifications.notification.recorded.v1',
+  PARTNER_DEBIT_REQUESTED: 'partner.debit.requested.v1',
+  PARTNER_CREDIT_REQUESTED: 'partner.credit.requested.v1',
+  PARTNER_ACCOUNT_LOOKUP_REQUESTED: 'partner.account-lookup.requested.v1',
+  PARTNER_DEBIT_SUCCEEDED: 'partner.debit.succeeded.v1',
+  PARTNER_DEBIT_DECLINED: 'partner.debit.declined.v1',
+  PARTNER_CREDIT_SUCCEEDED: 'partner.credit.succeeded.v1',
+  PARTNER_CREDIT_DECLINED: 'partner.credit.declined.v1',
+  PARTNER_ACCOUNT_LOOKUP_ANSWERED: 'partner.account-lookup.answered.v1',
 } as const;
 
 export type EventType = (typeof EVENT_TYPES)[keyof typeof EVENT_TYPES];
 
 type EventSource = (typeof EVENT_SOURCES)[keyof typeof EVENT_SOURCES];
 
+/** Who emits a type: one kirim service (its CloudEvents source), or the partner bank of the topic. */
+export type EventSourceSpec = EventSource | typeof PARTNER_SOURCE_TEMPLATE;
+
 /** The payload field holding the aggregate id, which must also be the record key. */
-export type AggregateKeyField = 'paymentId' | 'userId';
+export type AggregateKeyField = 'paymentId' | 'userId' | 'lookupId';
 
 export interface EventTypeSpec<T extends object = object> {
   readonly type: EventType;
-  readonly topic: Topic;
+  readonly topic: TopicAddress;
   readonly payload: new () => T;
   /** The only CloudEvents `source` allowed to emit this type; consumers refuse any other sender. */
-  readonly source: EventSource;
+  readonly source: EventSourceSpec;
   readonly keyField: AggregateKeyField;
+  /** One sentence for the AsyncAPI document and the partner guide. */
+  readonly summary: string;
 }
 
-const spec = <T extends object>(type: EventType, topic: Topic, payload: new () => T, source: EventSource, keyField: AggregateKeyField): EventTypeSpec<T> => ({
-  type,
-  topic,
-  payload,
-  source,
-  keyField,
-});
+const spec = <T extends object>(
+  type: EventType,
+  topic: TopicAddress,
+  payload: new () => T,
+  source: EventSourceSpec,
+  keyField: AggregateKeyField,
+  summary: string,
+): EventTypeSpec<T> => ({ type, topic, payload, source, keyField, summary });
 
 const { IDENTITY, PAYMENTS, BANK_CONNECTOR, NOTIFICATIONS } = EVENT_SOURCES;
+const PARTNER = PARTNER_SOURCE_TEMPLATE;
+const T = EVENT_TYPES;
 
 export const EVENT_CATALOGUE: Readonly<Record<EventType, EventTypeSpec>> = {
-  [EVENT_TYPES.USER_REGISTERED]: spec(EVENT_TYPES.USER_REGISTERED, TOPICS.IDENTITY_EVENTS, UserRegistered, IDENTITY, 'userId'),
-  [EVENT_TYPES.BANK_ACCOUNT_LINKED]: spec(EVENT_TYPES.BANK_ACCOUNT_LINKED, TOPICS.IDENTITY_EVENTS, BankAccountLinked, IDENTITY, 'userId'),
-  [EVENT_TYPES.BANK_DEBIT_REQUESTED]: spec(EVENT_TYPES.BANK_DEBIT_REQUESTED, TOPICS.BANK_REQUESTS, BankLegRequested, PAYMENTS, 'paymentId'),
-  [EVENT_TYPES.BANK_CREDIT_REQUESTED]: spec(EVENT_TYPES.BANK_CREDIT_REQUESTED, TOPICS.BANK_REQUESTS, BankLegRequested, PAYMENTS, 'paymentId'),
-  [EVENT_TYPES.BANK_DEBIT_SUCCEEDED]: spec(EVENT_TYPES.BANK_DEBIT_SUCCEEDED, TOPICS.BANK_RESPONSES, BankLegResult, BANK_CONNECTOR, 'paymentId'),
-  [EVENT_TYPES.BANK_DEBIT_DECLINED]: spec(EVENT_TYPES.BANK_DEBIT_DECLINED, TOPICS.BANK_RESPONSES, BankLegResult, BANK_CONNECTOR, 'paymentId'),
-  [EVENT_TYPES.BANK_CREDIT_SUCCEEDED]: spec(EVENT_TYPES.BANK_CREDIT_SUCCEEDED, TOPICS.BANK_RESPONSES, BankLegResult, BANK_CONNECTOR, 'paymentId'),
-  [EVENT_TYPES.BANK_CREDIT_DECLINED]: spec(EVENT_TYPES.BANK_CREDIT_DECLINED, TOPICS.BANK_RESPONSES, BankLegResult, BANK_CONNECTOR, 'paymentId'),
-  [EVENT_TYPES.PAYMENT_INITIATED]: spec(EVENT_TYPES.PAYMENT_INITIATED, TOPICS.PAYMENTS_EVENTS, PaymentLifecycleEvent, PAYMENTS, 'paymentId'),
-  [EVENT_TYPES.PAYMENT_COMPLETED]: spec(EVENT_TYPES.PAYMENT_COMPLETED, TOPICS.PAYMENTS_EVENTS, PaymentLifecycleEvent, PAYMENTS, 'paymentId'),
-  [EVENT_TYPES.PAYMENT_FAILED]: spec(EVENT_TYPES.PAYMENT_FAILED, TOPICS.PAYMENTS_EVENTS, PaymentLifecycleEvent, PAYMENTS, 'paymentId'),
-  [EVENT_TYPES.PAYMENT_REVERSED]: spec(EVENT_TYPES.PAYMENT_REVERSED, TOPICS.PAYMENTS_EVENTS, PaymentLifecycleEvent, PAYMENTS, 'paymentId'),
-  [EVENT_TYPES.NOTIFICATION_RECORDED]: spec(EVENT_TYPES.NOTIFICATION_RECORDED, TOPICS.NOTIFICATIONS_EVENTS, NotificationRecorded, NOTIFICATIONS, 'userId'),
+  [T.USER_REGISTERED]: spec(T.USER_REGISTERED, TOPICS.IDENTITY_EVENTS, UserRegistered, IDENTITY, 'userId', 'A user registered with kirim.'),
+  [T.BANK_ACCOUNT_LINKED]: spec(T.BANK_ACCOUNT_LINKED, TOPICS.IDENTITY_EVENTS, BankAccountLinked, IDENTITY, 'userId', 'A user linked a bank account (masked number only).'),
+  [T.BANK_DEBIT_REQUESTED]: spec(T.BANK_DEBIT_REQUESTED, TOPICS.BANK_REQUESTS, BankLegRequested, PAYMENTS, 'paymentId', "payments asks the payer's bank to debit the payer's account."),
+  [T.BANK_CREDIT_REQUESTED]: spec(T.BANK_CREDIT_REQUESTED, TOPICS.BANK_REQUESTS, BankLegRequested, PAYMENTS, 'paymentId', "payments asks a bank to credit an account: the payee's, or the payer's for a reversal."),
+  [T.BANK_DEBIT_SUCCEEDED]: spec(T.BANK_DEBIT_SUCCEEDED, TOPICS.BANK_RESPONSES, BankLegResult, BANK_CONNECTOR, 'paymentId', 'The debit was made.'),
+  [T.BANK_DEBIT_DECLINED]: spec(T.BANK_DEBIT_DECLINED, TOPICS.BANK_RESPONSES, BankLegResult, BANK_CONNECTOR, 'paymentId', 'The debit was declined, with a UPI result code.'),
+  [T.BANK_CREDIT_SUCCEEDED]: spec(T.BANK_CREDIT_SUCCEEDED, TOPICS.BANK_RESPONSES, BankLegResult, BANK_CONNECTOR, 'paymentId', 'The credit was made.'),
+  [T.BANK_CREDIT_DECLINED]: spec(T.BANK_CREDIT_DECLINED, TOPICS.BANK_RESPONSES, BankLegResult, BANK_CONNECTOR, 'paymentId', 'The credit was declined, with a UPI result code.'),
+  [T.PAYMENT_INITIATED]: spec(T.PAYMENT_INITIATED, TOPICS.PAYMENTS_EVENTS, PaymentLifecycleEvent, PAYMENTS, 'paymentId', 'A payment was accepted and its debit requested.'),
+  [T.PAYMENT_COMPLETED]: spec(T.PAYMENT_COMPLETED, TOPICS.PAYMENTS_EVENTS, PaymentLifecycleEvent, PAYMENTS, 'paymentId', 'A payment was debited and credited.'),
+  [T.PAYMENT_FAILED]: spec(T.PAYMENT_FAILED, TOPICS.PAYMENTS_EVENTS, PaymentLifecycleEvent, PAYMENTS, 'paymentId', 'A payment ended without moving money.'),
+  [T.PAYMENT_REVERSED]: spec(T.PAYMENT_REVERSED, TOPICS.PAYMENTS_EVENTS, PaymentLifecycleEvent, PAYMENTS, 'paymentId', 'A debited payment whose credit failed was paid back to the payer.'),
+  [T.NOTIFICATION_RECORDED]: spec(T.NOTIFICATION_RECORDED, TOPICS.NOTIFICATIONS_EVENTS, NotificationRecorded, NOTIFICATIONS, 'userId', 'A receipt was recorded for a user.'),
+  [T.PARTNER_DEBIT_REQUESTED]: spec(T.PARTNER_DEBIT_REQUESTED, PARTNER_TOPICS.REQUESTS, PartnerLegRequested, BANK_CONNECTOR, 'paymentId', 'kirim asks the partner bank to debit one of its accounts.'),
+  [T.PARTNER_CREDIT_REQUESTED]: spec(T.PARTNER_CREDIT_REQUESTED, PARTNER_TOPICS.REQUESTS, PartnerLegRequested, BANK_CONNECTOR, 'paymentId', 'kirim asks the partner bank to credit one of its accounts.'),
+  [T.PARTNER_ACCOUNT_LOOKUP_REQUESTED]: spec(T.PARTNER_ACCOUNT_LOOKUP_REQUESTED, PARTNER_TOPICS.REQUESTS, PartnerAccountLookupRequested, BANK_CONNECTOR, 'lookupId', 'kirim asks the partner bank which accounts it holds for a mobile number.'),
+  [T.PARTNER_DEBIT_SUCCEEDED]: spec(T.PARTNER_DEBIT_SUCCEEDED, PARTNER_TOPICS.RESPONSES, PartnerLegAnswered, PARTNER, 'paymentId', 'The partner bank made the debit.'),
+  [T.PARTNER_DEBIT_DECLINED]: spec(T.PARTNER_DEBIT_DECLINED, PARTNER_TOPICS.RESPONSES, PartnerLegAnswered, PARTNER, 'paymentId', 'The partner bank declined the debit, with a UPI result code.'),
+  [T.PARTNER_CREDIT_SUCCEEDED]: spec(T.PARTNER_CREDIT_SUCCEEDED, PARTNER_TOPICS.RESPONSES, PartnerLegAnswered, PARTNER, 'paymentId', 'The partner bank made the credit.'),
+  [T.PARTNER_CREDIT_DECLINED]: spec(T.PARTNER_CREDIT_DECLINED, PARTNER_TOPICS.RESPONSES, PartnerLegAnswered, PARTNER, 'paymentId', 'The partner bank declined the credit, with a UPI result code.'),
+  [T.PARTNER_ACCOUNT_LOOKUP_ANSWERED]: spec(T.PARTNER_ACCOUNT_LOOKUP_ANSWERED, PARTNER_TOPICS.RESPONSES, PartnerAccountLookupAnswered, PARTNER, 'lookupId', 'The partner bank lists the accounts it holds for the mobile number (masked).'),
 };
 
 export function isEventType(value: string): value is EventType {
   return Object.prototype.hasOwnProperty.call(EVENT_CATALOGUE, value);
 }
 
+/** The event types that travel on a concrete (unprefixed) topic; none for a topic kirim does not know. */
 export function eventTypesOnTopic(topic: string): EventType[] {
+  const resolved = resolveTopic(topic);
+  if (!resolved) return [];
   return Object.values(EVENT_CATALOGUE)
-    .filter((entry) => entry.topic === topic)
+    .filter((entry) => entry.topic === resolved.address)
     .map((entry) => entry.type);
+}
+
+/**
+ * The concrete topic an outgoing event goes to: its fixed topic, or for partner types the topic of
+ * the bank its data names (`data.bankCode`).
+ */
+export function topicOfEvent(spec: EventTypeSpec, data: object): string {
+  if (!isPartnerTopicTemplate(spec.topic)) return spec.topic;
+  const bankCode = (data as { bankCode?: unknown }).bankCode;
+  if (typeof bankCode !== 'string') throw new Error(`${spec.type} needs data.bankCode to find its topic`);
+  return resolveTopicAddress(spec.topic, bankCode);
+}
+
+/** The CloudEvents source a record of this type must carry on this topic. */
+export function expectedSource(spec: EventTypeSpec, topic: ResolvedTopic): string {
+  if (spec.source !== PARTNER_SOURCE_TEMPLATE) return spec.source;
+  if (!topic.bankCode) throw new Error(`${spec.type} travels only on a partner topic`);
+  return partnerSource(topic.bankCode);
+}
+
+/**
+ * Who must have signed a record of this type on this topic, or null if the topic is not signed:
+ * the producing service, or the partner bank whose topic it is.
+ */
+export function expectedSigner(spec: EventTypeSpec, topic: ResolvedTopic): string | null {
+  if (!isSignedTopicAddress(spec.topic)) return null;
+  if (spec.source === PARTNER_SOURCE_TEMPLATE) {
+    if (!topic.bankCode) throw new Error(`${spec.type} travels only on a partner topic`);
+    return partnerPrincipal(topic.bankCode);
+  }
+  const service = servicePrincipalOf(spec.source);
+  if (!service) throw new Error(`no principal for source ${spec.source}`);
+  return service;
 }

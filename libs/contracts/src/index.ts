@@ -9,3 +9,8 @@ export * from './events/identity';
 export * from './events/notifications';
 export * from './events/payments';
 export * from './validation';
+export * from './events/partner';
+export * from './principals';
+export * from './trust';
+export * from './kafka-acls';
+export * from './partner-registry';

@@ -38,7 +38,11 @@ export class BankLegRequested {
   amount!: MoneyDto;
 }
 
-/** The bank's answer to a leg: `resultCode` '00' is success, anything else a decline with that code. */
+/**
+ * The bank's answer to a leg: `resultCode` '00' is success, anything else a decline with that code.
+ * It names what it answers: the type gives the direction, and `bankCode`, `accountRef` and `amount`
+ * must be those of the request, so payments can refuse an answer about anything it did not ask.
+ */
 export class BankLegResult {
   @IsUUID()
   requestId!: string;
@@ -48,6 +52,17 @@ export class BankLegResult {
 
   @IsIn(LEG_PURPOSES)
   purpose!: LegPurpose;
+
+  @Matches(BANK_CODE_PATTERN)
+  bankCode!: string;
+
+  @IsUUID()
+  accountRef!: string;
+
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => MoneyDto)
+  amount!: MoneyDto;
 
   @IsIn(ALL_RESULT_CODES)
   resultCode!: ResultCode;

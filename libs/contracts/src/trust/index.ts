@@ -1,0 +1,3 @@
+export * from './message-keys';
+export * from './record-signature';
+export * from './bank-encryption';
