@@ -18,3 +18,4 @@ export * from './persistence/typeorm-options';
 export * from './bootstrap/create-service-app';
 export * from './bootstrap/graceful-shutdown';
 export * from './bootstrap/boot-service';
+export * from './time/clock';

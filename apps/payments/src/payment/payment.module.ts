@@ -4,7 +4,7 @@ import { ApplyBankLegResultUseCase } from './apply-bank-leg-result/apply-bank-le
 import { BankResponsesConsumer } from './bank-responses.consumer';
 import { CheckPendingLegsUseCase } from './check-pending-legs/check-pending-legs.use-case';
 import { LEG_CHECK_INTERVAL_MS, PendingLegPoller } from './check-pending-legs/pending-leg-poller';
-import { Clock, IdGenerator, RandomIdGenerator, SystemClock } from './clock';
+import { Clock, IdGenerator, RandomIdGenerator, SystemClock } from '@kirim/platform';
 import { GetPaymentUseCase } from './get-payment/get-payment.use-case';
 import { HttpPartyDirectory, HttpPartyDirectoryOptions, PARTY_DIRECTORY_OPTIONS } from './http-party-directory';
 import { InitiatePaymentUseCase, PAYMENT_MAX_AMOUNT_MINOR } from './initiate-payment/initiate-payment.use-case';

@@ -16,7 +16,7 @@ import { FakePartyDirectory } from '../testing/payment-fakes';
 import { AddPaymentLegChecks1764400000000 } from '../migrations/1764400000000-add-payment-leg-checks';
 import { ApplyBankLegResultUseCase, BankLeg, BankLegOutcome, UnknownPaymentError } from './apply-bank-leg-result/apply-bank-leg-result.use-case';
 import { CheckPendingLegsUseCase } from './check-pending-legs/check-pending-legs.use-case';
-import { RandomIdGenerator, SystemClock } from './clock';
+import { RandomIdGenerator, SystemClock } from '@kirim/platform';
 import { InitiatePaymentCommand, InitiatePaymentUseCase } from './initiate-payment/initiate-payment.use-case';
 import { LegTimerPolicy } from './leg-timer';
 import { Payment } from './payment';

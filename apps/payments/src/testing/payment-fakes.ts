@@ -1,35 +1,12 @@
 // In-memory stand-ins for the ports, for unit tests (*.spec.ts) only.
-import type { EntityManager } from 'typeorm';
-import type { OutgoingEvent, TransactionScope } from '@kirim/messaging';
-import { Clock, IdGenerator } from '../payment/clock';
 import { LegTimerPolicy } from '../payment/leg-timer';
 import { Money, PaymentStatus } from '@kirim/contracts';
 import { createPayment, Payment } from '../payment/payment';
 import { ClaimOutcome, IdempotencyKeyRepository, IdempotencyRecord, InTransaction, PaymentRepository } from '../payment/payment.repository';
 import { PartyDirectory, PartyLookupResult } from '../payment/party-directory';
 
-/** Collects what a transaction published; only committed (non-throwing) work reaches `published`. */
-export class FakeUnitOfWork {
-  readonly published: OutgoingEvent[] = [];
-  transactions = 0;
-
-  async run<T>(work: (tx: TransactionScope) => Promise<T>): Promise<T> {
-    const scope = new FakeTransactionScope();
-    const result = await work(scope);
-    this.transactions += 1;
-    this.published.push(...scope.published);
-    return result;
-  }
-}
-
-export class FakeTransactionScope implements TransactionScope {
-  readonly manager = {} as EntityManager;
-  readonly published: OutgoingEvent[] = [];
-
-  async publish<T extends object>(event: OutgoingEvent<T>): Promise<void> {
-    this.published.push(event);
-  }
-}
+// The shared fakes, under the names the payments specs use.
+export { FakeTransactionRunner as FakeUnitOfWork, FakeTransactionScope, FixedClock, SequentialIds } from '@kirim/testing';
 
 export class InMemoryPaymentRepository extends PaymentRepository {
   readonly rows = new Map<string, Payment>();
@@ -90,26 +67,6 @@ export class FakePartyDirectory extends PartyDirectory {
   async resolve(payeePhone: string, bearerToken: string): Promise<PartyLookupResult> {
     this.calls.push({ payeePhone, bearerToken });
     return this.answer;
-  }
-}
-
-export class FixedClock extends Clock {
-  constructor(public current = new Date('2026-11-28T10:00:00.000Z')) {
-    super();
-  }
-
-  now(): Date {
-    return this.current;
-  }
-}
-
-/** Deterministic, valid v4-shaped uuids: ...-4000-8000-000000000001, 2, 3, ... */
-export class SequentialIds extends IdGenerator {
-  private next = 1;
-
-  uuid(): string {
-    const n = (this.next++).toString(16).padStart(12, '0');
-    return `00000000-0000-4000-8000-${n}`;
   }
 }
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { UnitOfWork } from '@kirim/messaging';
-import { Clock } from '../clock';
+import { Clock } from '@kirim/platform';
 import type { TransactionRunner } from '../initiate-payment/initiate-payment.use-case';
 import { decideLegCheck, LEG_TIMER_POLICY, LegTimerPolicy } from '../leg-timer';
 import { PaymentRepository } from '../payment.repository';

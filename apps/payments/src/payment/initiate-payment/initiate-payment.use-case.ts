@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { MoneyDto, PROBLEM_CODES, ProblemCode, RESULT_CODES, ResultCode } from '@kirim/contracts';
 import { UnitOfWork } from '@kirim/messaging';
-import { Clock, IdGenerator } from '../clock';
+import { Clock, IdGenerator } from '@kirim/platform';
 import { LEG_TIMER_POLICY, LegTimerPolicy, withLegTimer } from '../leg-timer';
 import { createPayment, Payment } from '../payment';
 import { IdempotencyKeyRepository, IdempotencyRecord, PaymentRepository } from '../payment.repository';

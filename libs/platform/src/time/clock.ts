@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Global, Injectable, Module } from '@nestjs/common';
 
 /** Time, behind a port so use cases are deterministic in unit tests. */
 export abstract class Clock {
@@ -13,7 +13,7 @@ export class SystemClock extends Clock {
   }
 }
 
-/** New ids (payments, bank legs), behind a port for the same reason. */
+/** New ids (payments, bank legs, lookups), behind a port for the same reason. */
 export abstract class IdGenerator {
   abstract uuid(): string;
 }
@@ -24,3 +24,14 @@ export class RandomIdGenerator extends IdGenerator {
     return randomUUID();
   }
 }
+
+/** The system clock and random ids for a whole service (unit tests provide fakes instead). */
+@Global()
+@Module({
+  providers: [
+    { provide: Clock, useClass: SystemClock },
+    { provide: IdGenerator, useClass: RandomIdGenerator },
+  ],
+  exports: [Clock, IdGenerator],
+})
+export class TimeModule {}

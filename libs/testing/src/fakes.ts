@@ -1,0 +1,48 @@
+// In-memory stand-ins for the ports every service shares, for unit tests (*.spec.ts) only.
+import type { EntityManager } from 'typeorm';
+import { OutgoingEvent, TransactionRunner, TransactionScope } from '@kirim/messaging';
+import { Clock, IdGenerator } from '@kirim/platform';
+
+/** A transaction that only collects what was published. */
+export class FakeTransactionScope implements TransactionScope {
+  readonly manager = {} as EntityManager;
+  readonly published: OutgoingEvent[] = [];
+
+  async publish<T extends object>(event: OutgoingEvent<T>): Promise<void> {
+    this.published.push(event);
+  }
+}
+
+/** Collects what a transaction published; only committed (non-throwing) work reaches `published`. */
+export class FakeTransactionRunner extends TransactionRunner {
+  readonly published: OutgoingEvent[] = [];
+  transactions = 0;
+
+  async run<T>(work: (tx: TransactionScope) => Promise<T>): Promise<T> {
+    const scope = new FakeTransactionScope();
+    const result = await work(scope);
+    this.transactions += 1;
+    this.published.push(...scope.published);
+    return result;
+  }
+}
+
+export class FixedClock extends Clock {
+  constructor(public current = new Date('2026-11-28T10:00:00.000Z')) {
+    super();
+  }
+
+  now(): Date {
+    return this.current;
+  }
+}
+
+/** Deterministic, valid v4-shaped uuids: ...-4000-8000-000000000001, 2, 3, ... */
+export class SequentialIds extends IdGenerator {
+  private next = 1;
+
+  uuid(): string {
+    const n = (this.next++).toString(16).padStart(12, '0');
+    return `00000000-0000-4000-8000-${n}`;
+  }
+}
