@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { BankLegResult, EVENT_TYPES, PaymentStatus } from '@kirim/contracts';
+import { MessageRefusedError } from '@kirim/messaging';
 import {
   FakeTransactionScope,
   FixedClock,
@@ -25,8 +26,20 @@ function payment(status: PaymentStatus, legs: Partial<Payment>): Payment {
   return samplePayment(status, legs);
 }
 
+/** The account each leg of the sample payment names: the payer's for the debit and the reversal. */
+const ACCOUNT_OF_LEG: Record<string, { bankCode: string; accountRef: string }> = { [DEBIT_ID]: PAYER, [CREDIT_ID]: PAYEE, [REVERSAL_ID]: PAYER };
+
+/** A bank's answer naming what it answers: by default exactly the leg its request id names. */
 function result(requestId: string, overrides: Partial<BankLegResult> = {}): BankLegResult {
-  return Object.assign(new BankLegResult(), { requestId, paymentId: PAYMENT_ID, purpose: 'payment', resultCode: '00', ...overrides });
+  return Object.assign(new BankLegResult(), {
+    requestId,
+    paymentId: PAYMENT_ID,
+    purpose: requestId === REVERSAL_ID ? 'reversal' : 'payment',
+    resultCode: '00',
+    ...(ACCOUNT_OF_LEG[requestId] ?? PAYER),
+    amount: { value: '500.00', currency: 'INR' },
+    ...overrides,
+  });
 }
 
 function setup(initial: Payment) {
@@ -180,5 +193,43 @@ describe('ApplyBankLegResultUseCase', () => {
   it('a result for an unknown payment throws (retried, then dead-lettered)', async () => {
     const { apply } = setup(payment('debit_pending', { debitRequestId: DEBIT_ID }));
     await expect(apply('debit', 'succeeded', result(DEBIT_ID, { paymentId: 'ffffffff-ffff-4fff-8fff-ffffffffffff' }))).rejects.toBeInstanceOf(UnknownPaymentError);
+  });
+
+  describe('an answer that does not match the leg it names', () => {
+    const debitPending = () => payment('debit_pending', { debitRequestId: DEBIT_ID });
+
+    it.each([
+      ['another amount', { amount: { value: '50000.00', currency: 'INR' as const } }, /amount 50000\.00 INR \(asked 500\.00 INR\)/],
+      ['another account', { accountRef: 'cccccccc-cccc-4ccc-8ccc-cccccccccccc' }, /account/],
+      ["the payee's account", { ...PAYEE }, /bank SBXB \(asked SBXA\); account/],
+      ['a reversal purpose', { purpose: 'reversal' as const }, /purpose reversal/],
+    ])('is refused with %s: MessageRefusedError, nothing applied, nothing published', async (_what, overrides, reason) => {
+      const { apply, stored, tx } = setup(debitPending());
+
+      await expect(apply('debit', 'succeeded', result(DEBIT_ID, { rrn: '123456789012', ...overrides }))).rejects.toThrow(MessageRefusedError);
+      await expect(apply('debit', 'succeeded', result(DEBIT_ID, { rrn: '123456789012', ...overrides }))).rejects.toThrow(reason);
+
+      expect(stored()).toEqual(debitPending());
+      expect(tx.published).toEqual([]);
+    });
+
+    it('is refused when a credit answer names the debit leg', async () => {
+      const { apply, stored, tx } = setup(debitPending());
+
+      await expect(apply('credit', 'succeeded', result(DEBIT_ID))).rejects.toThrow(/direction credit \(the debit leg is a debit\)/);
+      expect(stored().status).toBe('debit_pending');
+      expect(tx.published).toEqual([]);
+    });
+
+    it('is left to the state machine when its request id names no leg of the payment (stale, ignored)', async () => {
+      const { apply, stored } = setup(debitPending());
+
+      expect(await apply('debit', 'succeeded', result('44444444-4444-4444-8444-444444444444', { amount: { value: '1.00', currency: 'INR' } }))).toEqual({
+        applied: false,
+        reason: 'stale-request',
+        status: 'debit_pending',
+      });
+      expect(stored().status).toBe('debit_pending');
+    });
   });
 });

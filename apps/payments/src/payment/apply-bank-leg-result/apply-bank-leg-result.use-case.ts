@@ -1,10 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { BankLegResult, PaymentStatus } from '@kirim/contracts';
-import type { TransactionScope } from '@kirim/messaging';
-import { Clock, IdGenerator } from '../clock';
+import { MessageRefusedError, TransactionScope } from '@kirim/messaging';
+import { Clock, IdGenerator } from '@kirim/platform';
 import { LEG_TIMER_POLICY, LegTimerPolicy, withLegTimer } from '../leg-timer';
 import { Payment } from '../payment';
 import { PaymentRepository } from '../payment.repository';
+import { legAnswerMismatch } from './leg-answer-check';
 import { automaticNextStep, PaymentEvent, PaymentOutgoingEvent, transition, TransitionRejectionReason } from '../payment-state-machine';
 
 export type BankLeg = 'debit' | 'credit';
@@ -51,6 +52,12 @@ export class ApplyBankLegResultUseCase {
     // The row lock serialises answers for one payment across consumers and replicas.
     const payment = await this.payments.lockById(tx, result.paymentId);
     if (!payment) throw new UnknownPaymentError(result.paymentId);
+    const mismatch = legAnswerMismatch(payment, command.leg, result);
+    if (mismatch !== null) {
+      // Refused, not applied: the payment stays where it is and its status checks go on asking.
+      this.logger.error({ paymentId: payment.id, requestId: result.requestId, leg: command.leg, mismatch }, 'bank answer refused: it does not match the leg asked');
+      throw new MessageRefusedError(mismatch);
+    }
 
     const at = this.clock.now();
     const first = transition(payment, toPaymentEvent(command, at));
