@@ -18,3 +18,7 @@ export * from './persistence/outbox-message.entity';
 export * from './persistence/inbox-message.entity';
 export * from './persistence/messaging-tables.migration';
 export * from './connect-kafka-transport';
+export * from './consumer/message-refused.error';
+export * from './trust/message-trust.config';
+export * from './trust/message-trust.factory';
+export * from './trust/record-trust';

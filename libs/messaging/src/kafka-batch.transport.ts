@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
-import { eventTypesOnTopic, KirimEvent } from '@kirim/contracts';
+import { EVENT_CATALOGUE, eventTypesOnTopic, KirimEvent } from '@kirim/contracts';
 import type { ChunkPreparer, InboundMessageContext } from './messaging.types';
 import { BatchProcessor } from './consumer/batch-processor';
 import { ConsumerState } from './consumer/consumer-state';
@@ -14,6 +14,8 @@ export interface KafkaBatchTransportOptions {
   readonly transactionSize: number;
   /** Stripped from `topics` to find the event types consumed. */
   readonly topicPrefix: string;
+  /** Addresses whose types need handlers even if none of their topics is consumed (see MessagingOptions). */
+  readonly handledAddresses?: readonly string[];
 }
 
 const RESTART_DELAY_MS = 2000;
@@ -91,7 +93,12 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
    */
   private assertClosedHandlerMap(): void {
     const handlers = this.getHandlers();
-    const expected = new Set<string>(this.options.topics.flatMap((topic) => eventTypesOnTopic(topic.slice(this.options.topicPrefix.length))));
+    const expected = new Set<string>([
+      ...this.options.topics.flatMap((topic) => eventTypesOnTopic(topic.slice(this.options.topicPrefix.length))),
+      ...Object.values(EVENT_CATALOGUE)
+        .filter((spec) => (this.options.handledAddresses ?? []).includes(spec.topic))
+        .map((spec) => spec.type),
+    ]);
     const problems: string[] = [];
     for (const type of expected) {
       const handler = handlers.get(type);

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { EventType, KirimEvent } from '@kirim/contracts';
+import type { EventType, KirimEvent, TopicAddress, TrustedSigningKeys } from '@kirim/contracts';
 
 /** An event a use case wants to emit; it is written to the outbox in the caller's transaction. */
 export interface OutgoingEvent<T extends object = object> {
@@ -39,11 +39,20 @@ export interface MessagingOptions {
   readonly source: string;
   /** kafkajs client id; defaults to the source's last segment. */
   readonly clientId?: string;
-  /** Set for services that consume: explicit group id and the topics consumed. */
+  /** Set for services that consume: explicit group id and the concrete topics consumed (unprefixed). */
   readonly consumer?: {
     readonly groupId: string;
     readonly topics: readonly string[];
+    /**
+     * Topic addresses whose event types the service handles even when no concrete topic of them is
+     * consumed now: bank-connector handles partner answers whether or not a partner is registered.
+     */
+    readonly handledAddresses?: readonly TopicAddress[];
   };
+  /** Partner banks this service writes to: their request topics count as its own (readiness). */
+  readonly partnerBankCodes?: readonly string[];
+  /** Signing keys of parties outside kirim (partner banks) whose signed records this service reads. */
+  readonly trustedSigners?: TrustedSigningKeys;
 }
 
 /**
@@ -55,3 +64,6 @@ export interface MessagingOptions {
 export interface ChunkPreparer {
   prepareChunk(events: readonly InboundEvent<object>[], manager: EntityManager): Promise<void>;
 }
+
+/** The transaction a repository method works in: a TransactionScope, or anything carrying its manager. */
+export type InTransaction = Pick<TransactionScope, 'manager'>;

@@ -3,16 +3,26 @@ import type { TransactionScope } from './messaging.types';
 import { OutboxWriter } from './outbox/outbox-writer';
 
 /**
+ * The port use cases depend on to change state and emit events in one transaction, so unit tests
+ * run them with an in-memory fake. UnitOfWork is its adapter; MessagingModule provides both.
+ */
+export abstract class TransactionRunner {
+  abstract run<T>(work: (tx: TransactionScope) => Promise<T>, options?: { traceparent?: string }): Promise<T>;
+}
+
+/**
  * Runs a use case in one database transaction whose outgoing events go to the outbox in that same
  * transaction: either the state change and its messages both happen, or neither does.
  */
-export class UnitOfWork {
+export class UnitOfWork extends TransactionRunner {
   constructor(
     private readonly dataSource: DataSource,
     private readonly writer: OutboxWriter,
     /** Called after a commit that wrote messages, so the relay publishes them without waiting for its next poll. */
     private readonly onMessagesCommitted: () => void = () => undefined,
-  ) {}
+  ) {
+    super();
+  }
 
   async run<T>(work: (tx: TransactionScope) => Promise<T>, options: { traceparent?: string } = {}): Promise<T> {
     let written = 0;

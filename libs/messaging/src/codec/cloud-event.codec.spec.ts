@@ -1,11 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { KafkaMessage, Message } from 'kafkajs';
-import { EVENT_SOURCES, EVENT_TYPES, TOPICS } from '@kirim/contracts';
+import { EVENT_SOURCES, EVENT_TYPES, partnerResponsesTopic, partnerSource, TOPICS } from '@kirim/contracts';
 import { decodeCloudEvent, encodeCloudEvent } from './cloud-event.codec';
 import { childTraceparent, isValidTraceparent } from './traceparent';
 
 const paymentId = randomUUID();
-const result = { requestId: randomUUID(), paymentId, purpose: 'payment', resultCode: '00', rrn: '000000000042' };
+const result = {
+  requestId: randomUUID(),
+  paymentId,
+  purpose: 'payment',
+  bankCode: 'SBXA',
+  accountRef: randomUUID(),
+  amount: { value: '500.00', currency: 'INR' },
+  resultCode: '00',
+  rrn: '000000000042',
+};
 
 function asConsumed(message: Message): KafkaMessage {
   const headers: KafkaMessage['headers'] = {};
@@ -93,5 +102,39 @@ describe('who may say what', () => {
   it('refuses a record whose key is not the aggregate id in its data', () => {
     const decoded = decodeCloudEvent(TOPICS.BANK_RESPONSES, asConsumed(encoded({ key: randomUUID() })));
     expect(decoded).toMatchObject({ ok: false, reason: 'record key must be the aggregate id (data.paymentId)' });
+  });
+});
+
+describe('partner topics', () => {
+  const answer = {
+    requestId: randomUUID(),
+    paymentId,
+    purpose: 'payment',
+    bankCode: 'XMPL',
+    amount: { value: '500.00', currency: 'INR' },
+    accountDigest: 'A'.repeat(43),
+    resultCode: '00',
+    rrn: '000000000042',
+  };
+  const partnerAnswer = (overrides: Partial<Parameters<typeof encodeCloudEvent>[0]> = {}): Message =>
+    encoded({ type: EVENT_TYPES.PARTNER_DEBIT_SUCCEEDED, source: partnerSource('XMPL'), data: answer, ...overrides });
+
+  it("accepts a bank's answer on its own response topic, from its own source", () => {
+    expect(decodeCloudEvent(partnerResponsesTopic('XMPL'), asConsumed(partnerAnswer()))).toMatchObject({ ok: true, event: { data: answer } });
+  });
+
+  it('refuses an answer from another source than the bank of the topic', () => {
+    const decoded = decodeCloudEvent(partnerResponsesTopic('XMPL'), asConsumed(partnerAnswer({ source: partnerSource('OTHR') })));
+    expect(decoded).toMatchObject({ ok: false, reason: expect.stringMatching(/must come from \/partners\/xmpl/) });
+  });
+
+  it("refuses an answer naming another bank than the topic's", () => {
+    const decoded = decodeCloudEvent(partnerResponsesTopic('OTHR'), asConsumed(partnerAnswer({ source: partnerSource('OTHR') })));
+    expect(decoded).toMatchObject({ ok: false, reason: expect.stringMatching(/data.bankCode must be OTHR/) });
+  });
+
+  it("refuses a partner type on a kirim topic and a kirim type on a partner topic", () => {
+    expect(decodeCloudEvent(TOPICS.BANK_RESPONSES, asConsumed(partnerAnswer()))).toMatchObject({ ok: false, reason: expect.stringMatching(/belongs on partner\.\{bank\}\.responses\.v1/) });
+    expect(decodeCloudEvent(partnerResponsesTopic('XMPL'), asConsumed(encoded()))).toMatchObject({ ok: false, reason: expect.stringMatching(/belongs on bank\.responses\.v1/) });
   });
 });

@@ -5,8 +5,10 @@ import {
   CE_HEADERS,
   CE_SPEC_VERSION,
   EVENT_CATALOGUE,
+  expectedSource,
   isEventType,
   KirimEvent,
+  resolveTopic,
   validatePayload,
 } from '@kirim/contracts';
 import { isValidTraceparent } from './traceparent';
@@ -104,12 +106,19 @@ export function decodeCloudEvent(topic: string, message: KafkaMessage): DecodeRe
 
   if (!isEventType(event.type)) return { ok: false, id, type, reason: `unknown event type ${JSON.stringify(event.type)}` };
   const spec = EVENT_CATALOGUE[event.type];
-  if (spec.topic !== topic) return { ok: false, id, type, reason: `event type ${event.type} belongs on ${spec.topic}, not ${topic}` };
+  const resolved = resolveTopic(topic);
+  if (!resolved || spec.topic !== resolved.address) return { ok: false, id, type, reason: `event type ${event.type} belongs on ${spec.topic}, not ${topic}` };
 
-  if (event.source !== spec.source) return { ok: false, id, type, reason: `event type ${event.type} must come from ${spec.source}, not ${JSON.stringify(event.source)}` };
+  const source = expectedSource(spec, resolved);
+  if (event.source !== source) return { ok: false, id, type, reason: `event type ${event.type} must come from ${source}, not ${JSON.stringify(event.source)}` };
 
   const validated = validatePayload(spec.payload, data);
   if (!validated.ok) return { ok: false, id, type, reason: `data does not satisfy ${event.type}: ${validated.errors.join('; ')}` };
+  // A partner topic carries one bank's messages only: a record naming another bank is misrouted.
+  const bankCode = (validated.value as { bankCode?: unknown }).bankCode;
+  if (resolved.bankCode !== undefined && bankCode !== resolved.bankCode) {
+    return { ok: false, id, type, reason: `data.bankCode must be ${resolved.bankCode}, the bank of ${topic}` };
+  }
   const aggregateId = (validated.value as Record<string, unknown>)[spec.keyField];
   // The key decides the partition and so the order; a record keyed by anything else escapes it.
   if (aggregateId !== key) return { ok: false, id, type, reason: `record key must be the aggregate id (data.${spec.keyField})` };

@@ -7,6 +7,8 @@ import type { ChunkPreparer, InboundMessageContext } from '../messaging.types';
 import { OutboxWriter } from '../outbox/outbox-writer';
 import { DeadLetter, DeadLetterPublisher } from './dead-letter.publisher';
 import { describeError } from '../describe-error';
+import type { RecordVerifier } from '../trust/record-trust';
+import { isMessageRefusal } from './message-refused.error';
 
 export type EventDispatcher = (event: KirimEvent<object>, context: InboundMessageContext) => Promise<void>;
 
@@ -17,11 +19,22 @@ export interface BatchProcessorOptions {
   readonly topicPrefix: string;
   /** Takes the chunk's locks in a deterministic order before any handler runs. */
   readonly preparer?: ChunkPreparer;
+  /** Checks signatures and freshness on signed topics before anything else reads a record. */
+  readonly verifier?: RecordVerifier;
 }
 
 type Decoded =
   | { readonly message: KafkaMessage; readonly event: KirimEvent<object> }
   | { readonly message: KafkaMessage; readonly reason: string };
+
+type DecodedEvent = Extract<Decoded, { event: unknown }>;
+
+/** Where a message was first applied, from its inbox row. */
+interface InboxLocation {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+}
 
 /** Thrown in the fast path when a handler fails: the chunk is replayed message by message. */
 class ChunkNeedsCarefulRetry extends Error {}
@@ -69,21 +82,28 @@ export class BatchProcessor {
 
   async process(topic: string, partition: number, messages: readonly KafkaMessage[]): Promise<void> {
     const logicalTopic = topic.startsWith(this.options.topicPrefix) ? topic.slice(this.options.topicPrefix.length) : topic;
-    const decoded: Decoded[] = messages.map((message) => {
-      const result = decodeCloudEvent(logicalTopic, message);
-      return result.ok ? { message, event: result.event } : { message, reason: result.reason };
-    });
+    const verifier = this.options.verifier;
+    // Signed topics: the signature and freshness are checked before the record is even decoded.
+    const decoded: Decoded[] = await Promise.all(
+      messages.map(async (message): Promise<Decoded> => {
+        const refusal = verifier ? await verifier.check(logicalTopic, message) : null;
+        if (refusal !== null) return { message, reason: refusal };
+        const result = decodeCloudEvent(logicalTopic, message);
+        return result.ok ? { message, event: result.event } : { message, reason: result.reason };
+      }),
+    );
+    const refuseReplays = verifier?.isSignedTopic(logicalTopic) ?? false;
     let written: number;
     try {
-      written = await this.runChunk(topic, partition, decoded, false);
+      written = await this.runChunk(topic, partition, decoded, false, refuseReplays);
     } catch (error) {
       if (!(error instanceof ChunkNeedsCarefulRetry)) throw error;
-      written = await this.runChunk(topic, partition, decoded, true);
+      written = await this.runChunk(topic, partition, decoded, true, refuseReplays);
     }
     if (written > 0) this.onMessagesCommitted();
   }
 
-  private async runChunk(topic: string, partition: number, decoded: readonly Decoded[], careful: boolean): Promise<number> {
+  private async runChunk(topic: string, partition: number, decoded: readonly Decoded[], careful: boolean, refuseReplays: boolean): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
       const deadLetters: DeadLetter[] = [];
       for (const item of decoded) {
@@ -94,9 +114,10 @@ export class BatchProcessor {
       }
       const events = decoded.flatMap((item) => ('event' in item ? [item.event] : []));
       if (events.length > 0) await this.options.preparer?.prepareChunk(events, manager);
+      const replays = { refuse: refuseReplays, deadLetters };
       const written = careful
-        ? await this.applyOneByOne(manager, topic, partition, decoded, deadLetters)
-        : await this.applyAllAtOnce(manager, topic, partition, decoded);
+        ? await this.applyOneByOne(manager, topic, partition, decoded, deadLetters, refuseReplays)
+        : await this.applyAllAtOnce(manager, topic, partition, decoded, replays);
       // In the original order, so an operator replaying the dead-letter topic keeps the partition's order.
       deadLetters.sort((a, b) => (BigInt(a.message.offset) < BigInt(b.message.offset) ? -1 : 1));
       await this.deadLetters.publish(topic, partition, deadLetters);
@@ -108,9 +129,19 @@ export class BatchProcessor {
    * The fast path: one inbox INSERT for the chunk, every handler in order, one outbox INSERT.
    * Any handler error abandons the attempt (the caller replays the chunk carefully).
    */
-  private async applyAllAtOnce(manager: EntityManager, topic: string, partition: number, decoded: readonly Decoded[]): Promise<number> {
-    const events = decoded.filter((item): item is Extract<Decoded, { event: unknown }> => 'event' in item);
+  private async applyAllAtOnce(
+    manager: EntityManager,
+    topic: string,
+    partition: number,
+    decoded: readonly Decoded[],
+    replays: { readonly refuse: boolean; readonly deadLetters: DeadLetter[] },
+  ): Promise<number> {
+    const events = decoded.filter((item): item is DecodedEvent => 'event' in item);
     const fresh = await this.recordAllInInbox(manager, topic, partition, events);
+    if (replays.refuse) {
+      const seen = events.filter((item) => !fresh.has(item));
+      for (const replay of await this.replaysAmong(manager, topic, partition, seen)) replays.deadLetters.push(replay);
+    }
     const outbox = this.writer.buffer();
     for (const item of events) {
       if (!fresh.has(item)) continue;
@@ -125,23 +156,59 @@ export class BatchProcessor {
     return outbox.flush(manager);
   }
 
-  /** The careful path: each message under a savepoint, retried, dead-lettered if it keeps failing. */
-  private async applyOneByOne(manager: EntityManager, topic: string, partition: number, decoded: readonly Decoded[], deadLetters: DeadLetter[]): Promise<number> {
+  /** The careful path: each message under a savepoint, retried, dead-lettered if it keeps failing or is refused. */
+  private async applyOneByOne(
+    manager: EntityManager,
+    topic: string,
+    partition: number,
+    decoded: readonly Decoded[],
+    deadLetters: DeadLetter[],
+    refuseReplays: boolean,
+  ): Promise<number> {
     const outbox = { written: 0 };
     for (const item of decoded) {
       if ('reason' in item) continue;
-      if (!(await this.recordInInbox(manager, topic, partition, item.message.offset, item.event))) continue;
+      if (!(await this.recordInInbox(manager, topic, partition, item.message.offset, item.event))) {
+        if (refuseReplays) deadLetters.push(...(await this.replaysAmong(manager, topic, partition, [item])));
+        continue;
+      }
       const failure = await this.applyWithRetries(manager, item.event, { topic, partition, offset: item.message.offset }, outbox);
       if (failure) {
         await manager.query(
           `UPDATE inbox_messages SET outcome = 'dead-lettered' WHERE consumer_group = $1 AND source = $2 AND message_id = $3`,
           [this.options.consumerGroup, item.event.source, item.event.id],
         );
-        this.logger.error(`dead-lettering ${item.event.type} (${item.event.id}) after ${this.options.maxAttempts} attempts: ${failure}`);
-        deadLetters.push({ message: item.message, reason: `handler failed after ${this.options.maxAttempts} attempts: ${failure}`, attempts: this.options.maxAttempts });
+        const reason = failure.refused ? `refused: ${failure.reason}` : `handler failed after ${failure.attempts} attempts: ${failure.reason}`;
+        this.logger.error(`dead-lettering ${item.event.type} (${item.event.id}): ${reason}`);
+        deadLetters.push({ message: item.message, reason, attempts: failure.attempts });
       }
     }
     return outbox.written;
+  }
+
+  /**
+   * Of messages whose id this group has already seen, those first seen somewhere else: a replay
+   * (the same signed record produced again), refused with where the original was applied. The same
+   * topic, partition and offset again is Kafka redelivering, which is normal and skipped silently.
+   */
+  private async replaysAmong(manager: EntityManager, topic: string, partition: number, seen: readonly DecodedEvent[]): Promise<DeadLetter[]> {
+    if (seen.length === 0) return [];
+    const rows: { source: string; message_id: string; topic: string; partition: number; kafka_offset: string }[] = await manager.query(
+      `SELECT source, message_id, topic, partition, kafka_offset::text AS kafka_offset
+         FROM inbox_messages
+        WHERE consumer_group = $1 AND (source, message_id) IN (SELECT * FROM unnest($2::text[], $3::text[]))`,
+      [this.options.consumerGroup, seen.map((item) => item.event.source), seen.map((item) => item.event.id)],
+    );
+    const firstSeen = new Map<string, InboxLocation>(rows.map((row) => [`${row.source}\u0000${row.message_id}`, { topic: row.topic, partition: row.partition, offset: row.kafka_offset }]));
+    const replays: DeadLetter[] = [];
+    for (const item of seen) {
+      const original = firstSeen.get(`${item.event.source}\u0000${item.event.id}`);
+      if (!original || (original.topic === topic && original.partition === partition && original.offset === item.message.offset)) continue;
+      const reason = `replayed: ce_id ${item.event.id} from ${item.event.source} was already applied from ${original.topic}/${original.partition}@${original.offset}`;
+      this.logger.warn(`refused record ${topic}/${partition}@${item.message.offset}: ${reason}`);
+      replays.push({ message: item.message, reason, attempts: 1 });
+    }
+    return replays;
   }
 
   /**
@@ -175,13 +242,16 @@ export class BatchProcessor {
     return fresh;
   }
 
-  /** Returns the last error's description if every attempt failed, undefined once one succeeds. */
+  /**
+   * Undefined once an attempt succeeds; otherwise why it did not: the last error after every
+   * attempt failed, or at once the handler's refusal (retrying cannot change a verdict).
+   */
   private async applyWithRetries(
     manager: EntityManager,
     event: KirimEvent<object>,
     context: Omit<InboundMessageContext, 'tx'>,
     outbox: { written: number },
-  ): Promise<string | undefined> {
+  ): Promise<{ readonly reason: string; readonly attempts: number; readonly refused: boolean } | undefined> {
     let lastError = '';
     for (let attempt = 1; attempt <= this.options.maxAttempts; attempt += 1) {
       await manager.query('SAVEPOINT kirim_inbound_message');
@@ -191,12 +261,13 @@ export class BatchProcessor {
         return undefined;
       } catch (error) {
         if (isTransientDatabaseError(error)) throw error;
-        lastError = describeError(error);
         // If the connection itself is gone this throws too, and the chunk is retried later as a whole.
         await manager.query('ROLLBACK TO SAVEPOINT kirim_inbound_message');
+        if (isMessageRefusal(error)) return { reason: error.message, attempts: attempt, refused: true };
+        lastError = describeError(error);
       }
     }
-    return lastError;
+    return { reason: lastError, attempts: this.options.maxAttempts, refused: false };
   }
 
   private async apply(manager: EntityManager, event: KirimEvent<object>, context: Omit<InboundMessageContext, 'tx'>): Promise<number> {

@@ -4,6 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { encodeCloudEvent } from '../codec/cloud-event.codec';
 import { ConnectionGuard } from '../kafka/connection-guard';
 import { describeError } from '../describe-error';
+import { RecordSigner } from '../trust/record-trust';
 
 interface OutboxRow {
   position: string;
@@ -54,6 +55,8 @@ export class OutboxRelay {
     private readonly dataSource: DataSource,
     private readonly producer: Producer,
     private readonly options: OutboxRelayOptions,
+    /** Signs records on signed topics just before they are sent (the outbox keeps them unsigned). */
+    private readonly signer: RecordSigner = new RecordSigner(null),
   ) {
     this.producerConnection = ConnectionGuard.forProducer(producer);
   }
@@ -103,8 +106,7 @@ export class OutboxRelay {
       const byTopic = new Map<string, ReturnType<typeof encodeCloudEvent>[]>();
       for (const row of rows) {
         const messages = byTopic.get(row.topic) ?? [];
-        messages.push(
-          encodeCloudEvent({
+        const encoded = encodeCloudEvent({
             id: row.id,
             type: row.type,
             source: row.source,
@@ -113,8 +115,8 @@ export class OutboxRelay {
             key: row.record_key,
             data: row.data,
             traceparent: row.traceparent,
-          }),
-        );
+          });
+        messages.push(await this.signer.sign(row.topic, encoded));
         byTopic.set(row.topic, messages);
       }
       await this.producerConnection.ensureConnected();

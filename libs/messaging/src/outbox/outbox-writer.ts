@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { EVENT_CATALOGUE, isEventType, validatePayload } from '@kirim/contracts';
+import { EVENT_CATALOGUE, isEventType, topicOfEvent, validatePayload } from '@kirim/contracts';
 import type { OutgoingEvent, TransactionScope } from '../messaging.types';
 import { childTraceparent } from '../codec/traceparent';
 
@@ -38,7 +38,7 @@ export class OutboxBuffer {
     }
     // Serialise through JSON so what is stored is exactly what consumers will read.
     const data = JSON.parse(JSON.stringify(event.data)) as object;
-    this.pending.push([randomUUID(), spec.topic, event.key, event.type, this.source, event.subject ?? null, new Date(), data, childTraceparent(parentTraceparent)]);
+    this.pending.push([randomUUID(), topicOfEvent(spec, validated.value), event.key, event.type, this.source, event.subject ?? null, new Date(), data, childTraceparent(parentTraceparent)]);
   }
 
   /** Writes what was published since the last flush; call it before the transaction commits. */
