@@ -1,23 +1,16 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { CONSUMER_GROUPS, EVENT_SOURCES, TOPICS } from '@kirim/contracts';
+import { CONSUMER_GROUPS, EVENT_SOURCES, PARTNER_TOPICS, TOPICS } from '@kirim/contracts';
 import { KafkaReadinessCheck, MessagingModule } from '@kirim/messaging';
-import { AuthModule, ConfigModule, createLoggingModule, HealthModule, typeOrmModuleOptions } from '@kirim/platform';
-import { SandboxBankAdapter } from './adapters/sandbox/sandbox-bank.adapter';
+import { AuthModule, ConfigModule, createLoggingModule, HealthModule, TimeModule, typeOrmModuleOptions } from '@kirim/platform';
+import { BankAccountsModule } from './bank-accounts/bank-accounts.module';
 import { BankConnectorConfig } from './bank-connector.config';
 import { bankConnectorDataSourceInput } from './bank-connector.persistence';
-import { ApplyBankLeg } from './bank-legs/apply-bank-leg/apply-bank-leg.use-case';
-import { BANK_ADAPTERS, BankAdapter } from './bank-legs/bank-adapter.port';
-import { BankAdapterRouter } from './bank-legs/bank-adapter.router';
-import { LockLegAccountsInOrder } from './bank-legs/lock-leg-accounts.preparer';
-import { BankRequestsConsumer } from './bank-requests.consumer';
-import { BankAccountsController } from './sandbox-bank/bank-accounts.controller';
-import { DiscoverBankAccounts } from './sandbox-bank/discover-bank-accounts/discover-bank-accounts.use-case';
-import { OpenSandboxAccount } from './sandbox-bank/open-sandbox-account/open-sandbox-account.use-case';
-import { SandboxAdminController } from './sandbox-bank/sandbox-admin.controller';
-import { SandboxAdminGuard } from './sandbox-bank/sandbox-admin.guard';
-import { SandboxLedger } from './sandbox-bank/sandbox-ledger';
-import { SummarizeSandboxLedger } from './sandbox-bank/summarize-sandbox-ledger/summarize-sandbox-ledger.use-case';
+import { BankLegsModule } from './bank-legs/bank-legs.module';
+import { PartnerBanksModule } from './partner-banks/partner-banks.module';
+import { PartnerRegistry } from './partner-banks/partner-registry';
+import { PartnerRegistryModule } from './partner-banks/partner-registry.module';
+import { SandboxBankModule } from './sandbox-bank/sandbox-bank.module';
 
 export const SERVICE_NAME = 'bank-connector';
 
@@ -25,31 +18,33 @@ export const SERVICE_NAME = 'bank-connector';
   imports: [
     ConfigModule.forRoot(BankConnectorConfig),
     createLoggingModule(SERVICE_NAME),
+    TimeModule,
     TypeOrmModule.forRootAsync({
       inject: [BankConnectorConfig],
       useFactory: (config: BankConnectorConfig) => typeOrmModuleOptions(bankConnectorDataSourceInput(config.DATABASE_URL)),
     }),
-    MessagingModule.forRoot({
-      source: EVENT_SOURCES.BANK_CONNECTOR,
-      // Chunks lock their accounts in sorted order first (LockLegAccountsInOrder, see main.ts).
-      consumer: { groupId: CONSUMER_GROUPS.BANK_CONNECTOR, topics: [TOPICS.BANK_REQUESTS] },
+    PartnerRegistryModule,
+    // bank.requests.v1 from payments, and each registered partner bank's answers; chunks lock their
+    // sandbox accounts in sorted order first (LockLegAccountsInOrder, see main.ts).
+    MessagingModule.forRootAsync({
+      inject: [PartnerRegistry],
+      useFactory: (registry: PartnerRegistry) => ({
+        source: EVENT_SOURCES.BANK_CONNECTOR,
+        consumer: {
+          groupId: CONSUMER_GROUPS.BANK_CONNECTOR,
+          topics: [TOPICS.BANK_REQUESTS, ...registry.responsesTopics()],
+          handledAddresses: [PARTNER_TOPICS.RESPONSES],
+        },
+        partnerBankCodes: registry.bankCodes(),
+        trustedSigners: registry.signingKeys,
+      }),
     }),
     AuthModule.forRoot(),
     HealthModule.forRoot({ checkTokens: [KafkaReadinessCheck] }),
-  ],
-  controllers: [BankRequestsConsumer, BankAccountsController, SandboxAdminController],
-  providers: [
-    SandboxLedger,
-    SandboxBankAdapter,
-    // Every way of reaching banks; partner-bank adapters are added to this list.
-    { provide: BANK_ADAPTERS, useFactory: (sandbox: SandboxBankAdapter): BankAdapter[] => [sandbox], inject: [SandboxBankAdapter] },
-    BankAdapterRouter,
-    ApplyBankLeg,
-    LockLegAccountsInOrder,
-    DiscoverBankAccounts,
-    OpenSandboxAccount,
-    SummarizeSandboxLedger,
-    SandboxAdminGuard,
+    SandboxBankModule,
+    BankAccountsModule,
+    PartnerBanksModule,
+    BankLegsModule,
   ],
 })
 export class AppModule {}

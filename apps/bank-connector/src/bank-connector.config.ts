@@ -11,4 +11,19 @@ export class BankConnectorConfig extends BaseServiceConfig {
   @IsString()
   @MinLength(8, { message: '$property must be at least 8 characters' })
   SANDBOX_ADMIN_TOKEN?: string;
+
+  /**
+   * The partner registry (libs/contracts/src/partner-registry.ts): the banks reached over Kafka.
+   * Unset: no partner banks, only the sandbox ones.
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  PARTNER_REGISTRY_FILE?: string;
+
+  /** Where the registry's relative `jwks.file` paths start; the registry file's folder by default. */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  PARTNER_JWKS_DIR?: string;
 }

@@ -13,7 +13,7 @@ async function main(): Promise<void> {
     openApi: {
       title: 'kirim bank-connector',
       description:
-        'Every bank, reached its own way; today the built-in sandbox banks SBXA and SBXB (a double-entry ledger). ' +
+        'Every bank, reached its own way: the built-in sandbox banks SBXA and SBXB (a double-entry ledger) and partner banks over their own Kafka topics (signed, account data encrypted for the bank). ' +
         'Account discovery by mobile; sandbox administration under /v1/sandbox (only when SANDBOX_ADMIN_TOKEN is set).',
     },
   });

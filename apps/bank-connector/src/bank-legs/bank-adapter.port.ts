@@ -1,5 +1,5 @@
 import type { LegPurpose, Money, ResultCode } from '@kirim/contracts';
-import type { EntityManager } from 'typeorm';
+import type { TransactionScope } from '@kirim/messaging';
 
 export type LegDirection = 'debit' | 'credit';
 
@@ -14,24 +14,32 @@ export interface BankLegCommand {
   readonly amount: Money;
 }
 
-/** The bank's answer. A decline is an expected outcome, so it is a value; a throw means an outage or a bug. */
+/**
+ * What an adapter did with a leg. A decline is an expected outcome, so it is a value; a throw means
+ * an outage or a bug.
+ * - `approved` / `declined`: the bank answered now (the sandbox ledger, in the consumer's transaction);
+ * - `forwarded`: the leg went to the bank over its own channel (a partner's topic); its answer comes
+ *   later and is applied by ApplyPartnerAnswer;
+ * - `refused`: the leg must not be acted on (its request id was used before for another leg).
+ */
 export type BankLegOutcome =
-  | { readonly approved: true; readonly rrn: string }
-  | { readonly approved: false; readonly resultCode: ResultCode; readonly reason: string };
+  | { readonly kind: 'approved'; readonly rrn: string }
+  | { readonly kind: 'declined'; readonly resultCode: ResultCode; readonly reason: string }
+  | { readonly kind: 'forwarded' }
+  | { readonly kind: 'refused'; readonly reason: string };
 
 /**
- * The port to one way of reaching banks (the sandbox ledger today; Kafka-native and HTTP partner
- * banks later, each with its own mapper to and from the contract). `manager` is the consumer's
- * transaction: an adapter that writes (the sandbox ledger, or a partner's outbound record) writes
- * there, so its effect commits together with the answer published to bank.responses.
+ * The port to one way of reaching banks: the sandbox ledger, Kafka-native partner banks (and HTTP
+ * partner banks later), each with its own mapper to and from the contract. `tx` is the consumer's
+ * transaction: an adapter that writes (the ledger, or a partner's outbound record) writes there, so
+ * its effect commits together with the answer published to bank.responses.
  */
 export interface BankAdapter {
   /** For logs and boot errors. */
   readonly name: string;
   /** The bank codes this adapter answers for; two adapters claiming one code stop the service at boot. */
   readonly bankCodes: readonly string[];
-  debit(leg: BankLegCommand, manager: EntityManager): Promise<BankLegOutcome>;
-  credit(leg: BankLegCommand, manager: EntityManager): Promise<BankLegOutcome>;
+  apply(tx: TransactionScope, direction: LegDirection, leg: BankLegCommand): Promise<BankLegOutcome>;
 }
 
 /** Multi-provider token: every BankAdapter of the service. */

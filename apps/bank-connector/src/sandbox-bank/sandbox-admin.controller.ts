@@ -2,10 +2,11 @@ import { Body, Controller, Get, HttpCode, HttpStatus, Post, Query, UseGuards } f
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { PROBLEM_CODES } from '@kirim/contracts';
 import { ProblemException } from '@kirim/platform';
-import { DiscoverBankAccounts } from './discover-bank-accounts/discover-bank-accounts.use-case';
+import { MobileQueryDto } from '../bank-accounts/bank-accounts.dto';
+import { ListSandboxAccounts } from './list-sandbox-accounts/list-sandbox-accounts.use-case';
 import { OpenSandboxAccount } from './open-sandbox-account/open-sandbox-account.use-case';
 import { SANDBOX_ADMIN_TOKEN_HEADER, SandboxAdminGuard } from './sandbox-admin.guard';
-import { MobileQueryDto, OpenedSandboxAccountDto, OpenSandboxAccountDto, SandboxAccountDto, SandboxLedgerSummaryDto } from './sandbox-bank.dto';
+import { OpenedSandboxAccountDto, OpenSandboxAccountDto, SandboxAccountDto, SandboxLedgerSummaryDto } from './sandbox-bank.dto';
 import { SummarizeSandboxLedger } from './summarize-sandbox-ledger/summarize-sandbox-ledger.use-case';
 
 /** Sandbox administration: seeding accounts and checking the ledger. Off (404) unless SANDBOX_ADMIN_TOKEN is set. */
@@ -16,7 +17,7 @@ import { SummarizeSandboxLedger } from './summarize-sandbox-ledger/summarize-san
 export class SandboxAdminController {
   constructor(
     private readonly openSandboxAccount: OpenSandboxAccount,
-    private readonly discoverBankAccounts: DiscoverBankAccounts,
+    private readonly listSandboxAccounts: ListSandboxAccounts,
     private readonly summarizeSandboxLedger: SummarizeSandboxLedger,
   ) {}
 
@@ -34,7 +35,7 @@ export class SandboxAdminController {
   @Get('accounts')
   @ApiOkResponse({ type: SandboxAccountDto, isArray: true })
   list(@Query() query: MobileQueryDto): Promise<SandboxAccountDto[]> {
-    return this.discoverBankAccounts.withBalancesByMobile(query.mobile);
+    return this.listSandboxAccounts.execute({ mobile: query.mobile });
   }
 
   @Get('ledger/summary')

@@ -2,7 +2,7 @@ import type { ExecutionContext } from '@nestjs/common';
 import { ProblemException } from '@kirim/platform';
 import { BankConnectorConfig } from '../bank-connector.config';
 import { SandboxAdminGuard, sandboxAdminTokenMatches } from './sandbox-admin.guard';
-import { restorePlusOfMobile } from './sandbox-bank.dto';
+import { restorePlusOfMobile } from '../bank-accounts/bank-accounts.dto';
 
 function contextWithHeaders(headers: Record<string, string>): ExecutionContext {
   return { switchToHttp: () => ({ getRequest: () => ({ headers }) }) } as unknown as ExecutionContext;

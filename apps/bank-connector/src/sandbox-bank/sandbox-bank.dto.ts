@@ -1,25 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Type } from 'class-transformer';
 import { IsDefined, IsString, Length, Matches, ValidateNested } from 'class-validator';
 import { BANK_CODE_PATTERN, E164_PATTERN, MoneyDto } from '@kirim/contracts';
-
-/**
- * In a query string an unencoded '+' arrives as a space ("?mobile=+9198..." -> " 9198..."), so a
- * leading space before the digits is read back as the '+' the caller meant.
- */
-export function restorePlusOfMobile(value: unknown): unknown {
-  if (typeof value !== 'string') return value;
-  const trimmed = value.trim();
-  return /^\d+$/.test(trimmed) && value.startsWith(' ') ? `+${trimmed}` : trimmed;
-}
-
-export class MobileQueryDto {
-  @ApiProperty({ example: '+919800000001', description: 'E.164; send the + as %2B' })
-  @Transform(({ value }: { value: unknown }) => restorePlusOfMobile(value))
-  @IsString()
-  @Matches(E164_PATTERN, { message: 'mobile must be an E.164 phone number such as +919800000001' })
-  mobile!: string;
-}
+import { DiscoveredBankAccountDto } from '../bank-accounts/bank-accounts.dto';
 
 export class OpenSandboxAccountDto {
   @ApiProperty({ example: 'SBXA' })
@@ -41,13 +24,6 @@ export class OpenSandboxAccountDto {
   @ValidateNested()
   @Type(() => MoneyDto)
   openingBalance!: MoneyDto;
-}
-
-export class DiscoveredBankAccountDto {
-  @ApiProperty({ format: 'uuid' }) accountRef!: string;
-  @ApiProperty({ example: 'SBXA' }) bankCode!: string;
-  @ApiProperty({ example: 'Sandbox Bank A' }) bankName!: string;
-  @ApiProperty({ example: 'XXXXXXXX1234' }) maskedAccountNumber!: string;
 }
 
 /** The sandbox administration view of an account; the holder's name stays out of discovery answers. */

@@ -4,17 +4,17 @@ import type { AddressInfo } from 'node:net';
 import { INestApplication, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { AuthModule, ConfigModule, createLoggingModule, createServiceApp, JWT_ALGORITHM, JWT_AUDIENCE, JWT_ISSUER, typeOrmOptions } from '@kirim/platform';
+import { TransactionRunner } from '@kirim/messaging';
+import { AuthModule, ConfigModule, createLoggingModule, createServiceApp, JWT_ALGORITHM, JWT_AUDIENCE, JWT_ISSUER, TimeModule, typeOrmOptions } from '@kirim/platform';
 import { createTestDatabase, TestDatabase } from '@kirim/testing';
 import { BankConnectorConfig } from '../bank-connector.config';
 import { bankConnectorDataSourceInput } from '../bank-connector.persistence';
-import { BankAccountsController } from './bank-accounts.controller';
-import { DiscoverBankAccounts } from './discover-bank-accounts/discover-bank-accounts.use-case';
-import { OpenSandboxAccount } from './open-sandbox-account/open-sandbox-account.use-case';
-import { SandboxAdminController } from './sandbox-admin.controller';
-import { SandboxAdminGuard } from './sandbox-admin.guard';
-import { SandboxLedger } from './sandbox-ledger';
-import { SummarizeSandboxLedger } from './summarize-sandbox-ledger/summarize-sandbox-ledger.use-case';
+import { BankAccountsController } from '../bank-accounts/bank-accounts.controller';
+import { DiscoverBankAccounts } from '../bank-accounts/discover-bank-accounts/discover-bank-accounts.use-case';
+import { PartnerAccountLookupRepository } from '../bank-accounts/partner-account-lookup.repository';
+import { TypeOrmPartnerAccountLookupRepository } from '../bank-accounts/typeorm-partner-account-lookup.repository';
+import { PartnerRegistry } from '../partner-banks/partner-registry';
+import { SandboxBankModule } from './sandbox-bank.module';
 
 /*
  * The HTTP surface against real PostgreSQL, with the service's conventions (createServiceApp: /v1
@@ -43,9 +43,17 @@ async function startApp(adminToken: string | undefined, keys: ReturnType<typeof 
       createLoggingModule('bank-connector-it'),
       TypeOrmModule.forRoot(typeOrmOptions(bankConnectorDataSourceInput(database.url))),
       AuthModule.forRoot({ keyResolver: keys }),
+      TimeModule,
+      SandboxBankModule,
     ],
-    controllers: [BankAccountsController, SandboxAdminController],
-    providers: [SandboxLedger, DiscoverBankAccounts, OpenSandboxAccount, SummarizeSandboxLedger, SandboxAdminGuard],
+    controllers: [BankAccountsController],
+    providers: [
+      DiscoverBankAccounts,
+      // No partner banks here, so discovery never sends a lookup (and needs no Kafka).
+      { provide: PartnerRegistry, useValue: PartnerRegistry.empty() },
+      { provide: PartnerAccountLookupRepository, useClass: TypeOrmPartnerAccountLookupRepository },
+      { provide: TransactionRunner, useValue: { run: () => Promise.reject(new Error('no Kafka in this test')) } },
+    ],
   })
   class SandboxHttpTestModule {}
   const started = await createServiceApp(SandboxHttpTestModule, { serviceName: 'bank-connector-it', openApi: { title: 'it', description: 'it' } });

@@ -4,9 +4,10 @@ import { RESULT_CODES } from '@kirim/contracts';
 import { createMigratedTestDatabase, MigratedTestDatabase } from '@kirim/testing';
 import { DataSource } from 'typeorm';
 import { BANK_CONNECTOR_SCHEMA } from '../bank-connector.persistence';
-import { SandboxLedger, SandboxLegInput, SandboxLegOutcome } from './sandbox-ledger';
+import { SandboxLegInput, SandboxLegOutcome } from './sandbox-ledger.repository';
+import { TypeOrmSandboxLedgerRepository } from './typeorm-sandbox-ledger.repository';
 
-const ledger = new SandboxLedger();
+let ledger: TypeOrmSandboxLedgerRepository;
 let database: MigratedTestDatabase;
 let dataSource: DataSource;
 
@@ -14,6 +15,7 @@ beforeAll(async () => {
   // Room for the concurrency tests' simultaneous transactions.
   database = await createMigratedTestDatabase('bank_connector', BANK_CONNECTOR_SCHEMA, { poolSize: 12 });
   dataSource = database.dataSource;
+  ledger = new TypeOrmSandboxLedgerRepository(dataSource);
 }, 30_000);
 
 afterAll(async () => {
@@ -21,9 +23,7 @@ afterAll(async () => {
 });
 
 async function openAccount(bankCode: string, openingMinor: bigint, mobile = `+9198${Math.floor(Math.random() * 1e8).toString().padStart(8, '0')}`): Promise<string> {
-  const account = await dataSource.transaction((manager) =>
-    ledger.openAccount(manager, { bankCode, mobile, holderName: 'Test Holder', openingBalanceMinor: openingMinor, currency: 'INR' }),
-  );
+  const account = await ledger.openAccount({ bankCode, mobile, holderName: 'Test Holder', openingBalanceMinor: openingMinor, currency: 'INR' });
   return account.accountRef;
 }
 
@@ -32,7 +32,7 @@ function leg(direction: 'debit' | 'credit', bankCode: string, accountRef: string
 }
 
 function apply(input: SandboxLegInput): Promise<SandboxLegOutcome> {
-  return dataSource.transaction((manager) => ledger.applyLeg(manager, input));
+  return dataSource.transaction((manager) => ledger.applyLeg({ manager }, input));
 }
 
 async function balanceOf(accountRef: string): Promise<bigint> {
@@ -51,7 +51,7 @@ async function settlementBalanceOf(bankCode: string): Promise<bigint> {
 }
 
 async function expectLedgerSound(): Promise<void> {
-  const summary = await ledger.summarize(dataSource.manager);
+  const summary = await ledger.summarize();
   expect(summary.totalMinorByCurrency.get('INR')).toBe(0n);
   expect(summary.unreconciledAccounts).toBe(0);
 }
@@ -134,6 +134,25 @@ describe('sandbox ledger (PostgreSQL)', () => {
     await expectLedgerSound();
   });
 
+  it.each([
+    ['another amount', (request: SandboxLegInput) => ({ ...request, amountMinor: request.amountMinor + 1n }), 'amount'],
+    ['another account', (request: SandboxLegInput) => ({ ...request, accountRef: randomUUID() }), 'account'],
+    ['another direction', (request: SandboxLegInput) => ({ ...request, direction: 'credit' as const }), 'direction'],
+    ['another payment', (request: SandboxLegInput) => ({ ...request, paymentId: randomUUID() }), 'paymentId'],
+  ])('refuses a request id reused with %s, moving nothing and answering nothing from the first', async (_what, reuse, field) => {
+    const account = await openAccount('SBXA', 10_000n);
+    const request = leg('debit', 'SBXA', account, 3_000n);
+    expect(await apply(request)).toMatchObject({ approved: true, replayed: false });
+
+    const reused = await apply(reuse(request));
+
+    expect(reused).toEqual({ approved: false, refused: true, reason: expect.stringContaining(`${field} differs`) });
+    expect(await balanceOf(account)).toBe(7_000n);
+    const postings = await dataSource.query<Array<{ count: string }>>(`SELECT COUNT(*)::text AS count FROM sandbox_postings WHERE request_id = $1`, [request.requestId]);
+    expect(postings).toEqual([{ count: '1' }]);
+    await expectLedgerSound();
+  });
+
   it('moves money once when the same request id arrives in concurrent transactions', async () => {
     const account = await openAccount('SBXB', 10_000n);
     const request = leg('credit', 'SBXB', account, 2_500n);
@@ -141,7 +160,7 @@ describe('sandbox ledger (PostgreSQL)', () => {
     const outcomes = await Promise.all(Array.from({ length: 5 }, () => apply(request)));
 
     expect(new Set(outcomes.map((outcome) => (outcome.approved ? outcome.rrn : 'declined'))).size).toBe(1);
-    expect(outcomes.filter((outcome) => !outcome.replayed)).toHaveLength(1);
+    expect(outcomes.filter((outcome) => 'replayed' in outcome && !outcome.replayed)).toHaveLength(1);
     expect(await balanceOf(account)).toBe(12_500n);
     await expectLedgerSound();
   });
@@ -155,7 +174,7 @@ describe('sandbox ledger (PostgreSQL)', () => {
     const declined = outcomes.filter((outcome) => !outcome.approved);
     expect(approved).toHaveLength(6);
     expect(declined).toHaveLength(14);
-    expect(declined.every((outcome) => !outcome.approved && outcome.resultCode === RESULT_CODES.INSUFFICIENT_FUNDS)).toBe(true);
+    expect(declined.every((outcome) => 'resultCode' in outcome && outcome.resultCode === RESULT_CODES.INSUFFICIENT_FUNDS)).toBe(true);
     expect(await balanceOf(account)).toBe(100n);
     await expectLedgerSound();
   });
@@ -165,7 +184,7 @@ describe('sandbox ledger (PostgreSQL)', () => {
     const atA = await openAccount('SBXA', 100n, mobile);
     const atB = await openAccount('SBXB', 0n, mobile);
 
-    const accounts = await ledger.findCustomerAccountsByMobile(dataSource.manager, mobile);
+    const accounts = await ledger.findCustomerAccountsByMobile(mobile);
 
     expect(accounts.map((account) => [account.accountRef, account.bankCode, account.balanceMinor])).toEqual([
       [atA, 'SBXA', 100n],
@@ -200,10 +219,10 @@ describe('sandbox ledger (PostgreSQL)', () => {
     // then applies a leg on the other account: without the up-front sorted lock this is a deadlock.
     const chunk = (order: [string, string], banks: [string, string]) =>
       dataSource.transaction(async (manager) => {
-        await ledger.lockAccountsInOrder(manager, order);
-        await ledger.applyLeg(manager, leg('debit', banks[0], order[0], 1_000n));
+        await ledger.lockAccountsInOrder({ manager }, order);
+        await ledger.applyLeg({ manager }, leg('debit', banks[0], order[0], 1_000n));
         await new Promise((resolve) => setTimeout(resolve, 200));
-        await ledger.applyLeg(manager, leg('debit', banks[1], order[1], 1_000n));
+        await ledger.applyLeg({ manager }, leg('debit', banks[1], order[1], 1_000n));
       });
     await Promise.all([chunk([first, second], ['SBXA', 'SBXB']), chunk([second, first], ['SBXB', 'SBXA'])]);
     expect(await balanceOf(first)).toBe(98_000n);

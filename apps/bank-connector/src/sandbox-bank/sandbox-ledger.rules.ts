@@ -75,3 +75,32 @@ export function generateAccountNumber(randomBelow: (exclusiveMax: number) => num
   const rest = randomBelow(100_000_000_000);
   return `${first}${rest.toString().padStart(11, '0')}`;
 }
+
+/** A leg as the ledger recorded it under its request id. */
+export interface RecordedLeg {
+  readonly paymentId: string | null;
+  readonly purpose: string;
+  readonly direction: string;
+  readonly bankCode: string;
+  readonly accountRef: string;
+  readonly amountMinor: bigint;
+  readonly currency: string;
+}
+
+/**
+ * Null when `leg` is the leg recorded under its request id (a redelivery or a status check);
+ * otherwise the fields that differ. A request id never names two legs.
+ */
+export function differenceFromRecordedLeg(
+  leg: Pick<RecordedLeg, 'purpose' | 'direction' | 'bankCode' | 'accountRef' | 'amountMinor' | 'currency'> & { readonly paymentId: string },
+  recorded: RecordedLeg,
+): string | null {
+  const differing: string[] = [];
+  if (recorded.paymentId !== leg.paymentId) differing.push('paymentId');
+  if (recorded.purpose !== leg.purpose) differing.push('purpose');
+  if (recorded.direction !== leg.direction) differing.push('direction');
+  if (recorded.bankCode !== leg.bankCode) differing.push('bankCode');
+  if (recorded.accountRef !== leg.accountRef) differing.push('account');
+  if (recorded.amountMinor !== leg.amountMinor || recorded.currency !== leg.currency) differing.push('amount');
+  return differing.length === 0 ? null : differing.join(', ');
+}

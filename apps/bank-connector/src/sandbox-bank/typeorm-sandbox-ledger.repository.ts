@@ -1,54 +1,19 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { LegPurpose, RESULT_CODES, ResultCode } from '@kirim/contracts';
-import { EntityManager } from 'typeorm';
+import { RESULT_CODES, ResultCode } from '@kirim/contracts';
+import { DataSource, EntityManager } from 'typeorm';
 import { SandboxAccountKind } from './sandbox-account.entity';
 import { LegDirection, SandboxPostingPurpose } from './sandbox-posting.entity';
-import { decideLeg, formatRrn, generateAccountNumber, LedgerAccountState } from './sandbox-ledger.rules';
-
-/** A leg as the sandbox bank sees it: amounts already in minor units. */
-export interface SandboxLegInput {
-  readonly requestId: string;
-  readonly paymentId: string;
-  readonly purpose: LegPurpose;
-  readonly direction: LegDirection;
-  readonly bankCode: string;
-  readonly accountRef: string;
-  readonly amountMinor: bigint;
-  readonly currency: string;
-}
-
-/** `replayed` is true when the request id had been answered before and that answer is returned again. */
-export type SandboxLegOutcome =
-  | { readonly approved: true; readonly rrn: string; readonly replayed: boolean }
-  | { readonly approved: false; readonly resultCode: ResultCode; readonly reason: string; readonly replayed: boolean };
-
-export interface OpenSandboxAccountInput {
-  readonly bankCode: string;
-  readonly mobile: string;
-  readonly holderName: string;
-  readonly openingBalanceMinor: bigint;
-  readonly currency: string;
-}
-
-export interface SandboxAccountView {
-  readonly accountRef: string;
-  readonly bankCode: string;
-  /** Full number: callers mask it before it leaves the service. */
-  readonly accountNumber: string;
-  readonly holderName: string;
-  readonly currency: string;
-  readonly balanceMinor: bigint;
-}
-
-export interface SandboxLedgerSummary {
-  readonly accounts: number;
-  /** Customers plus settlement accounts, per currency: zero whenever the ledger is sound. */
-  readonly totalMinorByCurrency: ReadonlyMap<string, bigint>;
-  readonly customerTotalMinorByCurrency: ReadonlyMap<string, bigint>;
-  /** Customer accounts whose stored balance differs from the sum of their entries: zero whenever the ledger is sound. */
-  readonly unreconciledAccounts: number;
-}
+import { decideLeg, differenceFromRecordedLeg, formatRrn, generateAccountNumber, LedgerAccountState } from './sandbox-ledger.rules';
+import type { InTransaction } from '@kirim/messaging';
+import {
+  OpenSandboxAccountInput,
+  SandboxAccountView,
+  SandboxLedgerRepository,
+  SandboxLedgerSummary,
+  SandboxLegInput,
+  SandboxLegOutcome,
+} from './sandbox-ledger.repository';
 
 interface LockedAccountRow {
   bank_code: string;
@@ -61,6 +26,13 @@ interface PostingAnswerRow {
   result_code: string;
   rrn: string | null;
   reason: string | null;
+  payment_id: string | null;
+  purpose: string;
+  direction: string;
+  bank_code: string;
+  customer_account_id: string;
+  amount_minor: string;
+  currency: string;
 }
 
 interface AccountRow {
@@ -84,28 +56,34 @@ interface LegPosting {
 }
 
 /**
- * The sandbox bank's ledger, in PostgreSQL. Every method runs in the caller's transaction (the
- * consumer's batch transaction, or the admin endpoint's), so a leg and its answer commit together.
+ * The sandbox bank's ledger, in PostgreSQL. Legs run in the caller's transaction (the consumer's
+ * batch transaction), so a leg and its answer commit together; opening accounts and the read-only
+ * views run on their own.
  *
  * Concurrency: the customer account row is locked (`FOR UPDATE`) before the idempotency check, so two
  * deliveries of one request on one account are serialised and the second sees the first's posting.
  * The settlement account is never locked; its balance is the sum of its entries (see the entity).
  */
 @Injectable()
-export class SandboxLedger {
+export class TypeOrmSandboxLedgerRepository extends SandboxLedgerRepository {
+  constructor(private readonly dataSource: DataSource) {
+    super();
+  }
+
   /**
    * Locks the given customer accounts in one statement, in id order. Called once per consumer chunk
    * before its legs are applied, so concurrent chunks take shared accounts in the same order and
    * cannot deadlock; applyLeg's own lock is then already held.
    */
-  async lockAccountsInOrder(manager: EntityManager, accountRefs: readonly string[]): Promise<void> {
+  async lockAccountsInOrder(tx: InTransaction, accountRefs: readonly string[]): Promise<void> {
     if (accountRefs.length === 0) return;
-    await manager.query(`SELECT id FROM sandbox_accounts WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [[...new Set(accountRefs)]]);
+    await tx.manager.query(`SELECT id FROM sandbox_accounts WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [[...new Set(accountRefs)]]);
   }
 
-  async applyLeg(manager: EntityManager, leg: SandboxLegInput): Promise<SandboxLegOutcome> {
+  async applyLeg(tx: InTransaction, leg: SandboxLegInput): Promise<SandboxLegOutcome> {
+    const { manager } = tx;
     const account = await this.lockAccount(manager, leg.accountRef);
-    const earlier = await this.findAnswer(manager, leg.requestId);
+    const earlier = await this.findAnswer(manager, leg);
     if (earlier) {
       return earlier;
     }
@@ -128,7 +106,7 @@ export class SandboxLedger {
         { resultCode: decision.resultCode, rrn: null, reason: decision.reason },
       );
       if (inserted === null) {
-        return this.answerOfConcurrentWinner(manager, leg.requestId);
+        return this.answerOfConcurrentWinner(manager, leg);
       }
       return { approved: false, resultCode: decision.resultCode, reason: decision.reason, replayed: false };
     }
@@ -143,11 +121,15 @@ export class SandboxLedger {
       amountMinor: leg.amountMinor,
       currency: leg.currency,
     });
-    return rrn === null ? this.answerOfConcurrentWinner(manager, leg.requestId) : { approved: true, rrn, replayed: false };
+    return rrn === null ? this.answerOfConcurrentWinner(manager, leg) : { approved: true, rrn, replayed: false };
   }
 
-  /** Opens a customer account; a positive opening balance is paid in from the bank's settlement account. */
-  async openAccount(manager: EntityManager, input: OpenSandboxAccountInput): Promise<SandboxAccountView> {
+  /** Opens a customer account; a positive opening balance is paid in from the bank's settlement account, in one transaction. */
+  async openAccount(input: OpenSandboxAccountInput): Promise<SandboxAccountView> {
+    return this.dataSource.transaction((manager) => this.openAccountIn(manager, input));
+  }
+
+  private async openAccountIn(manager: EntityManager, input: OpenSandboxAccountInput): Promise<SandboxAccountView> {
     const accountNumber = generateAccountNumber((max) => randomInt(max));
     const [row] = await manager.query<AccountRow[]>(
       `INSERT INTO sandbox_accounts (bank_code, account_number, holder_name, mobile, kind, currency, balance_minor)
@@ -170,8 +152,8 @@ export class SandboxLedger {
     return { ...toAccountView(row), balanceMinor: input.openingBalanceMinor };
   }
 
-  async findCustomerAccountsByMobile(manager: EntityManager, mobile: string): Promise<SandboxAccountView[]> {
-    const rows = await manager.query<AccountRow[]>(
+  async findCustomerAccountsByMobile(mobile: string): Promise<SandboxAccountView[]> {
+    const rows = await this.dataSource.query<AccountRow[]>(
       `SELECT id, bank_code, account_number, holder_name, currency, balance_minor
          FROM sandbox_accounts
         WHERE kind = 'customer' AND mobile = $1
@@ -181,7 +163,8 @@ export class SandboxLedger {
     return rows.map(toAccountView);
   }
 
-  async summarize(manager: EntityManager): Promise<SandboxLedgerSummary> {
+  async summarize(): Promise<SandboxLedgerSummary> {
+    const { manager } = this.dataSource;
     // Customer balances come from their column, settlement balances from their entries: a total of
     // zero therefore also proves that every balance update was matched by its entries.
     const rows = await manager.query<Array<{ kind: SandboxAccountKind; currency: string; accounts: string; total: string }>>(
@@ -224,15 +207,34 @@ export class SandboxLedger {
     return { bankCode: row.bank_code, kind: row.kind, currency: row.currency, balanceMinor: BigInt(row.balance_minor) };
   }
 
-  private async findAnswer(manager: EntityManager, requestId: string): Promise<SandboxLegOutcome | null> {
+  /**
+   * The answer recorded for the leg's request id, if any. A request id names one leg for good: one
+   * that comes back naming another account, amount, direction or payment is not a redelivery but a
+   * reuse, and is refused rather than answered from the first (which would tell the sender its new
+   * leg was done).
+   */
+  private async findAnswer(manager: EntityManager, leg: SandboxLegInput): Promise<SandboxLegOutcome | null> {
     const rows = await manager.query<PostingAnswerRow[]>(
-      `SELECT result_code, rrn, reason FROM sandbox_postings WHERE request_id = $1`,
-      [requestId],
+      `SELECT result_code, rrn, reason, payment_id, purpose, direction, bank_code, customer_account_id, amount_minor::text AS amount_minor, currency
+         FROM sandbox_postings WHERE request_id = $1`,
+      [leg.requestId],
     );
     if (rows.length === 0) {
       return null;
     }
     const [row] = rows;
+    const difference = differenceFromRecordedLeg(leg, {
+      paymentId: row.payment_id,
+      purpose: row.purpose,
+      direction: row.direction,
+      bankCode: row.bank_code,
+      accountRef: row.customer_account_id,
+      amountMinor: BigInt(row.amount_minor),
+      currency: row.currency.trim(),
+    });
+    if (difference !== null) {
+      return { approved: false, refused: true, reason: `request id ${leg.requestId} was already used for another leg: ${difference} differs` };
+    }
     if (row.result_code === RESULT_CODES.SUCCESS && row.rrn !== null) {
       return { approved: true, rrn: row.rrn, replayed: true };
     }
@@ -242,10 +244,10 @@ export class SandboxLedger {
   /**
    * Another transaction inserted the same request id between our check and our insert (possible only
    * when one request id names two accounts, as the account lock serialises the usual case): its
-   * answer stands and nothing of ours moved.
+   * answer stands (or, if it was another leg, ours is refused) and nothing of ours moved.
    */
-  private async answerOfConcurrentWinner(manager: EntityManager, requestId: string): Promise<SandboxLegOutcome> {
-    const answer = await this.findAnswer(manager, requestId);
+  private async answerOfConcurrentWinner(manager: EntityManager, leg: SandboxLegInput): Promise<SandboxLegOutcome> {
+    const answer = await this.findAnswer(manager, leg);
     if (answer === null) {
       throw new Error('sandbox posting vanished after a request id conflict');
     }

@@ -3,8 +3,12 @@ import { BANK_CODE_PATTERN, MASKED_ACCOUNT_PATTERN, validatePayload } from '@kir
 import { IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { BankAccountDirectory, BankAccountDiscovery, DiscoverableBankAccount } from './bank-account-directory';
 
-/** Long enough for a loaded bank-connector, short enough that the user's request still fails fast. */
-export const BANK_CONNECTOR_TIMEOUT_MS = 3000;
+/**
+ * Long enough for a loaded bank-connector whose partner banks take their full account-lookup time
+ * (at most 4 s, libs/contracts/src/partner-registry.ts), short enough that the user's request still
+ * fails fast.
+ */
+export const BANK_CONNECTOR_TIMEOUT_MS = 6000;
 
 /** One entry of bank-connector's reply, validated: identity trusts no peer's JSON blindly. */
 class DiscoveredAccountDto implements DiscoverableBankAccount {

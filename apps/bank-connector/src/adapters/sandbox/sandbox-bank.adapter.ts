@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
-import { BankAdapter, BankLegCommand, BankLegOutcome } from '../../bank-legs/bank-adapter.port';
-import { SandboxLedger } from '../../sandbox-bank/sandbox-ledger';
+import type { TransactionScope } from '@kirim/messaging';
+import { BankAdapter, BankLegCommand, BankLegOutcome, LegDirection } from '../../bank-legs/bank-adapter.port';
+import { SandboxLedgerRepository } from '../../sandbox-bank/sandbox-ledger.repository';
 import { SANDBOX_BANKS } from '../../sandbox-bank/sandbox-banks';
 import { fromSandboxOutcome, toSandboxLeg } from './sandbox-bank.mapper';
 
@@ -11,13 +11,9 @@ export class SandboxBankAdapter implements BankAdapter {
   readonly name = 'sandbox';
   readonly bankCodes = SANDBOX_BANKS.map((bank) => bank.code);
 
-  constructor(private readonly ledger: SandboxLedger) {}
+  constructor(private readonly ledger: SandboxLedgerRepository) {}
 
-  async debit(leg: BankLegCommand, manager: EntityManager): Promise<BankLegOutcome> {
-    return fromSandboxOutcome(await this.ledger.applyLeg(manager, toSandboxLeg('debit', leg)));
-  }
-
-  async credit(leg: BankLegCommand, manager: EntityManager): Promise<BankLegOutcome> {
-    return fromSandboxOutcome(await this.ledger.applyLeg(manager, toSandboxLeg('credit', leg)));
+  async apply(tx: TransactionScope, direction: LegDirection, leg: BankLegCommand): Promise<BankLegOutcome> {
+    return fromSandboxOutcome(await this.ledger.applyLeg(tx, toSandboxLeg(direction, leg)));
   }
 }

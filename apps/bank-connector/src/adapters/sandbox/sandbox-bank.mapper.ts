@@ -1,7 +1,7 @@
 import type { BankLegCommand, BankLegOutcome, LegDirection } from '../../bank-legs/bank-adapter.port';
-import type { SandboxLegInput, SandboxLegOutcome } from '../../sandbox-bank/sandbox-ledger';
+import type { SandboxLegInput, SandboxLegOutcome } from '../../sandbox-bank/sandbox-ledger.repository';
 
-/** Contract-side leg -> the sandbox ledger's own input. Partner adapters have a mapper like this for their format. */
+/** Contract-side leg -> the sandbox ledger's own input. */
 export function toSandboxLeg(direction: LegDirection, leg: BankLegCommand): SandboxLegInput {
   return {
     requestId: leg.requestId,
@@ -17,7 +17,7 @@ export function toSandboxLeg(direction: LegDirection, leg: BankLegCommand): Sand
 
 /** The sandbox ledger's answer -> the contract-side outcome. A replayed answer is indistinguishable, by design. */
 export function fromSandboxOutcome(outcome: SandboxLegOutcome): BankLegOutcome {
-  return outcome.approved
-    ? { approved: true, rrn: outcome.rrn }
-    : { approved: false, resultCode: outcome.resultCode, reason: outcome.reason };
+  if (outcome.approved) return { kind: 'approved', rrn: outcome.rrn };
+  if ('refused' in outcome) return { kind: 'refused', reason: outcome.reason };
+  return { kind: 'declined', resultCode: outcome.resultCode, reason: outcome.reason };
 }

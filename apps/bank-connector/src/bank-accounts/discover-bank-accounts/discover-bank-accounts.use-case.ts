@@ -1,37 +1,87 @@
-import { Injectable } from '@nestjs/common';
-import { maskAccountNumber } from '@kirim/contracts';
-import { DataSource } from 'typeorm';
-import { DiscoveredBankAccountDto, SandboxAccountDto } from '../sandbox-bank.dto';
-import { SandboxLedger } from '../sandbox-ledger';
-import { findSandboxBank } from '../sandbox-banks';
-import { moneyDtoOf } from '../sandbox-money';
+import { Injectable, Logger } from '@nestjs/common';
+import { encryptForBank, EVENT_TYPES, maskAccountNumber, PartnerAccountLookupRequested, PartnerMobilePlaintext } from '@kirim/contracts';
+import { TransactionRunner } from '@kirim/messaging';
+import { Clock, IdGenerator } from '@kirim/platform';
+import { PartnerBank, PartnerRegistry } from '../../partner-banks/partner-registry';
+import { SandboxLedgerRepository } from '../../sandbox-bank/sandbox-ledger.repository';
+import { findSandboxBank } from '../../sandbox-bank/sandbox-banks';
+import { mobileDigest, PartnerAccountLookupRepository } from '../partner-account-lookup.repository';
+
+/** An account some bank holds for the number: only the masked number and the bank's own reference. */
+export interface DiscoveredBankAccount {
+  readonly accountRef: string;
+  readonly bankCode: string;
+  readonly bankName: string;
+  readonly maskedAccountNumber: string;
+}
+
+export interface DiscoverBankAccountsCommand {
+  readonly mobile: string;
+}
 
 /**
- * Account discovery by mobile number across the sandbox banks, as UPI apps discover a user's
- * accounts from the number registered with each bank. Only masked numbers leave the service.
+ * A partner's answer is reused for this long, so that linking an account right after discovering
+ * it (identity asks again, to check the account is the caller's) does not ask the bank twice.
+ */
+export const LOOKUP_ANSWER_REUSE_MS = 60_000;
+
+/** Lookups older than this are deleted: they are only ever read within LOOKUP_ANSWER_REUSE_MS. */
+export const LOOKUP_RETENTION_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Account discovery by mobile number across every bank, as UPI apps list a user's accounts from the
+ * number registered with each bank (UPI's ListAccount): the sandbox banks from their ledger, each
+ * partner bank by a lookup on its topic (the number encrypted for that bank alone) whose answer is
+ * awaited up to the bank's lookup timeout. A bank that does not answer in time is left out of the
+ * answer and logged. Only masked numbers leave the service.
  */
 @Injectable()
 export class DiscoverBankAccounts {
+  private readonly logger = new Logger(DiscoverBankAccounts.name);
+
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly ledger: SandboxLedger,
+    private readonly ledger: SandboxLedgerRepository,
+    private readonly registry: PartnerRegistry,
+    private readonly lookups: PartnerAccountLookupRepository,
+    private readonly transactions: TransactionRunner,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
   ) {}
 
-  async byMobile(mobile: string): Promise<DiscoveredBankAccountDto[]> {
-    const accounts = await this.withBalancesByMobile(mobile);
-    return accounts.map(({ balance: _balance, holderName: _holderName, ...account }) => account);
+  async execute({ mobile }: DiscoverBankAccountsCommand): Promise<DiscoveredBankAccount[]> {
+    const [sandbox, ...partners] = await Promise.all([this.atSandboxBanks(mobile), ...this.registry.partners.map((partner) => this.atPartner(partner, mobile))]);
+    return [...sandbox, ...partners.flat()];
   }
 
-  /** The sandbox administration view: the same accounts with their balances. */
-  async withBalancesByMobile(mobile: string): Promise<SandboxAccountDto[]> {
-    const accounts = await this.ledger.findCustomerAccountsByMobile(this.dataSource.manager, mobile);
+  private async atSandboxBanks(mobile: string): Promise<DiscoveredBankAccount[]> {
+    const accounts = await this.ledger.findCustomerAccountsByMobile(mobile);
     return accounts.map((account) => ({
       accountRef: account.accountRef,
       bankCode: account.bankCode,
       bankName: findSandboxBank(account.bankCode)?.name ?? account.bankCode,
       maskedAccountNumber: maskAccountNumber(account.accountNumber),
-      holderName: account.holderName,
-      balance: moneyDtoOf(account.balanceMinor, account.currency),
     }));
+  }
+
+  private async atPartner(partner: PartnerBank, mobile: string): Promise<DiscoveredBankAccount[]> {
+    const digest = mobileDigest(mobile);
+    const now = this.clock.now();
+    const recent = await this.lookups.findAnswerSince(partner.bankCode, digest, new Date(now.getTime() - LOOKUP_ANSWER_REUSE_MS));
+    const accounts = recent ?? (await this.askPartner(partner, mobile, digest, now));
+    return (accounts ?? []).map((account) => ({ accountRef: account.accountRef, bankCode: partner.bankCode, bankName: partner.name, maskedAccountNumber: account.maskedAccountNumber }));
+  }
+
+  private async askPartner(partner: PartnerBank, mobile: string, digest: string, now: Date): ReturnType<PartnerAccountLookupRepository['waitForAnswer']> {
+    const lookupId = this.ids.uuid();
+    const plaintext: PartnerMobilePlaintext = { mobile };
+    const request: PartnerAccountLookupRequested = { lookupId, bankCode: partner.bankCode, mobile: await encryptForBank(plaintext, partner.encryptionKey) };
+    await this.transactions.run(async (tx) => {
+      await this.lookups.recordRequested(tx, { lookupId, bankCode: partner.bankCode, mobileDigest: digest, requestedAt: now });
+      await tx.publish({ type: EVENT_TYPES.PARTNER_ACCOUNT_LOOKUP_REQUESTED, key: lookupId, data: request });
+    });
+    const answer = await this.lookups.waitForAnswer(lookupId, partner.lookupTimeoutMs);
+    if (answer === null) this.logger.warn({ bankCode: partner.bankCode, lookupId, timeoutMs: partner.lookupTimeoutMs }, 'partner bank did not answer an account lookup in time; its accounts are left out');
+    await this.lookups.deleteRequestedBefore(new Date(now.getTime() - LOOKUP_RETENTION_MS));
+    return answer;
   }
 }

@@ -1,7 +1,7 @@
 import { BankLegRequested, EVENT_TYPES, RESULT_CODES } from '@kirim/contracts';
-import type { OutgoingEvent, TransactionScope } from '@kirim/messaging';
+import { MessageRefusedError, OutgoingEvent, TransactionScope } from '@kirim/messaging';
 import type { EntityManager } from 'typeorm';
-import { BankAdapter, BankLegCommand, BankLegOutcome } from '../bank-adapter.port';
+import { BankAdapter, BankLegCommand, BankLegOutcome, LegDirection } from '../bank-adapter.port';
 import { BankAdapterRouter } from '../bank-adapter.router';
 import { ApplyBankLeg } from './apply-bank-leg.use-case';
 
@@ -16,20 +16,16 @@ class FakeTransaction implements TransactionScope {
 
 class FakeBankAdapter implements BankAdapter {
   readonly name = 'fake';
-  readonly calls: Array<{ direction: 'debit' | 'credit'; leg: BankLegCommand; manager: EntityManager }> = [];
+  readonly calls: Array<{ direction: LegDirection; leg: BankLegCommand; tx: TransactionScope }> = [];
 
   constructor(
     readonly bankCodes: readonly string[],
-    private readonly answer: BankLegOutcome,
+    private readonly answer: BankLegOutcome | Error,
   ) {}
 
-  async debit(leg: BankLegCommand, manager: EntityManager): Promise<BankLegOutcome> {
-    this.calls.push({ direction: 'debit', leg, manager });
-    return this.answer;
-  }
-
-  async credit(leg: BankLegCommand, manager: EntityManager): Promise<BankLegOutcome> {
-    this.calls.push({ direction: 'credit', leg, manager });
+  async apply(tx: TransactionScope, direction: LegDirection, leg: BankLegCommand): Promise<BankLegOutcome> {
+    this.calls.push({ direction, leg, tx });
+    if (this.answer instanceof Error) throw this.answer;
     return this.answer;
   }
 }
@@ -46,80 +42,99 @@ const request = (overrides: Partial<BankLegRequested> = {}): BankLegRequested =>
     ...overrides,
   });
 
-function setUp(answer: BankLegOutcome): { useCase: ApplyBankLeg; adapter: FakeBankAdapter; tx: FakeTransaction } {
+function setUp(answer: BankLegOutcome | Error): { useCase: ApplyBankLeg; adapter: FakeBankAdapter; tx: FakeTransaction } {
   const adapter = new FakeBankAdapter(['SBXA'], answer);
   return { useCase: new ApplyBankLeg(new BankAdapterRouter([adapter])), adapter, tx: new FakeTransaction() };
 }
 
 describe('ApplyBankLeg', () => {
-  it('applies an approved debit in the consumer transaction and publishes debit.succeeded keyed by payment', async () => {
-    const { useCase, adapter, tx } = setUp({ approved: true, rrn: '000000000042' });
+  it('applies an approved debit in the consumer transaction and answers on bank.responses, naming what it answers', async () => {
+    const { useCase, adapter, tx } = setUp({ kind: 'approved', rrn: '000000000042' });
 
-    const result = await useCase.execute('debit', request(), tx);
+    expect(await useCase.execute(tx, { direction: 'debit', request: request() })).toBe('answered');
 
     expect(adapter.calls).toHaveLength(1);
-    expect(adapter.calls[0].direction).toBe('debit');
-    expect(adapter.calls[0].manager).toBe(tx.manager);
+    expect(adapter.calls[0]).toMatchObject({ direction: 'debit', tx });
     expect(adapter.calls[0].leg.amount.minorUnits).toBe(50_000n);
-    expect(result).toEqual({
-      requestId: request().requestId,
-      paymentId: request().paymentId,
-      purpose: 'payment',
-      resultCode: RESULT_CODES.SUCCESS,
-      rrn: '000000000042',
-    });
-    expect(tx.published).toEqual([{ type: EVENT_TYPES.BANK_DEBIT_SUCCEEDED, key: request().paymentId, data: result }]);
+    expect(tx.published).toEqual([
+      {
+        type: EVENT_TYPES.BANK_DEBIT_SUCCEEDED,
+        key: request().paymentId,
+        data: {
+          requestId: request().requestId,
+          paymentId: request().paymentId,
+          purpose: 'payment',
+          bankCode: 'SBXA',
+          accountRef: request().accountRef,
+          amount: { value: '500.00', currency: 'INR' },
+          resultCode: RESULT_CODES.SUCCESS,
+          rrn: '000000000042',
+        },
+      },
+    ]);
   });
 
-  it('publishes debit.declined with the code and reason of a declined debit', async () => {
-    const { useCase, tx } = setUp({ approved: false, resultCode: RESULT_CODES.INSUFFICIENT_FUNDS, reason: 'insufficient funds' });
+  it('answers debit.declined with the code and reason of a declined debit, and no rrn', async () => {
+    const { useCase, tx } = setUp({ kind: 'declined', resultCode: RESULT_CODES.INSUFFICIENT_FUNDS, reason: 'insufficient funds' });
 
-    const result = await useCase.execute('debit', request(), tx);
+    await useCase.execute(tx, { direction: 'debit', request: request() });
 
-    expect(result).toMatchObject({ resultCode: RESULT_CODES.INSUFFICIENT_FUNDS, reason: 'insufficient funds' });
-    expect(result.rrn).toBeUndefined();
-    expect(tx.published.map((event) => event.type)).toEqual([EVENT_TYPES.BANK_DEBIT_DECLINED]);
+    expect(tx.published).toHaveLength(1);
+    expect(tx.published[0]).toMatchObject({ type: EVENT_TYPES.BANK_DEBIT_DECLINED, data: { resultCode: RESULT_CODES.INSUFFICIENT_FUNDS, reason: 'insufficient funds' } });
+    expect(tx.published[0].data).not.toHaveProperty('rrn');
   });
 
-  it('publishes credit.succeeded and credit.declined for credits, keeping the purpose', async () => {
-    const approved = setUp({ approved: true, rrn: '000000000043' });
-    await approved.useCase.execute('credit', request({ purpose: 'reversal' }), approved.tx);
+  it('answers credit.succeeded and credit.declined for credits, keeping the purpose', async () => {
+    const approved = setUp({ kind: 'approved', rrn: '000000000043' });
+    await approved.useCase.execute(approved.tx, { direction: 'credit', request: request({ purpose: 'reversal' }) });
     expect(approved.adapter.calls[0].direction).toBe('credit');
     expect(approved.tx.published[0]).toMatchObject({ type: EVENT_TYPES.BANK_CREDIT_SUCCEEDED, data: { purpose: 'reversal' } });
 
-    const declined = setUp({ approved: false, resultCode: RESULT_CODES.BENEFICIARY_ACCOUNT_MISSING, reason: 'account not found at this bank' });
-    await declined.useCase.execute('credit', request(), declined.tx);
+    const declined = setUp({ kind: 'declined', resultCode: RESULT_CODES.BENEFICIARY_ACCOUNT_MISSING, reason: 'account not found at this bank' });
+    await declined.useCase.execute(declined.tx, { direction: 'credit', request: request() });
     expect(declined.tx.published[0]).toMatchObject({ type: EVENT_TYPES.BANK_CREDIT_DECLINED, data: { resultCode: RESULT_CODES.BENEFICIARY_ACCOUNT_MISSING } });
+  });
+
+  it('answers nothing yet for a leg forwarded to a partner bank: its answer comes on its own topic', async () => {
+    const { useCase, tx } = setUp({ kind: 'forwarded' });
+
+    expect(await useCase.execute(tx, { direction: 'debit', request: request() })).toBe('forwarded');
+    expect(tx.published).toEqual([]);
+  });
+
+  it('refuses a leg the bank refuses (a reused request id): a MessageRefusedError, and no answer', async () => {
+    const { useCase, tx } = setUp({ kind: 'refused', reason: 'request id was already used for another leg: amount differs' });
+
+    await expect(useCase.execute(tx, { direction: 'debit', request: request() })).rejects.toThrow(MessageRefusedError);
+    expect(tx.published).toEqual([]);
   });
 
   it.each([
     ['debit', EVENT_TYPES.BANK_DEBIT_DECLINED, RESULT_CODES.REMITTER_BANK_OFFLINE],
     ['credit', EVENT_TYPES.BANK_CREDIT_DECLINED, RESULT_CODES.BENEFICIARY_BANK_OFFLINE],
   ] as const)('declines a %s at a bank no adapter reaches without calling any adapter', async (direction, type, code) => {
-    const { useCase, adapter, tx } = setUp({ approved: true, rrn: '000000000044' });
+    const { useCase, adapter, tx } = setUp({ kind: 'approved', rrn: '000000000044' });
 
-    await useCase.execute(direction, request({ bankCode: 'NOPE' }), tx);
+    await useCase.execute(tx, { direction, request: request({ bankCode: 'NOPE' }) });
 
     expect(adapter.calls).toHaveLength(0);
-    expect(tx.published).toEqual([expect.objectContaining({ type, data: expect.objectContaining({ resultCode: code }) })]);
+    expect(tx.published).toEqual([expect.objectContaining({ type, data: expect.objectContaining({ resultCode: code, bankCode: 'NOPE' }) })]);
   });
 
   it('lets an adapter failure (an outage) propagate and publishes nothing, so the message is retried', async () => {
-    const adapter = new FakeBankAdapter(['SBXA'], { approved: true, rrn: '000000000045' });
-    adapter.debit = async () => {
-      throw new Error('connection reset');
-    };
-    const tx = new FakeTransaction();
+    const { useCase, tx } = setUp(new Error('connection reset'));
 
-    await expect(new ApplyBankLeg(new BankAdapterRouter([adapter])).execute('debit', request(), tx)).rejects.toThrow('connection reset');
+    await expect(useCase.execute(tx, { direction: 'debit', request: request() })).rejects.toThrow('connection reset');
     expect(tx.published).toHaveLength(0);
   });
 });
 
 describe('BankAdapterRouter', () => {
+  const approved: BankLegOutcome = { kind: 'approved', rrn: '000000000001' };
+
   it('routes by bank code', () => {
-    const a = new FakeBankAdapter(['SBXA', 'SBXB'], { approved: true, rrn: '000000000001' });
-    const b = new FakeBankAdapter(['PRTN'], { approved: true, rrn: '000000000001' });
+    const a = new FakeBankAdapter(['SBXA', 'SBXB'], approved);
+    const b = new FakeBankAdapter(['PRTN'], approved);
     const router = new BankAdapterRouter([a, b]);
     expect(router.adapterFor('SBXB')).toBe(a);
     expect(router.adapterFor('PRTN')).toBe(b);
@@ -128,8 +143,8 @@ describe('BankAdapterRouter', () => {
   });
 
   it('refuses to start when two adapters claim one bank', () => {
-    const a = new FakeBankAdapter(['SBXA'], { approved: true, rrn: '000000000001' });
-    const b = new FakeBankAdapter(['SBXA'], { approved: true, rrn: '000000000001' });
+    const a = new FakeBankAdapter(['SBXA'], approved);
+    const b = new FakeBankAdapter(['SBXA'], approved);
     expect(() => new BankAdapterRouter([a, b])).toThrow(/SBXA is claimed by two adapters/);
   });
 });

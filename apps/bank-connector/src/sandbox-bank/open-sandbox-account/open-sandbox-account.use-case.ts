@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { maskAccountNumber, Money, MoneyDto } from '@kirim/contracts';
-import { DataSource } from 'typeorm';
 import { OpenedSandboxAccountDto } from '../sandbox-bank.dto';
-import { SandboxLedger } from '../sandbox-ledger';
+import { SandboxLedgerRepository } from '../sandbox-ledger.repository';
 import { findSandboxBank } from '../sandbox-banks';
 import { moneyDtoOf } from '../sandbox-money';
 
@@ -23,10 +22,7 @@ export type OpenSandboxAccountResult =
  */
 @Injectable()
 export class OpenSandboxAccount {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly ledger: SandboxLedger,
-  ) {}
+  constructor(private readonly ledger: SandboxLedgerRepository) {}
 
   async execute(command: OpenSandboxAccountCommand): Promise<OpenSandboxAccountResult> {
     const bank = findSandboxBank(command.bankCode);
@@ -40,15 +36,13 @@ export class OpenSandboxAccount {
     if (opening.currency !== bank.currency) {
       return { ok: false, code: 'invalid-amount', detail: `${bank.name} holds ${bank.currency} only` };
     }
-    const account = await this.dataSource.transaction((manager) =>
-      this.ledger.openAccount(manager, {
-        bankCode: bank.code,
-        mobile: command.mobile,
-        holderName: command.holderName,
-        openingBalanceMinor: opening.minorUnits,
-        currency: opening.currency,
-      }),
-    );
+    const account = await this.ledger.openAccount({
+      bankCode: bank.code,
+      mobile: command.mobile,
+      holderName: command.holderName,
+      openingBalanceMinor: opening.minorUnits,
+      currency: opening.currency,
+    });
     return {
       ok: true,
       account: {

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { MoneyDto, SUPPORTED_CURRENCIES } from '@kirim/contracts';
-import { DataSource } from 'typeorm';
 import { SandboxLedgerSummaryDto } from '../sandbox-bank.dto';
-import { SandboxLedger } from '../sandbox-ledger';
+import { SandboxLedgerRepository } from '../sandbox-ledger.repository';
 import { moneyDtoOf } from '../sandbox-money';
 
 /**
@@ -11,13 +10,10 @@ import { moneyDtoOf } from '../sandbox-money';
  */
 @Injectable()
 export class SummarizeSandboxLedger {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly ledger: SandboxLedger,
-  ) {}
+  constructor(private readonly ledger: SandboxLedgerRepository) {}
 
   async execute(): Promise<SandboxLedgerSummaryDto> {
-    const summary = await this.ledger.summarize(this.dataSource.manager);
+    const summary = await this.ledger.summarize();
     // Every supported currency is listed, so a reader can check `INR === "0"` on an empty ledger too.
     const currencies = [...new Set([...SUPPORTED_CURRENCIES, ...summary.totalMinorByCurrency.keys()])].sort();
     const totalMinorUnitsByCurrency: Record<string, string> = {};

@@ -1,0 +1,37 @@
+import { createHash } from 'node:crypto';
+import type { PartnerAccountSummary } from '@kirim/contracts';
+import type { InTransaction } from '@kirim/messaging';
+
+/** What the lookup table keeps instead of the mobile number: its SHA-256 (base64url). */
+export function mobileDigest(mobile: string): string {
+  return createHash('sha256').update(mobile).digest('base64url');
+}
+
+export interface RequestedLookup {
+  readonly lookupId: string;
+  readonly bankCode: string;
+  readonly mobileDigest: string;
+  readonly requestedAt: Date;
+}
+
+export interface LockedLookup {
+  readonly lookupId: string;
+  readonly bankCode: string;
+  readonly answered: boolean;
+}
+
+/** Account lookups sent to partner banks and their answers (port); TypeOrmPartnerAccountLookupRepository keeps them in PostgreSQL. */
+export abstract class PartnerAccountLookupRepository {
+  /** The accounts of the newest answer for this bank and number given at or after `since`; null if none. */
+  abstract findAnswerSince(bankCode: string, mobileDigest: string, since: Date): Promise<PartnerAccountSummary[] | null>;
+  abstract recordRequested(tx: InTransaction, lookup: RequestedLookup): Promise<void>;
+  /**
+   * Waits up to `timeoutMs` for the answer to a lookup, whichever replica's consumer records it
+   * (the answer lands in the database, not in this process); null when none came in time.
+   */
+  abstract waitForAnswer(lookupId: string, timeoutMs: number): Promise<PartnerAccountSummary[] | null>;
+  abstract lockById(tx: InTransaction, lookupId: string): Promise<LockedLookup | null>;
+  abstract recordAnswer(tx: InTransaction, lookupId: string, accounts: readonly PartnerAccountSummary[], at: Date): Promise<void>;
+  /** Forgets lookups asked before `cutoff`; returns how many. */
+  abstract deleteRequestedBefore(cutoff: Date): Promise<number>;
+}

@@ -1,0 +1,64 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Injectable } from '@nestjs/common';
+import type { PartnerAccountSummary } from '@kirim/contracts';
+import type { InTransaction } from '@kirim/messaging';
+import { DataSource } from 'typeorm';
+import { LockedLookup, PartnerAccountLookupRepository, RequestedLookup } from './partner-account-lookup.repository';
+
+/** How often a waiting lookup looks for its answer: small against the bank's answer time, cheap for the database. */
+const ANSWER_POLL_INTERVAL_MS = 50;
+
+@Injectable()
+export class TypeOrmPartnerAccountLookupRepository extends PartnerAccountLookupRepository {
+  constructor(private readonly dataSource: DataSource) {
+    super();
+  }
+
+  async findAnswerSince(bankCode: string, mobileDigest: string, since: Date): Promise<PartnerAccountSummary[] | null> {
+    const rows = await this.dataSource.query<Array<{ accounts: PartnerAccountSummary[] }>>(
+      `SELECT accounts FROM partner_account_lookups
+        WHERE bank_code = $1 AND mobile_digest = $2 AND answered_at >= $3
+        ORDER BY answered_at DESC LIMIT 1`,
+      [bankCode, mobileDigest, since],
+    );
+    return rows.length === 0 ? null : rows[0].accounts;
+  }
+
+  async recordRequested(tx: InTransaction, lookup: RequestedLookup): Promise<void> {
+    await tx.manager.query(`INSERT INTO partner_account_lookups (lookup_id, bank_code, mobile_digest, requested_at) VALUES ($1, $2, $3, $4)`, [
+      lookup.lookupId,
+      lookup.bankCode,
+      lookup.mobileDigest,
+      lookup.requestedAt,
+    ]);
+  }
+
+  async waitForAnswer(lookupId: string, timeoutMs: number): Promise<PartnerAccountSummary[] | null> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const rows = await this.dataSource.query<Array<{ accounts: PartnerAccountSummary[] | null }>>(`SELECT accounts FROM partner_account_lookups WHERE lookup_id = $1`, [lookupId]);
+      const accounts = rows[0]?.accounts ?? null;
+      if (accounts !== null) return accounts;
+      if (Date.now() + ANSWER_POLL_INTERVAL_MS > deadline) return null;
+      await sleep(ANSWER_POLL_INTERVAL_MS);
+    }
+  }
+
+  async lockById(tx: InTransaction, lookupId: string): Promise<LockedLookup | null> {
+    const rows = await tx.manager.query<Array<{ lookup_id: string; bank_code: string; answered: boolean }>>(
+      `SELECT lookup_id, bank_code, answered_at IS NOT NULL AS answered FROM partner_account_lookups WHERE lookup_id = $1 FOR UPDATE`,
+      [lookupId],
+    );
+    return rows.length === 0 ? null : { lookupId: rows[0].lookup_id, bankCode: rows[0].bank_code, answered: rows[0].answered };
+  }
+
+  async recordAnswer(tx: InTransaction, lookupId: string, accounts: readonly PartnerAccountSummary[], at: Date): Promise<void> {
+    const stored = accounts.map(({ accountRef, maskedAccountNumber }) => ({ accountRef, maskedAccountNumber }));
+    await tx.manager.query(`UPDATE partner_account_lookups SET accounts = $2::jsonb, answered_at = $3 WHERE lookup_id = $1`, [lookupId, JSON.stringify(stored), at]);
+  }
+
+  async deleteRequestedBefore(cutoff: Date): Promise<number> {
+    const [, affected] = (await this.dataSource.query(`DELETE FROM partner_account_lookups WHERE requested_at < $1`, [cutoff])) as [unknown, number];
+    return affected ?? 0;
+  }
+}

@@ -1,0 +1,47 @@
+import { readFileSync } from 'node:fs';
+import { Controller, Get, Header, HttpStatus } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { JSONWebKeySetLike, JsonWebKey, PROBLEM_CODES } from '@kirim/contracts';
+import { MessageTrustConfig } from '@kirim/messaging';
+import { ProblemException } from '@kirim/platform';
+
+/** The members of a public JWK worth publishing; anything else in the file (a private `d`, notes) stays home. */
+const PUBLIC_JWK_MEMBERS = ['kty', 'crv', 'x', 'y', 'kid', 'alg', 'use'] as const;
+
+export const PLATFORM_SIGNING_KEYS_PATH = 'message-signing-keys.json';
+
+/**
+ * kirim's record signing keys, published for partner banks (RFC 8615 well-known path, unversioned):
+ * a bank verifies kirim's requests with the keys whose kid names `bank-connector`. During a
+ * rotation both keys are listed.
+ */
+@ApiTags('partner banks')
+@Controller('.well-known')
+export class PlatformSigningKeysController {
+  private readonly jwks: JSONWebKeySetLike | null;
+
+  constructor(config: MessageTrustConfig) {
+    this.jwks = config.MESSAGE_TRUSTED_KEYS_FILE ? publicKeysOf(JSON.parse(readFileSync(config.MESSAGE_TRUSTED_KEYS_FILE, 'utf8')) as JSONWebKeySetLike) : null;
+  }
+
+  @Get(PLATFORM_SIGNING_KEYS_PATH)
+  @Header('Cache-Control', 'public, max-age=300')
+  @ApiOperation({ summary: "Public keys that verify kirim's signed Kafka records (EdDSA), as a JWKS." })
+  @ApiOkResponse({ description: 'A JSON Web Key Set.' })
+  getKeys(): JSONWebKeySetLike {
+    if (!this.jwks) throw new ProblemException(HttpStatus.NOT_FOUND, PROBLEM_CODES.NOT_FOUND, 'This deployment publishes no record signing keys.');
+    return this.jwks;
+  }
+}
+
+function publicKeysOf(jwks: JSONWebKeySetLike): JSONWebKeySetLike {
+  return {
+    keys: (jwks.keys ?? []).map((jwk) => {
+      const published: Record<string, unknown> = {};
+      for (const member of PUBLIC_JWK_MEMBERS) {
+        if (jwk[member] !== undefined) published[member] = jwk[member];
+      }
+      return published as unknown as JsonWebKey;
+    }),
+  };
+}

@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { ListSandboxAccounts } from './list-sandbox-accounts/list-sandbox-accounts.use-case';
+import { OpenSandboxAccount } from './open-sandbox-account/open-sandbox-account.use-case';
+import { SandboxAdminController } from './sandbox-admin.controller';
+import { SandboxAdminGuard } from './sandbox-admin.guard';
+import { SandboxLedgerRepository } from './sandbox-ledger.repository';
+import { SummarizeSandboxLedger } from './summarize-sandbox-ledger/summarize-sandbox-ledger.use-case';
+import { TypeOrmSandboxLedgerRepository } from './typeorm-sandbox-ledger.repository';
+
+/** The built-in sandbox banks: their ledger and its administration API. */
+@Module({
+  controllers: [SandboxAdminController],
+  providers: [
+    { provide: SandboxLedgerRepository, useClass: TypeOrmSandboxLedgerRepository },
+    OpenSandboxAccount,
+    ListSandboxAccounts,
+    SummarizeSandboxLedger,
+    SandboxAdminGuard,
+  ],
+  exports: [SandboxLedgerRepository],
+})
+export class SandboxBankModule {}

@@ -1,0 +1,62 @@
+import type { LegPurpose, ResultCode } from '@kirim/contracts';
+import type { InTransaction } from '@kirim/messaging';
+import type { LegDirection } from './sandbox-posting.entity';
+
+/** A leg as the sandbox bank sees it: amounts already in minor units. */
+export interface SandboxLegInput {
+  readonly requestId: string;
+  readonly paymentId: string;
+  readonly purpose: LegPurpose;
+  readonly direction: LegDirection;
+  readonly bankCode: string;
+  readonly accountRef: string;
+  readonly amountMinor: bigint;
+  readonly currency: string;
+}
+
+/**
+ * `replayed` is true when the request id had been answered before and that answer is returned again.
+ * `refused`: the request id was used before for another leg; nothing moved and nothing is answered.
+ */
+export type SandboxLegOutcome =
+  | { readonly approved: true; readonly rrn: string; readonly replayed: boolean }
+  | { readonly approved: false; readonly resultCode: ResultCode; readonly reason: string; readonly replayed: boolean }
+  | { readonly approved: false; readonly refused: true; readonly reason: string };
+
+export interface OpenSandboxAccountInput {
+  readonly bankCode: string;
+  readonly mobile: string;
+  readonly holderName: string;
+  readonly openingBalanceMinor: bigint;
+  readonly currency: string;
+}
+
+export interface SandboxAccountView {
+  readonly accountRef: string;
+  readonly bankCode: string;
+  /** Full number: callers mask it before it leaves the service. */
+  readonly accountNumber: string;
+  readonly holderName: string;
+  readonly currency: string;
+  readonly balanceMinor: bigint;
+}
+
+export interface SandboxLedgerSummary {
+  readonly accounts: number;
+  /** Customers plus settlement accounts, per currency: zero whenever the ledger is sound. */
+  readonly totalMinorByCurrency: ReadonlyMap<string, bigint>;
+  readonly customerTotalMinorByCurrency: ReadonlyMap<string, bigint>;
+  /** Customer accounts whose stored balance differs from the sum of their entries: zero whenever the ledger is sound. */
+  readonly unreconciledAccounts: number;
+}
+
+/** The sandbox banks' ledger (port); TypeOrmSandboxLedgerRepository keeps it in PostgreSQL. */
+export abstract class SandboxLedgerRepository {
+  /** Locks these customer accounts in one sorted order, so concurrent chunks cannot deadlock. */
+  abstract lockAccountsInOrder(tx: InTransaction, accountRefs: readonly string[]): Promise<void>;
+  /** Applies a leg at most once per request id, in `tx`; a repeat gets the recorded answer, a reuse is refused. */
+  abstract applyLeg(tx: InTransaction, leg: SandboxLegInput): Promise<SandboxLegOutcome>;
+  abstract openAccount(input: OpenSandboxAccountInput): Promise<SandboxAccountView>;
+  abstract findCustomerAccountsByMobile(mobile: string): Promise<SandboxAccountView[]>;
+  abstract summarize(): Promise<SandboxLedgerSummary>;
+}
