@@ -1,4 +1,4 @@
-import { routeFor } from './edge-routes';
+import { ASYNCAPI_DOCS_PATH, routeFor } from './edge-routes';
 
 describe('routeFor', () => {
   it.each([
@@ -10,6 +10,7 @@ describe('routeFor', () => {
     ['/v1/me/bank-accounts', 'identity'],
     ['/v1/me/bank-accounts/9b1c', 'identity'],
     ['/.well-known/jwks.json', 'identity'],
+    ['/.well-known/message-signing-keys.json', 'bank-connector'],
     ['/v1/payments', 'payments'],
     ['/v1/payments/3f2e1d0c', 'payments'],
     ['/v1/sandbox/banks', 'bank-connector'],
@@ -71,5 +72,18 @@ describe('routeFor', () => {
     it("serves each service's OpenAPI JSON at /docs/<service>-json", () => {
       expect(routeFor('/docs/notifications-json')).toEqual({ kind: 'proxy', service: 'notifications', upstreamPath: '/docs-json' });
     });
+
+    it('serves the Kafka contract (AsyncAPI) itself at /docs/asyncapi.yaml, with or without a query string', () => {
+      expect(ASYNCAPI_DOCS_PATH).toBe('/docs/asyncapi.yaml');
+      expect(routeFor('/docs/asyncapi.yaml')).toEqual({ kind: 'asyncapi' });
+      expect(routeFor('/docs/asyncapi.yaml?download=1')).toEqual({ kind: 'asyncapi' });
+    });
+
+    it.each(['/docs/asyncapi.yaml/', '/docs/asyncapi.yaml/x', '/docs/asyncapi', '/docs/asyncapi.json', '/docs/asyncapi-json', '/docs/../docs/asyncapi.yaml'])(
+      'does not serve %s',
+      (path) => {
+        expect(routeFor(path)).toEqual({ kind: 'not-found' });
+      },
+    );
   });
 });

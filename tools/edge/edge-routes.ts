@@ -11,6 +11,8 @@ export type EdgeRoute =
   | { readonly kind: 'proxy'; readonly service: ServiceName; readonly upstreamPath: string }
   /** The edge's own page listing each service's API docs. */
   | { readonly kind: 'docs-index' }
+  /** The Kafka contract (AsyncAPI 3.0 YAML), served by the edge itself: no service owns it. */
+  | { readonly kind: 'asyncapi' }
   /** Send the client elsewhere (e.g. add the trailing slash Swagger UI's relative asset links need). */
   | { readonly kind: 'redirect'; readonly location: string }
   /** The edge's own probes: live answers at once, ready asks every service. */
@@ -35,11 +37,16 @@ export const PREFIX_ROUTES: readonly { readonly prefix: string; readonly service
   { prefix: '/v1/users', service: 'identity' },
   { prefix: '/v1/sessions', service: 'identity' },
   { prefix: '/.well-known/jwks.json', service: 'identity' },
+  // kirim's record signing keys, for partner banks to verify its requests (docs/message-signing.md).
+  { prefix: '/.well-known/message-signing-keys.json', service: 'bank-connector' },
   { prefix: '/v1/payments', service: 'payments' },
   { prefix: '/v1/sandbox', service: 'bank-connector' },
 ];
 
 const DOCS_PREFIX = '/docs';
+
+/** Where the AsyncAPI document of the Kafka contract is served (docs/asyncapi.yaml in the repository). */
+export const ASYNCAPI_DOCS_PATH = `${DOCS_PREFIX}/asyncapi.yaml`;
 
 function isUnder(path: string, prefix: string): boolean {
   return path === prefix || path.startsWith(`${prefix}/`);
@@ -78,6 +85,7 @@ export function routeFor(url: string): EdgeRoute {
   }
 
   if (path === DOCS_PREFIX || path === `${DOCS_PREFIX}/`) return { kind: 'docs-index' };
+  if (path === ASYNCAPI_DOCS_PATH) return { kind: 'asyncapi' };
   if (isUnder(path, DOCS_PREFIX)) return docsRoute(path.slice(DOCS_PREFIX.length + 1), query);
   return { kind: 'not-found' };
 }

@@ -12,6 +12,8 @@ export interface EdgeOptions {
   readonly upstreamTimeoutMs: number;
   /** Longest wait for one service's /health/ready. */
   readonly readinessTimeoutMs: number;
+  /** The AsyncAPI document (YAML) served at /docs/asyncapi.yaml; read once at boot (asyncapi-file.ts). */
+  readonly asyncApiDocument: string;
   readonly log: (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -50,6 +52,18 @@ function sendJson(res: ServerResponse, status: number, value: unknown): void {
   const body = JSON.stringify(value);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
   res.end(body);
+}
+
+/** RFC 9512 registers application/yaml. Node sends no body for HEAD by itself. */
+function sendAsyncApiDocument(req: IncomingMessage, res: ServerResponse, document: string): void {
+  req.resume();
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.writeHead(405, { allow: 'GET, HEAD', 'content-length': 0 });
+    res.end();
+    return;
+  }
+  res.writeHead(200, { 'content-type': 'application/yaml; charset=utf-8', 'content-length': Buffer.byteLength(document), 'cache-control': 'no-cache' });
+  res.end(document);
 }
 
 function pathOnly(url: string): string {
@@ -148,6 +162,9 @@ export function handleEdgeRequest(req: IncomingMessage, res: ServerResponse, opt
       res.end(body);
       return;
     }
+    case 'asyncapi':
+      sendAsyncApiDocument(req, res, options.asyncApiDocument);
+      return;
     case 'redirect':
       res.writeHead(302, { location: route.location, 'content-length': 0 });
       res.end();

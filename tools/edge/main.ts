@@ -6,8 +6,10 @@
  * Only Node's `http` module: no proxy library to learn, pin or patch for a few dozen lines of routing.
  *
  * Env: EDGE_PORT (8080), IDENTITY_URL (http://127.0.0.1:3001), PAYMENTS_URL (:3002),
- * BANK_CONNECTOR_URL (:3003), NOTIFICATIONS_URL (:3004), EDGE_UPSTREAM_TIMEOUT_MS (30000).
+ * BANK_CONNECTOR_URL (:3003), NOTIFICATIONS_URL (:3004), EDGE_UPSTREAM_TIMEOUT_MS (30000),
+ * EDGE_ASYNCAPI_FILE (the AsyncAPI document served at /docs/asyncapi.yaml; default: see asyncapi-file.ts).
  */
+import { defaultAsyncApiFile, loadAsyncApiDocument } from './asyncapi-file';
 import { createEdgeServer, EdgeOptions, Upstreams } from './edge-server';
 import type { ServiceName } from './edge-routes';
 
@@ -56,6 +58,7 @@ function main(): void {
     upstreams: readUpstreams(),
     upstreamTimeoutMs: readInteger('EDGE_UPSTREAM_TIMEOUT_MS', 30_000, 100, 600_000),
     readinessTimeoutMs: 2000,
+    asyncApiDocument: loadAsyncApiDocument(process.env['EDGE_ASYNCAPI_FILE'] || defaultAsyncApiFile(__dirname)),
     log,
   };
   const server = createEdgeServer(options);

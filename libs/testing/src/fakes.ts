@@ -1,24 +1,33 @@
 // In-memory stand-ins for the ports every service shares, for unit tests (*.spec.ts) only.
+// They match @kirim/messaging's TransactionScope and TransactionRunner by shape rather than by
+// import: messaging's own tests use this library, and a library pair may not depend both ways.
 import type { EntityManager } from 'typeorm';
-import { OutgoingEvent, TransactionRunner, TransactionScope } from '@kirim/messaging';
 import { Clock, IdGenerator } from '@kirim/platform';
 
-/** A transaction that only collects what was published. */
-export class FakeTransactionScope implements TransactionScope {
-  readonly manager = {} as EntityManager;
-  readonly published: OutgoingEvent[] = [];
+/** An event as a use case publishes it (the shape of messaging's OutgoingEvent). */
+export interface PublishedEvent<T extends object = object> {
+  readonly type: string;
+  readonly key: string;
+  readonly data: T;
+  readonly subject?: string;
+}
 
-  async publish<T extends object>(event: OutgoingEvent<T>): Promise<void> {
+/** A transaction that only collects what was published. */
+export class FakeTransactionScope {
+  readonly manager = {} as EntityManager;
+  readonly published: PublishedEvent[] = [];
+
+  async publish<T extends object>(event: PublishedEvent<T>): Promise<void> {
     this.published.push(event);
   }
 }
 
 /** Collects what a transaction published; only committed (non-throwing) work reaches `published`. */
-export class FakeTransactionRunner extends TransactionRunner {
-  readonly published: OutgoingEvent[] = [];
+export class FakeTransactionRunner {
+  readonly published: PublishedEvent[] = [];
   transactions = 0;
 
-  async run<T>(work: (tx: TransactionScope) => Promise<T>): Promise<T> {
+  async run<T>(work: (tx: FakeTransactionScope) => Promise<T>): Promise<T> {
     const scope = new FakeTransactionScope();
     const result = await work(scope);
     this.transactions += 1;

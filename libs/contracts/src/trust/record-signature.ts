@@ -116,6 +116,13 @@ export interface FreshnessWindow {
   readonly maxFutureSkewMs: number;
 }
 
+/**
+ * kirim's default window (MESSAGE_MAX_AGE_MS, MESSAGE_MAX_FUTURE_SKEW_MS; partner kit the same): five
+ * minutes is far beyond UPI's 15 s pay timeout yet bounds how long a captured record could be
+ * replayed; 30 s covers clock skew between hosts kept by NTP.
+ */
+export const DEFAULT_FRESHNESS_WINDOW: FreshnessWindow = { maxAgeMs: 5 * 60 * 1000, maxFutureSkewMs: 30 * 1000 };
+
 /** Null when `ceTime` lies in the window around `now`; otherwise the reason to refuse the record. */
 export function freshnessProblem(ceTime: string | undefined, now: Date, window: FreshnessWindow): string | null {
   if (!ceTime) return `${CE_HEADERS.TIME} is required on a signed record`;

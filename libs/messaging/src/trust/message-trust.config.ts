@@ -1,4 +1,5 @@
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { DEFAULT_FRESHNESS_WINDOW } from '@kirim/contracts';
 import { NODE_ENVS, NodeEnv } from '@kirim/platform';
 
 export const MESSAGE_SIGNATURE_MODES = ['required', 'off'] as const;
@@ -41,11 +42,11 @@ export class MessageTrustConfig {
   @IsInt()
   @Min(10_000)
   @Max(24 * 60 * 60 * 1000)
-  MESSAGE_MAX_AGE_MS: number = 5 * 60 * 1000;
+  MESSAGE_MAX_AGE_MS: number = DEFAULT_FRESHNESS_WINDOW.maxAgeMs;
 
   /** How far ce_time may lie in the future: clock skew between hosts. */
   @IsInt()
   @Min(0)
   @Max(5 * 60 * 1000)
-  MESSAGE_MAX_FUTURE_SKEW_MS: number = 30 * 1000;
+  MESSAGE_MAX_FUTURE_SKEW_MS: number = DEFAULT_FRESHNESS_WINDOW.maxFutureSkewMs;
 }

@@ -10,8 +10,8 @@ export interface ServiceAppOptions {
   openApi: { title: string; description: string; version?: string };
 }
 
-/** Paths outside `/v1`: probes, the JWKS (fixed by convention) and the API docs. */
-export const UNVERSIONED_PATHS = ['health/live', 'health/ready', '.well-known/jwks.json', 'docs', 'docs-json'] as const;
+/** Paths outside `/v1`: probes, the well-known key sets (fixed by convention) and the API docs. */
+export const UNVERSIONED_PATHS = ['health/live', 'health/ready', '.well-known/jwks.json', '.well-known/message-signing-keys.json', 'docs', 'docs-json'] as const;
 
 /**
  * Creates the HTTP app with kirim's conventions. The app module must import

@@ -29,6 +29,8 @@ export function legAnswerOf(answer: PartnerLegAnswered, approved: boolean): LegA
     return { approved: true, rrn: answer.rrn };
   }
   if (answer.resultCode === RESULT_CODES.SUCCESS) return { problem: `a decline must carry a result code other than ${RESULT_CODES.SUCCESS}` };
+  // Pending is not an answer: a bank that does not know yet stays silent, and status checks ask again.
+  if (answer.resultCode === RESULT_CODES.PENDING) return { problem: `${RESULT_CODES.PENDING} (pending) is not an answer; answer when the leg is done` };
   return { approved: false, resultCode: answer.resultCode, reason: answer.reason ?? 'declined by the bank' };
 }
 

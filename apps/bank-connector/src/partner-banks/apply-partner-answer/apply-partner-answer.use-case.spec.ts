@@ -98,6 +98,11 @@ describe('ApplyPartnerAnswer', () => {
     expect(legs.rows.get(REQUEST_ID)?.answer).toBeNull();
   });
 
+  it("refuses '01' (pending) as a decline: status checks ask again instead", async () => {
+    await expect(useCase.execute(new FakeTransactionScope(), { direction: 'debit', approved: false, answer: answer({ resultCode: '01', rrn: undefined }) })).rejects.toThrow(/pending/);
+    expect(legs.rows.get(REQUEST_ID)?.answer).toBeNull();
+  });
+
   it('refuses an answer of the other direction', async () => {
     await expect(useCase.execute(new FakeTransactionScope(), { direction: 'credit', approved: true, answer: answer() })).rejects.toThrow(/direction credit \(asked debit\)/);
   });
