@@ -4,7 +4,9 @@ import { dirname, join, resolve } from 'node:path';
 import Ajv2019 from 'ajv/dist/2019';
 import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
-import { TOPIC_CATALOGUE } from '@kirim/contracts';
+import { ADMIN_PRINCIPAL, aclKey, kafkaAcls, kafkaPrincipals, topicCatalogueWithPartners } from '@kirim/contracts';
+import { composePasswordVariable, parseKafkaAccess, renderKafkaAccess } from './compose/kafka-access';
+import { partnerBankCodes } from './local/kafka/partner-bank-codes';
 
 const REPO_ROOT = resolve(__dirname, '..');
 const SERVICES = ['identity', 'payments', 'bank-connector', 'notifications'] as const;
@@ -15,6 +17,8 @@ interface ComposeBuild {
 }
 interface ComposeService {
   image?: string;
+  entrypoint?: string | string[];
+  volumes?: string[];
   build?: string | ComposeBuild;
   environment?: Record<string, string> | string[];
   healthcheck?: { test?: string | string[] };
@@ -153,16 +157,68 @@ describe('docker-compose.yml', () => {
     expect(envOf(compose.services['kafka'] as ComposeService)['KAFKA_AUTO_CREATE_TOPICS_ENABLE']).toBe('false');
   });
 
-  it('creates exactly the topic catalogue in kafka-init', () => {
-    const topics = envOf(compose.services['kafka-init'] as ComposeService)['KIRIM_TOPICS'] ?? '';
-    const declared = topics
-      .split(/\s+/)
-      .filter(Boolean)
-      .map((spec) => {
-        const [name, partitions] = spec.split(':');
-        return { name, partitions: Number(partitions) };
-      });
-    expect(declared).toEqual(TOPIC_CATALOGUE.map(({ name, partitions }) => ({ name, partitions })));
+});
+
+describe('docker-compose.yml: Kafka identities and ACLs', () => {
+  const partnerCodes = partnerBankCodes();
+  const broker = envOf(compose.services['kafka'] as ComposeService);
+  const init = compose.services['kafka-init'] as ComposeService;
+  const accessText = readFileSync(join(REPO_ROOT, 'deploy/compose/kafka-access.txt'), 'utf8');
+
+  it('runs the broker with SASL on every listener, the StandardAuthorizer and no access without an ACL', () => {
+    const protocols = (broker['KAFKA_LISTENER_SECURITY_PROTOCOL_MAP'] ?? '').split(',').map((entry) => entry.split(':'));
+    const listeners = (broker['KAFKA_LISTENERS'] ?? '').split(',').map((listener) => listener.split(':')[0]);
+    expect(listeners.length).toBeGreaterThan(0);
+    for (const listener of listeners) expect({ listener, protocol: protocols.find(([name]) => name === listener)?.[1] }).toEqual({ listener, protocol: 'SASL_PLAINTEXT' });
+    expect(broker).toMatchObject({
+      KAFKA_AUTHORIZER_CLASS_NAME: 'org.apache.kafka.metadata.authorizer.StandardAuthorizer',
+      KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND: 'false',
+      KAFKA_SUPER_USERS: 'User:admin',
+      KAFKA_SASL_MECHANISM_INTER_BROKER_PROTOCOL: 'SCRAM-SHA-512',
+      KAFKA_SASL_MECHANISM_CONTROLLER_PROTOCOL: 'PLAIN',
+    });
+  });
+
+  it('formats the broker storage with the admin user through its own entrypoint script', () => {
+    const kafka = compose.services['kafka'] as ComposeService;
+    expect([kafka.entrypoint ?? []].flat()).toEqual(['/bin/bash', '/kirim/kafka-broker.sh']);
+    expect(kafka.volumes).toContain('./deploy/compose/kafka-broker.sh:/kirim/kafka-broker.sh:ro');
+    expect(existsSync(join(REPO_ROOT, 'deploy/compose/kafka-broker.sh'))).toBe(true);
+    expect(broker['KIRIM_KAFKA_PASSWORD_ADMIN']).toBe(envOf(init)[composePasswordVariable(ADMIN_PRINCIPAL)]);
+    expect([kafka.healthcheck?.test ?? []].flat().join(' ')).toContain('--command-config /tmp/kirim/admin-client.properties');
+  });
+
+  it('provisions with kafka-init.sh from kafka-access.txt, and has a password for every principal', () => {
+    expect([init.entrypoint ?? []].flat()).toEqual(['/bin/bash', '/kirim/kafka-init.sh']);
+    expect(init.volumes).toEqual(expect.arrayContaining(['./deploy/compose/kafka-init.sh:/kirim/kafka-init.sh:ro', './deploy/compose/kafka-access.txt:/kirim/kafka-access.txt:ro']));
+    const env = envOf(init);
+    for (const principal of kafkaPrincipals(partnerCodes)) {
+      const variable = composePasswordVariable(principal);
+      expect({ variable, value: env[variable] }).toEqual({ variable, value: expect.stringMatching(new RegExp(`^\\$\\{${variable}:-.{8,}\\}$`)) });
+    }
+  });
+
+  it('keeps kafka-access.txt as generated from the declaration (regenerate: node -r ./tools/ts-register.cjs deploy/compose/write-kafka-access.ts)', () => {
+    expect(accessText).toBe(renderKafkaAccess(partnerCodes));
+  });
+
+  it('creates exactly the declared users, topics and ACLs', () => {
+    const access = parseKafkaAccess(accessText);
+    expect(access.users).toEqual(kafkaPrincipals(partnerCodes).filter((principal) => principal !== ADMIN_PRINCIPAL));
+    expect(access.topics).toEqual(topicCatalogueWithPartners(partnerCodes).map(({ name, partitions }) => ({ name, partitions })));
+    expect(access.acls.map(aclKey).sort()).toEqual(kafkaAcls(partnerCodes).map(aclKey).sort());
+  });
+
+  it.each(SERVICES)('connects %s as its own principal, with the password kafka-init gives that user', (name) => {
+    const env = envOf(compose.services[name] as ComposeService);
+    expect(env['KAFKA_SASL_USERNAME']).toBe(name);
+    expect(kafkaPrincipals(partnerCodes)).toContain(name);
+    expect(env['KAFKA_SASL_PASSWORD']).toBe(envOf(init)[composePasswordVariable(name)]);
+    expect(env['KAFKA_SASL_MECHANISM'] ?? 'scram-sha-512').toBe('scram-sha-512');
+  });
+
+  it('gives the edge no Kafka credentials (it does not use Kafka)', () => {
+    expect(Object.keys(envOf(compose.services['edge'] as ComposeService)).filter((key) => key.startsWith('KAFKA_'))).toEqual([]);
   });
 });
 

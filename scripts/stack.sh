@@ -19,7 +19,8 @@ KEY_DIR="$KIRIM_HOME/keys"
 infra_up() {
   bash "$REPO_ROOT/deploy/local/kafka/kafka.sh" start
   bash "$REPO_ROOT/deploy/local/postgres.sh" ensure
-  node -r "$REPO_ROOT/tools/ts-register.cjs" "$REPO_ROOT/deploy/local/create-topics.ts"
+  # Kafka users (passwords under .local/keys/kafka), topics and ACLs, from libs/contracts.
+  node -r "$REPO_ROOT/tools/ts-register.cjs" "$REPO_ROOT/deploy/local/provision-kafka.ts"
 }
 
 build_services() {
@@ -52,6 +53,9 @@ service_env() { # service -> env assignments, one per line
   echo "BANK_CONNECTOR_URL=http://127.0.0.1:3003"
   [[ "$name" == edge ]] && { echo "EDGE_PORT=8080"; echo "PAYMENTS_URL=http://127.0.0.1:3002"; echo "NOTIFICATIONS_URL=http://127.0.0.1:3004"; return; }
   echo "DATABASE_URL=$(database_url "$name")"
+  # Each service is its own Kafka principal; the broker's ACLs give it its own topics and group only.
+  echo "KAFKA_SASL_USERNAME=$name"
+  echo "KAFKA_SASL_PASSWORD=$(cat "$KEY_DIR/kafka/$name.password")"
   case "$name" in
     identity)
       echo "IDENTITY_SIGNING_KEY_ID=local-1"
@@ -77,7 +81,8 @@ start_one() {
   fi
   # KIRIM_NODE_FLAGS: extra node flags for profiling, e.g. "--cpu-prof --cpu-prof-dir=.local/prof".
   # shellcheck disable=SC2086
-  (cd "$REPO_ROOT" && exec env "${env_args[@]}" setsid node ${KIRIM_NODE_FLAGS:-} --enable-source-maps "$(main_js "$name")" >>"$LOG_DIR/$name.log" 2>&1 </dev/null) &
+  # `export` (a builtin) rather than `env VAR=...`: secrets never appear in a process's arguments.
+  (cd "$REPO_ROOT" && export "${env_args[@]}" && exec setsid node ${KIRIM_NODE_FLAGS:-} --enable-source-maps "$(main_js "$name")" >>"$LOG_DIR/$name.log" 2>&1 </dev/null) &
   echo $! >"$RUN_DIR/$name.pid"
 }
 

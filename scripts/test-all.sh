@@ -58,7 +58,7 @@ say "3/5 integration tests (real Kafka, real PostgreSQL)"
 if ! bash deploy/local/kafka/kafka.sh status >/dev/null 2>&1; then started_kafka=1; fi
 bash deploy/local/kafka/kafka.sh start
 bash deploy/local/postgres.sh ensure
-node -r ./tools/ts-register.cjs deploy/local/create-topics.ts
+node -r ./tools/ts-register.cjs deploy/local/provision-kafka.ts
 run_jest integration -c jest.integration.config.ts
 
 say "4/5 end-to-end tests against the running stack"

@@ -1,5 +1,5 @@
 // Run TypeScript scripts in this workspace without a build step:
-//   node -r ./tools/ts-register.cjs deploy/local/create-topics.ts
+//   node -r ./tools/ts-register.cjs deploy/local/provision-kafka.ts
 // ts-node transpiles only (types are checked by the typecheck targets); tsconfig-paths resolves the
 // `@kirim/*` aliases from tsconfig.base.json.
 // reflect-metadata: the contracts' class-validator/class-transformer decorators need it loaded first.

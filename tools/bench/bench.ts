@@ -149,7 +149,7 @@ async function main(): Promise<number> {
   const ledgerBefore = await api.ledgerSummary();
 
   // 2. Completion detection: the lifecycle topic, read from its current end by a fresh group.
-  const kafka = new KafkaClient(undefined, 'kirim-bench');
+  const kafka = new KafkaClient({ clientId: 'kirim-bench' }); // as observer: reads, never writes
   const accepted = new Map<string, Accepted>();
   const finals = new Map<string, Final>();
   const completionLatency = newHistogram();

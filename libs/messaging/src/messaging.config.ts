@@ -1,5 +1,9 @@
-import { IsDefined, IsInt, Matches, Max, Min } from 'class-validator';
-import { HOST_PORT_LIST } from '@kirim/platform';
+import { IsBoolean, IsDefined, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { EnvBoolean, HOST_PORT_LIST } from '@kirim/platform';
+
+/** SASL mechanisms kirim's brokers offer (SCRAM only: PLAIN would send the password itself). */
+export const KAFKA_SASL_MECHANISMS = ['scram-sha-256', 'scram-sha-512'] as const;
+export type KafkaSaslMechanism = (typeof KAFKA_SASL_MECHANISMS)[number];
 
 /** Kafka and messaging settings, read from the environment and validated at boot. */
 export class MessagingConfig {
@@ -7,6 +11,34 @@ export class MessagingConfig {
   @IsDefined({ message: '$property is required' })
   @Matches(HOST_PORT_LIST, { message: '$property must be a comma-separated list of host:port' })
   KAFKA_BROKERS!: string;
+
+  /**
+   * The service's Kafka user (its principal: identity, payments, ...). The broker's ACLs give each
+   * principal exactly its topics and consumer group (libs/contracts/src/kafka-acls.ts).
+   */
+  @IsDefined({ message: '$property is required' })
+  @Matches(/^[A-Za-z0-9._-]{1,64}$/, { message: '$property must be 1 to 64 letters, digits, ".", "_" or "-"' })
+  KAFKA_SASL_USERNAME!: string;
+
+  @IsDefined({ message: '$property is required' })
+  @IsString({ message: '$property must be a string' })
+  @MinLength(8, { message: '$property must be at least 8 characters' })
+  @MaxLength(1024, { message: '$property must be at most 1024 characters' })
+  KAFKA_SASL_PASSWORD!: string;
+
+  @IsIn(KAFKA_SASL_MECHANISMS, { message: `$property must be one of ${KAFKA_SASL_MECHANISMS.join(', ')}` })
+  KAFKA_SASL_MECHANISM: KafkaSaslMechanism = 'scram-sha-512';
+
+  /** TLS to the brokers (Kubernetes: Strimzi's TLS listener). Off locally, where the broker listens on loopback. */
+  @EnvBoolean()
+  @IsBoolean({ message: '$property must be true or false' })
+  KAFKA_TLS: boolean = false;
+
+  /** A PEM file with the CA that signed the brokers' certificates (Strimzi's cluster CA); read at boot. Needs KAFKA_TLS=true. */
+  @IsOptional()
+  @IsString({ message: '$property must be a path' })
+  @MinLength(1, { message: '$property must be a path' })
+  KAFKA_TLS_CA_FILE?: string;
 
   /**
    * Prepended to every topic name on the broker (default none). Lets several kirim environments, or

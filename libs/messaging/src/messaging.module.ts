@@ -1,25 +1,36 @@
-import { BeforeApplicationShutdown, DynamicModule, Inject, Module, OnApplicationBootstrap } from '@nestjs/common';
+import { BeforeApplicationShutdown, DynamicModule, Inject, InjectionToken, Module, ModuleMetadata, OnApplicationBootstrap } from '@nestjs/common';
 import { Admin, Kafka, Partitioners, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { deadLetterTopicOf, EVENT_CATALOGUE } from '@kirim/contracts';
-import { kafkaBrokers, loadConfig } from '@kirim/platform';
+import { deadLetterTopicOf, EVENT_CATALOGUE, isPartnerTopicTemplate, resolveTopicAddress } from '@kirim/contracts';
+import { loadConfig } from '@kirim/platform';
 import type { MessagingOptions } from './messaging.types';
 import { MessagingConfig } from './messaging.config';
-import { createKafkaClient } from './kafka/kafka-client';
+import { createKafkaClient, kafkaConnectionOf } from './kafka/kafka-client';
 import { OutboxRelay } from './outbox/outbox-relay';
 import { OutboxWriter } from './outbox/outbox-writer';
-import { UnitOfWork } from './unit-of-work';
+import { TransactionRunner, UnitOfWork } from './unit-of-work';
 import { KafkaBatchTransport } from './kafka-batch.transport';
 import { KafkaReadinessCheck } from './kafka-health.indicator';
 import { BatchProcessor } from './consumer/batch-processor';
 import { DeadLetterPublisher } from './consumer/dead-letter.publisher';
 import { ConsumerState } from './consumer/consumer-state';
 import { InboxPruner } from './consumer/inbox-pruner';
+import { MessageTrustConfig } from './trust/message-trust.config';
+import { createRecordSigner, createRecordVerifier } from './trust/message-trust.factory';
+import { RecordSigner, RecordVerifier } from './trust/record-trust';
 
 const KAFKA = Symbol('KAFKA');
 const PRODUCER = Symbol('KAFKA_PRODUCER');
 const ADMIN = Symbol('KAFKA_ADMIN');
 const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
+const RECORD_VERIFIER = Symbol('RECORD_VERIFIER');
+
+/** Options computed at boot from other providers (bank-connector's partner registry, for one). */
+export interface MessagingModuleAsyncOptions {
+  readonly imports?: ModuleMetadata['imports'];
+  readonly inject?: InjectionToken[];
+  readonly useFactory: (...args: never[]) => MessagingOptions | Promise<MessagingOptions>;
+}
 
 const INBOX_PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 
@@ -30,7 +41,7 @@ const CONSUMER_STALE_AFTER_MS = 15000;
 function requiredTopics(options: MessagingOptions): string[] {
   const produced = Object.values(EVENT_CATALOGUE)
     .filter((spec) => spec.source === options.source)
-    .map((spec) => spec.topic);
+    .flatMap((spec) => (isPartnerTopicTemplate(spec.topic) ? (options.partnerBankCodes ?? []).map((code) => resolveTopicAddress(spec.topic, code)) : [spec.topic]));
   const consumed = options.consumer?.topics ?? [];
   return [...new Set([...produced, ...consumed, ...consumed.map(deadLetterTopicOf)])];
 }
@@ -61,14 +72,26 @@ class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
 @Module({})
 export class MessagingModule {
   static forRoot(options: MessagingOptions): DynamicModule {
-    const clientId = options.clientId ?? options.source.split('/').filter(Boolean).pop() ?? 'kirim';
+    return MessagingModule.forRootAsync({ useFactory: () => options });
+  }
+
+  static forRootAsync(async: MessagingModuleAsyncOptions): DynamicModule {
+    const clientIdOf = (options: MessagingOptions): string => options.clientId ?? options.source.split('/').filter(Boolean).pop() ?? 'kirim';
     return {
       module: MessagingModule,
       global: true,
+      imports: [...(async.imports ?? [])],
       providers: [
-        { provide: MESSAGING_OPTIONS, useValue: options },
+        { provide: MESSAGING_OPTIONS, useFactory: async.useFactory, inject: [...(async.inject ?? [])] },
         { provide: MessagingConfig, useFactory: () => loadConfig(MessagingConfig) },
-        { provide: KAFKA, useFactory: (config: MessagingConfig) => createKafkaClient(clientId, kafkaBrokers(config)), inject: [MessagingConfig] },
+        { provide: MessageTrustConfig, useFactory: () => loadConfig(MessageTrustConfig) },
+        { provide: RecordSigner, useFactory: createRecordSigner, inject: [MessageTrustConfig, MESSAGING_OPTIONS] },
+        { provide: RECORD_VERIFIER, useFactory: createRecordVerifier, inject: [MessageTrustConfig, MESSAGING_OPTIONS] },
+        {
+          provide: KAFKA,
+          useFactory: (config: MessagingConfig, options: MessagingOptions) => createKafkaClient(clientIdOf(options), kafkaConnectionOf(config)),
+          inject: [MessagingConfig, MESSAGING_OPTIONS],
+        },
         {
           provide: PRODUCER,
           // Idempotent producer: retries cannot duplicate a record within a session (acks=all, one request in flight).
@@ -80,15 +103,21 @@ export class MessagingModule {
         { provide: ADMIN, useFactory: (kafka: Kafka) => kafka.admin(), inject: [KAFKA] },
         {
           provide: OutboxRelay,
-          useFactory: (dataSource: DataSource, producer: Producer, config: MessagingConfig) =>
-            new OutboxRelay(dataSource, producer, { batchSize: config.OUTBOX_BATCH_SIZE, pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS, lockName: `kirim-outbox:${options.source}`, topicPrefix: config.KAFKA_TOPIC_PREFIX }),
-          inject: [DataSource, PRODUCER, MessagingConfig],
+          useFactory: (dataSource: DataSource, producer: Producer, config: MessagingConfig, options: MessagingOptions, signer: RecordSigner) =>
+            new OutboxRelay(
+              dataSource,
+              producer,
+              { batchSize: config.OUTBOX_BATCH_SIZE, pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS, lockName: `kirim-outbox:${options.source}`, topicPrefix: config.KAFKA_TOPIC_PREFIX },
+              signer,
+            ),
+          inject: [DataSource, PRODUCER, MessagingConfig, MESSAGING_OPTIONS, RecordSigner],
         },
         {
           provide: UnitOfWork,
-          useFactory: (dataSource: DataSource, relay: OutboxRelay) => new UnitOfWork(dataSource, new OutboxWriter(options.source), () => relay.wake()),
-          inject: [DataSource, OutboxRelay],
+          useFactory: (dataSource: DataSource, relay: OutboxRelay, options: MessagingOptions) => new UnitOfWork(dataSource, new OutboxWriter(options.source), () => relay.wake()),
+          inject: [DataSource, OutboxRelay, MESSAGING_OPTIONS],
         },
+        { provide: TransactionRunner, useExisting: UnitOfWork },
         { provide: ConsumerState, useFactory: () => new ConsumerState(CONSUMER_STALE_AFTER_MS) },
         {
           provide: InboxPruner,
@@ -98,7 +127,16 @@ export class MessagingModule {
         },
         {
           provide: KafkaBatchTransport,
-          useFactory: (kafka: Kafka, dataSource: DataSource, producer: Producer, relay: OutboxRelay, config: MessagingConfig, state: ConsumerState) => {
+          useFactory: (
+            kafka: Kafka,
+            dataSource: DataSource,
+            producer: Producer,
+            relay: OutboxRelay,
+            config: MessagingConfig,
+            state: ConsumerState,
+            options: MessagingOptions,
+            verifier: RecordVerifier | undefined,
+          ) => {
             if (!options.consumer) return null;
             // The prefix applies to the group too, so a prefixed environment never joins another's group.
             const groupId = config.KAFKA_TOPIC_PREFIX + options.consumer.groupId;
@@ -106,30 +144,30 @@ export class MessagingModule {
             const deadLetters = new DeadLetterPublisher(producer, groupId);
             return new KafkaBatchTransport(
               kafka,
-              { groupId, topics: topics.map((topic) => config.KAFKA_TOPIC_PREFIX + topic), partitionsConsumedConcurrently: config.CONSUMER_PARTITIONS_CONCURRENTLY, transactionSize: config.CONSUMER_TRANSACTION_SIZE, topicPrefix: config.KAFKA_TOPIC_PREFIX },
+              { groupId, topics: topics.map((topic) => config.KAFKA_TOPIC_PREFIX + topic), handledAddresses: options.consumer.handledAddresses, partitionsConsumedConcurrently: config.CONSUMER_PARTITIONS_CONCURRENTLY, transactionSize: config.CONSUMER_TRANSACTION_SIZE, topicPrefix: config.KAFKA_TOPIC_PREFIX },
               (dispatch, preparer) =>
                 new BatchProcessor(
                   dataSource,
                   new OutboxWriter(options.source),
                   deadLetters,
                   dispatch,
-                  { consumerGroup: groupId, maxAttempts: config.CONSUMER_MAX_ATTEMPTS, topicPrefix: config.KAFKA_TOPIC_PREFIX, preparer },
+                  { consumerGroup: groupId, maxAttempts: config.CONSUMER_MAX_ATTEMPTS, topicPrefix: config.KAFKA_TOPIC_PREFIX, preparer, verifier },
                   () => relay.wake(),
                 ),
               state,
             );
           },
-          inject: [KAFKA, DataSource, PRODUCER, OutboxRelay, MessagingConfig, ConsumerState],
+          inject: [KAFKA, DataSource, PRODUCER, OutboxRelay, MessagingConfig, ConsumerState, MESSAGING_OPTIONS, RECORD_VERIFIER],
         },
         {
           provide: KafkaReadinessCheck,
-          useFactory: (admin: Admin, relay: OutboxRelay, state: ConsumerState, config: MessagingConfig) =>
+          useFactory: (admin: Admin, relay: OutboxRelay, state: ConsumerState, config: MessagingConfig, options: MessagingOptions) =>
             new KafkaReadinessCheck(admin, relay, options.consumer ? state : undefined, requiredTopics(options).map((topic) => config.KAFKA_TOPIC_PREFIX + topic)),
-          inject: [ADMIN, OutboxRelay, ConsumerState, MessagingConfig],
+          inject: [ADMIN, OutboxRelay, ConsumerState, MessagingConfig, MESSAGING_OPTIONS],
         },
         MessagingLifecycle,
       ],
-      exports: [UnitOfWork, KafkaBatchTransport, KafkaReadinessCheck, OutboxRelay],
+      exports: [UnitOfWork, TransactionRunner, KafkaBatchTransport, KafkaReadinessCheck, OutboxRelay],
     };
   }
 }

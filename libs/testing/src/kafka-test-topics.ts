@@ -1,18 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { Kafka } from 'kafkajs';
+import { Kafka, logLevel } from 'kafkajs';
 import { TOPIC_CATALOGUE } from '@kirim/contracts';
-
-export function testKafkaBrokers(): string[] {
-  return (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
-}
+import { testKafkaClientConfig } from './kafka-credentials';
 
 /**
  * Creates the whole topic catalogue under a fresh prefix on the real broker, so one test file's
- * records never meet another's or a running stack's. Returns the prefix and a cleanup.
+ * records never meet another's or a running stack's. Returns the prefix, a client connected as
+ * admin (the declared ACLs name unprefixed topics only) and a cleanup.
  */
 export async function createPrefixedTopics(label: string): Promise<{ prefix: string; kafka: Kafka; deleteTopics(): Promise<void> }> {
   const prefix = `it-${label}-${randomBytes(3).toString('hex')}.`;
-  const kafka = new Kafka({ clientId: `it-${label}`, brokers: testKafkaBrokers(), logLevel: 1 });
+  const kafka = new Kafka({ clientId: `it-${label}`, ...testKafkaClientConfig(), logLevel: logLevel.ERROR });
   const admin = kafka.admin();
   await admin.connect();
   try {

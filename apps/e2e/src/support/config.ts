@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { parsePartnerRegistry } from '@kirim/contracts';
 
 /** The repository root, found from this file (apps/e2e/src/support) so scripts work from any cwd. */
 export const REPO_ROOT = resolve(__dirname, '../../../..');
@@ -16,6 +17,14 @@ export function edgeUrl(): string {
 
 export function kafkaBrokers(): string[] {
   return (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((broker) => broker.trim()).filter(Boolean);
+}
+
+/** The partner banks of the running stack: their codes, from the registry the stack was provisioned from. */
+export function partnerBankCodes(): string[] {
+  const file = process.env.PARTNER_REGISTRY_FILE || join(REPO_ROOT, 'deploy', 'local', 'partner-banks.json');
+  const parsed = parsePartnerRegistry(readFileSync(file, 'utf8'));
+  if (!parsed.ok) throw new Error(`the partner registry ${file} is invalid: ${parsed.errors.join('; ')}`);
+  return parsed.registry.partners.map((partner) => partner.bankCode);
 }
 
 /** The sandbox admin token: SANDBOX_ADMIN_TOKEN, else the one scripts/stack.sh made under .local/keys. */

@@ -1,11 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { Admin, Consumer, IHeaders, Kafka, logLevel, Message, Partitioners, Producer, RecordMetadata } from 'kafkajs';
-import { CE_HEADERS } from '@kirim/contracts';
-import { kafkaBrokers } from './config';
+import { CE_HEADERS, kafkaAccessDeclaration, KafkaAccess, OBSERVER_GROUP_PREFIX, OBSERVER_PRINCIPAL } from '@kirim/contracts';
+import { readKafkaPassword } from '@kirim/testing';
+import { kafkaBrokers, partnerBankCodes } from './config';
 
 /**
  * kirim's Kafka as an outside client sees it: produce raw records (anything, including garbage) and
  * watch topics from "now" with a fresh consumer group, so the services' own groups are never touched.
+ *
+ * The broker authenticates every client and its ACLs give each principal only its own topics
+ * (docs/kafka-security.md), so the client connects under the principal each action needs, with the
+ * password deploy/local/provision-kafka.ts wrote under .local/keys/kafka:
+ * - watching and reading metadata: `observer` (reads every topic, writes none; groups under its prefix);
+ * - producing: the topic's owner, the one principal the declaration lets write it (payments for
+ *   bank.requests.v1 and payments.events.v1, bank-connector for bank.responses.v1) — tests inject
+ *   records as the service that could have written them;
+ * - a consumer group's offsets: the principal that reads with that group.
+ * A client made for a named principal (`new KafkaClient({ principal: 'notifications' })`) does all
+ * of these as that principal, e.g. to see the broker refuse it.
  */
 
 /** One consumed record, with its raw parts kept so it can be produced again byte for byte. */
@@ -61,34 +73,85 @@ export interface WatchOptions {
   readonly onRecord?: (record: ObservedRecord) => void;
 }
 
+export interface KafkaClientOptions {
+  /** Connect as this principal for everything; unset: observer to watch, each topic's owner to produce. */
+  readonly principal?: string;
+  readonly clientId?: string;
+  readonly brokers?: string[];
+}
+
 export class KafkaClient {
-  private readonly kafka: Kafka;
-  private producer: Producer | undefined;
-  private admin: Admin | undefined;
+  private readonly brokers: string[];
+  private readonly clientId: string;
+  private readonly principal: string | undefined;
+  private readonly clients = new Map<string, Kafka>();
+  private readonly producers = new Map<string, Producer>();
+  private readonly admins = new Map<string, Admin>();
   private readonly consumers = new Set<Consumer>();
+  private declaration: KafkaAccess[] | undefined;
 
-  constructor(brokers: string[] = kafkaBrokers(), clientId = 'kirim-outside-client') {
-    this.kafka = new Kafka({ clientId, brokers, logLevel: logLevel.WARN });
+  /** `new KafkaClient({ principal, clientId, brokers })`; the older `(brokers, clientId)` form still works. */
+  constructor(options: KafkaClientOptions | string[] = {}, clientId?: string) {
+    const resolved: KafkaClientOptions = Array.isArray(options) ? { brokers: options, clientId } : { ...options, clientId: options.clientId ?? clientId };
+    this.brokers = resolved.brokers ?? kafkaBrokers();
+    this.clientId = resolved.clientId ?? 'kirim-outside-client';
+    this.principal = resolved.principal;
   }
 
-  private async connectedAdmin(): Promise<Admin> {
-    if (!this.admin) {
-      const admin = this.kafka.admin();
-      await admin.connect();
-      this.admin = admin;
+  private kafkaAs(principal: string): Kafka {
+    let kafka = this.clients.get(principal);
+    if (!kafka) {
+      kafka = new Kafka({
+        clientId: `${this.clientId}-${principal}`,
+        brokers: this.brokers,
+        sasl: { mechanism: 'scram-sha-512', username: principal, password: readKafkaPassword(principal) },
+        logLevel: logLevel.WARN,
+      });
+      this.clients.set(principal, kafka);
     }
-    return this.admin;
+    return kafka;
   }
 
-  private async connectedProducer(): Promise<Producer> {
-    if (!this.producer) {
+  private access(): KafkaAccess[] {
+    this.declaration ??= kafkaAccessDeclaration(partnerBankCodes());
+    return this.declaration;
+  }
+
+  /** Who produces to `topic`: the named principal, else the one the declaration lets write it. */
+  private producerPrincipalOf(topic: string): string {
+    if (this.principal) return this.principal;
+    const writers = this.access().filter((access) => access.principal !== OBSERVER_PRINCIPAL && access.writes.includes(topic));
+    if (writers.length !== 1) throw new Error(`no single owner may write ${topic} (${writers.map((w) => w.principal).join(', ') || 'none'}): name a principal`);
+    return writers[0].principal;
+  }
+
+  /** Who may read `groupId`'s offsets: the named principal, else the one that consumes with that group. */
+  private groupPrincipalOf(groupId: string): string {
+    if (this.principal) return this.principal;
+    const member = this.access().find((access) => access.groups.some((group) => group.patternType === 'LITERAL' && group.name === groupId));
+    return member?.principal ?? OBSERVER_PRINCIPAL;
+  }
+
+  private async connectedAdmin(principal: string = this.principal ?? OBSERVER_PRINCIPAL): Promise<Admin> {
+    let admin = this.admins.get(principal);
+    if (!admin) {
+      admin = this.kafkaAs(principal).admin();
+      await admin.connect();
+      this.admins.set(principal, admin);
+    }
+    return admin;
+  }
+
+  private async connectedProducer(principal: string): Promise<Producer> {
+    let producer = this.producers.get(principal);
+    if (!producer) {
       // Not idempotent on purpose: we want exactly what we pass, nothing the client adds.
       // The default (Java-compatible murmur2) partitioner, as the services' producers use.
-      const producer = this.kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+      producer = this.kafkaAs(principal).producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
       await producer.connect();
-      this.producer = producer;
+      this.producers.set(principal, producer);
     }
-    return this.producer;
+    return producer;
   }
 
   async partitionsOf(topic: string): Promise<number[]> {
@@ -96,14 +159,14 @@ export class KafkaClient {
     return offsets.map((entry) => entry.partition).sort((a, b) => a - b);
   }
 
-  /** Produces records exactly as given (set `partition` on a message to aim at one partition). */
+  /** Produces records exactly as given (set `partition` on a message to aim at one partition), as the topic's owner. */
   async produce(topic: string, messages: Message[]): Promise<RecordMetadata[]> {
-    return (await this.connectedProducer()).send({ topic, acks: -1, messages });
+    return (await this.connectedProducer(this.producerPrincipalOf(topic))).send({ topic, acks: -1, messages });
   }
 
   /** A consumer group's committed offsets on `topic` (the NEXT offset it will read), by partition. */
   async committedOffsets(groupId: string, topic: string): Promise<Map<number, bigint>> {
-    const [entry] = await (await this.connectedAdmin()).fetchOffsets({ groupId, topics: [topic] });
+    const [entry] = await (await this.connectedAdmin(this.groupPrincipalOf(groupId))).fetchOffsets({ groupId, topics: [topic] });
     return new Map((entry?.partitions ?? []).map((partition) => [partition.partition, BigInt(partition.offset)]));
   }
 
@@ -119,7 +182,8 @@ export class KafkaClient {
       for (const entry of await admin.fetchTopicOffsets(topic)) starts.push({ topic, partition: entry.partition, offset: entry.high });
     }
 
-    const consumer = this.kafka.consumer({ groupId: `kirim-outside-watch-${randomUUID()}`, allowAutoTopicCreation: false, maxWaitTimeInMs: 200 });
+    // The observer may only use groups under its prefix (and so can never join a service's group).
+    const consumer = this.kafkaAs(this.principal ?? OBSERVER_PRINCIPAL).consumer({ groupId: `${OBSERVER_GROUP_PREFIX}watch-${randomUUID()}`, allowAutoTopicCreation: false, maxWaitTimeInMs: 200 });
     this.consumers.add(consumer);
     const records: ObservedRecord[] = [];
     const seen = new Set<string>();
@@ -166,10 +230,11 @@ export class KafkaClient {
     const consumers = [...this.consumers];
     this.consumers.clear();
     await Promise.all(consumers.map((consumer) => consumer.disconnect()));
-    await this.producer?.disconnect();
-    await this.admin?.disconnect();
-    this.producer = undefined;
-    this.admin = undefined;
+    const producers = [...this.producers.values()];
+    const admins = [...this.admins.values()];
+    this.producers.clear();
+    this.admins.clear();
+    await Promise.all([...producers, ...admins].map((client) => client.disconnect()));
   }
 }
 

@@ -99,14 +99,21 @@ describe('payments (PostgreSQL)', () => {
     return payment;
   };
 
-  const bankResult = (payment: Payment, requestId: string | null, overrides: Partial<BankLegResult> = {}): BankLegResult =>
-    Object.assign(new BankLegResult(), {
+  /** A bank's answer naming the leg it answers: the payer's account for the debit and a reversal, the payee's for the credit. */
+  const bankResult = (payment: Payment, requestId: string | null, overrides: Partial<BankLegResult> = {}): BankLegResult => {
+    const reversal = overrides.purpose === 'reversal';
+    const account = requestId === payment.debitRequestId || reversal ? payment.payer : payment.payee;
+    return Object.assign(new BankLegResult(), {
       requestId: requestId ?? 'missing',
       paymentId: payment.id,
       purpose: 'payment',
+      bankCode: account.bankCode,
+      accountRef: account.accountRef,
+      amount: payment.amount.toDto(),
       resultCode: '00',
       ...overrides,
     });
+  };
 
   /** As the consumer would: one transaction per batch, here per message. */
   const apply = (leg: BankLeg, outcome: BankLegOutcome, result: BankLegResult) =>
