@@ -25,6 +25,10 @@ export default [
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:contract', 'type:platform', 'type:testing'] },
             { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:contract', 'type:testing'] },
             { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:contract', 'type:testing'] },
+            // The partner kit is published for banks: it may use the wire contract and nothing else of ours.
+            { sourceTag: 'type:kit', onlyDependOnLibsWithTags: ['type:contract'] },
+            // A partner bank (the example) is built on the kit and the contract only, never on kirim's platform.
+            { sourceTag: 'type:partner-app', onlyDependOnLibsWithTags: ['type:contract', 'type:kit'] },
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:identity', onlyDependOnLibsWithTags: ['scope:shared', 'scope:identity'] },
             { sourceTag: 'scope:payments', onlyDependOnLibsWithTags: ['scope:shared', 'scope:payments'] },
@@ -33,6 +37,7 @@ export default [
             { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:deploy', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:edge', onlyDependOnLibsWithTags: ['scope:shared'] },
+            { sourceTag: 'scope:partner', onlyDependOnLibsWithTags: ['scope:shared', 'scope:partner'] },
           ],
         },
       ],

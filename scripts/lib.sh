@@ -10,7 +10,11 @@ export EDGE_URL="${EDGE_URL:-http://127.0.0.1:8080}"
 export TEST_DATABASE_SERVER_URL="${TEST_DATABASE_SERVER_URL:-postgres://${DATABASE_USER}@${DATABASE_HOST}:${DATABASE_PORT}/postgres}"
 
 SERVICES=(identity payments bank-connector notifications)
-declare -A SERVICE_PORT=([identity]=3001 [payments]=3002 [bank-connector]=3003 [notifications]=3004 [edge]=8080)
+# The example partner bank the local stack runs next to the services (apps/example-partner): a bank
+# of its own, on its own topics, database and port; listed in deploy/local/partner-banks.json.
+export EXAMPLE_PARTNER_BANK="${EXAMPLE_PARTNER_BANK:-XMPL}"
+export EXAMPLE_PARTNER_URL="${EXAMPLE_PARTNER_URL:-http://127.0.0.1:3010}"
+declare -A SERVICE_PORT=([identity]=3001 [payments]=3002 [bank-connector]=3003 [notifications]=3004 [example-partner]=3010 [edge]=8080)
 
 say() { printf '\033[1m[kirim]\033[0m %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The local stack without Docker: Kafka (KRaft, fetched from Maven Central), PostgreSQL (the one
-# configured, or a project-local one), topics, the four services and the edge on one base URL.
+# configured, or a project-local one), topics, the four services, the example partner bank (a bank
+# of its own on its own topics, apps/example-partner) and the edge on one base URL.
 #
 #   scripts/stack.sh up       install what is missing, start everything, wait until all are ready
 #   scripts/stack.sh down     stop the services and the edge (Kafka and PostgreSQL keep running)
@@ -25,7 +26,7 @@ infra_up() {
 
 build_services() {
   say "building the services"
-  (cd "$REPO_ROOT" && npx nx run-many -t build -p "${SERVICES[@]}" edge --output-style=static >"$LOG_DIR/build.log" 2>&1) \
+  (cd "$REPO_ROOT" && npx nx run-many -t build -p "${SERVICES[@]}" example-partner edge --output-style=static >"$LOG_DIR/build.log" 2>&1) \
     || { tail -n 40 "$LOG_DIR/build.log"; die "build failed (full log: $LOG_DIR/build.log)"; }
 }
 
@@ -41,10 +42,36 @@ ensure_local_secrets() {
     node -e 'process.stdout.write(require("crypto").randomBytes(24).toString("hex"))' >"$KEY_DIR/sandbox-admin-token"
     chmod 600 "$KEY_DIR/sandbox-admin-token"
   fi
+  # Record signing keys of payments and bank-connector, and the platform JWKS every verifier trusts
+  # (docs/message-signing.md). Made once; `message-keys.ts rotate` makes new ones.
+  (cd "$REPO_ROOT" && node -r ./tools/ts-register.cjs deploy/local/message-keys.ts ensure "$KEY_DIR/messages" >/dev/null)
+  if [[ ! -s "$KEY_DIR/partner-admin-token" ]]; then
+    node -e 'process.stdout.write(require("crypto").randomBytes(24).toString("hex"))' >"$KEY_DIR/partner-admin-token"
+    chmod 600 "$KEY_DIR/partner-admin-token"
+  fi
+  # The example partner bank's own keys (a real bank makes these itself and sends kirim its jwks.json).
+  (cd "$REPO_ROOT" && node -r ./tools/ts-register.cjs libs/partner-kit/src/bin/partner-keys.ts --bank "$EXAMPLE_PARTNER_BANK" --out "$KEY_DIR/partners/$EXAMPLE_PARTNER_BANK" --keep-existing >/dev/null)
+}
+
+# The example partner bank is not a kirim service: its own principal, database, keys and settings.
+example_partner_env() {
+  local principal="partner-${EXAMPLE_PARTNER_BANK,,}"
+  echo "PARTNER_BANK_CODE=$EXAMPLE_PARTNER_BANK"
+  echo "HTTP_PORT=${SERVICE_PORT[example-partner]}"
+  echo "LOG_LEVEL=${LOG_LEVEL:-info}"
+  echo "KAFKA_BROKERS=$KAFKA_BROKERS"
+  echo "KAFKA_SASL_MECHANISM=scram-sha-512"
+  echo "KAFKA_SASL_USERNAME=$principal"
+  echo "KAFKA_SASL_PASSWORD=$(cat "$KEY_DIR/kafka/$principal.password")"
+  echo "DATABASE_URL=$(database_url example-partner)"
+  echo "PARTNER_KEYS_DIR=$KEY_DIR/partners/$EXAMPLE_PARTNER_BANK"
+  echo "KIRIM_PLATFORM_JWKS=$KEY_DIR/messages/platform.jwks.json"
+  echo "PARTNER_ADMIN_TOKEN=$(cat "$KEY_DIR/partner-admin-token")"
 }
 
 service_env() { # service -> env assignments, one per line
   local name="$1"
+  [[ "$name" == example-partner ]] && { example_partner_env; return; }
   echo "HTTP_PORT=${SERVICE_PORT[$name]}"
   echo "LOG_LEVEL=${LOG_LEVEL:-info}"
   echo "KAFKA_BROKERS=$KAFKA_BROKERS"
@@ -56,12 +83,19 @@ service_env() { # service -> env assignments, one per line
   # Each service is its own Kafka principal; the broker's ACLs give it its own topics and group only.
   echo "KAFKA_SASL_USERNAME=$name"
   echo "KAFKA_SASL_PASSWORD=$(cat "$KEY_DIR/kafka/$name.password")"
+  # Signed records: every service trusts the platform JWKS; MESSAGE_SIGNATURES=off only for a
+  # benchmark's comparison run (docs/benchmarks.md).
+  echo "MESSAGE_TRUSTED_KEYS_FILE=$KEY_DIR/messages/platform.jwks.json"
+  [[ -n "${MESSAGE_SIGNATURES:-}" ]] && echo "MESSAGE_SIGNATURES=$MESSAGE_SIGNATURES"
+  if [[ -s "$KEY_DIR/messages/$name.kid" ]]; then echo "MESSAGE_SIGNING_KEY_ID=$(cat "$KEY_DIR/messages/$name.kid")"; fi
   case "$name" in
     identity)
       echo "IDENTITY_SIGNING_KEY_ID=local-1"
       echo "IDENTITY_SANDBOX_LOGIN=true" ;;
     bank-connector)
-      echo "SANDBOX_ADMIN_TOKEN=$(cat "$KEY_DIR/sandbox-admin-token")" ;;
+      echo "SANDBOX_ADMIN_TOKEN=$(cat "$KEY_DIR/sandbox-admin-token")"
+      echo "PARTNER_REGISTRY_FILE=${PARTNER_REGISTRY_FILE:-$REPO_ROOT/deploy/local/partner-banks.json}"
+      echo "PARTNER_JWKS_DIR=$KEY_DIR/partners" ;;
   esac
 }
 
@@ -76,8 +110,12 @@ start_one() {
   running "$name" && { say "$name already running"; return; }
   local -a env_args
   mapfile -t env_args < <(service_env "$name")
+  # Multi-line PEM keys are added whole, not through service_env's one-line-per-variable output.
   if [[ "$name" == identity ]]; then
     env_args+=("IDENTITY_SIGNING_KEY=$(cat "$KEY_DIR/identity-signing-key.pem")")
+  fi
+  if [[ -s "$KEY_DIR/messages/$name.pem" ]]; then
+    env_args+=("MESSAGE_SIGNING_KEY=$(cat "$KEY_DIR/messages/$name.pem")")
   fi
   # KIRIM_NODE_FLAGS: extra node flags for profiling, e.g. "--cpu-prof --cpu-prof-dir=.local/prof".
   # shellcheck disable=SC2086
@@ -123,8 +161,8 @@ cmd_up() {
   start_one identity
   wait_ready identity
   local name
-  for name in payments bank-connector notifications; do start_one "$name"; done
-  wait_ready payments bank-connector notifications
+  for name in payments bank-connector notifications example-partner; do start_one "$name"; done
+  wait_ready payments bank-connector notifications example-partner
   start_one edge
   wait_ready edge
   say "kirim is up at $EDGE_URL (API docs: $EDGE_URL/docs)"
@@ -133,7 +171,7 @@ cmd_up() {
 cmd_down() {
   stop_one edge
   local name
-  for name in "${SERVICES[@]}"; do stop_one "$name" & done
+  for name in "${SERVICES[@]}" example-partner; do stop_one "$name" & done
   wait
   if [[ "${1:-}" == --all ]]; then
     bash "$REPO_ROOT/deploy/local/kafka/kafka.sh" stop
@@ -144,7 +182,7 @@ cmd_down() {
 cmd_reset() {
   cmd_down --all
   local name
-  for name in "${SERVICES[@]}"; do
+  for name in "${SERVICES[@]}" example-partner; do
     if bash "$REPO_ROOT/deploy/local/postgres.sh" status >/dev/null 2>&1; then
       psql -h "$DATABASE_HOST" -p "$DATABASE_PORT" -U "$DATABASE_USER" -d postgres -qc "DROP DATABASE IF EXISTS kirim_${name//-/_} WITH (FORCE)"
     fi
@@ -155,7 +193,7 @@ cmd_reset() {
 
 cmd_status() {
   local name rc=0
-  for name in "${SERVICES[@]}" edge; do
+  for name in "${SERVICES[@]}" example-partner edge; do
     if ready "$name"; then echo "$name: ready"; else echo "$name: NOT ready"; rc=1; fi
   done
   return $rc

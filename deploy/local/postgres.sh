@@ -19,7 +19,7 @@ DATABASE_USER="${DATABASE_USER:-postgres}"
 PGDATA_DIR="$KIRIM_HOME/pgdata"
 PG_LOG="$KIRIM_HOME/pg.log"
 
-DATABASES=(kirim_identity kirim_payments kirim_bank_connector kirim_notifications kirim_test)
+DATABASES=(kirim_identity kirim_payments kirim_bank_connector kirim_notifications kirim_example_partner kirim_test)
 
 log() { echo "[postgres] $*" >&2; }
 die() { log "error: $*"; exit 1; }

@@ -16,12 +16,21 @@ import { eventually } from '@kirim/testing';
 import { Api, Party } from './support/api';
 import { headerText, KafkaClient, keyText, TopicWatch } from './support/kafka';
 import { freshParty, notificationsFor } from './support/parties';
+import { serviceSigningKey, signed } from './support/signed-records';
 
 /**
  * Poison records on every partition of every consumed topic: each must land on `<topic>.dlq` with
  * its reason, and real payments whose records travel the same partitions behind them must still
- * complete, i.e. no consumer is stuck on a record it cannot read.
+ * complete, i.e. no consumer is stuck on a record it cannot read. On the signed topics the poison
+ * is signed with the rightful producer's key, so each record is refused for what it is rather than
+ * for its missing signature (trust.e2e-test.ts covers unsigned and forged records).
  */
+
+/** Who signs the records of each signed consumed topic. */
+const SIGNER_OF: Record<string, 'payments' | 'bank-connector' | undefined> = {
+  [TOPICS.BANK_REQUESTS]: 'payments',
+  [TOPICS.BANK_RESPONSES]: 'bank-connector',
+};
 
 interface BadRecord {
   readonly topic: string;
@@ -52,7 +61,15 @@ const SCHEMA_VIOLATIONS: Record<string, { type: EventType; data: () => Record<st
   [TOPICS.BANK_RESPONSES]: {
     type: EVENT_TYPES.BANK_DEBIT_SUCCEEDED,
     field: 'resultCode',
-    data: () => ({ requestId: randomUUID(), paymentId: randomUUID(), purpose: 'payment', resultCode: 'QQ' }),
+    data: () => ({
+      requestId: randomUUID(),
+      paymentId: randomUUID(),
+      purpose: 'payment',
+      bankCode: 'SBXA',
+      accountRef: randomUUID(),
+      amount: { value: '1.00', currency: 'INR' },
+      resultCode: 'QQ',
+    }),
   },
   [TOPICS.PAYMENTS_EVENTS]: {
     type: EVENT_TYPES.PAYMENT_COMPLETED,
@@ -129,7 +146,9 @@ describe('dead letters (e2e, running stack)', () => {
         messages.push({ partition, key: foreignKey, value: JSON.stringify(violation.data()), headers: cloudEventHeaders(violation.type, '/kirim/e2e') });
         bad.push({ topic, partition, key: foreignKey, kind: 'foreign-source', reasonPattern: /must come from \/kirim\// });
       }
-      await kafka.produce(topic, messages);
+      const signer = SIGNER_OF[topic];
+      const key = signer ? serviceSigningKey(signer) : undefined;
+      await kafka.produce(topic, key ? await Promise.all(messages.map((message) => signed(topic, message, key))) : messages);
     }
 
     // Real payments behind the poison: their commands, results and events share partitions with it.

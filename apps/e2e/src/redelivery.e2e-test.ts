@@ -1,4 +1,4 @@
-import { CE_HEADERS, CONSUMER_GROUPS, EVENT_TYPES, TOPICS } from '@kirim/contracts';
+import { CE_HEADERS, CONSUMER_GROUPS, DEAD_LETTER_HEADERS, deadLetterTopicOf, EVENT_TYPES, TOPICS } from '@kirim/contracts';
 import { eventually } from '@kirim/testing';
 import { Api, Party, toMinor } from './support/api';
 import { ceType, exactCopy, headerText, KafkaClient, keyText, ObservedRecord, TopicWatch } from './support/kafka';
@@ -7,7 +7,8 @@ import { freshParty, notificationsFor } from './support/parties';
 /**
  * Kafka delivers at least once. Every record of a completed payment is delivered AGAIN, byte for
  * byte (same key, value and headers, so the same ce_id): no consumer may move money, change the
- * payment or notify anyone a second time.
+ * payment or notify anyone a second time. (On signed topics such a copy is also a replay, and is
+ * dead-lettered as one.)
  */
 
 /** The topics the copies go to and the service group that consumes each. */
@@ -30,6 +31,7 @@ describe('redelivery (e2e, running stack)', () => {
   const api = new Api();
   const kafka = new KafkaClient(undefined, 'kirim-e2e-redelivery');
   let watch: TopicWatch;
+  let deadLetterWatch: TopicWatch;
   let payer: Party;
   let payee: Party;
 
@@ -48,6 +50,7 @@ describe('redelivery (e2e, running stack)', () => {
     // Watching starts inside the test: jest 30 refuses a `require` between hooks and tests, and
     // kafkajs loads modules lazily (e.g. its gzip codec) from the consumer's background fetch loop.
     watch = await kafka.watch(Object.keys(CONSUMER_OF));
+    deadLetterWatch = await kafka.watch(Object.keys(CONSUMER_OF).map(deadLetterTopicOf));
     try {
       await redeliverAndCheck();
     } finally {
@@ -112,6 +115,16 @@ describe('redelivery (e2e, running stack)', () => {
       },
       { timeoutMs: 30_000 },
     );
+
+    // On the signed topics a copy produced again is a replay: refused to the dead-letter topic, naming the original.
+    await eventually(() => {
+      for (const original of originals.filter((record) => record.topic !== TOPICS.PAYMENTS_EVENTS)) {
+        const letters = deadLetterWatch.records.filter((letter) => headerText(letter, CE_HEADERS.ID) === headerText(original, CE_HEADERS.ID));
+        expect(letters.map((letter) => headerText(letter, DEAD_LETTER_HEADERS.REASON))).toEqual([
+          `replayed: ce_id ${headerText(original, CE_HEADERS.ID)} from ${headerText(original, CE_HEADERS.SOURCE)} was already applied from ${original.topic}/${original.partition}@${original.offset}`,
+        ]);
+      }
+    });
 
     // Nothing changed for the first payment.
     expect(await api.balanceOf(payer)).toBe(payerBefore - toMinor('501.00'));
