@@ -1,4 +1,5 @@
-import { Currency } from '@kirim/contracts';
+import { Currency, maskAccountNumber } from '@kirim/contracts';
+import type { SandboxAccountView } from './sandbox-ledger.repository';
 
 /** A bank simulated by the sandbox ledger. Partner banks are reached through their own adapters instead. */
 export interface SandboxBank {
@@ -22,4 +23,14 @@ export function findSandboxBank(code: string): SandboxBank | undefined {
 
 export function isSandboxBank(code: string): boolean {
   return findSandboxBank(code) !== undefined;
+}
+
+/** An account as it may leave the service: the bank's reference, its name and the number masked. */
+export function describeSandboxAccount(account: SandboxAccountView): { accountRef: string; bankCode: string; bankName: string; maskedAccountNumber: string } {
+  return {
+    accountRef: account.accountRef,
+    bankCode: account.bankCode,
+    bankName: findSandboxBank(account.bankCode)?.name ?? account.bankCode,
+    maskedAccountNumber: maskAccountNumber(account.accountNumber),
+  };
 }

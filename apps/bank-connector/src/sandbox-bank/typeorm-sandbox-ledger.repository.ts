@@ -88,39 +88,27 @@ export class TypeOrmSandboxLedgerRepository extends SandboxLedgerRepository {
       return earlier;
     }
 
-    const decision = decideLeg(account, leg);
-    if (!decision.approved) {
-      const inserted = await this.insertPosting(
-        manager,
-        {
-          requestId: leg.requestId,
-          paymentId: leg.paymentId,
-          purpose: leg.purpose,
-          direction: leg.direction,
-          bankCode: leg.bankCode,
-          accountId: leg.accountRef,
-          // A negative amount cannot reach here (the contract's pattern has no sign); 0 is recorded as is.
-          amountMinor: leg.amountMinor,
-          currency: leg.currency,
-        },
-        { resultCode: decision.resultCode, rrn: null, reason: decision.reason },
-      );
-      if (inserted === null) {
-        return this.answerOfConcurrentWinner(manager, leg);
-      }
-      return { approved: false, resultCode: decision.resultCode, reason: decision.reason, replayed: false };
-    }
-
-    const rrn = await this.postApproved(manager, {
+    const posting: LegPosting = {
       requestId: leg.requestId,
       paymentId: leg.paymentId,
       purpose: leg.purpose,
       direction: leg.direction,
       bankCode: leg.bankCode,
       accountId: leg.accountRef,
+      // A negative amount cannot reach here (the contract's pattern has no sign); 0 is recorded as is.
       amountMinor: leg.amountMinor,
       currency: leg.currency,
-    });
+    };
+    const decision = decideLeg(account, leg);
+    if (!decision.approved) {
+      const inserted = await this.insertPosting(manager, posting, { resultCode: decision.resultCode, rrn: null, reason: decision.reason });
+      if (inserted === null) {
+        return this.answerOfConcurrentWinner(manager, leg);
+      }
+      return { approved: false, resultCode: decision.resultCode, reason: decision.reason, replayed: false };
+    }
+
+    const rrn = await this.postApproved(manager, posting);
     return rrn === null ? this.answerOfConcurrentWinner(manager, leg) : { approved: true, rrn, replayed: false };
   }
 

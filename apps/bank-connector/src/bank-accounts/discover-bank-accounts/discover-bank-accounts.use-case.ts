@@ -1,10 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { encryptForBank, EVENT_TYPES, maskAccountNumber, PartnerAccountLookupRequested, PartnerMobilePlaintext } from '@kirim/contracts';
+import { encryptForBank, EVENT_TYPES, PartnerAccountLookupRequested, PartnerMobilePlaintext } from '@kirim/contracts';
 import { TransactionRunner } from '@kirim/messaging';
 import { Clock, IdGenerator } from '@kirim/platform';
 import { PartnerBank, PartnerRegistry } from '../../partner-banks/partner-registry';
 import { SandboxLedgerRepository } from '../../sandbox-bank/sandbox-ledger.repository';
-import { findSandboxBank } from '../../sandbox-bank/sandbox-banks';
+import { describeSandboxAccount } from '../../sandbox-bank/sandbox-banks';
 import { mobileDigest, PartnerAccountLookupRepository } from '../partner-account-lookup.repository';
 
 /** An account some bank holds for the number: only the masked number and the bank's own reference. */
@@ -55,12 +55,7 @@ export class DiscoverBankAccounts {
 
   private async atSandboxBanks(mobile: string): Promise<DiscoveredBankAccount[]> {
     const accounts = await this.ledger.findCustomerAccountsByMobile(mobile);
-    return accounts.map((account) => ({
-      accountRef: account.accountRef,
-      bankCode: account.bankCode,
-      bankName: findSandboxBank(account.bankCode)?.name ?? account.bankCode,
-      maskedAccountNumber: maskAccountNumber(account.accountNumber),
-    }));
+    return accounts.map(describeSandboxAccount);
   }
 
   private async atPartner(partner: PartnerBank, mobile: string): Promise<DiscoveredBankAccount[]> {

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { maskAccountNumber } from '@kirim/contracts';
 import { SandboxAccountDto } from '../sandbox-bank.dto';
 import { SandboxLedgerRepository } from '../sandbox-ledger.repository';
-import { findSandboxBank } from '../sandbox-banks';
+import { describeSandboxAccount } from '../sandbox-banks';
 import { moneyDtoOf } from '../sandbox-money';
 
 export interface ListSandboxAccountsCommand {
@@ -17,10 +16,7 @@ export class ListSandboxAccounts {
   async execute({ mobile }: ListSandboxAccountsCommand): Promise<SandboxAccountDto[]> {
     const accounts = await this.ledger.findCustomerAccountsByMobile(mobile);
     return accounts.map((account) => ({
-      accountRef: account.accountRef,
-      bankCode: account.bankCode,
-      bankName: findSandboxBank(account.bankCode)?.name ?? account.bankCode,
-      maskedAccountNumber: maskAccountNumber(account.accountNumber),
+      ...describeSandboxAccount(account),
       holderName: account.holderName,
       balance: moneyDtoOf(account.balanceMinor, account.currency),
     }));
