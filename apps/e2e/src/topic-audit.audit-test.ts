@@ -83,8 +83,13 @@ describe('what the topics hold (audit after the e2e run)', () => {
         },
       });
     });
-    await Promise.race([done, new Promise((_, reject) => setTimeout(() => reject(new Error(`topics not read to their end within 120 s: ${[...remaining.keys()].join(', ')}`)), 120_000))]);
-    await consumer.disconnect();
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([done, new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`topics not read to their end within 120 s: ${[...remaining.keys()].join(', ')}`)), 120_000)))]);
+    } finally {
+      clearTimeout(timer);
+      await consumer.disconnect();
+    }
 
     console.log(`audited ${records} records on ${topics.length} topics against ${secrets.length} values`);
     expect(records).toBeGreaterThan(0);
