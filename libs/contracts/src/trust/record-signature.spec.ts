@@ -1,3 +1,5 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { base64url, exportJWK, FlattenedSign, flattenedVerify } from 'jose';
 import { CE_HEADERS } from '../cloudevents';
 import { generateRecordSigningKeyPair, loadRecordSigningKey, platformKeyId, RecordSigningKey, TrustedSigningKeys } from './message-keys';
 import { freshnessProblem, recordSigningInput, SignableRecord, signRecord, verifyRecordSignature } from './record-signature';
@@ -97,6 +99,34 @@ describe('record signatures', () => {
     await expect(verifyRecordSignature(record, signature, 'payments', both)).resolves.toEqual({ ok: true, kid: 'payments:k2' });
     await expect(verifyRecordSignature(record, await signRecord(record, payments), 'payments', both)).resolves.toEqual({ ok: true, kid: 'payments:k1' });
     expect(both.keyIdsOf('payments')).toEqual(['payments:k1', 'payments:k2']);
+  });
+});
+
+describe('record signatures are plain RFC 7515 JWS (interoperable with jose)', () => {
+  it.each([
+    ['EdDSA', () => generateKeyPairSync('ed25519')],
+    ['ES256', () => generateKeyPairSync('ec', { namedCurve: 'prime256v1' })],
+  ] as const)('%s: ours verifies with jose, and jose’s with ours', async (alg, makePair) => {
+    const { privateKey, publicKey } = makePair();
+    const kid = `partner-test:${alg}`;
+    const key = loadRecordSigningKey(privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), kid);
+    const trusted = await TrustedSigningKeys.of('partner-test', { keys: [{ ...(await exportJWK(publicKey)), kid, use: 'sig' }] });
+    const input = recordSigningInput(record);
+
+    const ours = await signRecord(record, key);
+    const [protectedHeader, , signature] = ours.split('.');
+    await expect(flattenedVerify({ protected: protectedHeader, payload: base64url.encode(input), signature }, publicKey, { algorithms: [alg] })).resolves.toBeDefined();
+
+    const theirs = await new FlattenedSign(input).setProtectedHeader({ alg, kid, typ: 'kirim-record+jws' }).sign(privateKey);
+    await expect(verifyRecordSignature(record, `${theirs.protected}..${theirs.signature}`, 'partner-test', trusted)).resolves.toEqual({ ok: true, kid });
+  });
+
+  it("refuses a header whose alg is not the trusted key's own", async () => {
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    const trusted = await TrustedSigningKeys.of('partner-test', { keys: [{ ...(await exportJWK(publicKey)), kid: 'k', use: 'sig' }] });
+    const signed = await new FlattenedSign(recordSigningInput(record)).setProtectedHeader({ alg: 'EdDSA', kid: 'k', typ: 'kirim-record+jws' }).sign(privateKey);
+    const relabelled = Buffer.from(JSON.stringify({ alg: 'ES256', kid: 'k', typ: 'kirim-record+jws' })).toString('base64url');
+    await expect(verifyRecordSignature(record, `${relabelled}..${signed.signature}`, 'partner-test', trusted)).resolves.toMatchObject({ ok: false });
   });
 });
 

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
-import { base64url, decodeProtectedHeader, FlattenedSign, flattenedVerify } from 'jose';
+import { createHash, KeyObject, sign as cryptoSign, verify as cryptoVerify } from 'node:crypto';
+import type { KeyLike } from 'jose';
 import { CE_HEADERS } from '../cloudevents';
-import { RECORD_SIGNING_ALGORITHMS, RecordSigningKey, TrustedSigningKeys } from './message-keys';
+import { RECORD_SIGNING_ALGORITHMS, RecordSigningAlgorithm, RecordSigningKey, TrustedSigningKeys } from './message-keys';
 
 /**
  * How a Kafka record is signed (the partner contract; docs/partner-onboarding.md says the same).
@@ -60,10 +60,72 @@ export function recordSigningInput(record: SignableRecord): Uint8Array {
   return new TextEncoder().encode(lines.join('\n'));
 }
 
+/*
+ * The JWS itself is computed with node:crypto rather than jose's FlattenedSign/flattenedVerify: it is
+ * the same RFC 7515 compact serialisation (jose's output verifies here and ours with jose, see the
+ * spec), but jose's general path costs about 150 µs to sign and 210 µs to verify a record on these
+ * machines against about 35 µs and 85 µs here, and every payment signs and verifies four records.
+ * jose still makes, imports and publishes the keys, and does the JWE.
+ */
+
+/** BASE64URL(UTF8(protected header)) per signing key: the same for every record it signs. */
+const protectedHeaders = new WeakMap<RecordSigningKey, string>();
+
+function protectedHeaderOf(key: RecordSigningKey): string {
+  let encoded = protectedHeaders.get(key);
+  if (encoded === undefined) {
+    encoded = Buffer.from(JSON.stringify({ alg: key.alg, kid: key.kid, typ: SIGNATURE_TYPE })).toString('base64url');
+    protectedHeaders.set(key, encoded);
+  }
+  return encoded;
+}
+
+/** The JWS signing input: ASCII(BASE64URL(protected header) || '.' || BASE64URL(payload)). */
+function jwsSigningInput(protectedHeader: string, payload: Uint8Array): Buffer {
+  return Buffer.from(`${protectedHeader}.${Buffer.from(payload).toString('base64url')}`, 'ascii');
+}
+
+function asKeyObject(key: KeyLike): KeyObject {
+  if (!(key instanceof KeyObject)) throw new Error('record signing keys are Node.js KeyObjects');
+  return key;
+}
+
+/** EdDSA signs the message itself; ES256 signs its SHA-256 with the r||s (IEEE P1363) encoding JWS uses. */
+function signBytes(alg: RecordSigningAlgorithm, data: Buffer, key: KeyLike): Buffer {
+  return alg === 'EdDSA' ? cryptoSign(null, data, asKeyObject(key)) : cryptoSign('sha256', data, { key: asKeyObject(key), dsaEncoding: 'ieee-p1363' });
+}
+
+function verifyBytes(alg: RecordSigningAlgorithm, data: Buffer, key: KeyLike, signature: Buffer): boolean {
+  return alg === 'EdDSA'
+    ? cryptoVerify(null, data, asKeyObject(key), signature)
+    : cryptoVerify('sha256', data, { key: asKeyObject(key), dsaEncoding: 'ieee-p1363' }, signature);
+}
+
 /** The `kirim_signature` header value for `record`. */
 export async function signRecord(record: SignableRecord, key: RecordSigningKey): Promise<string> {
-  const jws = await new FlattenedSign(recordSigningInput(record)).setProtectedHeader({ alg: key.alg, kid: key.kid, typ: SIGNATURE_TYPE }).sign(key.privateKey);
-  return `${jws.protected}..${jws.signature}`;
+  const protectedHeader = protectedHeaderOf(key);
+  const signature = signBytes(key.alg, jwsSigningInput(protectedHeader, recordSigningInput(record)), key.privateKey);
+  return `${protectedHeader}..${signature.toString('base64url')}`;
+}
+
+/** A decoded protected header, cached by its text: a verifier sees the same few headers over and over. */
+const decodedHeaders = new Map<string, { alg?: unknown; kid?: unknown; typ?: unknown } | null>();
+const MAX_CACHED_HEADERS = 256;
+
+type ProtectedHeader = { alg?: unknown; kid?: unknown; typ?: unknown };
+
+function decodeHeader(encoded: string): ProtectedHeader | null {
+  if (decodedHeaders.has(encoded)) return decodedHeaders.get(encoded) ?? null;
+  let header: ProtectedHeader | null = null;
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8'));
+    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) header = parsed as ProtectedHeader;
+  } catch {
+    header = null;
+  }
+  if (decodedHeaders.size >= MAX_CACHED_HEADERS) decodedHeaders.clear();
+  decodedHeaders.set(encoded, header);
+  return header;
 }
 
 export type SignatureCheck = { readonly ok: true; readonly kid: string } | { readonly ok: false; readonly reason: string };
@@ -83,12 +145,8 @@ export async function verifyRecordSignature(
   if (signature === undefined || signature === '') return { ok: false, reason: `unsigned: a record on ${record.topic} must carry a ${SIGNATURE_HEADER} header` };
   const parts = DETACHED_JWS.exec(signature);
   if (!parts) return { ok: false, reason: `malformed ${SIGNATURE_HEADER}: expected a detached compact JWS "<header>..<signature>"` };
-  let header: { alg?: unknown; kid?: unknown; typ?: unknown };
-  try {
-    header = decodeProtectedHeader(`${parts[1]}..${parts[2]}`);
-  } catch {
-    return { ok: false, reason: `malformed ${SIGNATURE_HEADER}: its protected header is not base64url JSON` };
-  }
+  const header = decodeHeader(parts[1]);
+  if (header === null) return { ok: false, reason: `malformed ${SIGNATURE_HEADER}: its protected header is not base64url JSON` };
   if (header.typ !== SIGNATURE_TYPE) return { ok: false, reason: `${SIGNATURE_HEADER} has typ ${JSON.stringify(header.typ)}, not ${SIGNATURE_TYPE}` };
   if (typeof header.kid !== 'string') return { ok: false, reason: `${SIGNATURE_HEADER} names no kid` };
   if (!(RECORD_SIGNING_ALGORITHMS as readonly unknown[]).includes(header.alg)) {
@@ -102,11 +160,14 @@ export async function verifyRecordSignature(
   } catch (error) {
     return { ok: false, reason: `cannot be verified: ${error instanceof Error ? error.message : String(error)}` };
   }
+  // The header's alg must be the trusted key's own: a key is never used with another algorithm.
+  let verified = header.alg === trustedKey.alg;
   try {
-    await flattenedVerify({ protected: parts[1], payload: base64url.encode(input), signature: parts[2] }, trustedKey.key, { algorithms: [trustedKey.alg] });
+    verified = verified && verifyBytes(trustedKey.alg, jwsSigningInput(parts[1], input), trustedKey.key, Buffer.from(parts[2], 'base64url'));
   } catch {
-    return { ok: false, reason: `signature by key ${JSON.stringify(header.kid)} does not verify: the record was altered or signed with another key` };
+    verified = false;
   }
+  if (!verified) return { ok: false, reason: `signature by key ${JSON.stringify(header.kid)} does not verify: the record was altered or signed with another key` };
   return { ok: true, kid: header.kid };
 }
 
