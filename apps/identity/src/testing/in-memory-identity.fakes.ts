@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { BankAccountDirectory, BankAccountDiscovery, DiscoverableBankAccount } from '../bank-accounts/bank-account-directory';
 import type { LinkedBankAccount } from '../bank-accounts/linked-bank-account';
 import { LinkedBankAccountRepository } from '../bank-accounts/linked-bank-account.repository';
-import { TransactionRunner } from '../persistence/transaction-runner';
+import { TransactionRunner } from '@kirim/messaging';
 import type { User } from '../users/user';
 import { UserRepository } from '../users/user.repository';
 

@@ -1,5 +1,5 @@
 import { EVENT_SOURCES, EVENT_TYPES, TOPICS } from '@kirim/contracts';
-import { MESSAGING_ENTITIES, OutboxWriter, TransactionScope, UnitOfWork } from '@kirim/messaging';
+import { MESSAGING_ENTITIES, OutboxWriter, TransactionRunner, TransactionScope, UnitOfWork } from '@kirim/messaging';
 import { createMigratedTestDatabase, MigratedTestDatabase, uniquePhone } from '@kirim/testing';
 import { DataSource } from 'typeorm';
 import { LinkBankAccount } from '../bank-accounts/link-bank-account/link-bank-account.handler';
@@ -7,7 +7,6 @@ import { TypeOrmLinkedBankAccountRepository } from '../bank-accounts/typeorm-lin
 import { ResolvePaymentParties } from '../payment-parties/resolve-payment-parties/resolve-payment-parties.handler';
 import { IDENTITY_ENTITIES } from '../persistence/identity-entities';
 import { IDENTITY_MIGRATIONS } from '../persistence/identity-migrations';
-import { TransactionRunner } from '../persistence/transaction-runner';
 import { FakeBankAccountDirectory } from '../testing/in-memory-identity.fakes';
 import { testTokenIssuer } from '../testing/test-token-issuer';
 import { RegisterUser } from './register-user/register-user.handler';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { BankAccountLinked, EVENT_TYPES } from '@kirim/contracts';
-import { TransactionRunner } from '../../persistence/transaction-runner';
+import { TransactionRunner } from '@kirim/messaging';
 import { UserRepository } from '../../users/user.repository';
 import { BankAccountDirectory } from '../bank-account-directory';
 import type { LinkedBankAccount } from '../linked-bank-account';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EVENT_TYPES, UserRegistered } from '@kirim/contracts';
-import { TransactionRunner } from '../../persistence/transaction-runner';
+import { TransactionRunner } from '@kirim/messaging';
 import { IssuedToken, TokenIssuer } from '../../tokens/token-issuer';
 import type { User } from '../user';
 import { UserRepository } from '../user.repository';

@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { UnitOfWork } from '@kirim/messaging';
+import { TransactionRunner } from '@kirim/messaging';
 import { Clock } from '@kirim/platform';
-import type { TransactionRunner } from '../initiate-payment/initiate-payment.use-case';
 import { decideLegCheck, LEG_TIMER_POLICY, LegTimerPolicy } from '../leg-timer';
 import { PaymentRepository } from '../payment.repository';
 
@@ -31,7 +30,7 @@ export class CheckPendingLegsUseCase {
   private readonly logger = new Logger(CheckPendingLegsUseCase.name);
 
   constructor(
-    @Inject(UnitOfWork) private readonly unitOfWork: TransactionRunner,
+    private readonly unitOfWork: TransactionRunner,
     private readonly payments: PaymentRepository,
     private readonly clock: Clock,
     @Inject(LEG_TIMER_POLICY) private readonly policy: LegTimerPolicy,

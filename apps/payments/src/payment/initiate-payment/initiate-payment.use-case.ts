@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { MoneyDto, PROBLEM_CODES, ProblemCode, RESULT_CODES, ResultCode } from '@kirim/contracts';
-import { UnitOfWork } from '@kirim/messaging';
+import { TransactionRunner } from '@kirim/messaging';
 import { Clock, IdGenerator } from '@kirim/platform';
 import { LEG_TIMER_POLICY, LegTimerPolicy, withLegTimer } from '../leg-timer';
 import { createPayment, Payment } from '../payment';
@@ -38,7 +38,6 @@ export interface InitiatePaymentFailure {
 }
 
 /** Only the work this interface names is needed; unit tests pass a fake. */
-export type TransactionRunner = Pick<UnitOfWork, 'run'>;
 
 /**
  * Starts a P2P payment: checks the amount, resolves the parties at identity, then in one
@@ -48,7 +47,7 @@ export type TransactionRunner = Pick<UnitOfWork, 'run'>;
 @Injectable()
 export class InitiatePaymentUseCase {
   constructor(
-    @Inject(UnitOfWork) private readonly unitOfWork: TransactionRunner,
+    private readonly unitOfWork: TransactionRunner,
     private readonly payments: PaymentRepository,
     private readonly idempotencyKeys: IdempotencyKeyRepository,
     private readonly parties: PartyDirectory,
