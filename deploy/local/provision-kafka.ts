@@ -42,6 +42,26 @@ function rotationsOf(args: readonly string[], principals: readonly string[]): st
   return rotate;
 }
 
+/**
+ * Polls `ready` (a throw counts as not yet) for up to 30 s. A broker answers "does not host this
+ * topic-partition" or "coordinator not available" for a few seconds after a fresh start; kafkajs'
+ * own waits give up on the first, so provisioning waits here, once, for everything after it.
+ */
+async function untilReady(what: string, ready: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  let last = '';
+  for (;;) {
+    try {
+      if (await ready()) return;
+      last = 'not yet';
+    } catch (error) {
+      last = error instanceof Error ? error.message : String(error);
+    }
+    if (Date.now() > deadline) throw new Error(`the broker did not get ready (${what}) within 30 s: ${last}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 async function provisionTopics(admin: Admin, partnerCodes: readonly string[]): Promise<string> {
   const catalogue = topicCatalogueWithPartners(partnerCodes);
   const names = new Set(await admin.listTopics());
@@ -49,7 +69,11 @@ async function provisionTopics(admin: Admin, partnerCodes: readonly string[]): P
   const { topics } = present.length > 0 ? await admin.fetchTopicMetadata({ topics: present.map((topic) => topic.name) }) : { topics: [] };
   const plan = planTopics(catalogue, new Map(topics.map((topic) => [topic.name, topic.partitions.length])));
   if (plan.create.length > 0) {
-    await admin.createTopics({ waitForLeaders: true, topics: plan.create.map((t) => ({ topic: t.name, numPartitions: t.partitions, replicationFactor: 1 })) });
+    await admin.createTopics({ waitForLeaders: false, topics: plan.create.map((t) => ({ topic: t.name, numPartitions: t.partitions, replicationFactor: 1 })) });
+    await untilReady(`leaders for ${plan.create.length} new topics`, async () => {
+      const { topics: created } = await admin.fetchTopicMetadata({ topics: plan.create.map((t) => t.name) });
+      return created.length === plan.create.length && created.every((topic) => topic.partitions.every((partition) => partition.leader >= 0));
+    });
     for (const t of plan.create) say(`created topic ${t.name} (${t.partitions} partitions)`);
   }
   if (plan.grow.length > 0) {
@@ -123,6 +147,12 @@ async function main(): Promise<void> {
   try {
     const topics = await provisionTopics(admin, partnerCodes);
     const acls = await provisionAcls(admin, partnerCodes);
+    // Consumers join groups right after this: wait until the group coordinator has loaded (__consumer_offsets).
+    await untilReady('the group coordinator', async () => {
+      // kafkajs throws while the coordinator is not available or still loading.
+      await admin.describeGroups(['kirim-provisioning-probe']);
+      return true;
+    });
     summary = [usersLine(await scram, principals), topics, acls];
   } finally {
     await admin.disconnect();

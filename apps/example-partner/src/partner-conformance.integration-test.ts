@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { DEAD_LETTER_HEADERS, generateRecordSigningKeyPair, partnerTopicCatalogue } from '@kirim/contracts';
-import { createTestDatabase, eventually, TestDatabase, testKafkaClientConfig, testKafkaEnv, uniquePhone } from '@kirim/testing';
+import { createTestDatabase, createTopicsWithLeaders, eventually, TestDatabase, testKafkaClientConfig, testKafkaEnv, uniquePhone } from '@kirim/testing';
 
 const REPO_ROOT = resolve(__dirname, '../../..');
 const TS_REGISTER = join(REPO_ROOT, 'tools/ts-register.cjs');
@@ -132,7 +132,7 @@ describe('example partner bank against the conformance test', () => {
     const adminClient = kafka.admin();
     await adminClient.connect();
     try {
-      await adminClient.createTopics({ waitForLeaders: true, topics: topics.map((topic) => ({ topic: prefix + topic.name, numPartitions: topic.partitions, replicationFactor: 1 })) });
+      await createTopicsWithLeaders(adminClient, topics.map((topic) => ({ topic: prefix + topic.name, numPartitions: topic.partitions, replicationFactor: 1 })));
     } finally {
       await adminClient.disconnect();
     }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
+import { Admin, ITopicConfig, Kafka, logLevel } from 'kafkajs';
 import { TOPIC_CATALOGUE } from '@kirim/contracts';
+import { eventually } from './eventually';
 import { testKafkaClientConfig } from './kafka-credentials';
 
 /**
@@ -14,10 +15,10 @@ export async function createPrefixedTopics(label: string): Promise<{ prefix: str
   const admin = kafka.admin();
   await admin.connect();
   try {
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: TOPIC_CATALOGUE.map((topic) => ({ topic: prefix + topic.name, numPartitions: topic.partitions, replicationFactor: 1 })),
-    });
+    await createTopicsWithLeaders(
+      admin,
+      TOPIC_CATALOGUE.map((topic) => ({ topic: prefix + topic.name, numPartitions: topic.partitions, replicationFactor: 1 })),
+    );
   } finally {
     await admin.disconnect();
   }
@@ -34,4 +35,22 @@ export async function createPrefixedTopics(label: string): Promise<{ prefix: str
       }
     },
   };
+}
+
+/**
+ * Creates topics and waits until every partition has a leader. kafkajs' own wait
+ * (`waitForLeaders`) gives up on the "does not host this topic-partition" a broker answers in its
+ * first seconds after a fresh start (CI starts one), so the wait polls the metadata instead.
+ */
+export async function createTopicsWithLeaders(admin: Admin, topics: ITopicConfig[]): Promise<void> {
+  await admin.createTopics({ waitForLeaders: false, topics });
+  const names = topics.map((topic) => topic.topic);
+  await eventually(
+    async () => {
+      const { topics: described } = await admin.fetchTopicMetadata({ topics: names });
+      const leaderless = described.flatMap((topic) => topic.partitions.filter((partition) => partition.leader < 0).map((partition) => `${topic.name}/${partition.partitionId}`));
+      if (described.length !== names.length || leaderless.length > 0) throw new Error(`topics without leaders yet: ${leaderless.join(', ') || 'metadata incomplete'}`);
+    },
+    { timeoutMs: 30_000, intervalMs: 200 },
+  );
 }
