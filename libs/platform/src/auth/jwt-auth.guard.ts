@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, HttpStatus, Inject, Injectable } from '@
 import type { errors as JoseErrors } from 'jose';
 import { PROBLEM_CODES } from '@kirim/contracts';
 import { ProblemException } from '../http/problem-details';
-import { AuthenticatedUser, JWT_ALGORITHM, JWT_AUDIENCE, JWT_ISSUER, JWT_KEY_RESOLVER } from './jwt.constants';
+import { AuthenticatedUser, DEVICE_BINDING_CLAIM, DEVICE_BOUND_AT_CLAIM, JWT_ALGORITHM, JWT_AUDIENCE, JWT_ISSUER, JWT_KEY_RESOLVER } from './jwt.constants';
 import type { JwtKeyResolver } from './jwks';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -36,6 +36,7 @@ export class JwtAuthGuard implements CanActivate {
     // Loaded on first use (see jwks.ts); Node caches the module after the first request.
     const { jwtVerify, errors } = await import('jose');
     let sub: string | undefined;
+    let claims: Record<string, unknown> = {};
     try {
       const { payload } = await jwtVerify(match[1], this.keys, {
         issuer: JWT_ISSUER,
@@ -43,6 +44,7 @@ export class JwtAuthGuard implements CanActivate {
         algorithms: [JWT_ALGORITHM],
       });
       sub = payload.sub;
+      claims = payload;
     } catch (error: unknown) {
       if (isKeySourceFailure(errors, error)) {
         // Identity's JWKS is unreachable: an outage, not a bad token, so the client should retry, not re-login.
@@ -51,7 +53,14 @@ export class JwtAuthGuard implements CanActivate {
       throw unauthenticated(describeJoseError(errors, error));
     }
     if (sub === undefined || !UUID.test(sub)) throw unauthenticated('The token subject is not a user id.');
-    return { userId: sub };
+    const deviceBindingId = claims[DEVICE_BINDING_CLAIM];
+    const deviceBoundAt = claims[DEVICE_BOUND_AT_CLAIM];
+    if (deviceBindingId === undefined && deviceBoundAt === undefined) return { userId: sub, deviceBindingId: null, deviceBoundAt: null };
+    if (typeof deviceBindingId !== 'string' || !UUID.test(deviceBindingId)) throw unauthenticated(`The token claim "${DEVICE_BINDING_CLAIM}" is not valid.`);
+    if (typeof deviceBoundAt !== 'number' || !Number.isSafeInteger(deviceBoundAt) || deviceBoundAt <= 0) {
+      throw unauthenticated(`The token claim "${DEVICE_BOUND_AT_CLAIM}" is not valid.`);
+    }
+    return { userId: sub, deviceBindingId, deviceBoundAt: new Date(deviceBoundAt * 1000) };
   }
 }
 
