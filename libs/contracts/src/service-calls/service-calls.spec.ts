@@ -1,0 +1,29 @@
+import { audiencesCallableBy, INTERNAL_OPERATIONS, InternalOperation, isServicePrincipal, serviceAudience } from './service-calls';
+
+describe('internal operations', () => {
+  it('live under /internal/, so the edge (which routes only public prefixes) never exposes them', () => {
+    for (const operation of Object.values(INTERNAL_OPERATIONS)) expect(operation.path.startsWith('/internal/')).toBe(true);
+  });
+
+  it('derive the audiences a service may ask a token for from who calls what', () => {
+    expect(audiencesCallableBy('payments')).toEqual(['identity']);
+    expect(audiencesCallableBy('identity')).toEqual(['bank-connector']);
+    expect(audiencesCallableBy('notifications')).toEqual([]);
+  });
+
+  it('takes the callers of every operation into account, once each', () => {
+    const operations: InternalOperation[] = [
+      { name: 'a', service: 'identity', method: 'GET', path: '/internal/a', callers: ['payments', 'notifications'] },
+      { name: 'b', service: 'identity', method: 'GET', path: '/internal/b', callers: ['payments'] },
+      { name: 'c', service: 'bank-connector', method: 'GET', path: '/internal/c', callers: ['payments'] },
+    ];
+    expect(audiencesCallableBy('payments', operations)).toEqual(['identity', 'bank-connector']);
+  });
+
+  it("names a service's audience by its principal, and knows the services", () => {
+    expect(serviceAudience('bank-connector')).toBe('bank-connector');
+    expect(isServicePrincipal('payments')).toBe(true);
+    expect(isServicePrincipal('partner-xmpl')).toBe(false);
+    expect(isServicePrincipal(undefined)).toBe(false);
+  });
+});

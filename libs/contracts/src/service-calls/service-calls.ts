@@ -1,0 +1,76 @@
+import { SERVICE_PRINCIPALS, ServicePrincipal } from '../principals';
+
+/**
+ * Service-to-service HTTP, declared once: which service answers which internal operation and which
+ * services may call it. The caller's client (libs/platform InternalHttpClient) and the answering
+ * guard (libs/platform ServiceAuthGuard) both read these declarations, so "who may ask what" has
+ * one answer, like the Kafka ACLs beside the topic catalogue (kafka-acls.ts).
+ *
+ * Internal operations live under `/internal/` on the service's own port and are never routed by the
+ * edge; each is authenticated with a short-lived service token that identity issues (audience: the
+ * answering service), never with a forwarded user token.
+ */
+
+/**
+ * The `aud` of a token meant for one service: its principal name, the same name it has on Kafka.
+ * User tokens list the public-API services; service tokens name exactly one.
+ */
+export function serviceAudience(service: ServicePrincipal): string {
+  return service;
+}
+
+/** The services, in the order their names are listed in docs and errors. */
+export const ALL_SERVICE_PRINCIPALS: readonly ServicePrincipal[] = Object.values(SERVICE_PRINCIPALS);
+
+export function isServicePrincipal(value: unknown): value is ServicePrincipal {
+  return typeof value === 'string' && (ALL_SERVICE_PRINCIPALS as readonly string[]).includes(value);
+}
+
+/** Claim a service token carries beside `sub` (RFC 9068 §2.2 `client_id`): its presence marks a service token. */
+export const SERVICE_CLIENT_CLAIM = 'client_id';
+
+export interface InternalOperation {
+  /** Stable name, used in logs and metrics. */
+  readonly name: string;
+  /** The service that answers. */
+  readonly service: ServicePrincipal;
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Path on the answering service's port, always under `/internal/`; `:param` segments are filled by the client. */
+  readonly path: string;
+  /** The services allowed to call it. */
+  readonly callers: readonly ServicePrincipal[];
+}
+
+function operation<const T extends InternalOperation>(declared: T): T {
+  if (!declared.path.startsWith('/internal/')) throw new Error(`internal operation ${declared.name} must live under /internal/`);
+  if (declared.callers.includes(declared.service)) throw new Error(`internal operation ${declared.name}: a service does not call itself over HTTP`);
+  return declared;
+}
+
+export const INTERNAL_OPERATIONS = {
+  /** payments, before a payment: which accounts move the money (payer by user id, payee by phone or address). */
+  RESOLVE_PAYMENT_PARTIES: operation({
+    name: 'resolve-payment-parties',
+    service: SERVICE_PRINCIPALS.IDENTITY,
+    method: 'GET',
+    path: '/internal/v1/payment-parties',
+    callers: [SERVICE_PRINCIPALS.PAYMENTS],
+  }),
+  /** identity, when a user links an account: which accounts the user's mobile number holds at which banks. */
+  DISCOVER_BANK_ACCOUNTS: operation({
+    name: 'discover-bank-accounts',
+    service: SERVICE_PRINCIPALS.BANK_CONNECTOR,
+    method: 'GET',
+    path: '/internal/v1/bank-accounts',
+    callers: [SERVICE_PRINCIPALS.IDENTITY],
+  }),
+} as const satisfies Record<string, InternalOperation>;
+
+/** The audiences a service may ask identity a token for: the services answering an operation it calls. */
+export function audiencesCallableBy(caller: ServicePrincipal, operations: readonly InternalOperation[] = Object.values(INTERNAL_OPERATIONS)): ServicePrincipal[] {
+  const targets = new Set(operations.filter((op) => op.callers.includes(caller)).map((op) => op.service));
+  return ALL_SERVICE_PRINCIPALS.filter((service) => targets.has(service));
+}
+
+/** Where a service exchanges its client credentials for a service token (identity; authenticated by the secret itself). */
+export const SERVICE_TOKEN_PATH = '/internal/v1/service-tokens';
