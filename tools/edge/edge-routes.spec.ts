@@ -5,15 +5,23 @@ describe('routeFor', () => {
     ['/v1/users', 'identity'],
     ['/v1/users/123', 'identity'],
     ['/v1/sessions', 'identity'],
+    ['/v1/device-bindings', 'identity'],
+    ['/v1/device-bindings/6f1f5b9e-2c3d-4e5f-8a9b-0c1d2e3f4a5b/tokens', 'identity'],
+    ['/v1/tokens/refresh', 'identity'],
+    ['/v1/webhooks/sms/inbound', 'identity'],
     ['/v1/me', 'identity'],
     ['/v1/me/payment-address', 'identity'],
     ['/v1/me/bank-accounts', 'identity'],
     ['/v1/me/bank-accounts/9b1c', 'identity'],
+    ['/v1/me/payment-addresses/6f1f5b9e-2c3d-4e5f-8a9b-0c1d2e3f4a5b/primary', 'identity'],
+    ['/v1/payees', 'identity'],
+    ['/v1/payees?address=asha%40kirim', 'identity'],
     ['/.well-known/jwks.json', 'identity'],
     ['/.well-known/message-signing-keys.json', 'bank-connector'],
     ['/v1/payments', 'payments'],
     ['/v1/payments/3f2e1d0c', 'payments'],
-    ['/v1/sandbox/banks', 'bank-connector'],
+    ['/v1/banks', 'bank-connector'],
+    ['/v1/me/bank-accounts/9b1c/upi-pin', 'identity'],
     ['/v1/me/notifications', 'notifications'],
     ['/v1/me/notifications/abc/read', 'notifications'],
   ])('sends %s to %s unchanged', (path, service) => {
@@ -28,7 +36,23 @@ describe('routeFor', () => {
     });
   });
 
-  it.each(['/v1/payment-parties', '/v1/payment-parties?payeePhone=%2B919800000001', '/v1/bank-accounts?mobile=%2B919800000001'])(
+  it.each(['/v1/sandbox/accounts', '/v1/sandbox/accounts?mobile=%2B919800000001', '/v1/sandbox/ledger/summary', '/v1/sandbox'])(
+    'keeps the sandbox administration API %s off the public edge (operators use bank-connector\'s port)',
+    (path) => {
+      expect(routeFor(path)).toEqual({ kind: 'not-found' });
+    },
+  );
+
+  it('keeps identity\'s internal revocation feed off the public edge', () => {
+    expect(routeFor('/v1/internal/device-binding-revocations')).toEqual({ kind: 'not-found' });
+  });
+
+  it.each([
+    '/v1/payment-parties',
+    '/v1/payment-parties?payeePhone=%2B919800000001',
+    '/v1/bank-accounts?mobile=%2B919800000001',
+    '/v1/sandbox-accounts/6f1f5b9e-2c3d-4e5f-8a9b-0c1d2e3f4a5b/upi-pin',
+  ])(
     'keeps the service-to-service question %s off the public edge',
     (path) => {
       expect(routeFor(path)).toEqual({ kind: 'not-found' });

@@ -13,6 +13,8 @@ export type EdgeRoute =
   | { readonly kind: 'docs-index' }
   /** The Kafka contract (AsyncAPI 3.0 YAML), served by the edge itself: no service owns it. */
   | { readonly kind: 'asyncapi' }
+  /** The public HTTP API as one OpenAPI document, merged by the edge from the services' documents. */
+  | { readonly kind: 'public-openapi' }
   /** Send the client elsewhere (e.g. add the trailing slash Swagger UI's relative asset links need). */
   | { readonly kind: 'redirect'; readonly location: string }
   /** The edge's own probes: live answers at once, ready asks every service. */
@@ -34,19 +36,34 @@ export const PREFIX_ROUTES: readonly { readonly prefix: string; readonly service
   { prefix: '/v1/me/notifications', service: 'notifications' },
   { prefix: '/v1/me/bank-accounts', service: 'identity' },
   { prefix: '/v1/me', service: 'identity' },
+  // Payee resolution, rate-limited per user against scanning (docs/payment-addresses.md).
+  { prefix: '/v1/payees', service: 'identity' },
   { prefix: '/v1/users', service: 'identity' },
   { prefix: '/v1/sessions', service: 'identity' },
+  // Device binding and refresh (docs/device-binding.md); the SMS provider calls its webhook here,
+  // as a real provider calls the public edge: the Standard Webhooks signature is the protection.
+  { prefix: '/v1/device-bindings', service: 'identity' },
+  { prefix: '/v1/tokens', service: 'identity' },
+  { prefix: '/v1/webhooks/sms', service: 'identity' },
   { prefix: '/.well-known/jwks.json', service: 'identity' },
   // kirim's record signing keys, for partner banks to verify its requests (docs/message-signing.md).
   { prefix: '/.well-known/message-signing-keys.json', service: 'bank-connector' },
   { prefix: '/v1/payments', service: 'payments' },
-  { prefix: '/v1/sandbox', service: 'bank-connector' },
+  // The banks and their public UPI PIN keys, which devices encrypt PINs for (docs/upi-pin.md). Not the
+  // PIN set endpoint on bank-connector (/v1/sandbox-accounts): identity calls it after its own checks.
+  { prefix: '/v1/banks', service: 'bank-connector' },
+  // Not /v1/sandbox: the sandbox administration API (opening accounts with money in them) is for
+  // operators and test tools, on bank-connector's own port only, never on the public edge
+  // (docs/data-at-rest.md).
 ];
 
 const DOCS_PREFIX = '/docs';
 
 /** Where the AsyncAPI document of the Kafka contract is served (docs/asyncapi.yaml in the repository). */
 export const ASYNCAPI_DOCS_PATH = `${DOCS_PREFIX}/asyncapi.yaml`;
+
+/** Where the merged OpenAPI document of the public API is served (public-openapi.ts). */
+export const PUBLIC_OPENAPI_DOCS_PATH = `${DOCS_PREFIX}/openapi.json`;
 
 function isUnder(path: string, prefix: string): boolean {
   return path === prefix || path.startsWith(`${prefix}/`);
@@ -86,6 +103,7 @@ export function routeFor(url: string): EdgeRoute {
 
   if (path === DOCS_PREFIX || path === `${DOCS_PREFIX}/`) return { kind: 'docs-index' };
   if (path === ASYNCAPI_DOCS_PATH) return { kind: 'asyncapi' };
+  if (path === PUBLIC_OPENAPI_DOCS_PATH) return { kind: 'public-openapi' };
   if (isUnder(path, DOCS_PREFIX)) return docsRoute(path.slice(DOCS_PREFIX.length + 1), query);
   return { kind: 'not-found' };
 }

@@ -2,6 +2,8 @@ import { request as httpRequest, createServer, IncomingHttpHeaders, IncomingMess
 import type { ProblemCode } from '@kirim/contracts';
 import { docsIndexHtml } from './docs-index';
 import { routeFor, SERVICE_NAMES, ServiceName } from './edge-routes';
+import { OpenApiDocumentLike, publicOpenApiDocument } from './public-openapi';
+import type { ClientRateLimiter } from './rate-limiter';
 
 /** Base URL (http://host:port) of each service. */
 export type Upstreams = Readonly<Record<ServiceName, URL>>;
@@ -15,12 +17,17 @@ export interface EdgeOptions {
   /** The AsyncAPI document (YAML) served at /docs/asyncapi.yaml; read once at boot (asyncapi-file.ts). */
   readonly asyncApiDocument: string;
   readonly log: (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
+  /** Per-client-IP limit on proxied requests (the Ingress's rate limit, locally); none when absent. */
+  readonly rateLimiter?: ClientRateLimiter;
+  /** The `servers` URL of the merged public OpenAPI document. */
+  readonly publicBaseUrl?: string;
 }
 
 const PROBLEM_TYPE_BASE = 'https://kirim.dev/problems/';
 // Type-only import: the codes are checked against the contract at compile time without loading it at run time.
 const NOT_FOUND: ProblemCode = 'not-found';
 const DEPENDENCY_UNAVAILABLE: ProblemCode = 'dependency-unavailable';
+const RATE_LIMITED: ProblemCode = 'rate-limited';
 
 /** RFC 9110 §7.6.1: connection-specific headers are not forwarded by a proxy. */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
@@ -38,13 +45,13 @@ function endToEndHeaders(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
   return out;
 }
 
-function sendProblem(res: ServerResponse, status: number, title: string, code: ProblemCode, detail: string, instance?: string): void {
+function sendProblem(res: ServerResponse, status: number, title: string, code: ProblemCode, detail: string, instance?: string, headers: OutgoingHttpHeaders = {}): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
   const body = JSON.stringify({ type: `${PROBLEM_TYPE_BASE}${code}`, title, status, code, detail, ...(instance ? { instance } : {}) });
-  res.writeHead(status, { 'content-type': 'application/problem+json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+  res.writeHead(status, { ...headers, 'content-type': 'application/problem+json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }
 
@@ -105,7 +112,8 @@ function proxy(req: IncomingMessage, res: ServerResponse, service: ServiceName, 
     sendProblem(
       res,
       timedOut ? 504 : 502,
-      timedOut ? 'Gateway Timeout' : 'Bad Gateway',
+      // Titles as the problem catalogue gives them (libs/contracts problem-catalogue.ts): one per code.
+      'Temporarily unavailable',
       DEPENDENCY_UNAVAILABLE,
       timedOut ? `The ${service} service did not answer in time.` : `The ${service} service is unavailable.`,
       pathOnly(req.url ?? ''),
@@ -149,12 +157,66 @@ export async function stackReadiness(options: Pick<EdgeOptions, 'upstreams' | 'r
   return { ready: results.every((r) => r.ready), services };
 }
 
+/** GETs one service's OpenAPI document (/docs-json). */
+function fetchServiceDocument(base: URL, timeoutMs: number): Promise<OpenApiDocumentLike> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest({ protocol: base.protocol, hostname: base.hostname, port: base.port, method: 'GET', path: '/docs-json' });
+    request.setTimeout(timeoutMs, () => request.destroy(new UpstreamTimeout()));
+    request.on('response', (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('error', reject);
+      response.on('end', () => {
+        if (response.statusCode !== 200) return reject(new Error(`/docs-json answered ${response.statusCode}`));
+        try {
+          resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as OpenApiDocumentLike);
+        } catch (error: unknown) {
+          reject(error instanceof Error ? error : new Error(String(error)));
+        }
+      });
+    });
+    request.on('error', reject);
+    request.end();
+  });
+}
+
+/** Merged afresh on every request: a few KB from each service, and never stale after a deploy. */
+async function buildPublicOpenApi(options: EdgeOptions): Promise<OpenApiDocumentLike> {
+  const documents = await Promise.all(SERVICE_NAMES.map((name) => fetchServiceDocument(options.upstreams[name], options.readinessTimeoutMs)));
+  const byService = Object.fromEntries(SERVICE_NAMES.map((name, i) => [name, documents[i]])) as Record<ServiceName, OpenApiDocumentLike>;
+  return publicOpenApiDocument(byService, { serverUrl: options.publicBaseUrl ?? '/', version: '1' });
+}
+
+/** The client's own address: X-Forwarded-For is not trusted here, since the edge is the first hop and a client can write it. */
+function clientKey(req: IncomingMessage): string {
+  return req.socket.remoteAddress ?? 'unknown';
+}
+
 export function handleEdgeRequest(req: IncomingMessage, res: ServerResponse, options: EdgeOptions): void {
   const url = req.url ?? '/';
   const route = routeFor(url);
   switch (route.kind) {
-    case 'proxy':
+    case 'proxy': {
+      const decision = options.rateLimiter?.take(clientKey(req));
+      if (decision && !decision.allowed) {
+        req.resume();
+        sendProblem(res, 429, 'Too many requests', RATE_LIMITED, 'Too many requests from this client; retry later.', pathOnly(url), {
+          'retry-after': String(decision.retryAfterSeconds),
+        });
+        return;
+      }
       proxy(req, res, route.service, route.upstreamPath, options);
+      return;
+    }
+    case 'public-openapi':
+      req.resume();
+      buildPublicOpenApi(options).then(
+        (document) => sendJson(res, 200, document),
+        (error: unknown) => {
+          options.log('warn', 'public OpenAPI document not built', { error: error instanceof Error ? error.message : String(error) });
+          sendProblem(res, 502, 'Temporarily unavailable', DEPENDENCY_UNAVAILABLE, 'A service did not give its API document.', pathOnly(url));
+        },
+      );
       return;
     case 'docs-index': {
       const body = docsIndexHtml();
@@ -184,7 +246,7 @@ export function handleEdgeRequest(req: IncomingMessage, res: ServerResponse, opt
     case 'not-found':
       // Drain the body so a keep-alive connection stays usable for the next request.
       req.resume();
-      sendProblem(res, 404, 'Not Found', NOT_FOUND, `No service answers ${pathOnly(url)}.`, pathOnly(url));
+      sendProblem(res, 404, 'Not found', NOT_FOUND, `No service answers ${pathOnly(url)}.`, pathOnly(url));
       return;
   }
 }

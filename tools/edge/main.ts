@@ -7,10 +7,14 @@
  *
  * Env: EDGE_PORT (8080), IDENTITY_URL (http://127.0.0.1:3001), PAYMENTS_URL (:3002),
  * BANK_CONNECTOR_URL (:3003), NOTIFICATIONS_URL (:3004), EDGE_UPSTREAM_TIMEOUT_MS (30000),
- * EDGE_ASYNCAPI_FILE (the AsyncAPI document served at /docs/asyncapi.yaml; default: see asyncapi-file.ts).
+ * EDGE_ASYNCAPI_FILE (the AsyncAPI document served at /docs/asyncapi.yaml; default: see asyncapi-file.ts),
+ * EDGE_RATE_LIMIT_PER_SECOND (20; 0 turns the limit off) and EDGE_RATE_LIMIT_BURST (40): each client IP's
+ * token bucket on proxied requests, the local stand-in for the Ingress's rate limit (rate-limiter.ts),
+ * EDGE_PUBLIC_URL (the `servers` URL of /docs/openapi.json; default: relative to where it is read).
  */
 import { defaultAsyncApiFile, loadAsyncApiDocument } from './asyncapi-file';
 import { createEdgeServer, EdgeOptions, Upstreams } from './edge-server';
+import { ClientRateLimiter } from './rate-limiter';
 import type { ServiceName } from './edge-routes';
 
 const UPSTREAM_ENV: Readonly<Record<ServiceName, { variable: string; fallback: string }>> = {
@@ -52,6 +56,14 @@ function readUpstreams(): Upstreams {
   return Object.fromEntries(entries) as Record<ServiceName, URL>;
 }
 
+/** Defaults of a small public deployment; scripts/stack.sh raises them so tests and the bench are not throttled. */
+function readRateLimiter(): ClientRateLimiter | undefined {
+  const ratePerSecond = readInteger('EDGE_RATE_LIMIT_PER_SECOND', 20, 0, 1_000_000);
+  if (ratePerSecond === 0) return undefined;
+  const burst = readInteger('EDGE_RATE_LIMIT_BURST', ratePerSecond * 2, 1, 10_000_000);
+  return new ClientRateLimiter({ ratePerSecond, burst, maxClients: 100_000 });
+}
+
 function main(): void {
   const port = readInteger('EDGE_PORT', 8080, 1, 65535);
   const options: EdgeOptions = {
@@ -60,6 +72,8 @@ function main(): void {
     readinessTimeoutMs: 2000,
     asyncApiDocument: loadAsyncApiDocument(process.env['EDGE_ASYNCAPI_FILE'] || defaultAsyncApiFile(__dirname)),
     log,
+    rateLimiter: readRateLimiter(),
+    publicBaseUrl: process.env['EDGE_PUBLIC_URL'] || undefined,
   };
   const server = createEdgeServer(options);
   server.listen(port, '0.0.0.0', () => {

@@ -1,17 +1,37 @@
 import { INestApplication, RequestMethod, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import type { SecuritySchemeObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { Logger } from 'nestjs-pino';
+import { loadConfig } from '../config/load-config';
+import { HttpInputConfig } from '../http/http-input.config';
+import { refuseRepeatedQueryParameters, RefuseControlCharactersPipe } from '../http/input-rules';
+import { BEARER_SECURITY_SCHEME, finishOpenApiDocument, SERVICE_TOKEN_SCHEME, OPENAPI_LICENSE, operationIdFor } from '../http/openapi-document';
 import { ProblemDetailsFilter } from '../http/problem-details.filter';
 import { createValidationPipe } from '../http/problem-details';
 
 export interface ServiceAppOptions {
   serviceName: string;
-  openApi: { title: string; description: string; version?: string };
+  openApi: {
+    title: string;
+    description: string;
+    version?: string;
+    /** A description of every tag the service's controllers use. */
+    tags?: Readonly<Record<string, string>>;
+    /** Security schemes besides `bearer` (identity's access tokens), by name. */
+    securitySchemes?: Readonly<Record<string, SecuritySchemeObject>>;
+  };
+  /** Defaults to HTTP_BODY_LIMIT_BYTES from the environment (HttpInputConfig, validated at boot). */
+  bodyLimitBytes?: number;
 }
 
 /** Paths outside `/v1`: probes, the well-known key sets (fixed by convention) and the API docs. */
-export const UNVERSIONED_PATHS = ['health/live', 'health/ready', '.well-known/jwks.json', '.well-known/message-signing-keys.json', 'docs', 'docs-json'] as const;
+/**
+ * Paths outside `/v1`: probes, key sets, docs, and `/internal/...`, where services answer each other
+ * with service credentials (libs/contracts service-calls.ts; versioned inside their own path).
+ */
+export const UNVERSIONED_PATHS = ['health/live', 'health/ready', '.well-known/jwks.json', '.well-known/message-signing-keys.json', 'docs', 'docs-json', 'internal/*path'] as const;
 
 /**
  * Creates the HTTP app with kirim's conventions. The app module must import
@@ -19,24 +39,42 @@ export const UNVERSIONED_PATHS = ['health/live', 'health/ready', '.well-known/jw
  */
 export async function createServiceApp(appModule: Type<unknown>, options: ServiceAppOptions): Promise<INestApplication> {
   // abortOnError false: a boot failure (bad config, DB down) rejects, so bootService can report it and exit 1.
-  const app = await NestFactory.create(appModule, { bufferLogs: true, abortOnError: false });
+  // Body parsers are ours (bodyParser false) so the size limit is one setting; rawBody keeps the
+  // exact bytes (req.rawBody) for endpoints that verify a signature over them (webhooks).
+  const app = await NestFactory.create<NestExpressApplication>(appModule, { bufferLogs: true, abortOnError: false, bodyParser: false, rawBody: true });
   app.useLogger(app.get(Logger));
+  const bodyLimitBytes = options.bodyLimitBytes ?? loadConfig(HttpInputConfig).HTTP_BODY_LIMIT_BYTES;
+  // Input rules for every route of every service (docs/service-conventions.md, "Input rules"):
+  // a repeated query parameter is refused before routing; larger bodies are 413 (the filter maps
+  // body-parser's errors); strings with control characters are refused by the first global pipe.
+  app.use(refuseRepeatedQueryParameters);
+  app.useBodyParser('json', { limit: bodyLimitBytes });
+  app.useBodyParser('urlencoded', { limit: bodyLimitBytes, extended: false });
   app.setGlobalPrefix('v1', {
     exclude: UNVERSIONED_PATHS.map((path) => ({ path, method: RequestMethod.ALL })),
   });
-  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalPipes(new RefuseControlCharactersPipe(), createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle(options.openApi.title)
-      .setDescription(options.openApi.description)
-      .setVersion(options.openApi.version ?? '1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, createOpenApiDocument(app, options.openApi), { jsonDocumentUrl: 'docs-json' });
   // No enableShutdownHooks: runUntilSignalled owns the shutdown order.
   return app;
+}
+
+/** The service's OpenAPI document, with what Redocly's recommended rules ask (servers, license, security, operationIds, tags). */
+export function createOpenApiDocument(app: INestApplication, openApi: ServiceAppOptions['openApi']): OpenAPIObject {
+  const builder = new DocumentBuilder()
+    .setTitle(openApi.title)
+    .setDescription(openApi.description)
+    .setVersion(openApi.version ?? '1')
+    .setLicense(OPENAPI_LICENSE.name, OPENAPI_LICENSE.url)
+    // Relative: the service's own origin when read from the service, the edge's when read through it.
+    .addServer('/', 'The origin this document is served from')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An access token issued by identity.' }, BEARER_SECURITY_SCHEME)
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: "A service token identity issued to the calling service for this one (internal operations only; user tokens are refused)." },
+      SERVICE_TOKEN_SCHEME,
+    );
+  for (const [name, scheme] of Object.entries(openApi.securitySchemes ?? {})) builder.addSecurity(name, scheme);
+  return finishOpenApiDocument(SwaggerModule.createDocument(app, builder.build(), { operationIdFactory: operationIdFor }), { tags: openApi.tags });
 }

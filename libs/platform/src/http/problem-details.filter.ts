@@ -7,7 +7,7 @@ interface HttpRequestLike {
   originalUrl?: string;
   url?: string;
 }
-interface HttpResponseLike {
+export interface HttpResponseLike {
   headersSent?: boolean;
   status(code: number): this;
   setHeader(name: string, value: string): unknown;
@@ -28,6 +28,8 @@ function toProblemWithoutInstance(exception: unknown): ProblemDetails {
   if (isBodyParseError(exception)) {
     return buildProblem(HttpStatus.BAD_REQUEST, PROBLEM_CODES.VALIDATION_FAILED, 'The request body is not valid JSON.');
   }
+  const clientError = requestReadingErrorOf(exception);
+  if (clientError !== null) return clientError;
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     const code = problemCodeForStatus(status);
@@ -56,6 +58,43 @@ function isBodyParseError(exception: unknown): boolean {
   );
 }
 
+/** What body-parser and raw-body throw (http-errors): a numeric status and a `type` naming the failure. */
+interface HttpErrorLike {
+  status?: unknown;
+  statusCode?: unknown;
+  type?: unknown;
+  limit?: unknown;
+}
+
+/**
+ * body-parser's 4xx errors (http-errors objects, not Nest exceptions) reach the filter as they are;
+ * without this they would be answered 500. Each detail is fixed text: their messages may quote the
+ * client's headers or body.
+ */
+function requestReadingErrorOf(exception: unknown): ProblemDetails | null {
+  if (typeof exception !== 'object' || exception === null || exception instanceof HttpException) return null;
+  const { status, statusCode, type, limit } = exception as HttpErrorLike;
+  const code = typeof status === 'number' ? status : statusCode;
+  if (typeof code !== 'number' || !Number.isInteger(code) || code < 400 || code > 499) return null;
+  switch (type) {
+    case 'entity.too.large':
+      return buildProblem(
+        HttpStatus.PAYLOAD_TOO_LARGE,
+        PROBLEM_CODES.PAYLOAD_TOO_LARGE,
+        typeof limit === 'number' ? `The request body is larger than ${limit} bytes.` : 'The request body is too large.',
+      );
+    case 'charset.unsupported':
+      return buildProblem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, PROBLEM_CODES.UNSUPPORTED_MEDIA_TYPE, 'The request body must be UTF-8 JSON.');
+    case 'encoding.unsupported':
+      return buildProblem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, PROBLEM_CODES.UNSUPPORTED_MEDIA_TYPE, 'The Content-Encoding of the request body is not supported.');
+    case 'parameters.too.many':
+      return buildProblem(HttpStatus.PAYLOAD_TOO_LARGE, PROBLEM_CODES.PAYLOAD_TOO_LARGE, 'The request body has too many parameters.');
+    default:
+      // request.aborted, request.size.invalid and any other 4xx the body reader raises.
+      return buildProblem(code, problemCodeForStatus(code), 'The request body could not be read.');
+  }
+}
+
 /** Nest's built-in exceptions put the human text in `message` (a string or, from ValidationPipe, a list). */
 function messagesOf(response: string | object): string[] {
   if (typeof response === 'string') return [response];
@@ -79,9 +118,14 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (problem.status >= 500) {
       this.logger.error({ err: exception, instance: problem.instance }, 'request failed');
     }
-    if (response.headersSent) return;
-    response.status(problem.status);
-    response.setHeader('Content-Type', `${PROBLEM_CONTENT_TYPE}; charset=utf-8`);
-    response.send(JSON.stringify(problem));
+    writeProblem(response, problem);
   }
+}
+
+/** Renders `problem` as the response (RFC 9457 media type); used by the filter and the input middleware. */
+export function writeProblem(response: HttpResponseLike, problem: ProblemDetails): void {
+  if (response.headersSent) return;
+  response.status(problem.status);
+  response.setHeader('Content-Type', `${PROBLEM_CONTENT_TYPE}; charset=utf-8`);
+  response.send(JSON.stringify(problem));
 }

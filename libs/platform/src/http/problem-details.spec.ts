@@ -44,7 +44,7 @@ describe('problem details', () => {
     const problem = toProblem(error, '/v1/payments');
     expect(problem).toMatchObject({
       type: 'https://kirim.dev/problems/validation-failed',
-      title: 'Bad Request',
+      title: 'The request is not valid',
       status: 400,
       code: PROBLEM_CODES.VALIDATION_FAILED,
       instance: '/v1/payments',
@@ -67,7 +67,7 @@ describe('problem details', () => {
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(JSON.parse(response.body)).toEqual({
       type: 'https://kirim.dev/problems/amount-out-of-range',
-      title: 'Unprocessable Entity',
+      title: 'Amount out of range',
       status: 422,
       detail: 'Amount exceeds the per-transaction limit.',
       code: 'amount-out-of-range',
@@ -92,6 +92,35 @@ describe('problem details', () => {
     expect(JSON.stringify(wrapped)).not.toContain('1234');
   });
 
+  it.each([
+    ['a body over the limit', { type: 'entity.too.large', status: 413, statusCode: 413, expose: true, limit: 65536, length: 70000 }, 413, 'payload-too-large', 'The request body is larger than 65536 bytes.'],
+    ['an unsupported charset', { type: 'charset.unsupported', status: 415, statusCode: 415, expose: true, charset: 'utf-7' }, 415, 'unsupported-media-type', 'The request body must be UTF-8 JSON.'],
+    ['an unknown content encoding', { type: 'encoding.unsupported', status: 415, statusCode: 415, expose: true, encoding: 'x-zip' }, 415, 'unsupported-media-type', 'The Content-Encoding of the request body is not supported.'],
+    ['a body cut short', { type: 'request.aborted', status: 400, statusCode: 400, expose: true }, 400, 'validation-failed', 'The request body could not be read.'],
+    ['a wrong Content-Length', { type: 'request.size.invalid', status: 400, statusCode: 400, expose: true }, 400, 'validation-failed', 'The request body could not be read.'],
+  ])('maps body-parser %s to a 4xx problem, not a 500', (_name, fields, status, code, detail) => {
+    // body-parser throws http-errors objects: Error instances with status and type, not Nest exceptions.
+    const error = Object.assign(new Error('raw message quoting "gzip" and the body'), fields);
+    expect(toProblem(error, '/v1/payments')).toEqual({
+      type: `https://kirim.dev/problems/${code}`,
+      title: expect.any(String),
+      status,
+      detail,
+      code,
+      instance: '/v1/payments',
+    });
+  });
+
+  it('keeps a body reader error with a 5xx status (a bug of ours) a bare 500', () => {
+    const error = Object.assign(new Error('stream encoding should not be set'), { type: 'stream.encoding.set', status: 500, statusCode: 500 });
+    expect(toProblem(error)).toMatchObject({ status: 500, code: 'internal-error', detail: 'An unexpected error occurred.' });
+  });
+
+  it('takes every title from the problem catalogue', () => {
+    expect(new ProblemException(404, PROBLEM_CODES.PAYEE_NOT_FOUND, 'x').problem.title).toBe('Payee not found');
+    expect(toProblem(new UnauthorizedException()).title).toBe('Authentication required');
+  });
+
   it('answers an unknown error with a bare 500 and leaks nothing', () => {
     const filter = new ProblemDetailsFilter();
     jest.spyOn((filter as unknown as { logger: { error: () => void } }).logger, 'error').mockImplementation(() => undefined);
@@ -100,7 +129,7 @@ describe('problem details', () => {
     expect(response.statusCode).toBe(500);
     expect(JSON.parse(response.body)).toEqual({
       type: 'https://kirim.dev/problems/internal-error',
-      title: 'Internal Server Error',
+      title: 'Internal error',
       status: 500,
       detail: 'An unexpected error occurred.',
       code: 'internal-error',

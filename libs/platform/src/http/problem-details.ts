@@ -1,9 +1,8 @@
-import { STATUS_CODES } from 'node:http';
 import { HttpException, HttpStatus, ValidationPipe } from '@nestjs/common';
-import { describeValidationErrors, PROBLEM_CODES, ProblemCode, ResultCode } from '@kirim/contracts';
+import { describeValidationErrors, PROBLEM_CODES, PROBLEM_TYPE_BASE as CATALOGUE_TYPE_BASE, ProblemCode, problemEntry, problemTypeUri, ResultCode } from '@kirim/contracts';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
-export const PROBLEM_TYPE_BASE = 'https://kirim.dev/problems/';
+export const PROBLEM_TYPE_BASE = CATALOGUE_TYPE_BASE;
 
 /** RFC 9457 problem details, plus kirim's stable `code` and, where one exists, the UPI result code. */
 export interface ProblemDetails {
@@ -20,18 +19,18 @@ export interface ProblemDetails {
 export interface ProblemExtras {
   errors?: string[];
   resultCode?: ResultCode;
-  /** Overrides the HTTP reason phrase as title. */
+  /** Overrides the catalogue's title (libs/contracts problem-catalogue.ts); rarely right, as the title belongs to the type. */
   title?: string;
 }
 
 export function problemType(code: ProblemCode): string {
-  return `${PROBLEM_TYPE_BASE}${code}`;
+  return problemTypeUri(code);
 }
 
 export function buildProblem(status: number, code: ProblemCode, detail: string, extras: ProblemExtras = {}): ProblemDetails {
   const problem: ProblemDetails = {
     type: problemType(code),
-    title: extras.title ?? STATUS_CODES[status] ?? 'Error',
+    title: extras.title ?? problemEntry(code).title,
     status,
     detail,
     code,
@@ -64,12 +63,18 @@ export function problemCodeForStatus(status: number): ProblemCode {
       return PROBLEM_CODES.NOT_FOUND;
     case HttpStatus.CONFLICT:
       return PROBLEM_CODES.CONFLICT;
+    case HttpStatus.PAYLOAD_TOO_LARGE:
+      return PROBLEM_CODES.PAYLOAD_TOO_LARGE;
+    case HttpStatus.UNSUPPORTED_MEDIA_TYPE:
+      return PROBLEM_CODES.UNSUPPORTED_MEDIA_TYPE;
+    case HttpStatus.TOO_MANY_REQUESTS:
+      return PROBLEM_CODES.RATE_LIMITED;
     case HttpStatus.BAD_GATEWAY:
     case HttpStatus.SERVICE_UNAVAILABLE:
     case HttpStatus.GATEWAY_TIMEOUT:
       return PROBLEM_CODES.DEPENDENCY_UNAVAILABLE;
     default:
-      // Remaining 4xx (400, 413, 415, 422, ...) mean the request as sent cannot be processed.
+      // Remaining 4xx (400, 411, 414, 422, ...) mean the request as sent cannot be processed.
       return status >= 500 ? PROBLEM_CODES.INTERNAL : PROBLEM_CODES.VALIDATION_FAILED;
   }
 }
