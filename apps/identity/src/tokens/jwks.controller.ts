@@ -1,7 +1,8 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblems, ApiPublic, GENERIC_PROBLEMS } from '@kirim/platform';
 import { JsonWebKeySet, publishJwks } from './jwks';
-import { SIGNING_KEY, type SigningKey } from './signing-key';
+import { PUBLISHED_KEYS, type PublishedKey } from './signing-key';
 
 /** Public and unversioned (`/.well-known/jwks.json`, RFC 8615): every service verifies tokens with it. */
 @ApiTags('tokens')
@@ -9,8 +10,8 @@ import { SIGNING_KEY, type SigningKey } from './signing-key';
 export class JwksController {
   private readonly jwks: JsonWebKeySet;
 
-  constructor(@Inject(SIGNING_KEY) signingKey: SigningKey) {
-    this.jwks = publishJwks([signingKey]);
+  constructor(@Inject(PUBLISHED_KEYS) keys: PublishedKey[]) {
+    this.jwks = publishJwks(keys);
   }
 
   @Get('jwks.json')
@@ -18,6 +19,8 @@ export class JwksController {
   @Header('Cache-Control', 'public, max-age=300')
   @ApiOperation({ summary: 'Public keys that verify identity-issued access tokens (ES256).' })
   @ApiOkResponse({ description: 'A JSON Web Key Set.' })
+  @ApiPublic()
+  @ApiProblems(...GENERIC_PROBLEMS.input)
   getJwks(): JsonWebKeySet {
     return this.jwks;
   }

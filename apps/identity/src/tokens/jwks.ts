@@ -1,17 +1,16 @@
 import type { JWK } from 'jose';
 import { JWT_ALGORITHM } from '@kirim/platform';
-import type { SigningKey } from './signing-key';
+import type { PublishedKey } from './signing-key';
 
 export interface JsonWebKeySet {
   readonly keys: JWK[];
 }
 
 /**
- * The public half of each signing key, as RFC 7517 JWKs. Only the current key for now; a
- * rotation will publish the next key here before it signs anything, and the old one until its
- * last token expires.
+ * The public half of each key, as RFC 7517 JWKs: the signing key, and during a rotation the next
+ * key (before it signs anything) or the previous one (until its last token expires).
  */
-export function publishJwks(signingKeys: readonly SigningKey[]): JsonWebKeySet {
+export function publishJwks(signingKeys: readonly PublishedKey[]): JsonWebKeySet {
   return {
     keys: signingKeys.map((key) => {
       const { kty, crv, x, y } = key.publicKey.export({ format: 'jwk' });

@@ -2,7 +2,7 @@ import { createLocalJWKSet, type JWTVerifyGetKey } from 'jose';
 import { loadConfig } from '@kirim/platform';
 import { IdentityConfig } from '../identity.config';
 import { publishJwks } from './jwks';
-import { loadSigningKey } from './signing-key';
+import { publishedKeys } from './signing-key';
 
 /**
  * Identity verifies its own tokens (GET /v1/me, ...) against the keys it publishes, in process,
@@ -14,7 +14,7 @@ export function identityLocalKeyResolver(): JWTVerifyGetKey {
   return (protectedHeader, token) => {
     if (!keySet) {
       const config = loadConfig(IdentityConfig);
-      keySet = createLocalJWKSet(publishJwks([loadSigningKey(config.IDENTITY_SIGNING_KEY, config.IDENTITY_SIGNING_KEY_ID)]));
+      keySet = createLocalJWKSet(publishJwks(publishedKeys(config)));
     }
     return keySet(protectedHeader, token);
   };

@@ -1,8 +1,8 @@
 import { generateKeyPairSync, KeyObject } from 'node:crypto';
 import { createLocalJWKSet, decodeProtectedHeader, errors, jwtVerify } from 'jose';
-import { JWT_ALGORITHM, JWT_AUDIENCE, JWT_ISSUER } from '@kirim/platform';
+import { JWT_ALGORITHM, JWT_AUDIENCES, JWT_ISSUER } from '@kirim/platform';
 import { publishJwks } from './jwks';
-import { loadSigningKey, SigningKey } from './signing-key';
+import { loadSigningKey, parsePublishedKey, SigningKey } from './signing-key';
 import { TokenIssuer } from './token-issuer';
 
 const USER_ID = '5b0f7d1e-8c1a-4a57-9d0e-0e6f3a1c2b4d';
@@ -15,7 +15,7 @@ function newP256Pem(): string {
 describe('TokenIssuer', () => {
   const signingKey: SigningKey = loadSigningKey(newP256Pem(), 'identity-2025-01');
   const now = new Date('2025-06-01T10:00:00Z');
-  const issuer = new TokenIssuer({ signingKey, ttlSeconds: 900, clock: () => now });
+  const issuer = new TokenIssuer({ signingKey, ttlSeconds: 900, now: () => now });
   const jwks = createLocalJWKSet(publishJwks([signingKey]));
 
   it('issues an ES256 token that verifies against the published JWKS with the platform claims', async () => {
@@ -25,17 +25,32 @@ describe('TokenIssuer', () => {
     expect(token.expiresIn).toBe(900);
     const { payload, protectedHeader } = await jwtVerify(token.accessToken, jwks, {
       issuer: JWT_ISSUER,
-      audience: JWT_AUDIENCE,
+      audience: JWT_AUDIENCES.PAYMENTS,
       algorithms: [JWT_ALGORITHM],
       currentDate: now,
     });
     expect(protectedHeader).toEqual({ alg: 'ES256', kid: 'identity-2025-01', typ: 'JWT' });
     expect(payload.iss).toBe('kirim-identity');
-    expect(payload.aud).toBe('kirim');
+    expect(payload.aud).toEqual(['identity', 'payments', 'notifications']);
+    // A sandbox-login token names no device.
+    expect(payload).not.toHaveProperty('did');
+    expect(payload).not.toHaveProperty('cnf');
     expect(payload.sub).toBe(USER_ID);
     expect(payload.iat).toBe(now.getTime() / 1000);
     expect(payload.exp).toBe(now.getTime() / 1000 + 900);
     expect(payload.jti).toMatch(UUID);
+  });
+
+  it('binds a device token to its binding, bound time and device key thumbprint', async () => {
+    const boundAt = new Date('2025-06-01T09:59:00Z');
+    const token = await issuer.issueAccessToken(USER_ID, { bindingId: '6f1f5b9e-2c3d-4e5f-8a9b-0c1d2e3f4a5b', boundAt, keyThumbprint: 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs' });
+
+    const { payload } = await jwtVerify(token.accessToken, jwks, { currentDate: now });
+    expect(payload).toMatchObject({
+      did: '6f1f5b9e-2c3d-4e5f-8a9b-0c1d2e3f4a5b',
+      dbt: boundAt.getTime() / 1000,
+      cnf: { jkt: 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs' },
+    });
   });
 
   it('gives every token its own jti', async () => {
@@ -65,6 +80,17 @@ describe('TokenIssuer', () => {
 });
 
 describe('publishJwks', () => {
+  it('publishes a second key during a rotation, public part only', () => {
+    const signingKey = loadSigningKey(newP256Pem(), 'k2');
+    const next = parsePublishedKey(generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey.export({ format: 'pem', type: 'spki' }).toString());
+    if (!next.ok) throw new Error(next.reason);
+
+    const { keys } = publishJwks([signingKey, { kid: 'k1', publicKey: next.publicKey }]);
+
+    expect(keys.map((key) => key.kid)).toEqual(['k2', 'k1']);
+    expect(keys.every((key) => !('d' in key))).toBe(true);
+  });
+
   it('publishes only the public part of the key, with kid, alg and use', () => {
     const signingKey = loadSigningKey(newP256Pem(), 'k1');
     const { keys } = publishJwks([signingKey]);

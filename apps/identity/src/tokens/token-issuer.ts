@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
-import { JWT_ALGORITHM, JWT_AUDIENCE, JWT_ISSUER } from '@kirim/platform';
+import { CONFIRMATION_CLAIM, DEVICE_BINDING_CLAIM, DEVICE_BOUND_AT_CLAIM, JWT_ALGORITHM, JWT_ISSUER, USER_TOKEN_AUDIENCES } from '@kirim/platform';
 import type { SigningKey } from './signing-key';
 
 export interface IssuedToken {
@@ -10,32 +10,51 @@ export interface IssuedToken {
   readonly expiresIn: number;
 }
 
-/** The clock is a port so expiry can be tested without waiting. */
-export type Clock = () => Date;
+/** The device binding an access token is issued to. */
+export interface TokenBinding {
+  readonly bindingId: string;
+  readonly boundAt: Date;
+  /** RFC 7638 thumbprint of the device's public key (`cnf.jkt`, RFC 7800). */
+  readonly keyThumbprint: string;
+}
 
 export interface TokenIssuerOptions {
   readonly signingKey: SigningKey;
   readonly ttlSeconds: number;
-  readonly clock?: Clock;
+  /** Defaults to the system clock; specs pass a fixed one. */
+  readonly now?: () => Date;
 }
 
 /**
- * Issues identity's access tokens: ES256, `kid` in the header so verifiers pick the right JWKS
- * key across a rotation, `jti` so a token can be told apart (and later revoked) without its value.
+ * Issues identity's access tokens: ES256, `kid` in the header so verifiers pick the right JWKS key
+ * across a rotation, the services a user may call as audiences, `jti` so a token can be told apart
+ * without its value, and for a bound device its binding (`did`, `dbt`) and key (`cnf.jkt`).
  */
 export class TokenIssuer {
-  private readonly clock: Clock;
+  private readonly now: () => Date;
 
   constructor(private readonly options: TokenIssuerOptions) {
-    this.clock = options.clock ?? (() => new Date());
+    this.now = options.now ?? (() => new Date());
   }
 
-  async issueAccessToken(userId: string): Promise<IssuedToken> {
-    const issuedAt = Math.floor(this.clock().getTime() / 1000);
-    const accessToken = await new SignJWT({})
+  get ttlSeconds(): number {
+    return this.options.ttlSeconds;
+  }
+
+  /** `binding` is null only for sandbox login (local development). */
+  async issueAccessToken(userId: string, binding: TokenBinding | null = null): Promise<IssuedToken> {
+    const issuedAt = Math.floor(this.now().getTime() / 1000);
+    const claims = binding
+      ? {
+          [DEVICE_BINDING_CLAIM]: binding.bindingId,
+          [DEVICE_BOUND_AT_CLAIM]: Math.floor(binding.boundAt.getTime() / 1000),
+          [CONFIRMATION_CLAIM]: { jkt: binding.keyThumbprint },
+        }
+      : {};
+    const accessToken = await new SignJWT(claims)
       .setProtectedHeader({ alg: JWT_ALGORITHM, kid: this.options.signingKey.kid, typ: 'JWT' })
       .setIssuer(JWT_ISSUER)
-      .setAudience(JWT_AUDIENCE)
+      .setAudience([...USER_TOKEN_AUDIENCES])
       .setSubject(userId)
       .setIssuedAt(issuedAt)
       .setExpirationTime(issuedAt + this.options.ttlSeconds)

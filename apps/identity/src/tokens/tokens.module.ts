@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
+import { Clock } from '@kirim/platform';
 import { IdentityConfig } from '../identity.config';
 import { JwksController } from './jwks.controller';
-import { loadSigningKey, SIGNING_KEY, SigningKey } from './signing-key';
+import { loadSigningKey, PUBLISHED_KEYS, publishedKeys, SIGNING_KEY, SigningKey } from './signing-key';
 import { TokenIssuer } from './token-issuer';
 
 @Module({
@@ -12,12 +13,14 @@ import { TokenIssuer } from './token-issuer';
       useFactory: (config: IdentityConfig): SigningKey => loadSigningKey(config.IDENTITY_SIGNING_KEY, config.IDENTITY_SIGNING_KEY_ID),
       inject: [IdentityConfig],
     },
+    { provide: PUBLISHED_KEYS, useFactory: publishedKeys, inject: [IdentityConfig] },
     {
       provide: TokenIssuer,
-      useFactory: (signingKey: SigningKey, config: IdentityConfig) => new TokenIssuer({ signingKey, ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS }),
-      inject: [SIGNING_KEY, IdentityConfig],
+      useFactory: (signingKey: SigningKey, config: IdentityConfig, clock: Clock) =>
+        new TokenIssuer({ signingKey, ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS, now: () => clock.now() }),
+      inject: [SIGNING_KEY, IdentityConfig, Clock],
     },
   ],
-  exports: [TokenIssuer],
+  exports: [TokenIssuer, SIGNING_KEY],
 })
 export class TokensModule {}

@@ -26,7 +26,7 @@ export class TypeOrmUserRepository extends UserRepository {
     return entity ? toUser(entity) : null;
   }
 
-  async insertIfPhoneFree(user: User, tx: TransactionScope): Promise<boolean> {
+  async insertIfPhoneFree(tx: TransactionScope, user: User): Promise<boolean> {
     // ON CONFLICT DO NOTHING rather than catching 23505: a failed statement would abort the whole
     // transaction, and two concurrent registrations of one phone must both end cleanly.
     const result = await tx.manager
@@ -40,11 +40,21 @@ export class TypeOrmUserRepository extends UserRepository {
     return Array.isArray(result.raw) && result.raw.length === 1;
   }
 
-  async lockById(id: string, tx: TransactionScope): Promise<User | null> {
+  async lockById(tx: TransactionScope, id: string): Promise<User | null> {
     const entity = await tx.manager
       .getRepository(UserEntity)
       .createQueryBuilder('user')
       .where('user.id = :id', { id })
+      .setLock('pessimistic_write')
+      .getOne();
+    return entity ? toUser(entity) : null;
+  }
+
+  async lockByPhone(tx: TransactionScope, phone: string): Promise<User | null> {
+    const entity = await tx.manager
+      .getRepository(UserEntity)
+      .createQueryBuilder('user')
+      .where('user.phone = :phone', { phone })
       .setLock('pessimistic_write')
       .getOne();
     return entity ? toUser(entity) : null;

@@ -10,8 +10,11 @@ export abstract class UserRepository {
    * Inserts the user unless the phone number is already registered (returns false then). Does not
    * throw on the duplicate, so the transaction stays usable and commits nothing else.
    */
-  abstract insertIfPhoneFree(user: User, tx: TransactionScope): Promise<boolean>;
+  abstract insertIfPhoneFree(tx: TransactionScope, user: User): Promise<boolean>;
 
   /** Reads the user and locks the row until `tx` ends; serializes changes to one user's accounts. */
-  abstract lockById(id: string, tx: TransactionScope): Promise<User | null>;
+  abstract lockById(tx: TransactionScope, id: string): Promise<User | null>;
+
+  /** As lockById, by phone number: serializes the device bindings of one user. */
+  abstract lockByPhone(tx: TransactionScope, phone: string): Promise<User | null>;
 }

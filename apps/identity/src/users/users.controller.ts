@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PROBLEM_CODES } from '@kirim/contracts';
-import { type AuthenticatedUser, CurrentUser, JwtAuthGuard, ProblemException } from '@kirim/platform';
+import { ApiProblems, ApiPublic, type AuthenticatedUser, CurrentUser, GENERIC_PROBLEMS, JwtAuthGuard, ProblemException } from '@kirim/platform';
 import { toLinkedBankAccountResponse } from '../bank-accounts/bank-accounts.dto';
 import { GetProfile } from './get-profile/get-profile.handler';
 import { RegisterUser } from './register-user/register-user.handler';
@@ -10,7 +10,7 @@ import { StartSession } from './start-session/start-session.handler';
 import { MeResponse, RegisterUserRequest, StartSessionRequest, TokenResponse } from './users.dto';
 
 const SANDBOX_NOTE =
-  'SANDBOX ONLY: available when IDENTITY_SANDBOX_LOGIN=true, 404 otherwise. There is no OTP or device binding yet, so a phone number alone gets a token; never enable this where real users exist.';
+  'LOCAL DEVELOPMENT ONLY: available when IDENTITY_SANDBOX_LOGIN=true (refused at boot in production), 404 otherwise. A phone number alone gets a token bound to no device; clients sign in with POST /v1/device-bindings.';
 
 @ApiTags('users')
 @Controller()
@@ -25,6 +25,8 @@ export class UsersController {
   @UseGuards(SandboxLoginGuard)
   @ApiOperation({ summary: 'Register a user by phone number and get an access token.', description: SANDBOX_NOTE })
   @ApiCreatedResponse({ type: TokenResponse })
+  @ApiPublic()
+  @ApiProblems(PROBLEM_CODES.ALREADY_REGISTERED, PROBLEM_CODES.NOT_FOUND, ...GENERIC_PROBLEMS.body)
   async register(@Body() body: RegisterUserRequest): Promise<TokenResponse> {
     const result = await this.registerUser.execute({ phone: body.phone, displayName: body.displayName });
     if (!result.ok) throw new ProblemException(HttpStatus.CONFLICT, PROBLEM_CODES.ALREADY_REGISTERED, 'A user with this phone number is already registered.');
@@ -36,6 +38,8 @@ export class UsersController {
   @UseGuards(SandboxLoginGuard)
   @ApiOperation({ summary: 'Get an access token for an existing user by phone number.', description: SANDBOX_NOTE })
   @ApiOkResponse({ type: TokenResponse })
+  @ApiPublic()
+  @ApiProblems(PROBLEM_CODES.NOT_FOUND, ...GENERIC_PROBLEMS.body)
   async createSession(@Body() body: StartSessionRequest): Promise<TokenResponse> {
     const result = await this.startSession.execute({ phone: body.phone });
     if (!result.ok) throw new ProblemException(HttpStatus.NOT_FOUND, PROBLEM_CODES.NOT_FOUND, 'No user is registered with this phone number.');
@@ -47,6 +51,7 @@ export class UsersController {
   @ApiBearerAuth()
   @ApiOperation({ summary: "The caller's profile and linked bank accounts." })
   @ApiOkResponse({ type: MeResponse })
+  @ApiProblems(...GENERIC_PROBLEMS.input, ...GENERIC_PROBLEMS.bearer)
   async me(@CurrentUser() caller: AuthenticatedUser): Promise<MeResponse> {
     const result = await this.getProfile.execute(caller.userId);
     if (!result.ok) throw new ProblemException(HttpStatus.UNAUTHORIZED, PROBLEM_CODES.UNAUTHENTICATED, 'The token names a user that does not exist.');

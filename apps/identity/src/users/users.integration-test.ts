@@ -2,13 +2,16 @@ import { EVENT_SOURCES, EVENT_TYPES, TOPICS } from '@kirim/contracts';
 import { MESSAGING_ENTITIES, OutboxWriter, TransactionRunner, TransactionScope, UnitOfWork } from '@kirim/messaging';
 import { createMigratedTestDatabase, MigratedTestDatabase, uniquePhone } from '@kirim/testing';
 import { DataSource } from 'typeorm';
-import { LinkBankAccount } from '../bank-accounts/link-bank-account/link-bank-account.handler';
+import { LinkBankAccount } from '../bank-accounts/link-bank-account/link-bank-account.use-case';
 import { TypeOrmLinkedBankAccountRepository } from '../bank-accounts/typeorm-linked-bank-account.repository';
-import { ResolvePaymentParties } from '../payment-parties/resolve-payment-parties/resolve-payment-parties.handler';
+import { ResolvePaymentParties } from '../payment-parties/resolve-payment-parties/resolve-payment-parties.use-case';
 import { IDENTITY_ENTITIES } from '../persistence/identity-entities';
 import { IDENTITY_MIGRATIONS } from '../persistence/identity-migrations';
 import { FakeBankAccountDirectory } from '../testing/in-memory-identity.fakes';
 import { testTokenIssuer } from '../testing/test-token-issuer';
+import { RandomIdGenerator, SystemClock } from '@kirim/platform';
+import { CreateDefaultPaymentAddress } from '../payment-addresses/create-default-payment-address/create-default-payment-address.use-case';
+import { TypeOrmPaymentAddressRepository } from '../payment-addresses/typeorm-payment-address.repository';
 import { RegisterUser } from './register-user/register-user.handler';
 import { TypeOrmUserRepository } from './typeorm-user.repository';
 
@@ -39,7 +42,7 @@ describe('identity persistence (PostgreSQL)', () => {
     users = new TypeOrmUserRepository(dataSource);
     accounts = new TypeOrmLinkedBankAccountRepository(dataSource);
     unitOfWork = new UnitOfWork(dataSource, new OutboxWriter(EVENT_SOURCES.IDENTITY));
-    registerUser = new RegisterUser(unitOfWork, users, testTokenIssuer());
+    registerUser = new RegisterUser(unitOfWork, users, testTokenIssuer(), new CreateDefaultPaymentAddress(new TypeOrmPaymentAddressRepository(dataSource), new SystemClock(), new RandomIdGenerator()));
   });
 
   afterAll(async () => {
@@ -47,7 +50,7 @@ describe('identity persistence (PostgreSQL)', () => {
   });
 
   beforeEach(async () => {
-    await dataSource.query('TRUNCATE linked_bank_accounts, users, outbox_messages');
+    await dataSource.query('TRUNCATE payee_lookup_buckets, payment_addresses, linked_bank_accounts, users, outbox_messages CASCADE');
   });
 
   const outbox = (): Promise<OutboxRow[]> => dataSource.query('SELECT topic, record_key, type, source, data FROM outbox_messages ORDER BY position');
@@ -107,7 +110,7 @@ describe('identity persistence (PostgreSQL)', () => {
         });
       }
     }
-    const failing = new RegisterUser(new FailingBeforeCommit(), users, testTokenIssuer());
+    const failing = new RegisterUser(new FailingBeforeCommit(), users, testTokenIssuer(), new CreateDefaultPaymentAddress(new TypeOrmPaymentAddressRepository(dataSource), new SystemClock(), new RandomIdGenerator()));
 
     await expect(failing.execute({ phone: uniquePhone(), displayName: 'Asha' })).rejects.toThrow('outbox write failed');
     expect(await countUsers()).toBe(0);
@@ -117,25 +120,25 @@ describe('identity persistence (PostgreSQL)', () => {
   it('links accounts (first one primary, idempotently) and resolves payment parties from the primary accounts', async () => {
     const directory = new FakeBankAccountDirectory();
     const linkBankAccount = new LinkBankAccount(unitOfWork, users, accounts, directory);
-    const resolve = new ResolvePaymentParties(users, accounts);
+    const resolve = new ResolvePaymentParties(users, accounts, new TypeOrmPaymentAddressRepository(dataSource));
     const payerPhone = uniquePhone();
     const payeePhone = uniquePhone();
     const payer = await registerUser.execute({ phone: payerPhone, displayName: 'Asha' });
     const payee = await registerUser.execute({ phone: payeePhone, displayName: 'Ravi' });
     if (!payer.ok || !payee.ok) throw new Error('registration failed');
-    const a1 = { accountRef: 'aaaaaaaa-0000-4000-8000-000000000001', bankCode: 'SBXA', bankName: 'Sandbox A', maskedAccountNumber: 'XXXXXXXX0001' };
-    const a2 = { accountRef: 'aaaaaaaa-0000-4000-8000-000000000002', bankCode: 'SBXB', bankName: 'Sandbox B', maskedAccountNumber: 'XXXXXXXX0002' };
-    const b1 = { accountRef: 'bbbbbbbb-0000-4000-8000-000000000001', bankCode: 'SBXB', bankName: 'Sandbox B', maskedAccountNumber: 'XXXXXXXX0003' };
+    const a1 = { accountRef: 'aaaaaaaa-0000-4000-8000-000000000001', bankCode: 'SBXA', bankName: 'Sandbox A', maskedAccountNumber: 'XXXXXXXX0001', holderName: 'Asha Kumari' };
+    const a2 = { accountRef: 'aaaaaaaa-0000-4000-8000-000000000002', bankCode: 'SBXB', bankName: 'Sandbox B', maskedAccountNumber: 'XXXXXXXX0002', holderName: 'Asha Kumari' };
+    const b1 = { accountRef: 'bbbbbbbb-0000-4000-8000-000000000001', bankCode: 'SBXB', bankName: 'Sandbox B', maskedAccountNumber: 'XXXXXXXX0003', holderName: 'Ravi Shankar' };
     directory.accountsByMobile.set(payerPhone, [a1, a2]);
     directory.accountsByMobile.set(payeePhone, [b1]);
 
     // Two different accounts linked concurrently: the user-row lock makes exactly one primary.
     const [first, second] = await Promise.all([
-      linkBankAccount.execute({ userId: payer.userId, accountRef: a1.accountRef, bearerToken: 't' }),
-      linkBankAccount.execute({ userId: payer.userId, accountRef: a2.accountRef, bearerToken: 't' }),
+      linkBankAccount.execute({ userId: payer.userId, accountRef: a1.accountRef }),
+      linkBankAccount.execute({ userId: payer.userId, accountRef: a2.accountRef }),
     ]);
-    const again = await linkBankAccount.execute({ userId: payer.userId, accountRef: a1.accountRef, bearerToken: 't' });
-    await linkBankAccount.execute({ userId: payee.userId, accountRef: b1.accountRef, bearerToken: 't' });
+    const again = await linkBankAccount.execute({ userId: payer.userId, accountRef: a1.accountRef });
+    await linkBankAccount.execute({ userId: payee.userId, accountRef: b1.accountRef });
 
     expect([first, second].every((r) => r.ok && r.created)).toBe(true);
     expect(again).toMatchObject({ ok: true, created: false, account: { accountRef: a1.accountRef } });

@@ -1,21 +1,45 @@
 import type { JWTVerifyGetKey } from 'jose';
-import { IsDefined } from 'class-validator';
-import { IsUrlWithProtocol } from '../config/env-validators';
+import { IsBoolean, IsDefined, IsIn, IsOptional } from 'class-validator';
+import { NODE_ENVS, NodeEnv } from '../config/base-service.config';
+import { EnvBoolean } from '../config/env-validators';
 import { loadConfig } from '../config/load-config';
+import { IsIdentityUrl } from './identity-url';
 
 export type JwtKeyResolver = JWTVerifyGetKey;
 
-class JwksConfig {
+/** Where a verifier learns identity's keys and revocations; the same rules as BaseServiceConfig. */
+export class IdentityTrustConfig {
+  @IsIn(NODE_ENVS, { message: `$property must be one of ${NODE_ENVS.join(', ')}` })
+  NODE_ENV: NodeEnv = 'development';
+
   @IsDefined({ message: '$property is required' })
-  @IsUrlWithProtocol(['http', 'https'])
+  @IsIdentityUrl()
   IDENTITY_JWKS_URL!: string;
+
+  @IsOptional()
+  @IsIdentityUrl()
+  IDENTITY_REVOCATION_FEED_URL?: string;
+
+  @EnvBoolean()
+  @IsBoolean({ message: '$property must be true or false' })
+  IDENTITY_HTTP_ALLOWED = false;
+}
+
+/** The path of identity's revocation feed, on its service port (not on the public edge). */
+export const REVOCATION_FEED_PATH = '/v1/internal/device-binding-revocations';
+
+/** IDENTITY_REVOCATION_FEED_URL, or the feed at the JWKS URL's origin. */
+export function revocationFeedUrl(config: Pick<IdentityTrustConfig, 'IDENTITY_JWKS_URL' | 'IDENTITY_REVOCATION_FEED_URL'>): string {
+  return config.IDENTITY_REVOCATION_FEED_URL ?? new URL(REVOCATION_FEED_PATH, config.IDENTITY_JWKS_URL).toString();
 }
 
 const remoteKeySets = new Map<string, JwtKeyResolver>();
 
 /**
  * One remote JWKS per URL per process: jose caches the keys and rate-limits refetches per instance.
- * jose is loaded on first use, so processes and specs that never verify a token do not load it.
+ * A token whose `kid` is not cached makes jose refetch (at most every 30 s), so a key published
+ * during a rotation is picked up without a restart. jose is loaded on first use, so processes and
+ * specs that never verify a token do not load it.
  */
 export async function remoteJwtKeyResolver(url: string): Promise<JwtKeyResolver> {
   let keySet = remoteKeySets.get(url);
@@ -28,5 +52,5 @@ export async function remoteJwtKeyResolver(url: string): Promise<JwtKeyResolver>
 }
 
 export function jwtKeyResolverFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<JwtKeyResolver> {
-  return remoteJwtKeyResolver(loadConfig(JwksConfig, env).IDENTITY_JWKS_URL);
+  return remoteJwtKeyResolver(loadConfig(IdentityTrustConfig, env).IDENTITY_JWKS_URL);
 }

@@ -2,11 +2,24 @@ import { CanActivate, ExecutionContext, HttpStatus, Inject, Injectable } from '@
 import type { errors as JoseErrors } from 'jose';
 import { PROBLEM_CODES } from '@kirim/contracts';
 import { ProblemException } from '../http/problem-details';
-import { AuthenticatedUser, DEVICE_BINDING_CLAIM, DEVICE_BOUND_AT_CLAIM, JWT_ALGORITHM, JWT_AUDIENCE, JWT_ISSUER, JWT_KEY_RESOLVER } from './jwt.constants';
+import { DeviceBindingRevocations } from './device-binding-revocations';
+import {
+  AuthenticatedUser,
+  CONFIRMATION_CLAIM,
+  DEVICE_BINDING_CLAIM,
+  DEVICE_BOUND_AT_CLAIM,
+  JWT_ALGORITHM,
+  JWT_ISSUER,
+  JWT_KEY_RESOLVER,
+  JWT_SERVICE_AUDIENCE,
+  MAX_ACCESS_TOKEN_TTL_SECONDS,
+} from './jwt.constants';
 import type { JwtKeyResolver } from './jwks';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/;
+/** An RFC 7638 SHA-256 thumbprint, base64url without padding. */
+const JWK_THUMBPRINT = /^[A-Za-z0-9_-]{43}$/;
 
 interface RequestWithUser {
   headers: Record<string, string | string[] | undefined>;
@@ -17,10 +30,19 @@ function unauthenticated(detail: string): ProblemException {
   return new ProblemException(HttpStatus.UNAUTHORIZED, PROBLEM_CODES.UNAUTHENTICATED, detail);
 }
 
-/** Verifies identity's access token and puts `{ userId }` on the request for `@CurrentUser()`. */
+/**
+ * Verifies identity's access token and puts the user on the request for `@CurrentUser()`: ES256,
+ * identity as issuer, this service among the audiences, `exp`, `iat` and `jti` present, a lifetime
+ * of at most MAX_ACCESS_TOKEN_TTL_SECONDS, and for a device-bound token a binding that has not been
+ * revoked (docs/device-binding.md).
+ */
 @Injectable()
 export class JwtAuthGuard implements CanActivate {
-  constructor(@Inject(JWT_KEY_RESOLVER) private readonly keys: JwtKeyResolver) {}
+  constructor(
+    @Inject(JWT_KEY_RESOLVER) private readonly keys: JwtKeyResolver,
+    @Inject(JWT_SERVICE_AUDIENCE) private readonly audience: string,
+    private readonly revocations: DeviceBindingRevocations,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<RequestWithUser>();
@@ -40,8 +62,9 @@ export class JwtAuthGuard implements CanActivate {
     try {
       const { payload } = await jwtVerify(match[1], this.keys, {
         issuer: JWT_ISSUER,
-        audience: JWT_AUDIENCE,
+        audience: this.audience,
         algorithms: [JWT_ALGORITHM],
+        requiredClaims: ['sub', 'exp', 'iat', 'jti'],
       });
       sub = payload.sub;
       claims = payload;
@@ -53,13 +76,25 @@ export class JwtAuthGuard implements CanActivate {
       throw unauthenticated(describeJoseError(errors, error));
     }
     if (sub === undefined || !UUID.test(sub)) throw unauthenticated('The token subject is not a user id.');
+    if (typeof claims['jti'] !== 'string' || claims['jti'].length === 0) throw unauthenticated('The token claim "jti" is not valid.');
+    const { iat, exp } = claims;
+    // A token living longer than any issuer may configure is refused: revocation is bounded by it.
+    if (typeof iat !== 'number' || typeof exp !== 'number' || exp - iat > MAX_ACCESS_TOKEN_TTL_SECONDS) {
+      throw unauthenticated('The token lives longer than an access token may.');
+    }
     const deviceBindingId = claims[DEVICE_BINDING_CLAIM];
     const deviceBoundAt = claims[DEVICE_BOUND_AT_CLAIM];
+    // Only sandbox-login tokens (local development; identity refuses to start with it in production) carry no binding.
     if (deviceBindingId === undefined && deviceBoundAt === undefined) return { userId: sub, deviceBindingId: null, deviceBoundAt: null };
     if (typeof deviceBindingId !== 'string' || !UUID.test(deviceBindingId)) throw unauthenticated(`The token claim "${DEVICE_BINDING_CLAIM}" is not valid.`);
     if (typeof deviceBoundAt !== 'number' || !Number.isSafeInteger(deviceBoundAt) || deviceBoundAt <= 0) {
       throw unauthenticated(`The token claim "${DEVICE_BOUND_AT_CLAIM}" is not valid.`);
     }
+    const confirmation = claims[CONFIRMATION_CLAIM] as { jkt?: unknown } | undefined;
+    if (typeof confirmation !== 'object' || confirmation === null || typeof confirmation.jkt !== 'string' || !JWK_THUMBPRINT.test(confirmation.jkt)) {
+      throw unauthenticated(`The token claim "${CONFIRMATION_CLAIM}" is not valid.`);
+    }
+    if (await this.revocations.isRevoked(deviceBindingId)) throw unauthenticated('The device this token was issued to is no longer bound.');
     return { userId: sub, deviceBindingId, deviceBoundAt: new Date(deviceBoundAt * 1000) };
   }
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EVENT_TYPES, UserRegistered } from '@kirim/contracts';
 import { TransactionRunner } from '@kirim/messaging';
+import { CreateDefaultPaymentAddress } from '../../payment-addresses/create-default-payment-address/create-default-payment-address.use-case';
 import { IssuedToken, TokenIssuer } from '../../tokens/token-issuer';
 import type { User } from '../user';
 import { UserRepository } from '../user.repository';
@@ -20,12 +21,15 @@ export class RegisterUser {
     private readonly transactions: TransactionRunner,
     private readonly users: UserRepository,
     private readonly tokens: TokenIssuer,
+    private readonly defaultAddresses: CreateDefaultPaymentAddress,
   ) {}
 
   async execute(command: RegisterUserCommand): Promise<RegisterUserResult> {
     const user: User = { id: randomUUID(), phone: command.phone, displayName: command.displayName, createdAt: new Date() };
     const registered = await this.transactions.run(async (tx) => {
-      if (!(await this.users.insertIfPhoneFree(user, tx))) return false;
+      if (!(await this.users.insertIfPhoneFree(tx, user))) return false;
+      // In the same transaction: no user exists without an address to be paid at (`9876543210@kirim`).
+      await this.defaultAddresses.execute(tx, { userId: user.id, phone: user.phone });
       // The phone number is personal data and stays in identity; the event carries only the id.
       await tx.publish<UserRegistered>({
         type: EVENT_TYPES.USER_REGISTERED,

@@ -1,18 +1,31 @@
 import { EVENT_TYPES } from '@kirim/contracts';
 import { decodeJwt } from 'jose';
 import { aUser, FakeTransactions, InMemoryUsers } from '../../testing/in-memory-identity.fakes';
+import { FixedClock, SequentialIds } from '@kirim/testing';
+import { CreateDefaultPaymentAddress } from '../../payment-addresses/create-default-payment-address/create-default-payment-address.use-case';
+import { InMemoryPaymentAddresses } from '../../testing/in-memory-payment-addresses.fakes';
 import { testTokenIssuer } from '../../testing/test-token-issuer';
 import { RegisterUser } from './register-user.handler';
 
 describe('RegisterUser', () => {
   let transactions: FakeTransactions;
   let users: InMemoryUsers;
+  let addresses: InMemoryPaymentAddresses;
   let registerUser: RegisterUser;
 
   beforeEach(() => {
     transactions = new FakeTransactions();
     users = new InMemoryUsers();
-    registerUser = new RegisterUser(transactions, users, testTokenIssuer());
+    addresses = new InMemoryPaymentAddresses();
+    registerUser = new RegisterUser(transactions, users, testTokenIssuer(), new CreateDefaultPaymentAddress(addresses, new FixedClock(), new SequentialIds()));
+  });
+
+  it('gives the new user a primary default address from the national number, in the same transaction', async () => {
+    const result = await registerUser.execute({ phone: '+919876500001', displayName: 'Asha' });
+
+    if (!result.ok) throw new Error(`expected success, got ${result.code}`);
+    expect(await addresses.listByUser(result.userId)).toEqual([expect.objectContaining({ handle: '9876500001', isPrimary: true, isDefault: true })]);
+    expect(transactions.transactions).toBe(1);
   });
 
   it('creates the user, emits UserRegistered keyed by userId and returns a token for them', async () => {

@@ -1,0 +1,129 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { PROBLEM_CODES } from '@kirim/contracts';
+import { ApiProblems, ApiPublic, GENERIC_PROBLEMS, ProblemException } from '@kirim/platform';
+import { CompleteDeviceBinding } from './complete-device-binding/complete-device-binding.use-case';
+import {
+  BindingRevocationsResponse,
+  CompleteDeviceBindingRequest,
+  DeviceBindingResponse,
+  RefreshSessionRequest,
+  RequestDeviceBindingRequest,
+  SessionTokensResponse,
+} from './device-bindings.dto';
+import { ListBindingRevocations } from './list-binding-revocations/list-binding-revocations.use-case';
+import { RefreshSession } from './refresh-session/refresh-session.use-case';
+import { RequestDeviceBinding } from './request-device-binding/request-device-binding.use-case';
+import type { SessionTokens } from './session-tokens';
+
+/** What a handler needs of the response: the Retry-After header of a 429. */
+interface HeaderSink {
+  setHeader(name: string, value: string): unknown;
+}
+
+function rateLimited(response: HeaderSink, retryAfterSeconds: number): ProblemException {
+  response.setHeader('Retry-After', String(retryAfterSeconds));
+  return new ProblemException(HttpStatus.TOO_MANY_REQUESTS, PROBLEM_CODES.RATE_LIMITED, `Too many attempts; retry after ${retryAfterSeconds} seconds.`);
+}
+
+function toSessionResponse(tokens: SessionTokens): SessionTokensResponse {
+  return { userId: tokens.userId, bindingId: tokens.bindingId, ...tokens.access, refreshToken: tokens.refreshToken, refreshExpiresIn: tokens.refreshExpiresIn };
+}
+
+const FLOW = 'See docs/device-binding.md for the whole flow.';
+
+@ApiTags('device-bindings')
+@Controller()
+export class DeviceBindingsController {
+  constructor(
+    private readonly requestBinding: RequestDeviceBinding,
+    private readonly completeBinding: CompleteDeviceBinding,
+    private readonly refreshSession: RefreshSession,
+    private readonly listRevocations: ListBindingRevocations,
+  ) {}
+
+  @Post('device-bindings')
+  @ApiOperation({
+    summary: 'Start binding this device to a phone number.',
+    description: `Returns a one-time token the device sends by SMS, from the SIM of that number, to the platform's virtual number. ${FLOW}`,
+  })
+  @ApiCreatedResponse({ type: DeviceBindingResponse })
+  @ApiPublic()
+  @ApiProblems(PROBLEM_CODES.RATE_LIMITED, ...GENERIC_PROBLEMS.body)
+  async request(@Body() body: RequestDeviceBindingRequest, @Res({ passthrough: true }) response: HeaderSink): Promise<DeviceBindingResponse> {
+    const result = await this.requestBinding.execute({ phone: body.phone, deviceId: body.deviceId, devicePublicKey: body.devicePublicKey });
+    if (result.ok) return { bindingId: result.bindingId, bindingToken: result.bindingToken, smsTo: result.smsTo, expiresAt: result.expiresAt.toISOString() };
+    if (result.code === 'rate-limited') throw rateLimited(response, result.retryAfterSeconds);
+    throw new ProblemException(HttpStatus.BAD_REQUEST, PROBLEM_CODES.VALIDATION_FAILED, 'The request is not valid.', { errors: [result.reason] });
+  }
+
+  @Post('device-bindings/:bindingId/tokens')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'Complete a binding confirmed by SMS: prove the device key, get tokens.',
+    description: `Creates the user on their first binding and revokes every other device of the user. ${FLOW}`,
+  })
+  @ApiOkResponse({ type: SessionTokensResponse })
+  @ApiPublic()
+  @ApiProblems(PROBLEM_CODES.DEVICE_BINDING_NOT_CONFIRMED, PROBLEM_CODES.DEVICE_PROOF_INVALID, PROBLEM_CODES.RATE_LIMITED, ...GENERIC_PROBLEMS.body)
+  async complete(
+    @Param('bindingId', new ParseUUIDPipe({ exceptionFactory: () => new ProblemException(HttpStatus.BAD_REQUEST, PROBLEM_CODES.VALIDATION_FAILED, 'bindingId must be a UUID.') }))
+    bindingId: string,
+    @Body() body: CompleteDeviceBindingRequest,
+    @Res({ passthrough: true }) response: HeaderSink,
+  ): Promise<SessionTokensResponse> {
+    const result = await this.completeBinding.execute({ bindingId, proof: body.proof, displayName: body.displayName });
+    if (result.ok) return { ...toSessionResponse(result), userCreated: result.userCreated };
+    switch (result.code) {
+      case 'rate-limited':
+        throw rateLimited(response, result.retryAfterSeconds);
+      case 'device-binding-not-confirmed':
+        throw new ProblemException(HttpStatus.CONFLICT, PROBLEM_CODES.DEVICE_BINDING_NOT_CONFIRMED, 'This binding is not waiting for completion: not confirmed by SMS yet, expired, completed or revoked.');
+      case 'device-proof-invalid':
+        throw new ProblemException(HttpStatus.UNAUTHORIZED, PROBLEM_CODES.DEVICE_PROOF_INVALID, "The proof is not a fresh, unused JWS by this binding's device key.");
+    }
+  }
+
+  @Post('tokens/refresh')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'Exchange a refresh token and a fresh device proof for new tokens.',
+    description: `Refresh tokens rotate on every use; presenting a used one revokes the device binding. ${FLOW}`,
+  })
+  @ApiOkResponse({ type: SessionTokensResponse })
+  @ApiPublic()
+  @ApiProblems(PROBLEM_CODES.REFRESH_TOKEN_INVALID, PROBLEM_CODES.DEVICE_PROOF_INVALID, ...GENERIC_PROBLEMS.body)
+  async refresh(@Body() body: RefreshSessionRequest): Promise<SessionTokensResponse> {
+    const result = await this.refreshSession.execute({ refreshToken: body.refreshToken, proof: body.proof });
+    if (result.ok) return toSessionResponse(result);
+    switch (result.code) {
+      case 'refresh-token-reused':
+        throw new ProblemException(HttpStatus.UNAUTHORIZED, PROBLEM_CODES.REFRESH_TOKEN_INVALID, 'This refresh token was already used; the device binding has been revoked. Bind the device again.');
+      case 'refresh-token-invalid':
+        throw new ProblemException(HttpStatus.UNAUTHORIZED, PROBLEM_CODES.REFRESH_TOKEN_INVALID, 'The refresh token is unknown, expired or revoked.');
+      case 'device-proof-invalid':
+        throw new ProblemException(HttpStatus.UNAUTHORIZED, PROBLEM_CODES.DEVICE_PROOF_INVALID, "The proof is not a fresh, unused JWS by this binding's device key.");
+    }
+  }
+
+  /*
+   * Internal: read by every service's RevocationFeedPoller on identity's service port; the edge does
+   * not route /v1/internal. It lists binding ids and times only. Unauthenticated until service
+   * credentials protect internal endpoints (issue 6).
+   */
+  @Get('internal/device-binding-revocations')
+  @ApiOperation({ summary: 'Device bindings revoked after a cursor (internal: services poll it to honour revocation).' })
+  @ApiQuery({ name: 'after', required: false, description: 'The cursor of the previous page.' })
+  @ApiQuery({ name: 'limit', required: false, description: '1 to 1000, default 500.' })
+  @ApiOkResponse({ type: BindingRevocationsResponse })
+  @ApiPublic()
+  @ApiProblems(...GENERIC_PROBLEMS.input)
+  async revocations(@Query('after') after?: string, @Query('limit') limit?: string): Promise<BindingRevocationsResponse> {
+    if (after !== undefined && !/^\d{1,19}$/.test(after)) throw new ProblemException(HttpStatus.BAD_REQUEST, PROBLEM_CODES.VALIDATION_FAILED, 'after must be a cursor from a previous page.');
+    if (limit !== undefined && !/^\d{1,4}$/.test(limit)) throw new ProblemException(HttpStatus.BAD_REQUEST, PROBLEM_CODES.VALIDATION_FAILED, 'limit must be between 1 and 1000.');
+    const size = limit === undefined ? 500 : Number(limit);
+    if (size < 1 || size > 1000) throw new ProblemException(HttpStatus.BAD_REQUEST, PROBLEM_CODES.VALIDATION_FAILED, 'limit must be between 1 and 1000.');
+    const page = await this.listRevocations.execute({ after: after ?? null, limit: size });
+    return { revocations: page.revocations.map((entry) => ({ bindingId: entry.bindingId, revokedAt: entry.revokedAt.toISOString() })), cursor: page.cursor, hasMore: page.hasMore };
+  }
+}

@@ -1,0 +1,37 @@
+import { Module } from '@nestjs/common';
+import { IdentityConfig } from '../identity.config';
+import { TokensModule } from '../tokens/tokens.module';
+import { AttemptCounterRepository, AttemptLimiter } from './attempt-limits';
+import { CompleteDeviceBinding } from './complete-device-binding/complete-device-binding.use-case';
+import { ConfirmBindingBySms } from './confirm-binding-by-sms/confirm-binding-by-sms.use-case';
+import { DEVICE_BINDING_POLICY, deviceBindingPolicy } from './device-binding-policy';
+import { RefreshTokenRepository, ReplayGuard } from './device-binding.repository';
+import { DeviceBindingsController } from './device-bindings.controller';
+import { ListBindingRevocations } from './list-binding-revocations/list-binding-revocations.use-case';
+import { RefreshSession } from './refresh-session/refresh-session.use-case';
+import { RequestDeviceBinding } from './request-device-binding/request-device-binding.use-case';
+import { RandomSecretGenerator, SecretGenerator } from './secret-generator';
+import { SmsWebhookController } from './sms-webhook.controller';
+import { SmsWebhookVerifier, StandardWebhooksSmsVerifier } from './sms-webhook-verifier';
+import { TypeOrmAttemptCounterRepository, TypeOrmRefreshTokenRepository, TypeOrmReplayGuard } from './typeorm-device-binding.repository';
+
+/** Device binding through the SMS webhook, refresh tokens and the revocation feed (docs/device-binding.md). */
+@Module({
+  imports: [TokensModule],
+  controllers: [DeviceBindingsController, SmsWebhookController],
+  providers: [
+    RequestDeviceBinding,
+    ConfirmBindingBySms,
+    CompleteDeviceBinding,
+    RefreshSession,
+    ListBindingRevocations,
+    AttemptLimiter,
+    { provide: RefreshTokenRepository, useClass: TypeOrmRefreshTokenRepository },
+    { provide: ReplayGuard, useClass: TypeOrmReplayGuard },
+    { provide: AttemptCounterRepository, useClass: TypeOrmAttemptCounterRepository },
+    { provide: SecretGenerator, useClass: RandomSecretGenerator },
+    { provide: SmsWebhookVerifier, inject: [IdentityConfig], useFactory: (config: IdentityConfig) => new StandardWebhooksSmsVerifier(config.SMS_WEBHOOK_SECRET) },
+    { provide: DEVICE_BINDING_POLICY, inject: [IdentityConfig], useFactory: deviceBindingPolicy },
+  ],
+})
+export class DeviceBindingsModule {}
