@@ -7,7 +7,8 @@ export default {
   displayName: 'integration',
   preset: './jest.preset.js',
   rootDir: '.',
-  testMatch: ['<rootDir>/apps/*/src/**/*.integration-test.ts', '<rootDir>/libs/*/src/**/*.integration-test.ts'],
+  // deploy/: the database roles script (deploy/postgres) against the real server.
+  testMatch: ['<rootDir>/apps/*/src/**/*.integration-test.ts', '<rootDir>/libs/*/src/**/*.integration-test.ts', '<rootDir>/deploy/**/*.integration-test.ts'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', diagnostics: false }],
   },

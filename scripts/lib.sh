@@ -14,7 +14,11 @@ SERVICES=(identity payments bank-connector notifications)
 # of its own, on its own topics, database and port; listed in deploy/local/partner-banks.json.
 export EXAMPLE_PARTNER_BANK="${EXAMPLE_PARTNER_BANK:-XMPL}"
 export EXAMPLE_PARTNER_URL="${EXAMPLE_PARTNER_URL:-http://127.0.0.1:3010}"
-declare -A SERVICE_PORT=([identity]=3001 [payments]=3002 [bank-connector]=3003 [notifications]=3004 [example-partner]=3010 [edge]=8080)
+declare -A SERVICE_PORT=([identity]=3001 [payments]=3002 [bank-connector]=3003 [notifications]=3004 [example-partner]=3010 [edge]=8080 [sms-simulator]=3020)
+# The simulated SMS provider (tools/sms-simulator): devices "send SMS" through it; it calls identity's webhook.
+export SMS_SIMULATOR_URL="${SMS_SIMULATOR_URL:-http://127.0.0.1:3020}"
+# The platform's virtual number, to which devices send the binding SMS.
+export SMS_VIRTUAL_NUMBER="${SMS_VIRTUAL_NUMBER:-+919000000000}"
 
 say() { printf '\033[1m[kirim]\033[0m %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
@@ -31,7 +35,11 @@ ensure_node_modules() {
   fi
 }
 
+# Each service connects as its own role, which owns its database and nothing else; the role and its
+# password (hex, so safe in a URL) are made by deploy/local/postgres.sh ensure.
 database_url() { # service name -> its database URL
   local db="kirim_${1//-/_}"
-  echo "postgres://${DATABASE_USER}@${DATABASE_HOST}:${DATABASE_PORT}/${db}"
+  local password_file="$KIRIM_HOME/keys/postgres/$db.password"
+  [[ -s "$password_file" ]] || die "no database password for $1 (run: bash deploy/local/postgres.sh ensure)"
+  echo "postgres://${db}:$(cat "$password_file")@${DATABASE_HOST}:${DATABASE_PORT}/${db}"
 }

@@ -171,3 +171,19 @@ export function messageKeygenPlan(keygen: ComposeService): MessageKeygenPlan {
   });
   return { script, ...(owner === undefined ? {} : { owner }), jwksDir, keys };
 }
+
+/** What compose prints when a required secret is unset (docker-compose.yml has no default for any). */
+export const COMPOSE_SECRET_HINT = 'set it in .env - bash deploy/compose/generate-secrets.sh writes one';
+
+/** A secret as docker-compose.yml writes it: a required variable, `${NAME:?hint}`, never a default. */
+export function requiredSecret(name: string): string {
+  return `\${${name}:?${COMPOSE_SECRET_HINT}}`;
+}
+
+/** The databases of the services and the example partner, each owned by the role of the same name. */
+export const SERVICE_DATABASES = ['kirim_identity', 'kirim_payments', 'kirim_bank_connector', 'kirim_notifications', 'kirim_example_partner'] as const;
+
+/** `kirim_bank_connector` -> `KIRIM_POSTGRES_PASSWORD_BANK_CONNECTOR`: the password of the database's role. */
+export function rolePasswordVariable(database: string): string {
+  return `KIRIM_POSTGRES_PASSWORD_${database.replace(/^kirim_/, '').toUpperCase()}`;
+}

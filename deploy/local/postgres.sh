@@ -2,7 +2,9 @@
 # Local PostgreSQL for kirim without Docker.
 #
 #   postgres.sh ensure   use the server on DATABASE_HOST:DATABASE_PORT if it answers; otherwise init and
-#                        start a project-local cluster in $KIRIM_HOME/pgdata; then create the databases
+#                        start a project-local cluster in $KIRIM_HOME/pgdata; then create each service's
+#                        role and the database it alone owns (deploy/postgres/service-database.sql),
+#                        the role's password made once under $KIRIM_HOME/keys/postgres/
 #   postgres.sh stop     stop the project-local cluster (never a server this script did not start)
 #   postgres.sh status   exit 0 if a server answers on DATABASE_HOST:DATABASE_PORT
 #   postgres.sh server-stop|server-start   take the answering server down and up (resilience tests only)
@@ -19,7 +21,12 @@ DATABASE_USER="${DATABASE_USER:-postgres}"
 PGDATA_DIR="$KIRIM_HOME/pgdata"
 PG_LOG="$KIRIM_HOME/pg.log"
 
-DATABASES=(kirim_identity kirim_payments kirim_bank_connector kirim_notifications kirim_example_partner kirim_test)
+# One role per service, owning only its database (docs/data-at-rest.md, "Database roles"); the
+# services connect as their role (scripts/lib.sh database_url). kirim_test is the integration tests'
+# scratch database, used as DATABASE_USER like the per-file databases the test harness creates.
+SERVICE_DATABASES=(kirim_identity kirim_payments kirim_bank_connector kirim_notifications kirim_example_partner)
+DATABASES=(kirim_test)
+PASSWORD_DIR="$KIRIM_HOME/keys/postgres"
 
 log() { echo "[postgres] $*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -95,6 +102,23 @@ create_databases() {
   done
 }
 
+# The role of each service database, named as the database, with a password made once (hex: safe in a URL).
+create_service_databases() {
+  local db password_file
+  mkdir -p "$PASSWORD_DIR"
+  chmod 700 "$PASSWORD_DIR"
+  for db in "${SERVICE_DATABASES[@]}"; do
+    password_file="$PASSWORD_DIR/$db.password"
+    if [[ ! -s "$password_file" ]]; then
+      (umask 077 && head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$password_file")
+    fi
+    # The password travels in the environment, never in psql's arguments.
+    KIRIM_SERVICE_DB_PASSWORD="$(cat "$password_file")" psql -h "$DATABASE_HOST" -p "$DATABASE_PORT" -U "$DATABASE_USER" -d postgres \
+      -X -q -v ON_ERROR_STOP=1 -v "database=$db" -v "role=$db" -f "$REPO_ROOT/deploy/postgres/service-database.sql" >/dev/null \
+      || die "could not set up the role and database $db"
+  done
+}
+
 cmd_ensure() {
   if answers; then
     log "server answers on $DATABASE_HOST:$DATABASE_PORT"
@@ -102,7 +126,8 @@ cmd_ensure() {
     start_local
   fi
   create_databases
-  log "databases ready: ${DATABASES[*]}"
+  create_service_databases
+  log "databases ready, each owned by its service's role: ${SERVICE_DATABASES[*]}; and ${DATABASES[*]}"
 }
 
 cmd_stop() {

@@ -4,3 +4,4 @@ export * from './test-database';
 export * from './kafka-credentials';
 export * from './kafka-test-topics';
 export * from './fakes';
+export * from './data-encryption';

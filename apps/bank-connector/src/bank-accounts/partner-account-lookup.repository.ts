@@ -1,16 +1,11 @@
-import { createHash } from 'node:crypto';
 import type { PartnerAccountSummary } from '@kirim/contracts';
 import type { InTransaction } from '@kirim/messaging';
-
-/** What the lookup table keeps instead of the mobile number: its SHA-256 (base64url). */
-export function mobileDigest(mobile: string): string {
-  return createHash('sha256').update(mobile).digest('base64url');
-}
 
 export interface RequestedLookup {
   readonly lookupId: string;
   readonly bankCode: string;
-  readonly mobileDigest: string;
+  /** E.164. The adapter keeps only its keyed hash (docs/data-at-rest.md), never the number. */
+  readonly mobile: string;
   readonly requestedAt: Date;
 }
 
@@ -23,7 +18,7 @@ export interface LockedLookup {
 /** Account lookups sent to partner banks and their answers (port); TypeOrmPartnerAccountLookupRepository keeps them in PostgreSQL. */
 export abstract class PartnerAccountLookupRepository {
   /** The accounts of the newest answer for this bank and number given at or after `since`; null if none. */
-  abstract findAnswerSince(bankCode: string, mobileDigest: string, since: Date): Promise<PartnerAccountSummary[] | null>;
+  abstract findAnswerSince(bankCode: string, mobile: string, since: Date): Promise<PartnerAccountSummary[] | null>;
   abstract recordRequested(tx: InTransaction, lookup: RequestedLookup): Promise<void>;
   /**
    * Waits up to `timeoutMs` for the answer to a lookup, whichever replica's consumer records it

@@ -2,33 +2,56 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
 import type { PartnerAccountSummary } from '@kirim/contracts';
 import type { InTransaction } from '@kirim/messaging';
+import { FieldEncryption, LookupHasher } from '@kirim/platform';
 import { DataSource } from 'typeorm';
 import { LockedLookup, PartnerAccountLookupRepository, RequestedLookup } from './partner-account-lookup.repository';
 
 /** How often a waiting lookup looks for its answer: small against the bank's answer time, cheap for the database. */
 const ANSWER_POLL_INTERVAL_MS = 50;
 
+/**
+ * The holder's name of each account in a stored answer is encrypted (docs/data-at-rest.md) under this
+ * purpose. Answers are read back only within seconds (a waiting lookup, or reuse within 60 s), so the
+ * re-encryption job need not walk them: a row old enough to outlive a key is never read again.
+ */
+const HOLDER_NAME_PURPOSE = 'partner_account_lookups.holder_name';
+
+interface StoredAccount {
+  readonly accountRef: string;
+  readonly maskedAccountNumber: string;
+  readonly holderNameEncrypted: string;
+}
+
+/**
+ * The mobile number is kept as its keyed hash (LookupHasher, DATA_LOOKUP_KEY; docs/data-at-rest.md):
+ * enough to find a recent answer for the same number, and, unlike a plain SHA-256, not reversible by
+ * hashing every possible number.
+ */
 @Injectable()
 export class TypeOrmPartnerAccountLookupRepository extends PartnerAccountLookupRepository {
-  constructor(private readonly dataSource: DataSource) {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly lookupHashes: LookupHasher,
+    private readonly fields: FieldEncryption,
+  ) {
     super();
   }
 
-  async findAnswerSince(bankCode: string, mobileDigest: string, since: Date): Promise<PartnerAccountSummary[] | null> {
-    const rows = await this.dataSource.query<Array<{ accounts: PartnerAccountSummary[] }>>(
+  async findAnswerSince(bankCode: string, mobile: string, since: Date): Promise<PartnerAccountSummary[] | null> {
+    const rows = await this.dataSource.query<Array<{ accounts: StoredAccount[] }>>(
       `SELECT accounts FROM partner_account_lookups
-        WHERE bank_code = $1 AND mobile_digest = $2 AND answered_at >= $3
+        WHERE bank_code = $1 AND mobile_hash = $2 AND answered_at >= $3
         ORDER BY answered_at DESC LIMIT 1`,
-      [bankCode, mobileDigest, since],
+      [bankCode, this.lookupHashes.phoneNumber(mobile), since],
     );
-    return rows.length === 0 ? null : rows[0].accounts;
+    return rows.length === 0 ? null : this.opened(rows[0].accounts);
   }
 
   async recordRequested(tx: InTransaction, lookup: RequestedLookup): Promise<void> {
-    await tx.manager.query(`INSERT INTO partner_account_lookups (lookup_id, bank_code, mobile_digest, requested_at) VALUES ($1, $2, $3, $4)`, [
+    await tx.manager.query(`INSERT INTO partner_account_lookups (lookup_id, bank_code, mobile_hash, requested_at) VALUES ($1, $2, $3, $4)`, [
       lookup.lookupId,
       lookup.bankCode,
-      lookup.mobileDigest,
+      this.lookupHashes.phoneNumber(lookup.mobile),
       lookup.requestedAt,
     ]);
   }
@@ -36,9 +59,9 @@ export class TypeOrmPartnerAccountLookupRepository extends PartnerAccountLookupR
   async waitForAnswer(lookupId: string, timeoutMs: number): Promise<PartnerAccountSummary[] | null> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const rows = await this.dataSource.query<Array<{ accounts: PartnerAccountSummary[] | null }>>(`SELECT accounts FROM partner_account_lookups WHERE lookup_id = $1`, [lookupId]);
+      const rows = await this.dataSource.query<Array<{ accounts: StoredAccount[] | null }>>(`SELECT accounts FROM partner_account_lookups WHERE lookup_id = $1`, [lookupId]);
       const accounts = rows[0]?.accounts ?? null;
-      if (accounts !== null) return accounts;
+      if (accounts !== null) return this.opened(accounts);
       if (Date.now() + ANSWER_POLL_INTERVAL_MS > deadline) return null;
       await sleep(ANSWER_POLL_INTERVAL_MS);
     }
@@ -53,8 +76,14 @@ export class TypeOrmPartnerAccountLookupRepository extends PartnerAccountLookupR
   }
 
   async recordAnswer(tx: InTransaction, lookupId: string, accounts: readonly PartnerAccountSummary[], at: Date): Promise<void> {
-    const stored = accounts.map(({ accountRef, maskedAccountNumber }) => ({ accountRef, maskedAccountNumber }));
+    const stored = accounts.map(
+      ({ accountRef, maskedAccountNumber, holderName }): StoredAccount => ({ accountRef, maskedAccountNumber, holderNameEncrypted: this.fields.encrypt(HOLDER_NAME_PURPOSE, holderName) }),
+    );
     await tx.manager.query(`UPDATE partner_account_lookups SET accounts = $2::jsonb, answered_at = $3 WHERE lookup_id = $1`, [lookupId, JSON.stringify(stored), at]);
+  }
+
+  private opened(accounts: readonly StoredAccount[]): PartnerAccountSummary[] {
+    return accounts.map(({ accountRef, maskedAccountNumber, holderNameEncrypted }) => ({ accountRef, maskedAccountNumber, holderName: this.fields.decrypt(HOLDER_NAME_PURPOSE, holderNameEncrypted) }));
   }
 
   async deleteRequestedBefore(cutoff: Date): Promise<number> {

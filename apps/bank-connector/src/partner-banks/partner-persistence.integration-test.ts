@@ -1,10 +1,9 @@
 import 'reflect-metadata';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Money } from '@kirim/contracts';
-import { createMigratedTestDatabase, MigratedTestDatabase } from '@kirim/testing';
-import { mobileDigest } from '../bank-accounts/partner-account-lookup.repository';
+import { createMigratedTestDatabase, MigratedTestDatabase, testDataProtection } from '@kirim/testing';
 import { TypeOrmPartnerAccountLookupRepository } from '../bank-accounts/typeorm-partner-account-lookup.repository';
-import { BANK_CONNECTOR_SCHEMA } from '../bank-connector.persistence';
+import { bankConnectorSchema } from '../bank-connector.persistence';
 import type { NewPartnerLeg } from './partner-leg';
 import { TypeOrmPartnerLegRepository } from './typeorm-partner-leg.repository';
 
@@ -13,10 +12,11 @@ import { TypeOrmPartnerLegRepository } from './typeorm-partner-leg.repository';
 let database: MigratedTestDatabase;
 const legs = new TypeOrmPartnerLegRepository();
 let lookups: TypeOrmPartnerAccountLookupRepository;
+const protection = testDataProtection();
 
 beforeAll(async () => {
-  database = await createMigratedTestDatabase('bank_connector_partners', BANK_CONNECTOR_SCHEMA, { poolSize: 6 });
-  lookups = new TypeOrmPartnerAccountLookupRepository(database.dataSource);
+  database = await createMigratedTestDatabase('bank_connector_partners', bankConnectorSchema(protection), { poolSize: 6 });
+  lookups = new TypeOrmPartnerAccountLookupRepository(database.dataSource, protection.lookups, protection.fields);
 }, 30_000);
 
 afterAll(async () => {
@@ -69,33 +69,40 @@ describe('partner legs (PostgreSQL)', () => {
 });
 
 describe('partner account lookups (PostgreSQL)', () => {
-  const account = { accountRef: randomUUID(), maskedAccountNumber: 'XXXXXXXX4321' };
+  const account = { accountRef: randomUUID(), maskedAccountNumber: 'XXXXXXXX4321', holderName: 'Asha Rao' };
 
   it("hands a waiting request the answer another connection records, and nothing once its time is up", async () => {
     const lookupId = randomUUID();
     const requestedAt = new Date();
-    await database.dataSource.transaction((manager) => lookups.recordRequested({ manager }, { lookupId, bankCode: 'XMPL', mobileDigest: mobileDigest('+919800000042'), requestedAt }));
+    await database.dataSource.transaction((manager) => lookups.recordRequested({ manager }, { lookupId, bankCode: 'XMPL', mobile: '+919800000042', requestedAt }));
 
     const waiting = lookups.waitForAnswer(lookupId, 5_000);
     await new Promise((resolve) => setTimeout(resolve, 200));
     await database.dataSource.transaction((manager) => lookups.recordAnswer({ manager }, lookupId, [account], new Date()));
 
     await expect(waiting).resolves.toEqual([account]);
-    await expect(lookups.findAnswerSince('XMPL', mobileDigest('+919800000042'), requestedAt)).resolves.toEqual([account]);
-    await expect(lookups.findAnswerSince('XMPL', mobileDigest('+919800000043'), requestedAt)).resolves.toBeNull();
+    await expect(lookups.findAnswerSince('XMPL', '+919800000042', requestedAt)).resolves.toEqual([account]);
+    // The same number written with spaces is the same number; another number is not.
+    await expect(lookups.findAnswerSince('XMPL', '+91 98000 00042', requestedAt)).resolves.toEqual([account]);
+    await expect(lookups.findAnswerSince('XMPL', '+919800000043', requestedAt)).resolves.toBeNull();
     await expect(lookups.waitForAnswer(randomUUID(), 150)).resolves.toBeNull();
+    // The holder's name is stored encrypted, never in clear.
+    const [stored] = await database.dataSource.query<Array<{ accounts: unknown }>>(`SELECT accounts FROM partner_account_lookups WHERE lookup_id = $1`, [lookupId]);
+    expect(JSON.stringify(stored.accounts)).not.toContain('Asha');
   });
 
-  it('keeps the digest of the number, never the number', async () => {
+  it('keeps the keyed hash of the number, never the number nor its plain SHA-256', async () => {
     const lookupId = randomUUID();
-    await database.dataSource.transaction((manager) => lookups.recordRequested({ manager }, { lookupId, bankCode: 'XMPL', mobileDigest: mobileDigest('+919811112222'), requestedAt: new Date() }));
+    await database.dataSource.transaction((manager) => lookups.recordRequested({ manager }, { lookupId, bankCode: 'XMPL', mobile: '+919811112222', requestedAt: new Date() }));
     const [row] = await database.dataSource.query<Array<Record<string, unknown>>>(`SELECT * FROM partner_account_lookups WHERE lookup_id = $1`, [lookupId]);
     expect(JSON.stringify(row)).not.toContain('919811112222');
+    expect(row?.['mobile_hash']).toBe(protection.lookups.phoneNumber('+919811112222'));
+    expect(row?.['mobile_hash']).not.toBe(createHash('sha256').update('+919811112222').digest('base64url'));
   });
 
   it('forgets lookups older than the cutoff', async () => {
     const old = randomUUID();
-    await database.dataSource.transaction((manager) => lookups.recordRequested({ manager }, { lookupId: old, bankCode: 'XMPL', mobileDigest: 'x'.repeat(43), requestedAt: new Date('2020-01-01T00:00:00Z') }));
+    await database.dataSource.transaction((manager) => lookups.recordRequested({ manager }, { lookupId: old, bankCode: 'XMPL', mobile: '+919811113333', requestedAt: new Date('2020-01-01T00:00:00Z') }));
     expect(await lookups.deleteRequestedBefore(new Date('2021-01-01T00:00:00Z'))).toBe(1);
     await expect(database.dataSource.transaction((manager) => lookups.lockById({ manager }, old))).resolves.toBeNull();
   });

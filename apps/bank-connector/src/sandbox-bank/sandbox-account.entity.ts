@@ -20,16 +20,27 @@ export class SandboxAccountEntity {
   @Column({ name: 'bank_code', type: 'varchar', length: 4 })
   bankCode!: string;
 
-  /** 12 digits. Personal data: never logged, never returned in full. */
-  @Column({ name: 'account_number', type: 'varchar', length: 12 })
-  accountNumber!: string;
+  /**
+   * The 12-digit account number, encrypted (FieldEncryption, purpose sandbox_accounts.account_number;
+   * docs/data-at-rest.md). Personal data: never logged, never returned in full.
+   */
+  @Column({ name: 'account_number_encrypted', type: 'text' })
+  accountNumberEncrypted!: string;
 
-  @Column({ name: 'holder_name', type: 'varchar', length: 100 })
-  holderName!: string;
+  /** Keyed hash of the account number (LookupHasher): unique without the number being stored. */
+  @Column({ name: 'account_number_hash', type: 'char', length: 43 })
+  accountNumberHash!: string;
 
-  /** E.164; null for settlement accounts. */
-  @Column({ name: 'mobile', type: 'varchar', length: 16, nullable: true })
-  mobile!: string | null;
+  @Column({ name: 'holder_name_encrypted', type: 'text' })
+  holderNameEncrypted!: string;
+
+  /** The E.164 mobile, encrypted; null for settlement accounts. */
+  @Column({ name: 'mobile_encrypted', type: 'text', nullable: true })
+  mobileEncrypted!: string | null;
+
+  /** Keyed hash of the E.164 mobile: how accounts are found by number. */
+  @Column({ name: 'mobile_hash', type: 'char', length: 43, nullable: true })
+  mobileHash!: string | null;
 
   @Column({ name: 'kind', type: 'varchar', length: 10 })
   kind!: SandboxAccountKind;

@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { RESULT_CODES } from '@kirim/contracts';
-import { createMigratedTestDatabase, MigratedTestDatabase } from '@kirim/testing';
+import { createMigratedTestDatabase, MigratedTestDatabase, testDataProtection } from '@kirim/testing';
 import { DataSource } from 'typeorm';
-import { BANK_CONNECTOR_SCHEMA } from '../bank-connector.persistence';
+import { bankConnectorSchema } from '../bank-connector.persistence';
 import { SandboxLegInput, SandboxLegOutcome } from './sandbox-ledger.repository';
 import { TypeOrmSandboxLedgerRepository } from './typeorm-sandbox-ledger.repository';
 
@@ -13,9 +13,10 @@ let dataSource: DataSource;
 
 beforeAll(async () => {
   // Room for the concurrency tests' simultaneous transactions.
-  database = await createMigratedTestDatabase('bank_connector', BANK_CONNECTOR_SCHEMA, { poolSize: 12 });
+  const protection = testDataProtection();
+  database = await createMigratedTestDatabase('bank_connector', bankConnectorSchema(protection), { poolSize: 12 });
   dataSource = database.dataSource;
-  ledger = new TypeOrmSandboxLedgerRepository(dataSource);
+  ledger = new TypeOrmSandboxLedgerRepository(dataSource, protection.fields, protection.lookups);
 }, 30_000);
 
 afterAll(async () => {

@@ -1,12 +1,15 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { RESULT_CODES, ResultCode } from '@kirim/contracts';
+import { FieldEncryption, LookupHasher, LookupNormalizationError, normalizePhoneNumber } from '@kirim/platform';
 import { DataSource, EntityManager } from 'typeorm';
 import { SandboxAccountKind } from './sandbox-account.entity';
+import { SANDBOX_ACCOUNT_PURPOSES } from './sandbox-account-encryption';
 import { LegDirection, SandboxPostingPurpose } from './sandbox-posting.entity';
-import { decideLeg, differenceFromRecordedLeg, formatRrn, generateAccountNumber, LedgerAccountState } from './sandbox-ledger.rules';
+import { decideLeg, differenceFromRecordedLeg, formatRrn, generateAccountNumber, LedgerAccountState, LedgerDecision } from './sandbox-ledger.rules';
 import type { InTransaction } from '@kirim/messaging';
 import {
+  LegAuthorization,
   OpenSandboxAccountInput,
   SandboxAccountView,
   SandboxLedgerRepository,
@@ -38,11 +41,13 @@ interface PostingAnswerRow {
 interface AccountRow {
   id: string;
   bank_code: string;
-  account_number: string;
-  holder_name: string;
+  account_number_encrypted: string;
+  holder_name_encrypted: string;
   currency: string;
   balance_minor: string;
 }
+
+const ACCOUNT_COLUMNS = 'id, bank_code, account_number_encrypted, holder_name_encrypted, currency, balance_minor';
 
 interface LegPosting {
   readonly requestId: string;
@@ -63,10 +68,17 @@ interface LegPosting {
  * Concurrency: the customer account row is locked (`FOR UPDATE`) before the idempotency check, so two
  * deliveries of one request on one account are serialised and the second sees the first's posting.
  * The settlement account is never locked; its balance is the sum of its entries (see the entity).
+ *
+ * Account numbers, holder names and mobiles are encrypted here and nowhere else (docs/data-at-rest.md):
+ * callers give and get clear values; accounts are found by the keyed hash of the mobile.
  */
 @Injectable()
 export class TypeOrmSandboxLedgerRepository extends SandboxLedgerRepository {
-  constructor(private readonly dataSource: DataSource) {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly fields: FieldEncryption,
+    private readonly lookups: LookupHasher,
+  ) {
     super();
   }
 
@@ -80,7 +92,7 @@ export class TypeOrmSandboxLedgerRepository extends SandboxLedgerRepository {
     await tx.manager.query(`SELECT id FROM sandbox_accounts WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [[...new Set(accountRefs)]]);
   }
 
-  async applyLeg(tx: InTransaction, leg: SandboxLegInput): Promise<SandboxLegOutcome> {
+  async applyLeg(tx: InTransaction, leg: SandboxLegInput, authorize?: LegAuthorization): Promise<SandboxLegOutcome> {
     const { manager } = tx;
     const account = await this.lockAccount(manager, leg.accountRef);
     const earlier = await this.findAnswer(manager, leg);
@@ -99,7 +111,9 @@ export class TypeOrmSandboxLedgerRepository extends SandboxLedgerRepository {
       amountMinor: leg.amountMinor,
       currency: leg.currency,
     };
-    const decision = decideLeg(account, leg);
+    // The PIN's decline is recorded under the request id like any other, so a status check is answered from it.
+    const refusal = authorize ? await authorize() : null;
+    const decision: LedgerDecision = refusal ? { approved: false, ...refusal } : decideLeg(account, leg);
     if (!decision.approved) {
       const inserted = await this.insertPosting(manager, posting, { resultCode: decision.resultCode, rrn: null, reason: decision.reason });
       if (inserted === null) {
@@ -120,10 +134,20 @@ export class TypeOrmSandboxLedgerRepository extends SandboxLedgerRepository {
   private async openAccountIn(manager: EntityManager, input: OpenSandboxAccountInput): Promise<SandboxAccountView> {
     const accountNumber = generateAccountNumber((max) => randomInt(max));
     const [row] = await manager.query<AccountRow[]>(
-      `INSERT INTO sandbox_accounts (bank_code, account_number, holder_name, mobile, kind, currency, balance_minor)
-       VALUES ($1, $2, $3, $4, 'customer', $5, 0)
-       RETURNING id, bank_code, account_number, holder_name, currency, balance_minor`,
-      [input.bankCode, accountNumber, input.holderName, input.mobile, input.currency],
+      `INSERT INTO sandbox_accounts
+         (bank_code, account_number_encrypted, account_number_hash, holder_name_encrypted, mobile_encrypted, mobile_hash, kind, currency, balance_minor)
+       VALUES ($1, $2, $3, $4, $5, $6, 'customer', $7, 0)
+       RETURNING ${ACCOUNT_COLUMNS}`,
+      [
+        input.bankCode,
+        this.fields.encrypt(SANDBOX_ACCOUNT_PURPOSES.ACCOUNT_NUMBER, accountNumber),
+        this.lookups.accountNumber(accountNumber),
+        this.fields.encrypt(SANDBOX_ACCOUNT_PURPOSES.HOLDER_NAME, input.holderName),
+        // Normalized (E.164 without spacing), so the value kept and its hash describe one number.
+        this.fields.encrypt(SANDBOX_ACCOUNT_PURPOSES.MOBILE, normalizePhoneNumber(input.mobile)),
+        this.lookups.phoneNumber(input.mobile),
+        input.currency,
+      ],
     );
     if (input.openingBalanceMinor > 0n) {
       await this.postApproved(manager, {
@@ -137,18 +161,41 @@ export class TypeOrmSandboxLedgerRepository extends SandboxLedgerRepository {
         currency: input.currency,
       });
     }
-    return { ...toAccountView(row), balanceMinor: input.openingBalanceMinor };
+    return { ...this.toAccountView(row), balanceMinor: input.openingBalanceMinor };
   }
 
   async findCustomerAccountsByMobile(mobile: string): Promise<SandboxAccountView[]> {
+    const mobileHash = this.mobileHashOf(mobile);
+    if (mobileHash === null) return [];
     const rows = await this.dataSource.query<AccountRow[]>(
-      `SELECT id, bank_code, account_number, holder_name, currency, balance_minor
+      `SELECT ${ACCOUNT_COLUMNS}
          FROM sandbox_accounts
-        WHERE kind = 'customer' AND mobile = $1
+        WHERE kind = 'customer' AND mobile_hash = $1
         ORDER BY bank_code, created_at, id`,
-      [mobile],
+      [mobileHash],
     );
-    return rows.map(toAccountView);
+    return rows.map((row) => this.toAccountView(row));
+  }
+
+  /** The lookup hash of a mobile; null for one that is not E.164, which no account can have. */
+  private mobileHashOf(mobile: string): string | null {
+    try {
+      return this.lookups.phoneNumber(mobile);
+    } catch (error) {
+      if (error instanceof LookupNormalizationError) return null;
+      throw error;
+    }
+  }
+
+  private toAccountView(row: AccountRow): SandboxAccountView {
+    return {
+      accountRef: row.id,
+      bankCode: row.bank_code,
+      accountNumber: this.fields.decrypt(SANDBOX_ACCOUNT_PURPOSES.ACCOUNT_NUMBER, row.account_number_encrypted),
+      holderName: this.fields.decrypt(SANDBOX_ACCOUNT_PURPOSES.HOLDER_NAME, row.holder_name_encrypted),
+      currency: row.currency.trim(),
+      balanceMinor: BigInt(row.balance_minor),
+    };
   }
 
   async summarize(): Promise<SandboxLedgerSummary> {
@@ -309,13 +356,3 @@ export class TypeOrmSandboxLedgerRepository extends SandboxLedgerRepository {
   }
 }
 
-function toAccountView(row: AccountRow): SandboxAccountView {
-  return {
-    accountRef: row.id,
-    bankCode: row.bank_code,
-    accountNumber: row.account_number,
-    holderName: row.holder_name,
-    currency: row.currency.trim(),
-    balanceMinor: BigInt(row.balance_minor),
-  };
-}
