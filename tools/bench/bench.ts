@@ -1,10 +1,13 @@
 /**
  * Load bench of the running local stack (scripts/stack.sh up), as an outside client:
  *
- *   npm run bench -- [--users 50] [--payments 2000] [--concurrency 64] [--smoke] [--deadline-seconds 120]
+ *   npm run bench -- [--users 125] [--payments 2000] [--concurrency 64] [--smoke] [--deadline-seconds 120]
  *
- * Seeds users with large sandbox balances at both banks, registers and links them through the
- * edge, then simulated users pay random others small amounts through POST /v1/payments.
+ * Seeds users with large sandbox balances at both banks (through the sandbox administration API on
+ * bank-connector's own port, BANK_CONNECTOR_URL, as an operator would: it is not on the edge),
+ * registers and links them through the edge, then simulated users pay random others small amounts through POST /v1/payments. Payers
+ * take turns, so each pays payments/users times: like real users, each stays within the scheme
+ * profile's per-payer limits (UPI: 20 payments per rolling 24 h), which the bench never weakens.
  *
  * - acceptance latency: the HTTP round trip of POST /v1/payments (202);
  * - completion latency: from the 202 to the payment's final lifecycle event (completed, failed,
@@ -27,6 +30,7 @@ import { EVENT_TYPES, TOPICS } from '@kirim/contracts';
 import { uniquePhone } from '@kirim/testing';
 import { Api, BankCode, formatMinor, LedgerSummary, Party, PaymentAccepted, Problem, toMinor } from '../../apps/e2e/src/support/api';
 import { kirimHome } from '../../apps/e2e/src/support/config';
+import UPI_PROFILE from '../../apps/payments/src/limits/scheme-profiles/upi.json';
 import { ceType, jsonValue, KafkaClient, keyText, ObservedRecord } from '../../apps/e2e/src/support/kafka';
 
 interface Options {
@@ -46,7 +50,7 @@ const FINAL_EVENT_TYPES: ReadonlyMap<string, string> = new Map([
 
 function parseOptions(argv: string[]): Options {
   const smoke = argv.includes('--smoke');
-  const options: Options = { users: smoke ? 20 : 50, payments: smoke ? 100 : 2000, concurrency: smoke ? 16 : 64, deadlineSeconds: 120, smoke };
+  const options: Options = { users: smoke ? 20 : 125, payments: smoke ? 100 : 2000, concurrency: smoke ? 16 : 64, deadlineSeconds: 120, smoke };
   const numeric: Record<string, keyof Omit<Options, 'smoke'>> = {
     '--users': 'users',
     '--payments': 'payments',
@@ -65,6 +69,15 @@ function parseOptions(argv: string[]): Options {
     options[field] = value;
   }
   if (options.users < 2) throw new Error('--users must be at least 2 (someone has to be paid)');
+  // Each payer pays ceil(payments / users) times within minutes; at most 99.99 each, so the count
+  // is the limit that binds (20 x 99.99 is inside the ₹5,000 a new device may send on its first day).
+  const perPayer = Math.ceil(options.payments / options.users);
+  const maxPerPayer = UPI_PROFILE.limits.rollingWindowMaxCount;
+  if (perPayer > maxPerPayer) {
+    throw new Error(
+      `--payments ${options.payments} over --users ${options.users} is ${perPayer} payments per user, more than the ${maxPerPayer} a payer may make in 24 hours (UPI scheme profile); use --users ${Math.ceil(options.payments / maxPerPayer)} or more`,
+    );
+  }
   return options;
 }
 
@@ -181,13 +194,14 @@ async function main(): Promise<number> {
   };
   const watch = await kafka.watch([TOPICS.PAYMENTS_EVENTS], { onRecord });
 
-  // 3. The run: `concurrency` simulated users, each paying a random other user a small amount.
+  // 3. The run: `concurrency` simulated users, payers in turn, each paying a random other user a small amount.
   const httpFailures = new Map<string, number>();
   let firstAcceptedAt = Number.POSITIVE_INFINITY;
   let submitted = 0;
   const runStart = performance.now();
+  let turn = 0;
   const payOnce = async (): Promise<void> => {
-    const payerIndex = randomInt(users.length);
+    const payerIndex = turn++ % users.length;
     let payeeIndex = randomInt(users.length - 1);
     if (payeeIndex >= payerIndex) payeeIndex++;
     const payer = users[payerIndex];

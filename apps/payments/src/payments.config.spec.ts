@@ -1,5 +1,9 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError, loadConfig } from '@kirim/platform';
-import { legTimerPolicy, PaymentsConfig } from './payments.config';
+import { legTimerPolicy, PaymentsConfig, schemeProfile } from './payments.config';
+import UPI_DOCUMENT from './limits/scheme-profiles/upi.json';
 
 const ENV = {
   HTTP_PORT: '3002',
@@ -44,5 +48,31 @@ describe('PaymentsConfig', () => {
     const problems = problemsOf({ ...ENV, [name]: value });
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(new RegExp(`^${name} must be an integer`));
+  });
+
+  describe('scheme profile', () => {
+    it('runs the UPI profile unless told otherwise', () => {
+      const config = loadConfig(PaymentsConfig, ENV);
+      expect(config.SCHEME_PROFILE).toBe('upi');
+      expect(schemeProfile(config)).toMatchObject({ name: 'upi', perPaymentMaxMinor: 10_000_000n, rollingWindowMaxCount: 20 });
+    });
+
+    it('refuses an unknown profile name, naming the variable', () => {
+      expect(problemsOf({ ...ENV, SCHEME_PROFILE: 'pix' })).toEqual(['SCHEME_PROFILE must be one of upi']);
+    });
+
+    it('has no PAYMENT_MAX_AMOUNT_MINOR any more: the per-payment cap is the profile\'s', () => {
+      const config = loadConfig(PaymentsConfig, { ...ENV, PAYMENT_MAX_AMOUNT_MINOR: '999999999999999999' });
+      expect(config).not.toHaveProperty('PAYMENT_MAX_AMOUNT_MINOR');
+      expect(schemeProfile(config).perPaymentMaxMinor).toBe(10_000_000n);
+    });
+
+    it('stops boot on a profile file above the ₹1,00,000 ceiling, naming the field', () => {
+      const file = join(mkdtempSync(join(tmpdir(), 'kirim-payments-config-')), 'profile.json');
+      writeFileSync(file, JSON.stringify({ ...UPI_DOCUMENT, limits: { ...UPI_DOCUMENT.limits, perPaymentMax: '150000.00' } }));
+      const config = loadConfig(PaymentsConfig, { ...ENV, SCHEME_PROFILE_FILE: file });
+      expect(() => schemeProfile(config)).toThrow(ConfigError);
+      expect(() => schemeProfile(config)).toThrow(/limits\.perPaymentMax must be at most 100000\.00 INR/);
+    });
   });
 });

@@ -1,21 +1,30 @@
 import { Type } from 'class-transformer';
-import { IsDefined, IsInt, Matches, Max, Min } from 'class-validator';
+import { IsDefined, IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { BaseServiceConfig, IsUrlWithProtocol } from '@kirim/platform';
+import { BUILT_IN_SCHEME_PROFILE_NAMES, loadSchemeProfile, SchemeProfile } from './limits/scheme-profile';
 import type { LegTimerPolicy } from './payment/leg-timer';
 
 /** The payments service's environment, validated once at boot. */
 export class PaymentsConfig extends BaseServiceConfig {
-  /** Base URL of identity, which resolves payees and the payer's account (GET /v1/payment-parties). */
+  /** Base URL of identity: it issues payments its service tokens and resolves the payment parties (internal). */
   @IsDefined({ message: '$property is required' })
   @IsUrlWithProtocol(['http', 'https'])
   IDENTITY_URL!: string;
 
   /**
-   * Per-payment limit in minor units. Default ₹1,00,000: NPCI's per-transaction limit for P2P UPI.
-   * Kept as a digit string and read with BigInt(), so no amount passes through a float.
+   * The scheme profile whose limits payments enforce (apps/payments/src/limits/scheme-profiles/):
+   * UPI by default. Validated with the rest of the config at boot (`schemeProfile`).
    */
-  @Matches(/^[1-9]\d{0,17}$/, { message: '$property must be a positive integer number of minor units (at most 18 digits)' })
-  PAYMENT_MAX_AMOUNT_MINOR = '10000000';
+  @IsIn(BUILT_IN_SCHEME_PROFILE_NAMES, { message: `$property must be one of ${BUILT_IN_SCHEME_PROFILE_NAMES.join(', ')}` })
+  SCHEME_PROFILE = 'upi';
+
+  /**
+   * A scheme profile file to use instead of the built-in one (a bank's stricter limits, another
+   * scheme). Held to the same rules, the per-payment hard ceiling included.
+   */
+  @IsOptional()
+  @IsString({ message: '$property must be a file path' })
+  SCHEME_PROFILE_FILE?: string;
 
   /**
    * Pay-leg timeout: how long a debit, credit or reversal waits for the bank's answer before the
@@ -45,8 +54,9 @@ export class PaymentsConfig extends BaseServiceConfig {
   PAYMENT_MAX_LEG_CHECKS = 5;
 }
 
-export function paymentMaxAmountMinor(config: Pick<PaymentsConfig, 'PAYMENT_MAX_AMOUNT_MINOR'>): bigint {
-  return BigInt(config.PAYMENT_MAX_AMOUNT_MINOR);
+/** The selected scheme profile, validated; a ConfigError naming the field when it breaks a rule. */
+export function schemeProfile(config: Pick<PaymentsConfig, 'SCHEME_PROFILE' | 'SCHEME_PROFILE_FILE'>): SchemeProfile {
+  return loadSchemeProfile({ name: config.SCHEME_PROFILE, ...(config.SCHEME_PROFILE_FILE !== undefined ? { file: config.SCHEME_PROFILE_FILE } : {}) });
 }
 
 export function legTimerPolicy(config: Pick<PaymentsConfig, 'PAYMENT_LEG_TIMEOUT_MS' | 'PAYMENT_MAX_LEG_CHECKS'>): LegTimerPolicy {

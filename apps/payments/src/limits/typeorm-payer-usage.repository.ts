@@ -1,0 +1,58 @@
+import { Injectable } from '@nestjs/common';
+import { InTransaction, PayerUsageQuery, PayerUsageRepository } from './payer-usage.repository';
+import { PayerUsage, WindowPayment } from './payment-limits-policy';
+
+/**
+ * Namespace of the payer limit locks in PostgreSQL's two-key advisory lock space
+ * (`pg_advisory_xact_lock(int, int)`), apart from the one-key space the outbox relay's lock uses.
+ * The second key is hashtext(payer id): two payers sharing a hash only wait on each other briefly.
+ */
+export const PAYER_LIMIT_LOCK_NAMESPACE = 0x4b4c4d54; // "KLMT"
+
+/**
+ * Reads the payer's usage from `payments` itself, not a counter table: the window is a range scan
+ * of one payer's recent rows on payments_payer_window_idx (payer_user_id, created_at) INCLUDE
+ * (amount_minor, currency, status), and a payment whose debit fails stops counting by its status
+ * alone, without a second write to undo a counter.
+ *
+ * debit_failed is the one status that does not count: its money never moved and never will.
+ * Everything else has moved money or still can (pending legs, credit_failed on its way to a
+ * reversal); a reversed payment counts too: the debit happened, and a payment that bounces off the
+ * payee must not give the payer a fresh allowance.
+ */
+@Injectable()
+export class TypeOrmPayerUsageRepository extends PayerUsageRepository {
+  async lockPayer(tx: InTransaction, payerUserId: string): Promise<void> {
+    // Transaction-scoped: released at commit or rollback, after the new payment is visible to the
+    // next waiter (READ COMMITTED takes a fresh snapshot for its next statement). No in-process
+    // lock: replicas share nothing but the database.
+    await tx.manager.query('SELECT pg_advisory_xact_lock($1::int, hashtext($2::text))', [PAYER_LIMIT_LOCK_NAMESPACE, payerUserId]);
+  }
+
+  async measure(tx: InTransaction, query: PayerUsageQuery): Promise<PayerUsage> {
+    // One statement over the wider of the two windows; sum(bigint) is numeric, read as text into a bigint.
+    const [row] = (await tx.manager.query(
+      `SELECT count(*) FILTER (WHERE created_at > $2)::int AS count,
+              coalesce(sum(amount_minor) FILTER (WHERE created_at > $2), 0)::text AS amount,
+              coalesce(sum(amount_minor) FILTER (WHERE created_at >= $3), 0)::text AS since_bound
+         FROM payments
+        WHERE payer_user_id = $1
+          AND created_at >= least($2::timestamptz, coalesce($3::timestamptz, $2::timestamptz))
+          AND currency = $4
+          AND status <> 'debit_failed'`,
+      [query.payerUserId, query.windowStart, query.coolingStart, query.currency],
+    )) as [{ count: number; amount: string; since_bound: string }];
+    return { count: row.count, amountMinor: BigInt(row.amount), sinceDeviceBoundMinor: BigInt(row.since_bound) };
+  }
+
+  async windowPayments(tx: InTransaction, query: PayerUsageQuery): Promise<WindowPayment[]> {
+    const rows = (await tx.manager.query(
+      `SELECT amount_minor::text AS amount, created_at
+         FROM payments
+        WHERE payer_user_id = $1 AND created_at > $2 AND currency = $3 AND status <> 'debit_failed'
+        ORDER BY created_at ASC`,
+      [query.payerUserId, query.windowStart, query.currency],
+    )) as Array<{ amount: string; created_at: Date }>;
+    return rows.map((row) => ({ amountMinor: BigInt(row.amount), createdAt: new Date(row.created_at) }));
+  }
+}
