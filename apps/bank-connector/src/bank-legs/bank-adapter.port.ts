@@ -12,6 +12,11 @@ export interface BankLegCommand {
   readonly bankCode: string;
   readonly accountRef: string;
   readonly amount: Money;
+  /**
+   * The payer's UPI PIN block, on a payment's first debit request only (docs/upi-pin.md): for the
+   * payer's bank to open, never for bank-connector to keep or log.
+   */
+  readonly encryptedPin?: string;
 }
 
 /**

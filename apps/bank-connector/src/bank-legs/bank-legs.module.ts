@@ -3,6 +3,7 @@ import { KafkaPartnerAdapter } from '../adapters/kafka-partner/kafka-partner.ada
 import { SandboxBankAdapter } from '../adapters/sandbox/sandbox-bank.adapter';
 import { PartnerBanksModule } from '../partner-banks/partner-banks.module';
 import { SandboxBankModule } from '../sandbox-bank/sandbox-bank.module';
+import { SandboxUpiPinModule } from '../sandbox-bank/upi-pin/sandbox-upi-pin.module';
 import { ApplyBankLeg } from './apply-bank-leg/apply-bank-leg.use-case';
 import { BANK_ADAPTERS, BankAdapter } from './bank-adapter.port';
 import { BankAdapterRouter } from './bank-adapter.router';
@@ -11,7 +12,7 @@ import { LockLegAccountsInOrder } from './lock-leg-accounts.preparer';
 
 /** Debit and credit legs from payments, routed to the bank that holds the account. */
 @Module({
-  imports: [SandboxBankModule, PartnerBanksModule],
+  imports: [SandboxBankModule, SandboxUpiPinModule, PartnerBanksModule],
   controllers: [BankRequestsConsumer],
   providers: [
     SandboxBankAdapter,

@@ -27,11 +27,14 @@ function paymentIn(status: PaymentStatus): Payment {
   return samplePayment(status, legs[status]);
 }
 
+/** An encrypted PIN as the device sends it (the state machine never opens it). */
+const PIN_BLOCK = 'eyJhbGciOiJFQ0RILUVTIn0..aXY.Y2lwaGVydGV4dA.dGFn';
+
 /** For each event, the answer the payment in `status` is waiting for (the right request id). */
 function eventFor(kind: PaymentEventKind, requestId?: string): PaymentEvent {
   switch (kind) {
     case 'debit-requested':
-      return { kind, debitRequestId: DEBIT_ID, at: AT };
+      return { kind, debitRequestId: DEBIT_ID, at: AT, encryptedPin: PIN_BLOCK };
     case 'debit-succeeded':
       return { kind, requestId: requestId ?? DEBIT_ID, rrn: '123456789012', at: AT };
     case 'debit-declined':
@@ -100,6 +103,20 @@ describe('payment state machine', () => {
     expect(result.events.map((e) => e.type)).toEqual([EVENT_TYPES.PAYMENT_INITIATED, EVENT_TYPES.BANK_DEBIT_REQUESTED]);
     expect(result.events[0].data).toMatchObject({ status: 'debit_pending', amount: { value: '500.00', currency: 'INR' }, occurredAt: AT.toISOString() });
     expect(result.events[1].data).toMatchObject({ requestId: DEBIT_ID, purpose: 'payment', ...PAYER, amount: { value: '500.00', currency: 'INR' } });
+  });
+
+  it('puts the encrypted PIN on the debit request and nowhere else: not on the payment, not on the lifecycle event', () => {
+    const result = accepted(transition(paymentIn('created'), eventFor('debit-requested')));
+    expect(result.events[1].data).toMatchObject({ encryptedPin: PIN_BLOCK });
+    expect(JSON.stringify(result.events[0])).not.toContain(PIN_BLOCK);
+    expect(JSON.stringify(result.payment, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value))).not.toContain(PIN_BLOCK);
+  });
+
+  it('a credit and a reversal carry no PIN', () => {
+    for (const [from, kind] of [['debited', 'credit-requested'], ['credit_failed', 'reversal-requested']] as const) {
+      const result = accepted(transition(paymentIn(from), eventFor(kind)));
+      expect(result.events.map((event) => (event.data as { encryptedPin?: string }).encryptedPin)).toEqual([undefined]);
+    }
   });
 
   it('debit succeeded stores the RRN and publishes nothing by itself', () => {
@@ -236,11 +253,14 @@ describe('payment state machine', () => {
       ['created', 'debit-requested'],
       ['debited', 'credit-requested'],
       ['credit_failed', 'reversal-requested'],
-    ] as const)('after %s --%s--> it is exactly the command the transition published', (from, kind) => {
+    ] as const)('after %s --%s--> it is the command the transition published, without any PIN', (from, kind) => {
       const result = accepted(transition(paymentIn(from), eventFor(kind)));
       const sent = result.events.filter((e) => e.type.startsWith('bank.'));
       expect(sent).toHaveLength(1);
-      expect(pendingLegRequest(result.payment)).toEqual(sent[0]);
+      const { encryptedPin: _pin, ...withoutPin } = sent[0].data as { encryptedPin?: string };
+      // A status check never re-sends the PIN: the bank answers a debit it applied from its record.
+      expect(pendingLegRequest(result.payment)).toEqual({ ...sent[0], data: expect.objectContaining(withoutPin) });
+      expect(pendingLegRequest(result.payment)?.data.encryptedPin).toBeUndefined();
     });
 
     it('is null where no leg is pending', () => {

@@ -25,7 +25,8 @@ import { AccountAtBank, Payment } from './payment';
 
 /** Things that can happen to a payment. Commands (`*-requested`) carry the id of the new leg. */
 export type PaymentEvent =
-  | { readonly kind: 'debit-requested'; readonly debitRequestId: string; readonly at: Date }
+  /** `encryptedPin` goes on the debit request only; the payment never holds it (docs/upi-pin.md). */
+  | { readonly kind: 'debit-requested'; readonly debitRequestId: string; readonly at: Date; readonly encryptedPin: string }
   | { readonly kind: 'debit-succeeded'; readonly requestId: string; readonly rrn?: string; readonly at: Date }
   | { readonly kind: 'debit-declined'; readonly requestId: string; readonly resultCode: ResultCode; readonly at: Date }
   | { readonly kind: 'credit-requested'; readonly creditRequestId: string; readonly at: Date }
@@ -69,7 +70,7 @@ export function transition(payment: Payment, event: PaymentEvent): TransitionRes
     case 'debit-requested': {
       if (payment.status !== 'created') return reject(payment, event, 'illegal-transition');
       const next = move(payment, 'debit_pending', event.at, { debitRequestId: event.debitRequestId });
-      return accept(next, [lifecycleEvent(next, EVENT_TYPES.PAYMENT_INITIATED, event.at), requestForNewLeg(next)]);
+      return accept(next, [lifecycleEvent(next, EVENT_TYPES.PAYMENT_INITIATED, event.at), withPin(requestForNewLeg(next), event.encryptedPin)]);
     }
     case 'debit-succeeded': {
       const refusal = checkAnswer(payment, event, 'debit_pending', payment.debitRequestId);
@@ -255,6 +256,15 @@ function lifecycleEvent(payment: Payment, type: PaymentOutgoingEvent['type'], at
     ...(payment.rrn !== null ? { rrn: payment.rrn } : {}),
   });
   return { type, key: payment.id, data };
+}
+
+/**
+ * The first debit request of a payment, with the payer's PIN block. Only here: `pendingLegRequest`
+ * (what a status check re-sends) builds from the payment, which never holds the PIN, so a re-sent
+ * debit carries none and the bank answers it from its record of the first.
+ */
+function withPin(request: OutgoingEvent<BankLegRequested>, encryptedPin: string): OutgoingEvent<BankLegRequested> {
+  return { ...request, data: Object.assign(new BankLegRequested(), request.data, { encryptedPin }) };
 }
 
 /** The command of the leg a `*-requested` transition has just opened. */

@@ -3,6 +3,7 @@ import { IsDefined, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, Vali
 import { MoneyDto } from '../values/money';
 import { ALL_RESULT_CODES, ResultCode } from '../values/result-codes';
 import { BANK_CODE_PATTERN, RRN_PATTERN, UPI_TXN_ID_PATTERN } from '../values/identifiers';
+import { ENCRYPTED_PIN_PATTERN, MAX_ENCRYPTED_PIN_LENGTH } from '../trust/upi-pin';
 
 export const LEG_PURPOSES = ['payment', 'reversal'] as const;
 export type LegPurpose = (typeof LEG_PURPOSES)[number];
@@ -36,6 +37,19 @@ export class BankLegRequested {
   @ValidateNested()
   @Type(() => MoneyDto)
   amount!: MoneyDto;
+
+  /**
+   * The payer's UPI PIN block (trust/upi-pin.ts): a compact JWE the device made for the payer's bank,
+   * which only that bank can open. On the first debit request of a payment only: credits, reversals
+   * and status-check re-sends carry none, and a bank answers a re-sent debit it has applied from its
+   * record, so the PIN is never sent twice. It exists nowhere else: not in payments' tables, logs or
+   * other events (docs/upi-pin.md).
+   */
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_ENCRYPTED_PIN_LENGTH)
+  @Matches(ENCRYPTED_PIN_PATTERN, { message: 'encryptedPin must be a compact JWE' })
+  encryptedPin?: string;
 }
 
 /**

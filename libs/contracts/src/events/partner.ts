@@ -2,8 +2,9 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsDefined, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { MoneyDto } from '../values/money';
 import { ALL_RESULT_CODES, ResultCode } from '../values/result-codes';
-import { BANK_CODE_PATTERN, MASKED_ACCOUNT_PATTERN, RRN_PATTERN, UPI_TXN_ID_PATTERN } from '../values/identifiers';
+import { BANK_CODE_PATTERN, HOLDER_NAME_MAX_LENGTH, HOLDER_NAME_PATTERN, MASKED_ACCOUNT_PATTERN, RRN_PATTERN, UPI_TXN_ID_PATTERN } from '../values/identifiers';
 import { LEG_PURPOSES, LegPurpose } from './bank';
+import { ENCRYPTED_PIN_PATTERN, MAX_ENCRYPTED_PIN_LENGTH } from '../trust/upi-pin';
 
 /**
  * What kirim and a partner bank say to each other on the bank's own topic pair
@@ -65,6 +66,20 @@ export class PartnerLegRequested {
   @MaxLength(MAX_JWE_LENGTH)
   @Matches(COMPACT_JWE_PATTERN, { message: 'account must be a compact JWE' })
   account!: string;
+
+  /**
+   * On a debit: the payer's UPI PIN block as the device encrypted it for this bank's encryption key
+   * (docs/upi-pin.md), passed through by kirim unopened. The bank decrypts it and checks its purpose
+   * ("pay"), its age and that its amount is this debit's, then the PIN: wrong PIN ZM, tries used up
+   * Z6, no PIN set U11, an unusable block U14, another amount U12, each a declined debit. Absent on
+   * credits and on a status-check re-send of a debit, which the bank answers from its record; a
+   * debit the bank has no record of and no PIN for is declined (U30).
+   */
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_ENCRYPTED_PIN_LENGTH)
+  @Matches(ENCRYPTED_PIN_PATTERN, { message: 'encryptedPin must be a compact JWE' })
+  encryptedPin?: string;
 }
 
 /**
@@ -129,6 +144,12 @@ export class PartnerAccountSummary {
 
   @Matches(MASKED_ACCOUNT_PATTERN)
   maskedAccountNumber!: string;
+
+  /** The holder's name as the bank registered it: kirim shows it, masked, to payers before they pay (docs/payment-addresses.md). */
+  @IsString()
+  @MaxLength(HOLDER_NAME_MAX_LENGTH)
+  @Matches(HOLDER_NAME_PATTERN, { message: 'holderName must be a name: letters, digits, spaces and . , \' & ( ) / -, starting with a letter or digit' })
+  holderName!: string;
 }
 
 /** Most accounts one lookup answer may list. */

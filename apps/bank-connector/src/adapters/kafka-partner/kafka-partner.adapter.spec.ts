@@ -44,6 +44,23 @@ describe('KafkaPartnerAdapter', () => {
     expect(legs.rows.get(leg.requestId)).toMatchObject({ direction: 'debit', forwards: 1, answer: null });
   });
 
+  it("forwards the payer's PIN block on a debit, unopened and unrecorded, and none on a credit or a status check", async () => {
+    const pinBlock = 'eyJhbGciOiJFQ0RILUVTIn0..aXY.Y2lwaGVydGV4dA.dGFn';
+    const debitTx = new FakeTransactionScope();
+    await adapter.apply(debitTx, 'debit', { ...leg, encryptedPin: pinBlock });
+    expect((debitTx.published[0].data as PartnerLegRequested).encryptedPin).toBe(pinBlock);
+    expect(JSON.stringify(legs.rows.get(leg.requestId), (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value))).not.toContain(pinBlock);
+
+    // A status check re-sends the leg without the PIN (payments never re-sends it).
+    const recheckTx = new FakeTransactionScope();
+    await adapter.apply(recheckTx, 'debit', leg);
+    expect((recheckTx.published[0].data as PartnerLegRequested).encryptedPin).toBeUndefined();
+
+    const creditTx = new FakeTransactionScope();
+    await adapter.apply(creditTx, 'credit', { ...leg, requestId: '7f1c1f0e-0b7a-4c2e-9d7f-0d5c2b1a9e02', encryptedPin: pinBlock });
+    expect((creditTx.published[0].data as PartnerLegRequested).encryptedPin).toBeUndefined();
+  });
+
   it('sends a status check (same request id, same leg) to the bank again while it has not answered', async () => {
     await adapter.apply(new FakeTransactionScope(), 'debit', leg);
     const tx = new FakeTransactionScope();

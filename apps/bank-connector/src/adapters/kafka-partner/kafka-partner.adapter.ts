@@ -30,7 +30,9 @@ export class KafkaPartnerAdapter implements BankAdapter {
   async apply(tx: TransactionScope, direction: LegDirection, leg: BankLegCommand): Promise<BankLegOutcome> {
     const partner = this.registry.find(leg.bankCode);
     if (!partner) throw new Error(`bank ${leg.bankCode} was routed to the Kafka partner adapter but is not in the registry`);
-    const recorded = await this.legs.recordForwarded(tx, { ...leg, direction, forwardedAt: this.clock.now() });
+    // The PIN block is forwarded, never recorded: partner_legs keeps what is needed to check the answer.
+    const { encryptedPin, ...legToRecord } = leg;
+    const recorded = await this.legs.recordForwarded(tx, { ...legToRecord, direction, forwardedAt: this.clock.now() });
     if (!recorded.created) {
       const difference = reusedRequestDifference(recorded.leg, direction, leg);
       if (difference !== null) return { kind: 'refused', reason: `request id ${leg.requestId} was already used for another leg to ${leg.bankCode}: ${difference} differs` };
@@ -41,7 +43,9 @@ export class KafkaPartnerAdapter implements BankAdapter {
       await this.legs.countForward(tx, leg.requestId);
     }
     const account: PartnerAccountPlaintext = { accountRef: leg.accountRef };
-    const request = toPartnerLegRequested(leg, await encryptForBank(account, partner.encryptionKey));
+    // A debit carries the payer's PIN block as the device made it for this bank: the bank opens and
+    // checks it (docs/upi-pin.md). A status check's re-send has none; the bank answers it from its record.
+    const request = toPartnerLegRequested(leg, await encryptForBank(account, partner.encryptionKey), direction === 'debit' ? encryptedPin : undefined);
     await tx.publish({ type: partnerRequestType(direction), key: leg.paymentId, data: request });
     return { kind: 'forwarded' };
   }

@@ -8,8 +8,11 @@ export function partnerRequestType(direction: LegDirection): EventType {
   return direction === 'debit' ? EVENT_TYPES.PARTNER_DEBIT_REQUESTED : EVENT_TYPES.PARTNER_CREDIT_REQUESTED;
 }
 
-/** Contract-side leg -> the partner's request; `account` is the account reference already encrypted for that bank. */
-export function toPartnerLegRequested(leg: BankLegCommand, account: string): PartnerLegRequested {
+/**
+ * Contract-side leg -> the partner's request; `account` is the account reference already encrypted
+ * for that bank, `encryptedPin` the payer's PIN block on a debit, passed through unopened.
+ */
+export function toPartnerLegRequested(leg: BankLegCommand, account: string, encryptedPin?: string): PartnerLegRequested {
   return {
     requestId: leg.requestId,
     paymentId: leg.paymentId,
@@ -18,6 +21,7 @@ export function toPartnerLegRequested(leg: BankLegCommand, account: string): Par
     bankCode: leg.bankCode,
     amount: leg.amount.toDto(),
     account,
+    ...(encryptedPin !== undefined ? { encryptedPin } : {}),
   };
 }
 

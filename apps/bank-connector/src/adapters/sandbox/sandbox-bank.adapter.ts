@@ -3,6 +3,7 @@ import type { TransactionScope } from '@kirim/messaging';
 import { BankAdapter, BankLegCommand, BankLegOutcome, LegDirection } from '../../bank-legs/bank-adapter.port';
 import { SandboxLedgerRepository } from '../../sandbox-bank/sandbox-ledger.repository';
 import { SANDBOX_BANKS } from '../../sandbox-bank/sandbox-banks';
+import { SandboxPinCheck } from '../../sandbox-bank/upi-pin/sandbox-pin-check';
 import { fromSandboxOutcome, toSandboxLeg } from './sandbox-bank.mapper';
 
 /** The built-in sandbox banks, answered synchronously from their ledger in the consumer's transaction. */
@@ -11,9 +12,14 @@ export class SandboxBankAdapter implements BankAdapter {
   readonly name = 'sandbox';
   readonly bankCodes = SANDBOX_BANKS.map((bank) => bank.code);
 
-  constructor(private readonly ledger: SandboxLedgerRepository) {}
+  constructor(
+    private readonly ledger: SandboxLedgerRepository,
+    private readonly pinCheck: SandboxPinCheck,
+  ) {}
 
   async apply(tx: TransactionScope, direction: LegDirection, leg: BankLegCommand): Promise<BankLegOutcome> {
-    return fromSandboxOutcome(await this.ledger.applyLeg(tx, toSandboxLeg(direction, leg)));
+    // Every debit needs the payer's UPI PIN; credits (payments and reversals) need none.
+    const authorize = direction === 'debit' ? () => this.pinCheck.authorizeDebit(tx, leg) : undefined;
+    return fromSandboxOutcome(await this.ledger.applyLeg(tx, toSandboxLeg(direction, leg), authorize));
   }
 }

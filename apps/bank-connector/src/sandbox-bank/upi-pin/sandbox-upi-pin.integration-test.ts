@@ -1,0 +1,202 @@
+import 'reflect-metadata';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { bankEncryptionKeyOf, BankEncryptionKey, encryptPinBlock, Money, PinBlock, RESULT_CODES } from '@kirim/contracts';
+import { TransactionRunner, TransactionScope } from '@kirim/messaging';
+import { createMigratedTestDatabase, MigratedTestDatabase, testDataProtection } from '@kirim/testing';
+import { SystemClock } from '@kirim/platform';
+import { DataSource } from 'typeorm';
+import { SandboxBankAdapter } from '../../adapters/sandbox/sandbox-bank.adapter';
+import { BankLegCommand, BankLegOutcome } from '../../bank-legs/bank-adapter.port';
+import { bankConnectorSchema } from '../../bank-connector.persistence';
+import { TypeOrmSandboxLedgerRepository } from '../typeorm-sandbox-ledger.repository';
+import { ResetSandboxUpiPin } from './reset-sandbox-upi-pin/reset-sandbox-upi-pin.use-case';
+import { SandboxPinCheck } from './sandbox-pin-check';
+import { SandboxPinKeys } from './sandbox-pin-keys';
+import { SetSandboxUpiPin } from './set-sandbox-upi-pin/set-sandbox-upi-pin.use-case';
+import { TypeOrmSandboxUpiPinRepository } from './typeorm-sandbox-upi-pin.repository';
+
+/** The layout deploy/local/sandbox-pin-keys.js writes: <dir>/<BANK>/<kid>.pem and current.kid. */
+function writePinKey(dir: string, bank: string): void {
+  const kid = `${bank}-pin-test1`;
+  mkdirSync(join(dir, bank), { recursive: true });
+  writeFileSync(join(dir, bank, `${kid}.pem`), generateKeyPairSync('x25519').privateKey.export({ type: 'pkcs8', format: 'pem' }));
+  writeFileSync(join(dir, bank, 'current.kid'), `${kid}\n`);
+}
+
+/** Runs work in a transaction; these use cases publish nothing. */
+class DataSourceTransactions extends TransactionRunner {
+  constructor(private readonly dataSource: DataSource) {
+    super();
+  }
+  run<T>(work: (tx: TransactionScope) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction((manager) => work({ manager, publish: () => Promise.reject(new Error('nothing is published here')) }));
+  }
+}
+
+let database: MigratedTestDatabase;
+let dataSource: DataSource;
+let ledger: TypeOrmSandboxLedgerRepository;
+let adapter: SandboxBankAdapter;
+let setPin: SetSandboxUpiPin;
+let resetPin: ResetSandboxUpiPin;
+let keyDir: string;
+let sbxaKey: BankEncryptionKey;
+
+beforeAll(async () => {
+  keyDir = mkdtempSync(join(tmpdir(), 'kirim-pin-keys-'));
+  writePinKey(keyDir, 'SBXA');
+  writePinKey(keyDir, 'SBXB');
+  const keys = SandboxPinKeys.load(keyDir, ['SBXA', 'SBXB']);
+  const published = keys.publicKeyOf('SBXA');
+  if (!published) throw new Error('no SBXA PIN key');
+  // The device's view: the bank's public JWK, as GET /v1/banks gives it.
+  sbxaKey = await bankEncryptionKeyOf({ keys: [published] });
+
+  const protection = testDataProtection();
+  database = await createMigratedTestDatabase('bank_connector', bankConnectorSchema(protection));
+  dataSource = database.dataSource;
+  ledger = new TypeOrmSandboxLedgerRepository(dataSource, protection.fields, protection.lookups);
+  const pins = new TypeOrmSandboxUpiPinRepository();
+  const clock = new SystemClock();
+  adapter = new SandboxBankAdapter(ledger, new SandboxPinCheck(keys, pins, clock));
+  const transactions = new DataSourceTransactions(dataSource);
+  setPin = new SetSandboxUpiPin(transactions, pins, keys, clock);
+  resetPin = new ResetSandboxUpiPin(transactions, pins);
+}, 30_000);
+
+afterAll(async () => {
+  await database?.close();
+  rmSync(keyDir, { recursive: true, force: true });
+});
+
+const nowSeconds = (): number => Math.floor(Date.now() / 1000);
+const block = (b: PinBlock): Promise<string> => encryptPinBlock(b, sbxaKey);
+const payBlock = (pin: string, value = '100.00'): Promise<string> => block({ purpose: 'pay', pin, amount: { value, currency: 'INR' }, iat: nowSeconds() });
+
+async function openAccount(): Promise<string> {
+  const mobile = `+9197${Math.floor(Math.random() * 1e8).toString().padStart(8, '0')}`;
+  return (await ledger.openAccount({ bankCode: 'SBXA', mobile, holderName: 'Pin Holder', openingBalanceMinor: 1_000_000n, currency: 'INR' })).accountRef;
+}
+
+function debit(accountRef: string, encryptedPin: string | undefined, value = '100.00', requestId = randomUUID()): Promise<BankLegOutcome> {
+  const leg: BankLegCommand = {
+    requestId,
+    paymentId: randomUUID(),
+    txnId: `KRM${'0'.repeat(32)}`,
+    purpose: 'payment',
+    bankCode: 'SBXA',
+    accountRef,
+    amount: Money.parse({ value, currency: 'INR' }) as Money,
+    ...(encryptedPin !== undefined ? { encryptedPin } : {}),
+  };
+  return dataSource.transaction((manager) => adapter.apply({ manager, publish: () => Promise.resolve() }, 'debit', leg));
+}
+
+async function balanceOf(accountRef: string): Promise<bigint> {
+  const [row] = await dataSource.query<Array<{ balance_minor: string }>>(`SELECT balance_minor FROM sandbox_accounts WHERE id = $1`, [accountRef]);
+  return BigInt(row.balance_minor);
+}
+
+describe('sandbox banks check the UPI PIN (PostgreSQL)', () => {
+  it('declines a debit from an account with no PIN set with U11, and counts no try', async () => {
+    const account = await openAccount();
+    expect(await debit(account, await payBlock('1234'))).toMatchObject({ kind: 'declined', resultCode: RESULT_CODES.PIN_NOT_SET });
+    expect(await balanceOf(account)).toBe(1_000_000n);
+  });
+
+  it('debits with the right PIN, and stores only a salted hash', async () => {
+    const account = await openAccount();
+    expect(await setPin.execute({ accountRef: account, encryptedPin: await block({ purpose: 'set-pin', newPin: '2468', iat: nowSeconds() }) })).toEqual({ ok: true, change: 'set' });
+    expect(await debit(account, await payBlock('2468'))).toMatchObject({ kind: 'approved' });
+    expect(await balanceOf(account)).toBe(1_000_000n - 10_000n);
+    const [row] = await dataSource.query<Array<{ pin_hash: string }>>(`SELECT pin_hash FROM sandbox_upi_pins WHERE account_id = $1`, [account]);
+    expect(row.pin_hash).toMatch(/^scrypt\$/);
+    expect(row.pin_hash).not.toContain('2468');
+  });
+
+  it('wrong PIN: ZM three times, then Z6 even with the right PIN, until the operator resets it', async () => {
+    const account = await openAccount();
+    await setPin.execute({ accountRef: account, encryptedPin: await block({ purpose: 'set-pin', newPin: '1357', iat: nowSeconds() }) });
+    for (let i = 0; i < 3; i += 1) expect(await debit(account, await payBlock('0000'))).toMatchObject({ kind: 'declined', resultCode: RESULT_CODES.WRONG_PIN });
+    expect(await debit(account, await payBlock('1357'))).toMatchObject({ kind: 'declined', resultCode: RESULT_CODES.PIN_TRIES_EXCEEDED });
+    // A locked PIN cannot be changed either, only reset.
+    expect(await setPin.execute({ accountRef: account, encryptedPin: await block({ purpose: 'change-pin', pin: '1357', newPin: '8642', iat: nowSeconds() }) })).toMatchObject({
+      ok: false,
+      resultCode: RESULT_CODES.PIN_TRIES_EXCEEDED,
+    });
+    expect(await balanceOf(account)).toBe(1_000_000n);
+
+    expect(await resetPin.execute({ accountRef: account })).toEqual({ ok: true, cleared: true });
+    expect(await debit(account, await payBlock('1357'))).toMatchObject({ kind: 'declined', resultCode: RESULT_CODES.PIN_NOT_SET });
+    await setPin.execute({ accountRef: account, encryptedPin: await block({ purpose: 'set-pin', newPin: '9753', iat: nowSeconds() }) });
+    expect(await debit(account, await payBlock('9753'))).toMatchObject({ kind: 'approved' });
+  });
+
+  it('a right PIN after wrong ones starts the count again', async () => {
+    const account = await openAccount();
+    await setPin.execute({ accountRef: account, encryptedPin: await block({ purpose: 'set-pin', newPin: '1111', iat: nowSeconds() }) });
+    expect(await debit(account, await payBlock('2222'))).toMatchObject({ resultCode: RESULT_CODES.WRONG_PIN });
+    expect(await debit(account, await payBlock('2222'))).toMatchObject({ resultCode: RESULT_CODES.WRONG_PIN });
+    expect(await debit(account, await payBlock('1111'))).toMatchObject({ kind: 'approved' });
+    expect(await debit(account, await payBlock('2222'))).toMatchObject({ resultCode: RESULT_CODES.WRONG_PIN, reason: expect.stringContaining('1 of 3') });
+  });
+
+  it('refuses a PIN block for another amount (U12) and a replayed one (U14), counting no try', async () => {
+    const account = await openAccount();
+    await setPin.execute({ accountRef: account, encryptedPin: await block({ purpose: 'set-pin', newPin: '4321', iat: nowSeconds() }) });
+    expect(await debit(account, await payBlock('4321', '1.00'), '900.00')).toMatchObject({ kind: 'declined', resultCode: RESULT_CODES.PIN_AMOUNT_MISMATCH });
+    const captured = await payBlock('4321');
+    expect(await debit(account, captured)).toMatchObject({ kind: 'approved' });
+    expect(await debit(account, captured)).toMatchObject({ kind: 'declined', resultCode: RESULT_CODES.PIN_BLOCK_INVALID });
+    expect(await balanceOf(account)).toBe(1_000_000n - 10_000n);
+  });
+
+  it('answers a status check (same request, no PIN) from the recorded answer, and declines one for a debit it never saw with U30', async () => {
+    const account = await openAccount();
+    await setPin.execute({ accountRef: account, encryptedPin: await block({ purpose: 'set-pin', newPin: '5555', iat: nowSeconds() }) });
+    const legFor = (encryptedPin?: string): BankLegCommand => ({
+      requestId: 'c1c1c1c1-c1c1-4c1c-8c1c-c1c1c1c1c1c1',
+      paymentId: 'c0c0c0c0-c0c0-4c0c-8c0c-c0c0c0c0c0c0',
+      txnId: `KRM${'1'.repeat(32)}`,
+      purpose: 'payment',
+      bankCode: 'SBXA',
+      accountRef: account,
+      amount: Money.ofMinor(10_000n, 'INR'),
+      ...(encryptedPin !== undefined ? { encryptedPin } : {}),
+    });
+    const apply = (command: BankLegCommand): Promise<BankLegOutcome> => dataSource.transaction((manager) => adapter.apply({ manager, publish: () => Promise.resolve() }, 'debit', command));
+    const first = await apply(legFor(await payBlock('5555')));
+    expect(first).toMatchObject({ kind: 'approved' });
+    // The status check re-sends the same debit without the PIN: the recorded answer, and no second debit.
+    expect(await apply(legFor())).toEqual(first);
+    expect(await balanceOf(account)).toBe(1_000_000n - 10_000n);
+    expect(await debit(account, undefined)).toMatchObject({ kind: 'declined', resultCode: RESULT_CODES.DEBIT_FAILED });
+    expect(await balanceOf(account)).toBe(1_000_000n - 10_000n);
+  });
+
+  it('changes a PIN only with the current one (a wrong one counts a try) and refuses a second set', async () => {
+    const account = await openAccount();
+    await setPin.execute({ accountRef: account, encryptedPin: await block({ purpose: 'set-pin', newPin: '1234', iat: nowSeconds() }) });
+    expect(await setPin.execute({ accountRef: account, encryptedPin: await block({ purpose: 'set-pin', newPin: '0000', iat: nowSeconds() }) })).toMatchObject({
+      ok: false,
+      resultCode: RESULT_CODES.PIN_BLOCK_INVALID,
+    });
+    expect(await setPin.execute({ accountRef: account, encryptedPin: await block({ purpose: 'change-pin', pin: '9999', newPin: '0000', iat: nowSeconds() }) })).toMatchObject({
+      ok: false,
+      resultCode: RESULT_CODES.WRONG_PIN,
+    });
+    expect(await setPin.execute({ accountRef: account, encryptedPin: await block({ purpose: 'change-pin', pin: '1234', newPin: '567890', iat: nowSeconds() }) })).toEqual({
+      ok: true,
+      change: 'changed',
+    });
+    expect(await debit(account, await payBlock('1234'))).toMatchObject({ resultCode: RESULT_CODES.WRONG_PIN });
+    expect(await debit(account, await payBlock('567890'))).toMatchObject({ kind: 'approved' });
+    expect(await setPin.execute({ accountRef: randomUUID(), encryptedPin: await block({ purpose: 'set-pin', newPin: '1234', iat: nowSeconds() }) })).toEqual({
+      ok: false,
+      kind: 'account-not-found',
+    });
+  });
+});

@@ -1,0 +1,32 @@
+import type { StoredUpiPin } from '@kirim/contracts';
+import type { InTransaction } from '@kirim/messaging';
+
+/** A sandbox account as its PIN check needs it: which bank holds it, and its PIN record. */
+export interface SandboxPinAccount {
+  readonly bankCode: string;
+  /** Null when no PIN is set (never set, or reset by the operator). */
+  readonly pin: StoredUpiPin | null;
+}
+
+/**
+ * The sandbox banks' UPI PIN records (port): a salted hash and the count of wrong tries per customer
+ * account, and the PIN blocks already taken. TypeOrmSandboxUpiPinRepository keeps them in PostgreSQL.
+ */
+export abstract class SandboxUpiPinRepository {
+  /**
+   * The customer account and its PIN record, both locked (`FOR UPDATE`) in `tx`, so concurrent
+   * debits of one account count their tries one after the other; null for an unknown account.
+   */
+  abstract lockAccountPin(tx: InTransaction, accountRef: string): Promise<SandboxPinAccount | null>;
+  /** Stores the hash and the try count (a set, a change, or a counted try). */
+  abstract savePin(tx: InTransaction, accountRef: string, pin: StoredUpiPin, at: Date): Promise<void>;
+  /** Stores a new try count for an account that has a PIN. */
+  abstract saveFailedTries(tx: InTransaction, accountRef: string, failedTries: number, at: Date): Promise<void>;
+  /** The operator's reset: the PIN and its tries are gone; false when the account had no PIN. */
+  abstract clearPin(tx: InTransaction, accountRef: string): Promise<boolean>;
+  /**
+   * Records that a PIN block was taken; false when it had been taken before (a replay). Records
+   * older than `forgetBefore` are dropped: a block that old is refused as stale anyway.
+   */
+  abstract takePinBlock(tx: InTransaction, blockId: string, at: Date, forgetBefore: Date): Promise<boolean>;
+}

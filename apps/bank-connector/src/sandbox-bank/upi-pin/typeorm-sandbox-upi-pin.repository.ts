@@ -1,0 +1,57 @@
+import { Injectable } from '@nestjs/common';
+import type { StoredUpiPin } from '@kirim/contracts';
+import type { InTransaction } from '@kirim/messaging';
+import { SandboxPinAccount, SandboxUpiPinRepository } from './sandbox-upi-pin.repository';
+
+interface AccountPinRow {
+  bank_code: string;
+  pin_hash: string | null;
+  failed_tries: number | null;
+}
+
+/** sandbox_upi_pins and sandbox_pin_block_uses (migration 1764630000000). */
+@Injectable()
+export class TypeOrmSandboxUpiPinRepository extends SandboxUpiPinRepository {
+  async lockAccountPin(tx: InTransaction, accountRef: string): Promise<SandboxPinAccount | null> {
+    // The account row first, as the ledger locks it: one lock order, so no deadlock with a debit.
+    const rows = await tx.manager.query<AccountPinRow[]>(
+      `SELECT a.bank_code, p.pin_hash, p.failed_tries
+         FROM sandbox_accounts a
+         LEFT JOIN sandbox_upi_pins p ON p.account_id = a.id
+        WHERE a.id = $1 AND a.kind = 'customer'
+          FOR UPDATE OF a`,
+      [accountRef],
+    );
+    const [row] = rows;
+    if (!row) return null;
+    return { bankCode: row.bank_code, pin: row.pin_hash === null ? null : { pinHash: row.pin_hash, failedTries: row.failed_tries ?? 0 } };
+  }
+
+  async savePin(tx: InTransaction, accountRef: string, pin: StoredUpiPin, at: Date): Promise<void> {
+    if (pin.pinHash === null) throw new Error('savePin needs a PIN hash; clearPin removes a PIN');
+    await tx.manager.query(
+      `INSERT INTO sandbox_upi_pins (account_id, pin_hash, failed_tries, updated_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (account_id) DO UPDATE SET pin_hash = EXCLUDED.pin_hash, failed_tries = EXCLUDED.failed_tries, updated_at = EXCLUDED.updated_at`,
+      [accountRef, pin.pinHash, pin.failedTries, at],
+    );
+  }
+
+  async saveFailedTries(tx: InTransaction, accountRef: string, failedTries: number, at: Date): Promise<void> {
+    await tx.manager.query(`UPDATE sandbox_upi_pins SET failed_tries = $2, updated_at = $3 WHERE account_id = $1`, [accountRef, failedTries, at]);
+  }
+
+  async clearPin(tx: InTransaction, accountRef: string): Promise<boolean> {
+    const deleted = await tx.manager.query<Array<{ account_id: string }>>(`DELETE FROM sandbox_upi_pins WHERE account_id = $1 RETURNING account_id`, [accountRef]);
+    return deleted.length > 0;
+  }
+
+  async takePinBlock(tx: InTransaction, blockId: string, at: Date, forgetBefore: Date): Promise<boolean> {
+    // Cheap on every call: an index range scan that finds only the few blocks that just expired.
+    await tx.manager.query(`DELETE FROM sandbox_pin_block_uses WHERE used_at < $1`, [forgetBefore]);
+    const inserted = await tx.manager.query<Array<{ block_id: string }>>(
+      `INSERT INTO sandbox_pin_block_uses (block_id, used_at) VALUES ($1, $2) ON CONFLICT (block_id) DO NOTHING RETURNING block_id`,
+      [blockId, at],
+    );
+    return inserted.length > 0;
+  }
+}
