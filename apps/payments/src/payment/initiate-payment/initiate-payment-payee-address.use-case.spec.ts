@@ -1,0 +1,122 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { Money } from '@kirim/contracts';
+import {
+  FakePartyDirectory,
+  FakeUnitOfWork,
+  FixedClock,
+  InMemoryIdempotencyKeyRepository,
+  InMemoryPayerUsageRepository,
+  InMemoryPaymentRepository,
+  SequentialIds,
+  TEST_LEG_TIMER,
+  UPI_PROFILE,
+} from '../../testing/payment-fakes';
+import { PaymentParties } from '../party-directory';
+import { InitiatePaymentBody } from '../payments.dto';
+import { InitiatePaymentCommand, InitiatePaymentUseCase } from './initiate-payment.use-case';
+import { requestFingerprint } from './payment-request-rules';
+
+/* Paying by payment address (docs/payment-addresses.md): the payee named by `handle@kirim` instead of a phone number. */
+
+const PAYER_ID = 'c0c0c0c0-c0c0-4c0c-8c0c-c0c0c0c0c0c0';
+const PARTIES: PaymentParties = {
+  payer: { userId: PAYER_ID, bankCode: 'SBXA', accountRef: 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa' },
+  payee: { userId: 'd0d0d0d0-d0d0-4d0d-8d0d-d0d0d0d0d0d0', bankCode: 'SBXB', accountRef: 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb', displayName: 'Asha' },
+};
+const PIN_BLOCK = 'eyJhbGciOiJFQ0RILUVTIn0..aXY.Y2lwaGVydGV4dA.dGFn';
+
+function setup() {
+  const payments = new InMemoryPaymentRepository();
+  const parties = new FakePartyDirectory({ ok: true, parties: PARTIES });
+  const useCase = new InitiatePaymentUseCase(
+    new FakeUnitOfWork(),
+    payments,
+    new InMemoryIdempotencyKeyRepository(),
+    parties,
+    new FixedClock(),
+    new SequentialIds(),
+    UPI_PROFILE,
+    new InMemoryPayerUsageRepository(payments),
+    TEST_LEG_TIMER,
+  );
+  return { useCase, parties };
+}
+
+const command = (overrides: Partial<InitiatePaymentCommand> = {}): InitiatePaymentCommand => ({
+  payerUserId: PAYER_ID,
+  deviceBoundAt: null,
+  idempotencyKey: 'key-1',
+  payeeAddress: 'asha.k@kirim',
+  encryptedPin: PIN_BLOCK,
+  amount: { value: '500.00', currency: 'INR' },
+  note: 'lunch',
+  ...overrides,
+});
+
+describe('InitiatePaymentUseCase, payee by payment address', () => {
+  it('asks identity for the parties by the address', async () => {
+    const { useCase, parties } = setup();
+
+    const outcome = await useCase.execute(command());
+
+    expect(outcome).toMatchObject({ ok: true, payment: { payeeUserId: PARTIES.payee.userId } });
+    expect(parties.calls).toEqual([{ payerUserId: PAYER_ID, payeeAddress: 'asha.k@kirim' }]);
+  });
+
+  it('replays a retry with the same key and address, and refuses the key reused for another address', async () => {
+    const { useCase, parties } = setup();
+    const first = await useCase.execute(command());
+    const retry = await useCase.execute(command({ payeeAddress: 'Asha.K@kirim' }));
+    const other = await useCase.execute(command({ payeeAddress: 'ravi@kirim' }));
+    const byPhone = await useCase.execute(command({ payeeAddress: undefined, payeePhone: '+919876543210' }));
+
+    if (!first.ok) throw new Error(`expected success, got ${first.code}`);
+    expect(retry).toMatchObject({ ok: true, replayed: true, payment: { id: first.payment.id } });
+    expect(other).toMatchObject({ ok: false, code: 'idempotency-key-reused' });
+    expect(byPhone).toMatchObject({ ok: false, code: 'idempotency-key-reused' });
+    expect(parties.calls).toHaveLength(1);
+  });
+
+  it.each([
+    ['both', { payeePhone: '+919876543210' }],
+    ['neither', { payeeAddress: undefined }],
+  ])('refuses a command naming the payee by %s with a 400, asking nobody', async (_label, overrides) => {
+    const { useCase, parties } = setup();
+    expect(await useCase.execute(command(overrides))).toMatchObject({ ok: false, status: 400, code: 'validation-failed' });
+    expect(parties.calls).toEqual([]);
+  });
+});
+
+describe('requestFingerprint, payee by address', () => {
+  const amount = Money.ofMinor(50_000n, 'INR');
+
+  it('differs between a phone and an address, and between two addresses; ignores the case of an address', () => {
+    const byPhone = requestFingerprint({ payeePhone: '+919876543210', amount, note: null });
+    const byAddress = requestFingerprint({ payeeAddress: 'asha@kirim', amount, note: null });
+    expect(byAddress).not.toBe(byPhone);
+    expect(requestFingerprint({ payeeAddress: 'ravi@kirim', amount, note: null })).not.toBe(byAddress);
+    expect(requestFingerprint({ payeeAddress: 'ASHA@Kirim', amount, note: null })).toBe(byAddress);
+  });
+});
+
+describe('InitiatePaymentBody payee', () => {
+  const errorsOf = (payee: unknown): string[] =>
+    validateSync(plainToInstance(InitiatePaymentBody, { payee, amount: { value: '1.00', currency: 'INR' }, encryptedPin: PIN_BLOCK }), { whitelist: true, forbidNonWhitelisted: true }).map(
+      (error) => `${error.property}: ${JSON.stringify(error.constraints ?? error.children?.map((child) => child.constraints))}`,
+    );
+
+  it('accepts exactly one of phone and address', () => {
+    expect(errorsOf({ phone: '+919876543210' })).toEqual([]);
+    expect(errorsOf({ address: 'asha.k@kirim' })).toEqual([]);
+  });
+
+  it.each([
+    ['both', { phone: '+919876543210', address: 'asha.k@kirim' }],
+    ['neither', {}],
+    ['a malformed address', { address: 'asha k@kirim' }],
+    ['an address without a PSP', { address: 'asha' }],
+  ])('refuses %s', (_label, payee) => {
+    expect(errorsOf(payee).join(' ')).toMatch(/payee/);
+  });
+});
