@@ -37,6 +37,7 @@ export default [
             { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:deploy', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:edge', onlyDependOnLibsWithTags: ['scope:shared'] },
+            { sourceTag: 'scope:sms-simulator', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:partner', onlyDependOnLibsWithTags: ['scope:shared', 'scope:partner'] },
           ],
         },

@@ -1,5 +1,8 @@
+import { createHash } from 'node:crypto';
 import 'reflect-metadata';
-import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, posix } from 'node:path';
 import Ajv2019 from 'ajv/dist/2019';
 import addFormats from 'ajv-formats';
@@ -15,6 +18,7 @@ import {
   ServicePrincipal,
   topicCatalogueWithPartners,
 } from '@kirim/contracts';
+import { DataEncryptionConfig, loadConfig } from '@kirim/platform';
 import {
   ComposeService,
   dependsOn,
@@ -28,7 +32,12 @@ import {
   locate,
   messageKeygenPlan,
   mountsOf,
+  readComposeText,
   REPO_ROOT,
+  requiredSecret,
+  rolePasswordVariable,
+  runtimeEnvOf,
+  SERVICE_DATABASES,
   storageKey,
   variablesFromFiles,
 } from './compose/compose-file';
@@ -109,7 +118,8 @@ describe('docker-compose.yml', () => {
   ])('gives %s its port, database, brokers, JWKS URL and a /health/ready check', (name, port, database) => {
     const env = envOf(service(name));
     expect(env['HTTP_PORT']).toBe(port);
-    expect(env['DATABASE_URL']).toBe(`postgres://postgres:postgres@postgres:5432/${database}`);
+    // Its own role, which owns its database only, with the password the postgres init script gives it.
+    expect(env['DATABASE_URL']).toBe(`postgres://${database}:${requiredSecret(rolePasswordVariable(database))}@postgres:5432/${database}`);
     expect(env['KAFKA_BROKERS']).toBe('kafka:9092');
     expect(env['IDENTITY_JWKS_URL']).toBe('http://identity:3001/.well-known/jwks.json');
     expect([service(name).healthcheck?.test ?? []].flat().join(' ')).toContain(`:${port}/health/ready`);
@@ -123,9 +133,9 @@ describe('docker-compose.yml', () => {
   // example partner, apps/example-partner/src/example-partner.config.ts, which has no common part.
   // Given in `environment`, or set by the entrypoint from a volume (multi-line secrets).
   it.each([
-    ['identity', ['IDENTITY_SIGNING_KEY', 'IDENTITY_SIGNING_KEY_ID', 'BANK_CONNECTOR_URL', 'IDENTITY_SANDBOX_LOGIN']],
+    ['identity', ['IDENTITY_SIGNING_KEY', 'IDENTITY_SIGNING_KEY_ID', 'BANK_CONNECTOR_URL', 'SMS_VIRTUAL_NUMBER', 'SMS_WEBHOOK_SECRET']],
     ['payments', ['IDENTITY_URL', 'MESSAGE_SIGNING_KEY', 'MESSAGE_SIGNING_KEY_ID', 'MESSAGE_TRUSTED_KEYS_FILE']],
-    ['bank-connector', ['SANDBOX_ADMIN_TOKEN', 'MESSAGE_SIGNING_KEY', 'MESSAGE_SIGNING_KEY_ID', 'MESSAGE_TRUSTED_KEYS_FILE', 'PARTNER_REGISTRY_FILE', 'PARTNER_JWKS_DIR']],
+    ['bank-connector', ['SANDBOX_ADMIN_TOKEN', 'DATA_ENCRYPTION_KEYS', 'DATA_ENCRYPTION_ACTIVE_KEY_ID', 'DATA_LOOKUP_KEY', 'MESSAGE_SIGNING_KEY', 'MESSAGE_SIGNING_KEY_ID', 'MESSAGE_TRUSTED_KEYS_FILE', 'PARTNER_REGISTRY_FILE', 'PARTNER_JWKS_DIR']],
     [PARTNER, ['KAFKA_BROKERS', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD', 'DATABASE_URL', 'PARTNER_KEYS_DIR', 'KIRIM_PLATFORM_JWKS', 'PARTNER_ADMIN_TOKEN']],
   ])('gives %s the variables its own config requires', (name, variables) => {
     const given = givenVariables(service(name));
@@ -142,12 +152,22 @@ describe('docker-compose.yml', () => {
     expect(dependsOn(identity)['identity-keygen']?.condition).toBe('service_completed_successfully');
   });
 
-  it('creates one database per service, and one for the example partner bank, in the postgres init script', () => {
-    const sql = readFileSync(join(REPO_ROOT, 'deploy/compose/init-databases.sql'), 'utf8');
-    for (const db of ['kirim_identity', 'kirim_payments', 'kirim_bank_connector', 'kirim_notifications', 'kirim_example_partner']) {
-      expect(sql).toMatch(new RegExp(`^CREATE DATABASE ${db};`, 'm'));
+  it('creates one database per service, and one for the example partner bank, each owned by its own role, in the postgres init script', () => {
+    const postgres = service('postgres');
+    const script = readFileSync(join(REPO_ROOT, 'deploy/compose/init-databases.sh'), 'utf8');
+    expect(postgres.volumes).toEqual(
+      expect.arrayContaining(['./deploy/compose/init-databases.sh:/docker-entrypoint-initdb.d/10-init-databases.sh:ro', './deploy/postgres/service-database.sql:/kirim/service-database.sql:ro']),
+    );
+    // The same SQL the local stack runs (deploy/local/postgres.sh), proven by its integration test.
+    expect(readFileSync(join(REPO_ROOT, 'deploy/local/postgres.sh'), 'utf8')).toContain('deploy/postgres/service-database.sql');
+    expect(script).toContain('-f /kirim/service-database.sql');
+    for (const db of SERVICE_DATABASES) {
+      const variable = rolePasswordVariable(db);
+      // Role named as its database, with the password variable the service's DATABASE_URL uses.
+      expect(script).toContain(`[${db}]="\${${variable}:?}"`);
+      expect(envOf(postgres)[variable]).toBe(requiredSecret(variable));
     }
-    expect(compose.services['postgres']?.volumes).toContain('./deploy/compose/init-databases.sql:/docker-entrypoint-initdb.d/10-init-databases.sql:ro');
+    expect(envOf(postgres)['POSTGRES_PASSWORD']).toBe(requiredSecret('KIRIM_POSTGRES_PASSWORD'));
   });
 
   it('turns broker auto-create off', () => {
@@ -301,7 +321,7 @@ describe('docker-compose.yml: partner banks and the example partner bank', () =>
   });
 
   it('gives it a database of its own', () => {
-    expect(partnerEnv['DATABASE_URL']).toBe('postgres://postgres:postgres@postgres:5432/kirim_example_partner');
+    expect(partnerEnv['DATABASE_URL']).toBe(`postgres://kirim_example_partner:${requiredSecret('KIRIM_POSTGRES_PASSWORD_EXAMPLE_PARTNER')}@postgres:5432/kirim_example_partner`);
     expect(dependsOn(partner)['postgres']?.condition).toBe('service_healthy');
   });
 
@@ -323,9 +343,8 @@ describe('docker-compose.yml: partner banks and the example partner bank', () =>
     expect(dependsOn(partner)[MESSAGE_KEYGEN]?.condition).toBe('service_completed_successfully');
   });
 
-  it('takes its admin token from the environment, with a default fit for a local stack only', () => {
-    expect(partnerEnv['PARTNER_ADMIN_TOKEN']).toMatch(/^\$\{KIRIM_PARTNER_ADMIN_TOKEN:-local-.{10,}\}$/);
-    expect(interpolated(partnerEnv['PARTNER_ADMIN_TOKEN'] ?? '').length).toBeGreaterThanOrEqual(16);
+  it('takes its admin token from the environment, required, with no default', () => {
+    expect(partnerEnv['PARTNER_ADMIN_TOKEN']).toBe(requiredSecret('KIRIM_PARTNER_ADMIN_TOKEN'));
   });
 });
 
@@ -364,7 +383,7 @@ describe('docker-compose.yml: Kafka identities and ACLs', () => {
     const env = envOf(init);
     for (const principal of kafkaPrincipals(partnerCodes)) {
       const variable = composePasswordVariable(principal);
-      expect({ variable, value: env[variable] }).toEqual({ variable, value: expect.stringMatching(new RegExp(`^\\$\\{${variable}:-.{8,}\\}$`)) });
+      expect({ variable, value: env[variable] }).toEqual({ variable, value: requiredSecret(variable) });
     }
   });
 
@@ -405,7 +424,63 @@ describe('docker-compose.yml: Kafka identities and ACLs', () => {
   });
 });
 
-describe.each([...[...SERVICES, PARTNER].map((s) => `apps/${s}/Dockerfile`), 'deploy/edge/Dockerfile'])('%s', (file) => {
+describe('docker-compose.yml: device binding and the SMS simulator (docs/device-binding.md)', () => {
+  const identity = service('identity');
+  const simulator = service('sms-simulator');
+  const keygen = service('identity-keygen');
+  const images = [...SERVICES, PARTNER].map((name) => dockerfileOf(service(name)));
+
+  it('never turns sandbox login on, in the compose file or in an image (identity refuses it in production)', () => {
+    for (const [name, found] of Object.entries(compose.services)) {
+      const value = envOf(found)['IDENTITY_SANDBOX_LOGIN'];
+      expect({ name, sandboxLogin: value === undefined || /^(false|0|no)$/i.test(value) }).toEqual({ name, sandboxLogin: true });
+      expect({ name, entrypoint: entrypointOf(found).join(' ').includes('IDENTITY_SANDBOX_LOGIN') }).toEqual({ name, entrypoint: false });
+    }
+    for (const dockerfile of [...images, join(REPO_ROOT, 'deploy/edge/Dockerfile'), join(REPO_ROOT, 'deploy/sms-simulator/Dockerfile')]) {
+      expect({ dockerfile, sandboxLogin: readFileSync(dockerfile, 'utf8').includes('IDENTITY_SANDBOX_LOGIN') }).toEqual({ dockerfile, sandboxLogin: false });
+    }
+  });
+
+  it('gives identity and the simulator one webhook secret, made by identity-keygen into a volume only they mount, never in the environment', () => {
+    const identityFile = variablesFromFiles(identity)['SMS_WEBHOOK_SECRET'] ?? '';
+    const simulatorFile = variablesFromFiles(simulator)['SMS_WEBHOOK_SECRET'] ?? '';
+    expect(identityFile).not.toBe('');
+    expect(storageKey(identity, identityFile)).toBe(storageKey(simulator, simulatorFile));
+    expect(storageKey(identity, identityFile)).toBe(storageKey(keygen, '/sms/sms-webhook-secret'));
+    expect(entrypointOf(keygen).join(' ')).toContain('/sms/sms-webhook-secret');
+    expect(locate(identity, identityFile)?.mount).toMatchObject({ type: 'volume', readOnly: true });
+    expect(locate(simulator, simulatorFile)?.mount).toMatchObject({ type: 'volume', readOnly: true });
+    const volume = locate(identity, identityFile)?.mount.source;
+    expect(Object.keys(compose.services).filter((name) => mountsOf(service(name)).some((mount) => mount.source === volume)).sort()).toEqual(['identity', 'identity-keygen', 'sms-simulator']);
+    for (const svc of [identity, simulator]) expect(envOf(svc)['SMS_WEBHOOK_SECRET']).toBeUndefined();
+    expect(dependsOn(identity)['identity-keygen']?.condition).toBe('service_completed_successfully');
+    expect(dependsOn(simulator)['identity-keygen']?.condition).toBe('service_completed_successfully');
+  });
+
+  it('runs the simulator from deploy/sms-simulator/Dockerfile, calling the webhook through the edge, for the same virtual number', () => {
+    expect(dockerfileOf(simulator)).toBe(join(REPO_ROOT, 'deploy/sms-simulator/Dockerfile'));
+    expect(instructions(dockerfileOf(simulator)).filter((line) => /^USER\s/i.test(line)).pop()).toBe('USER node');
+    const webhook = new URL(envOf(simulator)['SMS_WEBHOOK_URL'] ?? '');
+    expect(webhook.host).toBe('edge:8080');
+    expect(webhook.pathname).toBe('/v1/webhooks/sms/inbound');
+    expect(envOf(simulator)['SMS_VIRTUAL_NUMBER']).toMatch(/^\+[1-9]\d{7,14}$/);
+    expect(envOf(simulator)['SMS_VIRTUAL_NUMBER']).toBe(envOf(identity)['SMS_VIRTUAL_NUMBER']);
+    expect(entrypointOf(simulator).join(' ')).toContain('node dist/tools/sms-simulator/tools/sms-simulator/main.js');
+  });
+
+  it('publishes the simulator on the host loopback only: it lets anyone claim any sender number', () => {
+    expect(simulator.ports).toEqual(['127.0.0.1:3020:3020']);
+  });
+
+  it.each(SERVICES)('lets %s fetch identity over http only by the explicit local-network setting (the images run in production mode)', (name) => {
+    const env = envOf(service(name));
+    expect(new URL(env['IDENTITY_JWKS_URL'] ?? '').protocol).toBe('http:');
+    expect(env['IDENTITY_HTTP_ALLOWED']).toBe('true');
+    expect(instructions(dockerfileOf(service(name))).some((line) => /NODE_ENV=production/.test(line))).toBe(true);
+  });
+});
+
+describe.each([...[...SERVICES, PARTNER].map((s) => `apps/${s}/Dockerfile`), 'deploy/edge/Dockerfile', 'deploy/sms-simulator/Dockerfile'])('%s', (file) => {
   const lines = instructions(join(REPO_ROOT, file));
 
   it('is a multi-stage build', () => {
@@ -420,5 +495,67 @@ describe.each([...[...SERVICES, PARTNER].map((s) => `apps/${s}/Dockerfile`), 'de
 
   it('installs production dependencies only in the runtime image', () => {
     expect(lines.some((l) => /npm ci\b.*--omit=dev/.test(l))).toBe(true);
+  });
+});
+
+describe('docker-compose.yml and the images: no default secret anywhere (docs/data-at-rest.md)', () => {
+  const text = readComposeText();
+  /** Variable names that hold a secret: passwords, tokens, secrets and keys (not key ids or key files). */
+  const isSecretName = (name: string): boolean => /PASSWORD|SECRET|TOKEN/.test(name) || /_KEYS?$/.test(name);
+
+  it('falls back to a literal for no variable but the published postgres port', () => {
+    const withDefault = [...text.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*):?-/g)].map((match) => match[1]);
+    expect(withDefault).toEqual(['KIRIM_POSTGRES_PORT']);
+  });
+
+  it.each(Object.keys(compose.services))('gives %s each secret as a required variable or from a file, never as a literal', (name) => {
+    for (const [variable, value] of Object.entries(envOf(service(name)))) {
+      if (isSecretName(variable)) expect({ variable, value }).toEqual({ variable, value: expect.stringMatching(/^\$\{[A-Z][A-Z0-9_]*:\?[^}]+\}$/) });
+      // A URL carries no password but a required one (the service roles' DATABASE_URL).
+      if (/:\/\/[^/@\s]*@/.test(value)) expect({ variable, value }).toEqual({ variable, value: expect.stringMatching(/^[a-z]+:\/\/[a-z_]+:\$\{[A-Z][A-Z0-9_]*:\?[^}]+\}@/) });
+    }
+  });
+
+  it.each([...new Set(Object.values(compose.services).filter((found) => found.build !== undefined).map((found) => dockerfileOf(found)))])('%s sets no secret in its image', (dockerfile) => {
+    const names = instructions(dockerfile)
+      .filter((line) => /^(ENV|ARG)\s/i.test(line))
+      .flatMap((line) => [...line.replace(/^(ENV|ARG)\s+/i, '').matchAll(/([A-Za-z_][A-Za-z0-9_]*)(?:=|\s|$)/g)].map((match) => match[1] as string));
+    expect(names.filter(isSecretName)).toEqual([]);
+    expect(Object.keys(runtimeEnvOf(dockerfile)).filter(isSecretName)).toEqual([]);
+  });
+
+  it('has deploy/compose/generate-secrets.sh give every required variable a value, and keep the ones already set', () => {
+    const required = [...new Set([...text.matchAll(/\$\{([A-Z][A-Z0-9_]*):\?/g)].map((match) => match[1] as string))];
+    expect(required).toEqual(expect.arrayContaining(['KIRIM_SANDBOX_ADMIN_TOKEN', 'KIRIM_POSTGRES_PASSWORD', 'KIRIM_BANK_CONNECTOR_DATA_ENCRYPTION_KEYS']));
+    const dir = mkdtempSync(join(tmpdir(), 'kirim-compose-env-'));
+    try {
+      const envFile = join(dir, '.env');
+      writeFileSync(envFile, 'KIRIM_SANDBOX_ADMIN_TOKEN=kept-as-it-was\n');
+      const run = () => {
+        const result = spawnSync('bash', [join(REPO_ROOT, 'deploy/compose/generate-secrets.sh')], { env: { ...process.env, ENV_FILE_PATH: envFile }, encoding: 'utf8' });
+        expect(result.status).toBe(0);
+        return Object.fromEntries(readFileSync(envFile, 'utf8').trim().split('\n').map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
+      };
+      const first = run();
+      expect(Object.keys(first).sort()).toEqual([...required].sort());
+      expect(first['KIRIM_SANDBOX_ADMIN_TOKEN']).toBe('kept-as-it-was');
+      const plainSecrets = required.filter((name) => name !== 'KIRIM_SANDBOX_ADMIN_TOKEN' && !name.includes('DATA_') && !name.startsWith('KIRIM_SERVICE_'));
+      for (const variable of plainSecrets) expect({ variable, value: first[variable] }).toEqual({ variable, value: expect.stringMatching(/^[0-9a-f]{48}$/) });
+      // Service credentials: identity's digests are those of the secrets the services get, in the form identity's config accepts.
+      const paymentsSecret = first['KIRIM_SERVICE_SECRET_PAYMENTS'] ?? '';
+      expect(paymentsSecret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(first['KIRIM_SERVICE_CLIENT_DIGESTS']).toBe(`payments:${createHash('sha256').update(paymentsSecret).digest('hex')}`);
+      // The data keys are what bank-connector's config accepts.
+      expect(() =>
+        loadConfig(DataEncryptionConfig, {
+          DATA_ENCRYPTION_KEYS: first['KIRIM_BANK_CONNECTOR_DATA_ENCRYPTION_KEYS'],
+          DATA_ENCRYPTION_ACTIVE_KEY_ID: first['KIRIM_BANK_CONNECTOR_DATA_ENCRYPTION_ACTIVE_KEY_ID'],
+          DATA_LOOKUP_KEY: first['KIRIM_BANK_CONNECTOR_DATA_LOOKUP_KEY'],
+        }),
+      ).not.toThrow();
+      expect(run()).toEqual(first);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

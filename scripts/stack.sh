@@ -8,6 +8,10 @@
 #   scripts/stack.sh down --all   also stop Kafka and a project-local PostgreSQL
 #   scripts/stack.sh status   readiness of each service
 #   scripts/stack.sh reset    stop everything, then drop the kirim databases and the broker's data (a clean slate)
+#   scripts/stack.sh reencrypt <service>   re-encrypt the service's data under its active key (docs/data-at-rest.md)
+#
+# The simulated SMS provider (tools/sms-simulator, :3020) runs beside them: clients "send" the
+# device-binding SMS through it (docs/device-binding.md).
 #
 # Logs: .local/logs/<service>.log. Settings: see scripts/lib.sh.
 set -euo pipefail
@@ -26,14 +30,34 @@ infra_up() {
 
 build_services() {
   say "building the services"
-  (cd "$REPO_ROOT" && npx nx run-many -t build -p "${SERVICES[@]}" example-partner edge --output-style=static >"$LOG_DIR/build.log" 2>&1) \
+  (cd "$REPO_ROOT" && npx nx run-many -t build -p "${SERVICES[@]}" example-partner edge sms-simulator --output-style=static >"$LOG_DIR/build.log" 2>&1) \
     || { tail -n 40 "$LOG_DIR/build.log"; die "build failed (full log: $LOG_DIR/build.log)"; }
 }
 
-# The identity signing key and the sandbox admin token are made once per machine and kept under .local/.
+# The services that keep personal data encrypted at rest (docs/data-at-rest.md); each has its own keys.
+DATA_ENCRYPTING_SERVICES=(bank-connector)
+
+# A service's data keys, made once: DATA_ENCRYPTION_KEYS (kid:base64, 32 bytes), the active kid, and
+# DATA_LOOKUP_KEY, in .local/keys/data/<service>.env (one VAR=value a line, as service_env gives them).
+# Rotation edits this file (docs/data-at-rest.md, "Rotating a key").
+ensure_data_keys() {
+  local name="$1" file="$KEY_DIR/data/$1.env"
+  mkdir -p "$KEY_DIR/data"
+  chmod 700 "$KEY_DIR/data"
+  [[ -s "$file" ]] && return 0
+  (umask 077 && node -e '
+    const { randomBytes } = require("crypto");
+    process.stdout.write(`DATA_ENCRYPTION_KEYS=local-1:${randomBytes(32).toString("base64")}\nDATA_ENCRYPTION_ACTIVE_KEY_ID=local-1\nDATA_LOOKUP_KEY=${randomBytes(32).toString("base64")}\n`);
+  ' >"$file")
+}
+
+# The identity signing key, the sandbox admin token, the data keys and the other local secrets are
+# made once per machine and kept under .local/ (database passwords: deploy/local/postgres.sh).
 ensure_local_secrets() {
   mkdir -p "$KEY_DIR"
   chmod 700 "$KEY_DIR"
+  local encrypting
+  for encrypting in "${DATA_ENCRYPTING_SERVICES[@]}"; do ensure_data_keys "$encrypting"; done
   if [[ ! -s "$KEY_DIR/identity-signing-key.pem" ]]; then
     (cd "$REPO_ROOT" && node -r ./tools/ts-register.cjs apps/identity/src/generate-signing-key.ts >"$KEY_DIR/identity-signing-key.pem")
     chmod 600 "$KEY_DIR/identity-signing-key.pem"
@@ -49,8 +73,25 @@ ensure_local_secrets() {
     node -e 'process.stdout.write(require("crypto").randomBytes(24).toString("hex"))' >"$KEY_DIR/partner-admin-token"
     chmod 600 "$KEY_DIR/partner-admin-token"
   fi
+  # Service credentials (docs/service-credentials.md): each service that calls another has its own
+  # secret; identity is given only their SHA-256 digests.
+  local client
+  mkdir -p "$KEY_DIR/services"
+  for client in payments bank-connector notifications; do
+    if [[ ! -s "$KEY_DIR/services/$client.secret" ]]; then
+      node -e 'process.stdout.write(require("crypto").randomBytes(32).toString("base64url"))' >"$KEY_DIR/services/$client.secret"
+      chmod 600 "$KEY_DIR/services/$client.secret"
+    fi
+  done
+  # The Standard Webhooks secret identity and the SMS provider (the simulator) share.
+  if [[ ! -s "$KEY_DIR/sms-webhook-secret" ]]; then
+    node -e 'process.stdout.write("whsec_" + require("crypto").randomBytes(32).toString("base64"))' >"$KEY_DIR/sms-webhook-secret"
+    chmod 600 "$KEY_DIR/sms-webhook-secret"
+  fi
   # The example partner bank's own keys (a real bank makes these itself and sends kirim its jwks.json).
   (cd "$REPO_ROOT" && node -r ./tools/ts-register.cjs libs/partner-kit/src/bin/partner-keys.ts --bank "$EXAMPLE_PARTNER_BANK" --out "$KEY_DIR/partners/$EXAMPLE_PARTNER_BANK" --keep-existing >/dev/null)
+  # The sandbox banks' UPI PIN keys (docs/upi-pin.md): made once, private halves for bank-connector alone.
+  (cd "$REPO_ROOT" && node deploy/local/sandbox-pin-keys.js ensure "$KEY_DIR/sandbox-pin" SBXA SBXB >/dev/null)
 }
 
 # The example partner bank is not a kirim service: its own principal, database, keys and settings.
@@ -69,16 +110,36 @@ example_partner_env() {
   echo "PARTNER_ADMIN_TOKEN=$(cat "$KEY_DIR/partner-admin-token")"
 }
 
+service_client_digests() { # name:sha256hex of every service secret, for identity
+  local file digests=()
+  for file in "$KEY_DIR"/services/*.secret; do
+    digests+=("$(basename "$file" .secret):$(node -e 'process.stdout.write(require("crypto").createHash("sha256").update(require("fs").readFileSync(process.argv[1], "utf8")).digest("hex"))' "$file")")
+  done
+  local IFS=,
+  echo "${digests[*]}"
+}
+
+# The simulated SMS provider: calls identity's webhook through the edge, as a real provider would.
+sms_simulator_env() {
+  echo "SMS_SIMULATOR_PORT=${SERVICE_PORT[sms-simulator]}"
+  echo "SMS_WEBHOOK_URL=$EDGE_URL/v1/webhooks/sms/inbound"
+  echo "SMS_WEBHOOK_SECRET=$(cat "$KEY_DIR/sms-webhook-secret")"
+  echo "SMS_VIRTUAL_NUMBER=$SMS_VIRTUAL_NUMBER"
+}
+
 service_env() { # service -> env assignments, one per line
   local name="$1"
   [[ "$name" == example-partner ]] && { example_partner_env; return; }
+  [[ "$name" == sms-simulator ]] && { sms_simulator_env; return; }
   echo "HTTP_PORT=${SERVICE_PORT[$name]}"
   echo "LOG_LEVEL=${LOG_LEVEL:-info}"
   echo "KAFKA_BROKERS=$KAFKA_BROKERS"
   echo "IDENTITY_JWKS_URL=http://127.0.0.1:3001/.well-known/jwks.json"
   echo "IDENTITY_URL=http://127.0.0.1:3001"
   echo "BANK_CONNECTOR_URL=http://127.0.0.1:3003"
-  [[ "$name" == edge ]] && { echo "EDGE_PORT=8080"; echo "PAYMENTS_URL=http://127.0.0.1:3002"; echo "NOTIFICATIONS_URL=http://127.0.0.1:3004"; return; }
+  # The edge's per-client rate limit stands in for the Ingress's; every local client (tests, the bench)
+  # is 127.0.0.1, so locally it is set high enough never to throttle them (EDGE_RATE_LIMIT_* to try it).
+  [[ "$name" == edge ]] && { echo "EDGE_PORT=8080"; echo "PAYMENTS_URL=http://127.0.0.1:3002"; echo "NOTIFICATIONS_URL=http://127.0.0.1:3004"; echo "EDGE_RATE_LIMIT_PER_SECOND=${EDGE_RATE_LIMIT_PER_SECOND:-100000}"; echo "EDGE_RATE_LIMIT_BURST=${EDGE_RATE_LIMIT_BURST:-200000}"; return; }
   echo "DATABASE_URL=$(database_url "$name")"
   # Each service is its own Kafka principal; the broker's ACLs give it its own topics and group only.
   echo "KAFKA_SASL_USERNAME=$name"
@@ -88,19 +149,27 @@ service_env() { # service -> env assignments, one per line
   echo "MESSAGE_TRUSTED_KEYS_FILE=$KEY_DIR/messages/platform.jwks.json"
   [[ -n "${MESSAGE_SIGNATURES:-}" ]] && echo "MESSAGE_SIGNATURES=$MESSAGE_SIGNATURES"
   if [[ -s "$KEY_DIR/messages/$name.kid" ]]; then echo "MESSAGE_SIGNING_KEY_ID=$(cat "$KEY_DIR/messages/$name.kid")"; fi
+  if [[ -s "$KEY_DIR/services/$name.secret" ]]; then echo "SERVICE_CLIENT_SECRET=$(cat "$KEY_DIR/services/$name.secret")"; fi
+  # DATA_ENCRYPTION_KEYS, DATA_ENCRYPTION_ACTIVE_KEY_ID, DATA_LOOKUP_KEY (ensure_data_keys).
+  if [[ -s "$KEY_DIR/data/$name.env" ]]; then grep -E '^DATA_[A-Z_]+=' "$KEY_DIR/data/$name.env"; fi
   case "$name" in
     identity)
+      echo "SERVICE_CLIENT_DIGESTS=$(service_client_digests)"
       echo "IDENTITY_SIGNING_KEY_ID=local-1"
+      echo "SMS_VIRTUAL_NUMBER=$SMS_VIRTUAL_NUMBER"
+      echo "SMS_WEBHOOK_SECRET=$(cat "$KEY_DIR/sms-webhook-secret")"
+      # Local development only (identity refuses it in production); clients and tests bind devices.
       echo "IDENTITY_SANDBOX_LOGIN=true" ;;
     bank-connector)
       echo "SANDBOX_ADMIN_TOKEN=$(cat "$KEY_DIR/sandbox-admin-token")"
       echo "PARTNER_REGISTRY_FILE=${PARTNER_REGISTRY_FILE:-$REPO_ROOT/deploy/local/partner-banks.json}"
-      echo "PARTNER_JWKS_DIR=$KEY_DIR/partners" ;;
+      echo "PARTNER_JWKS_DIR=$KEY_DIR/partners"
+      echo "SANDBOX_PIN_KEYS_DIR=$KEY_DIR/sandbox-pin" ;;
   esac
 }
 
 main_js() { # service -> built entry point
-  if [[ "$1" == edge ]]; then echo "$REPO_ROOT/dist/tools/edge/tools/edge/main.js"; else echo "$REPO_ROOT/dist/apps/$1/apps/$1/src/main.js"; fi
+  if [[ "$1" == edge ]]; then echo "$REPO_ROOT/dist/tools/edge/tools/edge/main.js"; elif [[ "$1" == sms-simulator ]]; then echo "$REPO_ROOT/dist/tools/sms-simulator/tools/sms-simulator/main.js"; else echo "$REPO_ROOT/dist/apps/$1/apps/$1/src/main.js"; fi
 }
 
 running() { [[ -f "$RUN_DIR/$1.pid" ]] && kill -0 "$(cat "$RUN_DIR/$1.pid")" 2>/dev/null; }
@@ -120,7 +189,7 @@ start_one() {
   # KIRIM_NODE_FLAGS: extra node flags for profiling, e.g. "--cpu-prof --cpu-prof-dir=.local/prof".
   # shellcheck disable=SC2086
   # `export` (a builtin) rather than `env VAR=...`: secrets never appear in a process's arguments.
-  (cd "$REPO_ROOT" && export "${env_args[@]}" && exec setsid node ${KIRIM_NODE_FLAGS:-} --enable-source-maps "$(main_js "$name")" >>"$LOG_DIR/$name.log" 2>&1 </dev/null) &
+  (cd "$REPO_ROOT" && export "${env_args[@]}" && exec setsid node ${KIRIM_NODE_FLAGS:-} --enable-source-maps "$(main_js "$name")" >>"$LOG_DIR/$name.log" 2>&1 </dev/null 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-) &
   echo $! >"$RUN_DIR/$name.pid"
 }
 
@@ -165,10 +234,13 @@ cmd_up() {
   wait_ready payments bank-connector notifications example-partner
   start_one edge
   wait_ready edge
+  start_one sms-simulator
+  wait_ready sms-simulator
   say "kirim is up at $EDGE_URL (API docs: $EDGE_URL/docs)"
 }
 
 cmd_down() {
+  stop_one sms-simulator
   stop_one edge
   local name
   for name in "${SERVICES[@]}" example-partner; do stop_one "$name" & done
@@ -193,17 +265,31 @@ cmd_reset() {
 
 cmd_status() {
   local name rc=0
-  for name in "${SERVICES[@]}" example-partner edge; do
+  for name in "${SERVICES[@]}" example-partner edge sms-simulator; do
     if ready "$name"; then echo "$name: ready"; else echo "$name: NOT ready"; rc=1; fi
   done
   return $rc
 }
 
+# Re-encrypts a service's data under its active key (the service may keep running): its own
+# re-encryption job (apps/<service>/src/reencrypt-data.ts) with the service's environment.
+cmd_reencrypt() {
+  local name="${1:-}" job
+  [[ -n "$name" ]] || die "usage: $0 reencrypt <service>"
+  job="$REPO_ROOT/apps/$name/src/reencrypt-data.ts"
+  [[ -f "$job" ]] || die "$name keeps no encrypted data (no apps/$name/src/reencrypt-data.ts)"
+  [[ -s "$KEY_DIR/data/$name.env" ]] || die "$name has no data keys yet (scripts/stack.sh up makes them)"
+  local -a env_args
+  mapfile -t env_args < <(service_env "$name")
+  (cd "$REPO_ROOT" && export "${env_args[@]}" && exec node -r ./tools/ts-register.cjs "$job")
+}
+
 case "${1:-}" in
   up) cmd_up ;;
+  reencrypt) shift; cmd_reencrypt "$@" ;;
   down) shift; cmd_down "$@" ;;
   restart) cmd_down; cmd_up ;;
   status) cmd_status ;;
   reset) cmd_reset ;;
-  *) echo "usage: $0 up|down [--all]|restart|status|reset" >&2; exit 2 ;;
+  *) echo "usage: $0 up|down [--all]|restart|status|reset|reencrypt <service>" >&2; exit 2 ;;
 esac

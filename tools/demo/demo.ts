@@ -7,11 +7,13 @@
  * both users (or logs them in), links their accounts, pays ₹500.00 from Asha to Bala through the
  * edge, waits for the payment to complete and prints the payment, both balances and both users'
  * latest notification. Rerunnable: when Asha runs low, Bala first sends money back. Exit code 1 if
- * anything fails. Env: EDGE_URL (default http://127.0.0.1:8080), SANDBOX_ADMIN_TOKEN (default: the
- * token scripts/stack.sh wrote to .local/keys/sandbox-admin-token).
+ * anything fails. Env: EDGE_URL (default http://127.0.0.1:8080), BANK_CONNECTOR_URL (the sandbox
+ * administration API is on bank-connector's own port, not on the edge; default http://127.0.0.1:3003),
+ * SANDBOX_ADMIN_TOKEN (default: the token scripts/stack.sh wrote to .local/keys/sandbox-admin-token).
  */
 import { randomUUID } from 'node:crypto';
 import { Api, BankCode, formatMinor, NotificationView, PaymentView, Session, toMinor } from '../../apps/e2e/src/support/api';
+import { DEFAULT_TEST_PIN } from '../../apps/e2e/src/support/upi-pin';
 
 interface DemoUser {
   readonly name: string;
@@ -23,6 +25,8 @@ interface DemoUser {
 interface ReadyUser extends DemoUser, Session {
   readonly accountRef: string;
   readonly maskedAccountNumber: string;
+  /** The UPI PIN the demo set; Api.pay encrypts it for the payer's bank. */
+  readonly pin: string;
 }
 
 const ASHA: DemoUser = { name: 'Asha', phone: '+919800000001', bankCode: 'SBXA', openingBalance: '10000.00' };
@@ -65,7 +69,13 @@ async function prepare(user: DemoUser): Promise<ReadyUser> {
   if (!found) throw new Error(`${user.name}'s account at ${user.bankCode} is not discoverable through identity: ${JSON.stringify(discoverable)}`);
   const linked = await api.linkAccount(session, found.accountRef);
   console.log(`  ${user.name}: account ${linked.maskedAccountNumber} at ${linked.bankCode} linked${linked.isPrimary ? ' (primary)' : ''}`);
-  return { ...user, ...session, accountRef: linked.accountRef, maskedAccountNumber: linked.maskedAccountNumber };
+  // Every payment needs the UPI PIN (docs/upi-pin.md): set on the first run; a later run finds it set
+  // (the bank then takes only a change, and refuses a second set with U14) and pays with the same PIN.
+  const setPin = await api.setUpiPin(session, linked.linkedAccountId, await api.pinKeys.setPin(linked.bankCode, DEFAULT_TEST_PIN));
+  const alreadySet = setPin.status === 422 && (setPin.body as { resultCode?: string }).resultCode === 'U14';
+  if (setPin.status !== 200 && !alreadySet) throw new Error(`${user.name}'s UPI PIN could not be set: ${setPin.status} ${setPin.text}`);
+  console.log(`  ${user.name}: UPI PIN ${alreadySet ? 'already set' : 'set'} at ${linked.bankCode}`);
+  return { ...user, ...session, accountRef: linked.accountRef, maskedAccountNumber: linked.maskedAccountNumber, pin: DEFAULT_TEST_PIN };
 }
 
 async function printBalances(users: readonly ReadyUser[]): Promise<Map<string, bigint>> {

@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { CONSUMER_GROUPS, EVENT_SOURCES, PARTNER_TOPICS, TOPICS } from '@kirim/contracts';
+import { CONSUMER_GROUPS, EVENT_SOURCES, PARTNER_TOPICS, SERVICE_PRINCIPALS, TOPICS } from '@kirim/contracts';
 import { KafkaReadinessCheck, MessagingModule } from '@kirim/messaging';
-import { AuthModule, ConfigModule, createLoggingModule, HealthModule, TimeModule, typeOrmModuleOptions } from '@kirim/platform';
+import { ConfigModule, DataEncryptionModule, FieldEncryption, LookupHasher, ServiceAuthModule, createLoggingModule, HealthModule, TimeModule, typeOrmModuleOptions } from '@kirim/platform';
 import { BankAccountsModule } from './bank-accounts/bank-accounts.module';
+import { BankDirectoryModule } from './bank-directory/bank-directory.module';
 import { BankConnectorConfig } from './bank-connector.config';
 import { bankConnectorDataSourceInput } from './bank-connector.persistence';
 import { BankLegsModule } from './bank-legs/bank-legs.module';
@@ -19,9 +20,12 @@ export const SERVICE_NAME = 'bank-connector';
     ConfigModule.forRoot(BankConnectorConfig),
     createLoggingModule(SERVICE_NAME),
     TimeModule,
+    // Account numbers, holder names and mobiles are encrypted at rest (docs/data-at-rest.md).
+    DataEncryptionModule.forRoot(),
     TypeOrmModule.forRootAsync({
-      inject: [BankConnectorConfig],
-      useFactory: (config: BankConnectorConfig) => typeOrmModuleOptions(bankConnectorDataSourceInput(config.DATABASE_URL)),
+      inject: [BankConnectorConfig, FieldEncryption, LookupHasher],
+      useFactory: (config: BankConnectorConfig, fields: FieldEncryption, lookups: LookupHasher) =>
+        typeOrmModuleOptions(bankConnectorDataSourceInput(config.DATABASE_URL, { fields, lookups })),
     }),
     PartnerRegistryModule,
     // bank.requests.v1 from payments, and each registered partner bank's answers; chunks lock their
@@ -39,12 +43,15 @@ export const SERVICE_NAME = 'bank-connector';
         trustedSigners: registry.signingKeys,
       }),
     }),
-    AuthModule.forRoot(),
+    // No user ever calls bank-connector: its HTTP is public keys, the sandbox operator's admin API and
+    // internal operations other services call with their own service tokens.
+    ServiceAuthModule.forRoot({ self: SERVICE_PRINCIPALS.BANK_CONNECTOR }),
     HealthModule.forRoot({ checkTokens: [KafkaReadinessCheck] }),
     SandboxBankModule,
     BankAccountsModule,
     PartnerBanksModule,
     BankLegsModule,
+    BankDirectoryModule,
   ],
 })
 export class AppModule {}

@@ -5,11 +5,13 @@ export class BankConnectorConfig extends BaseServiceConfig {
   /**
    * Turns on the sandbox administration API (/v1/sandbox/...), which opens accounts with money in
    * them: callers must send it in `x-sandbox-admin-token`. Unset, that API answers 404. Never set it
-   * in an environment that talks to real banks.
+   * in an environment that talks to real banks. The API is on this service's own port only, never
+   * on the public edge, and the token has no default anywhere: scripts/stack.sh generates one, the
+   * compose file requires one (docs/data-at-rest.md). At least 16 characters, so it is not guessable.
    */
   @IsOptional()
   @IsString()
-  @MinLength(8, { message: '$property must be at least 8 characters' })
+  @MinLength(16, { message: '$property must be at least 16 characters' })
   SANDBOX_ADMIN_TOKEN?: string;
 
   /**
@@ -20,6 +22,16 @@ export class BankConnectorConfig extends BaseServiceConfig {
   @IsString()
   @MinLength(1)
   PARTNER_REGISTRY_FILE?: string;
+
+  /**
+   * The sandbox banks' UPI PIN keys (deploy/local/sandbox-pin-keys.js): `<dir>/<BANK>/<kid>.pem` and
+   * `<dir>/<BANK>/current.kid`. Private keys: mount them for bank-connector alone. Unset: the sandbox
+   * banks publish no PIN key and decline every debit, as no PIN can be checked.
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  SANDBOX_PIN_KEYS_DIR?: string;
 
   /** Where the registry's relative `jwks.file` paths start; the registry file's folder by default. */
   @IsOptional()

@@ -1,20 +1,28 @@
 import 'reflect-metadata';
 import { connectKafkaTransport } from '@kirim/messaging';
-import { bootService, createServiceApp, loadConfig, runUntilSignalled } from '@kirim/platform';
+import { bootService, createServiceApp, DataEncryptionConfig, loadConfig, runUntilSignalled } from '@kirim/platform';
 import { AppModule, SERVICE_NAME } from './app.module';
 import { BankConnectorConfig } from './bank-connector.config';
 import { LockLegAccountsInOrder } from './bank-legs/lock-leg-accounts.preparer';
+import { SANDBOX_ADMIN_SECURITY, SANDBOX_ADMIN_SECURITY_SCHEME } from './sandbox-bank/sandbox-admin.controller';
 
 async function main(): Promise<void> {
   // Validate the environment before Nest starts, so a bad variable is one clear line, not a stack.
   const config = loadConfig(BankConnectorConfig);
+  loadConfig(DataEncryptionConfig);
   const app = await createServiceApp(AppModule, {
     serviceName: SERVICE_NAME,
     openApi: {
       title: 'kirim bank-connector',
       description:
         'Every bank, reached its own way: the built-in sandbox banks SBXA and SBXB (a double-entry ledger) and partner banks over their own Kafka topics (signed, account data encrypted for the bank). ' +
-        'Account discovery by mobile; sandbox administration under /v1/sandbox (only when SANDBOX_ADMIN_TOKEN is set).',
+        'Account discovery by mobile; sandbox administration under /v1/sandbox (only when SANDBOX_ADMIN_TOKEN is set, and on this service\'s port only: the public edge does not route it).',
+      tags: {
+        'bank accounts': 'Accounts the banks hold for a mobile number (asked by identity).',
+        'partner banks': "What partner banks need from kirim: the keys that verify kirim's signed records.",
+        'sandbox administration': 'Seeding sandbox bank accounts and checking the sandbox ledger (local development and tests).',
+      },
+      securitySchemes: { [SANDBOX_ADMIN_SECURITY_SCHEME]: SANDBOX_ADMIN_SECURITY },
     },
   });
   connectKafkaTransport(app, { chunkPreparer: app.get(LockLegAccountsInOrder) });

@@ -101,13 +101,15 @@ describe('paying a contact (e2e, running stack)', () => {
     const ashaBefore = await api.balanceOf(asha);
     const balaBefore = await api.balanceOf(bala);
     const payee = { phone: bala.phone };
-    const send = (body: unknown, options: { key?: string | null; token?: string | null } = {}): Promise<HttpResult<Problem>> => {
+    const send = async (body: { payee: unknown; amount: { value: unknown; currency: string } }, options: { key?: string | null; token?: string | null } = {}): Promise<HttpResult<Problem>> => {
       const headers: Record<string, string> = {};
       if (options.key !== null) headers['idempotency-key'] = options.key ?? randomUUID();
+      // A well-formed PIN block, so that each request is refused for what it probes, not for the PIN.
+      const encryptedPin = await api.pinKeys.pay(asha.bankCode, asha.pin ?? '', String(body.amount.value));
       return api.request<Problem>('POST', '/v1/payments', {
         token: options.token === null ? undefined : (options.token ?? asha.accessToken),
         headers,
-        body,
+        body: { ...body, encryptedPin },
       });
     };
 

@@ -2,14 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { OBSERVER_GROUP_PREFIX, OBSERVER_PRINCIPAL, topicCatalogueWithPartners } from '@kirim/contracts';
-import { testDatabaseServerUrl, testKafkaSasl } from '@kirim/testing';
-import { kafkaBrokers, partnerBankCodes } from './support/config';
+import { fieldDecrypterFor, testDatabaseServerUrl, testKafkaSasl } from '@kirim/testing';
+import { dataEncryptionEnv, kafkaBrokers, partnerBankCodes } from './support/config';
 
 /**
  * After the end-to-end run and the benchmark: every record on every topic, dead letters included,
  * read from the beginning as the observer, holds no customer's account number, holder name or
  * mobile number in clear — in its key, its value or any header. What the banks hold is read from
- * their own databases (the sandbox ledger's and the example partner's), as an auditor would.
+ * their own databases (the sandbox ledger's and the example partner's), as an auditor would; the
+ * sandbox ledger keeps them encrypted (docs/data-at-rest.md), so the auditor opens them with
+ * bank-connector's data keys, and checks that the table itself holds none of them in clear.
  */
 
 interface Secret {
@@ -35,9 +37,21 @@ function needles(secret: Secret): string[] {
   return [JSON.stringify(secret.text)];
 }
 
+/** The only record types that may carry a UPI PIN block: the debit requests to a bank (and their dead letters, the same records). */
+const PIN_BLOCK_TYPES: readonly string[] = ['bank.debit.requested.v1', 'partner.debit.requested.v1'];
+
 describe('what the topics hold (audit after the e2e run)', () => {
-  it('holds no account number, holder name or mobile number in clear on any topic', async () => {
-    const sandbox = await rows('kirim_bank_connector', `SELECT account_number, holder_name, mobile FROM sandbox_accounts WHERE kind = 'customer'`);
+  it('holds no account number, holder name or mobile number in clear on any topic, and no UPI PIN block outside debit requests', async () => {
+    const decrypt = fieldDecrypterFor(dataEncryptionEnv('bank-connector'));
+    const sandboxRows = await rows('kirim_bank_connector', `SELECT * FROM sandbox_accounts WHERE kind = 'customer'`);
+    const sandbox = sandboxRows.map((row) => ({
+      account_number: decrypt('sandbox_accounts.account_number', row.account_number_encrypted),
+      holder_name: decrypt('sandbox_accounts.holder_name', row.holder_name_encrypted),
+      mobile: decrypt('sandbox_accounts.mobile', row.mobile_encrypted),
+    }));
+    // At rest: not one of them in clear in the sandbox ledger's own table.
+    const stored = JSON.stringify(sandboxRows);
+    expect(sandbox.flatMap((row) => [row.account_number, row.mobile, ...(row.holder_name.length >= 8 ? [row.holder_name] : [])]).filter((clear) => stored.includes(clear))).toEqual([]);
     const partner = await rows('kirim_example_partner', `SELECT account_number, holder_name, mobile FROM accounts`);
     const secrets: Secret[] = [...sandbox, ...partner].flatMap((row) => [
       { kind: 'account number' as const, text: row.account_number.trim() },
@@ -77,6 +91,9 @@ describe('what the topics hold (audit after the e2e run)', () => {
           for (const secret of secrets) {
             if (needles(secret).some((needle) => text.includes(needle))) found.push(`${secret.kind} in ${topic}/${partition}@${message.offset}`);
           }
+          // The UPI PIN block belongs on a debit request to the payer's bank and on nothing else (docs/upi-pin.md).
+          const type = message.headers?.['ce_type']?.toString() ?? '';
+          if (text.includes('"encryptedPin"') && !PIN_BLOCK_TYPES.includes(type)) found.push(`UPI PIN block in ${topic}/${partition}@${message.offset} (${type || 'no ce_type'})`);
           const key = `${topic}/${partition}`;
           if (remaining.has(key) && BigInt(message.offset) + 1n >= (remaining.get(key) ?? 0n)) remaining.delete(key);
           if (remaining.size === 0) resolve();

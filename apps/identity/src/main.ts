@@ -12,7 +12,14 @@ bootService(async () => {
       title: 'kirim identity',
       description:
         'Users, access tokens (ES256 JWT, keys at /.well-known/jwks.json), linked bank accounts and payee resolution. ' +
-        'POST /v1/users and POST /v1/sessions are sandbox-only (IDENTITY_SANDBOX_LOGIN=true): there is no OTP or device binding yet.',
+        'Devices sign in by binding (POST /v1/device-bindings, an SMS from the SIM, then a proof by the device key; docs/device-binding.md). ' +
+        'POST /v1/users and POST /v1/sessions are for local development only (IDENTITY_SANDBOX_LOGIN=true, refused in production).',
+      tags: {
+        users: "Signing in and the caller's profile.",
+        'bank-accounts': "Discovering and linking the caller's bank accounts.",
+        'payment-parties': 'Resolving a payer and a payee to the accounts that move the money (asked by payments).',
+        tokens: 'The public keys that verify access tokens.',
+      },
     },
   });
   // No Kafka transport: identity produces (through the outbox) but consumes nothing yet.

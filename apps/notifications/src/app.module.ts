@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CONSUMER_GROUPS, EVENT_SOURCES, TOPICS } from '@kirim/contracts';
 import { KafkaReadinessCheck, MessagingModule } from '@kirim/messaging';
-import { AuthModule, ConfigModule, createLoggingModule, HealthModule, typeOrmModuleOptions } from '@kirim/platform';
+import { AuthModule, ConfigModule, JWT_AUDIENCES, createLoggingModule, HealthModule, typeOrmModuleOptions } from '@kirim/platform';
 import { NotificationsConfig } from './notifications.config';
 import { ListMyNotifications } from './notifications/list-my-notifications/list-my-notifications';
 import { NotificationInbox } from './notifications/list-my-notifications/notification-inbox';
@@ -36,7 +36,7 @@ export const SERVICE_NAME = 'notifications';
       source: EVENT_SOURCES.NOTIFICATIONS,
       consumer: { groupId: CONSUMER_GROUPS.NOTIFICATIONS, topics: [TOPICS.PAYMENTS_EVENTS] },
     }),
-    AuthModule.forRoot(),
+    AuthModule.forRoot({ audience: JWT_AUDIENCES.NOTIFICATIONS }),
     HealthModule.forRoot({ checkTokens: [KafkaReadinessCheck] }),
   ],
   controllers: [NotificationsController, PaymentEventsConsumer],

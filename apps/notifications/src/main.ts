@@ -12,6 +12,7 @@ async function main(): Promise<void> {
     openApi: {
       title: 'kirim notifications',
       description: "Who is told what about every payment: the user's inbox of payment receipts.",
+      tags: { notifications: "The caller's inbox: a receipt for every payment sent or received." },
     },
   });
   connectKafkaTransport(app);

@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { CONSUMER_GROUPS, EVENT_SOURCES, TOPICS } from '@kirim/contracts';
+import { CONSUMER_GROUPS, EVENT_SOURCES, SERVICE_PRINCIPALS, TOPICS } from '@kirim/contracts';
 import { KafkaReadinessCheck, MESSAGING_ENTITIES, MessagingModule } from '@kirim/messaging';
-import { AuthModule, ConfigModule, createLoggingModule, HealthModule, typeOrmModuleOptions } from '@kirim/platform';
+import { AuthModule, ConfigModule, JWT_AUDIENCES, createLoggingModule, HealthModule, ServiceAuthModule, typeOrmModuleOptions } from '@kirim/platform';
 import { PAYMENTS_MIGRATIONS } from './migrations';
 import { PaymentModule } from './payment/payment.module';
 import { PAYMENT_ENTITIES } from './payment/payment-entities';
@@ -29,7 +29,9 @@ export const SERVICE_NAME = 'payments';
       consumer: { groupId: CONSUMER_GROUPS.PAYMENTS, topics: [TOPICS.BANK_RESPONSES] },
     }),
     // Tokens are verified against identity's JWKS (IDENTITY_JWKS_URL).
-    AuthModule.forRoot(),
+    AuthModule.forRoot({ audience: JWT_AUDIENCES.PAYMENTS }),
+    // Its own credentials for identity's internal operations (docs/service-credentials.md).
+    ServiceAuthModule.forRoot({ self: SERVICE_PRINCIPALS.PAYMENTS, calls: true }),
     HealthModule.forRoot({ checkTokens: [KafkaReadinessCheck] }),
     PaymentModule,
   ],

@@ -2,11 +2,13 @@ import 'reflect-metadata';
 import { connectKafkaTransport } from '@kirim/messaging';
 import { bootService, createServiceApp, loadConfig, runUntilSignalled } from '@kirim/platform';
 import { AppModule, SERVICE_NAME } from './app.module';
-import { PaymentsConfig } from './payments.config';
+import { PaymentsConfig, schemeProfile } from './payments.config';
 
 bootService(async () => {
   // Validate the environment before Nest starts, so a bad variable stops boot with its name only.
   const config = loadConfig(PaymentsConfig);
+  // The scheme profile is config too: a profile that breaks a rule stops boot naming the field.
+  schemeProfile(config);
   const app = await createServiceApp(AppModule, {
     serviceName: SERVICE_NAME,
     openApi: {
@@ -14,6 +16,7 @@ bootService(async () => {
       description:
         'P2P payments on the UPI model: POST /v1/payments (Idempotency-Key required) starts the debit/credit saga across ' +
         'banks; GET /v1/payments/{id} shows where it is. Amounts are decimal strings, never numbers.',
+      tags: { payments: 'Paying a contact and following the payment until it is final.' },
     },
   });
   // Consumes bank.responses.v1 as group kirim.payments; the transport refuses to start unless

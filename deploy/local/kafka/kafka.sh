@@ -257,8 +257,10 @@ cmd_start() {
   local opts
   mapfile -t opts < <(java_opts)
   : >"$CONSOLE_LOG"
-  # setsid: the broker outlives the calling shell and is not hit by its Ctrl-C.
-  nohup setsid java "${opts[@]}" -cp "$LIBS_DIR/*" kafka.Kafka "$SERVER_PROPS" >>"$CONSOLE_LOG" 2>&1 </dev/null &
+  # setsid: the broker outlives the calling shell and is not hit by its Ctrl-C. Descriptors 3-9 are
+  # closed so a caller's lock file (e.g. `flock file -c 'kafka.sh start && ...'`) is not held for
+  # the broker's whole life.
+  nohup setsid java "${opts[@]}" -cp "$LIBS_DIR/*" kafka.Kafka "$SERVER_PROPS" >>"$CONSOLE_LOG" 2>&1 </dev/null 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
   echo $! >"$PID_FILE"
   log "starting broker (pid $(cat "$PID_FILE")) on $KAFKA_HOST:$KAFKA_PORT, logs in $LOG_DIR"
   if ! cmd_wait; then

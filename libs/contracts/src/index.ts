@@ -1,6 +1,7 @@
 export * from './values/money';
 export * from './values/identifiers';
 export * from './values/result-codes';
+export * from './values/problem-catalogue';
 export * from './topics';
 export * from './cloudevents';
 export * from './event-types';
@@ -14,3 +15,7 @@ export * from './principals';
 export * from './trust';
 export * from './kafka-acls';
 export * from './partner-registry';
+export * from './device-binding/device-binding';
+export * from './service-calls/service-calls';
+export * from './service-calls/service-token';
+export * from './service-calls/internal-contracts';

@@ -1,7 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsString, Matches } from 'class-validator';
-import { E164_PATTERN } from '@kirim/contracts';
+import { DiscoverBankAccountsAnswer, DiscoverBankAccountsQuery, DiscoveredBankAccount } from '@kirim/contracts';
 
 /**
  * In a query string an unencoded '+' arrives as a space ("?mobile=+9198..." -> " 9198..."), so a
@@ -13,18 +12,22 @@ export function restorePlusOfMobile(value: unknown): unknown {
   return /^\d+$/.test(trimmed) && value.startsWith(' ') ? `+${trimmed}` : trimmed;
 }
 
-export class MobileQueryDto {
+export class MobileQueryDto extends DiscoverBankAccountsQuery {
   @ApiProperty({ example: '+919800000001', description: 'E.164; send the + as %2B' })
   @Transform(({ value }: { value: unknown }) => restorePlusOfMobile(value))
-  @IsString()
-  @Matches(E164_PATTERN, { message: 'mobile must be an E.164 phone number such as +919800000001' })
-  mobile!: string;
+  declare mobile: string;
 }
 
-export class DiscoveredBankAccountDto {
-  @ApiProperty({ format: 'uuid' }) accountRef!: string;
-  @ApiProperty({ example: 'SBXA' }) bankCode!: string;
-  @ApiProperty({ example: 'Sandbox Bank A' }) bankName!: string;
-  @ApiProperty({ example: 'XXXXXXXX1234' }) maskedAccountNumber!: string;
+export class DiscoveredBankAccountDto extends DiscoveredBankAccount {
+  @ApiProperty({ format: 'uuid' }) declare accountRef: string;
+  @ApiProperty({ example: 'SBXA' }) declare bankCode: string;
+  @ApiProperty({ example: 'Sandbox Bank A' }) declare bankName: string;
+  @ApiProperty({ example: 'XXXXXXXX1234' }) declare maskedAccountNumber: string;
+  @ApiProperty({ example: 'Asha Kumari', maxLength: 100, description: "The account holder's name as the bank registered it (identity shows it masked to payers)." })
+  declare holderName: string;
+}
+
+export class DiscoverBankAccountsAnswerDto extends DiscoverBankAccountsAnswer {
+  @ApiProperty({ type: DiscoveredBankAccountDto, isArray: true }) declare accounts: DiscoveredBankAccountDto[];
 }
 

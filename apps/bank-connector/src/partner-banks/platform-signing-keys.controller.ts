@@ -3,7 +3,7 @@ import { Controller, Get, Header, HttpStatus } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { JSONWebKeySetLike, JsonWebKey, PROBLEM_CODES } from '@kirim/contracts';
 import { MessageTrustConfig } from '@kirim/messaging';
-import { ProblemException } from '@kirim/platform';
+import { ApiProblems, ApiPublic, GENERIC_PROBLEMS, ProblemException } from '@kirim/platform';
 
 /** The members of a public JWK worth publishing; anything else in the file (a private `d`, notes) stays home. */
 const PUBLIC_JWK_MEMBERS = ['kty', 'crv', 'x', 'y', 'kid', 'alg', 'use'] as const;
@@ -28,6 +28,8 @@ export class PlatformSigningKeysController {
   @Header('Cache-Control', 'public, max-age=300')
   @ApiOperation({ summary: "Public keys that verify kirim's signed Kafka records (EdDSA), as a JWKS." })
   @ApiOkResponse({ description: 'A JSON Web Key Set.' })
+  @ApiPublic()
+  @ApiProblems(PROBLEM_CODES.NOT_FOUND, ...GENERIC_PROBLEMS.input)
   getKeys(): JSONWebKeySetLike {
     if (!this.jwks) throw new ProblemException(HttpStatus.NOT_FOUND, PROBLEM_CODES.NOT_FOUND, 'This deployment publishes no record signing keys.');
     return this.jwks;

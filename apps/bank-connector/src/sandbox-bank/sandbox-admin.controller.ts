@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { PROBLEM_CODES } from '@kirim/contracts';
-import { ProblemException } from '@kirim/platform';
+import { ApiProblems, GENERIC_PROBLEMS, ProblemException } from '@kirim/platform';
 import { MobileQueryDto } from '../bank-accounts/bank-accounts.dto';
 import { ListSandboxAccounts } from './list-sandbox-accounts/list-sandbox-accounts.use-case';
 import { OpenSandboxAccount } from './open-sandbox-account/open-sandbox-account.use-case';
@@ -9,9 +9,13 @@ import { SANDBOX_ADMIN_TOKEN_HEADER, SandboxAdminGuard } from './sandbox-admin.g
 import { OpenedSandboxAccountDto, OpenSandboxAccountDto, SandboxAccountDto, SandboxLedgerSummaryDto } from './sandbox-bank.dto';
 import { SummarizeSandboxLedger } from './summarize-sandbox-ledger/summarize-sandbox-ledger.use-case';
 
+/** The OpenAPI security scheme of the sandbox administration token (bank-connector's main.ts declares it). */
+export const SANDBOX_ADMIN_SECURITY_SCHEME = 'sandboxAdminToken';
+export const SANDBOX_ADMIN_SECURITY = { type: 'apiKey', in: 'header', name: SANDBOX_ADMIN_TOKEN_HEADER, description: 'The sandbox administration token (SANDBOX_ADMIN_TOKEN).' } as const;
+
 /** Sandbox administration: seeding accounts and checking the ledger. Off (404) unless SANDBOX_ADMIN_TOKEN is set. */
 @ApiTags('sandbox administration')
-@ApiHeader({ name: SANDBOX_ADMIN_TOKEN_HEADER, required: true })
+@ApiSecurity(SANDBOX_ADMIN_SECURITY_SCHEME)
 @UseGuards(SandboxAdminGuard)
 @Controller('sandbox')
 export class SandboxAdminController {
@@ -23,7 +27,9 @@ export class SandboxAdminController {
 
   @Post('accounts')
   @HttpCode(HttpStatus.CREATED)
+  @ApiOperation({ summary: 'Open a sandbox account with an opening balance.' })
   @ApiCreatedResponse({ type: OpenedSandboxAccountDto })
+  @ApiProblems(PROBLEM_CODES.UNAUTHENTICATED, PROBLEM_CODES.NOT_FOUND, ...GENERIC_PROBLEMS.body)
   async open(@Body() body: OpenSandboxAccountDto): Promise<OpenedSandboxAccountDto> {
     const result = await this.openSandboxAccount.execute(body);
     if (!result.ok) {
@@ -33,13 +39,17 @@ export class SandboxAdminController {
   }
 
   @Get('accounts')
+  @ApiOperation({ summary: 'The sandbox accounts registered to a mobile number, with balances.' })
   @ApiOkResponse({ type: SandboxAccountDto, isArray: true })
+  @ApiProblems(PROBLEM_CODES.UNAUTHENTICATED, PROBLEM_CODES.NOT_FOUND, ...GENERIC_PROBLEMS.input)
   list(@Query() query: MobileQueryDto): Promise<SandboxAccountDto[]> {
     return this.listSandboxAccounts.execute({ mobile: query.mobile });
   }
 
   @Get('ledger/summary')
+  @ApiOperation({ summary: 'Totals of the sandbox ledger, to check that money is conserved.' })
   @ApiOkResponse({ type: SandboxLedgerSummaryDto })
+  @ApiProblems(PROBLEM_CODES.UNAUTHENTICATED, PROBLEM_CODES.NOT_FOUND, ...GENERIC_PROBLEMS.input)
   summary(): Promise<SandboxLedgerSummaryDto> {
     return this.summarizeSandboxLedger.execute();
   }

@@ -26,9 +26,8 @@ export class OpenSandboxAccountDto {
   openingBalance!: MoneyDto;
 }
 
-/** The sandbox administration view of an account; the holder's name stays out of discovery answers. */
+/** The sandbox administration view of an account: what discovery answers (the holder's name included), and the balance. */
 export class SandboxAccountDto extends DiscoveredBankAccountDto {
-  @ApiProperty({ example: 'Asha' }) holderName!: string;
   @ApiProperty({ type: MoneyDto }) balance!: MoneyDto;
 }
 

@@ -25,12 +25,13 @@ export function isSandboxBank(code: string): boolean {
   return findSandboxBank(code) !== undefined;
 }
 
-/** An account as it may leave the service: the bank's reference, its name and the number masked. */
-export function describeSandboxAccount(account: SandboxAccountView): { accountRef: string; bankCode: string; bankName: string; maskedAccountNumber: string } {
+/** An account as it may leave the service: the bank's reference, its name, the number masked and the holder's registered name. */
+export function describeSandboxAccount(account: SandboxAccountView): { accountRef: string; bankCode: string; bankName: string; maskedAccountNumber: string; holderName: string } {
   return {
     accountRef: account.accountRef,
     bankCode: account.bankCode,
     bankName: findSandboxBank(account.bankCode)?.name ?? account.bankCode,
     maskedAccountNumber: maskAccountNumber(account.accountNumber),
+    holderName: account.holderName,
   };
 }

@@ -5,8 +5,8 @@ import { INestApplication, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { TransactionRunner } from '@kirim/messaging';
-import { AuthModule, ConfigModule, createLoggingModule, createServiceApp, JWT_ALGORITHM, JWT_AUDIENCE, JWT_ISSUER, TimeModule, typeOrmOptions } from '@kirim/platform';
-import { createTestDatabase, TestDatabase } from '@kirim/testing';
+import { ConfigModule, createLoggingModule, createServiceApp, JWT_ALGORITHM, JWT_ISSUER, ServiceAuthModule, TimeModule, typeOrmOptions, DataEncryptionModule, FieldEncryption, LookupHasher } from '@kirim/platform';
+import { createTestDatabase, TestDatabase, testDataEncryptionEnv } from '@kirim/testing';
 import { BankConnectorConfig } from '../bank-connector.config';
 import { bankConnectorDataSourceInput } from '../bank-connector.persistence';
 import { BankAccountsController } from '../bank-accounts/bank-accounts.controller';
@@ -27,7 +27,12 @@ let app: INestApplication;
 let appWithoutAdmin: INestApplication;
 let baseUrl: string;
 let baseUrlWithoutAdmin: string;
+/** identity's service token for bank-connector, as identity's token source would mint it. */
+let identityToken: string;
+/** A user's access token and another service's token: internal operations refuse both. */
 let userToken: string;
+let paymentsToken: string;
+const DATA_ENCRYPTION_ENV = testDataEncryptionEnv();
 
 async function startApp(adminToken: string | undefined, keys: ReturnType<typeof createLocalJWKSet>): Promise<{ app: INestApplication; url: string }> {
   const env = {
@@ -41,8 +46,13 @@ async function startApp(adminToken: string | undefined, keys: ReturnType<typeof 
     imports: [
       ConfigModule.forRoot(BankConnectorConfig, env),
       createLoggingModule('bank-connector-it'),
-      TypeOrmModule.forRoot(typeOrmOptions(bankConnectorDataSourceInput(database.url))),
-      AuthModule.forRoot({ keyResolver: keys }),
+      // One set of keys for both apps of this file: they share the database.
+      DataEncryptionModule.forRoot(DATA_ENCRYPTION_ENV),
+      TypeOrmModule.forRootAsync({
+        inject: [FieldEncryption, LookupHasher],
+        useFactory: (fields: FieldEncryption, lookups: LookupHasher) => typeOrmOptions(bankConnectorDataSourceInput(database.url, { fields, lookups })),
+      }),
+      ServiceAuthModule.forRoot({ self: 'bank-connector', keyResolver: keys }),
       TimeModule,
       SandboxBankModule,
     ],
@@ -68,14 +78,19 @@ beforeAll(async () => {
   const { publicKey, privateKey } = await generateKeyPair(JWT_ALGORITHM);
   const jwk = { ...(await exportJWK(publicKey)), kid: 'it', alg: JWT_ALGORITHM };
   const keys = createLocalJWKSet({ keys: [jwk] });
-  userToken = await new SignJWT({})
-    .setProtectedHeader({ alg: JWT_ALGORITHM, kid: 'it' })
-    .setIssuer(JWT_ISSUER)
-    .setAudience(JWT_AUDIENCE)
-    .setSubject(randomUUID())
-    .setIssuedAt()
-    .setExpirationTime('5m')
-    .sign(privateKey);
+  const sign = (claims: Record<string, unknown>, subject: string, audience: string | string[]) =>
+    new SignJWT(claims)
+      .setProtectedHeader({ alg: JWT_ALGORITHM, kid: 'it' })
+      .setIssuer(JWT_ISSUER)
+      .setAudience(audience)
+      .setJti(randomUUID())
+      .setSubject(subject)
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(privateKey);
+  identityToken = await sign({ client_id: 'identity' }, 'identity', 'bank-connector');
+  paymentsToken = await sign({ client_id: 'payments' }, 'payments', 'bank-connector');
+  userToken = await sign({ did: randomUUID(), dbt: 1 }, randomUUID(), ['identity', 'payments', 'notifications', 'bank-connector']);
   ({ app, url: baseUrl } = await startApp(ADMIN_TOKEN, keys));
   ({ app: appWithoutAdmin, url: baseUrlWithoutAdmin } = await startApp(undefined, keys));
 }, 30_000);
@@ -154,24 +169,32 @@ describe('sandbox bank HTTP API (PostgreSQL)', () => {
     }
   });
 
-  it('discovers accounts by mobile for an authenticated user, even with an unencoded +', async () => {
+  it('discovers accounts by mobile for identity, with its service token, even with an unencoded +', async () => {
     await call(`${baseUrl}/v1/sandbox/accounts`, {
       method: 'POST',
       headers: admin,
       body: JSON.stringify({ bankCode: 'SBXB', mobile: '+919800000002', holderName: 'Bala', openingBalance: { value: '1000.00', currency: 'INR' } }),
     });
+    const discover = (mobile: string, token?: string) =>
+      call(`${baseUrl}/internal/v1/bank-accounts?mobile=${mobile}`, token ? { headers: { authorization: `Bearer ${token}` } } : {});
 
-    expect((await call(`${baseUrl}/v1/bank-accounts?mobile=%2B919800000002`)).status).toBe(401);
-
-    const found = await call(`${baseUrl}/v1/bank-accounts?mobile=+919800000002`, { headers: { authorization: `Bearer ${userToken}` } });
+    const found = await discover('+919800000002', identityToken);
     expect(found.status).toBe(200);
-    expect(found.body).toEqual([
-      { accountRef: expect.any(String), bankCode: 'SBXB', bankName: 'Sandbox Bank B', maskedAccountNumber: expect.stringMatching(/^X{8}\d{4}$/) },
-    ]);
+    expect(found.body).toEqual({
+      accounts: [{ accountRef: expect.any(String), bankCode: 'SBXB', bankName: 'Sandbox Bank B', maskedAccountNumber: expect.stringMatching(/^X{8}\d{4}$/), holderName: 'Bala' }],
+    });
 
-    const none = await call(`${baseUrl}/v1/bank-accounts?mobile=%2B919899999999`, { headers: { authorization: `Bearer ${userToken}` } });
-    expect(none.body).toEqual([]);
-    const invalid = await call(`${baseUrl}/v1/bank-accounts?mobile=12`, { headers: { authorization: `Bearer ${userToken}` } });
-    expect(invalid.status).toBe(400);
+    expect((await discover('%2B919899999999', identityToken)).body).toEqual({ accounts: [] });
+    expect((await discover('12', identityToken)).status).toBe(400);
+  });
+
+  it('refuses account discovery to anyone but identity: no token, a user token (even one naming bank-connector), another service', async () => {
+    const discover = (token?: string) =>
+      call(`${baseUrl}/internal/v1/bank-accounts?mobile=%2B919800000002`, token ? { headers: { authorization: `Bearer ${token}` } } : {});
+    expect(await discover()).toMatchObject({ status: 401, body: { code: 'unauthenticated' } });
+    expect(await discover(userToken)).toMatchObject({ status: 403, body: { code: 'forbidden' } });
+    expect(await discover(paymentsToken)).toMatchObject({ status: 403, body: { code: 'forbidden' } });
+    // The old public path is gone: nothing answers it.
+    expect((await call(`${baseUrl}/v1/bank-accounts?mobile=%2B919800000002`, { headers: { authorization: `Bearer ${identityToken}` } })).status).toBe(404);
   });
 });

@@ -14,6 +14,9 @@ export interface SandboxLegInput {
   readonly currency: string;
 }
 
+/** A check the bank makes before it moves money (the UPI PIN): null to go on, or the decline. */
+export type LegAuthorization = () => Promise<{ readonly resultCode: ResultCode; readonly reason: string } | null>;
+
 /**
  * `replayed` is true when the request id had been answered before and that answer is returned again.
  * `refused`: the request id was used before for another leg; nothing moved and nothing is answered.
@@ -54,8 +57,12 @@ export interface SandboxLedgerSummary {
 export abstract class SandboxLedgerRepository {
   /** Locks these customer accounts in one sorted order, so concurrent chunks cannot deadlock. */
   abstract lockAccountsInOrder(tx: InTransaction, accountRefs: readonly string[]): Promise<void>;
-  /** Applies a leg at most once per request id, in `tx`; a repeat gets the recorded answer, a reuse is refused. */
-  abstract applyLeg(tx: InTransaction, leg: SandboxLegInput): Promise<SandboxLegOutcome>;
+  /**
+   * Applies a leg at most once per request id, in `tx`; a repeat gets the recorded answer, a reuse is
+   * refused. `authorize` (the UPI PIN check of a debit) runs only for a leg with no recorded answer,
+   * after the account is locked; a decline it returns is recorded and answered like any other.
+   */
+  abstract applyLeg(tx: InTransaction, leg: SandboxLegInput, authorize?: LegAuthorization): Promise<SandboxLegOutcome>;
   abstract openAccount(input: OpenSandboxAccountInput): Promise<SandboxAccountView>;
   abstract findCustomerAccountsByMobile(mobile: string): Promise<SandboxAccountView[]>;
   abstract summarize(): Promise<SandboxLedgerSummary>;

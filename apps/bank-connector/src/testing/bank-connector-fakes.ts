@@ -47,8 +47,8 @@ export class InMemoryPartnerAccountLookupRepository extends PartnerAccountLookup
   answerWith: ((lookup: StoredLookup) => PartnerAccountSummary[] | null) | null = null;
   waitedMs: number[] = [];
 
-  async findAnswerSince(bankCode: string, mobileDigest: string, since: Date): Promise<PartnerAccountSummary[] | null> {
-    const answered = [...this.rows.values()].filter((row) => row.bankCode === bankCode && row.mobileDigest === mobileDigest && row.answeredAt !== null && row.answeredAt >= since);
+  async findAnswerSince(bankCode: string, mobile: string, since: Date): Promise<PartnerAccountSummary[] | null> {
+    const answered = [...this.rows.values()].filter((row) => row.bankCode === bankCode && row.mobile === mobile && row.answeredAt !== null && row.answeredAt >= since);
     return answered.length === 0 ? null : answered[answered.length - 1].accounts;
   }
 

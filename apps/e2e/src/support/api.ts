@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Money, MoneyDto } from '@kirim/contracts';
-import { edgeUrl, sandboxAdminToken } from './config';
+import { DEVICE_PROOF_PURPOSES, Money, MoneyDto } from '@kirim/contracts';
+import { edgeUrl, sandboxAdminToken, sandboxAdminUrl, smsSimulatorUrl } from './config';
+import { Device, deviceProof, newDevice, refreshProof } from './device';
+import { BankPinKeys, DEFAULT_TEST_PIN } from './upi-pin';
 
 /**
  * A small client of kirim's public HTTP API as an outside caller sees it: everything goes through
@@ -34,6 +36,44 @@ export interface Session {
   readonly userId: string;
   readonly accessToken: string;
   readonly phone: string;
+  /** Set when the session comes from a device binding (every client's way in). */
+  readonly bindingId?: string;
+  readonly refreshToken?: string;
+  readonly device?: Device;
+}
+
+/** A session from a device binding: the device, its binding and its current refresh token. */
+export interface DeviceSession extends Session {
+  readonly bindingId: string;
+  readonly refreshToken: string;
+  readonly device: Device;
+}
+
+export interface DeviceBindingStarted {
+  readonly bindingId: string;
+  readonly bindingToken: string;
+  readonly smsTo: string;
+  readonly expiresAt: string;
+}
+
+export interface SessionTokens {
+  readonly userId: string;
+  readonly bindingId: string;
+  readonly accessToken: string;
+  readonly tokenType: string;
+  readonly expiresIn: number;
+  readonly refreshToken: string;
+  readonly refreshExpiresIn: number;
+  readonly userCreated?: boolean;
+}
+
+/** What the SMS simulator says about an SMS it was asked to send. */
+export interface SimulatedSms {
+  readonly messageId: string;
+  readonly webhookId: string;
+  readonly status: 'pending' | 'delivered' | 'refused' | 'failed' | 'undeliverable';
+  readonly attempts: number;
+  readonly lastResponse: { readonly status: number | null; readonly code?: string } | null;
 }
 
 export interface TokenResponse {
@@ -89,6 +129,10 @@ export interface Party extends Session {
   readonly bankCode: string;
   readonly accountRef: string;
   readonly maskedAccountNumber: string;
+  /** identity's id of the linked account (PUT /v1/me/bank-accounts/{id}/upi-pin). */
+  readonly linkedAccountId?: string;
+  /** The UPI PIN the party set at its bank; pay() encrypts it for every payment unless told otherwise. */
+  readonly pin?: string;
 }
 
 export interface PaymentAccepted {
@@ -124,12 +168,18 @@ export interface NotificationView {
 }
 
 export interface PayRequest {
-  readonly payeePhone: string;
+  /** The payee by phone number, or by `payeeAddress` (`handle@kirim`, docs/payment-addresses.md): one of the two. */
+  readonly payeePhone?: string;
+  readonly payeeAddress?: string;
   /** A decimal string such as "500.00"; tests may send anything to probe validation. */
   readonly amount: string;
   readonly note?: string;
   /** Defaults to a fresh UUID. */
   readonly idempotencyKey?: string;
+  /** The PIN to encrypt for the payer's bank; defaults to the payer's (a Party's `pin`). */
+  readonly pin?: string;
+  /** Sent as is instead of encrypting `pin`; null sends no encryptedPin at all. */
+  readonly encryptedPin?: string | null;
 }
 
 /** Statuses after which a payment never changes again. */
@@ -167,6 +217,7 @@ export interface RequestOptions {
   readonly token?: string;
   readonly body?: unknown;
   readonly headers?: Record<string, string>;
+  /** A sandbox administration call: sent with the admin token to bank-connector's port (not on the edge). */
   readonly admin?: boolean;
 }
 
@@ -174,7 +225,17 @@ export class Api {
   constructor(
     readonly baseUrl: string = edgeUrl(),
     private readonly adminTokenSource: () => string = sandboxAdminToken,
+    /** The sandbox administration API is on bank-connector's own port, never on the public edge. */
+    readonly sandboxAdminBaseUrl: string = sandboxAdminUrl(),
   ) {}
+
+  private pinKeyCache?: BankPinKeys;
+
+  /** The banks' UPI PIN keys, from GET /v1/banks at the edge (docs/upi-pin.md). */
+  get pinKeys(): BankPinKeys {
+    this.pinKeyCache ??= new BankPinKeys(this.baseUrl);
+    return this.pinKeyCache;
+  }
 
   /** Sends one request; never throws for an HTTP status (only for a network failure). */
   async request<T = unknown>(method: string, path: string, options: RequestOptions = {}): Promise<HttpResult<T>> {
@@ -186,7 +247,7 @@ export class Api {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(options.body);
     }
-    const response = await fetch(`${this.baseUrl}${path}`, { method, headers, body });
+    const response = await fetch(`${options.admin ? this.sandboxAdminBaseUrl : this.baseUrl}${path}`, { method, headers, body });
     const text = await response.text();
     const contentType = response.headers.get('content-type') ?? '';
     let parsed: unknown = text;
@@ -222,28 +283,79 @@ export class Api {
     return toMinor(account.balance.value, account.balance.currency);
   }
 
+  /** The sandbox operator's PIN reset: the account's PIN and its wrong tries are cleared (204). */
+  async resetSandboxPin(accountRef: string): Promise<HttpResult> {
+    return this.request('DELETE', `/v1/sandbox/accounts/${encodeURIComponent(accountRef)}/upi-pin`, { admin: true });
+  }
+
   async ledgerSummary(): Promise<LedgerSummary> {
     return expectStatus<LedgerSummary>(await this.request('GET', '/v1/sandbox/ledger/summary', { admin: true }), 200).body;
   }
 
   // --- identity -----------------------------------------------------------------------------
 
-  async register(phone: string, displayName: string): Promise<Session> {
-    const token = expectStatus<TokenResponse>(await this.request('POST', '/v1/users', { body: { phone, displayName } }), 201).body;
-    return { userId: token.userId, accessToken: token.accessToken, phone };
+  // Signing in is binding a device, as a UPI app does (docs/device-binding.md): the device asks
+  // to bind, sends the one-time token by SMS from its SIM (here through the SMS simulator, which
+  // calls identity's webhook as a provider would), then proves it holds its key and gets tokens.
+
+  /** Step 1: POST /v1/device-bindings, as sent (the caller checks the status). */
+  async startDeviceBinding(device: Device): Promise<HttpResult<DeviceBindingStarted | Problem>> {
+    return this.request<DeviceBindingStarted | Problem>('POST', '/v1/device-bindings', {
+      body: { phone: device.phone, deviceId: device.deviceId, devicePublicKey: device.publicJwk },
+    });
   }
 
-  async login(phone: string): Promise<Session> {
-    const token = expectStatus<TokenResponse>(await this.request('POST', '/v1/sessions', { body: { phone } }), 200, 201).body;
-    return { userId: token.userId, accessToken: token.accessToken, phone };
+  /** Step 2: the phone sends an SMS; the simulator answers after its first delivery attempt. */
+  async sendSms(from: string, to: string, text: string): Promise<SimulatedSms> {
+    const response = await fetch(`${smsSimulatorUrl()}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from, to, text }) });
+    if (response.status !== 201) throw new Error(`the SMS simulator answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
+    return (await response.json()) as SimulatedSms;
   }
 
-  /** Registers the phone, or logs in when it is already registered (409 already-registered). */
-  async registerOrLogin(phone: string, displayName: string): Promise<Session & { registered: boolean }> {
-    const result = await this.request<TokenResponse | Problem>('POST', '/v1/users', { body: { phone, displayName } });
-    if (result.status === 409) return { ...(await this.login(phone)), registered: false };
-    const token = expectStatus<TokenResponse>(result, 201).body;
-    return { userId: token.userId, accessToken: token.accessToken, phone, registered: true };
+  /** Step 3: POST /v1/device-bindings/{id}/tokens with a proof by the device key, as sent. */
+  async completeDeviceBinding(device: Device, bindingId: string, displayName?: string, proof?: string): Promise<HttpResult<SessionTokens | Problem>> {
+    return this.request<SessionTokens | Problem>('POST', `/v1/device-bindings/${encodeURIComponent(bindingId)}/tokens`, {
+      body: { proof: proof ?? (await deviceProof(device, bindingId, DEVICE_PROOF_PURPOSES.COMPLETE_BINDING)), ...(displayName !== undefined ? { displayName } : {}) },
+    });
+  }
+
+  /** The whole binding of a (new, by default) device to `phone`; the user is created on their first binding. */
+  async bindDevice(phone: string, displayName?: string, device?: Device): Promise<DeviceSession & { userCreated: boolean }> {
+    const bound = device ?? (await newDevice(phone));
+    const started = expectStatus<DeviceBindingStarted>(await this.startDeviceBinding(bound), 201).body;
+    const sms = await this.sendSms(phone, started.smsTo, started.bindingToken);
+    if (sms.status !== 'delivered') throw new Error(`the binding SMS was not delivered: ${JSON.stringify(sms)}`);
+    const tokens = expectStatus<SessionTokens>(await this.completeDeviceBinding(bound, started.bindingId, displayName), 200).body;
+    return { userId: tokens.userId, accessToken: tokens.accessToken, phone, bindingId: tokens.bindingId, refreshToken: tokens.refreshToken, device: bound, userCreated: tokens.userCreated === true };
+  }
+
+  /** POST /v1/tokens/refresh with a fresh proof, as sent. */
+  async refreshTokens(session: DeviceSession, refreshToken: string = session.refreshToken): Promise<HttpResult<SessionTokens | Problem>> {
+    return this.request<SessionTokens | Problem>('POST', '/v1/tokens/refresh', {
+      body: { refreshToken, proof: await refreshProof(session.device, session.bindingId, refreshToken) },
+    });
+  }
+
+  /** Refreshes and insists on success: the session with its new access and refresh tokens. */
+  async refresh(session: DeviceSession): Promise<DeviceSession> {
+    const tokens = expectStatus<SessionTokens>(await this.refreshTokens(session), 200).body;
+    return { ...session, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken };
+  }
+
+  /** A new user: binds a new device to the phone (the user is created by their first binding). */
+  async register(phone: string, displayName: string): Promise<DeviceSession> {
+    return this.bindDevice(phone, displayName);
+  }
+
+  /** Signs in an existing user: binds a new device, which revokes their other devices. */
+  async login(phone: string): Promise<DeviceSession> {
+    return this.bindDevice(phone);
+  }
+
+  /** Binds a device to the phone; `registered` says whether this created the user. */
+  async registerOrLogin(phone: string, displayName: string): Promise<DeviceSession & { registered: boolean }> {
+    const session = await this.bindDevice(phone, displayName);
+    return { ...session, registered: session.userCreated };
   }
 
   async discoverableAccounts(session: Session): Promise<DiscoverableAccount[]> {
@@ -260,7 +372,7 @@ export class Api {
    * Everything a new user needs to pay and be paid, in one call: a sandbox account at `bankCode`
    * for the phone, a registered user, and that account discovered and linked (as primary).
    */
-  async registerWithAccount(input: { phone: string; displayName: string; bankCode: BankCode; openingBalance: string }): Promise<Party> {
+  async registerWithAccount(input: { phone: string; displayName: string; bankCode: BankCode; openingBalance: string; pin?: string }): Promise<Party> {
     const opened = await this.openSandboxAccount({ bankCode: input.bankCode, mobile: input.phone, holderName: input.displayName, openingBalance: input.openingBalance });
     const session = await this.register(input.phone, input.displayName);
     const discoverable = await this.discoverableAccounts(session);
@@ -269,13 +381,23 @@ export class Api {
       throw new Error(`the account just opened (${opened.accountRef} at ${opened.bankCode}) is not discoverable: ${JSON.stringify(discoverable)}`);
     }
     const linked = await this.linkAccount(session, found.accountRef);
+    // Every payment needs the UPI PIN: set it at the bank, as a new UPI user does after linking.
+    const pin = input.pin ?? DEFAULT_TEST_PIN;
+    expectStatus(await this.setUpiPin(session, linked.linkedAccountId, await this.pinKeys.setPin(linked.bankCode, pin)), 200);
     return {
       ...session,
       displayName: input.displayName,
       bankCode: linked.bankCode,
       accountRef: linked.accountRef,
       maskedAccountNumber: linked.maskedAccountNumber,
+      linkedAccountId: linked.linkedAccountId,
+      pin,
     };
+  }
+
+  /** PUT /v1/me/bank-accounts/{id}/upi-pin with a PIN block (set-pin or change-pin), as sent. */
+  async setUpiPin(session: Session, linkedAccountId: string, encryptedPin: string): Promise<HttpResult<{ change: string } | Problem>> {
+    return this.request('PUT', `/v1/me/bank-accounts/${encodeURIComponent(linkedAccountId)}/upi-pin`, { token: session.accessToken, body: { encryptedPin } });
   }
 
   async me(session: Session): Promise<HttpResult> {
@@ -286,11 +408,25 @@ export class Api {
 
   /** POST /v1/payments as sent; the caller inspects the status (202 new, 200 replay, 4xx problems). */
   async pay(session: Session | null, request: PayRequest): Promise<HttpResult<PaymentAccepted | Problem>> {
+    const encryptedPin = request.encryptedPin !== undefined ? request.encryptedPin : await this.payPinBlock(session, request);
     return this.request<PaymentAccepted | Problem>('POST', '/v1/payments', {
       token: session?.accessToken,
       headers: { 'idempotency-key': request.idempotencyKey ?? randomUUID() },
-      body: { payee: { phone: request.payeePhone }, amount: { value: request.amount, currency: 'INR' }, ...(request.note !== undefined ? { note: request.note } : {}) },
+      body: {
+        payee: request.payeeAddress !== undefined ? { address: request.payeeAddress } : { phone: request.payeePhone },
+        amount: { value: request.amount, currency: 'INR' },
+        ...(request.note !== undefined ? { note: request.note } : {}),
+        ...(encryptedPin !== null ? { encryptedPin } : {}),
+      },
     });
+  }
+
+  /** The payer's PIN encrypted for the payer's bank and this amount; null when the session is no Party with a PIN. */
+  private async payPinBlock(session: Session | null, request: PayRequest): Promise<string | null> {
+    const payer = session as Partial<Party> | null;
+    const pin = request.pin ?? payer?.pin;
+    if (!payer?.bankCode || pin === undefined) return null;
+    return this.pinKeys.pay(payer.bankCode, pin, request.amount);
   }
 
   /** Pays and insists on acceptance (202). */

@@ -4,6 +4,8 @@ export interface DiscoverableBankAccount {
   readonly bankCode: string;
   readonly bankName: string;
   readonly maskedAccountNumber: string;
+  /** The account holder's name as the bank registered it: what payers are shown (masked) before paying. */
+  readonly holderName: string;
 }
 
 export type BankAccountDiscovery =
@@ -12,9 +14,9 @@ export type BankAccountDiscovery =
   | { readonly ok: false; readonly reason: 'unavailable' };
 
 /**
- * Port to the banks' account directory (bank-connector over HTTP today). The caller's bearer
- * token is forwarded so bank-connector authorizes the lookup as that user.
+ * Port to the banks' account directory (bank-connector's internal operation, asked with identity's
+ * own service credentials: never with the user's token).
  */
 export abstract class BankAccountDirectory {
-  abstract findAccountsByMobile(mobile: string, bearerToken: string): Promise<BankAccountDiscovery>;
+  abstract findAccountsByMobile(mobile: string): Promise<BankAccountDiscovery>;
 }

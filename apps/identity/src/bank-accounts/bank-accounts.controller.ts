@@ -1,11 +1,10 @@
-import { Body, Controller, Get, Headers, HttpStatus, Post, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpStatus, Post, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PROBLEM_CODES } from '@kirim/contracts';
-import { type AuthenticatedUser, CurrentUser, JwtAuthGuard, ProblemException } from '@kirim/platform';
-import { bearerTokenOf } from '../users/bearer-token';
+import { ApiProblems, type AuthenticatedUser, CurrentUser, GENERIC_PROBLEMS, JwtAuthGuard, ProblemException } from '@kirim/platform';
 import { DiscoverableBankAccountResponse, LinkBankAccountRequest, LinkedBankAccountResponse, toLinkedBankAccountResponse } from './bank-accounts.dto';
-import { DiscoverBankAccounts } from './discover-bank-accounts/discover-bank-accounts.handler';
-import { LinkBankAccount } from './link-bank-account/link-bank-account.handler';
+import { DiscoverBankAccounts } from './discover-bank-accounts/discover-bank-accounts.use-case';
+import { LinkBankAccount } from './link-bank-account/link-bank-account.use-case';
 
 interface StatusSettable {
   status(code: number): unknown;
@@ -35,8 +34,9 @@ export class BankAccountsController {
   @Get('discoverable')
   @ApiOperation({ summary: "Accounts the banks hold for the caller's registered phone number." })
   @ApiOkResponse({ type: [DiscoverableBankAccountResponse] })
-  async discoverable(@CurrentUser() caller: AuthenticatedUser, @Headers('authorization') authorization: string | undefined): Promise<DiscoverableBankAccountResponse[]> {
-    const result = await this.discoverBankAccounts.execute({ userId: caller.userId, bearerToken: bearerTokenOf(authorization) });
+  @ApiProblems(...GENERIC_PROBLEMS.input, ...GENERIC_PROBLEMS.bearer)
+  async discoverable(@CurrentUser() caller: AuthenticatedUser): Promise<DiscoverableBankAccountResponse[]> {
+    const result = await this.discoverBankAccounts.execute({ userId: caller.userId });
     if (!result.ok) throw problemFor(result.code);
     return result.accounts.map(({ accountRef, bankCode, bankName, maskedAccountNumber }) => ({ accountRef, bankCode, bankName, maskedAccountNumber }));
   }
@@ -48,13 +48,13 @@ export class BankAccountsController {
   })
   @ApiCreatedResponse({ type: LinkedBankAccountResponse, description: 'Linked now.' })
   @ApiOkResponse({ type: LinkedBankAccountResponse, description: 'Already linked.' })
+  @ApiProblems(PROBLEM_CODES.ACCOUNT_NOT_FOUND, ...GENERIC_PROBLEMS.body, ...GENERIC_PROBLEMS.bearer)
   async link(
     @CurrentUser() caller: AuthenticatedUser,
-    @Headers('authorization') authorization: string | undefined,
     @Body() body: LinkBankAccountRequest,
     @Res({ passthrough: true }) response: StatusSettable,
   ): Promise<LinkedBankAccountResponse> {
-    const result = await this.linkBankAccount.execute({ userId: caller.userId, accountRef: body.accountRef, bearerToken: bearerTokenOf(authorization) });
+    const result = await this.linkBankAccount.execute({ userId: caller.userId, accountRef: body.accountRef });
     if (!result.ok) throw problemFor(result.code);
     response.status(result.created ? HttpStatus.CREATED : HttpStatus.OK);
     return toLinkedBankAccountResponse(result.account);

@@ -9,7 +9,8 @@ export class LinkBankAccountRequest {
   accountRef!: string;
 }
 
-export class DiscoverableBankAccountResponse implements DiscoverableBankAccount {
+/** The holder name is the caller's own; it is kept for payee resolution and not echoed here. */
+export class DiscoverableBankAccountResponse implements Omit<DiscoverableBankAccount, 'holderName'> {
   @ApiProperty({ format: 'uuid' })
   accountRef!: string;
 

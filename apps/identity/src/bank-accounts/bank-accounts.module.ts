@@ -1,18 +1,18 @@
 import { Module } from '@nestjs/common';
-import { IdentityConfig } from '../identity.config';
+import { InternalHttpClient } from '@kirim/platform';
 import { BankAccountDirectory } from './bank-account-directory';
 import { BankAccountsController } from './bank-accounts.controller';
-import { DiscoverBankAccounts } from './discover-bank-accounts/discover-bank-accounts.handler';
+import { DiscoverBankAccounts } from './discover-bank-accounts/discover-bank-accounts.use-case';
 import { HttpBankAccountDirectory } from './http-bank-account-directory';
-import { LinkBankAccount } from './link-bank-account/link-bank-account.handler';
+import { LinkBankAccount } from './link-bank-account/link-bank-account.use-case';
 
 @Module({
   controllers: [BankAccountsController],
   providers: [
     {
       provide: BankAccountDirectory,
-      useFactory: (config: IdentityConfig) => new HttpBankAccountDirectory({ baseUrl: config.BANK_CONNECTOR_URL }),
-      inject: [IdentityConfig],
+      useFactory: (client: InternalHttpClient) => new HttpBankAccountDirectory(client),
+      inject: [InternalHttpClient],
     },
     DiscoverBankAccounts,
     LinkBankAccount,

@@ -21,6 +21,13 @@ export class LinkedBankAccountEntity {
   @Column({ name: 'masked_account_number', type: 'text' })
   maskedAccountNumber!: string;
 
+  /** The bank-registered holder name (migration 1764640000000); kept behind the repository adapter, which alone reads and writes it. */
+  @Column({ name: 'holder_name', type: 'varchar', length: 100, nullable: true })
+  holderName!: string | null;
+
+  @Column({ name: 'bank_name', type: 'varchar', length: 120, nullable: true })
+  bankName!: string | null;
+
   @Column({ name: 'is_primary', type: 'boolean' })
   isPrimary!: boolean;
 

@@ -13,6 +13,8 @@ function toLinkedBankAccount(entity: LinkedBankAccountEntity): LinkedBankAccount
     bankCode: entity.bankCode,
     accountRef: entity.accountRef,
     maskedAccountNumber: entity.maskedAccountNumber,
+    holderName: entity.holderName,
+    bankName: entity.bankName,
     isPrimary: entity.isPrimary,
     linkedAt: entity.linkedAt,
   };

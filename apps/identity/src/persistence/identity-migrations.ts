@@ -1,5 +1,7 @@
 import { CreateMessagingTables1764288000000 } from '@kirim/messaging';
 import { CreateIdentityTables1764300000000 } from '../migrations/1764300000000-create-identity-tables';
+import { CreateDeviceBindingTables1764620000000 } from '../migrations/1764620000000-create-device-binding-tables';
+import { CreatePaymentAddresses1764640000000 } from '../migrations/1764640000000-create-payment-addresses';
 
 /** In order: the shared outbox/inbox tables first, then identity's own. */
-export const IDENTITY_MIGRATIONS = [CreateMessagingTables1764288000000, CreateIdentityTables1764300000000];
+export const IDENTITY_MIGRATIONS = [CreateMessagingTables1764288000000, CreateIdentityTables1764300000000, CreateDeviceBindingTables1764620000000, CreatePaymentAddresses1764640000000];

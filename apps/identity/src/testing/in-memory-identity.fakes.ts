@@ -48,14 +48,18 @@ export class InMemoryUsers extends UserRepository {
     return [...this.rows.values()].find((user) => user.phone === phone) ?? null;
   }
 
-  async insertIfPhoneFree(user: User): Promise<boolean> {
+  async insertIfPhoneFree(_tx: TransactionScope, user: User): Promise<boolean> {
     if (await this.findByPhone(user.phone)) return false;
     this.rows.set(user.id, user);
     return true;
   }
 
-  async lockById(id: string): Promise<User | null> {
+  async lockById(_tx: TransactionScope, id: string): Promise<User | null> {
     return this.findById(id);
+  }
+
+  async lockByPhone(_tx: TransactionScope, phone: string): Promise<User | null> {
+    return this.findByPhone(phone);
   }
 }
 
@@ -88,11 +92,11 @@ export class InMemoryLinkedAccounts extends LinkedBankAccountRepository {
 /** Answers from a phone -> accounts map, or as unavailable; records the lookups it was asked. */
 export class FakeBankAccountDirectory extends BankAccountDirectory {
   readonly accountsByMobile = new Map<string, DiscoverableBankAccount[]>();
-  readonly lookups: { mobile: string; bearerToken: string }[] = [];
+  readonly lookups: string[] = [];
   available = true;
 
-  async findAccountsByMobile(mobile: string, bearerToken: string): Promise<BankAccountDiscovery> {
-    this.lookups.push({ mobile, bearerToken });
+  async findAccountsByMobile(mobile: string): Promise<BankAccountDiscovery> {
+    this.lookups.push(mobile);
     if (!this.available) return { ok: false, reason: 'unavailable' };
     return { ok: true, accounts: this.accountsByMobile.get(mobile) ?? [] };
   }
@@ -114,6 +118,8 @@ export function aLinkedAccount(overrides: Partial<LinkedBankAccount> & Pick<Link
     bankCode: overrides.bankCode ?? 'SBXA',
     accountRef: overrides.accountRef ?? '33333333-3333-4333-8333-333333333333',
     maskedAccountNumber: overrides.maskedAccountNumber ?? 'XXXXXXXX1234',
+    holderName: overrides.holderName === undefined ? 'Asha Kumari' : overrides.holderName,
+    bankName: overrides.bankName === undefined ? 'Sandbox Bank A' : overrides.bankName,
     isPrimary: overrides.isPrimary ?? true,
     linkedAt: overrides.linkedAt ?? new Date('2025-01-02T00:00:00Z'),
   };

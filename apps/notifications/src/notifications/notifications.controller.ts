@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOpt
 import { Type } from 'class-transformer';
 import { IsOptional, ValidateBy } from 'class-validator';
 import { NOTIFICATION_KINDS, NotificationKind } from '@kirim/contracts';
-import { CurrentUser, JwtAuthGuard } from '@kirim/platform';
+import { ApiProblems, CurrentUser, GENERIC_PROBLEMS, JwtAuthGuard } from '@kirim/platform';
 import type { AuthenticatedUser } from '@kirim/platform';
 import { ListMyNotifications } from './list-my-notifications/list-my-notifications';
 
@@ -62,6 +62,7 @@ export class NotificationsController {
   @Get()
   @ApiOperation({ summary: "The caller's notifications, newest first" })
   @ApiOkResponse({ type: NotificationResponseDto, isArray: true })
+  @ApiProblems(...GENERIC_PROBLEMS.input, ...GENERIC_PROBLEMS.bearer)
   async list(@CurrentUser() user: AuthenticatedUser, @Query() query: ListNotificationsQueryDto): Promise<NotificationResponseDto[]> {
     const notifications = await this.listMyNotifications.execute({
       userId: user.userId,

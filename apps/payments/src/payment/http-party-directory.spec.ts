@@ -1,18 +1,33 @@
 import { Logger } from '@nestjs/common';
+import { InternalHttpClient, ServiceTokenSource } from '@kirim/platform';
 import { HttpPartyDirectory } from './http-party-directory';
 
+const PAYER = 'c0c0c0c0-c0c0-4c0c-8c0c-c0c0c0c0c0c0';
 const PARTIES = {
-  payer: { userId: 'c0c0c0c0-c0c0-4c0c-8c0c-c0c0c0c0c0c0', bankCode: 'SBXA', accountRef: 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa' },
+  payer: { userId: PAYER, bankCode: 'SBXA', accountRef: 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa' },
   payee: { userId: 'd0d0d0d0-d0d0-4d0d-8d0d-d0d0d0d0d0d0', bankCode: 'SBXB', accountRef: 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb', displayName: 'Asha' },
 };
 
-function directoryAnswering(answer: () => Promise<Response>) {
+class FixedTokens extends ServiceTokenSource {
+  readonly audiences: string[] = [];
+  async tokenFor(audience: string): Promise<string> {
+    this.audiences.push(audience);
+    return 'h.payments-for-identity.s';
+  }
+  forget(): void {
+    // A fixed token has nothing to forget.
+  }
+}
+
+function directoryAnswering(answer: () => Promise<Response>, fetchOverride?: typeof fetch) {
   const requests: Array<{ url: string; init?: RequestInit }> = [];
   const fakeFetch = (async (url: URL | string | Request, init?: RequestInit) => {
     requests.push({ url: String(url), init });
     return answer();
   }) as typeof fetch;
-  return { directory: new HttpPartyDirectory({ identityUrl: 'http://identity.test:3001', fetch: fakeFetch, timeoutMs: 50 }), requests };
+  const tokens = new FixedTokens();
+  const client = new InternalHttpClient({ baseUrls: { identity: 'http://identity.test:3001' }, tokens, fetch: fetchOverride ?? fakeFetch, timeoutMs: 50 });
+  return { directory: new HttpPartyDirectory(client), requests, tokens };
 }
 
 const json = (status: number, body: unknown) =>
@@ -21,13 +36,22 @@ const json = (status: number, body: unknown) =>
 describe('HttpPartyDirectory', () => {
   beforeAll(() => Logger.overrideLogger(false));
 
-  it('asks identity with the encoded phone and the caller token, and returns the parties', async () => {
-    const { directory, requests } = directoryAnswering(async () => json(200, { ...PARTIES, extra: 'ignored' }));
-    const result = await directory.resolve('+919876543210', 'a.b.c');
+  it("asks identity's internal operation for the authenticated payer with payments' own service token, never a user's", async () => {
+    const { directory, requests, tokens } = directoryAnswering(async () => json(200, { ...PARTIES, extra: 'ignored' }));
+    const result = await directory.resolve(PAYER, { phone: '+919876543210' });
 
     expect(result).toEqual({ ok: true, parties: expect.objectContaining({ payer: expect.objectContaining(PARTIES.payer), payee: expect.objectContaining(PARTIES.payee) }) });
-    expect(requests[0].url).toBe('http://identity.test:3001/v1/payment-parties?payeePhone=%2B919876543210');
-    expect(requests[0].init?.headers).toMatchObject({ authorization: 'Bearer a.b.c' });
+    expect(requests[0].url).toBe(`http://identity.test:3001/internal/v1/payment-parties?payerUserId=${PAYER}&payeePhone=%2B919876543210`);
+    expect(new Headers(requests[0].init?.headers).get('authorization')).toBe('Bearer h.payments-for-identity.s');
+    expect(tokens.audiences).toEqual(['identity']);
+  });
+
+  it('asks identity by payment address when the payer named one', async () => {
+    const { directory, requests } = directoryAnswering(async () => json(200, PARTIES));
+    const result = await directory.resolve(PAYER, { address: 'asha.k@kirim' });
+
+    expect(result.ok).toBe(true);
+    expect(requests[0].url).toBe(`http://identity.test:3001/internal/v1/payment-parties?payerUserId=${PAYER}&payeeAddress=asha.k%40kirim`);
   });
 
   it.each([
@@ -36,23 +60,24 @@ describe('HttpPartyDirectory', () => {
     [422, { code: 'self-payment', detail: 'The payer and the payee are the same user.' }],
   ])("passes identity's %i problem on", async (status, problem) => {
     const { directory } = directoryAnswering(async () => json(status, { type: 'x', title: 'y', status, ...problem }));
-    expect(await directory.resolve('+919876543210', 'a.b.c')).toEqual({ ok: false, failure: { kind: 'refused', status, ...problem } });
+    expect(await directory.resolve(PAYER, { phone: '+919876543210' })).toEqual({ ok: false, failure: { kind: 'refused', status, ...problem } });
   });
 
   it.each([
     ['a 500', async () => json(500, { code: 'internal-error', detail: 'boom' })],
     ['a problem without a known code', async () => json(404, { detail: 'Cannot GET' })],
+    ['a 403 (payments not allowed: a wiring fault, not the payer)', async () => json(403, { code: 'forbidden', detail: 'no' })],
     ['a malformed success body', async () => json(200, { payer: PARTIES.payer })],
     ['a refused connection', async () => Promise.reject(new TypeError('fetch failed'))],
   ])('reports identity unavailable on %s', async (_name, answer) => {
     const { directory } = directoryAnswering(answer);
-    expect(await directory.resolve('+919876543210', 'a.b.c')).toMatchObject({ ok: false, failure: { kind: 'unavailable' } });
+    expect(await directory.resolve(PAYER, { phone: '+919876543210' })).toMatchObject({ ok: false, failure: { kind: 'unavailable' } });
   });
 
   it('gives up after the timeout', async () => {
-    const fakeFetch = ((_url: URL | string | Request, init?: RequestInit) =>
+    const hanging = ((_url: URL | string | Request, init?: RequestInit) =>
       new Promise<Response>((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal?.reason)))) as typeof fetch;
-    const directory = new HttpPartyDirectory({ identityUrl: 'http://identity.test:3001', fetch: fakeFetch, timeoutMs: 20 });
-    expect(await directory.resolve('+919876543210', 'a.b.c')).toEqual({ ok: false, failure: { kind: 'unavailable', reason: 'TimeoutError' } });
+    const { directory } = directoryAnswering(async () => json(200, PARTIES), hanging);
+    expect(await directory.resolve(PAYER, { phone: '+919876543210' })).toMatchObject({ ok: false, failure: { kind: 'unavailable', reason: expect.stringContaining('TimeoutError') } });
   });
 });

@@ -21,8 +21,11 @@ export type PartyLookupFailure =
 
 export type PartyLookupResult = { readonly ok: true; readonly parties: PaymentParties } | { readonly ok: false; readonly failure: PartyLookupFailure };
 
+/** The payee as the payer named them: by phone number or by payment address (`handle@kirim`). */
+export type PayeeIdentifier = { readonly phone: string; readonly address?: undefined } | { readonly address: string; readonly phone?: undefined };
+
 /** Who pays whom, from which account to which: identity owns the answer (DESIGN: synchronous questions over HTTP). */
 export abstract class PartyDirectory {
-  /** `bearerToken` is the caller's own token, forwarded so identity resolves the payer as that user. */
-  abstract resolve(payeePhone: string, bearerToken: string): Promise<PartyLookupResult>;
+  /** `payerUserId` is the user payments authenticated; identity trusts payments' service token, not a user token. */
+  abstract resolve(payerUserId: string, payee: PayeeIdentifier): Promise<PartyLookupResult>;
 }

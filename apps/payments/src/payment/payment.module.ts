@@ -1,19 +1,21 @@
 import { Module } from '@nestjs/common';
-import { legTimerPolicy, PaymentsConfig, paymentMaxAmountMinor } from '../payments.config';
+import { LimitsModule } from '../limits/limits.module';
+import { legTimerPolicy, PaymentsConfig } from '../payments.config';
 import { ApplyBankLegResultUseCase } from './apply-bank-leg-result/apply-bank-leg-result.use-case';
 import { BankResponsesConsumer } from './bank-responses.consumer';
 import { CheckPendingLegsUseCase } from './check-pending-legs/check-pending-legs.use-case';
 import { LEG_CHECK_INTERVAL_MS, PendingLegPoller } from './check-pending-legs/pending-leg-poller';
-import { Clock, IdGenerator, RandomIdGenerator, SystemClock } from '@kirim/platform';
+import { Clock, IdGenerator, InternalHttpClient, RandomIdGenerator, SystemClock } from '@kirim/platform';
 import { GetPaymentUseCase } from './get-payment/get-payment.use-case';
-import { HttpPartyDirectory, HttpPartyDirectoryOptions, PARTY_DIRECTORY_OPTIONS } from './http-party-directory';
-import { InitiatePaymentUseCase, PAYMENT_MAX_AMOUNT_MINOR } from './initiate-payment/initiate-payment.use-case';
+import { HttpPartyDirectory } from './http-party-directory';
+import { InitiatePaymentUseCase } from './initiate-payment/initiate-payment.use-case';
 import { LEG_TIMER_POLICY } from './leg-timer';
 import { PartyDirectory } from './party-directory';
 import { IdempotencyKeyRepository, PaymentRepository, TypeOrmIdempotencyKeyRepository, TypeOrmPaymentRepository } from './payment.repository';
 import { PaymentsController } from './payments.controller';
 
 @Module({
+  imports: [LimitsModule],
   controllers: [PaymentsController, BankResponsesConsumer],
   providers: [
     InitiatePaymentUseCase,
@@ -24,13 +26,7 @@ import { PaymentsController } from './payments.controller';
     PendingLegPoller,
     { provide: PaymentRepository, useClass: TypeOrmPaymentRepository },
     { provide: IdempotencyKeyRepository, useClass: TypeOrmIdempotencyKeyRepository },
-    { provide: PartyDirectory, useClass: HttpPartyDirectory },
-    {
-      provide: PARTY_DIRECTORY_OPTIONS,
-      inject: [PaymentsConfig],
-      useFactory: (config: PaymentsConfig): HttpPartyDirectoryOptions => ({ identityUrl: config.IDENTITY_URL }),
-    },
-    { provide: PAYMENT_MAX_AMOUNT_MINOR, inject: [PaymentsConfig], useFactory: paymentMaxAmountMinor },
+    { provide: PartyDirectory, inject: [InternalHttpClient], useFactory: (client: InternalHttpClient) => new HttpPartyDirectory(client) },
     { provide: LEG_TIMER_POLICY, inject: [PaymentsConfig], useFactory: legTimerPolicy },
     { provide: LEG_CHECK_INTERVAL_MS, inject: [PaymentsConfig], useFactory: (config: PaymentsConfig) => config.PAYMENT_LEG_CHECK_INTERVAL_MS },
     { provide: Clock, useClass: SystemClock },

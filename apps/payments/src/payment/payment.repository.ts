@@ -34,7 +34,8 @@ export interface IdempotencyRecord {
 export type ClaimOutcome = { readonly claimed: true } | { readonly claimed: false; readonly existing: IdempotencyRecord };
 
 export abstract class IdempotencyKeyRepository {
-  abstract find(userId: string, key: string): Promise<IdempotencyRecord | null>;
+  /** With `tx`, read inside that transaction (e.g. after a lock that orders it behind a concurrent claim). */
+  abstract find(userId: string, key: string, tx?: InTransaction): Promise<IdempotencyRecord | null>;
   /**
    * Inserts the key, or reports the row that holds it. Two transactions claiming the same key at
    * once: the second waits on the primary key until the first commits, then sees its row.
@@ -88,8 +89,8 @@ export class TypeOrmIdempotencyKeyRepository extends IdempotencyKeyRepository {
     super();
   }
 
-  async find(userId: string, key: string): Promise<IdempotencyRecord | null> {
-    return this.findWith(this.dataSource.manager, userId, key);
+  async find(userId: string, key: string, tx?: InTransaction): Promise<IdempotencyRecord | null> {
+    return this.findWith(tx?.manager ?? this.dataSource.manager, userId, key);
   }
 
   async claim(tx: InTransaction, record: IdempotencyRecord): Promise<ClaimOutcome> {

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, HttpStatus, Param, Post, Res, UseGuards } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PROBLEM_CODES } from '@kirim/contracts';
-import { type AuthenticatedUser, CurrentUser, JwtAuthGuard, ProblemException } from '@kirim/platform';
+import { ApiProblems, type AuthenticatedUser, CurrentUser, GENERIC_PROBLEMS, JwtAuthGuard, ProblemException } from '@kirim/platform';
 import { GetPaymentUseCase } from './get-payment/get-payment.use-case';
 import { InitiatePaymentUseCase } from './initiate-payment/initiate-payment.use-case';
 import { parseIdempotencyKey } from './initiate-payment/payment-request-rules';
@@ -24,20 +24,33 @@ export class PaymentsController {
 
   @Post()
   @ApiOperation({
-    summary: 'Pay a contact by phone number',
+    summary: 'Pay a contact by phone number or payment address',
     description:
       'Accepted (202) once the payment is recorded and its debit requested; poll GET /v1/payments/{id} or wait for the receipt. ' +
       'A retry with the same Idempotency-Key and body answers 200 with the same payment. Problems: 400 idempotency-key-missing, ' +
       '400 validation-failed, 404/422 from payee resolution (payee-not-found, payer-account-missing, self-payment), ' +
-      '422 amount-out-of-range (Z8), 422 idempotency-key-reused, 503 dependency-unavailable.',
+      '422 amount-out-of-range (Z8), the scheme profile\'s payer limits: 422 daily-amount-limit (Z8), 422 daily-count-limit (Z7), ' +
+      '422 new-device-limit (FL/FP, the first 24 h after a device is bound), 422 idempotency-key-reused, 503 dependency-unavailable.',
   })
   @ApiHeader({ name: 'Idempotency-Key', required: true, description: '1..64 characters of [A-Za-z0-9_-], unique per payment attempt' })
   @ApiAcceptedResponse({ type: PaymentInitiatedResponse })
   @ApiOkResponse({ type: PaymentInitiatedResponse, description: 'A replay of an earlier request with the same key' })
+  @ApiProblems(
+    PROBLEM_CODES.IDEMPOTENCY_KEY_MISSING,
+    PROBLEM_CODES.IDEMPOTENCY_KEY_REUSED,
+    PROBLEM_CODES.PAYEE_NOT_FOUND,
+    PROBLEM_CODES.PAYER_ACCOUNT_MISSING,
+    PROBLEM_CODES.SELF_PAYMENT,
+    PROBLEM_CODES.AMOUNT_OUT_OF_RANGE,
+    PROBLEM_CODES.DAILY_AMOUNT_LIMIT,
+    PROBLEM_CODES.DAILY_COUNT_LIMIT,
+    PROBLEM_CODES.NEW_DEVICE_LIMIT,
+    ...GENERIC_PROBLEMS.body,
+    ...GENERIC_PROBLEMS.bearer,
+  )
   async initiate(
     @CurrentUser() user: AuthenticatedUser,
     @Headers('idempotency-key') idempotencyKeyHeader: string | undefined,
-    @Headers('authorization') authorization: string,
     @Headers('traceparent') traceparent: string | undefined,
     @Body() body: InitiatePaymentBody,
     @Res({ passthrough: true }) response: ResponseLike,
@@ -52,12 +65,15 @@ export class PaymentsController {
     }
     const outcome = await this.initiatePayment.execute({
       payerUserId: user.userId,
-      // JwtAuthGuard has checked the header is "Bearer <jwt>".
-      bearerToken: authorization.trim().slice('Bearer '.length),
+      // Null for a sandbox-login token (local development only): no cooling period applies.
+      deviceBoundAt: user.deviceBoundAt,
       idempotencyKey,
+      // InitiatePaymentBody has checked that exactly one of them is given.
       payeePhone: body.payee.phone,
+      payeeAddress: body.payee.address,
       amount: body.amount,
       note: body.note ?? null,
+      encryptedPin: body.encryptedPin,
       // Checked by the outbox writer: a malformed value starts a new trace instead.
       ...(typeof traceparent === 'string' ? { traceparent } : {}),
     });
@@ -72,6 +88,7 @@ export class PaymentsController {
   @Get(':paymentId')
   @ApiOperation({ summary: 'A payment, as its payer or payee sees it (anyone else: 404)' })
   @ApiOkResponse({ type: PaymentResponse })
+  @ApiProblems(PROBLEM_CODES.NOT_FOUND, ...GENERIC_PROBLEMS.input, ...GENERIC_PROBLEMS.bearer)
   async get(@CurrentUser() user: AuthenticatedUser, @Param('paymentId') paymentId: string): Promise<PaymentResponse> {
     const payment = await this.getPayment.execute({ userId: user.userId, paymentId });
     if (!payment) throw new ProblemException(HttpStatus.NOT_FOUND, PROBLEM_CODES.NOT_FOUND, 'No such payment.');

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDefined, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
-import { Currency, E164_PATTERN, MoneyDto, PAYMENT_STATUSES, PaymentStatus, ResultCode } from '@kirim/contracts';
+import { IsDefined, IsOptional, IsString, Matches, MaxLength, ValidateBy, ValidateNested } from 'class-validator';
+import { Currency, E164_PATTERN, ENCRYPTED_PIN_PATTERN, MAX_ENCRYPTED_PIN_LENGTH, MoneyDto, PAYMENT_ADDRESS_PATTERN, PAYMENT_STATUSES, PaymentStatus, ResultCode } from '@kirim/contracts';
 import { Payment } from './payment';
 
 /** The contract's MoneyDto (its validation) with the OpenAPI description added. */
@@ -13,17 +13,42 @@ export class AmountBody extends MoneyDto {
   declare currency: Currency;
 }
 
+/** The payee by exactly one of their phone number and their payment address (checked on InitiatePaymentBody.payee). */
 export class PayeeBody {
-  @ApiProperty({ example: '+919876543210', description: 'E.164 phone number of the payee' })
+  @ApiPropertyOptional({ example: '+919876543210', description: 'E.164 phone number of the payee. Exactly one of phone and address.' })
+  @IsOptional()
   @IsString()
   @Matches(E164_PATTERN, { message: 'payee.phone must be an E.164 phone number, e.g. +919876543210' })
-  phone!: string;
+  phone?: string;
+
+  @ApiPropertyOptional({ example: 'asha.k@kirim', maxLength: 255, description: 'Payment address of the payee (handle@psp). Exactly one of phone and address.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  @Matches(PAYMENT_ADDRESS_PATTERN, { message: 'payee.address must be a payment address handle@psp of letters, digits, ".", "-" and "_"' })
+  address?: string;
+}
+
+/** Both or neither would leave it to the server to guess whom to pay. */
+function HasExactlyOnePayeeIdentifier(): PropertyDecorator {
+  return ValidateBy({
+    name: 'hasExactlyOnePayeeIdentifier',
+    validator: {
+      validate: (value: unknown) => {
+        if (typeof value !== 'object' || value === null) return true; // IsDefined and ValidateNested answer for that
+        const { phone, address } = value as { phone?: unknown; address?: unknown };
+        return (phone === undefined) !== (address === undefined);
+      },
+      defaultMessage: () => 'payee must have exactly one of phone and address',
+    },
+  });
 }
 
 export class InitiatePaymentBody {
-  @ApiProperty({ type: PayeeBody })
+  @ApiProperty({ type: PayeeBody, description: 'Exactly one of phone and address.' })
   // ValidateNested alone lets a missing object through.
   @IsDefined()
+  @HasExactlyOnePayeeIdentifier()
   @ValidateNested()
   @Type(() => PayeeBody)
   payee!: PayeeBody;
@@ -41,6 +66,24 @@ export class InitiatePaymentBody {
   @IsString()
   @MaxLength(50)
   note?: string;
+
+  /**
+   * The payer's UPI PIN, encrypted on the device for the payer's bank (docs/upi-pin.md). kirim
+   * passes it to the bank unopened and keeps it nowhere; the bank checks it against this amount.
+   */
+  @ApiProperty({
+    maxLength: MAX_ENCRYPTED_PIN_LENGTH,
+    description:
+      'Compact JWE (ECDH-ES, A256GCM, kid of the bank key from GET /v1/banks) of ' +
+      '{"purpose":"pay","pin":"<4 or 6 digits>","amount":{"value":"500.00","currency":"INR"},"iat":<Unix seconds>}, ' +
+      'for the payer\'s bank. Never logged or stored by kirim; the bank declines a wrong PIN (ZM), tries exceeded (Z6), ' +
+      'no PIN set (U11), another amount (U12) or an unusable block (U14).',
+    example: 'eyJhbGciOiJFQ0RILUVTIiwiZW5jIjoiQTI1NkdDTSIsImtpZCI6IlNCWEEtcGluLTEifQ..aGVsbG8.Y2lwaGVy.dGFn',
+  })
+  @IsString()
+  @MaxLength(MAX_ENCRYPTED_PIN_LENGTH)
+  @Matches(ENCRYPTED_PIN_PATTERN, { message: 'encryptedPin must be a compact JWE (the UPI PIN encrypted for the payer\'s bank)' })
+  encryptedPin!: string;
 }
 
 export class PayeeView {

@@ -22,6 +22,8 @@ import { LegTimerPolicy } from './leg-timer';
 import { Payment } from './payment';
 import { PAYMENT_ENTITIES } from './payment-entities';
 import { InTransaction, TypeOrmIdempotencyKeyRepository, TypeOrmPaymentRepository } from './payment.repository';
+import { loadSchemeProfile } from '../limits/scheme-profile';
+import { TypeOrmPayerUsageRepository } from '../limits/typeorm-payer-usage.repository';
 
 const PAYER_ID = 'c0c0c0c0-c0c0-4c0c-8c0c-c0c0c0c0c0c0';
 const PAYEE_ID = 'd0d0d0d0-d0d0-4d0d-8d0d-d0d0d0d0d0d0';
@@ -29,6 +31,7 @@ const PAYER_ACCOUNT = { bankCode: 'SBXA', accountRef: 'aaaaaaaa-aaaa-4aaa-8aaa-a
 const PAYEE_ACCOUNT = { bankCode: 'SBXB', accountRef: 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb' };
 /** The defaults: 15 s to the first status check, then 30 s, 60 s, ..., at most 5 checks. */
 const LEG_TIMER: LegTimerPolicy = { timeoutMs: 15_000, maxChecks: 5 };
+const UPI = loadSchemeProfile({ name: 'upi' });
 
 interface OutboxRow {
   id: string;
@@ -61,7 +64,17 @@ describe('payments (PostgreSQL)', () => {
     });
     const ids = new RandomIdGenerator();
     const clock = new SystemClock();
-    initiate = new InitiatePaymentUseCase(unitOfWork, payments, new TypeOrmIdempotencyKeyRepository(dataSource), parties, clock, ids, 10_000_000n, LEG_TIMER);
+    initiate = new InitiatePaymentUseCase(
+      unitOfWork,
+      payments,
+      new TypeOrmIdempotencyKeyRepository(dataSource),
+      parties,
+      clock,
+      ids,
+      UPI,
+      new TypeOrmPayerUsageRepository(),
+      LEG_TIMER,
+    );
     applyResult = new ApplyBankLegResultUseCase(payments, clock, ids, LEG_TIMER);
     checkLegs = new CheckPendingLegsUseCase(unitOfWork, payments, clock, LEG_TIMER);
   });
@@ -74,11 +87,14 @@ describe('payments (PostgreSQL)', () => {
     await dataSource.query('TRUNCATE payments, idempotency_keys, outbox_messages, inbox_messages');
   });
 
+  const PIN_BLOCK = 'eyJhbGciOiJFQ0RILUVTIn0..aXY.Y2lwaGVydGV4dA.dGFn';
+
   const command = (overrides: Partial<InitiatePaymentCommand> = {}): InitiatePaymentCommand => ({
     payerUserId: PAYER_ID,
-    bearerToken: 'header.payload.signature',
+    deviceBoundAt: null,
     idempotencyKey: 'it-key-1',
     payeePhone: '+919876543210',
+    encryptedPin: PIN_BLOCK,
     amount: { value: '1234.56', currency: 'INR' },
     note: 'rent share',
     ...overrides,
@@ -188,7 +204,8 @@ describe('payments (PostgreSQL)', () => {
       parties,
       new SystemClock(),
       new RandomIdGenerator(),
-      10_000_000n,
+      UPI,
+      new TypeOrmPayerUsageRepository(),
       LEG_TIMER,
     );
     const outcomes = await Promise.all(Array.from({ length: 6 }, () => racing.execute(command({ idempotencyKey: 'race' }))));

@@ -3,7 +3,10 @@ import { LegTimerPolicy } from '../payment/leg-timer';
 import { Money, PaymentStatus } from '@kirim/contracts';
 import { createPayment, Payment } from '../payment/payment';
 import { ClaimOutcome, IdempotencyKeyRepository, IdempotencyRecord, InTransaction, PaymentRepository } from '../payment/payment.repository';
-import { PartyDirectory, PartyLookupResult } from '../payment/party-directory';
+import { PartyDirectory, PartyLookupResult, PayeeIdentifier } from '../payment/party-directory';
+import { PayerUsageQuery, PayerUsageRepository } from '../limits/payer-usage.repository';
+import { PayerUsage, WindowPayment } from '../limits/payment-limits-policy';
+import { loadSchemeProfile, SchemeProfile } from '../limits/scheme-profile';
 
 // The shared fakes, under the names the payments specs use.
 export { FakeTransactionRunner as FakeUnitOfWork, FakeTransactionScope, FixedClock, SequentialIds } from '@kirim/testing';
@@ -58,14 +61,14 @@ export class InMemoryIdempotencyKeyRepository extends IdempotencyKeyRepository {
 }
 
 export class FakePartyDirectory extends PartyDirectory {
-  calls: Array<{ payeePhone: string; bearerToken: string }> = [];
+  calls: Array<{ payerUserId: string; payeePhone?: string; payeeAddress?: string }> = [];
 
   constructor(public answer: PartyLookupResult) {
     super();
   }
 
-  async resolve(payeePhone: string, bearerToken: string): Promise<PartyLookupResult> {
-    this.calls.push({ payeePhone, bearerToken });
+  async resolve(payerUserId: string, payee: PayeeIdentifier): Promise<PartyLookupResult> {
+    this.calls.push(payee.phone !== undefined ? { payerUserId, payeePhone: payee.phone } : { payerUserId, payeeAddress: payee.address });
     return this.answer;
   }
 }
@@ -92,4 +95,48 @@ export function samplePayment(status: PaymentStatus, changes: Partial<Payment> =
     at: new Date('2026-11-28T09:00:00.000Z'),
   });
   return { ...base, ...changes, status };
+}
+
+/** The built-in UPI profile, as the service loads it. */
+export const UPI_PROFILE: SchemeProfile = loadSchemeProfile({ name: 'upi' });
+
+/**
+ * Payer usage read from an in-memory payment repository, with the adapter's rules: every status
+ * but debit_failed counts. `locked` lists the payers whose lock was taken, in order.
+ */
+export class InMemoryPayerUsageRepository extends PayerUsageRepository {
+  readonly locked: string[] = [];
+
+  constructor(private readonly payments: InMemoryPaymentRepository) {
+    super();
+  }
+
+  async lockPayer(_tx: InTransaction, payerUserId: string): Promise<void> {
+    this.locked.push(payerUserId);
+  }
+
+  async measure(_tx: InTransaction, query: PayerUsageQuery): Promise<PayerUsage> {
+    const counted = this.counted(query);
+    const inWindow = counted.filter((p) => p.createdAt > query.windowStart);
+    const coolingStart = query.coolingStart;
+    const sinceBound = coolingStart === null ? [] : counted.filter((p) => p.createdAt >= coolingStart);
+    return {
+      count: inWindow.length,
+      amountMinor: inWindow.reduce((sum, p) => sum + p.amount.minorUnits, 0n),
+      sinceDeviceBoundMinor: sinceBound.reduce((sum, p) => sum + p.amount.minorUnits, 0n),
+    };
+  }
+
+  async windowPayments(_tx: InTransaction, query: PayerUsageQuery): Promise<WindowPayment[]> {
+    return this.counted(query)
+      .filter((p) => p.createdAt > query.windowStart)
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
+      .map((p) => ({ amountMinor: p.amount.minorUnits, createdAt: p.createdAt }));
+  }
+
+  private counted(query: PayerUsageQuery): Payment[] {
+    return [...this.payments.rows.values()].filter(
+      (p) => p.payerUserId === query.payerUserId && p.amount.currency === query.currency && p.status !== 'debit_failed',
+    );
+  }
 }

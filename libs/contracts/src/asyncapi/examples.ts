@@ -192,7 +192,7 @@ export async function examplePayload(type: EventType): Promise<Record<string, un
     case T.PARTNER_CREDIT_DECLINED:
       return partnerAnswer(ID.creditRequest, ID.payeeAccount, { resultCode: 'XI', reason: 'account closed' });
     case T.PARTNER_ACCOUNT_LOOKUP_ANSWERED:
-      return { lookupId: ID.lookup, bankCode: EXAMPLE_BANK_CODE, accounts: [{ accountRef: ID.payerAccount, maskedAccountNumber: 'XXXXXXXX1234' }] };
+      return { lookupId: ID.lookup, bankCode: EXAMPLE_BANK_CODE, accounts: [{ accountRef: ID.payerAccount, maskedAccountNumber: 'XXXXXXXX1234', holderName: 'Asha Rao' }] };
   }
 }
 

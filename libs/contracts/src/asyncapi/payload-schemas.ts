@@ -38,7 +38,7 @@ const CLASS_DESCRIPTIONS: Readonly<Record<string, string>> = {
   PartnerLegAnswered:
     "The bank's answer to a leg. It names what it answers (the type gives the direction; `amount` and `accountDigest` the rest), so kirim can refuse an answer about anything it did not ask.",
   PartnerAccountLookupRequested: "kirim asks a partner bank which of its accounts are registered to a mobile number (UPI's ListAccount).",
-  PartnerAccountSummary: "One account in a lookup answer: the bank's opaque reference and the number masked, nothing more.",
+  PartnerAccountSummary: "One account in a lookup answer: the bank's opaque reference, the number masked and the holder's registered name.",
   PartnerAccountLookupAnswered: 'The accounts the bank holds for the mobile number of the lookup (at most 20; none is an empty list).',
 };
 
@@ -90,6 +90,7 @@ const FIELD_DESCRIPTIONS: Readonly<Record<string, Readonly<Record<string, string
   PartnerAccountSummary: {
     accountRef: "The bank's own opaque reference for the account (a UUID); kirim uses it in later leg requests, encrypted.",
     maskedAccountNumber: 'The account number with only its last four digits in clear, e.g. XXXXXX1234.',
+    holderName: "The account holder's name as the bank registered it (at most 100 characters); kirim shows it masked to payers before they pay.",
   },
   PartnerAccountLookupAnswered: {
     lookupId: 'The lookupId of the request answered.',

@@ -64,6 +64,14 @@ export const INTERNAL_OPERATIONS = {
     path: '/internal/v1/bank-accounts',
     callers: [SERVICE_PRINCIPALS.IDENTITY],
   }),
+  /** identity, once it has checked the caller owns the linked account: set or change a sandbox account's UPI PIN. */
+  SET_SANDBOX_UPI_PIN: operation({
+    name: 'set-sandbox-upi-pin',
+    service: SERVICE_PRINCIPALS.BANK_CONNECTOR,
+    method: 'PUT',
+    path: '/internal/v1/sandbox-accounts/:accountRef/upi-pin',
+    callers: [SERVICE_PRINCIPALS.IDENTITY],
+  }),
 } as const satisfies Record<string, InternalOperation>;
 
 /** The audiences a service may ask identity a token for: the services answering an operation it calls. */

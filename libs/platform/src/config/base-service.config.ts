@@ -1,7 +1,9 @@
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
-import { IsDefined, IsIn, IsInt, Matches, Max, Min } from 'class-validator';
-import { IsUrlWithProtocol } from './env-validators';
+import { IsBoolean, IsDefined, IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsIdentityUrl } from '../auth/identity-url';
+import { HttpInputConfig } from '../http/http-input.config';
+import { EnvBoolean, IsUrlWithProtocol } from './env-validators';
 
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
@@ -17,7 +19,7 @@ export const HOST_PORT_LIST = /^\s*[^\s,:]+:\d{1,5}\s*(,\s*[^\s,:]+:\d{1,5}\s*)*
  * variables; every property needs at least one validator or `loadConfig` strips it. Numbers carry
  * an explicit `@Type(() => Number)` so conversion does not depend on emitted decorator metadata.
  */
-export class BaseServiceConfig {
+export class BaseServiceConfig extends HttpInputConfig {
   @IsIn(NODE_ENVS, { message: `$property must be one of ${NODE_ENVS.join(', ')}` })
   NODE_ENV: NodeEnv = 'development';
 
@@ -44,9 +46,23 @@ export class BaseServiceConfig {
   @Min(0, { message: '$property must be an integer number of milliseconds >= 0' })
   SHUTDOWN_TIMEOUT_MS = 10_000;
 
+  /** identity's JWKS: https outside local development (IsIdentityUrl says when http is allowed). */
   @IsDefined({ message: '$property is required' })
-  @IsUrlWithProtocol(['http', 'https'])
+  @IsIdentityUrl()
   IDENTITY_JWKS_URL!: string;
+
+  /**
+   * identity's feed of revoked device bindings (docs/device-binding.md); by default
+   * /v1/internal/device-binding-revocations at the JWKS URL's origin.
+   */
+  @IsOptional()
+  @IsIdentityUrl()
+  IDENTITY_REVOCATION_FEED_URL?: string;
+
+  /** Lets the two URLs above be http:// in production: only for a network on one machine (compose). */
+  @EnvBoolean()
+  @IsBoolean({ message: '$property must be true or false' })
+  IDENTITY_HTTP_ALLOWED = false;
 }
 
 /** `KAFKA_BROKERS` as the list kafkajs wants. */

@@ -48,6 +48,7 @@ describe('log redaction', () => {
 
   it('covers the paths the platform promises', () => {
     expect(REDACTED_LOG_PATHS).toEqual(expect.arrayContaining(['req.headers.authorization', 'req.headers.cookie', '*.pin', '*.otp', '*.secret']));
+    expect(REDACTED_LOG_PATHS).toEqual(expect.arrayContaining(['encryptedPin', '*.encryptedPin', '*.*.encryptedPin', '*.newPin']));
   });
 });
 

@@ -1,6 +1,9 @@
 /** Field names that hold secrets or personal data (UPI PIN, OTPs, account numbers, phone numbers). */
 const SENSITIVE_FIELDS = [
   'pin',
+  'newPin',
+  // The UPI PIN block: ciphertext, but it belongs on the debit request to the bank and nowhere else.
+  'encryptedPin',
   'otp',
   'password',
   'accountNumber',

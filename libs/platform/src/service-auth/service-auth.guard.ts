@@ -2,11 +2,14 @@ import { applyDecorators, CanActivate, ExecutionContext, HttpStatus, Inject, Inj
 import { Reflector } from '@nestjs/core';
 import { InternalOperation, isServicePrincipal, PROBLEM_CODES, SERVICE_CLIENT_CLAIM, serviceAudience, ServicePrincipal } from '@kirim/contracts';
 import { ProblemException } from '../http/problem-details';
-import { JWT_ALGORITHM, JWT_ISSUER, JWT_KEY_RESOLVER } from '../auth/jwt.constants';
+import { JWT_ALGORITHM, JWT_ISSUER } from '../auth/jwt.constants';
 import type { JwtKeyResolver } from '../auth/jwks';
 
 /** The service this process is: the audience its internal endpoints accept. */
 export const SERVICE_SELF = Symbol('SERVICE_SELF');
+
+/** identity's key set, for service tokens (the same JWKS as user tokens; a service may have no user endpoints). */
+export const SERVICE_TOKEN_KEY_RESOLVER = Symbol('SERVICE_TOKEN_KEY_RESOLVER');
 
 const INTERNAL_OPERATION_KEY = 'kirim:internal-operation';
 const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/;
@@ -42,7 +45,7 @@ function forbidden(detail: string): ProblemException {
 export class ServiceAuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    @Inject(JWT_KEY_RESOLVER) private readonly keys: JwtKeyResolver,
+    @Inject(SERVICE_TOKEN_KEY_RESOLVER) private readonly keys: JwtKeyResolver,
     @Inject(SERVICE_SELF) private readonly self: ServicePrincipal,
   ) {}
 

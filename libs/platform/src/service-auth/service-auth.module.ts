@@ -1,41 +1,58 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { ServicePrincipal } from '@kirim/contracts';
 import { InternalHttpClient } from './internal-http-client';
-import { ServiceAuthGuard, SERVICE_SELF } from './service-auth.guard';
+import { jwtKeyResolverFromEnv, JwtKeyResolver } from '../auth/jwks';
+import { loadConfig } from '../config/load-config';
+import { ServiceCallsConfig } from './service-calls.config';
+import { ServiceAuthGuard, SERVICE_SELF, SERVICE_TOKEN_KEY_RESOLVER } from './service-auth.guard';
 import { RemoteServiceTokenSource, ServiceTokenSource } from './service-token-source';
 
 export interface ServiceAuthModuleOptions {
   /** The service this process is. */
   readonly self: ServicePrincipal;
+  /** Key source for service tokens; defaults to identity's remote JWKS (IDENTITY_JWKS_URL). identity passes its own keys. */
+  readonly keyResolver?: JwtKeyResolver;
   /**
-   * How this service calls others: its token source and the base URLs of the services it calls.
-   * Absent for a service that answers internal operations but calls none.
+   * This service calls others: provide InternalHttpClient with its own credentials, read from the
+   * environment (ServiceCallsConfig: SERVICE_CLIENT_SECRET, IDENTITY_URL, BANK_CONNECTOR_URL) when
+   * the module is created, so a missing secret stops the service at boot with its name.
    */
-  readonly calls?: {
-    readonly tokens: ServiceTokenSource | { readonly identityUrl: string; readonly clientSecret: string };
-    readonly baseUrls: Partial<Record<ServicePrincipal, string>>;
-    readonly timeoutMs?: number;
-  };
+  readonly calls?: boolean;
+  /** The environment to read; process.env by default. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /**
  * Service credentials for one service: the guard for its internal endpoints and, when it calls
- * others, the InternalHttpClient with its own token source. Needs AuthModule (JWT_KEY_RESOLVER).
+ * others, the InternalHttpClient with its own token source. identity, the issuer, provides its own
+ * InternalHttpClient (it mints its tokens in-process).
  */
 @Module({})
 export class ServiceAuthModule {
   static forRoot(options: ServiceAuthModuleOptions): DynamicModule {
-    const providers: Provider[] = [{ provide: SERVICE_SELF, useValue: options.self }, ServiceAuthGuard];
-    const exports: (symbol | typeof ServiceAuthGuard | typeof InternalHttpClient | typeof ServiceTokenSource)[] = [SERVICE_SELF, ServiceAuthGuard];
-    const calls = options.calls;
-    if (calls) {
-      const tokens =
-        calls.tokens instanceof ServiceTokenSource
-          ? calls.tokens
-          : new RemoteServiceTokenSource({ identityUrl: calls.tokens.identityUrl, clientId: options.self, clientSecret: calls.tokens.clientSecret });
+    const keyResolver: Provider = options.keyResolver
+      ? { provide: SERVICE_TOKEN_KEY_RESOLVER, useValue: options.keyResolver }
+      : { provide: SERVICE_TOKEN_KEY_RESOLVER, useFactory: () => jwtKeyResolverFromEnv(options.env) };
+    const providers: Provider[] = [{ provide: SERVICE_SELF, useValue: options.self }, keyResolver, ServiceAuthGuard];
+    const exports: (symbol | typeof ServiceAuthGuard | typeof InternalHttpClient | typeof ServiceTokenSource)[] = [SERVICE_SELF, SERVICE_TOKEN_KEY_RESOLVER, ServiceAuthGuard];
+    if (options.calls) {
       providers.push(
-        { provide: ServiceTokenSource, useValue: tokens },
-        { provide: InternalHttpClient, useValue: new InternalHttpClient({ baseUrls: calls.baseUrls, tokens, timeoutMs: calls.timeoutMs }) },
+        {
+          provide: ServiceTokenSource,
+          useFactory: () => {
+            const config = loadConfig(ServiceCallsConfig, options.env);
+            return new RemoteServiceTokenSource({ identityUrl: config.IDENTITY_URL, clientId: options.self, clientSecret: config.SERVICE_CLIENT_SECRET });
+          },
+        },
+        {
+          provide: InternalHttpClient,
+          inject: [ServiceTokenSource],
+          useFactory: (tokens: ServiceTokenSource) => {
+            const config = loadConfig(ServiceCallsConfig, options.env);
+            const baseUrls = { identity: config.IDENTITY_URL, ...(config.BANK_CONNECTOR_URL ? { 'bank-connector': config.BANK_CONNECTOR_URL } : {}) };
+            return new InternalHttpClient({ baseUrls, tokens });
+          },
+        },
       );
       exports.push(ServiceTokenSource, InternalHttpClient);
     }

@@ -5,11 +5,10 @@ import type { KeyLike } from 'jose';
 import { PartnerRegistry } from '../../partner-banks/partner-registry';
 import { SandboxAccountView, SandboxLedgerRepository } from '../../sandbox-bank/sandbox-ledger.repository';
 import { InMemoryPartnerAccountLookupRepository, onePartnerRegistry } from '../../testing/bank-connector-fakes';
-import { mobileDigest } from '../partner-account-lookup.repository';
 import { DiscoverBankAccounts, LOOKUP_ANSWER_REUSE_MS } from './discover-bank-accounts.use-case';
 
 const MOBILE = '+919800000042';
-const PARTNER_ACCOUNT = { accountRef: '22222222-2222-4222-8222-222222222222', maskedAccountNumber: 'XXXXXXXX4321' };
+const PARTNER_ACCOUNT = { accountRef: '22222222-2222-4222-8222-222222222222', maskedAccountNumber: 'XXXXXXXX4321', holderName: 'Ravi Shankar' };
 
 class SandboxAccounts implements Pick<SandboxLedgerRepository, 'findCustomerAccountsByMobile'> {
   constructor(private readonly accounts: SandboxAccountView[]) {}
@@ -39,14 +38,14 @@ describe('DiscoverBankAccounts', () => {
     useCase = new DiscoverBankAccounts(sandbox as unknown as SandboxLedgerRepository, registry, lookups, transactions, clock, new SequentialIds());
   });
 
-  it("lists the sandbox banks' accounts and a partner's, with masked numbers only", async () => {
+  it("lists the sandbox banks' accounts and a partner's, with masked numbers only and the banks' holder names", async () => {
     lookups.answerWith = () => [PARTNER_ACCOUNT];
 
     const accounts = await useCase.execute({ mobile: MOBILE });
 
     expect(accounts).toEqual([
-      { accountRef: '11111111-1111-4111-8111-111111111111', bankCode: 'SBXA', bankName: 'Sandbox Bank A', maskedAccountNumber: 'XXXXXXXX8901' },
-      { accountRef: PARTNER_ACCOUNT.accountRef, bankCode: 'XMPL', bankName: 'Example Partner Bank', maskedAccountNumber: 'XXXXXXXX4321' },
+      { accountRef: '11111111-1111-4111-8111-111111111111', bankCode: 'SBXA', bankName: 'Sandbox Bank A', maskedAccountNumber: 'XXXXXXXX8901', holderName: 'Asha' },
+      { accountRef: PARTNER_ACCOUNT.accountRef, bankCode: 'XMPL', bankName: 'Example Partner Bank', maskedAccountNumber: 'XXXXXXXX4321', holderName: 'Ravi Shankar' },
     ]);
   });
 
@@ -61,7 +60,7 @@ describe('DiscoverBankAccounts', () => {
     expect(JSON.stringify(request.data)).not.toContain(MOBILE.slice(1));
     await expect(decryptForBank(request.data.mobile, decryptionKey)).resolves.toEqual({ mobile: MOBILE });
     expect(lookups.waitedMs).toEqual([2_000]);
-    expect([...lookups.rows.values()][0]).toMatchObject({ mobileDigest: mobileDigest(MOBILE) });
+    expect([...lookups.rows.values()][0]).toMatchObject({ mobile: MOBILE });
   });
 
   it("reuses a partner's recent answer instead of asking again (discovery, then linking)", async () => {

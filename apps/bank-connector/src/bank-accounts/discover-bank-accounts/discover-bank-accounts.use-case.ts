@@ -5,14 +5,16 @@ import { Clock, IdGenerator } from '@kirim/platform';
 import { PartnerBank, PartnerRegistry } from '../../partner-banks/partner-registry';
 import { SandboxLedgerRepository } from '../../sandbox-bank/sandbox-ledger.repository';
 import { describeSandboxAccount } from '../../sandbox-bank/sandbox-banks';
-import { mobileDigest, PartnerAccountLookupRepository } from '../partner-account-lookup.repository';
+import { PartnerAccountLookupRepository } from '../partner-account-lookup.repository';
 
-/** An account some bank holds for the number: only the masked number and the bank's own reference. */
+/** An account some bank holds for the number: the masked number, the bank's own reference and the holder's registered name. */
 export interface DiscoveredBankAccount {
   readonly accountRef: string;
   readonly bankCode: string;
   readonly bankName: string;
   readonly maskedAccountNumber: string;
+  /** As the bank registered it: identity keeps it with a linked account and shows it masked to payers. */
+  readonly holderName: string;
 }
 
 export interface DiscoverBankAccountsCommand {
@@ -59,19 +61,24 @@ export class DiscoverBankAccounts {
   }
 
   private async atPartner(partner: PartnerBank, mobile: string): Promise<DiscoveredBankAccount[]> {
-    const digest = mobileDigest(mobile);
     const now = this.clock.now();
-    const recent = await this.lookups.findAnswerSince(partner.bankCode, digest, new Date(now.getTime() - LOOKUP_ANSWER_REUSE_MS));
-    const accounts = recent ?? (await this.askPartner(partner, mobile, digest, now));
-    return (accounts ?? []).map((account) => ({ accountRef: account.accountRef, bankCode: partner.bankCode, bankName: partner.name, maskedAccountNumber: account.maskedAccountNumber }));
+    const recent = await this.lookups.findAnswerSince(partner.bankCode, mobile, new Date(now.getTime() - LOOKUP_ANSWER_REUSE_MS));
+    const accounts = recent ?? (await this.askPartner(partner, mobile, now));
+    return (accounts ?? []).map((account) => ({
+      accountRef: account.accountRef,
+      bankCode: partner.bankCode,
+      bankName: partner.name,
+      maskedAccountNumber: account.maskedAccountNumber,
+      holderName: account.holderName,
+    }));
   }
 
-  private async askPartner(partner: PartnerBank, mobile: string, digest: string, now: Date): ReturnType<PartnerAccountLookupRepository['waitForAnswer']> {
+  private async askPartner(partner: PartnerBank, mobile: string, now: Date): ReturnType<PartnerAccountLookupRepository['waitForAnswer']> {
     const lookupId = this.ids.uuid();
     const plaintext: PartnerMobilePlaintext = { mobile };
     const request: PartnerAccountLookupRequested = { lookupId, bankCode: partner.bankCode, mobile: await encryptForBank(plaintext, partner.encryptionKey) };
     await this.transactions.run(async (tx) => {
-      await this.lookups.recordRequested(tx, { lookupId, bankCode: partner.bankCode, mobileDigest: digest, requestedAt: now });
+      await this.lookups.recordRequested(tx, { lookupId, bankCode: partner.bankCode, mobile, requestedAt: now });
       await tx.publish({ type: EVENT_TYPES.PARTNER_ACCOUNT_LOOKUP_REQUESTED, key: lookupId, data: request });
     });
     const answer = await this.lookups.waitForAnswer(lookupId, partner.lookupTimeoutMs);

@@ -5,7 +5,7 @@ import { InMemoryPartnerAccountLookupRepository } from '../../testing/bank-conne
 import { RecordAccountLookupAnswer } from './record-account-lookup-answer.use-case';
 
 const LOOKUP_ID = '33333333-3333-4333-8333-333333333333';
-const ACCOUNT = { accountRef: '22222222-2222-4222-8222-222222222222', maskedAccountNumber: 'XXXXXXXX4321' };
+const ACCOUNT = { accountRef: '22222222-2222-4222-8222-222222222222', maskedAccountNumber: 'XXXXXXXX4321', holderName: 'Ravi Shankar' };
 
 describe('RecordAccountLookupAnswer', () => {
   let lookups: InMemoryPartnerAccountLookupRepository;
@@ -15,7 +15,7 @@ describe('RecordAccountLookupAnswer', () => {
 
   beforeEach(async () => {
     lookups = new InMemoryPartnerAccountLookupRepository();
-    await lookups.recordRequested(new FakeTransactionScope(), { lookupId: LOOKUP_ID, bankCode: 'XMPL', mobileDigest: 'd', requestedAt: new Date() });
+    await lookups.recordRequested(new FakeTransactionScope(), { lookupId: LOOKUP_ID, bankCode: 'XMPL', mobile: '+919800000042', requestedAt: new Date() });
     useCase = new RecordAccountLookupAnswer(lookups, new FixedClock());
   });
 

@@ -1,9 +1,9 @@
 import { aUser, FakeBankAccountDirectory, InMemoryUsers } from '../../testing/in-memory-identity.fakes';
-import { DiscoverBankAccounts } from './discover-bank-accounts.handler';
+import { DiscoverBankAccounts } from './discover-bank-accounts.use-case';
 
 describe('DiscoverBankAccounts', () => {
   const asha = aUser({ phone: '+919876500001' });
-  const account = { accountRef: 'aaaaaaaa-0000-4000-8000-000000000001', bankCode: 'SBXA', bankName: 'Sandbox Bank A', maskedAccountNumber: 'XXXXXXXX0001' };
+  const account = { accountRef: 'aaaaaaaa-0000-4000-8000-000000000001', bankCode: 'SBXA', bankName: 'Sandbox Bank A', maskedAccountNumber: 'XXXXXXXX0001', holderName: 'Asha Kumari' };
 
   function setUp() {
     const users = new InMemoryUsers();
@@ -16,19 +16,19 @@ describe('DiscoverBankAccounts', () => {
   it("asks the banks about the phone number on record, forwarding the caller's token", async () => {
     const { directory, discover } = setUp();
 
-    expect(await discover.execute({ userId: asha.id, bearerToken: 'token-of-asha' })).toEqual({ ok: true, accounts: [account] });
-    expect(directory.lookups).toEqual([{ mobile: asha.phone, bearerToken: 'token-of-asha' }]);
+    expect(await discover.execute({ userId: asha.id })).toEqual({ ok: true, accounts: [account] });
+    expect(directory.lookups).toEqual([asha.phone]);
   });
 
   it('maps an unreachable directory to dependency-unavailable', async () => {
     const { directory, discover } = setUp();
     directory.available = false;
-    expect(await discover.execute({ userId: asha.id, bearerToken: 't' })).toEqual({ ok: false, code: 'dependency-unavailable' });
+    expect(await discover.execute({ userId: asha.id })).toEqual({ ok: false, code: 'dependency-unavailable' });
   });
 
   it('answers user-not-found for an unknown user without asking the banks', async () => {
     const { directory, discover } = setUp();
-    expect(await discover.execute({ userId: '99999999-9999-4999-8999-999999999999', bearerToken: 't' })).toEqual({ ok: false, code: 'user-not-found' });
+    expect(await discover.execute({ userId: '99999999-9999-4999-8999-999999999999' })).toEqual({ ok: false, code: 'user-not-found' });
     expect(directory.lookups).toEqual([]);
   });
 });

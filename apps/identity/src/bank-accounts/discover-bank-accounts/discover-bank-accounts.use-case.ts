@@ -4,8 +4,6 @@ import { BankAccountDirectory, DiscoverableBankAccount } from '../bank-account-d
 
 export interface DiscoverBankAccountsCommand {
   readonly userId: string;
-  /** The caller's own access token, forwarded to bank-connector. */
-  readonly bearerToken: string;
 }
 
 export type DiscoverBankAccountsResult =
@@ -26,7 +24,7 @@ export class DiscoverBankAccounts {
   async execute(command: DiscoverBankAccountsCommand): Promise<DiscoverBankAccountsResult> {
     const user = await this.users.findById(command.userId);
     if (!user) return { ok: false, code: 'user-not-found' };
-    const discovery = await this.directory.findAccountsByMobile(user.phone, command.bearerToken);
+    const discovery = await this.directory.findAccountsByMobile(user.phone);
     if (!discovery.ok) return { ok: false, code: 'dependency-unavailable' };
     return { ok: true, accounts: discovery.accounts };
   }

@@ -1,10 +1,10 @@
 import { EVENT_TYPES } from '@kirim/contracts';
 import { aLinkedAccount, aUser, FakeBankAccountDirectory, FakeTransactions, InMemoryLinkedAccounts, InMemoryUsers } from '../../testing/in-memory-identity.fakes';
-import { LinkBankAccount } from './link-bank-account.handler';
+import { LinkBankAccount } from './link-bank-account.use-case';
 
-const ACCOUNT_A = { accountRef: 'aaaaaaaa-0000-4000-8000-000000000001', bankCode: 'SBXA', bankName: 'Sandbox Bank A', maskedAccountNumber: 'XXXXXXXX0001' };
-const ACCOUNT_B = { accountRef: 'bbbbbbbb-0000-4000-8000-000000000002', bankCode: 'SBXB', bankName: 'Sandbox Bank B', maskedAccountNumber: 'XXXXXXXX0002' };
-const SOMEONE_ELSES = { accountRef: 'cccccccc-0000-4000-8000-000000000003', bankCode: 'SBXA', bankName: 'Sandbox Bank A', maskedAccountNumber: 'XXXXXXXX0003' };
+const ACCOUNT_A = { accountRef: 'aaaaaaaa-0000-4000-8000-000000000001', bankCode: 'SBXA', bankName: 'Sandbox Bank A', maskedAccountNumber: 'XXXXXXXX0001', holderName: 'Asha Kumari' };
+const ACCOUNT_B = { accountRef: 'bbbbbbbb-0000-4000-8000-000000000002', bankCode: 'SBXB', bankName: 'Sandbox Bank B', maskedAccountNumber: 'XXXXXXXX0002', holderName: 'Asha Kumari' };
+const SOMEONE_ELSES = { accountRef: 'cccccccc-0000-4000-8000-000000000003', bankCode: 'SBXA', bankName: 'Sandbox Bank A', maskedAccountNumber: 'XXXXXXXX0003', holderName: 'Ravi Shankar' };
 
 describe('LinkBankAccount', () => {
   let transactions: FakeTransactions;
@@ -27,7 +27,7 @@ describe('LinkBankAccount', () => {
     linkBankAccount = new LinkBankAccount(transactions, users, accounts, directory);
   });
 
-  const link = (accountRef: string) => linkBankAccount.execute({ userId: asha.id, accountRef, bearerToken: 'token-of-asha' });
+  const link = (accountRef: string) => linkBankAccount.execute({ userId: asha.id, accountRef });
 
   it("links an account discovered for the user's own phone as primary and emits BankAccountLinked", async () => {
     const result = await link(ACCOUNT_A.accountRef);
@@ -35,7 +35,7 @@ describe('LinkBankAccount', () => {
     if (!result.ok) throw new Error(`expected a link, got ${result.code}`);
     expect(result.created).toBe(true);
     expect(result.account).toMatchObject({ userId: asha.id, accountRef: ACCOUNT_A.accountRef, bankCode: 'SBXA', maskedAccountNumber: 'XXXXXXXX0001', isPrimary: true });
-    expect(directory.lookups).toEqual([{ mobile: asha.phone, bearerToken: 'token-of-asha' }]);
+    expect(directory.lookups).toEqual([asha.phone]);
     expect(transactions.published).toEqual([
       {
         type: EVENT_TYPES.BANK_ACCOUNT_LINKED,
@@ -49,6 +49,15 @@ describe('LinkBankAccount', () => {
         },
       },
     ]);
+  });
+
+  it("keeps the bank-registered holder name and bank name from the bank's answer, and keeps the name out of the event", async () => {
+    const result = await link(ACCOUNT_A.accountRef);
+
+    if (!result.ok) throw new Error(`expected a link, got ${result.code}`);
+    expect(result.account).toMatchObject({ holderName: 'Asha Kumari', bankName: 'Sandbox Bank A' });
+    expect(accounts.rows[0]).toMatchObject({ holderName: 'Asha Kumari', bankName: 'Sandbox Bank A' });
+    expect(JSON.stringify(transactions.published)).not.toContain('Kumari');
   });
 
   it('makes only the first linked account primary', async () => {
@@ -85,7 +94,7 @@ describe('LinkBankAccount', () => {
   });
 
   it('answers user-not-found for a token whose user does not exist', async () => {
-    const result = await linkBankAccount.execute({ userId: '99999999-9999-4999-8999-999999999999', accountRef: ACCOUNT_A.accountRef, bearerToken: 't' });
+    const result = await linkBankAccount.execute({ userId: '99999999-9999-4999-8999-999999999999', accountRef: ACCOUNT_A.accountRef });
     expect(result).toEqual({ ok: false, code: 'user-not-found' });
   });
 

@@ -10,7 +10,6 @@ import { LinkedBankAccountRepository } from '../linked-bank-account.repository';
 export interface LinkBankAccountCommand {
   readonly userId: string;
   readonly accountRef: string;
-  readonly bearerToken: string;
 }
 
 export type LinkBankAccountResult =
@@ -41,7 +40,7 @@ export class LinkBankAccount {
 
     // Only an account the banks hold for this user's own number can be linked: the accountRef
     // alone proves nothing, a client could have learnt someone else's.
-    const discovery = await this.directory.findAccountsByMobile(user.phone, command.bearerToken);
+    const discovery = await this.directory.findAccountsByMobile(user.phone);
     if (!discovery.ok) return { ok: false, code: 'dependency-unavailable' };
     const discovered = discovery.accounts.find((account) => account.accountRef === command.accountRef);
     if (!discovered) return { ok: false, code: 'account-not-found' };
@@ -49,7 +48,7 @@ export class LinkBankAccount {
     return this.transactions.run(async (tx): Promise<LinkBankAccountResult> => {
       // Locking the user serializes concurrent links of one user, so exactly one becomes primary
       // and a concurrent duplicate sees the first one's row instead of violating the unique key.
-      if (!(await this.users.lockById(user.id, tx))) return { ok: false, code: 'user-not-found' };
+      if (!(await this.users.lockById(tx, user.id))) return { ok: false, code: 'user-not-found' };
       const existing = await this.accounts.listByUser(user.id, tx);
       const sameAccount = existing.find((account) => account.accountRef === command.accountRef);
       if (sameAccount) return { ok: true, created: false, account: sameAccount };
@@ -60,6 +59,9 @@ export class LinkBankAccount {
         bankCode: discovered.bankCode,
         accountRef: discovered.accountRef,
         maskedAccountNumber: discovered.maskedAccountNumber,
+        // From the bank, never from the client: payers are shown this name before they pay.
+        holderName: discovered.holderName,
+        bankName: discovered.bankName,
         isPrimary: existing.length === 0,
         linkedAt: new Date(),
       };

@@ -1,19 +1,42 @@
 import { aLinkedAccount, aUser, InMemoryLinkedAccounts, InMemoryUsers } from '../../testing/in-memory-identity.fakes';
-import { ResolvePaymentParties } from './resolve-payment-parties.handler';
+import { FakeTransactionScope } from '@kirim/testing';
+import { handleSkeleton } from '../../payment-addresses/payment-handle-rules';
+import { InMemoryPaymentAddresses } from '../../testing/in-memory-payment-addresses.fakes';
+import { ResolvePaymentParties } from './resolve-payment-parties.use-case';
 
 describe('ResolvePaymentParties', () => {
   const payer = aUser({ id: '11111111-1111-4111-8111-111111111111', phone: '+919876500001', displayName: 'Asha' });
   const payee = aUser({ id: '22222222-2222-4222-8222-222222222222', phone: '+919876500002', displayName: 'Ravi' });
   let users: InMemoryUsers;
   let accounts: InMemoryLinkedAccounts;
+  let addresses: InMemoryPaymentAddresses;
   let resolve: ResolvePaymentParties;
 
-  beforeEach(() => {
+  beforeEach(async () => {
     users = new InMemoryUsers();
     accounts = new InMemoryLinkedAccounts();
+    addresses = new InMemoryPaymentAddresses();
     users.add(payer);
     users.add(payee);
-    resolve = new ResolvePaymentParties(users, accounts);
+    const created = new Date('2025-01-01T00:00:00Z');
+    await addresses.insertIfFree(new FakeTransactionScope(), { id: 'a1', userId: payee.id, handle: '9876500002', isPrimary: true, isDefault: true, createdAt: created }, handleSkeleton('9876500002'));
+    await addresses.insertIfFree(new FakeTransactionScope(), { id: 'a2', userId: payee.id, handle: 'ravi.s', isPrimary: false, isDefault: false, createdAt: created }, handleSkeleton('ravi.s'));
+    resolve = new ResolvePaymentParties(users, accounts, addresses);
+  });
+
+  it('resolves the payee by payment address too, without regard to case', async () => {
+    linkPrimary(payer.id, 'aaaaaaaa-0000-4000-8000-000000000001', 'SBXA');
+    linkPrimary(payee.id, 'bbbbbbbb-0000-4000-8000-000000000002', 'SBXB');
+
+    expect(await resolve.execute({ payerUserId: payer.id, payeeAddress: 'Ravi.S@KIRIM' })).toMatchObject({
+      ok: true,
+      payee: { userId: payee.id, bankCode: 'SBXB', accountRef: 'bbbbbbbb-0000-4000-8000-000000000002' },
+    });
+  });
+
+  it.each(['nobody@kirim', 'ravi.s@otherpsp'])('answers payee-unknown with ZH for the address %s', async (payeeAddress) => {
+    linkPrimary(payer.id, 'aaaaaaaa-0000-4000-8000-000000000001', 'SBXA');
+    expect(await resolve.execute({ payerUserId: payer.id, payeeAddress })).toEqual({ ok: false, code: 'payee-unknown', resultCode: 'ZH' });
   });
 
   const linkPrimary = (userId: string, accountRef: string, bankCode: string) =>

@@ -1,13 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { RESULT_CODES } from '@kirim/contracts';
 import { LinkedBankAccountRepository } from '../../bank-accounts/linked-bank-account.repository';
+import { PaymentAddressRepository } from '../../payment-addresses/payment-address.repository';
+import { parsePaymentAddress } from '../../payment-addresses/payment-handle-rules';
+import type { User } from '../../users/user';
 import { UserRepository } from '../../users/user.repository';
 
-export interface ResolvePaymentPartiesQuery {
+/** The payee by exactly one of their phone number and their payment address (`handle@kirim`). */
+export type ResolvePaymentPartiesQuery = {
   /** The payer is always the authenticated caller: nobody resolves a payment on someone else's behalf. */
   readonly payerUserId: string;
-  readonly payeePhone: string;
-}
+} & ({ readonly payeePhone: string; readonly payeeAddress?: undefined } | { readonly payeeAddress: string; readonly payeePhone?: undefined });
 
 export interface PaymentParties {
   readonly payer: { readonly userId: string; readonly bankCode: string; readonly accountRef: string };
@@ -30,12 +33,13 @@ export class ResolvePaymentParties {
   constructor(
     private readonly users: UserRepository,
     private readonly accounts: LinkedBankAccountRepository,
+    private readonly addresses: PaymentAddressRepository,
   ) {}
 
   async execute(query: ResolvePaymentPartiesQuery): Promise<ResolvePaymentPartiesResult> {
     const payer = await this.users.findById(query.payerUserId);
     if (!payer) return { ok: false, code: 'payer-unknown' };
-    const payee = await this.users.findByPhone(query.payeePhone);
+    const payee = query.payeePhone !== undefined ? await this.users.findByPhone(query.payeePhone) : await this.findByAddress(query.payeeAddress);
     // UPI ZH: "invalid virtual address" — the payee is not known to the platform.
     if (!payee) return { ok: false, code: 'payee-unknown', resultCode: RESULT_CODES.INVALID_ADDRESS };
     if (payee.id === payer.id) return { ok: false, code: 'self-payment' };
@@ -50,5 +54,13 @@ export class ResolvePaymentParties {
       payer: { userId: payer.id, bankCode: payerAccount.bankCode, accountRef: payerAccount.accountRef },
       payee: { userId: payee.id, displayName: payee.displayName, bankCode: payeeAccount.bankCode, accountRef: payeeAccount.accountRef },
     };
+  }
+
+  /** The holder of a kirim address; another PSP's address, like an unknown one, resolves to nobody (ZH). */
+  private async findByAddress(address: string): Promise<User | null> {
+    const parsed = parsePaymentAddress(address);
+    if (!parsed.ok) return null;
+    const held = await this.addresses.findByHandle(parsed.handle);
+    return held === null ? null : this.users.findById(held.userId);
   }
 }

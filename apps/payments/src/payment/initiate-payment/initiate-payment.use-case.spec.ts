@@ -4,10 +4,13 @@ import {
   FakeUnitOfWork,
   FixedClock,
   InMemoryIdempotencyKeyRepository,
+  InMemoryPayerUsageRepository,
   InMemoryPaymentRepository,
   SequentialIds,
   TEST_LEG_TIMER,
+  UPI_PROFILE,
 } from '../../testing/payment-fakes';
+import { SchemeProfile } from '../../limits/scheme-profile';
 import { PaymentParties } from '../party-directory';
 import { InitiatePaymentCommand, InitiatePaymentUseCase } from './initiate-payment.use-case';
 
@@ -17,20 +20,24 @@ const PARTIES: PaymentParties = {
   payee: { userId: 'd0d0d0d0-d0d0-4d0d-8d0d-d0d0d0d0d0d0', bankCode: 'SBXB', accountRef: 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb', displayName: 'Asha' },
 };
 
-function setup(maxAmountMinor = 10_000_000n) {
+function setup(profile: SchemeProfile = UPI_PROFILE) {
   const unitOfWork = new FakeUnitOfWork();
   const payments = new InMemoryPaymentRepository();
   const keys = new InMemoryIdempotencyKeyRepository();
   const parties = new FakePartyDirectory({ ok: true, parties: PARTIES });
-  const useCase = new InitiatePaymentUseCase(unitOfWork, payments, keys, parties, new FixedClock(), new SequentialIds(), maxAmountMinor, TEST_LEG_TIMER);
+  const usage = new InMemoryPayerUsageRepository(payments);
+  const useCase = new InitiatePaymentUseCase(unitOfWork, payments, keys, parties, new FixedClock(), new SequentialIds(), profile, usage, TEST_LEG_TIMER);
   return { useCase, unitOfWork, payments, keys, parties };
 }
 
+const PIN_BLOCK = 'eyJhbGciOiJFQ0RILUVTIn0..aXY.Y2lwaGVydGV4dA.dGFn';
+
 const command = (overrides: Partial<InitiatePaymentCommand> = {}): InitiatePaymentCommand => ({
   payerUserId: PAYER_ID,
-  bearerToken: 'header.payload.signature',
+  deviceBoundAt: null,
   idempotencyKey: 'key-1',
   payeePhone: '+919876543210',
+  encryptedPin: PIN_BLOCK,
   amount: { value: '500.00', currency: 'INR' },
   note: 'lunch',
   ...overrides,
@@ -61,7 +68,7 @@ describe('InitiatePaymentUseCase', () => {
     expect(payment.txnId).toMatch(/^KRM[0-9A-F]{32}$/);
     expect(payment.debitRequestId).not.toBeNull();
     expect(payments.rows.get(payment.id)).toEqual(payment);
-    expect(parties.calls).toEqual([{ payeePhone: '+919876543210', bearerToken: 'header.payload.signature' }]);
+    expect(parties.calls).toEqual([{ payerUserId: PAYER_ID, payeePhone: '+919876543210' }]);
 
     expect(unitOfWork.transactions).toBe(1);
     expect(unitOfWork.published.map((e) => [e.type, e.key])).toEqual([
@@ -80,6 +87,29 @@ describe('InitiatePaymentUseCase', () => {
     expect(payments.rows.size).toBe(1);
     expect(unitOfWork.published).toHaveLength(2);
     expect(parties.calls).toHaveLength(1);
+  });
+
+  it('passes the encrypted PIN to the debit request only: not to the payment, the idempotency record or the lifecycle event', async () => {
+    const { useCase, unitOfWork, payments, keys } = setup();
+    const outcome = await useCase.execute(command());
+    if (!outcome.ok) throw new Error(`expected success, got ${outcome.code}`);
+
+    const [initiated, debit] = unitOfWork.published;
+    expect(debit.data).toMatchObject({ encryptedPin: PIN_BLOCK });
+    const noBigints = (_key: string, value: unknown): unknown => (typeof value === 'bigint' ? value.toString() : value);
+    expect(JSON.stringify(initiated)).not.toContain(PIN_BLOCK);
+    expect(JSON.stringify([...payments.rows.values()], noBigints)).not.toContain(PIN_BLOCK);
+    expect(JSON.stringify([...keys.rows.values()])).not.toContain(PIN_BLOCK);
+  });
+
+  it('a retry with a freshly encrypted PIN is the same request: same payment, no second debit', async () => {
+    const { useCase, unitOfWork, payments } = setup();
+    const first = await useCase.execute(command());
+    const retry = await useCase.execute(command({ encryptedPin: 'eyJhbGciOiJFQ0RILUVTIn0..b3RoZXI.bmV3Y2lwaGVy.dGFnMg' }));
+
+    expect(retry).toEqual({ ok: true, replayed: true, payment: first.ok ? first.payment : undefined });
+    expect(payments.rows.size).toBe(1);
+    expect(unitOfWork.published.filter((event) => event.type === EVENT_TYPES.BANK_DEBIT_REQUESTED)).toHaveLength(1);
   });
 
   it('refuses the same key with a different body', async () => {
@@ -117,7 +147,7 @@ describe('InitiatePaymentUseCase', () => {
     ['100000.01', 10_000_000n],
     ['10.01', 1_000n],
   ])('refuses %s above the limit with Z8', async (value, max) => {
-    const { useCase, unitOfWork, parties } = setup(max);
+    const { useCase, unitOfWork, parties } = setup({ ...UPI_PROFILE, perPaymentMaxMinor: max });
     const outcome = await useCase.execute(command({ amount: { value, currency: 'INR' } }));
     expect(outcome).toMatchObject({ ok: false, status: 422, code: 'amount-out-of-range', resultCode: 'Z8' });
     expect(parties.calls).toHaveLength(0);

@@ -1,5 +1,5 @@
 import { Money } from '@kirim/contracts';
-import { checkPaymentAmount, DEFAULT_PAYMENT_MAX_AMOUNT_MINOR, parseIdempotencyKey, requestFingerprint } from './payment-request-rules';
+import { checkPaymentAmount, parseIdempotencyKey, requestFingerprint } from './payment-request-rules';
 
 const inr = (value: string) => ({ value, currency: 'INR' as const });
 
@@ -20,34 +20,25 @@ describe('payment request rules', () => {
 
   describe('amount', () => {
     it('parses to minor units without floats', () => {
-      const result = checkPaymentAmount(inr('0.29'), DEFAULT_PAYMENT_MAX_AMOUNT_MINOR);
+      const result = checkPaymentAmount(inr('0.29'));
       expect(result).toEqual({ ok: true, amount: Money.ofMinor(29n, 'INR') });
     });
 
-    it('accepts exactly the UPI per-transaction limit of 100000.00', () => {
-      const result = checkPaymentAmount(inr('100000.00'), DEFAULT_PAYMENT_MAX_AMOUNT_MINOR);
-      expect(result.ok && result.amount.minorUnits).toBe(10_000_000n);
-    });
-
-    it('refuses one paisa over the limit', () => {
-      expect(checkPaymentAmount(inr('100000.01'), DEFAULT_PAYMENT_MAX_AMOUNT_MINOR)).toMatchObject({ ok: false, reason: 'out-of-range' });
-    });
-
-    it('honours a configured limit', () => {
-      expect(checkPaymentAmount(inr('50.01'), 5_000n)).toMatchObject({ ok: false, reason: 'out-of-range', detail: expect.stringContaining('50.00 INR') });
-      expect(checkPaymentAmount(inr('50.00'), 5_000n)).toMatchObject({ ok: true });
+    it('parses the largest amount the contract allows; the limits are the scheme profile\'s', () => {
+      const result = checkPaymentAmount(inr('9999999999999999.99'));
+      expect(result.ok && result.amount.minorUnits).toBe(999_999_999_999_999_999n);
     });
 
     it.each(['0', '0.00'])('refuses zero (%s)', (value) => {
-      expect(checkPaymentAmount(inr(value), DEFAULT_PAYMENT_MAX_AMOUNT_MINOR)).toMatchObject({ ok: false, reason: 'out-of-range' });
+      expect(checkPaymentAmount(inr(value))).toMatchObject({ ok: false, reason: 'out-of-range' });
     });
 
     it.each(['1.234', '-5.00', '1e5', 'abc', ''])('refuses a malformed amount %p', (value) => {
-      expect(checkPaymentAmount(inr(value), DEFAULT_PAYMENT_MAX_AMOUNT_MINOR)).toMatchObject({ ok: false, reason: 'invalid' });
+      expect(checkPaymentAmount(inr(value))).toMatchObject({ ok: false, reason: 'invalid' });
     });
 
     it('refuses an unsupported currency', () => {
-      expect(checkPaymentAmount({ value: '1.00', currency: 'USD' as 'INR' }, DEFAULT_PAYMENT_MAX_AMOUNT_MINOR)).toMatchObject({ ok: false, reason: 'invalid' });
+      expect(checkPaymentAmount({ value: '1.00', currency: 'USD' as 'INR' })).toMatchObject({ ok: false, reason: 'invalid' });
     });
   });
 
@@ -59,7 +50,7 @@ describe('payment request rules', () => {
     });
 
     it('is the same for the same payment however the amount was written', () => {
-      const parsed = checkPaymentAmount(inr('500'), DEFAULT_PAYMENT_MAX_AMOUNT_MINOR);
+      const parsed = checkPaymentAmount(inr('500'));
       if (!parsed.ok) throw new Error('expected a valid amount');
       expect(requestFingerprint({ ...base, amount: parsed.amount })).toBe(requestFingerprint(base));
     });
