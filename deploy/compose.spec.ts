@@ -133,7 +133,7 @@ describe('docker-compose.yml', () => {
   // example partner, apps/example-partner/src/example-partner.config.ts, which has no common part.
   // Given in `environment`, or set by the entrypoint from a volume (multi-line secrets).
   it.each([
-    ['identity', ['IDENTITY_SIGNING_KEY', 'IDENTITY_SIGNING_KEY_ID', 'BANK_CONNECTOR_URL', 'SMS_VIRTUAL_NUMBER', 'SMS_WEBHOOK_SECRET']],
+    ['identity', ['IDENTITY_SIGNING_KEY', 'IDENTITY_SIGNING_KEY_ID', 'BANK_CONNECTOR_URL', 'SMS_VIRTUAL_NUMBER', 'SMS_WEBHOOK_SECRET', 'DATA_ENCRYPTION_KEYS', 'DATA_ENCRYPTION_ACTIVE_KEY_ID', 'DATA_LOOKUP_KEY']],
     ['payments', ['IDENTITY_URL', 'MESSAGE_SIGNING_KEY', 'MESSAGE_SIGNING_KEY_ID', 'MESSAGE_TRUSTED_KEYS_FILE']],
     ['bank-connector', ['SANDBOX_ADMIN_TOKEN', 'DATA_ENCRYPTION_KEYS', 'DATA_ENCRYPTION_ACTIVE_KEY_ID', 'DATA_LOOKUP_KEY', 'MESSAGE_SIGNING_KEY', 'MESSAGE_SIGNING_KEY_ID', 'MESSAGE_TRUSTED_KEYS_FILE', 'PARTNER_REGISTRY_FILE', 'PARTNER_JWKS_DIR']],
     [PARTNER, ['KAFKA_BROKERS', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD', 'DATABASE_URL', 'PARTNER_KEYS_DIR', 'KIRIM_PLATFORM_JWKS', 'PARTNER_ADMIN_TOKEN']],
@@ -542,9 +542,13 @@ describe('docker-compose.yml and the images: no default secret anywhere (docs/da
       const plainSecrets = required.filter((name) => name !== 'KIRIM_SANDBOX_ADMIN_TOKEN' && !name.includes('DATA_') && !name.startsWith('KIRIM_SERVICE_'));
       for (const variable of plainSecrets) expect({ variable, value: first[variable] }).toEqual({ variable, value: expect.stringMatching(/^[0-9a-f]{48}$/) });
       // Service credentials: identity's digests are those of the secrets the services get, in the form identity's config accepts.
-      const paymentsSecret = first['KIRIM_SERVICE_SECRET_PAYMENTS'] ?? '';
-      expect(paymentsSecret).toMatch(/^[A-Za-z0-9_-]{43}$/);
-      expect(first['KIRIM_SERVICE_CLIENT_DIGESTS']).toBe(`payments:${createHash('sha256').update(paymentsSecret).digest('hex')}`);
+      const callers = ['notifications', 'payments'];
+      const digests = callers.map((service) => {
+        const secret = first[`KIRIM_SERVICE_SECRET_${service.toUpperCase()}`] ?? '';
+        expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+        return `${service}:${createHash('sha256').update(secret).digest('hex')}`;
+      });
+      expect(first['KIRIM_SERVICE_CLIENT_DIGESTS']?.split(',').sort()).toEqual(digests.sort());
       // The data keys are what bank-connector's config accepts.
       expect(() =>
         loadConfig(DataEncryptionConfig, {

@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { CONSUMER_GROUPS, EVENT_SOURCES, TOPICS } from '@kirim/contracts';
+import { CONSUMER_GROUPS, EVENT_SOURCES, SERVICE_PRINCIPALS, TOPICS } from '@kirim/contracts';
 import { KafkaReadinessCheck, MessagingModule } from '@kirim/messaging';
-import { AuthModule, ConfigModule, JWT_AUDIENCES, createLoggingModule, HealthModule, typeOrmModuleOptions } from '@kirim/platform';
+import { AuthModule, ConfigModule, JWT_AUDIENCES, createLoggingModule, HealthModule, ServiceAuthModule, typeOrmModuleOptions } from '@kirim/platform';
 import { NotificationsConfig } from './notifications.config';
 import { ListMyNotifications } from './notifications/list-my-notifications/list-my-notifications';
 import { NotificationInbox } from './notifications/list-my-notifications/notification-inbox';
@@ -37,6 +37,8 @@ export const SERVICE_NAME = 'notifications';
       consumer: { groupId: CONSUMER_GROUPS.NOTIFICATIONS, topics: [TOPICS.PAYMENTS_EVENTS] },
     }),
     AuthModule.forRoot({ audience: JWT_AUDIENCES.NOTIFICATIONS }),
+    // Its own credentials, to read identity's revocation feed (docs/service-credentials.md).
+    ServiceAuthModule.forRoot({ self: SERVICE_PRINCIPALS.NOTIFICATIONS, calls: true }),
     HealthModule.forRoot({ checkTokens: [KafkaReadinessCheck] }),
   ],
   controllers: [NotificationsController, PaymentEventsConsumer],

@@ -1,17 +1,15 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PROBLEM_CODES } from '@kirim/contracts';
 import { ApiProblems, ApiPublic, GENERIC_PROBLEMS, ProblemException } from '@kirim/platform';
 import { CompleteDeviceBinding } from './complete-device-binding/complete-device-binding.use-case';
 import {
-  BindingRevocationsResponse,
   CompleteDeviceBindingRequest,
   DeviceBindingResponse,
   RefreshSessionRequest,
   RequestDeviceBindingRequest,
   SessionTokensResponse,
 } from './device-bindings.dto';
-import { ListBindingRevocations } from './list-binding-revocations/list-binding-revocations.use-case';
 import { RefreshSession } from './refresh-session/refresh-session.use-case';
 import { RequestDeviceBinding } from './request-device-binding/request-device-binding.use-case';
 import type { SessionTokens } from './session-tokens';
@@ -39,7 +37,6 @@ export class DeviceBindingsController {
     private readonly requestBinding: RequestDeviceBinding,
     private readonly completeBinding: CompleteDeviceBinding,
     private readonly refreshSession: RefreshSession,
-    private readonly listRevocations: ListBindingRevocations,
   ) {}
 
   @Post('device-bindings')
@@ -104,26 +101,5 @@ export class DeviceBindingsController {
       case 'device-proof-invalid':
         throw new ProblemException(HttpStatus.UNAUTHORIZED, PROBLEM_CODES.DEVICE_PROOF_INVALID, "The proof is not a fresh, unused JWS by this binding's device key.");
     }
-  }
-
-  /*
-   * Internal: read by every service's RevocationFeedPoller on identity's service port; the edge does
-   * not route /v1/internal. It lists binding ids and times only. Unauthenticated until service
-   * credentials protect internal endpoints (issue 6).
-   */
-  @Get('internal/device-binding-revocations')
-  @ApiOperation({ summary: 'Device bindings revoked after a cursor (internal: services poll it to honour revocation).' })
-  @ApiQuery({ name: 'after', required: false, description: 'The cursor of the previous page.' })
-  @ApiQuery({ name: 'limit', required: false, description: '1 to 1000, default 500.' })
-  @ApiOkResponse({ type: BindingRevocationsResponse })
-  @ApiPublic()
-  @ApiProblems(...GENERIC_PROBLEMS.input)
-  async revocations(@Query('after') after?: string, @Query('limit') limit?: string): Promise<BindingRevocationsResponse> {
-    if (after !== undefined && !/^\d{1,19}$/.test(after)) throw new ProblemException(HttpStatus.BAD_REQUEST, PROBLEM_CODES.VALIDATION_FAILED, 'after must be a cursor from a previous page.');
-    if (limit !== undefined && !/^\d{1,4}$/.test(limit)) throw new ProblemException(HttpStatus.BAD_REQUEST, PROBLEM_CODES.VALIDATION_FAILED, 'limit must be between 1 and 1000.');
-    const size = limit === undefined ? 500 : Number(limit);
-    if (size < 1 || size > 1000) throw new ProblemException(HttpStatus.BAD_REQUEST, PROBLEM_CODES.VALIDATION_FAILED, 'limit must be between 1 and 1000.');
-    const page = await this.listRevocations.execute({ after: after ?? null, limit: size });
-    return { revocations: page.revocations.map((entry) => ({ bindingId: entry.bindingId, revokedAt: entry.revokedAt.toISOString() })), cursor: page.cursor, hasMore: page.hasMore };
   }
 }

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { E164_PATTERN } from '@kirim/contracts';
+import { DeviceBindingRevocation, DeviceBindingRevocationsPage, DeviceBindingRevocationsQuery, E164_PATTERN } from '@kirim/contracts';
 import { IsObject, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
@@ -90,21 +90,30 @@ export class SessionTokensResponse {
   userCreated?: boolean;
 }
 
-export class BindingRevocationResponse {
+/** The internal contract (libs/contracts DeviceBindingRevocationsPage) with its OpenAPI description. */
+export class BindingRevocationResponse extends DeviceBindingRevocation {
   @ApiProperty({ format: 'uuid' })
-  bindingId!: string;
+  declare bindingId: string;
 
   @ApiProperty({ format: 'date-time' })
-  revokedAt!: string;
+  declare revokedAt: string;
 }
 
-export class BindingRevocationsResponse {
+export class BindingRevocationsResponse extends DeviceBindingRevocationsPage {
   @ApiProperty({ type: [BindingRevocationResponse] })
-  revocations!: BindingRevocationResponse[];
+  declare revocations: BindingRevocationResponse[];
 
   @ApiProperty({ description: 'Pass as `after` next time.' })
-  cursor!: string;
+  declare cursor: string;
 
   @ApiProperty({ description: 'More revocations follow; ask again at once.' })
-  hasMore!: boolean;
+  declare hasMore: boolean;
+}
+
+export class BindingRevocationsQuery extends DeviceBindingRevocationsQuery {
+  @ApiPropertyOptional({ description: 'The cursor of the previous page.' })
+  declare after?: string;
+
+  @ApiPropertyOptional({ description: '1 to 1000, default 500.' })
+  declare limit?: string;
 }

@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
 import { IdentityConfig } from '../identity.config';
+import { PaymentAddressesModule } from '../payment-addresses/payment-addresses.module';
 import { TokensModule } from '../tokens/tokens.module';
 import { AttemptCounterRepository, AttemptLimiter } from './attempt-limits';
+import { BindingRevocationsController } from './binding-revocations.controller';
 import { CompleteDeviceBinding } from './complete-device-binding/complete-device-binding.use-case';
 import { ConfirmBindingBySms } from './confirm-binding-by-sms/confirm-binding-by-sms.use-case';
 import { DEVICE_BINDING_POLICY, deviceBindingPolicy } from './device-binding-policy';
@@ -17,8 +19,8 @@ import { TypeOrmAttemptCounterRepository, TypeOrmRefreshTokenRepository, TypeOrm
 
 /** Device binding through the SMS webhook, refresh tokens and the revocation feed (docs/device-binding.md). */
 @Module({
-  imports: [TokensModule],
-  controllers: [DeviceBindingsController, SmsWebhookController],
+  imports: [TokensModule, PaymentAddressesModule],
+  controllers: [DeviceBindingsController, SmsWebhookController, BindingRevocationsController],
   providers: [
     RequestDeviceBinding,
     ConfirmBindingBySms,

@@ -23,5 +23,7 @@ import { TypeOrmPayeeLookupBucketRepository } from './typeorm-payee-lookup-bucke
     },
     ResolvePayee,
   ],
+  // The same bucket pays for the payee lookups payments makes on the payer's behalf (payment-parties).
+  exports: [PayeeLookupBucketRepository, PAYEE_LOOKUP_BUCKET_POLICY],
 })
 export class PayeesModule {}

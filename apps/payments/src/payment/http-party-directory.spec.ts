@@ -63,6 +63,14 @@ describe('HttpPartyDirectory', () => {
     expect(await directory.resolve(PAYER, { phone: '+919876543210' })).toEqual({ ok: false, failure: { kind: 'refused', status, ...problem } });
   });
 
+  it("passes identity's 429 on with when to retry: the payer's payee lookups ran out", async () => {
+    const { directory } = directoryAnswering(async () => new Response(JSON.stringify({ code: 'rate-limited', detail: 'Too many payee lookups.' }), { status: 429, headers: { 'retry-after': '42' } }));
+    expect(await directory.resolve(PAYER, { phone: '+919876543210' })).toEqual({
+      ok: false,
+      failure: { kind: 'refused', status: 429, code: 'rate-limited', detail: 'Too many payee lookups.', retryAfterSeconds: 42 },
+    });
+  });
+
   it.each([
     ['a 500', async () => json(500, { code: 'internal-error', detail: 'boom' })],
     ['a problem without a known code', async () => json(404, { detail: 'Cannot GET' })],

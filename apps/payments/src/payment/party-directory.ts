@@ -16,7 +16,7 @@ export interface PaymentParties {
  * - `unavailable`: identity could not be asked (down, slow, or answered something unreadable).
  */
 export type PartyLookupFailure =
-  | { readonly kind: 'refused'; readonly status: number; readonly code: ProblemCode; readonly detail: string; readonly resultCode?: ResultCode }
+  | { readonly kind: 'refused'; readonly status: number; readonly code: ProblemCode; readonly detail: string; readonly resultCode?: ResultCode; readonly retryAfterSeconds?: number }
   | { readonly kind: 'unavailable'; readonly reason: string };
 
 export type PartyLookupResult = { readonly ok: true; readonly parties: PaymentParties } | { readonly ok: false; readonly failure: PartyLookupFailure };

@@ -45,6 +45,7 @@ export class PaymentsController {
     PROBLEM_CODES.DAILY_AMOUNT_LIMIT,
     PROBLEM_CODES.DAILY_COUNT_LIMIT,
     PROBLEM_CODES.NEW_DEVICE_LIMIT,
+    PROBLEM_CODES.RATE_LIMITED,
     ...GENERIC_PROBLEMS.body,
     ...GENERIC_PROBLEMS.bearer,
   )
@@ -78,6 +79,7 @@ export class PaymentsController {
       ...(typeof traceparent === 'string' ? { traceparent } : {}),
     });
     if (!outcome.ok) {
+      if (outcome.retryAfterSeconds !== undefined) response.setHeader('Retry-After', String(outcome.retryAfterSeconds));
       throw new ProblemException(outcome.status, outcome.code, outcome.detail, outcome.resultCode ? { resultCode: outcome.resultCode } : {});
     }
     response.status(outcome.replayed ? HttpStatus.OK : HttpStatus.ACCEPTED);

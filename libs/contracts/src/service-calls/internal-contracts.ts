@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsDefined, IsIn, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsDefined, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { ENCRYPTED_PIN_PATTERN, MAX_ENCRYPTED_PIN_LENGTH } from '../trust/upi-pin';
 import { BANK_CODE_PATTERN, E164_PATTERN, HOLDER_NAME_MAX_LENGTH, HOLDER_NAME_PATTERN, MASKED_ACCOUNT_PATTERN, PAYMENT_ADDRESS_PATTERN } from '../values/identifiers';
 
@@ -109,4 +109,40 @@ export class PaymentPartiesAnswer {
   @ValidateNested()
   @Type(() => PayeeParty)
   payee!: PayeeParty;
+}
+
+// --- list-device-binding-revocations (identity; payments and notifications call) -----------
+
+export class DeviceBindingRevocationsQuery {
+  /** The cursor of the previous page (absent on the first read). */
+  @IsOptional()
+  @Matches(/^\d{1,19}$/, { message: 'after must be a cursor from a previous page' })
+  after?: string;
+
+  @IsOptional()
+  @Matches(/^(?:[1-9]\d{0,2}|1000)$/, { message: 'limit must be between 1 and 1000' })
+  limit?: string;
+}
+
+export class DeviceBindingRevocation {
+  @IsUUID()
+  bindingId!: string;
+
+  @IsISO8601({ strict: true })
+  revokedAt!: string;
+}
+
+export class DeviceBindingRevocationsPage {
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @ValidateNested({ each: true })
+  @Type(() => DeviceBindingRevocation)
+  revocations!: DeviceBindingRevocation[];
+
+  /** Opaque position to ask after next time. */
+  @Matches(/^\d{1,19}$/)
+  cursor!: string;
+
+  @IsBoolean()
+  hasMore!: boolean;
 }

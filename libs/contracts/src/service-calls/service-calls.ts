@@ -72,6 +72,17 @@ export const INTERNAL_OPERATIONS = {
     path: '/internal/v1/sandbox-accounts/:accountRef/upi-pin',
     callers: [SERVICE_PRINCIPALS.IDENTITY],
   }),
+  /**
+   * Every service with user endpoints, to honour revocations (a newer device bound, a refresh token
+   * reused) within a stated bound (docs/device-binding.md): binding ids revoked after a cursor.
+   */
+  LIST_DEVICE_BINDING_REVOCATIONS: operation({
+    name: 'list-device-binding-revocations',
+    service: SERVICE_PRINCIPALS.IDENTITY,
+    method: 'GET',
+    path: '/internal/v1/device-binding-revocations',
+    callers: [SERVICE_PRINCIPALS.PAYMENTS, SERVICE_PRINCIPALS.NOTIFICATIONS],
+  }),
 } as const satisfies Record<string, InternalOperation>;
 
 /** The audiences a service may ask identity a token for: the services answering an operation it calls. */

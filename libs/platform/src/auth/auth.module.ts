@@ -1,7 +1,7 @@
 import { DynamicModule, Module, Provider, Type } from '@nestjs/common';
-import { loadConfig } from '../config/load-config';
 import { DEFAULT_REVOCATION_MAX_STALENESS_MS, DEFAULT_REVOCATION_POLL_INTERVAL_MS, DeviceBindingRevocations, RevocationFeedPoller } from './device-binding-revocations';
-import { IdentityTrustConfig, jwtKeyResolverFromEnv, JwtKeyResolver, revocationFeedUrl } from './jwks';
+import { InternalHttpClient } from '../service-auth/internal-http-client';
+import { jwtKeyResolverFromEnv, JwtKeyResolver } from './jwks';
 import { JwtAuthGuard } from './jwt-auth.guard';
 import { JWT_KEY_RESOLVER, JWT_SERVICE_AUDIENCE, JwtAudience } from './jwt.constants';
 
@@ -36,13 +36,11 @@ export class AuthModule {
 function revocationsProvider(revocations: AuthModuleOptions['revocations']): Provider {
   if (revocations instanceof DeviceBindingRevocations) return { provide: DeviceBindingRevocations, useValue: revocations };
   if (revocations) return { provide: DeviceBindingRevocations, useClass: revocations };
+  // identity's feed, read with this service's own token: needs ServiceAuthModule.forRoot({ calls: true }).
   return {
     provide: DeviceBindingRevocations,
-    useFactory: () =>
-      new RevocationFeedPoller({
-        feedUrl: revocationFeedUrl(loadConfig(IdentityTrustConfig)),
-        pollIntervalMs: DEFAULT_REVOCATION_POLL_INTERVAL_MS,
-        maxStalenessMs: DEFAULT_REVOCATION_MAX_STALENESS_MS,
-      }),
+    inject: [InternalHttpClient],
+    useFactory: (client: InternalHttpClient) =>
+      new RevocationFeedPoller({ client, pollIntervalMs: DEFAULT_REVOCATION_POLL_INTERVAL_MS, maxStalenessMs: DEFAULT_REVOCATION_MAX_STALENESS_MS }),
   };
 }

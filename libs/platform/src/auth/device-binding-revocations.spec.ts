@@ -1,13 +1,25 @@
+import { Logger } from '@nestjs/common';
 import { ProblemException } from '../http/problem-details';
-import { parseFeedPage, RevocationFeedPoller } from './device-binding-revocations';
+import { InternalHttpClient } from '../service-auth/internal-http-client';
+import { ServiceTokenSource } from '../service-auth/service-token-source';
+import { RevocationFeedPoller } from './device-binding-revocations';
+
+class FixedTokens extends ServiceTokenSource {
+  async tokenFor(): Promise<string> {
+    return 'h.payments-for-identity.s';
+  }
+  forget(): void {
+    // A fixed token has nothing to forget.
+  }
+}
 
 const A = '11111111-1111-4111-8111-111111111111';
 const B = '22222222-2222-4222-8222-222222222222';
 
 function feed(pages: Record<string, unknown>[]) {
   const asked: string[] = [];
-  const fetchFn = (async (url: URL | string) => {
-    asked.push(String(url));
+  const fetchFn = (async (url: URL | string, init?: RequestInit) => {
+    asked.push(`${String(url)} ${new Headers(init?.headers).get('authorization') ?? ''}`.trim());
     const page = pages.shift();
     if (page === undefined) return new Response('down', { status: 503 });
     return new Response(JSON.stringify(page), { status: 200, headers: { 'content-type': 'application/json' } });
@@ -17,13 +29,21 @@ function feed(pages: Record<string, unknown>[]) {
 
 describe('RevocationFeedPoller', () => {
   let now = 1_000_000;
-  const poller = (fetchFn: typeof fetch) => new RevocationFeedPoller({ feedUrl: 'http://identity.test/v1/internal/device-binding-revocations', pollIntervalMs: 2000, maxStalenessMs: 30_000, fetch: fetchFn, now: () => now });
+  const poller = (fetchFn: typeof fetch) =>
+    new RevocationFeedPoller({
+      client: new InternalHttpClient({ baseUrls: { identity: 'http://identity.test' }, tokens: new FixedTokens(), fetch: fetchFn }),
+      pollIntervalMs: 2000,
+      maxStalenessMs: 30_000,
+      now: () => now,
+    });
+
+  beforeAll(() => Logger.overrideLogger(false));
 
   beforeEach(() => {
     now = Date.parse('2026-12-01T10:00:00Z');
   });
 
-  it('reads every page after its cursor and answers from what it read', async () => {
+  it("reads every page after its cursor with the service's own token, and answers from what it read", async () => {
     const { fetchFn, asked } = feed([
       { revocations: [{ bindingId: A, revokedAt: '2026-12-01T09:59:00Z' }], cursor: '7', hasMore: true },
       { revocations: [], cursor: '7', hasMore: false },
@@ -36,9 +56,9 @@ describe('RevocationFeedPoller', () => {
     await revocations.pollOnce();
     expect(await revocations.isRevoked(B)).toBe(true);
     expect(asked).toEqual([
-      'http://identity.test/v1/internal/device-binding-revocations',
-      'http://identity.test/v1/internal/device-binding-revocations?after=7',
-      'http://identity.test/v1/internal/device-binding-revocations?after=7',
+      'http://identity.test/internal/v1/device-binding-revocations Bearer h.payments-for-identity.s',
+      'http://identity.test/internal/v1/device-binding-revocations?after=7 Bearer h.payments-for-identity.s',
+      'http://identity.test/internal/v1/device-binding-revocations?after=7 Bearer h.payments-for-identity.s',
     ]);
   });
 
@@ -66,8 +86,10 @@ describe('RevocationFeedPoller', () => {
     expect(await revocations.isRevoked(A)).toBe(false);
   });
 
-  it('treats a malformed page as a failed read, never a partial one', () => {
-    expect(() => parseFeedPage({ revocations: [{ bindingId: 'nope', revokedAt: 'x' }], cursor: '1', hasMore: false })).toThrow('malformed');
-    expect(() => parseFeedPage({ revocations: [], cursor: 1, hasMore: false })).toThrow('malformed');
+  it('treats a malformed page as a failed read, never a partial one', async () => {
+    const { fetchFn } = feed([{ revocations: [{ bindingId: A, revokedAt: '2026-12-01T10:00:00Z' }, { bindingId: 'nope', revokedAt: 'x' }], cursor: '1', hasMore: false }]);
+    const revocations = poller(fetchFn);
+    // Nothing was read, so nothing is known: refused (503), not "not revoked".
+    await expect(revocations.isRevoked(A)).rejects.toBeInstanceOf(ProblemException);
   });
 });

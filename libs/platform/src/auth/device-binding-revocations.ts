@@ -1,5 +1,6 @@
 import { HttpStatus, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { PROBLEM_CODES } from '@kirim/contracts';
+import { DeviceBindingRevocationsPage, INTERNAL_OPERATIONS, PROBLEM_CODES } from '@kirim/contracts';
+import type { InternalHttpClient } from '../service-auth/internal-http-client';
 import { ProblemException } from '../http/problem-details';
 import { MAX_ACCESS_TOKEN_TTL_SECONDS } from './jwt.constants';
 
@@ -13,16 +14,9 @@ export abstract class DeviceBindingRevocations {
   abstract isRevoked(bindingId: string): Promise<boolean>;
 }
 
-/** One page of identity's feed, GET /v1/internal/device-binding-revocations?after=<cursor>. */
-export interface RevocationFeedPage {
-  readonly revocations: readonly { readonly bindingId: string; readonly revokedAt: string }[];
-  /** Opaque position to ask after next time. */
-  readonly cursor: string;
-  readonly hasMore: boolean;
-}
-
 export interface RevocationFeedOptions {
-  readonly feedUrl: string;
+  /** Reads identity's internal list-device-binding-revocations with this service's own token. */
+  readonly client: Pick<InternalHttpClient, 'call'>;
   /** How often the feed is read: the usual bound on how long a revoked token still passes. */
   readonly pollIntervalMs: number;
   /**
@@ -30,14 +24,11 @@ export interface RevocationFeedOptions {
    * worst-case bound, when identity cannot be reached. Fail closed rather than trust stale data.
    */
   readonly maxStalenessMs: number;
-  readonly fetch?: typeof fetch;
   readonly now?: () => number;
 }
 
 export const DEFAULT_REVOCATION_POLL_INTERVAL_MS = 2_000;
 export const DEFAULT_REVOCATION_MAX_STALENESS_MS = 30_000;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Polls identity's revocation feed and keeps the revoked binding ids in memory. Each replica polls
@@ -54,12 +45,10 @@ export class RevocationFeedPoller extends DeviceBindingRevocations implements On
   private timer: NodeJS.Timeout | null = null;
   private inFlight: Promise<void> | null = null;
   private failing = false;
-  private readonly fetchFn: typeof fetch;
   private readonly now: () => number;
 
   constructor(private readonly options: RevocationFeedOptions) {
     super();
-    this.fetchFn = options.fetch ?? fetch;
     this.now = options.now ?? Date.now;
   }
 
@@ -99,14 +88,16 @@ export class RevocationFeedPoller extends DeviceBindingRevocations implements On
     const startedAt = this.now();
     try {
       for (let page = 0; page < 100; page += 1) {
-        const url = new URL(this.options.feedUrl);
-        if (this.cursor !== null) url.searchParams.set('after', this.cursor);
-        const response = await this.fetchFn(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(5_000) });
-        if (!response.ok) throw new Error(`the revocation feed answered ${response.status}`);
-        const body = parseFeedPage(await response.json());
-        for (const entry of body.revocations) this.revoked.set(entry.bindingId.toLowerCase(), Date.parse(entry.revokedAt));
-        this.cursor = body.cursor;
-        if (!body.hasMore) break;
+        const answer = await this.options.client.call(
+          INTERNAL_OPERATIONS.LIST_DEVICE_BINDING_REVOCATIONS,
+          { query: this.cursor !== null ? { after: this.cursor } : {}, timeoutMs: 5_000 },
+          DeviceBindingRevocationsPage,
+        );
+        // The client validated the page against the contract: a malformed page is a failed read, never a partial one.
+        if (!answer.ok) throw new Error(answer.kind === 'refused' ? `the revocation feed answered ${answer.status} ${answer.problem.code}` : answer.reason);
+        for (const entry of answer.value.revocations) this.revoked.set(entry.bindingId.toLowerCase(), Date.parse(entry.revokedAt));
+        this.cursor = answer.value.cursor;
+        if (!answer.value.hasMore) break;
       }
       // Fresh as of when the read started: a revocation committed during the read may be missed.
       this.lastSuccessAt = startedAt;
@@ -123,18 +114,4 @@ export class RevocationFeedPoller extends DeviceBindingRevocations implements On
     const horizon = this.now() - (MAX_ACCESS_TOKEN_TTL_SECONDS + 60) * 1000;
     for (const [bindingId, revokedAt] of this.revoked) if (revokedAt < horizon) this.revoked.delete(bindingId);
   }
-}
-
-/** Checks the feed's answer by hand (three fields): a malformed page is a failed read, never a partial one. */
-export function parseFeedPage(body: unknown): RevocationFeedPage {
-  if (typeof body !== 'object' || body === null) throw new Error('the revocation feed answered a non-object');
-  const { revocations, cursor, hasMore } = body as Record<string, unknown>;
-  if (!Array.isArray(revocations) || typeof cursor !== 'string' || typeof hasMore !== 'boolean') throw new Error('the revocation feed page is malformed');
-  for (const entry of revocations as unknown[]) {
-    const { bindingId, revokedAt } = (entry ?? {}) as Record<string, unknown>;
-    if (typeof bindingId !== 'string' || !UUID.test(bindingId) || typeof revokedAt !== 'string' || Number.isNaN(Date.parse(revokedAt))) {
-      throw new Error('the revocation feed has a malformed entry');
-    }
-  }
-  return { revocations: revocations as RevocationFeedPage['revocations'], cursor, hasMore };
 }

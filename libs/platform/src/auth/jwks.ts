@@ -1,5 +1,5 @@
 import type { JWTVerifyGetKey } from 'jose';
-import { IsBoolean, IsDefined, IsIn, IsOptional } from 'class-validator';
+import { IsBoolean, IsDefined, IsIn } from 'class-validator';
 import { NODE_ENVS, NodeEnv } from '../config/base-service.config';
 import { EnvBoolean } from '../config/env-validators';
 import { loadConfig } from '../config/load-config';
@@ -16,21 +16,9 @@ export class IdentityTrustConfig {
   @IsIdentityUrl()
   IDENTITY_JWKS_URL!: string;
 
-  @IsOptional()
-  @IsIdentityUrl()
-  IDENTITY_REVOCATION_FEED_URL?: string;
-
   @EnvBoolean()
   @IsBoolean({ message: '$property must be true or false' })
   IDENTITY_HTTP_ALLOWED = false;
-}
-
-/** The path of identity's revocation feed, on its service port (not on the public edge). */
-export const REVOCATION_FEED_PATH = '/v1/internal/device-binding-revocations';
-
-/** IDENTITY_REVOCATION_FEED_URL, or the feed at the JWKS URL's origin. */
-export function revocationFeedUrl(config: Pick<IdentityTrustConfig, 'IDENTITY_JWKS_URL' | 'IDENTITY_REVOCATION_FEED_URL'>): string {
-  return config.IDENTITY_REVOCATION_FEED_URL ?? new URL(REVOCATION_FEED_PATH, config.IDENTITY_JWKS_URL).toString();
 }
 
 const remoteKeySets = new Map<string, JwtKeyResolver>();

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsDefined, IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsDefined, IsIn, IsInt, Matches, Max, Min } from 'class-validator';
 import { IsIdentityUrl } from '../auth/identity-url';
 import { HttpInputConfig } from '../http/http-input.config';
 import { EnvBoolean, IsUrlWithProtocol } from './env-validators';
@@ -50,14 +50,6 @@ export class BaseServiceConfig extends HttpInputConfig {
   @IsDefined({ message: '$property is required' })
   @IsIdentityUrl()
   IDENTITY_JWKS_URL!: string;
-
-  /**
-   * identity's feed of revoked device bindings (docs/device-binding.md); by default
-   * /v1/internal/device-binding-revocations at the JWKS URL's origin.
-   */
-  @IsOptional()
-  @IsIdentityUrl()
-  IDENTITY_REVOCATION_FEED_URL?: string;
 
   /** Lets the two URLs above be http:// in production: only for a network on one machine (compose). */
   @EnvBoolean()

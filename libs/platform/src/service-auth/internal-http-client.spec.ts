@@ -61,6 +61,12 @@ describe('InternalHttpClient', () => {
     expect(result).toEqual({ ok: false, kind: 'refused', status: 404, problem: { code: 'payee-not-found', detail: 'No such payee.', resultCode: 'ZH' } });
   });
 
+  it("passes a 429's Retry-After on with the problem", async () => {
+    answers.push(new Response(JSON.stringify({ code: 'rate-limited', detail: 'Too many payee lookups.' }), { status: 429, headers: { 'retry-after': '30' } }));
+    const result = await client().call(OPERATION, { params: { thingId: 'x' } }, Answer);
+    expect(result).toEqual({ ok: false, kind: 'refused', status: 429, problem: { code: 'rate-limited', detail: 'Too many payee lookups.', retryAfterSeconds: 30 } });
+  });
+
   it('treats an answer outside the contract as unavailable, never as data', async () => {
     answers.push(json(200, { name: 'NOT LOWER' }));
     const result = await client().call(OPERATION, { params: { thingId: 'x' } }, Answer);

@@ -8,6 +8,8 @@ export interface InternalProblem {
   readonly code: ProblemCode;
   readonly detail: string;
   readonly resultCode?: ResultCode;
+  /** A 429's Retry-After in seconds, to pass on to the user whose request it was. */
+  readonly retryAfterSeconds?: number;
 }
 
 export type InternalCallResult<T> =
@@ -113,7 +115,10 @@ export class InternalHttpClient {
       return { ok: true, value: parsed };
     }
     const problem = response.status >= 400 && response.status < 500 ? readProblem(body) : null;
-    if (problem) return { ok: false, kind: 'refused', status: response.status, problem };
+    if (problem) {
+      const retryAfter = response.status === 429 ? Number(response.headers.get('retry-after')) : NaN;
+      return { ok: false, kind: 'refused', status: response.status, problem: Number.isSafeInteger(retryAfter) && retryAfter > 0 ? { ...problem, retryAfterSeconds: retryAfter } : problem };
+    }
     this.logger.warn({ operation: operation.name, status: response.status }, 'internal call failed');
     return { ok: false, kind: 'unavailable', reason: `${operation.service} answered ${response.status}` };
   }

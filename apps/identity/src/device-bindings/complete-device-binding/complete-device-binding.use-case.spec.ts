@@ -28,6 +28,8 @@ describe('CompleteDeviceBinding', () => {
     });
     // Only the refresh token's hash is kept.
     expect([...h.refreshTokens.rows.values()]).toEqual([expect.objectContaining({ tokenHash: hashSecret(result.refreshToken), status: 'active' })]);
+    // Payable from the start: the default address from the phone number, primary.
+    expect(await h.addresses.listByUser(result.userId)).toEqual([expect.objectContaining({ handle: '9876500001', isDefault: true, isPrimary: true })]);
   });
 
   it('binding a second device keeps the user and revokes the first device and its refresh token', async () => {
@@ -39,6 +41,8 @@ describe('CompleteDeviceBinding', () => {
     expect(h.bindings.rows.get(first.bindingId)?.status).toBe('revoked');
     expect([...h.refreshTokens.rows.values()].find((row) => row.bindingId === first.bindingId)?.status).toBe('revoked');
     expect(h.users.rows.size).toBe(1);
+    // A second device adds no second default address.
+    expect(await h.addresses.listByUser(first.userId)).toHaveLength(1);
     const feed = await h.revocations.execute({ after: null, limit: 10 });
     expect(feed.revocations.map((entry) => entry.bindingId)).toEqual([first.bindingId]);
   });

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DEVICE_PROOF_MAX_AGE_SECONDS, DEVICE_PROOF_PURPOSES, EVENT_TYPES, UserRegistered } from '@kirim/contracts';
 import { TransactionRunner, type TransactionScope } from '@kirim/messaging';
 import { Clock, IdGenerator } from '@kirim/platform';
+import { CreateDefaultPaymentAddress } from '../../payment-addresses/create-default-payment-address/create-default-payment-address.use-case';
 import { TokenIssuer } from '../../tokens/token-issuer';
 import type { User } from '../../users/user';
 import { UserRepository } from '../../users/user.repository';
@@ -49,6 +50,7 @@ export class CompleteDeviceBinding {
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     @Inject(DEVICE_BINDING_POLICY) private readonly policy: DeviceBindingPolicy,
+    private readonly defaultAddresses: CreateDefaultPaymentAddress,
   ) {}
 
   async execute(command: CompleteDeviceBindingCommand): Promise<CompleteDeviceBindingResult> {
@@ -112,6 +114,8 @@ export class CompleteDeviceBinding {
       return { user: winner, created: false };
     }
     await this.users.lockById(tx, user.id);
+    // Every user is payable from the start: the default address (docs/payment-addresses.md), in the same transaction.
+    await this.defaultAddresses.execute(tx, { userId: user.id, phone: user.phone });
     // The phone number stays in identity; the event carries only the id.
     await tx.publish<UserRegistered>({ type: EVENT_TYPES.USER_REGISTERED, key: user.id, data: { userId: user.id, registeredAt: user.createdAt.toISOString() } });
     return { user, created: true };

@@ -1,7 +1,7 @@
 import { aLinkedAccount, aUser, InMemoryLinkedAccounts, InMemoryUsers } from '../../testing/in-memory-identity.fakes';
-import { FakeTransactionScope } from '@kirim/testing';
+import { FakeTransactionScope, FixedClock } from '@kirim/testing';
 import { handleSkeleton } from '../../payment-addresses/payment-handle-rules';
-import { InMemoryPaymentAddresses } from '../../testing/in-memory-payment-addresses.fakes';
+import { InMemoryPayeeLookupBuckets, InMemoryPaymentAddresses } from '../../testing/in-memory-payment-addresses.fakes';
 import { ResolvePaymentParties } from './resolve-payment-parties.use-case';
 
 describe('ResolvePaymentParties', () => {
@@ -10,7 +10,10 @@ describe('ResolvePaymentParties', () => {
   let users: InMemoryUsers;
   let accounts: InMemoryLinkedAccounts;
   let addresses: InMemoryPaymentAddresses;
+  let buckets: InMemoryPayeeLookupBuckets;
   let resolve: ResolvePaymentParties;
+  const policy = { capacity: 100, refillPerMinute: 2, hitCost: 1, missCost: 20 };
+  const clock = new FixedClock(new Date('2026-12-01T10:00:00Z'));
 
   beforeEach(async () => {
     users = new InMemoryUsers();
@@ -21,7 +24,8 @@ describe('ResolvePaymentParties', () => {
     const created = new Date('2025-01-01T00:00:00Z');
     await addresses.insertIfFree(new FakeTransactionScope(), { id: 'a1', userId: payee.id, handle: '9876500002', isPrimary: true, isDefault: true, createdAt: created }, handleSkeleton('9876500002'));
     await addresses.insertIfFree(new FakeTransactionScope(), { id: 'a2', userId: payee.id, handle: 'ravi.s', isPrimary: false, isDefault: false, createdAt: created }, handleSkeleton('ravi.s'));
-    resolve = new ResolvePaymentParties(users, accounts, addresses);
+    buckets = new InMemoryPayeeLookupBuckets();
+    resolve = new ResolvePaymentParties(users, accounts, addresses, buckets, policy, clock);
   });
 
   it('resolves the payee by payment address too, without regard to case', async () => {
@@ -76,5 +80,17 @@ describe('ResolvePaymentParties', () => {
 
   it('answers payer-unknown for a token whose user does not exist', async () => {
     expect(await resolve.execute({ payerUserId: '99999999-9999-4999-8999-999999999999', payeePhone: payee.phone })).toEqual({ ok: false, code: 'payer-unknown' });
+  });
+
+  it("pays for each lookup from the payer's anti-scan bucket, a miss costing more, and refuses when it is empty", async () => {
+    linkPrimary(payer.id, 'aaaaaaaa-0000-4000-8000-000000000001', 'SBXA');
+    linkPrimary(payee.id, 'bbbbbbbb-0000-4000-8000-000000000002', 'SBXB');
+
+    expect(await resolve.execute({ payerUserId: payer.id, payeePhone: payee.phone })).toMatchObject({ ok: true });
+    expect(buckets.buckets.get(payer.id)?.tokens).toBe(99);
+    // Five misses take what is left but 19: less than a miss costs.
+    for (let guess = 0; guess < 4; guess += 1) expect(await resolve.execute({ payerUserId: payer.id, payeePhone: `+91987650100${guess}` })).toMatchObject({ code: 'payee-unknown' });
+    expect(buckets.buckets.get(payer.id)?.tokens).toBe(19);
+    expect(await resolve.execute({ payerUserId: payer.id, payeePhone: payee.phone })).toEqual({ ok: false, code: 'rate-limited', retryAfterSeconds: 30 });
   });
 });

@@ -1,6 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { RESULT_CODES } from '@kirim/contracts';
+import { Clock } from '@kirim/platform';
 import { LinkedBankAccountRepository } from '../../bank-accounts/linked-bank-account.repository';
+import { PAYEE_LOOKUP_BUCKET_POLICY, PayeeLookupBucketPolicy, secondsUntilLevel } from '../../payees/payee-lookup-bucket';
+import { PayeeLookupBucketRepository } from '../../payees/payee-lookup-bucket.repository';
 import { PaymentAddressRepository } from '../../payment-addresses/payment-address.repository';
 import { parsePaymentAddress } from '../../payment-addresses/payment-handle-rules';
 import type { User } from '../../users/user';
@@ -8,7 +11,7 @@ import { UserRepository } from '../../users/user.repository';
 
 /** The payee by exactly one of their phone number and their payment address (`handle@kirim`). */
 export type ResolvePaymentPartiesQuery = {
-  /** The payer is always the authenticated caller: nobody resolves a payment on someone else's behalf. */
+  /** The payer payments authenticated (its service token vouches for it): nobody resolves a payment on someone else's behalf. */
   readonly payerUserId: string;
 } & ({ readonly payeePhone: string; readonly payeeAddress?: undefined } | { readonly payeeAddress: string; readonly payeePhone?: undefined });
 
@@ -23,25 +26,38 @@ export type PaymentPartiesFailure =
   | { readonly code: 'payee-account-missing'; readonly resultCode: typeof RESULT_CODES.BENEFICIARY_ACCOUNT_MISSING }
   | { readonly code: 'payer-account-missing'; readonly resultCode: typeof RESULT_CODES.REMITTER_ACCOUNT_MISSING }
   | { readonly code: 'self-payment' }
-  | { readonly code: 'payer-unknown' };
+  | { readonly code: 'payer-unknown' }
+  | { readonly code: 'rate-limited'; readonly retryAfterSeconds: number };
 
 export type ResolvePaymentPartiesResult = ({ readonly ok: true } & PaymentParties) | ({ readonly ok: false } & PaymentPartiesFailure);
 
-/** Who pays from which account and who is paid into which: each user's primary linked account. */
+/**
+ * Who pays from which account and who is paid into which: each user's primary linked account. A
+ * payment names its payee as a lookup does, so it is paid for from the payer's same anti-scan bucket
+ * (payees/payee-lookup-bucket.ts): otherwise paying tiny amounts to guessed numbers would scan the
+ * directory around GET /v1/payees.
+ */
 @Injectable()
 export class ResolvePaymentParties {
   constructor(
     private readonly users: UserRepository,
     private readonly accounts: LinkedBankAccountRepository,
     private readonly addresses: PaymentAddressRepository,
+    private readonly buckets: PayeeLookupBucketRepository,
+    @Inject(PAYEE_LOOKUP_BUCKET_POLICY) private readonly policy: PayeeLookupBucketPolicy,
+    private readonly clock: Clock,
   ) {}
 
   async execute(query: ResolvePaymentPartiesQuery): Promise<ResolvePaymentPartiesResult> {
     const payer = await this.users.findById(query.payerUserId);
     if (!payer) return { ok: false, code: 'payer-unknown' };
+    // A miss's cost first, so parallel payments cannot spend more than the bucket holds; a hit gets the difference back.
+    const taken = await this.buckets.take(payer.id, this.policy.missCost, this.clock.now(), this.policy);
+    if (!taken.taken) return { ok: false, code: 'rate-limited', retryAfterSeconds: secondsUntilLevel(taken.level, this.policy.missCost, this.policy) };
     const payee = query.payeePhone !== undefined ? await this.users.findByPhone(query.payeePhone) : await this.findByAddress(query.payeeAddress);
     // UPI ZH: "invalid virtual address" — the payee is not known to the platform.
     if (!payee) return { ok: false, code: 'payee-unknown', resultCode: RESULT_CODES.INVALID_ADDRESS };
+    await this.buckets.giveBack(payer.id, this.policy.missCost - this.policy.hitCost, this.policy);
     if (payee.id === payer.id) return { ok: false, code: 'self-payment' };
 
     const [payerAccount, payeeAccount] = await Promise.all([this.accounts.findPrimary(payer.id), this.accounts.findPrimary(payee.id)]);

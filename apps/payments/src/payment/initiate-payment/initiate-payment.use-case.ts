@@ -49,9 +49,9 @@ export interface InitiatePaymentFailure {
   readonly code: ProblemCode;
   readonly detail: string;
   readonly resultCode?: ResultCode;
+  /** A 429 (the payer's payee lookups ran out, at identity): when to retry, passed on as Retry-After. */
+  readonly retryAfterSeconds?: number;
 }
-
-/** Only the work this interface names is needed; unit tests pass a fake. */
 
 /**
  * Starts a P2P payment: checks the amount, resolves the parties at identity, then in one
@@ -104,7 +104,7 @@ export class InitiatePaymentUseCase {
     if (!lookup.ok) {
       const { failure: why } = lookup;
       return why.kind === 'refused'
-        ? failure(why.status, why.code, why.detail, why.resultCode)
+        ? { ...failure(why.status, why.code, why.detail, why.resultCode), ...(why.retryAfterSeconds !== undefined ? { retryAfterSeconds: why.retryAfterSeconds } : {}) }
         : failure(503, PROBLEM_CODES.DEPENDENCY_UNAVAILABLE, 'The payee cannot be resolved right now; try again.');
     }
     const { payer, payee } = lookup.parties;
