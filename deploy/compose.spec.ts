@@ -104,6 +104,10 @@ describe('docker-compose.yml', () => {
     expect(dockerfile).toBe(join(REPO_ROOT, 'apps', name, 'Dockerfile'));
   });
 
+  it.each(SERVICES)('has the %s image listen on every interface of its container (the service defaults to loopback outside one)', (name) => {
+    expect(readFileSync(join(REPO_ROOT, 'apps', name, 'Dockerfile'), 'utf8')).toMatch(/^ENV .*\bHTTP_HOST=0\.0\.0\.0\b/m);
+  });
+
   it('builds edge from deploy/edge/Dockerfile and serves port 8080', () => {
     const edge = service('edge');
     expect(dockerfileOf(edge)).toBe(join(REPO_ROOT, 'deploy', 'edge', 'Dockerfile'));

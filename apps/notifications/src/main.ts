@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   });
   connectKafkaTransport(app);
   await app.startAllMicroservices();
-  await runUntilSignalled(app, { port: config.HTTP_PORT, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS });
+  await runUntilSignalled(app, { host: config.HTTP_HOST, port: config.HTTP_PORT, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS });
 }
 
 bootService(main, SERVICE_NAME);

@@ -23,5 +23,5 @@ bootService(async () => {
   // every event type on that topic has exactly one @EventPattern handler.
   connectKafkaTransport(app);
   await app.startAllMicroservices();
-  await runUntilSignalled(app, { port: config.HTTP_PORT, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS });
+  await runUntilSignalled(app, { host: config.HTTP_HOST, port: config.HTTP_PORT, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS });
 }, SERVICE_NAME);

@@ -2,6 +2,8 @@ import type { Server } from 'node:http';
 import { INestApplication, Logger, LoggerService } from '@nestjs/common';
 
 export interface RunOptions {
+  /** The interface to listen on (HTTP_HOST): loopback unless the process runs in a container. */
+  host: string;
   port: number;
   shutdownTimeoutMs: number;
 }
@@ -62,8 +64,8 @@ export async function shutdownInOrder(
 /** Listens, then on the first SIGTERM/SIGINT shuts down in order and exits the process. */
 export async function runUntilSignalled(app: INestApplication, options: RunOptions): Promise<void> {
   const logger = new Logger('Shutdown');
-  await app.listen(options.port, '0.0.0.0');
-  logger.log(`listening on port ${options.port}`);
+  await app.listen(options.port, options.host);
+  logger.log(`listening on ${options.host}:${options.port}`);
   let shuttingDown = false;
   const onSignal = (signal: NodeJS.Signals): void => {
     // A second signal (e.g. Ctrl-C twice) must not start a second, interleaved shutdown.

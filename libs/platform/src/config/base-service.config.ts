@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsDefined, IsIn, IsInt, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsDefined, IsIn, IsInt, IsIP, Matches, Max, Min } from 'class-validator';
 import { IsIdentityUrl } from '../auth/identity-url';
 import { HttpInputConfig } from '../http/http-input.config';
 import { EnvBoolean, IsUrlWithProtocol } from './env-validators';
@@ -32,6 +32,14 @@ export class BaseServiceConfig extends HttpInputConfig {
   @Min(1, { message: '$property must be an integer between 1 and 65535' })
   @Max(65535, { message: '$property must be an integer between 1 and 65535' })
   HTTP_PORT!: number;
+
+  /**
+   * The interface the service listens on. Loopback by default, so a developer's services are not
+   * reachable from the network (only the edge is); container images set 0.0.0.0, where the
+   * container's network (compose, a Kubernetes pod with NetworkPolicies) is the boundary.
+   */
+  @IsIP(undefined, { message: '$property must be an IP address, e.g. 127.0.0.1 or 0.0.0.0' })
+  HTTP_HOST = '127.0.0.1';
 
   @IsDefined({ message: '$property is required' })
   @IsUrlWithProtocol(['postgres', 'postgresql'])

@@ -75,6 +75,12 @@ describe('loadConfig', () => {
     expect(error.problems).toEqual(['HTTP_PORT is required']);
   });
 
+  it('listens on loopback unless told otherwise, and takes only an IP address', () => {
+    expect(loadConfig(BaseServiceConfig, VALID_ENV).HTTP_HOST).toBe('127.0.0.1');
+    expect(loadConfig(BaseServiceConfig, { ...VALID_ENV, HTTP_HOST: '0.0.0.0' }).HTTP_HOST).toBe('0.0.0.0');
+    expect(() => loadConfig(BaseServiceConfig, { ...VALID_ENV, HTTP_HOST: 'everywhere' })).toThrow('HTTP_HOST must be an IP address');
+  });
+
   it('lets services extend the base schema', () => {
     const config = loadConfig(PaymentsConfig, { ...VALID_ENV, PSP_HANDLE: 'kirim', RISK_CHECKS_ENABLED: 'false' });
     expect(config.PSP_HANDLE).toBe('kirim');
