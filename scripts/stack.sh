@@ -35,7 +35,7 @@ build_services() {
 }
 
 # The services that keep personal data encrypted at rest (docs/data-at-rest.md); each has its own keys.
-DATA_ENCRYPTING_SERVICES=(bank-connector)
+DATA_ENCRYPTING_SERVICES=(bank-connector identity)
 
 # A service's data keys, made once: DATA_ENCRYPTION_KEYS (kid:base64, 32 bytes), the active kid, and
 # DATA_LOOKUP_KEY, in .local/keys/data/<service>.env (one VAR=value a line, as service_env gives them).

@@ -1,17 +1,28 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EVENT_SOURCES, SERVICE_PRINCIPALS } from '@kirim/contracts';
-import { KafkaReadinessCheck, MESSAGING_ENTITIES, MessagingModule } from '@kirim/messaging';
-import { AuthModule, ConfigModule, createLoggingModule, HealthModule, JWT_AUDIENCES, ServiceAuthModule, TimeModule, typeOrmModuleOptions } from '@kirim/platform';
+import { KafkaReadinessCheck, MessagingModule } from '@kirim/messaging';
+import {
+  AuthModule,
+  ConfigModule,
+  createLoggingModule,
+  DataEncryptionModule,
+  FieldEncryption,
+  HealthModule,
+  JWT_AUDIENCES,
+  LookupHasher,
+  ServiceAuthModule,
+  TimeModule,
+  typeOrmModuleOptions,
+} from '@kirim/platform';
 import { BankAccountsModule } from './bank-accounts/bank-accounts.module';
 import { DeviceBindingsModule } from './device-bindings/device-bindings.module';
 import { IdentityDeviceBindingRevocations } from './device-bindings/identity-device-binding-revocations';
 import { IdentityConfig } from './identity.config';
+import { identityDataSourceInput } from './identity.persistence';
 import { PayeesModule } from './payees/payees.module';
 import { PaymentAddressesModule } from './payment-addresses/payment-addresses.module';
 import { PaymentPartiesModule } from './payment-parties/payment-parties.module';
-import { IDENTITY_ENTITIES } from './persistence/identity-entities';
-import { IDENTITY_MIGRATIONS } from './persistence/identity-migrations';
 import { IdentityPersistenceModule } from './persistence/identity-persistence.module';
 import { identityLocalKeyResolver } from './tokens/local-key-resolver';
 import { ServiceCredentialsModule } from './service-credentials/service-credentials.module';
@@ -25,15 +36,12 @@ export const SERVICE_NAME = 'identity';
   imports: [
     ConfigModule.forRoot(IdentityConfig),
     createLoggingModule(SERVICE_NAME),
+    // Phone numbers and holder names are encrypted at rest (docs/data-at-rest.md).
+    DataEncryptionModule.forRoot(),
     TypeOrmModule.forRootAsync({
-      inject: [IdentityConfig],
-      useFactory: (config: IdentityConfig) =>
-        typeOrmModuleOptions({
-          url: config.DATABASE_URL,
-          entities: [...IDENTITY_ENTITIES, ...MESSAGING_ENTITIES],
-          migrations: IDENTITY_MIGRATIONS,
-          applicationName: `kirim-${SERVICE_NAME}`,
-        }),
+      inject: [IdentityConfig, FieldEncryption, LookupHasher],
+      useFactory: (config: IdentityConfig, fields: FieldEncryption, lookups: LookupHasher) =>
+        typeOrmModuleOptions(identityDataSourceInput(config.DATABASE_URL, { fields, lookups })),
     }),
     // Identity consumes no topic yet: producer and outbox relay only, no consumer group.
     MessagingModule.forRoot({ source: EVENT_SOURCES.IDENTITY }),

@@ -1,11 +1,12 @@
 import 'reflect-metadata';
-import { bootService, createServiceApp, loadConfig, runUntilSignalled } from '@kirim/platform';
+import { bootService, createServiceApp, DataEncryptionConfig, loadConfig, runUntilSignalled } from '@kirim/platform';
 import { AppModule, SERVICE_NAME } from './app.module';
 import { IdentityConfig } from './identity.config';
 
 bootService(async () => {
   // Validate the environment before Nest starts, so a bad variable stops boot with its name only.
   const config = loadConfig(IdentityConfig);
+  loadConfig(DataEncryptionConfig);
   const app = await createServiceApp(AppModule, {
     serviceName: SERVICE_NAME,
     openApi: {
@@ -23,5 +24,5 @@ bootService(async () => {
     },
   });
   // No Kafka transport: identity produces (through the outbox) but consumes nothing yet.
-  await runUntilSignalled(app, { port: config.HTTP_PORT, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS });
+  await runUntilSignalled(app, { host: config.HTTP_HOST, port: config.HTTP_PORT, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS });
 }, SERVICE_NAME);

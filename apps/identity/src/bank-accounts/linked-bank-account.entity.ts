@@ -21,9 +21,13 @@ export class LinkedBankAccountEntity {
   @Column({ name: 'masked_account_number', type: 'text' })
   maskedAccountNumber!: string;
 
-  /** The bank-registered holder name (migration 1764640000000); kept behind the repository adapter, which alone reads and writes it. */
-  @Column({ name: 'holder_name', type: 'varchar', length: 100, nullable: true })
-  holderName!: string | null;
+  /**
+   * The bank-registered holder name, encrypted (FieldEncryption, purpose `linked_bank_accounts.holder_name`;
+   * docs/data-at-rest.md); the repository adapter alone reads and writes it. Null for an account linked
+   * before names were recorded.
+   */
+  @Column({ name: 'holder_name_encrypted', type: 'text', nullable: true })
+  holderNameEncrypted!: string | null;
 
   @Column({ name: 'bank_name', type: 'varchar', length: 120, nullable: true })
   bankName!: string | null;

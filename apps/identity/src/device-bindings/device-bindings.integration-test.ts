@@ -1,12 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { DEVICE_PROOF_AUDIENCE, DEVICE_PROOF_PURPOSES, DEVICE_PROOF_TYPE, EVENT_SOURCES } from '@kirim/contracts';
-import { MESSAGING_ENTITIES, OutboxWriter, UnitOfWork } from '@kirim/messaging';
-import { createMigratedTestDatabase, FixedClock, MigratedTestDatabase, uniquePhone } from '@kirim/testing';
+import { OutboxWriter, UnitOfWork } from '@kirim/messaging';
+import { createMigratedTestDatabase, FixedClock, MigratedTestDatabase, testDataProtection, uniquePhone } from '@kirim/testing';
 import { RandomIdGenerator } from '@kirim/platform';
 import { SignJWT } from 'jose';
 import { DataSource } from 'typeorm';
-import { IDENTITY_ENTITIES } from '../persistence/identity-entities';
-import { IDENTITY_MIGRATIONS } from '../persistence/identity-migrations';
+import { identitySchema } from '../identity.persistence';
 import { aDevice } from '../testing/device-binding-harness';
 import { testTokenIssuer } from '../testing/test-token-issuer';
 import { TypeOrmUserRepository } from '../users/typeorm-user.repository';
@@ -19,8 +18,11 @@ import { RefreshSession } from './refresh-session/refresh-session.use-case';
 import { RequestDeviceBinding } from './request-device-binding/request-device-binding.use-case';
 import { RandomSecretGenerator } from './secret-generator';
 import { TypeOrmAttemptCounterRepository, TypeOrmDeviceBindingRepository, TypeOrmRefreshTokenRepository, TypeOrmReplayGuard } from './typeorm-device-binding.repository';
+import { CreateDefaultPaymentAddress } from '../payment-addresses/create-default-payment-address/create-default-payment-address.use-case';
+import { TypeOrmPaymentAddressRepository } from '../payment-addresses/typeorm-payment-address.repository';
 
 const VIRTUAL = '+919000000000';
+const protection = testDataProtection();
 
 /*
  * The device-binding repositories against real PostgreSQL with the real migrations, driven through
@@ -40,18 +42,18 @@ describe('device bindings (PostgreSQL)', () => {
   let feed: ListBindingRevocations;
 
   beforeAll(async () => {
-    database = await createMigratedTestDatabase('identity_bindings', { entities: [...IDENTITY_ENTITIES, ...MESSAGING_ENTITIES], migrations: IDENTITY_MIGRATIONS });
+    database = await createMigratedTestDatabase('identity_bindings', identitySchema(protection));
     dataSource = database.dataSource;
     clock = new FixedClock(new Date());
     const unitOfWork = new UnitOfWork(dataSource, new OutboxWriter(EVENT_SOURCES.IDENTITY));
-    bindings = new TypeOrmDeviceBindingRepository(dataSource);
+    bindings = new TypeOrmDeviceBindingRepository(dataSource, protection.fields);
     const refreshTokens = new TypeOrmRefreshTokenRepository();
     const replays = new TypeOrmReplayGuard();
-    counters = new TypeOrmAttemptCounterRepository(dataSource);
+    counters = new TypeOrmAttemptCounterRepository(dataSource, protection.lookups);
     const limiter = new AttemptLimiter(counters);
     const secrets = new RandomSecretGenerator();
     const ids = new RandomIdGenerator();
-    const users = new TypeOrmUserRepository(dataSource);
+    const users = new TypeOrmUserRepository(dataSource, protection.fields, protection.lookups);
     const policy = deviceBindingPolicy({
       SMS_VIRTUAL_NUMBER: VIRTUAL,
       DEVICE_BINDING_TTL_SECONDS: 600,
@@ -63,7 +65,7 @@ describe('device bindings (PostgreSQL)', () => {
     const tokens = testTokenIssuer();
     request = new RequestDeviceBinding(unitOfWork, bindings, limiter, secrets, clock, ids, policy);
     confirm = new ConfirmBindingBySms(unitOfWork, bindings, replays, clock, policy);
-    complete = new CompleteDeviceBinding(unitOfWork, bindings, refreshTokens, replays, users, limiter, secrets, tokens, clock, ids, policy);
+    complete = new CompleteDeviceBinding(unitOfWork, bindings, refreshTokens, replays, users, limiter, secrets, tokens, clock, ids, policy, new CreateDefaultPaymentAddress(new TypeOrmPaymentAddressRepository(dataSource), clock, ids));
     refresh = new RefreshSession(unitOfWork, bindings, refreshTokens, replays, secrets, tokens, clock, ids, policy);
     feed = new ListBindingRevocations(bindings, clock);
   });

@@ -1,16 +1,17 @@
-import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { TransactionScope } from '@kirim/messaging';
+import { FieldEncryption, LookupHasher } from '@kirim/platform';
 import type { JWK } from 'jose';
 import { DataSource } from 'typeorm';
+import { ATTEMPT_COUNTER_HASH_KIND, IDENTITY_PURPOSES } from '../persistence/identity-personal-data';
 import { AttemptCounterRepository } from './attempt-limits';
 import type { BindingRevocation, DeviceBinding, DeviceBindingStatus, RefreshToken, RevocationReason } from './device-binding';
 import { DeviceBindingRepository, RefreshTokenRepository, ReplayGuard } from './device-binding.repository';
 
 interface BindingRow {
   id: string;
-  phone: string;
+  phone_encrypted: string;
   device_id: string;
   device_key: JWK;
   device_key_thumbprint: string;
@@ -25,13 +26,14 @@ interface BindingRow {
 }
 
 const BINDING_COLUMNS =
-  'id, phone, device_id, device_key, device_key_thumbprint, token_hash, status, user_id, created_at, expires_at, confirmed_at, bound_at, revoked_at';
+  'id, phone_encrypted, device_id, device_key, device_key_thumbprint, token_hash, status, user_id, created_at, expires_at, confirmed_at, bound_at, revoked_at';
 
-// The phone column is read and written here only, so encrypting it at rest stays a change to this file.
-function toBinding(row: BindingRow): DeviceBinding {
+// The phone is encrypted at rest (docs/data-at-rest.md), read and written here only; bindings are
+// found by id or by token hash, never by phone, so it needs no lookup hash.
+function toBinding(fields: FieldEncryption, row: BindingRow): DeviceBinding {
   return {
     id: row.id,
-    phone: row.phone,
+    phone: fields.decrypt(IDENTITY_PURPOSES.DEVICE_BINDING_PHONE, row.phone_encrypted),
     deviceId: row.device_id,
     deviceKey: row.device_key,
     deviceKeyThumbprint: row.device_key_thumbprint,
@@ -56,7 +58,10 @@ const REVOCATION_FEED_LOCK = 7_364_201;
 
 @Injectable()
 export class TypeOrmDeviceBindingRepository extends DeviceBindingRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly fields: FieldEncryption,
+  ) {
     super();
   }
 
@@ -65,7 +70,7 @@ export class TypeOrmDeviceBindingRepository extends DeviceBindingRepository {
       `INSERT INTO device_bindings (${BINDING_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
       [
         binding.id,
-        binding.phone,
+        this.fields.encrypt(IDENTITY_PURPOSES.DEVICE_BINDING_PHONE, binding.phone),
         binding.deviceId,
         JSON.stringify(binding.deviceKey),
         binding.deviceKeyThumbprint,
@@ -83,17 +88,17 @@ export class TypeOrmDeviceBindingRepository extends DeviceBindingRepository {
 
   async findById(id: string): Promise<DeviceBinding | null> {
     const rows: BindingRow[] = await this.dataSource.query(`SELECT ${BINDING_COLUMNS} FROM device_bindings WHERE id = $1`, [id]);
-    return rows.length === 1 ? toBinding(rows[0]) : null;
+    return rows.length === 1 ? toBinding(this.fields, rows[0]) : null;
   }
 
   async lockById(tx: TransactionScope, id: string): Promise<DeviceBinding | null> {
     const rows: BindingRow[] = await tx.manager.query(`SELECT ${BINDING_COLUMNS} FROM device_bindings WHERE id = $1 FOR UPDATE`, [id]);
-    return rows.length === 1 ? toBinding(rows[0]) : null;
+    return rows.length === 1 ? toBinding(this.fields, rows[0]) : null;
   }
 
   async lockByTokenHash(tx: TransactionScope, tokenHash: string): Promise<DeviceBinding | null> {
     const rows: BindingRow[] = await tx.manager.query(`SELECT ${BINDING_COLUMNS} FROM device_bindings WHERE token_hash = $1 FOR UPDATE`, [tokenHash]);
-    return rows.length === 1 ? toBinding(rows[0]) : null;
+    return rows.length === 1 ? toBinding(this.fields, rows[0]) : null;
   }
 
   async markConfirmed(tx: TransactionScope, id: string, confirmedAt: Date): Promise<void> {
@@ -215,20 +220,24 @@ export class TypeOrmReplayGuard extends ReplayGuard {
 
 @Injectable()
 export class TypeOrmAttemptCounterRepository extends AttemptCounterRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly lookups: LookupHasher,
+  ) {
     super();
   }
 
   /**
    * Outside any transaction on purpose: an attempt counts even when the request then fails. The
-   * bucket may name a phone number, so only its SHA-256 is stored.
+   * bucket may name a phone number, so only its keyed hash is stored (a plain SHA-256 of a phone
+   * number is reversed by hashing every number; docs/data-at-rest.md).
    */
   async increment(bucket: string, windowStart: Date, windowEnd: Date): Promise<number> {
     const rows: { attempts: number }[] = await this.dataSource.query(
       `INSERT INTO attempt_counters (bucket, window_start, window_end, attempts) VALUES ($1, $2, $3, 1)
        ON CONFLICT (bucket, window_start) DO UPDATE SET attempts = attempt_counters.attempts + 1
        RETURNING attempts`,
-      [createHash('sha256').update(bucket, 'utf8').digest('hex'), windowStart, windowEnd],
+      [this.lookups.opaqueKey(ATTEMPT_COUNTER_HASH_KIND, bucket), windowStart, windowEnd],
     );
     return Number(rows[0]?.attempts ?? 0);
   }

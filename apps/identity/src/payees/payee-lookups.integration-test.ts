@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { MESSAGING_ENTITIES, OutboxWriter, UnitOfWork } from '@kirim/messaging';
-import { createMigratedTestDatabase, MigratedTestDatabase, uniquePhone } from '@kirim/testing';
+import { OutboxWriter, UnitOfWork } from '@kirim/messaging';
+import { createMigratedTestDatabase, MigratedTestDatabase, testDataProtection, uniquePhone } from '@kirim/testing';
 import { DataSource } from 'typeorm';
 import type { PaymentAddress } from '../payment-addresses/payment-address';
 import { handleSkeleton } from '../payment-addresses/payment-handle-rules';
 import { TypeOrmPaymentAddressRepository } from '../payment-addresses/typeorm-payment-address.repository';
-import { IDENTITY_ENTITIES } from '../persistence/identity-entities';
-import { IDENTITY_MIGRATIONS } from '../persistence/identity-migrations';
+import { identitySchema } from '../identity.persistence';
+import { TypeOrmUserRepository } from '../users/typeorm-user.repository';
 import { EVENT_SOURCES } from '@kirim/contracts';
 import { bucketLevelAt, PayeeLookupBucketPolicy, PIX_DICT_BUCKET_DEFAULTS } from './payee-lookup-bucket';
 import { TypeOrmPayeeLookupBucketRepository } from './typeorm-payee-lookup-bucket.repository';
@@ -22,13 +22,16 @@ describe('payment addresses and payee-lookup buckets (PostgreSQL)', () => {
   let addresses: TypeOrmPaymentAddressRepository;
   let buckets: TypeOrmPayeeLookupBucketRepository;
   let unitOfWork: UnitOfWork;
+  let userRepository: TypeOrmUserRepository;
+  const protection = testDataProtection();
 
   beforeAll(async () => {
-    database = await createMigratedTestDatabase('identity', { entities: [...IDENTITY_ENTITIES, ...MESSAGING_ENTITIES], migrations: IDENTITY_MIGRATIONS });
+    database = await createMigratedTestDatabase('identity', identitySchema(protection));
     dataSource = database.dataSource;
     addresses = new TypeOrmPaymentAddressRepository(dataSource);
     buckets = new TypeOrmPayeeLookupBucketRepository(dataSource);
     unitOfWork = new UnitOfWork(dataSource, new OutboxWriter(EVENT_SOURCES.IDENTITY));
+    userRepository = new TypeOrmUserRepository(dataSource, protection.fields, protection.lookups);
   });
 
   afterAll(async () => {
@@ -41,7 +44,7 @@ describe('payment addresses and payee-lookup buckets (PostgreSQL)', () => {
 
   const aUserRow = async (): Promise<string> => {
     const id = randomUUID();
-    await dataSource.query(`INSERT INTO users (id, phone, display_name) VALUES ($1, $2, 'Test')`, [id, uniquePhone()]);
+    await unitOfWork.run((tx) => userRepository.insertIfPhoneFree(tx, { id, phone: uniquePhone(), displayName: 'Test', createdAt: new Date() }));
     return id;
   };
 

@@ -4,6 +4,7 @@ import { FixedClock, SequentialIds } from '@kirim/testing';
 import { exportJWK, generateKeyPair, type JWK, type KeyLike, SignJWT } from 'jose';
 import { AttemptLimiter } from '../device-bindings/attempt-limits';
 import { CompleteDeviceBinding } from '../device-bindings/complete-device-binding/complete-device-binding.use-case';
+import { CreateDefaultPaymentAddress } from '../payment-addresses/create-default-payment-address/create-default-payment-address.use-case';
 import { ConfirmBindingBySms } from '../device-bindings/confirm-binding-by-sms/confirm-binding-by-sms.use-case';
 import { deviceBindingPolicy } from '../device-bindings/device-binding-policy';
 import { ListBindingRevocations } from '../device-bindings/list-binding-revocations/list-binding-revocations.use-case';
@@ -12,6 +13,7 @@ import { RequestDeviceBinding } from '../device-bindings/request-device-binding/
 import { loadSigningKey } from '../tokens/signing-key';
 import { TokenIssuer } from '../tokens/token-issuer';
 import { FakeTransactions, InMemoryUsers } from './in-memory-identity.fakes';
+import { InMemoryPaymentAddresses } from './in-memory-payment-addresses.fakes';
 import { InMemoryAttemptCounters, InMemoryDeviceBindings, InMemoryRefreshTokens, InMemoryReplayGuard, SequentialSecrets } from './in-memory-device-bindings.fakes';
 
 export const VIRTUAL_NUMBER = '+919000000000';
@@ -42,7 +44,7 @@ export function deviceBindingHarness() {
   const limiter = new AttemptLimiter(counters);
   const secrets = new SequentialSecrets();
   const pem = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
-  const tokens = new TokenIssuer({ signingKey: loadSigningKey(pem, 'test'), ttlSeconds: 300, now: () => clock.now() });
+  const tokens = new TokenIssuer({ signingKey: loadSigningKey(pem, 'test'), ttlSeconds: 300, clock, ids });
   const policy = deviceBindingPolicy({
     SMS_VIRTUAL_NUMBER: VIRTUAL_NUMBER,
     DEVICE_BINDING_TTL_SECONDS: 600,
@@ -53,7 +55,8 @@ export function deviceBindingHarness() {
   });
   const request = new RequestDeviceBinding(transactions, bindings, limiter, secrets, clock, ids, policy);
   const confirm = new ConfirmBindingBySms(transactions, bindings, replays, clock, policy);
-  const complete = new CompleteDeviceBinding(transactions, bindings, refreshTokens, replays, users, limiter, secrets, tokens, clock, ids, policy);
+  const addresses = new InMemoryPaymentAddresses();
+  const complete = new CompleteDeviceBinding(transactions, bindings, refreshTokens, replays, users, limiter, secrets, tokens, clock, ids, policy, new CreateDefaultPaymentAddress(addresses, clock, ids));
   const refresh = new RefreshSession(transactions, bindings, refreshTokens, replays, secrets, tokens, clock, ids, policy);
   const revocations = new ListBindingRevocations(bindings, clock);
 
@@ -94,5 +97,5 @@ export function deviceBindingHarness() {
     return result;
   };
 
-  return { clock, ids, transactions, users, bindings, refreshTokens, replays, counters, tokens, request, confirm, complete, refresh, revocations, sms, proof, refreshProof, confirmedBinding, bound };
+  return { clock, ids, transactions, users, addresses, bindings, refreshTokens, replays, counters, tokens, request, confirm, complete, refresh, revocations, sms, proof, refreshProof, confirmedBinding, bound };
 }

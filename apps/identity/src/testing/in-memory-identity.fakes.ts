@@ -77,11 +77,15 @@ export class InMemoryLinkedAccounts extends LinkedBankAccountRepository {
       .sort((a, b) => Number(b.isPrimary) - Number(a.isPrimary) || a.linkedAt.getTime() - b.linkedAt.getTime());
   }
 
+  async listByUserIn(_tx: TransactionScope, userId: string): Promise<LinkedBankAccount[]> {
+    return this.listByUser(userId);
+  }
+
   async findPrimary(userId: string): Promise<LinkedBankAccount | null> {
     return this.rows.find((account) => account.userId === userId && account.isPrimary) ?? null;
   }
 
-  async insert(account: LinkedBankAccount): Promise<void> {
+  async insert(_tx: TransactionScope, account: LinkedBankAccount): Promise<void> {
     if (this.rows.some((row) => row.userId === account.userId && row.accountRef === account.accountRef)) {
       throw new Error('unique violation: (user_id, account_ref)');
     }

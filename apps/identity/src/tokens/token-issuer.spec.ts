@@ -1,6 +1,7 @@
 import { generateKeyPairSync, KeyObject } from 'node:crypto';
 import { createLocalJWKSet, decodeProtectedHeader, errors, jwtVerify } from 'jose';
-import { JWT_ALGORITHM, JWT_AUDIENCES, JWT_ISSUER } from '@kirim/platform';
+import { JWT_ALGORITHM, JWT_AUDIENCES, JWT_ISSUER, RandomIdGenerator } from '@kirim/platform';
+import { FixedClock } from '@kirim/testing';
 import { publishJwks } from './jwks';
 import { loadSigningKey, parsePublishedKey, SigningKey } from './signing-key';
 import { TokenIssuer } from './token-issuer';
@@ -15,7 +16,7 @@ function newP256Pem(): string {
 describe('TokenIssuer', () => {
   const signingKey: SigningKey = loadSigningKey(newP256Pem(), 'identity-2025-01');
   const now = new Date('2025-06-01T10:00:00Z');
-  const issuer = new TokenIssuer({ signingKey, ttlSeconds: 900, now: () => now });
+  const issuer = new TokenIssuer({ signingKey, ttlSeconds: 900, clock: new FixedClock(now), ids: new RandomIdGenerator() });
   const jwks = createLocalJWKSet(publishJwks([signingKey]));
 
   it('issues an ES256 token that verifies against the published JWKS with the platform claims', async () => {

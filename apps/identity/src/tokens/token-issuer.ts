@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
-import { CONFIRMATION_CLAIM, DEVICE_BINDING_CLAIM, DEVICE_BOUND_AT_CLAIM, JWT_ALGORITHM, JWT_ISSUER, USER_TOKEN_AUDIENCES } from '@kirim/platform';
+import { Clock, CONFIRMATION_CLAIM, DEVICE_BINDING_CLAIM, DEVICE_BOUND_AT_CLAIM, IdGenerator, JWT_ALGORITHM, JWT_ISSUER, USER_TOKEN_AUDIENCES } from '@kirim/platform';
 import type { SigningKey } from './signing-key';
 
 export interface IssuedToken {
@@ -21,8 +20,10 @@ export interface TokenBinding {
 export interface TokenIssuerOptions {
   readonly signingKey: SigningKey;
   readonly ttlSeconds: number;
-  /** Defaults to the system clock; specs pass a fixed one. */
-  readonly now?: () => Date;
+  /** `iat` and `exp` come from it. */
+  readonly clock: Clock;
+  /** The `jti` of each token. */
+  readonly ids: IdGenerator;
 }
 
 /**
@@ -31,11 +32,7 @@ export interface TokenIssuerOptions {
  * without its value, and for a bound device its binding (`did`, `dbt`) and key (`cnf.jkt`).
  */
 export class TokenIssuer {
-  private readonly now: () => Date;
-
-  constructor(private readonly options: TokenIssuerOptions) {
-    this.now = options.now ?? (() => new Date());
-  }
+  constructor(private readonly options: TokenIssuerOptions) {}
 
   get ttlSeconds(): number {
     return this.options.ttlSeconds;
@@ -43,7 +40,7 @@ export class TokenIssuer {
 
   /** `binding` is null only for sandbox login (local development). */
   async issueAccessToken(userId: string, binding: TokenBinding | null = null): Promise<IssuedToken> {
-    const issuedAt = Math.floor(this.now().getTime() / 1000);
+    const issuedAt = Math.floor(this.options.clock.now().getTime() / 1000);
     const claims = binding
       ? {
           [DEVICE_BINDING_CLAIM]: binding.bindingId,
@@ -58,7 +55,7 @@ export class TokenIssuer {
       .setSubject(userId)
       .setIssuedAt(issuedAt)
       .setExpirationTime(issuedAt + this.options.ttlSeconds)
-      .setJti(randomUUID())
+      .setJti(this.options.ids.uuid())
       .sign(this.options.signingKey.privateKey);
     return { accessToken, tokenType: 'Bearer', expiresIn: this.options.ttlSeconds };
   }

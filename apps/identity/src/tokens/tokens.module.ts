@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { Clock } from '@kirim/platform';
+import { Clock, IdGenerator } from '@kirim/platform';
 import { IdentityConfig } from '../identity.config';
 import { JwksController } from './jwks.controller';
 import { loadSigningKey, PUBLISHED_KEYS, publishedKeys, SIGNING_KEY, SigningKey } from './signing-key';
@@ -16,9 +16,9 @@ import { TokenIssuer } from './token-issuer';
     { provide: PUBLISHED_KEYS, useFactory: publishedKeys, inject: [IdentityConfig] },
     {
       provide: TokenIssuer,
-      useFactory: (signingKey: SigningKey, config: IdentityConfig, clock: Clock) =>
-        new TokenIssuer({ signingKey, ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS, now: () => clock.now() }),
-      inject: [SIGNING_KEY, IdentityConfig, Clock],
+      useFactory: (signingKey: SigningKey, config: IdentityConfig, clock: Clock, ids: IdGenerator) =>
+        new TokenIssuer({ signingKey, ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS, clock, ids }),
+      inject: [SIGNING_KEY, IdentityConfig, Clock, IdGenerator],
     },
   ],
   exports: [TokenIssuer, SIGNING_KEY],

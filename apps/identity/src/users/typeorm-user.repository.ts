@@ -1,39 +1,55 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { TransactionScope } from '@kirim/messaging';
-import { DataSource } from 'typeorm';
+import { FieldEncryption, LookupHasher, LookupNormalizationError } from '@kirim/platform';
+import { DataSource, EntityManager } from 'typeorm';
+import { IDENTITY_PURPOSES } from '../persistence/identity-personal-data';
 import type { User } from './user';
 import { UserEntity } from './user.entity';
 import { UserRepository } from './user.repository';
 
-function toUser(entity: UserEntity): User {
-  return { id: entity.id, phone: entity.phone, displayName: entity.displayName, createdAt: entity.createdAt };
-}
-
+/**
+ * Users in PostgreSQL. The phone number is encrypted here and nowhere else (docs/data-at-rest.md):
+ * callers give and get clear numbers; a user is found by the keyed hash of the number, whose unique
+ * constraint keeps one user per number as the clear column did.
+ */
 @Injectable()
 export class TypeOrmUserRepository extends UserRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly fields: FieldEncryption,
+    private readonly lookups: LookupHasher,
+  ) {
     super();
   }
 
   async findById(id: string): Promise<User | null> {
     const entity = await this.dataSource.getRepository(UserEntity).findOneBy({ id });
-    return entity ? toUser(entity) : null;
+    return entity ? this.toUser(entity) : null;
   }
 
   async findByPhone(phone: string): Promise<User | null> {
-    const entity = await this.dataSource.getRepository(UserEntity).findOneBy({ phone });
-    return entity ? toUser(entity) : null;
+    const phoneHash = this.phoneHashOf(phone);
+    if (phoneHash === null) return null;
+    const entity = await this.dataSource.getRepository(UserEntity).findOneBy({ phoneHash });
+    return entity ? this.toUser(entity) : null;
   }
 
   async insertIfPhoneFree(tx: TransactionScope, user: User): Promise<boolean> {
     // ON CONFLICT DO NOTHING rather than catching 23505: a failed statement would abort the whole
-    // transaction, and two concurrent registrations of one phone must both end cleanly.
+    // transaction, and two concurrent registrations of one phone must both end cleanly. The
+    // conflict is on phone_hash: one number, one hash, however it was written.
     const result = await tx.manager
       .createQueryBuilder()
       .insert()
       .into(UserEntity)
-      .values({ id: user.id, phone: user.phone, displayName: user.displayName, createdAt: user.createdAt })
+      .values({
+        id: user.id,
+        phoneEncrypted: this.fields.encrypt(IDENTITY_PURPOSES.USER_PHONE, user.phone),
+        phoneHash: this.lookups.phoneNumber(user.phone),
+        displayName: user.displayName,
+        createdAt: user.createdAt,
+      })
       .orIgnore()
       .returning(['id'])
       .execute();
@@ -41,22 +57,30 @@ export class TypeOrmUserRepository extends UserRepository {
   }
 
   async lockById(tx: TransactionScope, id: string): Promise<User | null> {
-    const entity = await tx.manager
-      .getRepository(UserEntity)
-      .createQueryBuilder('user')
-      .where('user.id = :id', { id })
-      .setLock('pessimistic_write')
-      .getOne();
-    return entity ? toUser(entity) : null;
+    return this.lockWhere(tx.manager, 'user.id = :id', { id });
   }
 
   async lockByPhone(tx: TransactionScope, phone: string): Promise<User | null> {
-    const entity = await tx.manager
-      .getRepository(UserEntity)
-      .createQueryBuilder('user')
-      .where('user.phone = :phone', { phone })
-      .setLock('pessimistic_write')
-      .getOne();
-    return entity ? toUser(entity) : null;
+    const phoneHash = this.phoneHashOf(phone);
+    return phoneHash === null ? null : this.lockWhere(tx.manager, 'user.phoneHash = :phoneHash', { phoneHash });
+  }
+
+  private async lockWhere(manager: EntityManager, where: string, parameters: Record<string, string>): Promise<User | null> {
+    const entity = await manager.getRepository(UserEntity).createQueryBuilder('user').where(where, parameters).setLock('pessimistic_write').getOne();
+    return entity ? this.toUser(entity) : null;
+  }
+
+  /** The lookup hash of a number; null for one that is not E.164, which no user can have. */
+  private phoneHashOf(phone: string): string | null {
+    try {
+      return this.lookups.phoneNumber(phone);
+    } catch (error) {
+      if (error instanceof LookupNormalizationError) return null;
+      throw error;
+    }
+  }
+
+  private toUser(entity: UserEntity): User {
+    return { id: entity.id, phone: this.fields.decrypt(IDENTITY_PURPOSES.USER_PHONE, entity.phoneEncrypted), displayName: entity.displayName, createdAt: entity.createdAt };
   }
 }

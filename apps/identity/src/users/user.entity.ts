@@ -1,13 +1,22 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
 
-/** A kirim user, known by an E.164 phone number (personal data: never logged, never in events). */
+/**
+ * A kirim user, known by an E.164 phone number (personal data: never logged, never in events). The
+ * number is stored encrypted and found by its keyed hash (docs/data-at-rest.md); only
+ * TypeOrmUserRepository reads and writes these two columns.
+ */
 @Entity({ name: 'users' })
 export class UserEntity {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;
 
-  @Column({ type: 'text', unique: true })
-  phone!: string;
+  /** FieldEncryption value, purpose `users.phone`. */
+  @Column({ name: 'phone_encrypted', type: 'text' })
+  phoneEncrypted!: string;
+
+  /** LookupHasher.phoneNumber of the number: unique, as the number is. */
+  @Column({ name: 'phone_hash', type: 'char', length: 43, unique: true })
+  phoneHash!: string;
 
   @Column({ name: 'display_name', type: 'varchar', length: 80 })
   displayName!: string;

@@ -3,10 +3,10 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags
 import { PROBLEM_CODES } from '@kirim/contracts';
 import { ApiProblems, ApiPublic, type AuthenticatedUser, CurrentUser, GENERIC_PROBLEMS, JwtAuthGuard, ProblemException } from '@kirim/platform';
 import { toLinkedBankAccountResponse } from '../bank-accounts/bank-accounts.dto';
-import { GetProfile } from './get-profile/get-profile.handler';
-import { RegisterUser } from './register-user/register-user.handler';
+import { GetProfile } from './get-profile/get-profile.use-case';
+import { RegisterUser } from './register-user/register-user.use-case';
 import { SandboxLoginGuard } from './sandbox-login.guard';
-import { StartSession } from './start-session/start-session.handler';
+import { StartSession } from './start-session/start-session.use-case';
 import { MeResponse, RegisterUserRequest, StartSessionRequest, TokenResponse } from './users.dto';
 
 const SANDBOX_NOTE =
@@ -53,7 +53,7 @@ export class UsersController {
   @ApiOkResponse({ type: MeResponse })
   @ApiProblems(...GENERIC_PROBLEMS.input, ...GENERIC_PROBLEMS.bearer)
   async me(@CurrentUser() caller: AuthenticatedUser): Promise<MeResponse> {
-    const result = await this.getProfile.execute(caller.userId);
+    const result = await this.getProfile.execute({ userId: caller.userId });
     if (!result.ok) throw new ProblemException(HttpStatus.UNAUTHORIZED, PROBLEM_CODES.UNAUTHENTICATED, 'The token names a user that does not exist.');
     return {
       userId: result.user.id,

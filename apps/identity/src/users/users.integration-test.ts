@@ -1,18 +1,18 @@
 import { EVENT_SOURCES, EVENT_TYPES, TOPICS } from '@kirim/contracts';
-import { MESSAGING_ENTITIES, OutboxWriter, TransactionRunner, TransactionScope, UnitOfWork } from '@kirim/messaging';
-import { createMigratedTestDatabase, MigratedTestDatabase, uniquePhone } from '@kirim/testing';
+import { OutboxWriter, TransactionRunner, TransactionScope, UnitOfWork } from '@kirim/messaging';
+import { createMigratedTestDatabase, MigratedTestDatabase, testDataProtection, uniquePhone } from '@kirim/testing';
 import { DataSource } from 'typeorm';
 import { LinkBankAccount } from '../bank-accounts/link-bank-account/link-bank-account.use-case';
 import { TypeOrmLinkedBankAccountRepository } from '../bank-accounts/typeorm-linked-bank-account.repository';
 import { ResolvePaymentParties } from '../payment-parties/resolve-payment-parties/resolve-payment-parties.use-case';
-import { IDENTITY_ENTITIES } from '../persistence/identity-entities';
-import { IDENTITY_MIGRATIONS } from '../persistence/identity-migrations';
+import { identitySchema } from '../identity.persistence';
 import { FakeBankAccountDirectory } from '../testing/in-memory-identity.fakes';
 import { testTokenIssuer } from '../testing/test-token-issuer';
 import { RandomIdGenerator, SystemClock } from '@kirim/platform';
 import { CreateDefaultPaymentAddress } from '../payment-addresses/create-default-payment-address/create-default-payment-address.use-case';
+import { TypeOrmPayeeLookupBucketRepository } from '../payees/typeorm-payee-lookup-bucket.repository';
 import { TypeOrmPaymentAddressRepository } from '../payment-addresses/typeorm-payment-address.repository';
-import { RegisterUser } from './register-user/register-user.handler';
+import { RegisterUser } from './register-user/register-user.use-case';
 import { TypeOrmUserRepository } from './typeorm-user.repository';
 
 interface OutboxRow {
@@ -35,14 +35,17 @@ describe('identity persistence (PostgreSQL)', () => {
   let accounts: TypeOrmLinkedBankAccountRepository;
   let unitOfWork: UnitOfWork;
   let registerUser: RegisterUser;
+  const protection = testDataProtection();
+  const clock = new SystemClock();
+  const ids = new RandomIdGenerator();
 
   beforeAll(async () => {
-    database = await createMigratedTestDatabase('identity', { entities: [...IDENTITY_ENTITIES, ...MESSAGING_ENTITIES], migrations: IDENTITY_MIGRATIONS });
+    database = await createMigratedTestDatabase('identity', identitySchema(protection));
     dataSource = database.dataSource;
-    users = new TypeOrmUserRepository(dataSource);
-    accounts = new TypeOrmLinkedBankAccountRepository(dataSource);
+    users = new TypeOrmUserRepository(dataSource, protection.fields, protection.lookups);
+    accounts = new TypeOrmLinkedBankAccountRepository(dataSource, protection.fields);
     unitOfWork = new UnitOfWork(dataSource, new OutboxWriter(EVENT_SOURCES.IDENTITY));
-    registerUser = new RegisterUser(unitOfWork, users, testTokenIssuer(), new CreateDefaultPaymentAddress(new TypeOrmPaymentAddressRepository(dataSource), new SystemClock(), new RandomIdGenerator()));
+    registerUser = new RegisterUser(unitOfWork, users, testTokenIssuer(), new CreateDefaultPaymentAddress(new TypeOrmPaymentAddressRepository(dataSource), clock, ids), clock, ids);
   });
 
   afterAll(async () => {
@@ -110,7 +113,7 @@ describe('identity persistence (PostgreSQL)', () => {
         });
       }
     }
-    const failing = new RegisterUser(new FailingBeforeCommit(), users, testTokenIssuer(), new CreateDefaultPaymentAddress(new TypeOrmPaymentAddressRepository(dataSource), new SystemClock(), new RandomIdGenerator()));
+    const failing = new RegisterUser(new FailingBeforeCommit(), users, testTokenIssuer(), new CreateDefaultPaymentAddress(new TypeOrmPaymentAddressRepository(dataSource), clock, ids), clock, ids);
 
     await expect(failing.execute({ phone: uniquePhone(), displayName: 'Asha' })).rejects.toThrow('outbox write failed');
     expect(await countUsers()).toBe(0);
@@ -119,8 +122,15 @@ describe('identity persistence (PostgreSQL)', () => {
 
   it('links accounts (first one primary, idempotently) and resolves payment parties from the primary accounts', async () => {
     const directory = new FakeBankAccountDirectory();
-    const linkBankAccount = new LinkBankAccount(unitOfWork, users, accounts, directory);
-    const resolve = new ResolvePaymentParties(users, accounts, new TypeOrmPaymentAddressRepository(dataSource));
+    const linkBankAccount = new LinkBankAccount(unitOfWork, users, accounts, directory, clock, ids);
+    const resolve = new ResolvePaymentParties(
+      users,
+      accounts,
+      new TypeOrmPaymentAddressRepository(dataSource),
+      new TypeOrmPayeeLookupBucketRepository(dataSource),
+      { capacity: 100, refillPerMinute: 2, hitCost: 1, missCost: 20 },
+      new SystemClock(),
+    );
     const payerPhone = uniquePhone();
     const payeePhone = uniquePhone();
     const payer = await registerUser.execute({ phone: payerPhone, displayName: 'Asha' });

@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
 import { PaymentAddressesModule } from '../payment-addresses/payment-addresses.module';
 import { TokensModule } from '../tokens/tokens.module';
-import { GetProfile } from './get-profile/get-profile.handler';
-import { RegisterUser } from './register-user/register-user.handler';
+import { GetProfile } from './get-profile/get-profile.use-case';
+import { RegisterUser } from './register-user/register-user.use-case';
 import { SandboxLoginGuard } from './sandbox-login.guard';
-import { StartSession } from './start-session/start-session.handler';
+import { StartSession } from './start-session/start-session.use-case';
 import { UsersController } from './users.controller';
 
 @Module({

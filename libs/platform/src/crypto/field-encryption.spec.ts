@@ -180,6 +180,16 @@ describe('LookupHasher', () => {
     expect(() => lookups.phoneNumber(value)).toThrow('not a valid E.164 phone number for a lookup');
   });
 
+  it('hashes opaque keys apart from phone numbers, deterministically and keyed', () => {
+    const hash = lookups.opaqueKey('attempt-counter', 'bind-per-phone:+919800000001');
+    expect(hash).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(lookups.opaqueKey('attempt-counter', 'bind-per-phone:+919800000001')).toBe(hash);
+    expect(LookupHasher.fromKey(key()).opaqueKey('attempt-counter', 'bind-per-phone:+919800000001')).not.toBe(hash);
+    expect(lookups.opaqueKey('attempt-counter', '+919800000001')).not.toBe(lookups.phoneNumber('+919800000001'));
+    expect(lookups.opaqueKey('phone', '+919800000001')).not.toBe(lookups.phoneNumber('+919800000001'));
+    expect(() => lookups.opaqueKey('Attempt counter', 'x')).toThrow('opaque lookup kind');
+  });
+
   it('refuses account numbers that are not 6-18 digits', () => {
     expect(() => normalizeAccountNumber('12345')).toThrow(LookupNormalizationError);
     expect(() => normalizeAccountNumber('12345a789')).toThrow(LookupNormalizationError);

@@ -37,6 +37,17 @@ export class LookupHasher {
     return this.hash('account-number', normalizeAccountNumber(value));
   }
 
+  /**
+   * The hash of a key that names personal data but is only ever compared whole, e.g. an attempt
+   * counter's `bind-per-phone:+919800000001`: the counter is found again, the number is not kept.
+   * The kind (lower-case, e.g. `attempt-counter`) keeps it apart from the phone and account hashes.
+   */
+  opaqueKey(kind: string, value: string): string {
+    if (!/^[a-z][a-z0-9-]{0,39}$/.test(kind)) throw new Error('an opaque lookup kind is lower-case letters, digits and - (e.g. attempt-counter)');
+    // Prefixed, so no opaque kind can give the hash of a phone or account number.
+    return this.hash(`opaque-${kind}`, value);
+  }
+
   private hash(kind: string, normalized: string): string {
     return createHmac('sha256', this.key).update(`${kind}:${normalized}`, 'utf8').digest('base64url');
   }

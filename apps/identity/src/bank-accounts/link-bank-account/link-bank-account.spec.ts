@@ -1,4 +1,5 @@
 import { EVENT_TYPES } from '@kirim/contracts';
+import { FixedClock, SequentialIds } from '@kirim/testing';
 import { aLinkedAccount, aUser, FakeBankAccountDirectory, FakeTransactions, InMemoryLinkedAccounts, InMemoryUsers } from '../../testing/in-memory-identity.fakes';
 import { LinkBankAccount } from './link-bank-account.use-case';
 
@@ -24,7 +25,7 @@ describe('LinkBankAccount', () => {
     users.add(ravi);
     directory.accountsByMobile.set(asha.phone, [ACCOUNT_A, ACCOUNT_B]);
     directory.accountsByMobile.set(ravi.phone, [SOMEONE_ELSES]);
-    linkBankAccount = new LinkBankAccount(transactions, users, accounts, directory);
+    linkBankAccount = new LinkBankAccount(transactions, users, accounts, directory, new FixedClock(), new SequentialIds());
   });
 
   const link = (accountRef: string) => linkBankAccount.execute({ userId: asha.id, accountRef });

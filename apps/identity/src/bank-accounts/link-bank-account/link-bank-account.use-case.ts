@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { BankAccountLinked, EVENT_TYPES } from '@kirim/contracts';
 import { TransactionRunner } from '@kirim/messaging';
+import { Clock, IdGenerator } from '@kirim/platform';
 import { UserRepository } from '../../users/user.repository';
 import { BankAccountDirectory } from '../bank-account-directory';
 import type { LinkedBankAccount } from '../linked-bank-account';
@@ -28,6 +28,8 @@ export class LinkBankAccount {
     private readonly users: UserRepository,
     private readonly accounts: LinkedBankAccountRepository,
     private readonly directory: BankAccountDirectory,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
   ) {}
 
   async execute(command: LinkBankAccountCommand): Promise<LinkBankAccountResult> {
@@ -49,12 +51,12 @@ export class LinkBankAccount {
       // Locking the user serializes concurrent links of one user, so exactly one becomes primary
       // and a concurrent duplicate sees the first one's row instead of violating the unique key.
       if (!(await this.users.lockById(tx, user.id))) return { ok: false, code: 'user-not-found' };
-      const existing = await this.accounts.listByUser(user.id, tx);
+      const existing = await this.accounts.listByUserIn(tx, user.id);
       const sameAccount = existing.find((account) => account.accountRef === command.accountRef);
       if (sameAccount) return { ok: true, created: false, account: sameAccount };
 
       const account: LinkedBankAccount = {
-        id: randomUUID(),
+        id: this.ids.uuid(),
         userId: user.id,
         bankCode: discovered.bankCode,
         accountRef: discovered.accountRef,
@@ -63,9 +65,9 @@ export class LinkBankAccount {
         holderName: discovered.holderName,
         bankName: discovered.bankName,
         isPrimary: existing.length === 0,
-        linkedAt: new Date(),
+        linkedAt: this.clock.now(),
       };
-      await this.accounts.insert(account, tx);
+      await this.accounts.insert(tx, account);
       await tx.publish<BankAccountLinked>({
         type: EVENT_TYPES.BANK_ACCOUNT_LINKED,
         key: user.id,

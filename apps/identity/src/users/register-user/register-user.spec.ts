@@ -5,7 +5,7 @@ import { FixedClock, SequentialIds } from '@kirim/testing';
 import { CreateDefaultPaymentAddress } from '../../payment-addresses/create-default-payment-address/create-default-payment-address.use-case';
 import { InMemoryPaymentAddresses } from '../../testing/in-memory-payment-addresses.fakes';
 import { testTokenIssuer } from '../../testing/test-token-issuer';
-import { RegisterUser } from './register-user.handler';
+import { RegisterUser } from './register-user.use-case';
 
 describe('RegisterUser', () => {
   let transactions: FakeTransactions;
@@ -17,7 +17,9 @@ describe('RegisterUser', () => {
     transactions = new FakeTransactions();
     users = new InMemoryUsers();
     addresses = new InMemoryPaymentAddresses();
-    registerUser = new RegisterUser(transactions, users, testTokenIssuer(), new CreateDefaultPaymentAddress(addresses, new FixedClock(), new SequentialIds()));
+    const clock = new FixedClock();
+    const ids = new SequentialIds();
+    registerUser = new RegisterUser(transactions, users, testTokenIssuer(), new CreateDefaultPaymentAddress(addresses, clock, ids), clock, ids);
   });
 
   it('gives the new user a primary default address from the national number, in the same transaction', async () => {

@@ -1,7 +1,7 @@
 import { decodeJwt } from 'jose';
 import { aUser, InMemoryUsers } from '../../testing/in-memory-identity.fakes';
 import { testTokenIssuer } from '../../testing/test-token-issuer';
-import { StartSession } from './start-session.handler';
+import { StartSession } from './start-session.use-case';
 
 describe('StartSession', () => {
   it('issues a token for the user registered with the phone number', async () => {

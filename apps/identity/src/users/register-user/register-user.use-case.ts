@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EVENT_TYPES, UserRegistered } from '@kirim/contracts';
 import { TransactionRunner } from '@kirim/messaging';
+import { Clock, IdGenerator } from '@kirim/platform';
 import { CreateDefaultPaymentAddress } from '../../payment-addresses/create-default-payment-address/create-default-payment-address.use-case';
 import { IssuedToken, TokenIssuer } from '../../tokens/token-issuer';
 import type { User } from '../user';
@@ -22,10 +22,12 @@ export class RegisterUser {
     private readonly users: UserRepository,
     private readonly tokens: TokenIssuer,
     private readonly defaultAddresses: CreateDefaultPaymentAddress,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
   ) {}
 
   async execute(command: RegisterUserCommand): Promise<RegisterUserResult> {
-    const user: User = { id: randomUUID(), phone: command.phone, displayName: command.displayName, createdAt: new Date() };
+    const user: User = { id: this.ids.uuid(), phone: command.phone, displayName: command.displayName, createdAt: this.clock.now() };
     const registered = await this.transactions.run(async (tx) => {
       if (!(await this.users.insertIfPhoneFree(tx, user))) return false;
       // In the same transaction: no user exists without an address to be paid at (`9876543210@kirim`).
