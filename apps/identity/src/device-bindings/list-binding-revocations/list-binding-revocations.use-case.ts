@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Clock, MAX_ACCESS_TOKEN_TTL_SECONDS } from '@kirim/platform';
 import { DeviceBindingRepository } from '../device-binding.repository';
 
-export interface ListBindingRevocationsQuery {
+export interface ListBindingRevocationsCommand {
   /** The cursor of the previous page; absent on a verifier's first read. */
   readonly after: string | null;
   readonly limit: number;
@@ -26,17 +26,17 @@ export class ListBindingRevocations {
     private readonly clock: Clock,
   ) {}
 
-  async execute(query: ListBindingRevocationsQuery): Promise<BindingRevocationsPage> {
+  async execute(command: ListBindingRevocationsCommand): Promise<BindingRevocationsPage> {
     // The end of the feed is read first: anything appended meanwhile is read next time, never skipped.
-    const end = query.after === null ? await this.bindings.lastRevocationPosition() : null;
+    const end = command.after === null ? await this.bindings.lastRevocationPosition() : null;
     const since = new Date(this.clock.now().getTime() - (MAX_ACCESS_TOKEN_TTL_SECONDS + 60) * 1000);
-    const rows = await this.bindings.revocationsAfter(query.after, since, query.limit);
+    const rows = await this.bindings.revocationsAfter(command.after, since, command.limit);
     const page = end === null ? rows : rows.filter((row) => BigInt(row.position) <= BigInt(end));
-    const last = page.at(-1)?.position ?? query.after ?? end ?? '0';
+    const last = page.at(-1)?.position ?? command.after ?? end ?? '0';
     return {
       revocations: page.map((row) => ({ bindingId: row.bindingId, revokedAt: row.revokedAt })),
       cursor: last,
-      hasMore: rows.length === query.limit,
+      hasMore: rows.length === command.limit,
     };
   }
 }

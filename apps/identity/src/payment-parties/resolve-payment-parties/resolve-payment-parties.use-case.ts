@@ -10,7 +10,7 @@ import type { User } from '../../users/user';
 import { UserRepository } from '../../users/user.repository';
 
 /** The payee by exactly one of their phone number and their payment address (`handle@kirim`). */
-export type ResolvePaymentPartiesQuery = {
+export type ResolvePaymentPartiesCommand = {
   /** The payer payments authenticated (its service token vouches for it): nobody resolves a payment on someone else's behalf. */
   readonly payerUserId: string;
 } & ({ readonly payeePhone: string; readonly payeeAddress?: undefined } | { readonly payeeAddress: string; readonly payeePhone?: undefined });
@@ -48,13 +48,13 @@ export class ResolvePaymentParties {
     private readonly clock: Clock,
   ) {}
 
-  async execute(query: ResolvePaymentPartiesQuery): Promise<ResolvePaymentPartiesResult> {
-    const payer = await this.users.findById(query.payerUserId);
+  async execute(command: ResolvePaymentPartiesCommand): Promise<ResolvePaymentPartiesResult> {
+    const payer = await this.users.findById(command.payerUserId);
     if (!payer) return { ok: false, code: 'payer-unknown' };
     // A miss's cost first, so parallel payments cannot spend more than the bucket holds; a hit gets the difference back.
     const taken = await this.buckets.take(payer.id, this.policy.missCost, this.clock.now(), this.policy);
     if (!taken.taken) return { ok: false, code: 'rate-limited', retryAfterSeconds: secondsUntilLevel(taken.level, this.policy.missCost, this.policy) };
-    const payee = query.payeePhone !== undefined ? await this.users.findByPhone(query.payeePhone) : await this.findByAddress(query.payeeAddress);
+    const payee = command.payeePhone !== undefined ? await this.users.findByPhone(command.payeePhone) : await this.findByAddress(command.payeeAddress);
     // UPI ZH: "invalid virtual address" — the payee is not known to the platform.
     if (!payee) return { ok: false, code: 'payee-unknown', resultCode: RESULT_CODES.INVALID_ADDRESS };
     await this.buckets.giveBack(payer.id, this.policy.missCost - this.policy.hitCost, this.policy);
