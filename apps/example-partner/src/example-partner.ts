@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Pool, PoolClient } from 'pg';
-import { jsonLinesLogger, PartnerBankPort, PartnerBankRunner, PartnerLogger, readBankKeyFiles, startPartnerBank } from '@kirim/partner-kit';
+import { jsonLinesLogger, PartnerBankPort, PartnerBankRunner, PartnerLogger, readBankKeyFiles, startPartnerBank, UpiPinCheck } from '@kirim/partner-kit';
 import { AccountsRepository } from './accounts/accounts.repository';
 import type { ExamplePartnerConfig } from './example-partner.config';
 import { createHttpServer } from './http/http-server';
@@ -9,12 +9,14 @@ import { createPool, databaseAnswers } from './ledger/database';
 import { migrate } from './ledger/migrations';
 import { PgPartnerLedger } from './ledger/pg-partner-ledger';
 import { PgSeenRecordStore } from './ledger/pg-seen-records';
+import { PgUpiPinStore } from './upi-pin/pg-upi-pin-store';
+import { UpiPins } from './upi-pin/upi-pins';
 
 export const SERVICE_NAME = 'example-partner';
 
 export interface ExamplePartnerOverrides {
   /** The ledger the kit is given; tests inject defects here. Default: PgPartnerLedger. */
-  readonly ledger?: (pool: Pool) => PartnerBankPort<PoolClient>;
+  readonly ledger?: (pool: Pool, pins: UpiPinCheck<PoolClient>) => PartnerBankPort<PoolClient>;
   readonly logger?: PartnerLogger;
 }
 
@@ -32,6 +34,9 @@ export async function startExamplePartner(config: ExamplePartnerConfig, override
   const logger = overrides.logger ?? jsonLinesLogger({ name: SERVICE_NAME, level: config.logLevel });
   const keys = readBankKeyFiles({ signingKeyFile: config.signingKeyFile, encryptionKeyFile: config.encryptionKeyFile, jwksFile: config.jwksFile });
   const pool = createPool(config.databaseUrl, config.databasePoolSize);
+  // PIN blocks are encrypted for the bank's encryption key, the one kirim publishes as its PIN key.
+  const pinStore = new PgUpiPinStore();
+  const pinCheck = new UpiPinCheck<PoolClient>([keys.decryption], pinStore);
   pool.on('error', (error) => logger.error('idle database connection failed', { error: error.message }));
   let runner: PartnerBankRunner | undefined;
   let server: Server | undefined;
@@ -40,6 +45,7 @@ export async function startExamplePartner(config: ExamplePartnerConfig, override
     if (applied.length > 0) logger.info('database migrated', { applied: applied.join(',') });
     server = createHttpServer({
       accounts: new AccountsRepository(pool),
+      upiPins: new UpiPins(pool, pinCheck, pinStore),
       adminToken: config.adminToken,
       logger,
       readiness: {
@@ -63,7 +69,7 @@ export async function startExamplePartner(config: ExamplePartnerConfig, override
       topicPrefix: config.topicPrefix,
       keys,
       platformJwks: config.platformJwks,
-      bank: overrides.ledger ? overrides.ledger(pool) : new PgPartnerLedger(pool),
+      bank: overrides.ledger ? overrides.ledger(pool, pinCheck) : new PgPartnerLedger(pool, pinCheck),
       seenRecords: new PgSeenRecordStore(pool),
       freshness: config.freshness,
       logger,

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
-import { DEAD_LETTER_HEADERS, generateRecordSigningKeyPair, partnerTopicCatalogue } from '@kirim/contracts';
+import { Client } from 'pg';
+import { bankEncryptionKeyOf, DEAD_LETTER_HEADERS, encryptPinBlock, generateRecordSigningKeyPair, PinBlock, partnerTopicCatalogue } from '@kirim/contracts';
 import { createTestDatabase, createTopicsWithLeaders, eventually, TestDatabase, testKafkaClientConfig, testKafkaEnv, uniquePhone } from '@kirim/testing';
 
 const REPO_ROOT = resolve(__dirname, '../../..');
@@ -18,7 +19,9 @@ const KEYS_BIN = 'libs/partner-kit/src/bin/partner-keys.ts';
 const CONFORMANCE_BIN = 'libs/partner-kit/src/bin/partner-conformance.ts';
 const GOOD = 'TSTA';
 const BROKEN = 'TSTB';
+const PINLESS = 'TSTC';
 const ADMIN_TOKEN = 'integration-admin-token-0123456789';
+const TEST_PIN = '2580';
 
 // The broker's credentials for this test: one line to change if the local broker's setup changes.
 const kafkaClientConfig = testKafkaClientConfig();
@@ -81,21 +84,42 @@ async function admin(partner: RunningPartner, method: string, path: string, body
     headers: { 'x-partner-admin-token': ADMIN_TOKEN, ...(body ? { 'content-type': 'application/json' } : {}) },
     ...(body ? { body: JSON.stringify(body) } : {}),
   });
-  return { status: response.status, json: (await response.json()) as Record<string, unknown>, contentType: response.headers.get('content-type') };
+  const text = await response.text();
+  return { status: response.status, json: (text ? JSON.parse(text) : {}) as Record<string, unknown>, contentType: response.headers.get('content-type') };
+}
+
+/** A PIN block as the customer's device makes it: for the bank's encryption key, the one kirim publishes as its PIN key. */
+async function pinBlockFor(keyDir: string, block: PinBlock): Promise<string> {
+  return encryptPinBlock(block, await bankEncryptionKeyOf(JSON.parse(readFileSync(join(keyDir, 'jwks.json'), 'utf8')) as { keys: [] }));
+}
+
+const nowSeconds = (): number => Math.floor(Date.now() / 1000);
+
+/** Reads the bank's own database, as its operator would. */
+async function query<T>(database: TestDatabase, sql: string, params: unknown[]): Promise<T[]> {
+  const client = new Client({ connectionString: database.url });
+  await client.connect();
+  try {
+    return (await client.query(sql, params)).rows as T[];
+  } finally {
+    await client.end();
+  }
 }
 
 describe('example partner bank against the conformance test', () => {
   const prefix = `it-partner-${randomBytes(3).toString('hex')}.`;
   const kafka = new Kafka({ clientId: 'it-partner', ...kafkaClientConfig, logLevel: logLevel.ERROR });
-  const topics = [...partnerTopicCatalogue(GOOD), ...partnerTopicCatalogue(BROKEN)];
+  const topics = [...partnerTopicCatalogue(GOOD), ...partnerTopicCatalogue(BROKEN), ...partnerTopicCatalogue(PINLESS)];
   const dir = mkdtempSync(join(tmpdir(), 'kirim-partner-it-'));
   const databases: TestDatabase[] = [];
   const partners: RunningPartner[] = [];
   let good: RunningPartner;
   let broken: RunningPartner;
+  let pinless: RunningPartner;
   let goodMobile: string;
   let goodRun: CommandResult;
   let brokenRun: CommandResult;
+  let pinlessRun: CommandResult;
   const dlqGroup = `it-partner-dlq-${randomBytes(3).toString('hex')}`;
 
   const conformance = (bankCode: string, mobile: string, extra: string[] = []): Promise<CommandResult> =>
@@ -110,6 +134,7 @@ describe('example partner bank against the conformance test', () => {
         '--kirim-signing-key-id', 'bank-connector:conformance-it',
         '--bank-jwks', join(dir, bankCode, 'jwks.json'),
         '--test-mobile', mobile,
+        '--test-pin', TEST_PIN,
         '--report-json', join(dir, `${bankCode}-report.json`),
         ...extra,
       ],
@@ -139,30 +164,40 @@ describe('example partner bank against the conformance test', () => {
     const kirim = await generateRecordSigningKeyPair('bank-connector:conformance-it');
     writeFileSync(join(dir, 'kirim-signing-key.pem'), kirim.privateKeyPem, { mode: 0o600 });
     writeFileSync(join(dir, 'platform-jwks.json'), JSON.stringify({ keys: [kirim.publicJwk] }));
-    const [goodKeys, brokenKeys, goodDb, brokenDb] = await Promise.all([
+    const [goodKeys, brokenKeys, pinlessKeys, goodDb, brokenDb, pinlessDb] = await Promise.all([
       runTs(KEYS_BIN, ['--bank', GOOD, '--out', join(dir, GOOD)]),
       runTs(KEYS_BIN, ['--bank', BROKEN, '--out', join(dir, BROKEN)]),
+      runTs(KEYS_BIN, ['--bank', PINLESS, '--out', join(dir, PINLESS)]),
       createTestDatabase('partner_good'),
       createTestDatabase('partner_broken'),
+      createTestDatabase('partner_pinless'),
     ]);
-    databases.push(goodDb, brokenDb);
-    expect(goodKeys).toMatchObject({ code: 0 });
-    expect(brokenKeys).toMatchObject({ code: 0 });
+    databases.push(goodDb, brokenDb, pinlessDb);
+    for (const keys of [goodKeys, brokenKeys, pinlessKeys]) expect(keys).toMatchObject({ code: 0 });
 
-    [good, broken] = await Promise.all([
+    [good, broken, pinless] = await Promise.all([
       startPartner('apps/example-partner/src/main.ts', partnerEnv(GOOD, goodDb)),
       startPartner('apps/example-partner/src/testing/double-moving-partner.ts', partnerEnv(BROKEN, brokenDb)),
+      startPartner('apps/example-partner/src/testing/pinless-partner.ts', partnerEnv(PINLESS, pinlessDb)),
     ]);
-    partners.push(good, broken);
+    partners.push(good, broken, pinless);
     await eventually(async () => {
-      for (const partner of [good, broken]) expect((await fetch(`http://127.0.0.1:${partner.port}/health`)).status).toBe(200);
+      for (const partner of [good, broken, pinless]) expect((await fetch(`http://127.0.0.1:${partner.port}/health`)).status).toBe(200);
     }, { timeoutMs: 30_000, intervalMs: 200 });
 
-    goodMobile = uniquePhone();
-    const brokenMobile = uniquePhone();
-    expect((await admin(good, 'POST', '/v1/admin/accounts', { mobile: goodMobile, holderName: 'Conformance Test', openingBalance: '0.00' })).status).toBe(201);
-    expect((await admin(broken, 'POST', '/v1/admin/accounts', { mobile: brokenMobile, holderName: 'Conformance Test', openingBalance: '0.00' })).status).toBe(201);
-    [goodRun, brokenRun] = await Promise.all([conformance(GOOD, goodMobile), conformance(BROKEN, brokenMobile)]);
+    const opened = await Promise.all(
+      ([[good, GOOD], [broken, BROKEN], [pinless, PINLESS]] as const).map(async ([partner, bankCode]) => {
+        const mobile = uniquePhone();
+        const account = await admin(partner, 'POST', '/v1/admin/accounts', { mobile, holderName: 'Conformance Test', openingBalance: '0.00' });
+        expect(account.status).toBe(201);
+        // The test account's UPI PIN, set as the bank's own channel takes it: a set-pin block from the customer's device.
+        const set = await admin(partner, 'PUT', `/v1/admin/accounts/${String(account.json.accountRef)}/upi-pin`, { encryptedPin: await pinBlockFor(join(dir, bankCode), { purpose: 'set-pin', newPin: TEST_PIN, iat: nowSeconds() }) });
+        expect(set).toMatchObject({ status: 200, json: { change: 'set' } });
+        return mobile;
+      }),
+    );
+    goodMobile = opened[0];
+    [goodRun, brokenRun, pinlessRun] = await Promise.all([conformance(GOOD, opened[0]), conformance(BROKEN, opened[1]), conformance(PINLESS, opened[2])]);
   }, 120_000);
 
   afterAll(async () => {
@@ -170,7 +205,7 @@ describe('example partner bank against the conformance test', () => {
     const adminClient = kafka.admin();
     await adminClient.connect();
     await adminClient.deleteTopics({ topics: topics.map((topic) => prefix + topic.name) }).catch(() => undefined);
-    await adminClient.deleteGroups([`${prefix}partner.tsta`, `${prefix}partner.tstb`, dlqGroup]).catch(() => undefined);
+    await adminClient.deleteGroups([`${prefix}partner.tsta`, `${prefix}partner.tstb`, `${prefix}partner.tstc`, dlqGroup]).catch(() => undefined);
     await adminClient.disconnect();
     await Promise.all(databases.map((database) => database.drop()));
     rmSync(dir, { recursive: true, force: true });
@@ -195,17 +230,53 @@ describe('example partner bank against the conformance test', () => {
     if (goodRun.code !== 0) throw new Error(`conformance failed (${goodRun.code}):\n${goodRun.stdout}\n${goodRun.stderr}\n--- partner log ---\n${good.logs()}`);
     const report = JSON.parse(readFileSync(join(dir, `${GOOD}-report.json`), 'utf8')) as { cases: { id: string; passed: boolean }[]; durationMs: number };
     expect(report.cases.map((result) => result.id)).toEqual([
-      'lookup', 'credit', 'debit', 'debit-repeat', 'debit-rest', 'debit-insufficient', 'debit-unknown-account', 'credit-unknown-account',
+      'lookup', 'credit', 'debit', 'debit-repeat', 'debit-rest', 'debit-insufficient',
+      'debit-no-pin', 'debit-pin-other-amount', 'debit-pin-replayed', 'debit-pin-stale', 'debit-wrong-pin', 'debit-pin-tries-exceeded',
+      'debit-unknown-account', 'credit-unknown-account',
       'refuse-reused-request-id', 'refuse-unsigned', 'refuse-untrusted-key', 'refuse-stale', 'refuse-altered',
     ]);
     for (const result of report.cases) expect(goodRun.stdout).toMatch(new RegExp(`^${result.id} +PASS`, 'm'));
-    expect(goodRun.stdout).toMatch(/13 passed, 0 failed/);
+    expect(goodRun.stdout).toMatch(/19 passed, 0 failed/);
     process.stdout.write(`${goodRun.stdout}conformance run against ${GOOD}: ${(report.durationMs / 1000).toFixed(1)} s (command ${(goodRun.ms / 1000).toFixed(1)} s)\n`);
 
     const accounts = await admin(good, 'GET', `/v1/admin/accounts?mobile=${encodeURIComponent(goodMobile)}`);
     expect(accounts.json.accounts).toEqual([expect.objectContaining({ balance: { value: '0.00', currency: 'INR' }, maskedAccountNumber: expect.stringMatching(/^X{8}\d{4}$/) })]);
-    // Account numbers and mobiles never reach the logs.
+    // Account numbers, mobiles and PIN blocks never reach the logs.
     expect(good.logs()).not.toContain(goodMobile);
+    expect(good.logs()).not.toMatch(/"[A-Za-z0-9_-]{20,}\.\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+"/);
+  });
+
+  it("keeps only a salted hash of the PIN, and the bank's admin API sets, refuses and resets PINs as the bank decides", async () => {
+    const database = databases[0];
+    const keyDir = join(dir, GOOD);
+    const opened = await admin(good, 'POST', '/v1/admin/accounts', { mobile: uniquePhone(), holderName: 'Pin Admin', openingBalance: '0.00' });
+    const path = `/v1/admin/accounts/${String(opened.json.accountRef)}/upi-pin`;
+    const set = (block: PinBlock) => pinBlockFor(keyDir, block).then((encryptedPin) => admin(good, 'PUT', path, { encryptedPin }));
+
+    expect(await set({ purpose: 'set-pin', newPin: '135790', iat: nowSeconds() })).toMatchObject({ status: 200, json: { change: 'set' } });
+    const stored = await query<{ pin_hash: string; failed_tries: number }>(database, 'SELECT pin_hash, failed_tries FROM upi_pins WHERE account_ref = $1', [opened.json.accountRef]);
+    expect(stored).toEqual([{ pin_hash: expect.stringMatching(/^scrypt\$/), failed_tries: 0 }]);
+    expect(stored[0].pin_hash).not.toContain('135790');
+
+    // Once set, a "set" cannot overwrite it: only the current PIN changes it, and a wrong one counts a try.
+    expect(await set({ purpose: 'set-pin', newPin: '1111', iat: nowSeconds() })).toMatchObject({ status: 422, contentType: 'application/problem+json', json: { code: 'upi-pin-rejected', resultCode: 'U14' } });
+    expect(await set({ purpose: 'change-pin', pin: '000000', newPin: '1111', iat: nowSeconds() })).toMatchObject({ status: 422, json: { resultCode: 'ZM' } });
+    const replayed = await pinBlockFor(keyDir, { purpose: 'change-pin', pin: '135790', newPin: '1111', iat: nowSeconds() });
+    expect(await admin(good, 'PUT', path, { encryptedPin: replayed })).toMatchObject({ status: 200, json: { change: 'changed' } });
+    expect(await admin(good, 'PUT', path, { encryptedPin: replayed })).toMatchObject({ status: 422, json: { resultCode: 'U14' } });
+    expect(await set({ purpose: 'change-pin', pin: '1111', newPin: '2222', iat: nowSeconds() - 3600 })).toMatchObject({ status: 422, json: { resultCode: 'U14' } });
+
+    // The reset ends everything: no PIN, no tries; the customer sets a new one.
+    expect((await admin(good, 'DELETE', path)).status).toBe(204);
+    expect(await query(database, 'SELECT 1 FROM upi_pins WHERE account_ref = $1', [opened.json.accountRef])).toEqual([]);
+    expect(await set({ purpose: 'set-pin', newPin: '4321', iat: nowSeconds() })).toMatchObject({ status: 200, json: { change: 'set' } });
+
+    const unknown = `/v1/admin/accounts/00000000-0000-4000-8000-000000000000/upi-pin`;
+    expect((await admin(good, 'DELETE', unknown)).status).toBe(404);
+    expect(await admin(good, 'PUT', unknown, { encryptedPin: await pinBlockFor(keyDir, { purpose: 'set-pin', newPin: '4321', iat: nowSeconds() }) })).toMatchObject({ status: 404 });
+    expect(await admin(good, 'PUT', path, { encryptedPin: '4321' })).toMatchObject({ status: 400, json: { code: 'validation-failed' } });
+    const noToken = await fetch(`http://127.0.0.1:${good.port}${path}`, { method: 'DELETE' });
+    expect(noToken.status).toBe(401);
   });
 
   it('dead-letters each refused request with its reason and the original record', async () => {
@@ -240,10 +311,17 @@ describe('example partner bank against the conformance test', () => {
     expect(response.headers.get('content-type')).toBe('application/problem+json');
   });
 
-  it('fails a partner that moves money again for a repeated requestId, naming the case', () => {
+  it('fails a partner that decides a repeated requestId afresh instead of answering from its record, naming the case', () => {
     process.stdout.write(brokenRun.stdout);
     expect(brokenRun.code).toBe(1);
     expect(brokenRun.stdout).toMatch(/^debit-repeat +FAIL .*differs from the first answer/m);
     expect(brokenRun.stdout.trim().split('\n').pop()).toMatch(/^FAILED: .*debit-repeat/);
+  });
+
+  it('fails a partner that does not check the UPI PIN, naming every PIN case', () => {
+    process.stdout.write(pinlessRun.stdout);
+    expect(pinlessRun.code).toBe(1);
+    expect(pinlessRun.stdout).toMatch(/^debit-wrong-pin +FAIL .*expected ZM/m);
+    expect(pinlessRun.stdout.trim().split('\n').pop()).toBe('FAILED: debit-no-pin, debit-pin-other-amount, debit-pin-replayed, debit-pin-stale, debit-wrong-pin, debit-pin-tries-exceeded');
   });
 });

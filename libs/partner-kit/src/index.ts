@@ -14,6 +14,11 @@ export { fingerprintLeg, differingLegFields } from './legs/leg-fingerprint';
 export type { LegContent } from './legs/leg-fingerprint';
 export type { LegRequest, AccountLookupRequest, PartnerRequest, LegDirection, RequestEnvelope, RecordPosition, ConsumedRecord } from './requests/partner-request';
 export { RequestGate, REQUEST_CHECKS, DEFAULT_FRESHNESS } from './requests/request-gate';
+export { UpiPinCheck, PIN_BLOCK_MEMORY_MS } from './pin/upi-pin-check';
+export type { UpiPinStore, PinDecline, PinChangeOutcome } from './pin/upi-pin-check';
+// The PIN block format and hashes, for a bank that stores PINs or tests its PIN check (docs/upi-pin.md).
+export { hashUpiPin, upiPinMatches, encryptPinBlock, UPI_PIN_MAX_TRIES, UPI_PIN_PATTERN, isEncryptedPinShape, MAX_ENCRYPTED_PIN_LENGTH } from '@kirim/contracts';
+export type { StoredUpiPin, PinBlock } from '@kirim/contracts';
 export type { Admission, RequestCheck, RequestGateOptions } from './requests/request-gate';
 export { InMemorySeenRecordStore } from './requests/seen-records';
 export type { SeenRecordStore, SeenClaim } from './requests/seen-records';

@@ -5,6 +5,7 @@ import { MoneyDto } from '@kirim/contracts';
 import { uniquePhone } from '@kirim/testing';
 import { Api, expectStatus, HttpResult, Party, toMinor } from './api';
 import { kirimHome } from './config';
+import { DEFAULT_TEST_PIN } from './upi-pin';
 
 /**
  * The example partner bank of the local stack (apps/example-partner) as its own staff would use it:
@@ -49,6 +50,19 @@ export class ExamplePartner {
     return expectStatus<{ accounts: PartnerAccount[] }>(await this.request('GET', `/v1/admin/accounts?mobile=${encodeURIComponent(mobile)}`), 200).body.accounts;
   }
 
+  /**
+   * The bank's own PIN channel (PUT /v1/admin/accounts/{ref}/upi-pin): a PIN block the customer's
+   * device encrypted for the bank (set-pin, or change-pin with the current PIN), as sent.
+   */
+  async setUpiPin(accountRef: string, encryptedPin: string): Promise<HttpResult<{ change: string }>> {
+    return this.request('PUT', `/v1/admin/accounts/${encodeURIComponent(accountRef)}/upi-pin`, { encryptedPin });
+  }
+
+  /** The bank's reset: the PIN and its wrong tries are gone (204). */
+  async resetUpiPin(accountRef: string): Promise<HttpResult> {
+    return this.request('DELETE', `/v1/admin/accounts/${encodeURIComponent(accountRef)}/upi-pin`);
+  }
+
   /** The balance of a party's account at this bank, in minor units. */
   async balanceOf(party: { accountRef: string }): Promise<bigint> {
     const account = expectStatus<PartnerAccount>(await this.request('GET', `/v1/admin/accounts/${party.accountRef}`), 200).body;
@@ -67,10 +81,10 @@ export function partnerAdminToken(): string {
 
 /**
  * A fresh kirim user whose bank is the example partner: an account opened at the bank for the
- * phone, the user registered with kirim, and the account discovered (kirim asks the bank over its
- * topic) and linked as primary.
+ * phone, the user registered with kirim, the account discovered (kirim asks the bank over its
+ * topic) and linked as primary, and its UPI PIN set in the bank's own channel.
  */
-export async function freshPartnerParty(api: Api, bank: ExamplePartner, label: string, openingBalance: string): Promise<Party> {
+export async function freshPartnerParty(api: Api, bank: ExamplePartner, label: string, openingBalance: string, pin: string = DEFAULT_TEST_PIN): Promise<Party> {
   const phone = uniquePhone();
   const displayName = `e2e ${label} ${randomUUID().slice(0, 8)}`;
   const opened = await bank.openAccount({ mobile: phone, holderName: displayName, openingBalance });
@@ -79,5 +93,9 @@ export async function freshPartnerParty(api: Api, bank: ExamplePartner, label: s
   const found = discoverable.find((account) => account.accountRef === opened.accountRef);
   if (!found) throw new Error(`the account opened at ${EXAMPLE_PARTNER_BANK} (${opened.accountRef}) is not discoverable: ${JSON.stringify(discoverable)}`);
   const linked = await api.linkAccount(session, found.accountRef);
-  return { ...session, displayName, bankCode: linked.bankCode, accountRef: linked.accountRef, maskedAccountNumber: linked.maskedAccountNumber };
+  // A partner bank sets PINs in its own channels (kirim's PUT /v1/me/bank-accounts/{id}/upi-pin is
+  // for sandbox accounts); the block is made with the key kirim publishes for the bank (GET /v1/banks),
+  // as for any bank.
+  expectStatus(await bank.setUpiPin(opened.accountRef, await api.pinKeys.setPin(linked.bankCode, pin)), 200);
+  return { ...session, displayName, bankCode: linked.bankCode, accountRef: linked.accountRef, maskedAccountNumber: linked.maskedAccountNumber, linkedAccountId: linked.linkedAccountId, pin };
 }

@@ -9,6 +9,10 @@ describe('validateOpenAccount', () => {
     expect(result.value.openingBalance.minorUnits).toBe(150050n);
   });
 
+  it.each(["Asha Rao", "D'Souza-Fernandes", 'M/s Rao & Sons (P) Ltd.', 'आशा राव', 'Ñúñez Peña', 'e2e partner side 1a2b3c4d'])('accepts the real-world name %s', (holderName) => {
+    expect(validateOpenAccount({ mobile: '+919800000001', holderName }).ok).toBe(true);
+  });
+
   it('opens at 0.00 when no balance is given', () => {
     const result = validateOpenAccount({ mobile: '+919800000001', holderName: 'Asha' });
     expect(result.ok && result.value.openingBalance.minorUnits).toBe(0n);
@@ -18,6 +22,9 @@ describe('validateOpenAccount', () => {
     [{ mobile: '9800000001', holderName: 'A' }, 'mobile'],
     [{ mobile: '+919800000001', holderName: '' }, 'holderName'],
     [{ mobile: '+919800000001', holderName: 'A\u0000' }, 'holderName'],
+    [{ mobile: '+919800000001', holderName: 'A\u202eB' }, 'holderName'],
+    [{ mobile: '+919800000001', holderName: '<script>' }, 'holderName'],
+    [{ mobile: '+919800000001', holderName: 'A'.repeat(101) }, 'holderName'],
     [{ mobile: '+919800000001', holderName: 'A', openingBalance: 100 }, 'openingBalance'],
     [{ mobile: '+919800000001', holderName: 'A', openingBalance: '1.005' }, 'openingBalance'],
     [{ mobile: '+919800000001', holderName: 'A', openingBalance: '-1.00' }, 'openingBalance'],

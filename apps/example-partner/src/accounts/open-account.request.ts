@@ -1,4 +1,4 @@
-import { DECIMAL_AMOUNT_PATTERN, E164_PATTERN, Money } from '@kirim/contracts';
+import { DECIMAL_AMOUNT_PATTERN, E164_PATTERN, HOLDER_NAME_MAX_LENGTH, HOLDER_NAME_PATTERN, Money } from '@kirim/contracts';
 
 /** A validated request to open an account: what the admin API accepts. */
 export interface OpenAccountRequest {
@@ -9,8 +9,6 @@ export interface OpenAccountRequest {
 
 export type Validated<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly errors: string[] };
 
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f]/;
 const FIELDS = ['mobile', 'holderName', 'openingBalance'];
 
 /**
@@ -26,7 +24,11 @@ export function validateOpenAccount(body: unknown): Validated<OpenAccountRequest
   const mobile = input.mobile;
   if (typeof mobile !== 'string' || !E164_PATTERN.test(mobile)) errors.push('mobile: must be an E.164 number, e.g. +919800000001');
   const holderName = typeof input.holderName === 'string' ? input.holderName.trim() : undefined;
-  if (holderName === undefined || holderName.length < 1 || holderName.length > 120 || CONTROL.test(holderName)) errors.push('holderName: must be 1 to 120 characters without control characters');
+  // The name goes out in every lookup answer, so it must be one the wire contract carries: a name
+  // the bank accepted but could not send would make the customer's accounts undiscoverable.
+  if (holderName === undefined || holderName.length < 1 || holderName.length > HOLDER_NAME_MAX_LENGTH || !HOLDER_NAME_PATTERN.test(holderName)) {
+    errors.push(`holderName: must be 1 to ${HOLDER_NAME_MAX_LENGTH} characters of a name (letters, digits, spaces and . , ' & ( ) / -), starting with a letter or digit`);
+  }
   const balance = input.openingBalance ?? '0.00';
   let openingBalance: Money | undefined;
   if (typeof balance !== 'string' || !DECIMAL_AMOUNT_PATTERN.test(balance)) errors.push('openingBalance: must be a decimal string with at most 2 fraction digits, e.g. "100.00"');

@@ -3,8 +3,10 @@ import { performance } from 'node:perf_hooks';
 import type { PartnerLogger } from '@kirim/partner-kit';
 import type { AccountsRepository, AccountView } from '../accounts/accounts.repository';
 import { validateMobileQuery, validateOpenAccount } from '../accounts/open-account.request';
+import { validateSetUpiPin } from '../upi-pin/set-upi-pin.request';
+import type { UpiPins } from '../upi-pin/upi-pins';
 import { adminTokenMatches, PARTNER_ADMIN_TOKEN_HEADER } from './admin-token';
-import { Problem, ProblemError, problems, sendJson, sendProblem } from './problem';
+import { Problem, ProblemError, problems, sendJson, sendNoContent, sendProblem } from './problem';
 
 export interface Readiness {
   /** Whether the consumer runs and the database answers. */
@@ -13,6 +15,7 @@ export interface Readiness {
 
 export interface HttpDependencies {
   readonly accounts: AccountsRepository;
+  readonly upiPins: UpiPins;
   readonly readiness: Readiness;
   readonly adminToken: string;
   readonly logger: PartnerLogger;
@@ -20,6 +23,7 @@ export interface HttpDependencies {
 
 const MAX_BODY_BYTES = 16 * 1024;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const UPI_PIN_PATH = /^\/v1\/admin\/accounts\/([^/]+)\/upi-pin$/;
 
 function accountJson(account: AccountView): object {
   return {
@@ -83,6 +87,29 @@ export function createHttpServer(deps: HttpDependencies): Server {
         if (!mobile.ok) throw new ProblemError(problems.validation(mobile.errors));
         return sendJson(response, 200, { accounts: (await deps.accounts.byMobile(mobile.value)).map(accountJson) });
       }
+      const pinPath = UPI_PIN_PATH.exec(path);
+      if (pinPath) {
+        only('PUT', 'DELETE');
+        const accountRef = pinPath[1];
+        if (!UUID.test(accountRef)) throw new ProblemError(problems.validation(['accountRef: must be a UUID']));
+        if (method === 'DELETE') {
+          const reset = await deps.upiPins.reset(accountRef);
+          if (!reset.ok) throw new ProblemError(problems.notFound());
+          deps.logger.info('upi pin reset', { accountRef, cleared: reset.cleared });
+          return sendNoContent(response);
+        }
+        const body = validateSetUpiPin(await readJsonBody(request));
+        if (!body.ok) throw new ProblemError(problems.validation(body.errors));
+        const outcome = await deps.upiPins.set(accountRef, body.value.encryptedPin);
+        if (outcome.ok) {
+          deps.logger.info('upi pin set', { accountRef, change: outcome.change });
+          return sendJson(response, 200, { change: outcome.change });
+        }
+        if ('kind' in outcome) throw new ProblemError(problems.notFound());
+        // The reason says what was wrong with the block, never anything of the PIN.
+        deps.logger.info('upi pin refused', { accountRef, resultCode: outcome.resultCode });
+        throw new ProblemError(problems.upiPinRejected(outcome.resultCode, outcome.reason));
+      }
       only('GET');
       const accountRef = path.slice('/v1/admin/accounts/'.length);
       if (!UUID.test(accountRef)) throw new ProblemError(problems.validation(['accountRef: must be a UUID']));
@@ -96,7 +123,7 @@ export function createHttpServer(deps: HttpDependencies): Server {
   return createServer((request, response) => {
     const started = performance.now();
     // The route, not the URL: the query may hold a mobile number.
-    const path = (request.url ?? '/').split('?')[0].replace(/\/v1\/admin\/accounts\/[^/]+$/, '/v1/admin/accounts/:accountRef');
+    const path = (request.url ?? '/').split('?')[0].replace(/\/v1\/admin\/accounts\/[^/]+(\/upi-pin)?$/, '/v1/admin/accounts/:accountRef$1');
     route(request, response)
       .catch((error: unknown) => {
         const problem: Problem = error instanceof ProblemError ? error.problem : problems.internal();

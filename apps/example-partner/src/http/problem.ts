@@ -8,6 +8,8 @@ export interface Problem {
   readonly title: string;
   readonly detail?: string;
   readonly errors?: readonly string[];
+  /** The UPI result code of a refused PIN (ZM, Z6, U14, ...). */
+  readonly resultCode?: string;
 }
 
 export class ProblemError extends Error {
@@ -23,6 +25,7 @@ export const problems = {
   methodNotAllowed: (allowed: readonly string[]): Problem => ({ status: 405, code: 'method-not-allowed', title: `Use ${allowed.join(' or ')}.` }),
   unsupportedMediaType: (): Problem => ({ status: 415, code: 'unsupported-media-type', title: 'Send application/json.' }),
   tooLarge: (limit: number): Problem => ({ status: 413, code: 'payload-too-large', title: `The body is larger than ${limit} bytes.` }),
+  upiPinRejected: (resultCode: string, reason: string): Problem => ({ status: 422, code: PROBLEM_CODES.UPI_PIN_REJECTED, title: 'The bank did not accept the PIN.', detail: `${reason}.`, resultCode }),
   internal: (): Problem => ({ status: 500, code: PROBLEM_CODES.INTERNAL, title: 'Something went wrong on our side.' }),
 };
 
@@ -30,6 +33,11 @@ export function sendProblem(response: ServerResponse, problem: Problem): void {
   const body = JSON.stringify({ type: 'about:blank', ...problem });
   response.writeHead(problem.status, { 'content-type': 'application/problem+json', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
   response.end(body);
+}
+
+export function sendNoContent(response: ServerResponse): void {
+  response.writeHead(204, { 'cache-control': 'no-store' });
+  response.end();
 }
 
 export function sendJson(response: ServerResponse, status: number, value: unknown): void {

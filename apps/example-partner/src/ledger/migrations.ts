@@ -63,6 +63,27 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX seen_records_keep_until_idx ON seen_records (keep_until);
     `,
   },
+  {
+    // The customers' UPI PINs (docs/upi-pin.md): a salted scrypt hash per account, never the PIN, and
+    // the count of wrong tries (3 lock the PIN: Z6 until the bank resets it, which deletes the row);
+    // and the PIN blocks already taken, so a captured block authorizes nothing twice while it is fresh.
+    version: '1764632000000-upi-pins',
+    sql: `
+      CREATE TABLE upi_pins (
+        account_ref uuid PRIMARY KEY REFERENCES accounts (account_ref) ON DELETE CASCADE,
+        pin_hash varchar(200) NOT NULL CHECK (pin_hash LIKE 'scrypt$%'),
+        failed_tries integer NOT NULL DEFAULT 0 CHECK (failed_tries >= 0),
+        updated_at timestamptz NOT NULL
+      );
+
+      -- base64url SHA-256 of a taken block's key id and IV; pruned once older than a block may be.
+      CREATE TABLE pin_block_uses (
+        block_id char(43) PRIMARY KEY,
+        used_at timestamptz NOT NULL
+      );
+      CREATE INDEX pin_block_uses_used_at_idx ON pin_block_uses (used_at);
+    `,
+  },
 ];
 
 const MIGRATION_LOCK = 7_243_101;

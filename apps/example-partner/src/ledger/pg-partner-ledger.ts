@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
-import type { AccountLookupRequest, DeclineCode, LegDecision, LegRequest, PartnerAccount, PartnerBankPort, RecordedLeg } from '@kirim/partner-kit';
+import type { AccountLookupRequest, DeclineCode, LegDecision, LegRequest, PartnerAccount, PartnerBankPort, RecordedLeg, UpiPinCheck } from '@kirim/partner-kit';
 import { generateRrn, maskedAccountNumber } from '../accounts/account-number';
 import { inTransaction } from './database';
 import { decideLeg } from './ledger-rules';
@@ -17,10 +17,14 @@ const MAX_LOOKUP_ACCOUNTS = 20;
 /**
  * The example bank's ledger in its own PostgreSQL database, behind the partner kit's port. The kit
  * runs find -> apply -> record in one transaction of `inTransaction`, so a balance changes only in
- * the transaction that records the answer, and a requestId moves money at most once.
+ * the transaction that records the answer, and a requestId moves money at most once. A debit moves
+ * money only when the payer's UPI PIN authorizes it (`pins`, checked before the balance is read).
  */
 export class PgPartnerLedger implements PartnerBankPort<PoolClient> {
-  constructor(protected readonly pool: Pool) {}
+  constructor(
+    protected readonly pool: Pool,
+    private readonly pins: UpiPinCheck<PoolClient>,
+  ) {}
 
   inTransaction<T>(work: (tx: PoolClient) => Promise<T>): Promise<T> {
     return inTransaction(this.pool, work);
@@ -43,6 +47,12 @@ export class PgPartnerLedger implements PartnerBankPort<PoolClient> {
     const { rows } = await tx.query<{ balance_minor: string; currency: string }>('SELECT balance_minor, currency FROM accounts WHERE account_ref = $1 FOR UPDATE', [leg.accountRef]);
     const account = rows[0];
     if (account && account.currency !== leg.amount.currency) return { outcome: 'declined', resultCode: leg.direction === 'debit' ? 'U30' : 'U31', reason: 'currency not held by the account' };
+    if (account && leg.direction === 'debit') {
+      // The PIN before the balance: a wrong PIN must not learn whether the money is there. Only a
+      // requestId with no recorded answer gets here, so a status check never needs the PIN again.
+      const declined = await this.pins.authorizeDebit(tx, leg);
+      if (declined) return declined;
+    }
     const rule = decideLeg(leg.direction, leg.amount.minorUnits, account ? BigInt(account.balance_minor) : null);
     if (rule.outcome === 'decline') return { outcome: 'declined', resultCode: rule.resultCode, reason: rule.reason };
     await tx.query('UPDATE accounts SET balance_minor = $2 WHERE account_ref = $1', [leg.accountRef, rule.newBalanceMinor.toString()]);
@@ -73,10 +83,10 @@ export class PgPartnerLedger implements PartnerBankPort<PoolClient> {
   }
 
   async lookupAccounts(lookup: AccountLookupRequest): Promise<readonly PartnerAccount[]> {
-    const { rows } = await this.pool.query<{ account_ref: string; account_number: string }>(
-      'SELECT account_ref, account_number FROM accounts WHERE mobile = $1 ORDER BY opened_at, account_ref LIMIT $2',
+    const { rows } = await this.pool.query<{ account_ref: string; account_number: string; holder_name: string }>(
+      'SELECT account_ref, account_number, holder_name FROM accounts WHERE mobile = $1 ORDER BY opened_at, account_ref LIMIT $2',
       [lookup.mobile, MAX_LOOKUP_ACCOUNTS],
     );
-    return rows.map((row) => ({ accountRef: row.account_ref, maskedAccountNumber: maskedAccountNumber(row.account_number) }));
+    return rows.map((row) => ({ accountRef: row.account_ref, maskedAccountNumber: maskedAccountNumber(row.account_number), holderName: row.holder_name }));
   }
 }

@@ -1,7 +1,9 @@
 /**
  * A deliberately broken partner bank, for the conformance test's own test: the example partner with
- * one defect injected, a ledger that forgets its recorded answers, so a repeated requestId moves money
- * again (and a reused requestId is answered instead of refused). Never built into dist.
+ * one defect injected, a ledger that forgets its recorded answers, so a repeated requestId is decided
+ * afresh instead of answered from the record (a debit would move money again, were it not that
+ * kirim's repeat carries no PIN), and a reused requestId is answered instead of refused. Never built
+ * into dist.
  *
  *   node -r ./tools/ts-register.cjs apps/example-partner/src/testing/double-moving-partner.ts
  */
@@ -22,4 +24,4 @@ class ForgetfulLedger extends PgPartnerLedger {
   }
 }
 
-runExamplePartnerProcess({ ledger: (pool) => new ForgetfulLedger(pool) });
+runExamplePartnerProcess({ ledger: (pool, pins) => new ForgetfulLedger(pool, pins) });

@@ -93,7 +93,7 @@ export class AnswerFactory {
     const payload = {
       lookupId: lookup.lookupId,
       bankCode: lookup.bankCode,
-      accounts: accounts.map((account) => ({ accountRef: account.accountRef, maskedAccountNumber: account.maskedAccountNumber })),
+      accounts: accounts.map((account) => ({ accountRef: account.accountRef, maskedAccountNumber: account.maskedAccountNumber, holderName: account.holderName })),
     };
     const checked = validatePayload(PartnerAccountLookupAnswered, payload);
     if (!checked.ok) throw new AnswerContractError(`the answer to lookup ${lookup.lookupId} breaks the contract: ${checked.errors.join('; ')}`);

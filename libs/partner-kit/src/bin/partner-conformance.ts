@@ -16,7 +16,8 @@ import { jsonLinesLogger } from '../logging/partner-logger';
 import { err, EXIT, optionalInt, out, parseFlags, required, runCommand, UsageError } from './cli';
 
 const USAGE = `usage: partner-conformance --brokers <host:port,...> --bank <CODE> --kirim-signing-key <pem file>
-         --kirim-signing-key-id bank-connector:<label> --bank-jwks <file or https URL> --test-mobile <E.164> [options]
+         --kirim-signing-key-id bank-connector:<label> --bank-jwks <file or https URL> --test-mobile <E.164>
+         --test-pin <digits> [options]
 
   --brokers               kirim's Kafka brokers
   --sasl-username         Kafka user that may write the bank's request topic and read its response topic
@@ -29,6 +30,8 @@ const USAGE = `usage: partner-conformance --brokers <host:port,...> --bank <CODE
   --kirim-signing-key-id  its kid, bank-connector:<label>, as in the platform JWKS the bank trusts
   --bank-jwks             the bank's public JWKS (its answers must verify with it; requests are encrypted for it)
   --test-mobile           mobile whose single account at the bank holds exactly 0.00 (it ends at 0.00 again)
+  --test-pin              the UPI PIN set for that account, no wrong tries counted (the run ends with it
+                          locked by the Z6 case: reset and set it again before the next run)
   --refusal-window-ms     how long refused requests must stay unanswered (default 5000)
   --answer-timeout-ms     how long an answer may take (default 15000, UPI's pay timeout)
   --bank-max-age-ms       the bank's freshness window (default 300000); the stale request is a minute older
@@ -81,6 +84,7 @@ async function main(): Promise<number> {
     'kirim-signing-key-id': { type: 'string' },
     'bank-jwks': { type: 'string' },
     'test-mobile': { type: 'string' },
+    'test-pin': { type: 'string' },
     'refusal-window-ms': { type: 'string' },
     'answer-timeout-ms': { type: 'string' },
     'bank-max-age-ms': { type: 'string' },
@@ -122,6 +126,7 @@ async function main(): Promise<number> {
       kirimSigningKey: signingKey,
       bankJwks,
       testMobile: required(values, 'test-mobile'),
+      testPin: required(values, 'test-pin'),
       refusalWindowMs: optionalInt(values, 'refusal-window-ms'),
       answerTimeoutMs: optionalInt(values, 'answer-timeout-ms'),
       bankMaxAgeMs: optionalInt(values, 'bank-max-age-ms'),

@@ -18,7 +18,7 @@ describe('conformance report', () => {
   it('prints one row per case with the result, the answer time and the reason', () => {
     const text = formatConformanceReport(report([]));
     for (const { id, title } of CONFORMANCE_CASES) expect(text).toMatch(new RegExp(`^${id} +PASS +(42 ms|-) +${title.replace(/[.()]/g, '\\$&')}: ok$`, 'm'));
-    expect(text).toContain('13 passed, 0 failed in 9.9 s');
+    expect(text).toContain('19 passed, 0 failed in 9.9 s');
     expect(text).not.toContain('FAILED');
   });
 
@@ -31,22 +31,23 @@ describe('conformance report', () => {
   it('covers every case the partner contract asks for, each once', () => {
     const ids = CONFORMANCE_CASES.map((entry) => entry.id);
     expect(new Set(ids).size).toBe(ids.length);
-    expect(ids).toHaveLength(13);
+    expect(ids).toHaveLength(19);
   });
 });
 
 describe('conformance options', () => {
   const key = (kid: string) => loadRecordSigningKey(generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), kid);
-  const base = { kafka: { brokers: ['127.0.0.1:9092'] }, bankCode: 'XMPL', kirimSigningKey: key('bank-connector:c1'), bankJwks: { jwks: { keys: [] } }, testMobile: '+919800000001' };
+  const base = { kafka: { brokers: ['127.0.0.1:9092'] }, bankCode: 'XMPL', kirimSigningKey: key('bank-connector:c1'), bankJwks: { jwks: { keys: [] } }, testMobile: '+919800000001', testPin: '2580' };
 
   it('accepts sound options', () => {
     expect(conformanceOptionProblems(base)).toEqual([]);
   });
 
   it('names each bad option', () => {
-    const problems = conformanceOptionProblems({ ...base, bankCode: 'xmpl', testMobile: '98000', kirimSigningKey: key('payments:c1'), refusalWindowMs: 0, topicPrefix: 'UPPER' });
+    const problems = conformanceOptionProblems({ ...base, bankCode: 'xmpl', testMobile: '98000', testPin: '12345', kirimSigningKey: key('payments:c1'), refusalWindowMs: 0, topicPrefix: 'UPPER' });
     expect(problems.join('\n')).toMatch(/bank code/);
     expect(problems.join('\n')).toMatch(/test mobile/);
+    expect(problems.join('\n')).toMatch(/test PIN must be 4 or 6 digits/);
     expect(problems.join('\n')).toMatch(/bank-connector:<label>/);
     expect(problems.join('\n')).toMatch(/refusal window/);
     expect(problems.join('\n')).toMatch(/topic prefix/);

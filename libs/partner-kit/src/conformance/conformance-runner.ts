@@ -25,6 +25,7 @@ import {
   SERVICE_PRINCIPALS,
   SIGNATURE_HEADER,
   TrustedSigningKeys,
+  UPI_PIN_PATTERN,
   validatePayload,
   verifyRecordSignature,
 } from '@kirim/contracts';
@@ -46,6 +47,11 @@ export interface ConformanceOptions {
   readonly bankJwks: JwksLocation;
   /** A mobile (E.164) whose single account at the bank holds exactly 0.00 when the run starts (and again when it ends). */
   readonly testMobile: string;
+  /**
+   * The UPI PIN set for that account, with no wrong tries counted when the run starts. The run ends
+   * with the PIN locked (the Z6 case): reset it and set it again before the next run.
+   */
+  readonly testPin: string;
   /** How long a refused request must stay unanswered (default 5 s). */
   readonly refusalWindowMs?: number;
   /** How long an answer may take (default 15 s, UPI's pay timeout). */
@@ -66,11 +72,19 @@ const CREDIT = '100.00';
 const FIRST_DEBIT = '60.00';
 const REST_DEBIT = '40.00';
 const SMALLEST = '0.01';
+/** How old the stale PIN block is: twice the 5 minutes a bank takes one for. */
+const STALE_PIN_SECONDS = 600;
+
+/** A PIN that is not `pin`: every digit moved by one. */
+export function wrongPinFor(pin: string): string {
+  return pin.replace(/\d/g, (digit) => String((Number(digit) + 1) % 10));
+}
 
 export function conformanceOptionProblems(options: ConformanceOptions): string[] {
   const problems: string[] = [];
   if (!BANK_CODE_PATTERN.test(options.bankCode)) problems.push('bank code must be four capital letters');
   if (!E164_PATTERN.test(options.testMobile)) problems.push('test mobile must be an E.164 number, e.g. +919800000001');
+  if (!UPI_PIN_PATTERN.test(options.testPin)) problems.push('test PIN must be 4 or 6 digits (the UPI PIN set for the test account)');
   if (principalOfPlatformKeyId(options.kirimSigningKey.kid) !== SERVICE_PRINCIPALS.BANK_CONNECTOR) problems.push(`kirim's signing key id must be ${SERVICE_PRINCIPALS.BANK_CONNECTOR}:<label> (the principal that signs partner requests)`);
   const positive = (value: number | undefined, name: string, max: number): void => {
     if (value !== undefined && (!Number.isInteger(value) || value <= 0 || value > max)) problems.push(`${name} must be a whole number of milliseconds between 1 and ${max}`);
@@ -99,7 +113,8 @@ function sameAmount(a: unknown, b: string): boolean {
 /**
  * Acts as kirim against a bank's implementation: sends signed requests on its request topic and
  * checks the answers on its response topic, case by case (see CONFORMANCE_CASES). Refusal cases
- * run together, in one window. The account of the test mobile ends at 0.00, as it started.
+ * run together, in one window. The account of the test mobile ends at 0.00, as it started, and
+ * with its UPI PIN locked by the tries-exceeded case (the bank resets it in its own channels).
  */
 export async function runConformance(options: ConformanceOptions): Promise<ConformanceReport> {
   const problems = conformanceOptionProblems(options);
@@ -187,19 +202,41 @@ class ConformanceDriver {
       accountRef: account,
     });
 
+    // Every debit carries the payer's PIN block, as kirim forwards it from the device; `pin` makes one
+    // for the debit's own amount unless told otherwise.
+    const pin = this.options.testPin;
+    const paid = async (content: LegRequestContent, typed: string = pin, options: { amount?: string; iat?: number } = {}): Promise<LegRequestContent> => ({
+      ...content,
+      encryptedPin: await this.requests.pinBlock({ purpose: 'pay', pin: typed, amount: { value: options.amount ?? content.amount, currency: 'INR' }, iat: options.iat ?? nowSeconds() }),
+    });
+
     let firstDebit: LegRequestContent | undefined;
     let firstDebitAnswer: ReceivedAnswer | undefined;
     if (accountRef) {
       await this.legCase('credit', leg('credit', CREDIT, accountRef), { outcome: 'succeeded' });
-      firstDebit = leg('debit', FIRST_DEBIT, accountRef);
+      firstDebit = await paid(leg('debit', FIRST_DEBIT, accountRef));
       firstDebitAnswer = (await this.legCase('debit', firstDebit, { outcome: 'succeeded' })).answer;
       await this.repeatCase(firstDebit, firstDebitAnswer);
-      await this.legCase('debit-rest', leg('debit', REST_DEBIT, accountRef), { outcome: 'succeeded' });
-      await this.legCase('debit-insufficient', leg('debit', SMALLEST, accountRef), { outcome: 'declined', resultCode: RESULT_CODES.INSUFFICIENT_FUNDS });
+      await this.legCase('debit-rest', await paid(leg('debit', REST_DEBIT, accountRef)), { outcome: 'succeeded' });
+      // The right PIN on an empty account: Z9, and the bank's count of wrong tries starts again.
+      await this.legCase('debit-insufficient', await paid(leg('debit', SMALLEST, accountRef)), { outcome: 'declined', resultCode: RESULT_CODES.INSUFFICIENT_FUNDS });
+      // The account is empty now: a bank that looked at the balance before the PIN would answer Z9 here.
+      await this.legCase('debit-no-pin', leg('debit', SMALLEST, accountRef), { outcome: 'declined', resultCode: RESULT_CODES.DEBIT_FAILED });
+      await this.legCase('debit-pin-other-amount', await paid(leg('debit', SMALLEST, accountRef), pin, { amount: '1.00' }), { outcome: 'declined', resultCode: RESULT_CODES.PIN_AMOUNT_MISMATCH });
+      if (firstDebit.encryptedPin !== undefined && firstDebitAnswer) {
+        await this.legCase('debit-pin-replayed', { ...leg('debit', FIRST_DEBIT, accountRef), encryptedPin: firstDebit.encryptedPin }, { outcome: 'declined', resultCode: RESULT_CODES.PIN_BLOCK_INVALID });
+      } else {
+        this.decide('debit-pin-replayed', false, 'not run: the first debit got no answer');
+      }
+      await this.legCase('debit-pin-stale', await paid(leg('debit', SMALLEST, accountRef), pin, { iat: nowSeconds() - STALE_PIN_SECONDS }), { outcome: 'declined', resultCode: RESULT_CODES.PIN_BLOCK_INVALID });
+      await this.legCase('debit-wrong-pin', await paid(leg('debit', SMALLEST, accountRef), wrongPinFor(pin)), { outcome: 'declined', resultCode: RESULT_CODES.WRONG_PIN });
+      await this.triesExceededCase(accountRef, leg, paid);
     } else {
-      for (const id of ['credit', 'debit', 'debit-repeat', 'debit-rest', 'debit-insufficient'] as const) this.decide(id, false, noAccount);
+      for (const id of ['credit', 'debit', 'debit-repeat', 'debit-rest', 'debit-insufficient', 'debit-no-pin', 'debit-pin-other-amount', 'debit-pin-replayed', 'debit-pin-stale', 'debit-wrong-pin', 'debit-pin-tries-exceeded'] as const) {
+        this.decide(id, false, noAccount);
+      }
     }
-    await this.legCase('debit-unknown-account', leg('debit', SMALLEST, randomUUID()), { outcome: 'declined', resultCode: RESULT_CODES.REMITTER_ACCOUNT_MISSING });
+    await this.legCase('debit-unknown-account', await paid(leg('debit', SMALLEST, randomUUID())), { outcome: 'declined', resultCode: RESULT_CODES.REMITTER_ACCOUNT_MISSING });
     await this.legCase('credit-unknown-account', leg('credit', SMALLEST, randomUUID()), { outcome: 'declined', resultCode: RESULT_CODES.BENEFICIARY_ACCOUNT_MISSING });
 
     await this.refusalCases(accountRef ?? randomUUID(), firstDebitAnswer ? firstDebit : undefined, leg);
@@ -317,7 +354,10 @@ class ConformanceDriver {
       return;
     }
     const seen = new Set(this.inbox.all((candidate) => field(candidate.payload, 'requestId') === asked.requestId).map((candidate) => candidate.headers[CE_HEADERS.ID] ?? ''));
-    const sentAt = await this.send(await this.requests.leg(asked));
+    // As kirim's status check sends it: no PIN block (kirim never sends a PIN twice). The bank must
+    // answer from its record; deciding afresh would decline (no PIN) or move money again.
+    const statusCheck: LegRequestContent = { ...asked, encryptedPin: undefined };
+    const sentAt = await this.send(await this.requests.leg(statusCheck));
     const answer = await this.awaitLegAnswer(asked, sentAt, seen);
     const check = await this.checkLegAnswer(asked, { outcome: 'succeeded' }, answer, sentAt);
     const problems = check.passed ? [] : [check.detail];
@@ -328,6 +368,33 @@ class ConformanceDriver {
     }
     const detail = problems.length > 0 ? problems.join('; ') : `identical answer: ${String(field(answer?.payload, 'resultCode'))} rrn ${String(field(answer?.payload, 'rrn'))}, new ce_id`;
     this.decide('debit-repeat', problems.length === 0, detail, check.answerMs);
+  }
+
+  /**
+   * Two more wrong PINs after debit-wrong-pin (ZM each: three in all), then the right PIN: Z6, the
+   * PIN is locked whatever is typed. The test account stays locked until the bank resets its PIN.
+   */
+  private async triesExceededCase(
+    accountRef: string,
+    leg: (direction: 'debit' | 'credit', amount: string, account: string) => LegRequestContent,
+    paid: (content: LegRequestContent, typed?: string) => Promise<LegRequestContent>,
+  ): Promise<void> {
+    const steps: { typed: string; expected: Expected; what: string }[] = [
+      { typed: wrongPinFor(this.options.testPin), expected: { outcome: 'declined', resultCode: RESULT_CODES.WRONG_PIN }, what: 'the second wrong PIN' },
+      { typed: wrongPinFor(this.options.testPin), expected: { outcome: 'declined', resultCode: RESULT_CODES.WRONG_PIN }, what: 'the third wrong PIN' },
+      { typed: this.options.testPin, expected: { outcome: 'declined', resultCode: RESULT_CODES.PIN_TRIES_EXCEEDED }, what: 'the right PIN after three wrong ones' },
+    ];
+    let last: LegCheck | undefined;
+    for (const step of steps) {
+      const asked = await paid(leg('debit', SMALLEST, accountRef), step.typed);
+      const sentAt = await this.send(await this.requests.leg(asked));
+      last = await this.checkLegAnswer(asked, step.expected, await this.awaitLegAnswer(asked, sentAt), sentAt);
+      if (!last.passed) {
+        this.decide('debit-pin-tries-exceeded', false, `${step.what}: ${last.detail}`, last.answerMs);
+        return;
+      }
+    }
+    this.decide('debit-pin-tries-exceeded', true, `ZM, ZM, then ${last?.detail ?? ''}; the test account's PIN is now locked: reset it before the next run`, last?.answerMs);
   }
 
   /** Five requests the bank must refuse, sent together; none may be answered within the window. */
@@ -369,6 +436,10 @@ class ConformanceDriver {
       }
     }
   }
+}
+
+function nowSeconds(): number {
+  return Math.floor(Date.now() / 1000);
 }
 
 /** A key kirim never published: a bank that accepts it trusts a key it should not. */

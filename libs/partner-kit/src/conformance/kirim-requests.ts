@@ -5,10 +5,12 @@ import {
   CE_HEADERS,
   CE_SPEC_VERSION,
   encryptForBank,
+  encryptPinBlock,
   EVENT_SOURCES,
   EVENT_TYPES,
   LegPurpose,
   partnerRequestsTopic,
+  PinBlock,
   RecordSigningKey,
   SIGNATURE_HEADER,
   signRecord,
@@ -25,6 +27,8 @@ export interface LegRequestContent {
   readonly purpose: LegPurpose;
   readonly amount: string;
   readonly accountRef: string;
+  /** On a debit: the payer's UPI PIN block, encrypted for the bank's key (see KirimRequestFactory.pinBlock). */
+  readonly encryptedPin?: string;
 }
 
 /** How a conformance request departs from a proper one, to check that the bank refuses it. */
@@ -72,9 +76,18 @@ export class KirimRequestFactory {
       bankCode: this.options.bankCode,
       amount: { value: content.amount, currency: 'INR' },
       account: await encryptForBank({ accountRef: content.accountRef }, this.options.bankEncryptionKey),
+      ...(content.encryptedPin !== undefined ? { encryptedPin: content.encryptedPin } : {}),
     };
     const type = content.direction === 'debit' ? EVENT_TYPES.PARTNER_DEBIT_REQUESTED : EVENT_TYPES.PARTNER_CREDIT_REQUESTED;
     return this.record(type, content.paymentId, data, tampering);
+  }
+
+  /**
+   * A PIN block as the payer's device makes it (docs/upi-pin.md): encrypted for the bank's key, the
+   * one kirim publishes as the bank's PIN key. kirim never makes one; the conformance test plays the device.
+   */
+  pinBlock(block: PinBlock): Promise<string> {
+    return encryptPinBlock(block, this.options.bankEncryptionKey);
   }
 
   async lookup(lookupId: string, mobile: string, tampering: Tampering = {}): Promise<OutgoingRecord> {

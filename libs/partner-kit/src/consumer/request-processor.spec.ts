@@ -41,7 +41,7 @@ describe('PartnerRequestProcessor', () => {
 
   beforeEach(() => {
     ids = 0;
-    bank = new FakeBank({ [ACCOUNT]: 10000n }, { '+919800000001': [{ accountRef: ACCOUNT, maskedAccountNumber: 'XXXXXXXX4321' }] });
+    bank = new FakeBank({ [ACCOUNT]: 10000n }, { '+919800000001': [{ accountRef: ACCOUNT, maskedAccountNumber: 'XXXXXXXX4321', holderName: 'Asha Rao' }] });
     const gate = new RequestGate({ bankCode: 'XMPL', topicPrefix: '', platformKeys: fixture.keyring, decryptionKeys: [fixture.bankKeys.decryption], seen: new InMemorySeenRecordStore(), now: () => NOW });
     const answers = new AnswerFactory({ bankCode: 'XMPL', topicPrefix: '', signingKey: fixture.bankKeys.signing, now: () => NOW, newId: () => `00000000-0000-4000-8000-${String(++ids).padStart(12, '0')}` });
     processor = new PartnerRequestProcessor(gate, bank, answers, silentLogger);
@@ -143,12 +143,12 @@ describe('PartnerRequestProcessor', () => {
     const answer = answerOf(await processor.process(consumed(await fixture.requests.lookup(lookupId, '+919800000001'))));
     expect(answer.key).toBe(lookupId);
     expect(answer.headers[CE_HEADERS.TYPE]).toBe('partner.account-lookup.answered.v1');
-    expect(payloadOf(answer)).toEqual({ lookupId, bankCode: 'XMPL', accounts: [{ accountRef: ACCOUNT, maskedAccountNumber: 'XXXXXXXX4321' }] });
+    expect(payloadOf(answer)).toEqual({ lookupId, bankCode: 'XMPL', accounts: [{ accountRef: ACCOUNT, maskedAccountNumber: 'XXXXXXXX4321', holderName: 'Asha Rao' }] });
     expect(answer.value).not.toContain('+9198');
   });
 
   it('refuses to send an answer the contract breaks (a bug of the bank), throwing instead', async () => {
-    bank.lookupAccounts = async () => [{ accountRef: ACCOUNT, maskedAccountNumber: '123456784321' }];
+    bank.lookupAccounts = async () => [{ accountRef: ACCOUNT, maskedAccountNumber: '123456784321', holderName: 'Asha Rao' }];
     await expect(processor.process(consumed(await fixture.requests.lookup(randomUUID(), '+919800000001')))).rejects.toBeInstanceOf(AnswerContractError);
     bank.applyLeg = async () => ({ outcome: 'succeeded', rrn: 'RRN' });
     await expect(processor.process(await signedLeg(fixture, legContent({ accountRef: ACCOUNT })))).rejects.toBeInstanceOf(AnswerContractError);

@@ -19,10 +19,12 @@ export interface RecordedLeg {
   readonly decision: LegDecision;
 }
 
-/** One account in a lookup answer: the bank's opaque reference (a UUID) and the number masked (`XXXXXXXX1234`). */
+/** One account in a lookup answer: the bank's opaque reference (a UUID), the number masked (`XXXXXXXX1234`) and the holder's registered name. */
 export interface PartnerAccount {
   readonly accountRef: string;
   readonly maskedAccountNumber: string;
+  /** As the bank registered it; kirim shows it masked to payers (at most 100 characters). */
+  readonly holderName: string;
 }
 
 /**

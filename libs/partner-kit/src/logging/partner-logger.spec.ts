@@ -6,7 +6,7 @@ describe('jsonLinesLogger', () => {
     const lines: string[] = [];
     const logger = jsonLinesLogger({ name: 'test', level: 'info', write: (line) => lines.push(line), now: () => new Date('2026-12-01T00:00:00Z') });
     logger.debug('hidden');
-    logger.info('answered', { requestId: 'r1', mobile: '+919800000001', accountNumber: '123456789012', password: 'p', accountRef: 'a' });
+    logger.info('answered', { requestId: 'r1', mobile: '+919800000001', accountNumber: '123456789012', password: 'p', accountRef: 'a', encryptedPin: 'e', newPin: '1', resultCode: 'ZM' });
     expect(lines).toHaveLength(1);
     expect(JSON.parse(lines[0])).toEqual({
       time: '2026-12-01T00:00:00.000Z',
@@ -18,6 +18,9 @@ describe('jsonLinesLogger', () => {
       accountNumber: '[redacted]',
       password: '[redacted]',
       accountRef: '[redacted]',
+      encryptedPin: '[redacted]',
+      newPin: '[redacted]',
+      resultCode: 'ZM',
     });
   });
 });

@@ -22,7 +22,7 @@ const SEVERITY: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, erro
  * Field names whose values are never written, whatever a caller passes: a second line of defence
  * behind the rule that personal data and secrets are not logged at all.
  */
-const REDACTED_FIELD = /(password|secret|token|mobile|phone|account.?number|accountref|pem|private.?key|authorization)/i;
+const REDACTED_FIELD = /(password|secret|token|mobile|phone|account.?number|accountref|pem|private.?key|authorization|pin$)/i;
 
 export function redactFields(fields: LogFields | undefined): Record<string, LogValue> {
   const out: Record<string, LogValue> = {};

@@ -51,6 +51,13 @@ export interface LegRequest {
   readonly amount: Money;
   readonly accountRef: string;
   readonly fingerprint: string;
+  /**
+   * On a debit kirim has not sent before: the payer's UPI PIN block, a compact JWE the device made
+   * for this bank's encryption key, unopened (docs/upi-pin.md; UpiPinCheck opens and checks it).
+   * Absent on credits and on a status check's re-send of a debit. Not part of the fingerprint: the
+   * same request may come with a new block or none, and is still the same request.
+   */
+  readonly encryptedPin?: string;
   readonly envelope: RequestEnvelope;
 }
 

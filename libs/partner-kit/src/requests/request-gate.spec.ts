@@ -33,6 +33,20 @@ describe('RequestGate', () => {
     expect(admission.request.fingerprint).toMatch(/^v1:[\w-]{43}$/);
   });
 
+  it("passes a debit's PIN block to the bank unopened, outside the fingerprint; refuses a credit carrying one", async () => {
+    const encryptedPin = await fixture.requests.pinBlock({ purpose: 'pay', pin: '2580', amount: { value: '60.00', currency: 'INR' }, iat: Math.floor(NOW.getTime() / 1000) });
+    const content = legContent();
+    const withPin = await gate.admit(await signedLeg(fixture, { ...content, encryptedPin }, undefined, '1'));
+    const withoutPin = await gate.admit(await signedLeg(fixture, content, undefined, '2'));
+    if (withPin.kind !== 'accepted' || withPin.request.kind !== 'leg' || withoutPin.kind !== 'accepted' || withoutPin.request.kind !== 'leg') throw new Error('not admitted');
+    expect(withPin.request.encryptedPin).toBe(encryptedPin);
+    expect(withoutPin.request).not.toHaveProperty('encryptedPin');
+    expect(withPin.request.fingerprint).toBe(withoutPin.request.fingerprint);
+
+    const credit = await gate.admit(await signedLeg(fixture, legContent({ direction: 'credit', encryptedPin }), undefined, '3'));
+    expect(credit).toMatchObject({ kind: 'refused', check: 'contract', reason: 'encryptedPin: a credit carries no UPI PIN' });
+  });
+
   it('admits an account lookup with the mobile decrypted', async () => {
     const lookupId = randomUUID();
     const admission = await gate.admit(consumed(await fixture.requests.lookup(lookupId, '+919800000001')));

@@ -113,8 +113,13 @@ export class RequestGate {
     const accountRef = fieldOf(plain.value, 'accountRef');
     if (typeof accountRef !== 'string' || !UUID.test(accountRef)) return claimed('decryption', 'account: the decrypted value must be {"accountRef": "<uuid>"}');
     const direction: LegDirection = decoded.type === EVENT_TYPES.PARTNER_DEBIT_REQUESTED ? 'debit' : 'credit';
+    // Only the payer's bank takes a PIN, on a debit: a credit carrying one is not a request kirim sends.
+    if (direction === 'credit' && leg.encryptedPin !== undefined) return claimed('contract', 'encryptedPin: a credit carries no UPI PIN');
     const content = { direction, requestId: leg.requestId, paymentId: leg.paymentId, txnId: leg.txnId, purpose: leg.purpose, bankCode: leg.bankCode, amount, accountRef };
-    return { kind: 'accepted', request: { kind: 'leg', ...content, fingerprint: fingerprintLeg(content), envelope } };
+    return {
+      kind: 'accepted',
+      request: { kind: 'leg', ...content, fingerprint: fingerprintLeg(content), ...(leg.encryptedPin !== undefined ? { encryptedPin: leg.encryptedPin } : {}), envelope },
+    };
   }
 
   /** Null when the signature holds; else the reason. Reloads the platform JWKS once (rate-limited) on failure: kirim may have rotated its key. */
