@@ -1,5 +1,6 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblems, ApiPublic, GENERIC_PROBLEMS } from '@kirim/platform';
 import { BankDto } from './banks.dto';
 import { BankView, ListBanks } from './list-banks/list-banks.use-case';
 
@@ -16,6 +17,8 @@ export class BanksController {
   @Header('Cache-Control', 'public, max-age=300')
   @ApiOperation({ summary: "The banks kirim reaches, each with the public key a device encrypts the user's UPI PIN for (docs/upi-pin.md)" })
   @ApiOkResponse({ type: BankDto, isArray: true })
+  @ApiPublic()
+  @ApiProblems(...GENERIC_PROBLEMS.input)
   list(): Promise<BankView[]> {
     return this.listBanks.execute();
   }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DEVICE_PROOF_PURPOSES, Money, MoneyDto } from '@kirim/contracts';
 import { edgeUrl, sandboxAdminToken, sandboxAdminUrl, smsSimulatorUrl } from './config';
 import { Device, deviceProof, newDevice, refreshProof } from './device';
+import { recordExchange, recordSensitive, tokenSubject } from './run-record';
 import { BankPinKeys, DEFAULT_TEST_PIN } from './upi-pin';
 
 /**
@@ -219,6 +220,8 @@ export interface RequestOptions {
   readonly headers?: Record<string, string>;
   /** A sandbox administration call: sent with the admin token to bank-connector's port (not on the edge). */
   readonly admin?: boolean;
+  /** Another base URL than the edge's (a service's own port, for its internal operations). */
+  readonly baseUrl?: string;
 }
 
 export class Api {
@@ -247,8 +250,19 @@ export class Api {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(options.body);
     }
-    const response = await fetch(`${options.admin ? this.sandboxAdminBaseUrl : this.baseUrl}${path}`, { method, headers, body });
+    const baseUrl = options.admin ? this.sandboxAdminBaseUrl : (options.baseUrl ?? this.baseUrl);
+    const response = await fetch(`${baseUrl}${path}`, { method, headers, body });
     const text = await response.text();
+    // Every answer goes on record for the sensitive-data audit (support/run-record.ts).
+    recordExchange({
+      method,
+      path,
+      via: options.admin ? 'sandbox-admin' : baseUrl === edgeUrl() ? 'edge' : 'service',
+      status: response.status,
+      viewer: tokenSubject(options.token),
+      requestBody: body ?? null,
+      responseBody: text,
+    });
     const contentType = response.headers.get('content-type') ?? '';
     let parsed: unknown = text;
     if (/json/i.test(contentType) && text.length > 0) {
@@ -264,6 +278,7 @@ export class Api {
   // --- bank-connector sandbox administration -------------------------------------------------
 
   async openSandboxAccount(input: { bankCode: BankCode; mobile: string; holderName: string; openingBalance: string }): Promise<OpenedSandboxAccount> {
+    recordSensitive('phone', input.mobile);
     const result = await this.request('POST', '/v1/sandbox/accounts', {
       admin: true,
       body: { bankCode: input.bankCode, mobile: input.mobile, holderName: input.holderName, openingBalance: { value: input.openingBalance, currency: 'INR' } },
@@ -300,9 +315,12 @@ export class Api {
 
   /** Step 1: POST /v1/device-bindings, as sent (the caller checks the status). */
   async startDeviceBinding(device: Device): Promise<HttpResult<DeviceBindingStarted | Problem>> {
-    return this.request<DeviceBindingStarted | Problem>('POST', '/v1/device-bindings', {
+    const result = await this.request<DeviceBindingStarted | Problem>('POST', '/v1/device-bindings', {
       body: { phone: device.phone, deviceId: device.deviceId, devicePublicKey: device.publicJwk },
     });
+    recordSensitive('phone', device.phone);
+    if (result.status === 201) recordSensitive('binding-token', (result.body as DeviceBindingStarted).bindingToken);
+    return result;
   }
 
   /** Step 2: the phone sends an SMS; the simulator answers after its first delivery attempt. */
@@ -314,9 +332,11 @@ export class Api {
 
   /** Step 3: POST /v1/device-bindings/{id}/tokens with a proof by the device key, as sent. */
   async completeDeviceBinding(device: Device, bindingId: string, displayName?: string, proof?: string): Promise<HttpResult<SessionTokens | Problem>> {
-    return this.request<SessionTokens | Problem>('POST', `/v1/device-bindings/${encodeURIComponent(bindingId)}/tokens`, {
+    const result = await this.request<SessionTokens | Problem>('POST', `/v1/device-bindings/${encodeURIComponent(bindingId)}/tokens`, {
       body: { proof: proof ?? (await deviceProof(device, bindingId, DEVICE_PROOF_PURPOSES.COMPLETE_BINDING)), ...(displayName !== undefined ? { displayName } : {}) },
     });
+    if (result.status === 200) recordSessionSecrets(device.phone, result.body as SessionTokens);
+    return result;
   }
 
   /** The whole binding of a (new, by default) device to `phone`; the user is created on their first binding. */
@@ -331,9 +351,11 @@ export class Api {
 
   /** POST /v1/tokens/refresh with a fresh proof, as sent. */
   async refreshTokens(session: DeviceSession, refreshToken: string = session.refreshToken): Promise<HttpResult<SessionTokens | Problem>> {
-    return this.request<SessionTokens | Problem>('POST', '/v1/tokens/refresh', {
+    const result = await this.request<SessionTokens | Problem>('POST', '/v1/tokens/refresh', {
       body: { refreshToken, proof: await refreshProof(session.device, session.bindingId, refreshToken) },
     });
+    if (result.status === 200) recordSessionSecrets(session.phone, result.body as SessionTokens);
+    return result;
   }
 
   /** Refreshes and insists on success: the session with its new access and refresh tokens. */
@@ -358,6 +380,22 @@ export class Api {
     return { ...session, registered: session.userCreated };
   }
 
+  /**
+   * Sandbox login (POST /v1/users, else POST /v1/sessions): a token for a bare phone number, bound to
+   * no device. Local development only: the local stack runs identity with IDENTITY_SANDBOX_LOGIN=true
+   * (scripts/stack.sh); production refuses to start with it (docs/device-binding.md). Tests use it only
+   * where a device-bound user cannot go: past the ₹5,000 new-device cooling period, which a device
+   * bound seconds ago is always in (docs/limits-and-scheme-profiles.md).
+   */
+  async sandboxLogin(phone: string, displayName: string): Promise<Session> {
+    let result = await this.request<TokenResponse>('POST', '/v1/users', { body: { phone, displayName } });
+    if (result.status === 409) result = await this.request<TokenResponse>('POST', '/v1/sessions', { body: { phone } });
+    const tokens = expectStatus<TokenResponse>(result, 201, 200).body;
+    recordSensitive('phone', phone, tokens.userId);
+    recordSensitive('access-token', tokens.accessToken, tokens.userId);
+    return { userId: tokens.userId, accessToken: tokens.accessToken, phone };
+  }
+
   async discoverableAccounts(session: Session): Promise<DiscoverableAccount[]> {
     return expectStatus<DiscoverableAccount[]>(await this.request('GET', '/v1/me/bank-accounts/discoverable', { token: session.accessToken }), 200).body;
   }
@@ -372,9 +410,10 @@ export class Api {
    * Everything a new user needs to pay and be paid, in one call: a sandbox account at `bankCode`
    * for the phone, a registered user, and that account discovered and linked (as primary).
    */
-  async registerWithAccount(input: { phone: string; displayName: string; bankCode: BankCode; openingBalance: string; pin?: string }): Promise<Party> {
+  async registerWithAccount(input: { phone: string; displayName: string; bankCode: BankCode; openingBalance: string; pin?: string; sandboxLogin?: boolean }): Promise<Party> {
     const opened = await this.openSandboxAccount({ bankCode: input.bankCode, mobile: input.phone, holderName: input.displayName, openingBalance: input.openingBalance });
-    const session = await this.register(input.phone, input.displayName);
+    // `sandboxLogin`: a user without a device binding (see sandboxLogin), for tests past the cooling period.
+    const session = input.sandboxLogin ? await this.sandboxLogin(input.phone, input.displayName) : await this.register(input.phone, input.displayName);
     const discoverable = await this.discoverableAccounts(session);
     const found = discoverable.find((account) => account.accountRef === opened.accountRef);
     if (!found) {
@@ -429,6 +468,22 @@ export class Api {
     return this.pinKeys.pay(payer.bankCode, pin, request.amount);
   }
 
+  /**
+   * Pays as a well-behaved client does when it fires several payments at once: an answer 429 (the
+   * payer's payee-lookup bucket reserves a miss's cost for every lookup in flight, so only a few
+   * lookups can be in flight at once; docs/payment-addresses.md) is sent again with the same
+   * Idempotency-Key after its Retry-After, until it is answered otherwise. A 429 records nothing.
+   */
+  async payHonouringRetryAfter(session: Session, request: PayRequest, attempts = 20): Promise<HttpResult<PaymentAccepted | Problem>> {
+    const keyed = { ...request, idempotencyKey: request.idempotencyKey ?? randomUUID() };
+    for (let attempt = 1; ; attempt += 1) {
+      const result = await this.pay(session, keyed);
+      if (result.status !== 429 || attempt >= attempts) return result;
+      const seconds = Number(result.headers.get('retry-after'));
+      await new Promise((resolve) => setTimeout(resolve, (Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 5) : 1) * 1000 + Math.floor(Math.random() * 250)));
+    }
+  }
+
   /** Pays and insists on acceptance (202). */
   async payAccepted(session: Session, request: PayRequest): Promise<PaymentAccepted> {
     return expectStatus<PaymentAccepted>(await this.pay(session, request), 202).body;
@@ -454,4 +509,11 @@ export class Api {
   async notifications(session: Session, limit = 100): Promise<NotificationView[]> {
     return expectStatus<NotificationView[]>(await this.request('GET', `/v1/me/notifications?limit=${limit}`, { token: session.accessToken }), 200).body;
   }
+}
+
+/** The phone and the secrets of a session, on record for the sensitive-data audit. */
+function recordSessionSecrets(phone: string, tokens: SessionTokens): void {
+  recordSensitive('phone', phone, tokens.userId);
+  recordSensitive('access-token', tokens.accessToken, tokens.userId);
+  recordSensitive('refresh-token', tokens.refreshToken, tokens.userId);
 }

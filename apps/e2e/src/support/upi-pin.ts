@@ -1,4 +1,5 @@
 import { CompactEncrypt, importJWK, JWK, KeyLike } from 'jose';
+import { recordSensitive } from './run-record';
 
 /**
  * The device's side of the UPI PIN (docs/upi-pin.md), as an outside client does it with jose alone:
@@ -47,7 +48,12 @@ export class BankPinKeys {
   /** A compact JWE of `block` for `bankCode`'s PIN key: ECDH-ES key agreement, A256GCM, the key's kid. */
   async encrypt(bankCode: string, block: PinBlock): Promise<string> {
     const { kid, key } = await this.keyOf(bankCode);
-    return new CompactEncrypt(new TextEncoder().encode(JSON.stringify(block))).setProtectedHeader({ alg: 'ECDH-ES', enc: 'A256GCM', kid, cty: 'json' }).encrypt(key);
+    const pinBlock = await new CompactEncrypt(new TextEncoder().encode(JSON.stringify(block))).setProtectedHeader({ alg: 'ECDH-ES', enc: 'A256GCM', kid, cty: 'json' }).encrypt(key);
+    // On record for the sensitive-data audit: neither the PIN nor its block may show up where they do not belong.
+    if (block.purpose !== 'set-pin') recordSensitive('pin', block.pin);
+    if (block.purpose !== 'pay') recordSensitive('pin', block.newPin);
+    recordSensitive('pin-block', pinBlock);
+    return pinBlock;
   }
 
   /** The PIN block of a payment: the PIN bound to this amount, now. */
