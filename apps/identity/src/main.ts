@@ -18,8 +18,12 @@ bootService(async () => {
       tags: {
         users: "Signing in and the caller's profile.",
         'bank-accounts': "Discovering and linking the caller's bank accounts.",
-        'payment-parties': 'Resolving a payer and a payee to the accounts that move the money (asked by payments).',
+        'payment-parties': 'Resolving a payer and a payee to the accounts that move the money (internal: asked by payments with its service token).',
         tokens: 'The public keys that verify access tokens.',
+        'device-bindings': 'Binding a device by SMS, its tokens and refresh, and the revocation feed services poll (internal).',
+        payees: 'Finding a payee by phone number or payment address: the masked bank-registered name, never an account.',
+        'payment-addresses': "The caller's payment addresses (handle@kirim): list, add, make primary, remove.",
+        'service-credentials': 'Service tokens for calling another service (internal: client credentials).',
       },
     },
   });

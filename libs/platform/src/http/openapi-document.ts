@@ -47,6 +47,13 @@ export function finishOpenApiDocument(document: OpenAPIObject, finish: OpenApiFi
       operation.security = [];
     }
   }
+  // A scheme no operation uses is noise to a client generator (and Redocly's no-unused-components):
+  // payments, for one, answers users only, bank-connector services only.
+  const schemesInUse = new Set(
+    operationsOf(document).flatMap(({ operation }) => (Array.isArray(operation.security) ? operation.security : []).flatMap((requirement) => Object.keys(requirement as object))),
+  );
+  const schemes = document.components?.securitySchemes;
+  if (schemes) for (const name of Object.keys(schemes)) if (!schemesInUse.has(name)) delete schemes[name];
   const used = new Set(operationsOf(document).flatMap(({ operation }) => operation.tags ?? []));
   const described = finish.tags ?? {};
   document.tags = [...used].sort().map((name) => (described[name] ? { name, description: described[name] } : { name }));

@@ -88,9 +88,21 @@ describe('ResolvePaymentParties', () => {
 
     expect(await resolve.execute({ payerUserId: payer.id, payeePhone: payee.phone })).toMatchObject({ ok: true });
     expect(buckets.buckets.get(payer.id)?.tokens).toBe(99);
-    // Five misses take what is left but 19: less than a miss costs.
+    // Four misses cost 20 each; a fifth drains what is left.
     for (let guess = 0; guess < 4; guess += 1) expect(await resolve.execute({ payerUserId: payer.id, payeePhone: `+91987650100${guess}` })).toMatchObject({ code: 'payee-unknown' });
     expect(buckets.buckets.get(payer.id)?.tokens).toBe(19);
+    expect(await resolve.execute({ payerUserId: payer.id, payeePhone: '+919876501009' })).toMatchObject({ code: 'payee-unknown' });
+    expect(buckets.buckets.get(payer.id)?.tokens).toBe(0);
+    // Empty: even a hit waits for a token (2 a minute: 30 s).
     expect(await resolve.execute({ payerUserId: payer.id, payeePhone: payee.phone })).toEqual({ ok: false, code: 'rate-limited', retryAfterSeconds: 30 });
+  });
+
+  it('lets a payer pay several known payees at once: a hit costs one token, not a miss held in reserve', async () => {
+    linkPrimary(payer.id, 'aaaaaaaa-0000-4000-8000-000000000001', 'SBXA');
+    linkPrimary(payee.id, 'bbbbbbbb-0000-4000-8000-000000000002', 'SBXB');
+    buckets.buckets.set(payer.id, { tokens: 10, refilledAt: clock.now() });
+
+    const answers = await Promise.all(Array.from({ length: 10 }, () => resolve.execute({ payerUserId: payer.id, payeePhone: payee.phone })));
+    expect(answers.every((answer) => answer.ok)).toBe(true);
   });
 });

@@ -35,7 +35,9 @@ export type ResolvePaymentPartiesResult = ({ readonly ok: true } & PaymentPartie
  * Who pays from which account and who is paid into which: each user's primary linked account. A
  * payment names its payee as a lookup does, so it is paid for from the payer's same anti-scan bucket
  * (payees/payee-lookup-bucket.ts): otherwise paying tiny amounts to guessed numbers would scan the
- * directory around GET /v1/payees.
+ * directory around GET /v1/payees. Unlike GET /v1/payees it does not reserve a miss's cost up front:
+ * a payment also needs the payer's PIN and passes the payer's limits, so concurrent payments to known
+ * payees (a hit each) must not be refused for the misses they are not.
  */
 @Injectable()
 export class ResolvePaymentParties {
@@ -51,13 +53,16 @@ export class ResolvePaymentParties {
   async execute(command: ResolvePaymentPartiesCommand): Promise<ResolvePaymentPartiesResult> {
     const payer = await this.users.findById(command.payerUserId);
     if (!payer) return { ok: false, code: 'payer-unknown' };
-    // A miss's cost first, so parallel payments cannot spend more than the bucket holds; a hit gets the difference back.
-    const taken = await this.buckets.take(payer.id, this.policy.missCost, this.clock.now(), this.policy);
-    if (!taken.taken) return { ok: false, code: 'rate-limited', retryAfterSeconds: secondsUntilLevel(taken.level, this.policy.missCost, this.policy) };
+    // A hit's cost first, so a payer paying several people at once is not slowed; a miss then pays the
+    // rest of a miss's cost, or all that is left (a scan drains the bucket and is refused after).
+    const taken = await this.buckets.take(payer.id, this.policy.hitCost, this.clock.now(), this.policy);
+    if (!taken.taken) return { ok: false, code: 'rate-limited', retryAfterSeconds: secondsUntilLevel(taken.level, this.policy.hitCost, this.policy) };
     const payee = command.payeePhone !== undefined ? await this.users.findByPhone(command.payeePhone) : await this.findByAddress(command.payeeAddress);
     // UPI ZH: "invalid virtual address" — the payee is not known to the platform.
-    if (!payee) return { ok: false, code: 'payee-unknown', resultCode: RESULT_CODES.INVALID_ADDRESS };
-    await this.buckets.giveBack(payer.id, this.policy.missCost - this.policy.hitCost, this.policy);
+    if (!payee) {
+      await this.chargeMiss(payer.id);
+      return { ok: false, code: 'payee-unknown', resultCode: RESULT_CODES.INVALID_ADDRESS };
+    }
     if (payee.id === payer.id) return { ok: false, code: 'self-payment' };
 
     const [payerAccount, payeeAccount] = await Promise.all([this.accounts.findPrimary(payer.id), this.accounts.findPrimary(payee.id)]);
@@ -70,6 +75,11 @@ export class ResolvePaymentParties {
       payer: { userId: payer.id, bankCode: payerAccount.bankCode, accountRef: payerAccount.accountRef },
       payee: { userId: payee.id, displayName: payee.displayName, bankCode: payeeAccount.bankCode, accountRef: payeeAccount.accountRef },
     };
+  }
+
+  private async chargeMiss(payerUserId: string): Promise<void> {
+    const rest = await this.buckets.take(payerUserId, this.policy.missCost - this.policy.hitCost, this.clock.now(), this.policy);
+    if (!rest.taken && rest.level > 0) await this.buckets.take(payerUserId, rest.level, this.clock.now(), this.policy);
   }
 
   /** The holder of a kirim address; another PSP's address, like an unknown one, resolves to nobody (ZH). */
