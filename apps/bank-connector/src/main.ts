@@ -18,7 +18,9 @@ async function main(): Promise<void> {
         'Every bank, reached its own way: the built-in sandbox banks SBXA and SBXB (a double-entry ledger) and partner banks over their own Kafka topics (signed, account data encrypted for the bank). ' +
         'Account discovery by mobile; sandbox administration under /v1/sandbox (only when SANDBOX_ADMIN_TOKEN is set, and on this service\'s port only: the public edge does not route it).',
       tags: {
-        'bank accounts': 'Accounts the banks hold for a mobile number (asked by identity).',
+        'bank accounts': 'Accounts the banks hold for a mobile number (internal: asked by identity with its service token).',
+        banks: "The banks kirim reaches, each with the public key a device encrypts the UPI PIN for (docs/upi-pin.md).",
+        'sandbox UPI PIN': "Setting a sandbox account's UPI PIN (internal: asked by identity once it checked the account is the caller's).",
         'partner banks': "What partner banks need from kirim: the keys that verify kirim's signed records.",
         'sandbox administration': 'Seeding sandbox bank accounts and checking the sandbox ledger (local development and tests).',
       },
