@@ -139,7 +139,7 @@ describe('docker-compose.yml', () => {
   it.each([
     ['identity', ['IDENTITY_SIGNING_KEY', 'IDENTITY_SIGNING_KEY_ID', 'BANK_CONNECTOR_URL', 'SMS_VIRTUAL_NUMBER', 'SMS_WEBHOOK_SECRET', 'DATA_ENCRYPTION_KEYS', 'DATA_ENCRYPTION_ACTIVE_KEY_ID', 'DATA_LOOKUP_KEY']],
     ['payments', ['IDENTITY_URL', 'MESSAGE_SIGNING_KEY', 'MESSAGE_SIGNING_KEY_ID', 'MESSAGE_TRUSTED_KEYS_FILE']],
-    ['bank-connector', ['SANDBOX_ADMIN_TOKEN', 'DATA_ENCRYPTION_KEYS', 'DATA_ENCRYPTION_ACTIVE_KEY_ID', 'DATA_LOOKUP_KEY', 'MESSAGE_SIGNING_KEY', 'MESSAGE_SIGNING_KEY_ID', 'MESSAGE_TRUSTED_KEYS_FILE', 'PARTNER_REGISTRY_FILE', 'PARTNER_JWKS_DIR']],
+    ['bank-connector', ['SANDBOX_ADMIN_TOKEN', 'DATA_ENCRYPTION_KEYS', 'DATA_ENCRYPTION_ACTIVE_KEY_ID', 'DATA_LOOKUP_KEY', 'MESSAGE_SIGNING_KEY', 'MESSAGE_SIGNING_KEY_ID', 'MESSAGE_TRUSTED_KEYS_FILE', 'MESSAGE_DECRYPTION_KEYS_DIR', 'PARTNER_REGISTRY_FILE', 'PARTNER_JWKS_DIR']],
     [PARTNER, ['KAFKA_BROKERS', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD', 'DATABASE_URL', 'PARTNER_KEYS_DIR', 'KIRIM_PLATFORM_JWKS', 'PARTNER_ADMIN_TOKEN']],
   ])('gives %s the variables its own config requires', (name, variables) => {
     const given = givenVariables(service(name));
@@ -268,6 +268,23 @@ describe('docker-compose.yml: signed records (docs/message-signing.md)', () => {
     expect(runtimeServices.filter((other) => mountsOf(service(other)).some((mount) => mount.type === 'volume' && mount.source === volume))).toEqual([name]);
     expect(dependsOn(svc)[MESSAGE_KEYGEN]?.condition).toBe('service_completed_successfully');
     expect(instructions(dockerfileOf(svc)).filter((line) => /\.pem\b|MESSAGE_SIGNING_KEY/.test(line))).toEqual([]);
+  });
+
+  it("hands bank-connector, and only it, the private encryption key whose public half the platform JWKS lists (partners encrypt holder names for it)", () => {
+    const connector = service('bank-connector');
+    expect(plan.encryptionKeys).toEqual([{ kid: expect.stringMatching(/^bank-connector:[A-Za-z0-9._-]{1,64}$/), service: 'bank-connector', dir: expect.any(String) }]);
+    const [key] = plan.encryptionKeys;
+    const dir = envOf(connector)['MESSAGE_DECRYPTION_KEYS_DIR'];
+    expect(dir).toBeDefined();
+    // The folder bank-connector reads is the one message-keygen writes the key into, on a named volume, read-only.
+    expect(storageKey(connector, dir as string)).toBe(storageKey(keygen, key?.dir ?? ''));
+    const mount = locate(connector, dir as string)?.mount;
+    expect(mount).toMatchObject({ type: 'volume', readOnly: true });
+    // No other running container mounts it, and nothing puts the key in the environment or the image.
+    expect(runtimeServices.filter((other) => mountsOf(service(other)).some((entry) => entry.type === 'volume' && entry.source === mount?.source))).toEqual(['bank-connector']);
+    expect(Object.keys(envOf(connector)).filter((variable) => /DECRYPTION_KEY(?!S_DIR)/.test(variable))).toEqual([]);
+    expect(instructions(dockerfileOf(connector)).filter((line) => /MESSAGE_DECRYPTION/.test(line))).toEqual([]);
+    expect(dependsOn(connector)[MESSAGE_KEYGEN]?.condition).toBe('service_completed_successfully');
   });
 
   it.each(verifiers)('points %s at the platform JWKS message-keygen writes', (name) => {

@@ -66,8 +66,9 @@ ensure_local_secrets() {
     node -e 'process.stdout.write(require("crypto").randomBytes(24).toString("hex"))' >"$KEY_DIR/sandbox-admin-token"
     chmod 600 "$KEY_DIR/sandbox-admin-token"
   fi
-  # Record signing keys of payments and bank-connector, and the platform JWKS every verifier trusts
-  # (docs/message-signing.md). Made once; `message-keys.ts rotate` makes new ones.
+  # Record signing keys of payments and bank-connector, bank-connector's encryption key (partner banks
+  # encrypt holder names for it), and the platform JWKS of their public halves that every verifier and
+  # the example partner read (docs/message-signing.md). Made once; `message-keys.ts rotate` makes new ones.
   (cd "$REPO_ROOT" && node -r ./tools/ts-register.cjs deploy/local/message-keys.ts ensure "$KEY_DIR/messages" >/dev/null)
   if [[ ! -s "$KEY_DIR/partner-admin-token" ]]; then
     node -e 'process.stdout.write(require("crypto").randomBytes(24).toString("hex"))' >"$KEY_DIR/partner-admin-token"
@@ -164,6 +165,8 @@ service_env() { # service -> env assignments, one per line
       echo "SANDBOX_ADMIN_TOKEN=$(cat "$KEY_DIR/sandbox-admin-token")"
       echo "PARTNER_REGISTRY_FILE=${PARTNER_REGISTRY_FILE:-$REPO_ROOT/deploy/local/partner-banks.json}"
       echo "PARTNER_JWKS_DIR=$KEY_DIR/partners"
+      # Its private encryption keys: partner banks encrypt holder names for them (message-keys.ts).
+      echo "MESSAGE_DECRYPTION_KEYS_DIR=$KEY_DIR/messages/bank-connector-encryption"
       echo "SANDBOX_PIN_KEYS_DIR=$KEY_DIR/sandbox-pin" ;;
   esac
 }

@@ -146,12 +146,16 @@ export function runtimeEnvOf(dockerfile: string): Record<string, string> {
   return env;
 }
 
-/** What the message-keygen service runs: `node <script> [--owner uid:gid] <jwks-dir> <kid>=<key-dir>...` (deploy/compose/message-keys.js). */
+/**
+ * What the message-keygen service runs: `node <script> [--owner uid:gid] <jwks-dir> <kid>=<key-dir>...
+ * [--encryption <kid>=<key-dir>]...` (deploy/compose/message-keys.js): signing keys, then encryption keys.
+ */
 export interface MessageKeygenPlan {
   readonly script: string;
   readonly owner?: string;
   readonly jwksDir: string;
   readonly keys: readonly { readonly kid: string; readonly service: string; readonly dir: string }[];
+  readonly encryptionKeys: readonly { readonly kid: string; readonly service: string; readonly dir: string }[];
 }
 
 export function messageKeygenPlan(keygen: ComposeService): MessageKeygenPlan {
@@ -162,14 +166,20 @@ export function messageKeygenPlan(keygen: ComposeService): MessageKeygenPlan {
     owner = args[1];
     args.splice(0, 2);
   }
-  const [jwksDir, ...pairs] = args;
+  const [jwksDir, ...rest] = args;
   if (!jwksDir) throw new Error('message-keygen names no JWKS directory');
-  const keys = pairs.map((pair) => {
+  const keyOf = (pair: string) => {
     const i = pair.indexOf('=');
     const kid = pair.slice(0, i);
     return { kid, service: kid.split(':')[0] ?? '', dir: pair.slice(i + 1) };
-  });
-  return { script, ...(owner === undefined ? {} : { owner }), jwksDir, keys };
+  };
+  const keys: MessageKeygenPlan['keys'][number][] = [];
+  const encryptionKeys: MessageKeygenPlan['encryptionKeys'][number][] = [];
+  for (let i = 0; i < rest.length; i += 1) {
+    if (rest[i] === '--encryption') encryptionKeys.push(keyOf(rest[(i += 1)] ?? ''));
+    else keys.push(keyOf(rest[i] ?? ''));
+  }
+  return { script, ...(owner === undefined ? {} : { owner }), jwksDir, keys, encryptionKeys };
 }
 
 /** What compose prints when a required secret is unset (docker-compose.yml has no default for any). */

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 /**
- * Record signing keys for the compose stack (docs/message-signing.md), run by the `message-keygen`
+ * Record signing keys and bank-connector's encryption key for the compose stack (docs/message-signing.md), run by the `message-keygen`
  * service of docker-compose.yml with the node of a kirim image:
  *
  *   node message-keys.js [--owner <uid>:<gid>] <jwks-dir> <kid>=<key-dir> [<kid>=<key-dir> ...]
+ *        [--encryption <kid>=<key-dir> ...]
  *
  * For each `<kid>` (`<service>:<label>`, the service's MESSAGE_SIGNING_KEY_ID) it keeps, or makes
  * once, an Ed25519 key in `<key-dir>/<service>.pem` (PKCS#8, 0600) with its kid in
@@ -12,6 +13,12 @@
  * verifier names in MESSAGE_TRUSTED_KEYS_FILE and the example partner bank in KIRIM_PLATFORM_JWKS.
  * A key whose recorded kid differs from the one asked for is replaced by a new key (changing the kid
  * in docker-compose.yml is how to get a new key; records still in flight under the old one are refused).
+ *
+ * For each `--encryption <kid>` (`bank-connector:<label>`) it keeps, or makes once, an X25519 key in
+ * `<key-dir>/<label>.pem` with `<key-dir>/current.kid`, the layout of deploy/local/message-keys.ts
+ * (the service's MESSAGE_DECRYPTION_KEYS_DIR), and lists its public half in the JWKS (`use: "enc"`):
+ * partner banks encrypt holder names for it. A new kid replaces the key (and deletes the old one:
+ * answers a bank encrypted for it are then refused, as in-flight records are for a signing key).
  *
  * Why a script of its own: deploy/local/message-keys.ts is TypeScript and outside every image, and the
  * images hold only the Nx build output and production node_modules. This file needs node:crypto only,
@@ -23,13 +30,13 @@
 'use strict';
 
 const { createPrivateKey, createPublicKey, generateKeyPairSync } = require('node:crypto');
-const { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } = require('node:fs');
+const { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
 
 /** The platform key id format of libs/contracts/src/trust/message-keys.ts: the kid names its owner. */
 const PLATFORM_KID = /^([a-z][a-z0-9-]*):([A-Za-z0-9._-]{1,64})$/;
 const JWKS_FILE = 'platform.jwks.json';
-const USAGE = 'usage: message-keys.js [--owner <uid>:<gid>] <jwks-dir> <kid>=<key-dir> [<kid>=<key-dir> ...]';
+const USAGE = 'usage: message-keys.js [--owner <uid>:<gid>] <jwks-dir> <kid>=<key-dir> [<kid>=<key-dir> ...] [--encryption <kid>=<key-dir> ...]';
 
 function parseArgs(argv) {
   const args = [...argv];
@@ -40,20 +47,30 @@ function parseArgs(argv) {
     owner = { uid: Number(match[1]), gid: Number(match[2]) };
     args.splice(0, 2);
   }
-  const [jwksDir, ...pairs] = args;
+  const [jwksDir, ...rest] = args;
+  const pairs = [];
+  const encryptionPairs = [];
+  for (let i = 0; i < rest.length; i += 1) {
+    if (rest[i] === '--encryption') encryptionPairs.push(rest[(i += 1)] || '');
+    else pairs.push(rest[i]);
+  }
   if (!jwksDir || pairs.length === 0) throw new Error(USAGE);
-  const keys = pairs.map((pair) => {
+  const keyOf = (pair) => {
     const i = pair.indexOf('=');
     const kid = i < 0 ? '' : pair.slice(0, i);
     const dir = i < 0 ? '' : pair.slice(i + 1);
     const match = PLATFORM_KID.exec(kid);
     if (!match || !dir) throw new Error(`not <service>:<label>=<key-dir>: ${JSON.stringify(pair)}\n${USAGE}`);
-    return { kid, service: match[1], dir };
-  });
-  const services = keys.map((key) => key.service);
-  const twice = services.find((service, i) => services.indexOf(service) !== i);
-  if (twice) throw new Error(`${twice} is given two keys`);
-  return { owner, jwksDir, keys };
+    return { kid, service: match[1], label: match[2], dir };
+  };
+  const keys = pairs.map(keyOf);
+  const encryptionKeys = encryptionPairs.map(keyOf);
+  for (const list of [keys, encryptionKeys]) {
+    const services = list.map((key) => key.service);
+    const twice = services.find((service, i) => services.indexOf(service) !== i);
+    if (twice) throw new Error(`${twice} is given two keys of a kind`);
+  }
+  return { owner, jwksDir, keys, encryptionKeys };
 }
 
 /** Written under a temporary name and renamed, so a crash never leaves half a key. */
@@ -96,9 +113,37 @@ function ensureKey({ kid, service, dir }, owner) {
   return { kty, crv, x, kid, alg: 'EdDSA', use: 'sig' };
 }
 
+/** The service's encryption key, made when missing or recorded under another kid; returns its public JWK. */
+function ensureEncryptionKey({ kid, service, label, dir }, owner) {
+  ensureDir(dir, 0o700, owner);
+  const pemFile = join(dir, `${label}.pem`);
+  const kidFile = join(dir, 'current.kid');
+  const recordedKid = existsSync(kidFile) ? readFileSync(kidFile, 'utf8').trim() : undefined;
+  if (!existsSync(pemFile) || recordedKid !== kid) {
+    const { privateKey } = generateKeyPairSync('x25519');
+    writeFile(pemFile, privateKey.export({ type: 'pkcs8', format: 'pem' }), 0o600, owner);
+    writeFile(kidFile, `${kid}\n`, 0o644, owner);
+    // One key at a time here: the one named in docker-compose.yml (rotation with two: deploy/local/message-keys.ts).
+    for (const file of readdirSync(dir)) {
+      if (file.endsWith('.pem') && file !== `${label}.pem`) rmSync(join(dir, file));
+    }
+    console.log(`${service}: new encryption key ${kid}${recordedKid ? ` (replaces ${recordedKid})` : ''}`);
+  } else {
+    if (owner) {
+      chownSync(pemFile, owner.uid, owner.gid);
+      chownSync(kidFile, owner.uid, owner.gid);
+    }
+    console.log(`${service}: kept encryption key ${kid}`);
+  }
+  const privateKey = createPrivateKey(readFileSync(pemFile, 'utf8'));
+  if (privateKey.asymmetricKeyType !== 'x25519') throw new Error(`${pemFile} is not an X25519 key; remove it to have a new one made`);
+  const { kty, crv, x } = createPublicKey(privateKey).export({ format: 'jwk' });
+  return { kty, crv, x, kid, alg: 'ECDH-ES', use: 'enc' };
+}
+
 function main() {
-  const { owner, jwksDir, keys } = parseArgs(process.argv.slice(2));
-  const jwks = { keys: keys.map((key) => ensureKey(key, owner)) };
+  const { owner, jwksDir, keys, encryptionKeys } = parseArgs(process.argv.slice(2));
+  const jwks = { keys: [...keys.map((key) => ensureKey(key, owner)), ...encryptionKeys.map((key) => ensureEncryptionKey(key, owner))] };
   // Public keys only: readable by every service that mounts the directory.
   ensureDir(jwksDir, 0o755, owner);
   writeFile(join(jwksDir, JWKS_FILE), `${JSON.stringify(jwks, null, 2)}\n`, 0o644, owner);

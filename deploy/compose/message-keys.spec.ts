@@ -10,11 +10,22 @@
 import 'reflect-metadata';
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import type { KafkaMessage, Message } from 'kafkajs';
-import { EVENT_SOURCES, EVENT_TYPES, SERVICE_SUBSCRIPTIONS, ServicePrincipal, servicePrincipalOf, TOPICS } from '@kirim/contracts';
+import {
+  encryptHolderName,
+  EVENT_SOURCES,
+  EVENT_TYPES,
+  JSONWebKeySetLike,
+  PlatformDecryptionKeys,
+  platformEncryptionKeyOf,
+  SERVICE_SUBSCRIPTIONS,
+  ServicePrincipal,
+  servicePrincipalOf,
+  TOPICS,
+} from '@kirim/contracts';
 import { createRecordSigner, createRecordVerifier, encodeCloudEvent, MessageTrustConfig, RecordSigner, RecordVerifier } from '@kirim/messaging';
 import { loadConfig } from '@kirim/platform';
 import { signingServices } from '../local/message-keys';
@@ -46,6 +57,7 @@ function runKeygen(kids: Record<string, string> = {}): { status: number | null; 
     ...(asRoot && plan.owner ? ['--owner', plan.owner] : []),
     hostPath(keygen, plan.jwksDir),
     ...plan.keys.map((key) => `${kids[key.service] ?? key.kid}=${hostPath(keygen, key.dir)}`),
+    ...plan.encryptionKeys.flatMap((key) => ['--encryption', `${kids[`${key.service} encryption`] ?? key.kid}=${hostPath(keygen, key.dir)}`]),
   ];
   const run = spawnSync(process.execPath, args, { encoding: 'utf8' });
   return { status: run.status, output: `${run.stdout}${run.stderr}` };
@@ -108,9 +120,20 @@ describe('deploy/compose/message-keys.js, run as message-keygen runs it', () => 
       expect(readFileSync(hostPath(keygen, posix.join(key.dir, `${key.service}.kid`)), 'utf8').trim()).toBe(key.kid);
     }
     const jwks = JSON.parse(readFileSync(hostPath(keygen, posix.join(plan.jwksDir, 'platform.jwks.json')), 'utf8')) as { keys: Record<string, unknown>[] };
-    expect(jwks.keys.map((key) => key['kid']).sort()).toEqual(plan.keys.map((key) => key.kid).sort());
-    for (const key of jwks.keys) {
+    const signing = jwks.keys.filter((key) => key['use'] === 'sig');
+    expect(signing.map((key) => key['kid']).sort()).toEqual(plan.keys.map((key) => key.kid).sort());
+    for (const key of signing) {
       expect(key).toEqual({ kty: 'OKP', crv: 'Ed25519', x: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/), kid: expect.any(String), alg: 'EdDSA', use: 'sig' });
+    }
+    // bank-connector's encryption key: the private half in its own folder, the public half listed with use "enc".
+    expect(plan.encryptionKeys.map((key) => key.service)).toEqual(['bank-connector']);
+    const encryption = jwks.keys.filter((key) => key['use'] === 'enc');
+    expect(encryption).toEqual(plan.encryptionKeys.map((key) => ({ kty: 'OKP', crv: 'X25519', x: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/), kid: key.kid, alg: 'ECDH-ES', use: 'enc' })));
+    expect(jwks.keys).toHaveLength(signing.length + encryption.length);
+    for (const key of plan.encryptionKeys) {
+      const label = key.kid.slice(key.service.length + 1);
+      expect(statSync(hostPath(keygen, posix.join(key.dir, `${label}.pem`))).mode & 0o777).toBe(0o600);
+      expect(readFileSync(hostPath(keygen, posix.join(key.dir, 'current.kid')), 'utf8').trim()).toBe(key.kid);
     }
     // Nothing secret is printed.
     expect(run.output).not.toMatch(/PRIVATE KEY/);
@@ -135,6 +158,23 @@ describe('deploy/compose/message-keys.js, run as message-keygen runs it', () => 
     await expect(payments.verifier?.check(TOPICS.BANK_RESPONSES, consumed(forged))).resolves.toMatch(/not a trusted key of bank-connector/);
   });
 
+  it("gives bank-connector the private key of the encryption key partners find in the platform JWKS: a holder name a bank encrypts opens", async () => {
+    const env = processEnv('bank-connector');
+    const dir = env['MESSAGE_DECRYPTION_KEYS_DIR'];
+    expect(dir).toBeDefined();
+    const keyDir = hostPath(service('bank-connector'), dir as string);
+    const keys = PlatformDecryptionKeys.fromPem(
+      'bank-connector',
+      readdirSync(keyDir)
+        .filter((file) => file.endsWith('.pem'))
+        .map((file) => ({ kid: `bank-connector:${file.slice(0, -'.pem'.length)}`, pem: readFileSync(join(keyDir, file), 'utf8') })),
+    );
+    // What the example partner reads (KIRIM_PLATFORM_JWKS) is the file message-keygen writes.
+    const platform = JSON.parse(readFileSync(hostPath(service('example-partner'), envOf(service('example-partner'))['KIRIM_PLATFORM_JWKS'] ?? ''), 'utf8')) as JSONWebKeySetLike;
+    const jwe = await encryptHolderName('Asha Rao', await platformEncryptionKeyOf(platform));
+    await expect(keys.openHolderName(jwe)).resolves.toEqual({ ok: true, holderName: 'Asha Rao' });
+  });
+
   it('keeps the keys on the next start (made once), and makes a new one only for a changed kid', () => {
     const pemOf = (service: string): string => {
       const key = plan.keys.find((entry) => entry.service === service);
@@ -149,6 +189,11 @@ describe('deploy/compose/message-keys.js, run as message-keygen runs it', () => 
     const run = runKeygen({ [first.service]: `${first.service}:rotated-1` });
     expect(run).toEqual({ status: 0, output: expect.stringContaining(`replaces ${first.kid}`) });
     expect(pemOf(first.service)).not.toBe(before[first.service]);
+    const [encryption] = plan.encryptionKeys;
+    if (!encryption) throw new Error('no encryption key');
+    const rotated = runKeygen({ [`${encryption.service} encryption`]: `${encryption.service}:enc-rotated-1` });
+    expect(rotated).toEqual({ status: 0, output: expect.stringContaining(`replaces ${encryption.kid}`) });
+    expect(readdirSync(hostPath(keygen, encryption.dir)).filter((file) => file.endsWith('.pem'))).toEqual(['enc-rotated-1.pem']);
     expect(runKeygen().status).toBe(0); // back to the kid compose names, for the tests that may follow
   });
 

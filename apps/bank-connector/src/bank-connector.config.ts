@@ -33,6 +33,18 @@ export class BankConnectorConfig extends BaseServiceConfig {
   @MinLength(1)
   SANDBOX_PIN_KEYS_DIR?: string;
 
+  /**
+   * bank-connector's private encryption keys (deploy/local/message-keys.ts): `<dir>/<label>.pem`
+   * (PKCS#8, X25519 or P-256) for kid `bank-connector:<label>`, the current key and any being rotated
+   * out. Partner banks encrypt holder names for the public halves, which the platform JWKS lists
+   * (`use: "enc"`). Secrets: mount them for bank-connector alone. Required when the registry lists a
+   * partner bank; every bank-connector encryption key of the platform JWKS must have its private key here.
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  MESSAGE_DECRYPTION_KEYS_DIR?: string;
+
   /** Where the registry's relative `jwks.file` paths start; the registry file's folder by default. */
   @IsOptional()
   @IsString()

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { EVENT_CATALOGUE, JSONWebKeySetLike } from '@kirim/contracts';
+import { EVENT_CATALOGUE, JSONWebKeySetLike, platformEncryptionKeyOf } from '@kirim/contracts';
 import { Api } from './support/api';
 import { kirimHome, REPO_ROOT } from './support/config';
 
@@ -20,14 +20,18 @@ describe('the published contract (e2e, running stack)', () => {
     expect((await api.request('GET', '/docs')).text).toContain('asyncapi.yaml');
   });
 
-  it("publishes kirim's record signing keys, public halves only, including bank-connector's current key", async () => {
+  it("publishes kirim's platform JWKS, public halves only: bank-connector's current signing key, and its current encryption key listed last", async () => {
     const served = await api.request<JSONWebKeySetLike>('GET', '/.well-known/message-signing-keys.json');
     expect(served.status).toBe(200);
     const currentKid = readFileSync(join(kirimHome(), 'keys', 'messages', 'bank-connector.kid'), 'utf8').trim();
     expect(served.body.keys.map((key) => key.kid)).toContain(currentKid);
     for (const key of served.body.keys) {
       expect(Object.keys(key).sort()).toEqual(['alg', 'crv', 'kid', 'kty', 'use', 'x']);
-      expect(key).toMatchObject({ kty: 'OKP', crv: 'Ed25519', alg: 'EdDSA', use: 'sig' });
+      if (key.use === 'enc') expect(key).toMatchObject({ kty: 'OKP', crv: 'X25519', alg: 'ECDH-ES', kid: expect.stringMatching(/^bank-connector:/) });
+      else expect(key).toMatchObject({ kty: 'OKP', crv: 'Ed25519', alg: 'EdDSA', use: 'sig' });
     }
+    // The key partner banks encrypt holder names for: bank-connector's current one, the last listed.
+    const currentEncryptionKid = readFileSync(join(kirimHome(), 'keys', 'messages', 'bank-connector-encryption', 'current.kid'), 'utf8').trim();
+    expect((await platformEncryptionKeyOf(served.body)).kid).toBe(currentEncryptionKid);
   });
 });

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import {
   accountDigest,
+  COMPACT_JWE_PATTERN,
+  encryptHolderName,
+  generateEncryptionKeyPair,
   generateRecordSigningKeyPair,
   loadRecordSigningKey,
   CE_HEADERS,
@@ -11,9 +14,11 @@ import {
   partnerRequestsTopic,
   partnerResponsesTopic,
   partnerSource,
+  platformEncryptionKeyOf,
   TOPICS,
 } from '@kirim/contracts';
 import { eventually } from '@kirim/testing';
+import { decodeProtectedHeader } from 'jose';
 import { Kafka, logLevel, Message } from 'kafkajs';
 import { Api, Party } from './support/api';
 import { kafkaBrokers } from './support/config';
@@ -21,7 +26,7 @@ import { ExamplePartner, freshPartnerParty } from './support/example-partner';
 import { ceType, headerText, jsonValue, KafkaClient, keyText, ObservedRecord, TopicWatch } from './support/kafka';
 import { freshParty } from './support/parties';
 import { readTopicsAs } from './support/read-topics';
-import { cloudEventRecord, partnerSigningKey, serviceSigningKey, signed } from './support/signed-records';
+import { cloudEventRecord, partnerSigningKey, platformJwks, serviceSigningKey, signed } from './support/signed-records';
 
 /**
  * Trust on the wire, tried as an attacker who can reach the broker: with another party's broker
@@ -82,6 +87,7 @@ describe('trust on the wire (e2e, running stack)', () => {
   it('dead-letters an old signed record replayed, and a validly signed record that is too old', () => replayedAndLateRecordsAreDeadLettered());
   it('refuses bank answers whose amount or account differs from the request, from bank-connector and from the partner', () => answersThatDoNotMatchTheirRequestAreRefused());
   it('refuses a reused request id with another amount, at the sandbox ledger and before a partner bank', () => reusedRequestIdsWithOtherContentAreRefused());
+  it("refuses a partner's lookup answer whose holder name kirim cannot open, or that names the holder in clear; the bank's own answer names no one", () => lookupAnswersKirimCannotOpenAreRefused());
   it("lets the partner's credentials read its own request topic and nothing else", () => partnerCredentialsReadTheirOwnRequestsAndNothingElse());
 
   /** Pays 100.00 from the sandbox payer to `to`, waits for completion, and returns the legs kirim asked for. */
@@ -272,6 +278,36 @@ describe('trust on the wire (e2e, running stack)', () => {
       });
       await expectDeadLettered(partnerResponsesTopic(PARTNER), [await signed(partnerResponsesTopic(PARTNER), record, partnerKey)], reason, { as: partnerPrincipal(PARTNER) });
     }
+  }
+
+  async function lookupAnswersKirimCannotOpenAreRefused(): Promise<void> {
+    // A new partner customer: kirim asks the bank for the accounts of the number, and the bank answers.
+    const customer = await freshPartnerParty(api, partnerBank, 'trust lookup', '0.00');
+    let lookupId = '';
+    let answered: ObservedRecord | undefined;
+    await eventually(() => {
+      const asked = watch.records.filter((record) => record.topic === partnerRequestsTopic(PARTNER) && ceType(record) === EVENT_TYPES.PARTNER_ACCOUNT_LOOKUP_REQUESTED);
+      answered = watch.records.find(
+        (record) => record.topic === partnerResponsesTopic(PARTNER) && ceType(record) === EVENT_TYPES.PARTNER_ACCOUNT_LOOKUP_ANSWERED && asked.some((request) => keyText(request) === keyText(record)) && (record.value?.toString() ?? '').includes(customer.accountRef),
+      );
+      expect(answered).toBeDefined();
+      lookupId = keyText(answered as ObservedRecord) ?? '';
+    });
+    // The bank's real answer: the holder name only as a JWE for kirim's encryption key.
+    const account = (jsonValue<{ accounts: Record<string, string>[] }>(answered as ObservedRecord)?.accounts ?? []).find((entry) => entry['accountRef'] === customer.accountRef);
+    expect(account).toEqual({ accountRef: customer.accountRef, maskedAccountNumber: customer.maskedAccountNumber, encryptedHolderName: expect.stringMatching(COMPACT_JWE_PATTERN) });
+    expect(answered?.value?.toString()).not.toContain(customer.displayName);
+    expect(decodeProtectedHeader(account?.['encryptedHolderName'] ?? '').kid).toBe((await platformEncryptionKeyOf(platformJwks())).kid);
+
+    // The same lookup answered again, signed with the bank's real key: the name encrypted for a key
+    // kirim does not hold, then sent in clear. Both are dead-lettered whole, with the reason.
+    const partnerKey = partnerSigningKey(PARTNER);
+    const stranger = await generateEncryptionKeyPair('bank-connector:enc-stranger');
+    const lookupAnswer = (summary: object): Message =>
+      cloudEventRecord({ type: EVENT_TYPES.PARTNER_ACCOUNT_LOOKUP_ANSWERED, source: partnerSource(PARTNER), key: lookupId, data: { lookupId, bankCode: PARTNER, accounts: [{ accountRef: customer.accountRef, maskedAccountNumber: customer.maskedAccountNumber, ...summary }] } });
+    const forStranger = await encryptHolderName('Mallory Impostor', await platformEncryptionKeyOf({ keys: [stranger.publicJwk] }));
+    await expectDeadLettered(partnerResponsesTopic(PARTNER), [await signed(partnerResponsesTopic(PARTNER), lookupAnswer({ encryptedHolderName: forStranger }), partnerKey)], /encrypted for key "bank-connector:enc-stranger", which is not an encryption key kirim holds/, { as: partnerPrincipal(PARTNER) });
+    await expectDeadLettered(partnerResponsesTopic(PARTNER), [await signed(partnerResponsesTopic(PARTNER), lookupAnswer({ holderName: 'Mallory Impostor' }), partnerKey)], /holderName should not exist|encryptedHolderName/, { as: partnerPrincipal(PARTNER) });
   }
 
   async function reusedRequestIdsWithOtherContentAreRefused(): Promise<void> {

@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
-import { bankEncryptionKeyOf, DEAD_LETTER_HEADERS, encryptPinBlock, generateRecordSigningKeyPair, PinBlock, partnerTopicCatalogue } from '@kirim/contracts';
+import { bankEncryptionKeyOf, DEAD_LETTER_HEADERS, encryptPinBlock, generateEncryptionKeyPair, generateRecordSigningKeyPair, PinBlock, partnerTopicCatalogue } from '@kirim/contracts';
 import { createTestDatabase, createTopicsWithLeaders, eventually, TestDatabase, testKafkaClientConfig, testKafkaEnv, uniquePhone } from '@kirim/testing';
 
 const REPO_ROOT = resolve(__dirname, '../../..');
@@ -132,6 +132,8 @@ describe('example partner bank against the conformance test', () => {
         '--bank', bankCode,
         '--kirim-signing-key', join(dir, 'kirim-signing-key.pem'),
         '--kirim-signing-key-id', 'bank-connector:conformance-it',
+        '--kirim-encryption-key', join(dir, 'kirim-encryption-key.pem'),
+        '--kirim-encryption-key-id', 'bank-connector:enc-conformance-it',
         '--bank-jwks', join(dir, bankCode, 'jwks.json'),
         '--test-mobile', mobile,
         '--test-pin', TEST_PIN,
@@ -147,7 +149,9 @@ describe('example partner bank against the conformance test', () => {
     KAFKA_TOPIC_PREFIX: prefix,
     DATABASE_URL: database.url,
     PARTNER_KEYS_DIR: join(dir, bankCode),
-    KIRIM_PLATFORM_JWKS: join(dir, 'platform-jwks.json'),
+    // The broken partner also reads a platform JWKS whose encryption key is not kirim's: it encrypts
+    // holder names for a key kirim does not hold, a second defect the lookup case must catch.
+    KIRIM_PLATFORM_JWKS: join(dir, bankCode === BROKEN ? 'platform-jwks-foreign-enc.json' : 'platform-jwks.json'),
     HTTP_PORT: '0',
     PARTNER_ADMIN_TOKEN: ADMIN_TOKEN,
     LOG_LEVEL: 'info',
@@ -162,8 +166,13 @@ describe('example partner bank against the conformance test', () => {
       await adminClient.disconnect();
     }
     const kirim = await generateRecordSigningKeyPair('bank-connector:conformance-it');
+    // kirim's encryption key: the partners encrypt holder names for it, the conformance run opens them.
+    const kirimEncryption = await generateEncryptionKeyPair('bank-connector:enc-conformance-it');
     writeFileSync(join(dir, 'kirim-signing-key.pem'), kirim.privateKeyPem, { mode: 0o600 });
-    writeFileSync(join(dir, 'platform-jwks.json'), JSON.stringify({ keys: [kirim.publicJwk] }));
+    writeFileSync(join(dir, 'kirim-encryption-key.pem'), kirimEncryption.privateKeyPem, { mode: 0o600 });
+    writeFileSync(join(dir, 'platform-jwks.json'), JSON.stringify({ keys: [kirim.publicJwk, kirimEncryption.publicJwk] }));
+    const foreign = await generateEncryptionKeyPair('bank-connector:enc-not-kirims');
+    writeFileSync(join(dir, 'platform-jwks-foreign-enc.json'), JSON.stringify({ keys: [kirim.publicJwk, foreign.publicJwk] }));
     const [goodKeys, brokenKeys, pinlessKeys, goodDb, brokenDb, pinlessDb] = await Promise.all([
       runTs(KEYS_BIN, ['--bank', GOOD, '--out', join(dir, GOOD)]),
       runTs(KEYS_BIN, ['--bank', BROKEN, '--out', join(dir, BROKEN)]),
@@ -237,6 +246,8 @@ describe('example partner bank against the conformance test', () => {
     ]);
     for (const result of report.cases) expect(goodRun.stdout).toMatch(new RegExp(`^${result.id} +PASS`, 'm'));
     expect(goodRun.stdout).toMatch(/19 passed, 0 failed/);
+    // The lookup's holder name came encrypted for kirim's key and opened to the name the bank holds.
+    expect(goodRun.stdout).toMatch(/^lookup +PASS .*holder name encrypted for bank-connector:enc-conformance-it/m);
     process.stdout.write(`${goodRun.stdout}conformance run against ${GOOD}: ${(report.durationMs / 1000).toFixed(1)} s (command ${(goodRun.ms / 1000).toFixed(1)} s)\n`);
 
     const accounts = await admin(good, 'GET', `/v1/admin/accounts?mobile=${encodeURIComponent(goodMobile)}`);
@@ -311,10 +322,12 @@ describe('example partner bank against the conformance test', () => {
     expect(response.headers.get('content-type')).toBe('application/problem+json');
   });
 
-  it('fails a partner that decides a repeated requestId afresh instead of answering from its record, naming the case', () => {
+  it('fails a partner that decides a repeated requestId afresh instead of answering from its record, or encrypts holder names for a key kirim does not hold, naming the cases', () => {
     process.stdout.write(brokenRun.stdout);
     expect(brokenRun.code).toBe(1);
     expect(brokenRun.stdout).toMatch(/^debit-repeat +FAIL .*differs from the first answer/m);
+    expect(brokenRun.stdout).toMatch(/^lookup +FAIL .*kirim cannot open the holder name: .*"bank-connector:enc-not-kirims", which is not an encryption key kirim holds/m);
+    expect(brokenRun.stdout).not.toContain('Conformance Test');
     expect(brokenRun.stdout.trim().split('\n').pop()).toMatch(/^FAILED: .*debit-repeat/);
   });
 

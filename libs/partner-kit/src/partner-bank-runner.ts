@@ -22,8 +22,10 @@ export interface PartnerBankOptions<Tx> {
   readonly keys: BankKeys;
   /** Encryption keys being rotated out: requests kirim encrypted for them before it saw the new key still decrypt. */
   readonly retiredDecryptionKeys?: readonly BankDecryptionKey[];
-  /** kirim's platform JWKS: an object, a file or an https URL. */
+  /** kirim's platform JWKS: an object, a file or an https URL. It holds kirim's signing keys and its encryption key. */
   readonly platformJwks: JwksLocation;
+  /** How often the platform JWKS is reloaded (default 5 min), so a new kirim encryption key is picked up. */
+  readonly platformJwksReloadMs?: number;
   /** The bank's code: ledger and customer directory. */
   readonly bank: PartnerBankPort<Tx>;
   /** Remembered ce_ids (replay refusal). Default: in memory, fine for one replica; share one (a table) across replicas. */
@@ -47,6 +49,9 @@ export interface PartnerBankRunner {
 
 const SEEN_PRUNE_INTERVAL_MS = 60_000;
 
+/** How often the platform JWKS is reloaded: as often as bank-connector lets it be cached (Cache-Control max-age 300). */
+export const DEFAULT_PLATFORM_JWKS_RELOAD_MS = 300_000;
+
 /**
  * Starts answering kirim: reads `partner.<code>.requests.v1` with the consumer group
  * `partner.<code>`, checks every record, hands valid ones to `bank`, and answers on
@@ -61,7 +66,7 @@ export async function startPartnerBank<Tx>(options: PartnerBankOptions<Tx>): Pro
   const platformKeys = await PlatformKeyring.load(options.platformJwks);
   const now = options.now ?? (() => new Date());
   const gate = new RequestGate({ bankCode: options.bankCode, topicPrefix: prefix, platformKeys, decryptionKeys: [options.keys.decryption, ...(options.retiredDecryptionKeys ?? [])], seen, freshness, now });
-  const answers = new AnswerFactory({ bankCode: options.bankCode, topicPrefix: prefix, signingKey: options.keys.signing, now });
+  const answers = new AnswerFactory({ bankCode: options.bankCode, topicPrefix: prefix, signingKey: options.keys.signing, kirimEncryptionKey: () => platformKeys.encryptionKey(), now });
   const processor = new PartnerRequestProcessor(gate, options.bank, answers, logger);
   const kafka = new Kafka(toKafkaConfig(options.kafka, logger, `partner-${options.bankCode.toLowerCase()}`));
   const requestTopic = prefix + partnerRequestsTopic(options.bankCode);
@@ -78,6 +83,13 @@ export async function startPartnerBank<Tx>(options: PartnerBankOptions<Tx>): Pro
     seen.prune(now()).catch((error: unknown) => logger.warn('pruning remembered ce_ids failed', { error: error instanceof Error ? error.message : String(error) }));
   }, SEEN_PRUNE_INTERVAL_MS);
   pruner.unref();
+  // kirim's encryption key can rotate without a record telling the bank so (unlike its signing key,
+  // whose new kid triggers a reload): reloading on a schedule bounds how long the bank encrypts
+  // holder names for the previous key, which kirim keeps opening until it retires it.
+  const platformReloader = setInterval(() => {
+    platformKeys.refresh().catch(() => undefined);
+  }, options.platformJwksReloadMs ?? DEFAULT_PLATFORM_JWKS_RELOAD_MS);
+  platformReloader.unref();
   logger.info('partner bank started', { bankCode: options.bankCode, topic: requestTopic, groupId: consumerGroup, signingKid: options.keys.signing.kid });
   return {
     get running() {
@@ -87,6 +99,7 @@ export async function startPartnerBank<Tx>(options: PartnerBankOptions<Tx>): Pro
     consumerGroup,
     async stop() {
       clearInterval(pruner);
+      clearInterval(platformReloader);
       await consumer.stop();
       logger.info('partner bank stopped', { bankCode: options.bankCode });
     },

@@ -1,10 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
-import type { PartnerAccountSummary } from '@kirim/contracts';
 import type { InTransaction } from '@kirim/messaging';
 import { FieldEncryption, LookupHasher } from '@kirim/platform';
 import { DataSource } from 'typeorm';
-import { LockedLookup, PartnerAccountLookupRepository, RequestedLookup } from './partner-account-lookup.repository';
+import { LockedLookup, LookedUpAccount, PartnerAccountLookupRepository, RequestedLookup } from './partner-account-lookup.repository';
 
 /** How often a waiting lookup looks for its answer: small against the bank's answer time, cheap for the database. */
 const ANSWER_POLL_INTERVAL_MS = 50;
@@ -37,7 +36,7 @@ export class TypeOrmPartnerAccountLookupRepository extends PartnerAccountLookupR
     super();
   }
 
-  async findAnswerSince(bankCode: string, mobile: string, since: Date): Promise<PartnerAccountSummary[] | null> {
+  async findAnswerSince(bankCode: string, mobile: string, since: Date): Promise<LookedUpAccount[] | null> {
     const rows = await this.dataSource.query<Array<{ accounts: StoredAccount[] }>>(
       `SELECT accounts FROM partner_account_lookups
         WHERE bank_code = $1 AND mobile_hash = $2 AND answered_at >= $3
@@ -56,7 +55,7 @@ export class TypeOrmPartnerAccountLookupRepository extends PartnerAccountLookupR
     ]);
   }
 
-  async waitForAnswer(lookupId: string, timeoutMs: number): Promise<PartnerAccountSummary[] | null> {
+  async waitForAnswer(lookupId: string, timeoutMs: number): Promise<LookedUpAccount[] | null> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const rows = await this.dataSource.query<Array<{ accounts: StoredAccount[] | null }>>(`SELECT accounts FROM partner_account_lookups WHERE lookup_id = $1`, [lookupId]);
@@ -75,14 +74,14 @@ export class TypeOrmPartnerAccountLookupRepository extends PartnerAccountLookupR
     return rows.length === 0 ? null : { lookupId: rows[0].lookup_id, bankCode: rows[0].bank_code, answered: rows[0].answered };
   }
 
-  async recordAnswer(tx: InTransaction, lookupId: string, accounts: readonly PartnerAccountSummary[], at: Date): Promise<void> {
+  async recordAnswer(tx: InTransaction, lookupId: string, accounts: readonly LookedUpAccount[], at: Date): Promise<void> {
     const stored = accounts.map(
       ({ accountRef, maskedAccountNumber, holderName }): StoredAccount => ({ accountRef, maskedAccountNumber, holderNameEncrypted: this.fields.encrypt(HOLDER_NAME_PURPOSE, holderName) }),
     );
     await tx.manager.query(`UPDATE partner_account_lookups SET accounts = $2::jsonb, answered_at = $3 WHERE lookup_id = $1`, [lookupId, JSON.stringify(stored), at]);
   }
 
-  private opened(accounts: readonly StoredAccount[]): PartnerAccountSummary[] {
+  private opened(accounts: readonly StoredAccount[]): LookedUpAccount[] {
     return accounts.map(({ accountRef, maskedAccountNumber, holderNameEncrypted }) => ({ accountRef, maskedAccountNumber, holderName: this.fields.decrypt(HOLDER_NAME_PURPOSE, holderNameEncrypted) }));
   }
 

@@ -11,9 +11,11 @@ const PUBLIC_JWK_MEMBERS = ['kty', 'crv', 'x', 'y', 'kid', 'alg', 'use'] as cons
 export const PLATFORM_SIGNING_KEYS_PATH = 'message-signing-keys.json';
 
 /**
- * kirim's record signing keys, published for partner banks (RFC 8615 well-known path, unversioned):
- * a bank verifies kirim's requests with the keys whose kid names `bank-connector`. During a
- * rotation both keys are listed.
+ * kirim's platform JWKS, published for partner banks (RFC 8615 well-known path, unversioned): a
+ * bank verifies kirim's requests with the `use: "sig"` keys whose kid names `bank-connector`, and
+ * encrypts holder names for the last `use: "enc"` key whose kid names `bank-connector`. One JWKS
+ * for both, as a bank's own jwks.json holds both: the path keeps its name, so banks that fetch it
+ * already need no new address. During a rotation both keys of a kind are listed.
  */
 @ApiTags('partner banks')
 @Controller('.well-known')
@@ -26,7 +28,7 @@ export class PlatformSigningKeysController {
 
   @Get(PLATFORM_SIGNING_KEYS_PATH)
   @Header('Cache-Control', 'public, max-age=300')
-  @ApiOperation({ summary: "Public keys that verify kirim's signed Kafka records (EdDSA), as a JWKS." })
+  @ApiOperation({ summary: "kirim's platform JWKS: public keys that verify its signed Kafka records (EdDSA, use sig) and the key partner banks encrypt holder names for (ECDH-ES, use enc)." })
   @ApiOkResponse({ description: 'A JSON Web Key Set.' })
   @ApiPublic()
   @ApiProblems(PROBLEM_CODES.NOT_FOUND, ...GENERIC_PROBLEMS.input)

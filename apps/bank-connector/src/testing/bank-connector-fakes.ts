@@ -1,10 +1,10 @@
 // In-memory stand-ins for bank-connector's ports, for unit tests (*.spec.ts) only.
 import { createPrivateKey } from 'node:crypto';
-import { bankEncryptionKeyOf, generateEncryptionKeyPair, PartnerAccountSummary, TrustedSigningKeys } from '@kirim/contracts';
+import { bankEncryptionKeyOf, generateEncryptionKeyPair, TrustedSigningKeys } from '@kirim/contracts';
 import type { InTransaction } from '@kirim/messaging';
 import type { KeyLike } from 'jose';
 import type { LegAnswer } from '../bank-legs/bank-leg-result';
-import { LockedLookup, PartnerAccountLookupRepository, RequestedLookup } from '../bank-accounts/partner-account-lookup.repository';
+import { LockedLookup, LookedUpAccount, PartnerAccountLookupRepository, RequestedLookup } from '../bank-accounts/partner-account-lookup.repository';
 import type { NewPartnerLeg, PartnerLeg } from '../partner-banks/partner-leg';
 import { PartnerLegRepository } from '../partner-banks/partner-leg.repository';
 import { PartnerBank, PartnerRegistry } from '../partner-banks/partner-registry';
@@ -37,17 +37,17 @@ export class InMemoryPartnerLegRepository extends PartnerLegRepository {
 }
 
 interface StoredLookup extends RequestedLookup {
-  accounts: PartnerAccountSummary[] | null;
+  accounts: LookedUpAccount[] | null;
   answeredAt: Date | null;
 }
 
 export class InMemoryPartnerAccountLookupRepository extends PartnerAccountLookupRepository {
   readonly rows = new Map<string, StoredLookup>();
   /** What the "bank" answers while a lookup is awaited; null: no answer in time. */
-  answerWith: ((lookup: StoredLookup) => PartnerAccountSummary[] | null) | null = null;
+  answerWith: ((lookup: StoredLookup) => LookedUpAccount[] | null) | null = null;
   waitedMs: number[] = [];
 
-  async findAnswerSince(bankCode: string, mobile: string, since: Date): Promise<PartnerAccountSummary[] | null> {
+  async findAnswerSince(bankCode: string, mobile: string, since: Date): Promise<LookedUpAccount[] | null> {
     const answered = [...this.rows.values()].filter((row) => row.bankCode === bankCode && row.mobile === mobile && row.answeredAt !== null && row.answeredAt >= since);
     return answered.length === 0 ? null : answered[answered.length - 1].accounts;
   }
@@ -56,7 +56,7 @@ export class InMemoryPartnerAccountLookupRepository extends PartnerAccountLookup
     this.rows.set(lookup.lookupId, { ...lookup, accounts: null, answeredAt: null });
   }
 
-  async waitForAnswer(lookupId: string, timeoutMs: number): Promise<PartnerAccountSummary[] | null> {
+  async waitForAnswer(lookupId: string, timeoutMs: number): Promise<LookedUpAccount[] | null> {
     this.waitedMs.push(timeoutMs);
     const row = this.rows.get(lookupId);
     if (!row) return null;
@@ -72,7 +72,7 @@ export class InMemoryPartnerAccountLookupRepository extends PartnerAccountLookup
     return row ? { lookupId, bankCode: row.bankCode, answered: row.answeredAt !== null } : null;
   }
 
-  async recordAnswer(_tx: InTransaction, lookupId: string, accounts: readonly PartnerAccountSummary[], at: Date): Promise<void> {
+  async recordAnswer(_tx: InTransaction, lookupId: string, accounts: readonly LookedUpAccount[], at: Date): Promise<void> {
     const row = this.rows.get(lookupId);
     if (row) Object.assign(row, { accounts: [...accounts], answeredAt: at });
   }

@@ -28,6 +28,11 @@ export function serviceSigningKey(service: 'payments' | 'bank-connector'): Recor
   return loadRecordSigningKey(readFileSync(join(dir, `${service}.pem`), 'utf8'), readFileSync(join(dir, `${service}.kid`), 'utf8').trim());
 }
 
+/** The platform JWKS as the local stack wrote it (.local/keys/messages/platform.jwks.json): what partner banks read. */
+export function platformJwks(): JSONWebKeySetLike {
+  return JSON.parse(readFileSync(join(kirimHome(), 'keys', 'messages', 'platform.jwks.json'), 'utf8')) as JSONWebKeySetLike;
+}
+
 /** The example partner bank's signing key (.local/keys/partners/<code>), with the kid its JWKS publishes. */
 export function partnerSigningKey(bankCode: string): RecordSigningKey {
   const dir = join(kirimHome(), 'keys', 'partners', bankCode);

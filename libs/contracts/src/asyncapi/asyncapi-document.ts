@@ -349,7 +349,7 @@ const INFO_DESCRIPTION = `Every Kafka topic kirim and its partner banks use: who
 
 **Signatures.** Records on \`bank.requests.v1\`, \`bank.responses.v1\` and the partner topics carry \`${SIGNATURE_HEADER}\`: a detached JWS (${RECORD_SIGNING_ALGORITHMS.join(' or ')}) over the topic, key, CloudEvents headers and value (see \`x-kirim-record-signature\`). The verifier looks the key up among the keys of the party that must have signed (the producer the catalogue names), never by the kid alone. Unsigned, badly signed, late (\`ce_time\` outside the freshness window) and replayed (a \`ce_id\` already seen at another offset) records are refused and dead-lettered.
 
-**Encryption.** Account references and mobile numbers travel to a bank only as compact JWE (ECDH-ES, A256GCM) for that bank's encryption key (see \`x-kirim-bank-encryption\`); answers prove which account they concern with \`accountDigest\`.
+**Encryption.** Account references and mobile numbers travel to a bank only as compact JWE (ECDH-ES, A256GCM) for that bank's encryption key; holder names travel back to kirim only as compact JWE for kirim's encryption key (bank-connector's, in the platform JWKS); see \`x-kirim-bank-encryption\`. Answers prove which account they concern with \`accountDigest\`.
 
 **Answers.** A bank answers every leg request within ${ANSWER_TIMEOUT_S} s, once per \`requestId\`: a repeated request gets the recorded answer again and moves no money; a repeat with other content is refused, never answered.
 
@@ -452,6 +452,12 @@ export async function buildAsyncApiDocument(): Promise<AsyncApiDocument> {
       fields: {
         'PartnerLegRequested.account': 'PartnerAccountPlaintext',
         'PartnerAccountLookupRequested.mobile': 'PartnerMobilePlaintext',
+      },
+      toKirim: {
+        key: 'The last key with `use: "enc"` (X25519 or P-256) whose kid is `bank-connector:<label>` in kirim\'s platform JWKS (the file or URL the bank verifies kirim\'s signatures with). During a rotation kirim lists two and opens both; reload the JWKS at least every few minutes and on an unknown signing kid.',
+        protectedHeader: { alg: 'ECDH-ES', enc: 'A256GCM', kid: "the id of kirim's encryption key", cty: 'json' },
+        fields: { 'PartnerAccountSummary.encryptedHolderName': 'PartnerHolderNamePlaintext' },
+        refusal: 'An answer kirim cannot open (unknown kid, altered, another algorithm, not a name) is refused whole and dead-lettered; nothing in it is applied.',
       },
       accountDigest: 'base64url (no padding) of SHA-256 over the UTF-8 text `<requestId>:<accountRef>`; a leg answer carries it to prove which account the bank acted on.',
     },

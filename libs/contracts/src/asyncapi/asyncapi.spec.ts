@@ -9,11 +9,12 @@ import { kafkaAccessDeclaration, OBSERVER_PRINCIPAL } from '../kafka-acls';
 import { resolveTopic, topicCatalogueWithPartners } from '../topics';
 import { decryptForBank, accountDigest } from '../trust/bank-encryption';
 import { TrustedSigningKeys } from '../trust/message-keys';
+import { PlatformDecryptionKeys, platformEncryptionKeyOf } from '../trust/platform-encryption';
 import { SIGNATURE_HEADER, verifyRecordSignature } from '../trust/record-signature';
 import { validatePayload } from '../validation';
 import { renderAsyncApiYaml } from './asyncapi-document';
 import { ASYNCAPI_DOCUMENT_PATH } from './document-path';
-import { EXAMPLE_BANK_CODE, exampleBankEncryptionKey, exampleTopicOf } from './examples';
+import { EXAMPLE_BANK_CODE, exampleBankEncryptionKey, exampleJwks, examplePlatformEncryptionKey, exampleTopicOf } from './examples';
 import { cataloguePayloadClasses, validatedPropertiesOf } from './payload-schemas';
 
 type Json = Record<string, unknown>;
@@ -296,5 +297,17 @@ describe('examples: signatures and encryption are real', () => {
     const lookup = examplesOf(EVENT_CATALOGUE['partner.account-lookup.requested.v1']).payload;
     expect(await decryptForBank(lookup['mobile'] as string, key)).toEqual({ mobile: expect.stringMatching(/^\+[1-9]\d{7,14}$/) });
     expect(ajv.validate({ $ref: 'https://kirim.dev/asyncapi.json#/components/schemas/PartnerAccountPlaintext' }, plaintext)).toBe(true);
+  });
+
+  it("opens the example lookup answer's holder name with kirim's example key, the one the platform JWKS publishes, and nothing else opens it", async () => {
+    const answer = examplesOf(EVENT_CATALOGUE['partner.account-lookup.answered.v1']).payload as { accounts: { encryptedHolderName: string }[] };
+    const [account] = answer.accounts;
+    const kirim = PlatformDecryptionKeys.fromPem('bank-connector', [{ kid: 'bank-connector:enc-example', pem: examplePlatformEncryptionKey().export({ type: 'pkcs8', format: 'pem' }).toString() }]);
+    expect(await kirim.openHolderName(account?.encryptedHolderName ?? '')).toEqual({ ok: true, holderName: 'Asha Rao' });
+    expect(JSON.stringify(answer)).not.toContain('Asha');
+    expect((await platformEncryptionKeyOf(exampleJwks().platform)).kid).toBe('bank-connector:enc-example');
+    expect(ajv.validate({ $ref: 'https://kirim.dev/asyncapi.json#/components/schemas/PartnerHolderNamePlaintext' }, { holderName: 'Asha Rao' })).toBe(true);
+    expect(ajv.validate({ $ref: 'https://kirim.dev/asyncapi.json#/components/schemas/PartnerHolderNamePlaintext' }, { holderName: 'Asha\nRao' })).toBe(false);
+    await expect(decryptForBank(account?.encryptedHolderName ?? '', exampleBankEncryptionKey())).rejects.toThrow();
   });
 });

@@ -6,6 +6,7 @@ import { partnerPrincipal } from '../principals';
 import { resolveTopic, resolveTopicAddress } from '../topics';
 import { accountDigest } from '../trust/bank-encryption';
 import { platformKeyId } from '../trust/message-keys';
+import { PLATFORM_DECRYPTING_PRINCIPAL } from '../trust/platform-encryption';
 import { recordSigningInput, SIGNATURE_HEADER, signRecord } from '../trust/record-signature';
 
 /**
@@ -68,12 +69,21 @@ export function exampleBankEncryptionKey(): KeyObject {
   return privateKeyFromSeed('x25519', `enc ${partnerPrincipal(EXAMPLE_BANK_CODE)}`);
 }
 
+/** kirim's example encryption key (bank-connector's): what a bank encrypts holder names for. */
+const EXAMPLE_PLATFORM_ENCRYPTION_KID = platformKeyId(PLATFORM_DECRYPTING_PRINCIPAL, 'enc-example');
+
+/** kirim's example private decryption key, so tests can open the example holder names. Example only. */
+export function examplePlatformEncryptionKey(): KeyObject {
+  return privateKeyFromSeed('x25519', `enc ${PLATFORM_DECRYPTING_PRINCIPAL}`);
+}
+
 /** The public halves of the example keys, as the JWKS each party would publish. */
 export function exampleJwks(): { readonly platform: { keys: JWK[] }; readonly partner: { keys: JWK[] } } {
   const platform = ['payments', 'bank-connector'].map((principal) => {
     const signer = exampleSigner(principal);
     return publicJwkOf(signer.privateKey, { kid: signer.kid, alg: 'EdDSA', use: 'sig' });
   });
+  platform.push(publicJwkOf(examplePlatformEncryptionKey(), { kid: EXAMPLE_PLATFORM_ENCRYPTION_KID, alg: 'ECDH-ES', use: 'enc' }));
   const bankSigner = exampleSigner(partnerPrincipal(EXAMPLE_BANK_CODE));
   return {
     platform: { keys: platform },
@@ -86,15 +96,18 @@ export function exampleJwks(): { readonly platform: { keys: JWK[] }; readonly pa
   };
 }
 
-/** A real compact JWE of `plaintext` for the example bank, with a fixed ephemeral key and IV. */
-async function exampleJwe(plaintext: object, label: string): Promise<string> {
-  const bankPublicKey = createPublicKey(exampleBankEncryptionKey());
+/**
+ * A real compact JWE of `plaintext` with a fixed ephemeral key and IV: for the example bank, or with
+ * `forKirim` for kirim's example encryption key (what the bank sends back).
+ */
+async function exampleJwe(plaintext: object, label: string, forKirim = false): Promise<string> {
+  const recipient = createPublicKey(forKirim ? examplePlatformEncryptionKey() : exampleBankEncryptionKey());
   const iv = createHash('sha256').update(`kirim example iv: ${label}`).digest().subarray(0, 12);
   return new CompactEncrypt(new TextEncoder().encode(JSON.stringify(plaintext)))
-    .setProtectedHeader({ alg: 'ECDH-ES', enc: 'A256GCM', kid: EXAMPLE_BANK_ENCRYPTION_KID, cty: 'json' })
+    .setProtectedHeader({ alg: 'ECDH-ES', enc: 'A256GCM', kid: forKirim ? EXAMPLE_PLATFORM_ENCRYPTION_KID : EXAMPLE_BANK_ENCRYPTION_KID, cty: 'json' })
     .setKeyManagementParameters({ epk: privateKeyFromSeed('x25519', `epk ${label}`) })
     .setInitializationVector(iv)
-    .encrypt(bankPublicKey);
+    .encrypt(recipient);
 }
 
 const ID = {
@@ -192,7 +205,11 @@ export async function examplePayload(type: EventType): Promise<Record<string, un
     case T.PARTNER_CREDIT_DECLINED:
       return partnerAnswer(ID.creditRequest, ID.payeeAccount, { resultCode: 'XI', reason: 'account closed' });
     case T.PARTNER_ACCOUNT_LOOKUP_ANSWERED:
-      return { lookupId: ID.lookup, bankCode: EXAMPLE_BANK_CODE, accounts: [{ accountRef: ID.payerAccount, maskedAccountNumber: 'XXXXXXXX1234', holderName: 'Asha Rao' }] };
+      return {
+        lookupId: ID.lookup,
+        bankCode: EXAMPLE_BANK_CODE,
+        accounts: [{ accountRef: ID.payerAccount, maskedAccountNumber: 'XXXXXXXX1234', encryptedHolderName: await exampleJwe({ holderName: 'Asha Rao' }, `${ID.lookup} holder name`, true) }],
+      };
   }
 }
 

@@ -38,7 +38,7 @@ const CLASS_DESCRIPTIONS: Readonly<Record<string, string>> = {
   PartnerLegAnswered:
     "The bank's answer to a leg. It names what it answers (the type gives the direction; `amount` and `accountDigest` the rest), so kirim can refuse an answer about anything it did not ask.",
   PartnerAccountLookupRequested: "kirim asks a partner bank which of its accounts are registered to a mobile number (UPI's ListAccount).",
-  PartnerAccountSummary: "One account in a lookup answer: the bank's opaque reference, the number masked and the holder's registered name.",
+  PartnerAccountSummary: "One account in a lookup answer: the bank's opaque reference, the number masked and the holder's registered name encrypted for kirim.",
   PartnerAccountLookupAnswered: 'The accounts the bank holds for the mobile number of the lookup (at most 20; none is an empty list).',
 };
 
@@ -90,7 +90,8 @@ const FIELD_DESCRIPTIONS: Readonly<Record<string, Readonly<Record<string, string
   PartnerAccountSummary: {
     accountRef: "The bank's own opaque reference for the account (a UUID); kirim uses it in later leg requests, encrypted.",
     maskedAccountNumber: 'The account number with only its last four digits in clear, e.g. XXXXXX1234.',
-    holderName: "The account holder's name as the bank registered it (at most 100 characters); kirim shows it masked to payers before they pay.",
+    encryptedHolderName:
+      'Compact JWE (RFC 7516) for kirim\'s encryption key (the last `use: "enc"` key of the platform JWKS whose kid is `bank-connector:<label>`): `alg` ECDH-ES, `enc` A256GCM, `cty` json. The plaintext is PartnerHolderNamePlaintext: `{"holderName": "..."}`, the name as the bank registered it (at most 100 characters); kirim shows it masked to payers before they pay. Never sent in clear.',
   },
   PartnerAccountLookupAnswered: {
     lookupId: 'The lookupId of the request answered.',
@@ -105,6 +106,21 @@ const ENCRYPTED_PLAINTEXT_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
     description: 'What the encrypted `account` of a leg request holds once the bank has decrypted it (JSON, UTF-8).',
     properties: { accountRef: { type: 'string', description: "The bank's own reference for the account, as it gave it in an account-lookup answer." } },
     required: ['accountRef'],
+    additionalProperties: false,
+  },
+  PartnerHolderNamePlaintext: {
+    type: 'object',
+    description: 'What the encrypted `encryptedHolderName` of a lookup answer holds once kirim has decrypted it (JSON, UTF-8).',
+    properties: {
+      holderName: {
+        type: 'string',
+        minLength: 1,
+        maxLength: 100,
+        pattern: "^[\\p{L}\\p{N}][\\p{L}\\p{M}\\p{N} .,'&()/-]*$",
+        description: "The account holder's name as the bank registered it: letters, digits, spaces and . , ' & ( ) / -, starting with a letter or digit.",
+      },
+    },
+    required: ['holderName'],
     additionalProperties: false,
   },
   PartnerMobilePlaintext: {

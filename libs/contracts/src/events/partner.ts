@@ -2,7 +2,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsDefined, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { MoneyDto } from '../values/money';
 import { ALL_RESULT_CODES, ResultCode } from '../values/result-codes';
-import { BANK_CODE_PATTERN, HOLDER_NAME_MAX_LENGTH, HOLDER_NAME_PATTERN, MASKED_ACCOUNT_PATTERN, RRN_PATTERN, UPI_TXN_ID_PATTERN } from '../values/identifiers';
+import { BANK_CODE_PATTERN, MASKED_ACCOUNT_PATTERN, RRN_PATTERN, UPI_TXN_ID_PATTERN } from '../values/identifiers';
 import { LEG_PURPOSES, LegPurpose } from './bank';
 import { ENCRYPTED_PIN_PATTERN, MAX_ENCRYPTED_PIN_LENGTH } from '../trust/upi-pin';
 
@@ -10,7 +10,8 @@ import { ENCRYPTED_PIN_PATTERN, MAX_ENCRYPTED_PIN_LENGTH } from '../trust/upi-pi
  * What kirim and a partner bank say to each other on the bank's own topic pair
  * (`partner.<bank>.requests.v1` and `partner.<bank>.responses.v1`). Every record is signed by its
  * sender (trust/record-signature.ts), and nothing that identifies a customer travels in clear:
- * account references and mobile numbers are encrypted for the bank alone (trust/bank-encryption.ts).
+ * account references and mobile numbers are encrypted for the bank alone (trust/bank-encryption.ts),
+ * holder names for kirim alone (trust/platform-encryption.ts).
  */
 
 /** A compact JWE (RFC 7516): five base64url parts, the second empty for direct key agreement. */
@@ -137,7 +138,26 @@ export class PartnerAccountLookupRequested {
   mobile!: string;
 }
 
-/** One account in a lookup answer: the bank's opaque reference and the number masked, nothing more. */
+/**
+ * What the encrypted `encryptedHolderName` of a lookup answer holds once kirim has decrypted it: the
+ * holder's name as the bank registered it (at most HOLDER_NAME_MAX_LENGTH characters of
+ * HOLDER_NAME_PATTERN). kirim shows it, masked, to payers before they pay (docs/payment-addresses.md).
+ */
+export interface PartnerHolderNamePlaintext {
+  readonly holderName: string;
+}
+
+/**
+ * The longest `encryptedHolderName`: a 100-character name (up to 400 UTF-8 bytes) in its JSON, with
+ * a P-256 ephemeral key in the header, stays under 1,200 characters; the bound keeps a bank from
+ * sending kirim something far larger to decrypt.
+ */
+export const MAX_ENCRYPTED_HOLDER_NAME_LENGTH = 1536;
+
+/**
+ * One account in a lookup answer: the bank's opaque reference, the number masked and the holder's
+ * name encrypted for kirim alone (trust/platform-encryption.ts), nothing in clear that names a person.
+ */
 export class PartnerAccountSummary {
   @IsUUID()
   accountRef!: string;
@@ -145,11 +165,11 @@ export class PartnerAccountSummary {
   @Matches(MASKED_ACCOUNT_PATTERN)
   maskedAccountNumber!: string;
 
-  /** The holder's name as the bank registered it: kirim shows it, masked, to payers before they pay (docs/payment-addresses.md). */
+  /** PartnerHolderNamePlaintext as a compact JWE for kirim's encryption key (bank-connector's, `use: "enc"` in the platform JWKS). */
   @IsString()
-  @MaxLength(HOLDER_NAME_MAX_LENGTH)
-  @Matches(HOLDER_NAME_PATTERN, { message: 'holderName must be a name: letters, digits, spaces and . , \' & ( ) / -, starting with a letter or digit' })
-  holderName!: string;
+  @MaxLength(MAX_ENCRYPTED_HOLDER_NAME_LENGTH)
+  @Matches(COMPACT_JWE_PATTERN, { message: 'encryptedHolderName must be a compact JWE' })
+  encryptedHolderName!: string;
 }
 
 /** Most accounts one lookup answer may list. */

@@ -8,7 +8,8 @@ describe('internal operations', () => {
   it('derive the audiences a service may ask a token for from who calls what', () => {
     expect(audiencesCallableBy('payments')).toEqual(['identity']);
     expect(audiencesCallableBy('identity')).toEqual(['bank-connector']);
-    expect(audiencesCallableBy('notifications')).toEqual([]);
+    expect(audiencesCallableBy('notifications')).toEqual(['identity']);
+    expect(audiencesCallableBy('bank-connector')).toEqual([]);
   });
 
   it('takes the callers of every operation into account, once each', () => {

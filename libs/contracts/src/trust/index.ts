@@ -3,3 +3,4 @@ export * from './record-signature';
 export * from './bank-encryption';
 export * from './upi-pin';
 export * from './upi-pin-hash';
+export * from './platform-encryption';

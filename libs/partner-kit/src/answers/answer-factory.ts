@@ -1,11 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import {
   accountDigest,
+  BankEncryptionKey,
   CE_CONTENT_TYPE,
   CE_HEADERS,
   CE_SPEC_VERSION,
   EVENT_TYPES,
+  encryptHolderName,
   EventType,
+  HOLDER_NAME_MAX_LENGTH,
+  isContractHolderName,
   MAX_LOOKUP_ACCOUNTS,
   PartnerAccountLookupAnswered,
   PartnerLegAnswered,
@@ -40,6 +44,11 @@ export interface AnswerFactoryOptions {
   readonly topicPrefix: string;
   /** The bank's signing key; its kid is the one in the bank's JWKS. */
   readonly signingKey: RecordSigningKey;
+  /**
+   * kirim's current encryption key (PlatformKeyring.encryptionKey, from the platform JWKS): holder
+   * names are encrypted for it. A function, so a reloaded JWKS takes effect on the next answer.
+   */
+  readonly kirimEncryptionKey: () => BankEncryptionKey;
   readonly now?: () => Date;
   readonly newId?: () => string;
 }
@@ -48,7 +57,8 @@ export interface AnswerFactoryOptions {
  * Builds the bank's answers: type by direction and outcome, ce_source `/partners/<code>`, a new
  * ce_id each time (a repeated answer is a new record with the same content), record key paymentId
  * (lookupId for lookups), and a payload that names what it answers — amount, requestId and
- * accountDigest(requestId, accountRef) — so kirim can check it against what it asked. Signed last.
+ * accountDigest(requestId, accountRef) — so kirim can check it against what it asked. Holder names in
+ * lookup answers are encrypted for kirim's key. Signed last.
  */
 export class AnswerFactory {
   private readonly topic: string;
@@ -90,10 +100,18 @@ export class AnswerFactory {
 
   async lookupAnswer(lookup: AccountLookupRequest, accounts: readonly PartnerAccount[]): Promise<OutgoingRecord> {
     if (accounts.length > MAX_LOOKUP_ACCOUNTS) throw new AnswerContractError(`a lookup answer lists at most ${MAX_LOOKUP_ACCOUNTS} accounts`);
+    // The contract sees only the JWE, so the name is checked here, before it is sealed.
+    if (accounts.some((account) => !isContractHolderName(account.holderName))) {
+      throw new AnswerContractError(`the answer to lookup ${lookup.lookupId} breaks the contract: a holder name must be 1 to ${HOLDER_NAME_MAX_LENGTH} characters of a name`);
+    }
+    const kirimKey = this.options.kirimEncryptionKey();
     const payload = {
       lookupId: lookup.lookupId,
       bankCode: lookup.bankCode,
-      accounts: accounts.map((account) => ({ accountRef: account.accountRef, maskedAccountNumber: account.maskedAccountNumber, holderName: account.holderName })),
+      // The holder's name leaves the bank only encrypted for kirim (docs/partner-onboarding.md).
+      accounts: await Promise.all(
+        accounts.map(async (account) => ({ accountRef: account.accountRef, maskedAccountNumber: account.maskedAccountNumber, encryptedHolderName: await encryptHolderName(account.holderName, kirimKey) })),
+      ),
     };
     const checked = validatePayload(PartnerAccountLookupAnswered, payload);
     if (!checked.ok) throw new AnswerContractError(`the answer to lookup ${lookup.lookupId} breaks the contract: ${checked.errors.join('; ')}`);

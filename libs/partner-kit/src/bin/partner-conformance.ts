@@ -7,7 +7,7 @@
 import 'reflect-metadata';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createPublicKey } from 'node:crypto';
-import { loadRecordSigningKey, RecordSigningKey } from '@kirim/contracts';
+import { loadRecordSigningKey, PlatformDecryptionKeys, RecordSigningKey, SERVICE_PRINCIPALS } from '@kirim/contracts';
 import { formatConformanceReport } from '../conformance/conformance-cases';
 import { ConformanceSetupError, runConformance } from '../conformance/conformance-runner';
 import { PARTNER_SASL_MECHANISMS, PartnerKafkaConnection, PartnerSaslMechanism } from '../kafka/kafka-connection';
@@ -16,7 +16,8 @@ import { jsonLinesLogger } from '../logging/partner-logger';
 import { err, EXIT, optionalInt, out, parseFlags, required, runCommand, UsageError } from './cli';
 
 const USAGE = `usage: partner-conformance --brokers <host:port,...> --bank <CODE> --kirim-signing-key <pem file>
-         --kirim-signing-key-id bank-connector:<label> --bank-jwks <file or https URL> --test-mobile <E.164>
+         --kirim-signing-key-id bank-connector:<label> --kirim-encryption-key <pem file>
+         --kirim-encryption-key-id bank-connector:<label> --bank-jwks <file or https URL> --test-mobile <E.164>
          --test-pin <digits> [options]
 
   --brokers               kirim's Kafka brokers
@@ -28,6 +29,9 @@ const USAGE = `usage: partner-conformance --brokers <host:port,...> --bank <CODE
   --bank                  the bank's 4-letter code
   --kirim-signing-key     PKCS#8 PEM of the key that signs the requests; the bank must trust its public half
   --kirim-signing-key-id  its kid, bank-connector:<label>, as in the platform JWKS the bank trusts
+  --kirim-encryption-key  PKCS#8 PEM (X25519 or P-256) of the key the bank encrypts holder names for; the
+                          platform JWKS the bank reads must list its public half ("use": "enc")
+  --kirim-encryption-key-id  its kid, bank-connector:<label>, as in that platform JWKS
   --bank-jwks             the bank's public JWKS (its answers must verify with it; requests are encrypted for it)
   --test-mobile           mobile whose single account at the bank holds exactly 0.00 (it ends at 0.00 again)
   --test-pin              the UPI PIN set for that account, no wrong tries counted (the run ends with it
@@ -37,7 +41,8 @@ const USAGE = `usage: partner-conformance --brokers <host:port,...> --bank <CODE
   --bank-max-age-ms       the bank's freshness window (default 300000); the stale request is a minute older
   --group-prefix          prefix of the throw-away consumer group (default kirim-conformance.)
   --report-json           also write the report as JSON to this file
-  --print-public-jwk      print the public JWK of --kirim-signing-key (to add to the bank's trusted keys) and exit
+  --print-public-jwk      print the public halves of the two kirim keys as a JWKS (the platform JWKS the bank
+                          must read during the run) and exit
   --verbose               log Kafka warnings to stderr
 
 exit status: 0 all cases passed, 1 some failed (named on the last line), 2 the run could not start`;
@@ -82,6 +87,8 @@ async function main(): Promise<number> {
     bank: { type: 'string' },
     'kirim-signing-key': { type: 'string' },
     'kirim-signing-key-id': { type: 'string' },
+    'kirim-encryption-key': { type: 'string' },
+    'kirim-encryption-key-id': { type: 'string' },
     'bank-jwks': { type: 'string' },
     'test-mobile': { type: 'string' },
     'test-pin': { type: 'string' },
@@ -105,9 +112,18 @@ async function main(): Promise<number> {
     if (error instanceof UsageError) throw error;
     throw new UsageError(`--kirim-signing-key: ${error instanceof Error ? error.message : String(error)}`);
   }
+  const encryptionKid = required(values, 'kirim-encryption-key-id');
+  const encryptionPem = readText(required(values, 'kirim-encryption-key'), 'the kirim encryption key');
+  let decryptionKeys: PlatformDecryptionKeys;
+  try {
+    decryptionKeys = PlatformDecryptionKeys.fromPem(SERVICE_PRINCIPALS.BANK_CONNECTOR, [{ kid: encryptionKid, pem: encryptionPem }]);
+  } catch (error) {
+    throw new UsageError(`--kirim-encryption-key: ${error instanceof Error ? error.message : String(error)}`);
+  }
   if (values['print-public-jwk']) {
     const jwk = createPublicKey(signingKey.privateKey as Parameters<typeof createPublicKey>[0]).export({ format: 'jwk' });
-    out(JSON.stringify({ ...jwk, kid: signingKey.kid, alg: signingKey.alg, use: 'sig' }, null, 2));
+    const encryptionJwk = createPublicKey(encryptionPem).export({ format: 'jwk' });
+    out(JSON.stringify({ keys: [{ ...jwk, kid: signingKey.kid, alg: signingKey.alg, use: 'sig' }, { ...encryptionJwk, kid: encryptionKid, alg: 'ECDH-ES', use: 'enc' }] }, null, 2));
     return EXIT.OK;
   }
   const bankCode = required(values, 'bank');
@@ -124,6 +140,7 @@ async function main(): Promise<number> {
       topicPrefix: typeof values['topic-prefix'] === 'string' ? values['topic-prefix'] : '',
       bankCode,
       kirimSigningKey: signingKey,
+      kirimDecryptionKeys: decryptionKeys,
       bankJwks,
       testMobile: required(values, 'test-mobile'),
       testPin: required(values, 'test-pin'),

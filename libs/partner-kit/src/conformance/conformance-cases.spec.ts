@@ -1,6 +1,6 @@
 import { CONFORMANCE_CASES, ConformanceReport, formatConformanceReport } from './conformance-cases';
 import { conformanceOptionProblems } from './conformance-runner';
-import { UPI_TXN_ID_PATTERN, loadRecordSigningKey } from '@kirim/contracts';
+import { PlatformDecryptionKeys, UPI_TXN_ID_PATTERN, loadRecordSigningKey } from '@kirim/contracts';
 import { generateKeyPairSync } from 'node:crypto';
 import { conformanceTxnId } from './kirim-requests';
 
@@ -37,19 +37,21 @@ describe('conformance report', () => {
 
 describe('conformance options', () => {
   const key = (kid: string) => loadRecordSigningKey(generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), kid);
-  const base = { kafka: { brokers: ['127.0.0.1:9092'] }, bankCode: 'XMPL', kirimSigningKey: key('bank-connector:c1'), bankJwks: { jwks: { keys: [] } }, testMobile: '+919800000001', testPin: '2580' };
+  const decryption = PlatformDecryptionKeys.fromPem('bank-connector', [{ kid: 'bank-connector:enc-c1', pem: generateKeyPairSync('x25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString() }]);
+  const base = { kafka: { brokers: ['127.0.0.1:9092'] }, bankCode: 'XMPL', kirimSigningKey: key('bank-connector:c1'), kirimDecryptionKeys: decryption, bankJwks: { jwks: { keys: [] } }, testMobile: '+919800000001', testPin: '2580' };
 
   it('accepts sound options', () => {
     expect(conformanceOptionProblems(base)).toEqual([]);
   });
 
   it('names each bad option', () => {
-    const problems = conformanceOptionProblems({ ...base, bankCode: 'xmpl', testMobile: '98000', testPin: '12345', kirimSigningKey: key('payments:c1'), refusalWindowMs: 0, topicPrefix: 'UPPER' });
+    const problems = conformanceOptionProblems({ ...base, bankCode: 'xmpl', testMobile: '98000', testPin: '12345', kirimSigningKey: key('payments:c1'), kirimDecryptionKeys: PlatformDecryptionKeys.fromPem('bank-connector', []), refusalWindowMs: 0, topicPrefix: 'UPPER' });
     expect(problems.join('\n')).toMatch(/bank code/);
     expect(problems.join('\n')).toMatch(/test mobile/);
     expect(problems.join('\n')).toMatch(/test PIN must be 4 or 6 digits/);
     expect(problems.join('\n')).toMatch(/bank-connector:<label>/);
     expect(problems.join('\n')).toMatch(/refusal window/);
+    expect(problems.join('\n')).toMatch(/encryption key is needed/);
     expect(problems.join('\n')).toMatch(/topic prefix/);
   });
 

@@ -1,6 +1,6 @@
 /** The cases of a conformance run, in the order they run and are reported. Ids are stable: scripts may name them. */
 export const CONFORMANCE_CASES = [
-  { id: 'lookup', title: 'account lookup finds the test account (masked number only)' },
+  { id: 'lookup', title: 'account lookup finds the test account (masked number, holder name encrypted for kirim)' },
   { id: 'credit', title: 'credit 100.00 succeeds' },
   { id: 'debit', title: 'debit 60.00 with the right UPI PIN succeeds' },
   { id: 'debit-repeat', title: 'the same debit requestId again, as a status check (no PIN), gets the identical answer' },

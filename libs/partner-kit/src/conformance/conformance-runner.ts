@@ -1,5 +1,6 @@
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { decodeProtectedHeader } from 'jose';
 import { Kafka, Producer } from 'kafkajs';
 import {
   accountDigest,
@@ -19,6 +20,7 @@ import {
   partnerRequestsTopic,
   partnerResponsesTopic,
   partnerSource,
+  PlatformDecryptionKeys,
   principalOfPlatformKeyId,
   RecordSigningKey,
   RESULT_CODES,
@@ -43,6 +45,12 @@ export interface ConformanceOptions {
   readonly bankCode: string;
   /** The key kirim's side signs with, kid `bank-connector:<label>`; the bank must trust its public half. */
   readonly kirimSigningKey: RecordSigningKey;
+  /**
+   * kirim's side of the holder-name encryption: the private half of the `use: "enc"` key (kid
+   * `bank-connector:<label>`) in the platform JWKS the bank reads. The lookup case opens the bank's
+   * `encryptedHolderName` with it.
+   */
+  readonly kirimDecryptionKeys: PlatformDecryptionKeys;
   /** The bank's public JWKS: its answers must verify with these keys, and requests are encrypted for its encryption key. */
   readonly bankJwks: JwksLocation;
   /** A mobile (E.164) whose single account at the bank holds exactly 0.00 when the run starts (and again when it ends). */
@@ -86,6 +94,7 @@ export function conformanceOptionProblems(options: ConformanceOptions): string[]
   if (!E164_PATTERN.test(options.testMobile)) problems.push('test mobile must be an E.164 number, e.g. +919800000001');
   if (!UPI_PIN_PATTERN.test(options.testPin)) problems.push('test PIN must be 4 or 6 digits (the UPI PIN set for the test account)');
   if (principalOfPlatformKeyId(options.kirimSigningKey.kid) !== SERVICE_PRINCIPALS.BANK_CONNECTOR) problems.push(`kirim's signing key id must be ${SERVICE_PRINCIPALS.BANK_CONNECTOR}:<label> (the principal that signs partner requests)`);
+  if (options.kirimDecryptionKeys.kids().length === 0) problems.push(`kirim's encryption key is needed (kid ${SERVICE_PRINCIPALS.BANK_CONNECTOR}:<label>): the lookup case opens the holder name with it`);
   const positive = (value: number | undefined, name: string, max: number): void => {
     if (value !== undefined && (!Number.isInteger(value) || value <= 0 || value > max)) problems.push(`${name} must be a whole number of milliseconds between 1 and ${max}`);
   };
@@ -299,11 +308,25 @@ class ConformanceDriver {
     if (list.length !== 1) problems.push(`expected exactly the test account, got ${list.length} account(s)`);
     const masked = field(list[0], 'maskedAccountNumber');
     const accountRef = field(list[0], 'accountRef');
+    // The holder's name travels only encrypted for kirim: never in clear, and kirim must be able to open it.
+    if (list.some((account) => field(account, 'holderName') !== undefined)) problems.push('an account carries holderName in clear: the name must travel only as encryptedHolderName, encrypted for kirim');
+    let kid = '';
+    const encrypted = field(list[0], 'encryptedHolderName');
+    if (typeof encrypted === 'string') {
+      kid = jweKid(encrypted);
+      const opened = await this.options.kirimDecryptionKeys.openHolderName(encrypted);
+      if (!opened.ok) problems.push(`kirim cannot open the holder name: ${opened.reason}`);
+      else if (new TextDecoder().decode(answer.value ?? new Uint8Array()).includes(opened.holderName) || Object.values(answer.headers).some((value) => value?.includes(opened.holderName))) {
+        problems.push('the holder name also appears in clear in the record');
+      }
+    } else if (list.length === 1) {
+      problems.push('the account has no encryptedHolderName');
+    }
     if (problems.length > 0) {
       this.decide('lookup', false, problems.join('; '), answerMs);
       return typeof accountRef === 'string' && list.length === 1 && problems.every((problem) => !problem.startsWith('payload')) ? accountRef : undefined;
     }
-    this.decide('lookup', true, `1 account, ${String(masked)}`, answerMs);
+    this.decide('lookup', true, `1 account, ${String(masked)}, holder name encrypted for ${kid}`, answerMs);
     return accountRef as string;
   }
 
@@ -435,6 +458,16 @@ class ConformanceDriver {
         this.decide(entry.id, false, `answered (${String(first.headers[CE_HEADERS.TYPE])} ${String(field(first.payload, 'resultCode'))}): the bank acted on a request it must refuse`, first.receivedAt - entry.sentAt);
       }
     }
+  }
+}
+
+/** The kid of a compact JWE's protected header, for a report line ('' when unreadable). */
+function jweKid(jwe: string): string {
+  try {
+    const kid = decodeProtectedHeader(jwe).kid;
+    return typeof kid === 'string' ? kid.slice(0, 80) : '';
+  } catch {
+    return '';
   }
 }
 

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import {
   accountDigest,
   CE_HEADERS,
+  COMPACT_JWE_PATTERN,
+  decryptForBank,
   partnerPrincipal,
   SIGNATURE_HEADER,
   TrustedSigningKeys,
@@ -43,7 +45,7 @@ describe('PartnerRequestProcessor', () => {
     ids = 0;
     bank = new FakeBank({ [ACCOUNT]: 10000n }, { '+919800000001': [{ accountRef: ACCOUNT, maskedAccountNumber: 'XXXXXXXX4321', holderName: 'Asha Rao' }] });
     const gate = new RequestGate({ bankCode: 'XMPL', topicPrefix: '', platformKeys: fixture.keyring, decryptionKeys: [fixture.bankKeys.decryption], seen: new InMemorySeenRecordStore(), now: () => NOW });
-    const answers = new AnswerFactory({ bankCode: 'XMPL', topicPrefix: '', signingKey: fixture.bankKeys.signing, now: () => NOW, newId: () => `00000000-0000-4000-8000-${String(++ids).padStart(12, '0')}` });
+    const answers = new AnswerFactory({ bankCode: 'XMPL', topicPrefix: '', signingKey: fixture.bankKeys.signing, kirimEncryptionKey: () => fixture.keyring.encryptionKey(), now: () => NOW, newId: () => `00000000-0000-4000-8000-${String(++ids).padStart(12, '0')}` });
     processor = new PartnerRequestProcessor(gate, bank, answers, silentLogger);
   });
 
@@ -138,18 +140,25 @@ describe('PartnerRequestProcessor', () => {
     expect(bank.transactions).toBe(1);
   });
 
-  it('answers a lookup with masked numbers only, keyed by lookupId', async () => {
+  it('answers a lookup with masked numbers and the holder name encrypted for kirim alone, keyed by lookupId', async () => {
     const lookupId = randomUUID();
     const answer = answerOf(await processor.process(consumed(await fixture.requests.lookup(lookupId, '+919800000001'))));
     expect(answer.key).toBe(lookupId);
     expect(answer.headers[CE_HEADERS.TYPE]).toBe('partner.account-lookup.answered.v1');
-    expect(payloadOf(answer)).toEqual({ lookupId, bankCode: 'XMPL', accounts: [{ accountRef: ACCOUNT, maskedAccountNumber: 'XXXXXXXX4321', holderName: 'Asha Rao' }] });
+    const payload = payloadOf(answer) as { accounts: { encryptedHolderName: string }[] };
+    expect(payload).toEqual({ lookupId, bankCode: 'XMPL', accounts: [{ accountRef: ACCOUNT, maskedAccountNumber: 'XXXXXXXX4321', encryptedHolderName: expect.stringMatching(COMPACT_JWE_PATTERN) }] });
     expect(answer.value).not.toContain('+9198');
+    expect(answer.value).not.toContain('Asha');
+    // kirim opens it with its private key; the bank's own key does not.
+    await expect(fixture.kirimDecryption.openHolderName(payload.accounts[0]?.encryptedHolderName ?? '')).resolves.toEqual({ ok: true, holderName: 'Asha Rao' });
+    await expect(decryptForBank(payload.accounts[0]?.encryptedHolderName ?? '', fixture.bankKeys.decryption.privateKey)).rejects.toThrow();
   });
 
   it('refuses to send an answer the contract breaks (a bug of the bank), throwing instead', async () => {
     bank.lookupAccounts = async () => [{ accountRef: ACCOUNT, maskedAccountNumber: '123456784321', holderName: 'Asha Rao' }];
     await expect(processor.process(consumed(await fixture.requests.lookup(randomUUID(), '+919800000001')))).rejects.toBeInstanceOf(AnswerContractError);
+    bank.lookupAccounts = async () => [{ accountRef: ACCOUNT, maskedAccountNumber: 'XXXXXXXX4321', holderName: 'Asha\nRao' }];
+    await expect(processor.process(consumed(await fixture.requests.lookup(randomUUID(), '+919800000001')))).rejects.toThrow(/holder name must be/);
     bank.applyLeg = async () => ({ outcome: 'succeeded', rrn: 'RRN' });
     await expect(processor.process(await signedLeg(fixture, legContent({ accountRef: ACCOUNT })))).rejects.toBeInstanceOf(AnswerContractError);
   });

@@ -1,4 +1,5 @@
-import { generateRecordSigningKeyPair } from '@kirim/contracts';
+import { generateEncryptionKeyPair, generateRecordSigningKeyPair } from '@kirim/contracts';
+import { fakeJwksFiles } from '../testing/kit-fixtures';
 import { generateBankKeys, loadBankKeys } from './bank-keys';
 import { jwksLocationOf, loadJwks } from './jwks-location';
 import { PlatformKeyring } from './platform-keyring';
@@ -54,5 +55,32 @@ describe('JWKS locations', () => {
   it("refuses a platform JWKS without a key of bank-connector", async () => {
     const payments = await generateRecordSigningKeyPair('payments:k1');
     await expect(PlatformKeyring.load({ jwks: { keys: [payments.publicJwk] } })).rejects.toThrow(/no signing key of bank-connector/);
+  });
+
+  it("refuses a platform JWKS without kirim's encryption key, and takes the last one listed", async () => {
+    const connector = await generateRecordSigningKeyPair('bank-connector:k1');
+    await expect(PlatformKeyring.load({ jwks: { keys: [connector.publicJwk] } })).rejects.toThrow(/no encryption key of bank-connector.*so no holder name could be sent/);
+    const old = await generateEncryptionKeyPair('bank-connector:enc-1');
+    const current = await generateEncryptionKeyPair('bank-connector:enc-2');
+    const foreign = await generateEncryptionKeyPair('payments:enc-3');
+    const keyring = await PlatformKeyring.load({ jwks: { keys: [connector.publicJwk, old.publicJwk, current.publicJwk, foreign.publicJwk] } });
+    expect(keyring.encryptionKey().kid).toBe('bank-connector:enc-2');
+  });
+
+  it("picks up kirim's new encryption key on the next reload, and keeps the old keys when a reload fails", async () => {
+    const connector = await generateRecordSigningKeyPair('bank-connector:k1');
+    const first = await generateEncryptionKeyPair('bank-connector:enc-1');
+    const second = await generateEncryptionKeyPair('bank-connector:enc-2');
+    const files = new Map([['platform.json', { keys: [connector.publicJwk, first.publicJwk] }]]);
+    let clockMs = 0;
+    const keyring = await PlatformKeyring.load({ file: 'platform.json' }, { fetchers: fakeJwksFiles(files), now: () => clockMs, minRefreshIntervalMs: 1_000 });
+    files.set('platform.json', { keys: [connector.publicJwk, first.publicJwk, second.publicJwk] });
+    clockMs = 2_000;
+    await expect(keyring.refresh()).resolves.toBe(true);
+    expect(keyring.encryptionKey().kid).toBe('bank-connector:enc-2');
+    files.set('platform.json', { keys: [connector.publicJwk] });
+    clockMs = 4_000;
+    await expect(keyring.refresh()).resolves.toBe(false);
+    expect(keyring.encryptionKey().kid).toBe('bank-connector:enc-2');
   });
 });

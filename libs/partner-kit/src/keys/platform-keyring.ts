@@ -1,4 +1,4 @@
-import { SERVICE_PRINCIPALS, TrustedSigningKeys } from '@kirim/contracts';
+import { BankEncryptionKey, PLATFORM_DECRYPTING_PRINCIPAL, platformEncryptionKeyOf, SERVICE_PRINCIPALS, TrustedSigningKeys } from '@kirim/contracts';
 import { DEFAULT_JWKS_FETCHERS, describeJwksLocation, JwksFetchers, JwksLocation, loadJwks } from './jwks-location';
 
 /** The only kirim principal that signs partner requests. */
@@ -11,24 +11,33 @@ export interface PlatformKeyringOptions {
   readonly now?: () => number;
 }
 
+/** What the bank takes from kirim's platform JWKS: the keys that verify kirim, and the key it encrypts for kirim with. */
+interface PlatformKeys {
+  readonly signing: TrustedSigningKeys;
+  readonly encryption: BankEncryptionKey;
+}
+
 /**
  * kirim's platform JWKS as the bank trusts it: each key's owner is named in its kid
- * (`<principal>:<label>`), and only `bank-connector`'s keys verify partner requests. When kirim
- * rotates its key, a record signed by the new kid arrives before the bank has reloaded: the gate
- * then asks for a reload (rate-limited) and checks once more.
+ * (`<principal>:<label>`), and only `bank-connector`'s keys verify partner requests. The same JWKS
+ * lists kirim's encryption key (`use: "enc"`, bank-connector's): holder names in lookup answers are
+ * encrypted for it. When kirim rotates its signing key, a record signed by the new kid arrives
+ * before the bank has reloaded: the gate then asks for a reload (rate-limited) and checks once more.
+ * When it rotates its encryption key, the old one stays valid until every bank has reloaded, which
+ * the runner does every few minutes (`refresh`).
  */
 export class PlatformKeyring {
   private lastLoadAt: number;
 
   private constructor(
     private readonly location: JwksLocation,
-    private keys: TrustedSigningKeys,
+    private keys: PlatformKeys,
     private readonly options: Required<PlatformKeyringOptions>,
   ) {
     this.lastLoadAt = options.now();
   }
 
-  /** Loads the JWKS; throws when it cannot be read or holds no key of bank-connector. */
+  /** Loads the JWKS; throws when it cannot be read or holds no signing or no encryption key of bank-connector. */
   static async load(location: JwksLocation, options: PlatformKeyringOptions = {}): Promise<PlatformKeyring> {
     const resolved: Required<PlatformKeyringOptions> = {
       minRefreshIntervalMs: options.minRefreshIntervalMs ?? 30_000,
@@ -38,22 +47,34 @@ export class PlatformKeyring {
     return new PlatformKeyring(location, await PlatformKeyring.read(location, resolved.fetchers), resolved);
   }
 
-  private static async read(location: JwksLocation, fetchers: JwksFetchers): Promise<TrustedSigningKeys> {
+  private static async read(location: JwksLocation, fetchers: JwksFetchers): Promise<PlatformKeys> {
     const jwks = await loadJwks(location, fetchers);
-    let keys: TrustedSigningKeys;
+    let signing: TrustedSigningKeys;
     try {
-      keys = await TrustedSigningKeys.ofPlatform(jwks);
+      signing = await TrustedSigningKeys.ofPlatform(jwks);
     } catch (error) {
       throw new Error(`${describeJwksLocation(location)}: ${error instanceof Error ? error.message : String(error)}`);
     }
-    if (keys.keyIdsOf(PARTNER_REQUEST_SIGNER).length === 0) {
+    if (signing.keyIdsOf(PARTNER_REQUEST_SIGNER).length === 0) {
       throw new Error(`${describeJwksLocation(location)} holds no signing key of ${PARTNER_REQUEST_SIGNER} (kid "${PARTNER_REQUEST_SIGNER}:<label>"), so no request could be verified`);
     }
-    return keys;
+    let encryption: BankEncryptionKey;
+    try {
+      encryption = await platformEncryptionKeyOf(jwks, PLATFORM_DECRYPTING_PRINCIPAL);
+    } catch (error) {
+      throw new Error(`${describeJwksLocation(location)}: ${error instanceof Error ? error.message : String(error)}, so no holder name could be sent`);
+    }
+    return { signing, encryption };
   }
 
+  /** The keys that verify kirim's records. */
   current(): TrustedSigningKeys {
-    return this.keys;
+    return this.keys.signing;
+  }
+
+  /** kirim's current encryption key: what the bank encrypts holder names for. */
+  encryptionKey(): BankEncryptionKey {
+    return this.keys.encryption;
   }
 
   /**

@@ -1,5 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { generateRecordSigningKeyPair, JSONWebKeySetLike, loadRecordSigningKey, platformKeyId, RecordSigningKey, bankEncryptionKeyOf } from '@kirim/contracts';
+import {
+  bankEncryptionKeyOf,
+  generateEncryptionKeyPair,
+  generateRecordSigningKeyPair,
+  JSONWebKeySetLike,
+  loadRecordSigningKey,
+  PlatformDecryptionKeys,
+  platformKeyId,
+  RecordSigningKey,
+} from '@kirim/contracts';
 import type { OutgoingRecord } from '../answers/answer-factory';
 import { conformanceTxnId, KirimRequestFactory, LegRequestContent, Tampering } from '../conformance/kirim-requests';
 import { BankKeys, generateBankKeys, GeneratedBankKeys, loadBankKeys } from '../keys/bank-keys';
@@ -16,17 +25,21 @@ export interface KitFixture {
   readonly bankKeys: BankKeys;
   readonly requests: KirimRequestFactory;
   readonly keyring: PlatformKeyring;
+  /** kirim's side of the holder-name encryption: bank-connector's private encryption key (kid bank-connector:enc-test-1). */
+  readonly kirimDecryption: PlatformDecryptionKeys;
 }
 
 export async function kitFixture(now: () => Date = () => new Date()): Promise<KitFixture> {
   const kirim = await generateRecordSigningKeyPair(platformKeyId('bank-connector', 'test-1'));
   const payments = await generateRecordSigningKeyPair(platformKeyId('payments', 'test-1'));
   const kirimKey = loadRecordSigningKey(kirim.privateKeyPem, 'bank-connector:test-1');
-  const platformJwks = { keys: [kirim.publicJwk, payments.publicJwk] };
+  const kirimEncryption = await generateEncryptionKeyPair(platformKeyId('bank-connector', 'enc-test-1'));
+  const kirimDecryption = PlatformDecryptionKeys.fromPem('bank-connector', [{ kid: 'bank-connector:enc-test-1', pem: kirimEncryption.privateKeyPem }]);
+  const platformJwks = { keys: [kirim.publicJwk, payments.publicJwk, kirimEncryption.publicJwk] };
   const bank = await generateBankKeys('XMPL', 'test');
   const bankKeys = loadBankKeys({ signingKeyPem: bank.signingKeyPem, encryptionKeyPem: bank.encryptionKeyPem, jwks: bank.jwks });
   const requests = new KirimRequestFactory({ bankCode: 'XMPL', topicPrefix: '', signingKey: kirimKey, bankEncryptionKey: await bankEncryptionKeyOf(bank.jwks), now });
-  return { bankCode: 'XMPL', kirimKey, platformJwks, bank, bankKeys, requests, keyring: await PlatformKeyring.load({ jwks: platformJwks }) };
+  return { bankCode: 'XMPL', kirimKey, platformJwks, bank, bankKeys, requests, keyring: await PlatformKeyring.load({ jwks: platformJwks }), kirimDecryption };
 }
 
 export function legContent(overrides: Partial<LegRequestContent> = {}): LegRequestContent {
