@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from 'pg';
-import { fieldDecrypterFor, testDatabaseServerUrl } from '@kirim/testing';
+import { fieldDecrypterFor } from '@kirim/testing';
 import { dataEncryptionEnv, kirimHome } from './support/config';
+import { databaseRows as rows } from './support/database-rows';
 import { readExchanges, readSensitiveValues, RecordedExchange } from './support/run-record';
 import { readEveryRecord } from './support/topic-records';
 
@@ -46,18 +46,6 @@ interface Known {
 interface Finding {
   readonly kind: Kind;
   readonly value: string;
-}
-
-async function rows(database: string, sql: string): Promise<Record<string, string>[]> {
-  const url = new URL(testDatabaseServerUrl());
-  url.pathname = `/${database}`;
-  const client = new Client({ connectionString: url.toString() });
-  await client.connect();
-  try {
-    return (await client.query<Record<string, string>>(sql)).rows;
-  } finally {
-    await client.end();
-  }
 }
 
 async function knownValues(): Promise<Known> {

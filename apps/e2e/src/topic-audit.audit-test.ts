@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
-import { Client } from 'pg';
-import { OBSERVER_GROUP_PREFIX, OBSERVER_PRINCIPAL, topicCatalogueWithPartners } from '@kirim/contracts';
-import { fieldDecrypterFor, testDatabaseServerUrl, testKafkaSasl } from '@kirim/testing';
-import { dataEncryptionEnv, kafkaBrokers, partnerBankCodes } from './support/config';
+import { topicCatalogueWithPartners } from '@kirim/contracts';
+import { fieldDecrypterFor } from '@kirim/testing';
+import { dataEncryptionEnv, partnerBankCodes } from './support/config';
+import { databaseRows as rows } from './support/database-rows';
+import { readEveryRecord } from './support/topic-records';
 
 /**
  * After the end-to-end run and the benchmark: every record on every topic, dead letters included,
@@ -17,18 +16,6 @@ import { dataEncryptionEnv, kafkaBrokers, partnerBankCodes } from './support/con
 interface Secret {
   readonly kind: 'account number' | 'holder name' | 'mobile number';
   readonly text: string;
-}
-
-async function rows(database: string, sql: string): Promise<Record<string, string>[]> {
-  const url = new URL(testDatabaseServerUrl());
-  url.pathname = `/${database}`;
-  const client = new Client({ connectionString: url.toString() });
-  await client.connect();
-  try {
-    return (await client.query<Record<string, string>>(sql)).rows;
-  } finally {
-    await client.end();
-  }
 }
 
 /** What to look for: a number as it is; a name as it is when long, JSON-quoted when short (a short word may occur by chance in base64). */
@@ -64,49 +51,14 @@ describe('what the topics hold (audit after the e2e run)', () => {
     expect(partner.length).toBeGreaterThan(0);
 
     const topics = topicCatalogueWithPartners(partnerBankCodes()).map((topic) => topic.name);
-    const kafka = new Kafka({ clientId: 'kirim-topic-audit', brokers: kafkaBrokers(), sasl: testKafkaSasl(OBSERVER_PRINCIPAL), logLevel: logLevel.WARN });
-    const admin = kafka.admin();
-    await admin.connect();
-    const remaining = new Map<string, bigint>();
-    for (const topic of topics) {
-      for (const entry of await admin.fetchTopicOffsets(topic)) {
-        if (BigInt(entry.high) > BigInt(entry.low)) remaining.set(`${topic}/${entry.partition}`, BigInt(entry.high));
-      }
-    }
-    await admin.disconnect();
-
     const found: string[] = [];
-    let records = 0;
-    const consumer = kafka.consumer({ groupId: `${OBSERVER_GROUP_PREFIX}audit-${randomUUID()}`, maxWaitTimeInMs: 500 });
-    await consumer.connect();
-    await consumer.subscribe({ topics, fromBeginning: true });
-    const done = new Promise<void>((resolve) => {
-      if (remaining.size === 0) resolve();
-      void consumer.run({
-        autoCommit: false,
-        eachMessage: async ({ topic, partition, message }) => {
-          records += 1;
-          const parts = [message.key?.toString('utf8') ?? '', message.value?.toString('utf8') ?? '', ...Object.values(message.headers ?? {}).map((value) => String(value))];
-          const text = parts.join('\n');
-          for (const secret of secrets) {
-            if (needles(secret).some((needle) => text.includes(needle))) found.push(`${secret.kind} in ${topic}/${partition}@${message.offset}`);
-          }
-          // The UPI PIN block belongs on a debit request to the payer's bank and on nothing else (docs/upi-pin.md).
-          const type = message.headers?.['ce_type']?.toString() ?? '';
-          if (text.includes('"encryptedPin"') && !PIN_BLOCK_TYPES.includes(type)) found.push(`UPI PIN block in ${topic}/${partition}@${message.offset} (${type || 'no ce_type'})`);
-          const key = `${topic}/${partition}`;
-          if (remaining.has(key) && BigInt(message.offset) + 1n >= (remaining.get(key) ?? 0n)) remaining.delete(key);
-          if (remaining.size === 0) resolve();
-        },
-      });
+    const records = await readEveryRecord(({ where, type, text }) => {
+      for (const secret of secrets) {
+        if (needles(secret).some((needle) => text.includes(needle))) found.push(`${secret.kind} in ${where}`);
+      }
+      // The UPI PIN block belongs on a debit request to the payer's bank and on nothing else (docs/upi-pin.md).
+      if (text.includes('"encryptedPin"') && !PIN_BLOCK_TYPES.includes(type)) found.push(`UPI PIN block in ${where} (${type || 'no ce_type'})`);
     });
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      await Promise.race([done, new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`topics not read to their end within 120 s: ${[...remaining.keys()].join(', ')}`)), 120_000)))]);
-    } finally {
-      clearTimeout(timer);
-      await consumer.disconnect();
-    }
 
     console.log(`audited ${records} records on ${topics.length} topics against ${secrets.length} values`);
     expect(records).toBeGreaterThan(0);

@@ -30,6 +30,7 @@ export * from './crypto/data-encryption.config';
 export * from './crypto/field-encryption';
 export * from './crypto/lookup-hash';
 export * from './crypto/reencrypt-table';
+export * from './crypto/reencryption-job';
 export * from './crypto/data-encryption.module';
 export * from './service-auth/service-token-source';
 export * from './service-auth/internal-http-client';
