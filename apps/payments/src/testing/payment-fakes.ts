@@ -3,12 +3,14 @@ import { LegTimerPolicy } from '../payment/leg-timer';
 import { Money, PaymentStatus } from '@kirim/contracts';
 import { createPayment, Payment } from '../payment/payment';
 import { ClaimOutcome, IdempotencyKeyRepository, IdempotencyRecord, InTransaction, PaymentRepository } from '../payment/payment.repository';
-import { PartyDirectory, PartyLookupResult, PayeeIdentifier } from '../payment/party-directory';
+import { PartyDirectory, PartyLookupResult, PayeeIdentifier, PaymentParties } from '../payment/party-directory';
+import { InitiatePaymentUseCase } from '../payment/initiate-payment/initiate-payment.use-case';
 import { PayerUsageQuery, PayerUsageRepository } from '../limits/payer-usage.repository';
 import { PayerUsage, WindowPayment } from '../limits/payment-limits-policy';
 import { loadSchemeProfile, SchemeProfile } from '../limits/scheme-profile';
 
 // The shared fakes, under the names the payments specs use.
+import { FakeTransactionRunner, FixedClock, SequentialIds } from '@kirim/testing';
 export { FakeTransactionRunner as FakeUnitOfWork, FakeTransactionScope, FixedClock, SequentialIds } from '@kirim/testing';
 
 export class InMemoryPaymentRepository extends PaymentRepository {
@@ -139,4 +141,23 @@ export class InMemoryPayerUsageRepository extends PayerUsageRepository {
       (p) => p.payerUserId === query.payerUserId && p.amount.currency === query.currency && p.status !== 'debit_failed',
     );
   }
+}
+
+/** The payer, its parties and a PIN block shared by the InitiatePaymentUseCase specs. */
+export const TEST_PAYER_ID = 'c0c0c0c0-c0c0-4c0c-8c0c-c0c0c0c0c0c0';
+export const TEST_PARTIES: PaymentParties = {
+  payer: { userId: TEST_PAYER_ID, ...SAMPLE_PAYER_ACCOUNT },
+  payee: { userId: 'd0d0d0d0-d0d0-4d0d-8d0d-d0d0d0d0d0d0', ...SAMPLE_PAYEE_ACCOUNT, displayName: 'Asha' },
+};
+export const TEST_PIN_BLOCK = 'eyJhbGciOiJFQ0RILUVTIn0..aXY.Y2lwaGVydGV4dA.dGFn';
+
+/** InitiatePaymentUseCase over in-memory ports that resolve TEST_PARTIES, with the ports to inspect. */
+export function initiatePaymentHarness(options: { profile?: SchemeProfile; now?: Date } = {}) {
+  const unitOfWork = new FakeTransactionRunner();
+  const payments = new InMemoryPaymentRepository();
+  const keys = new InMemoryIdempotencyKeyRepository();
+  const parties = new FakePartyDirectory({ ok: true, parties: TEST_PARTIES });
+  const usage = new InMemoryPayerUsageRepository(payments);
+  const useCase = new InitiatePaymentUseCase(unitOfWork, payments, keys, parties, new FixedClock(options.now), new SequentialIds(), options.profile ?? UPI_PROFILE, usage, TEST_LEG_TIMER);
+  return { useCase, unitOfWork, payments, keys, parties, usage };
 }

@@ -1,39 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { Money, PaymentStatus } from '@kirim/contracts';
 import { SchemeProfile } from '../../limits/scheme-profile';
-import {
-  FakePartyDirectory,
-  FakeUnitOfWork,
-  FixedClock,
-  InMemoryIdempotencyKeyRepository,
-  InMemoryPayerUsageRepository,
-  InMemoryPaymentRepository,
-  samplePayment,
-  SequentialIds,
-  TEST_LEG_TIMER,
-  UPI_PROFILE,
-} from '../../testing/payment-fakes';
-import { PaymentParties } from '../party-directory';
-import { InitiatePaymentCommand, InitiatePaymentUseCase } from './initiate-payment.use-case';
+import { initiatePaymentHarness, samplePayment, UPI_PROFILE, TEST_PAYER_ID as PAYER_ID, TEST_PIN_BLOCK } from '../../testing/payment-fakes';
+import { InitiatePaymentCommand } from './initiate-payment.use-case';
 
 /** The scheme profile's limits as InitiatePaymentUseCase enforces them (the policy itself: payment-limits-policy.spec.ts). */
 
-const PAYER_ID = 'c0c0c0c0-c0c0-4c0c-8c0c-c0c0c0c0c0c0';
-const PARTIES: PaymentParties = {
-  payer: { userId: PAYER_ID, bankCode: 'SBXA', accountRef: 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa' },
-  payee: { userId: 'd0d0d0d0-d0d0-4d0d-8d0d-d0d0d0d0d0d0', bankCode: 'SBXB', accountRef: 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb', displayName: 'Asha' },
-};
 const NOW = new Date('2026-11-28T10:00:00.000Z');
 const HOUR = 3_600_000;
 const hoursAgo = (hours: number): Date => new Date(NOW.getTime() - hours * HOUR);
 
-function setup(profile: SchemeProfile = UPI_PROFILE) {
-  const unitOfWork = new FakeUnitOfWork();
-  const payments = new InMemoryPaymentRepository();
-  const keys = new InMemoryIdempotencyKeyRepository();
-  const parties = new FakePartyDirectory({ ok: true, parties: PARTIES });
-  const usage = new InMemoryPayerUsageRepository(payments);
-  const useCase = new InitiatePaymentUseCase(unitOfWork, payments, keys, parties, new FixedClock(NOW), new SequentialIds(), profile, usage, TEST_LEG_TIMER);
+function setup(profile?: SchemeProfile) {
+  const harness = initiatePaymentHarness({ profile, now: NOW });
+  const { payments } = harness;
   /** Records an earlier payment of the payer, as if made `hours` ago. */
   const paidBefore = (hours: number, value: string, status: PaymentStatus = 'completed'): void => {
     const id = randomUUID();
@@ -41,7 +20,7 @@ function setup(profile: SchemeProfile = UPI_PROFILE) {
     if (Money.isError(minor)) throw new Error(minor.reason);
     payments.rows.set(id, samplePayment(status, { amount: minor, createdAt: hoursAgo(hours), updatedAt: hoursAgo(hours) }, id));
   };
-  return { useCase, unitOfWork, payments, keys, parties, usage, paidBefore };
+  return { ...harness, paidBefore };
 }
 
 const command = (overrides: Partial<InitiatePaymentCommand> = {}): InitiatePaymentCommand => ({
@@ -49,7 +28,7 @@ const command = (overrides: Partial<InitiatePaymentCommand> = {}): InitiatePayme
   deviceBoundAt: null,
   idempotencyKey: `key-${randomUUID()}`,
   payeePhone: '+919876543210',
-  encryptedPin: 'eyJhbGciOiJFQ0RILUVTIn0..aXY.Y2lwaGVydGV4dA.dGFn',
+  encryptedPin: TEST_PIN_BLOCK,
   amount: { value: '10.00', currency: 'INR' },
   note: null,
   ...overrides,

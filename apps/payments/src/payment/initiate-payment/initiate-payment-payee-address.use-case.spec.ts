@@ -1,47 +1,12 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { Money } from '@kirim/contracts';
-import {
-  FakePartyDirectory,
-  FakeUnitOfWork,
-  FixedClock,
-  InMemoryIdempotencyKeyRepository,
-  InMemoryPayerUsageRepository,
-  InMemoryPaymentRepository,
-  SequentialIds,
-  TEST_LEG_TIMER,
-  UPI_PROFILE,
-} from '../../testing/payment-fakes';
-import { PaymentParties } from '../party-directory';
+import { initiatePaymentHarness as setup, TEST_PARTIES as PARTIES, TEST_PAYER_ID as PAYER_ID, TEST_PIN_BLOCK as PIN_BLOCK } from '../../testing/payment-fakes';
 import { InitiatePaymentBody } from '../payments.dto';
-import { InitiatePaymentCommand, InitiatePaymentUseCase } from './initiate-payment.use-case';
+import { InitiatePaymentCommand } from './initiate-payment.use-case';
 import { requestFingerprint } from './payment-request-rules';
 
 /* Paying by payment address (docs/payment-addresses.md): the payee named by `handle@kirim` instead of a phone number. */
-
-const PAYER_ID = 'c0c0c0c0-c0c0-4c0c-8c0c-c0c0c0c0c0c0';
-const PARTIES: PaymentParties = {
-  payer: { userId: PAYER_ID, bankCode: 'SBXA', accountRef: 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa' },
-  payee: { userId: 'd0d0d0d0-d0d0-4d0d-8d0d-d0d0d0d0d0d0', bankCode: 'SBXB', accountRef: 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb', displayName: 'Asha' },
-};
-const PIN_BLOCK = 'eyJhbGciOiJFQ0RILUVTIn0..aXY.Y2lwaGVydGV4dA.dGFn';
-
-function setup() {
-  const payments = new InMemoryPaymentRepository();
-  const parties = new FakePartyDirectory({ ok: true, parties: PARTIES });
-  const useCase = new InitiatePaymentUseCase(
-    new FakeUnitOfWork(),
-    payments,
-    new InMemoryIdempotencyKeyRepository(),
-    parties,
-    new FixedClock(),
-    new SequentialIds(),
-    UPI_PROFILE,
-    new InMemoryPayerUsageRepository(payments),
-    TEST_LEG_TIMER,
-  );
-  return { useCase, parties };
-}
 
 const command = (overrides: Partial<InitiatePaymentCommand> = {}): InitiatePaymentCommand => ({
   payerUserId: PAYER_ID,

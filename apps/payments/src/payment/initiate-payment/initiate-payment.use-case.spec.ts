@@ -1,36 +1,9 @@
 import { EVENT_TYPES, UPI_TXN_ID_PATTERN } from '@kirim/contracts';
-import {
-  FakePartyDirectory,
-  FakeUnitOfWork,
-  FixedClock,
-  InMemoryIdempotencyKeyRepository,
-  InMemoryPayerUsageRepository,
-  InMemoryPaymentRepository,
-  SequentialIds,
-  TEST_LEG_TIMER,
-  UPI_PROFILE,
-} from '../../testing/payment-fakes';
+import { initiatePaymentHarness, TEST_PARTIES as PARTIES, TEST_PAYER_ID as PAYER_ID, TEST_PIN_BLOCK as PIN_BLOCK, UPI_PROFILE } from '../../testing/payment-fakes';
 import { SchemeProfile } from '../../limits/scheme-profile';
-import { PaymentParties } from '../party-directory';
-import { InitiatePaymentCommand, InitiatePaymentUseCase } from './initiate-payment.use-case';
+import { InitiatePaymentCommand } from './initiate-payment.use-case';
 
-const PAYER_ID = 'c0c0c0c0-c0c0-4c0c-8c0c-c0c0c0c0c0c0';
-const PARTIES: PaymentParties = {
-  payer: { userId: PAYER_ID, bankCode: 'SBXA', accountRef: 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa' },
-  payee: { userId: 'd0d0d0d0-d0d0-4d0d-8d0d-d0d0d0d0d0d0', bankCode: 'SBXB', accountRef: 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb', displayName: 'Asha' },
-};
-
-function setup(profile: SchemeProfile = UPI_PROFILE) {
-  const unitOfWork = new FakeUnitOfWork();
-  const payments = new InMemoryPaymentRepository();
-  const keys = new InMemoryIdempotencyKeyRepository();
-  const parties = new FakePartyDirectory({ ok: true, parties: PARTIES });
-  const usage = new InMemoryPayerUsageRepository(payments);
-  const useCase = new InitiatePaymentUseCase(unitOfWork, payments, keys, parties, new FixedClock(), new SequentialIds(), profile, usage, TEST_LEG_TIMER);
-  return { useCase, unitOfWork, payments, keys, parties };
-}
-
-const PIN_BLOCK = 'eyJhbGciOiJFQ0RILUVTIn0..aXY.Y2lwaGVydGV4dA.dGFn';
+const setup = (profile?: SchemeProfile) => initiatePaymentHarness({ profile });
 
 const command = (overrides: Partial<InitiatePaymentCommand> = {}): InitiatePaymentCommand => ({
   payerUserId: PAYER_ID,
