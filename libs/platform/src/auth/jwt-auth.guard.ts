@@ -18,6 +18,12 @@ import type { JwtKeyResolver } from './jwks';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/;
+
+/** The JWT of an `Authorization: Bearer <jwt>` header, or null when the header is not one (user and service guards alike). */
+export function bearerJwtOf(header: string | string[] | undefined): string | null {
+  const match = typeof header === 'string' ? BEARER.exec(header.trim()) : null;
+  return match ? match[1] : null;
+}
 /** An RFC 7638 SHA-256 thumbprint, base64url without padding. */
 const JWK_THUMBPRINT = /^[A-Za-z0-9_-]{43}$/;
 
@@ -52,15 +58,15 @@ export class JwtAuthGuard implements CanActivate {
 
   async authenticate(header: string | string[] | undefined): Promise<AuthenticatedUser> {
     if (header === undefined || header === '') throw unauthenticated('The Authorization header is missing.');
-    const match = typeof header === 'string' ? BEARER.exec(header.trim()) : null;
-    if (!match) throw unauthenticated('The Authorization header must be "Bearer <token>".');
+    const token = bearerJwtOf(header);
+    if (token === null) throw unauthenticated('The Authorization header must be "Bearer <token>".');
 
     // Loaded on first use (see jwks.ts); Node caches the module after the first request.
     const { jwtVerify, errors } = await import('jose');
     let sub: string | undefined;
     let claims: Record<string, unknown> = {};
     try {
-      const { payload } = await jwtVerify(match[1], this.keys, {
+      const { payload } = await jwtVerify(token, this.keys, {
         issuer: JWT_ISSUER,
         audience: this.audience,
         algorithms: [JWT_ALGORITHM],

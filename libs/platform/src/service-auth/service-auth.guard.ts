@@ -2,6 +2,7 @@ import { applyDecorators, CanActivate, ExecutionContext, HttpStatus, Inject, Inj
 import { Reflector } from '@nestjs/core';
 import { InternalOperation, isServicePrincipal, PROBLEM_CODES, SERVICE_CLIENT_CLAIM, serviceAudience, ServicePrincipal } from '@kirim/contracts';
 import { ProblemException } from '../http/problem-details';
+import { bearerJwtOf } from '../auth/jwt-auth.guard';
 import { JWT_ALGORITHM, JWT_ISSUER } from '../auth/jwt.constants';
 import type { JwtKeyResolver } from '../auth/jwks';
 
@@ -12,7 +13,6 @@ export const SERVICE_SELF = Symbol('SERVICE_SELF');
 export const SERVICE_TOKEN_KEY_RESOLVER = Symbol('SERVICE_TOKEN_KEY_RESOLVER');
 
 const INTERNAL_OPERATION_KEY = 'kirim:internal-operation';
-const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/;
 
 export interface AuthenticatedService {
   readonly service: ServicePrincipal;
@@ -63,12 +63,12 @@ export class ServiceAuthGuard implements CanActivate {
 
   async authenticate(header: string | string[] | undefined): Promise<AuthenticatedService> {
     if (header === undefined || header === '') throw unauthenticated('The Authorization header is missing.');
-    const match = typeof header === 'string' ? BEARER.exec(header.trim()) : null;
-    if (!match) throw unauthenticated('The Authorization header must be "Bearer <token>".');
+    const token = bearerJwtOf(header);
+    if (token === null) throw unauthenticated('The Authorization header must be "Bearer <token>".');
     const { jwtVerify, errors } = await import('jose');
     let payload: Record<string, unknown>;
     try {
-      ({ payload } = await jwtVerify(match[1], this.keys, {
+      ({ payload } = await jwtVerify(token, this.keys, {
         issuer: JWT_ISSUER,
         algorithms: [JWT_ALGORITHM],
         requiredClaims: ['exp', 'iat', 'jti', 'sub'],

@@ -37,18 +37,18 @@ export class ServiceAuthModule {
     const exports: (symbol | typeof ServiceAuthGuard | typeof InternalHttpClient | typeof ServiceTokenSource)[] = [SERVICE_SELF, SERVICE_TOKEN_KEY_RESOLVER, ServiceAuthGuard];
     if (options.calls) {
       providers.push(
+        // Read and validated once at boot; both providers below use it.
+        { provide: ServiceCallsConfig, useFactory: () => loadConfig(ServiceCallsConfig, options.env) },
         {
           provide: ServiceTokenSource,
-          useFactory: () => {
-            const config = loadConfig(ServiceCallsConfig, options.env);
-            return new RemoteServiceTokenSource({ identityUrl: config.IDENTITY_URL, clientId: options.self, clientSecret: config.SERVICE_CLIENT_SECRET });
-          },
+          inject: [ServiceCallsConfig],
+          useFactory: (config: ServiceCallsConfig) =>
+            new RemoteServiceTokenSource({ identityUrl: config.IDENTITY_URL, clientId: options.self, clientSecret: config.SERVICE_CLIENT_SECRET }),
         },
         {
           provide: InternalHttpClient,
-          inject: [ServiceTokenSource],
-          useFactory: (tokens: ServiceTokenSource) => {
-            const config = loadConfig(ServiceCallsConfig, options.env);
+          inject: [ServiceTokenSource, ServiceCallsConfig],
+          useFactory: (tokens: ServiceTokenSource, config: ServiceCallsConfig) => {
             const baseUrls = { identity: config.IDENTITY_URL, ...(config.BANK_CONNECTOR_URL ? { 'bank-connector': config.BANK_CONNECTOR_URL } : {}) };
             return new InternalHttpClient({ baseUrls, tokens });
           },
