@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PROBLEM_CODES } from '@kirim/contracts';
 import { ApiProblems, ApiPublic, GENERIC_PROBLEMS, ProblemException } from '@kirim/platform';
@@ -14,14 +14,8 @@ import { RefreshSession } from './refresh-session/refresh-session.use-case';
 import { RequestDeviceBinding } from './request-device-binding/request-device-binding.use-case';
 import type { SessionTokens } from './session-tokens';
 
-/** What a handler needs of the response: the Retry-After header of a 429. */
-interface HeaderSink {
-  setHeader(name: string, value: string): unknown;
-}
-
-function rateLimited(response: HeaderSink, retryAfterSeconds: number): ProblemException {
-  response.setHeader('Retry-After', String(retryAfterSeconds));
-  return new ProblemException(HttpStatus.TOO_MANY_REQUESTS, PROBLEM_CODES.RATE_LIMITED, `Too many attempts; retry after ${retryAfterSeconds} seconds.`);
+function rateLimited(retryAfterSeconds: number): ProblemException {
+  return new ProblemException(HttpStatus.TOO_MANY_REQUESTS, PROBLEM_CODES.RATE_LIMITED, `Too many attempts; retry after ${retryAfterSeconds} seconds.`, { retryAfterSeconds });
 }
 
 function toSessionResponse(tokens: SessionTokens): SessionTokensResponse {
@@ -47,10 +41,10 @@ export class DeviceBindingsController {
   @ApiCreatedResponse({ type: DeviceBindingResponse })
   @ApiPublic()
   @ApiProblems(PROBLEM_CODES.RATE_LIMITED, ...GENERIC_PROBLEMS.body)
-  async request(@Body() body: RequestDeviceBindingRequest, @Res({ passthrough: true }) response: HeaderSink): Promise<DeviceBindingResponse> {
+  async request(@Body() body: RequestDeviceBindingRequest): Promise<DeviceBindingResponse> {
     const result = await this.requestBinding.execute({ phone: body.phone, deviceId: body.deviceId, devicePublicKey: body.devicePublicKey });
     if (result.ok) return { bindingId: result.bindingId, bindingToken: result.bindingToken, smsTo: result.smsTo, expiresAt: result.expiresAt.toISOString() };
-    if (result.code === 'rate-limited') throw rateLimited(response, result.retryAfterSeconds);
+    if (result.code === 'rate-limited') throw rateLimited(result.retryAfterSeconds);
     throw new ProblemException(HttpStatus.BAD_REQUEST, PROBLEM_CODES.VALIDATION_FAILED, 'The request is not valid.', { errors: [result.reason] });
   }
 
@@ -67,13 +61,12 @@ export class DeviceBindingsController {
     @Param('bindingId', new ParseUUIDPipe({ exceptionFactory: () => new ProblemException(HttpStatus.BAD_REQUEST, PROBLEM_CODES.VALIDATION_FAILED, 'bindingId must be a UUID.') }))
     bindingId: string,
     @Body() body: CompleteDeviceBindingRequest,
-    @Res({ passthrough: true }) response: HeaderSink,
   ): Promise<SessionTokensResponse> {
     const result = await this.completeBinding.execute({ bindingId, proof: body.proof, displayName: body.displayName });
     if (result.ok) return { ...toSessionResponse(result), userCreated: result.userCreated };
     switch (result.code) {
       case 'rate-limited':
-        throw rateLimited(response, result.retryAfterSeconds);
+        throw rateLimited(result.retryAfterSeconds);
       case 'device-binding-not-confirmed':
         throw new ProblemException(HttpStatus.CONFLICT, PROBLEM_CODES.DEVICE_BINDING_NOT_CONFIRMED, 'This binding is not waiting for completion: not confirmed by SMS yet, expired, completed or revoked.');
       case 'device-proof-invalid':

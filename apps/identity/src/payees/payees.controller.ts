@@ -1,13 +1,9 @@
-import { Controller, Get, HttpStatus, Query, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PROBLEM_CODES } from '@kirim/contracts';
 import { ApiProblems, type AuthenticatedUser, CurrentUser, GENERIC_PROBLEMS, JwtAuthGuard, ProblemException } from '@kirim/platform';
 import { ResolvedPayeeResponse, ResolvePayeeQuery } from './payees.dto';
 import { ResolvePayee } from './resolve-payee/resolve-payee.use-case';
-
-interface HeaderSettable {
-  setHeader(name: string, value: string): unknown;
-}
 
 @ApiTags('payees')
 @ApiBearerAuth()
@@ -29,7 +25,6 @@ export class PayeesController {
   async resolve(
     @CurrentUser() caller: AuthenticatedUser,
     @Query() query: ResolvePayeeQuery,
-    @Res({ passthrough: true }) response: HeaderSettable,
   ): Promise<ResolvedPayeeResponse> {
     if ((query.phone === undefined) === (query.address === undefined)) {
       throw new ProblemException(HttpStatus.BAD_REQUEST, PROBLEM_CODES.VALIDATION_FAILED, 'Give exactly one of the query parameters phone and address.');
@@ -39,9 +34,9 @@ export class PayeesController {
     if (result.ok) return result.payee;
     switch (result.code) {
       case 'rate-limited':
-        // Set before throwing: the problem filter writes on this same response.
-        response.setHeader('Retry-After', String(result.retryAfterSeconds));
-        throw new ProblemException(HttpStatus.TOO_MANY_REQUESTS, PROBLEM_CODES.RATE_LIMITED, `Too many payee lookups; retry in ${result.retryAfterSeconds} seconds.`);
+        throw new ProblemException(HttpStatus.TOO_MANY_REQUESTS, PROBLEM_CODES.RATE_LIMITED, `Too many payee lookups; retry in ${result.retryAfterSeconds} seconds.`, {
+          retryAfterSeconds: result.retryAfterSeconds,
+        });
       case 'payee-unknown':
         throw new ProblemException(HttpStatus.NOT_FOUND, PROBLEM_CODES.PAYEE_NOT_FOUND, 'No kirim user has this phone number or address.', { resultCode: result.resultCode });
       case 'payee-account-missing':

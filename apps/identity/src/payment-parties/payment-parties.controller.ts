@@ -1,14 +1,9 @@
-import { Controller, Get, HttpStatus, Query, Res } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { INTERNAL_OPERATIONS, PROBLEM_CODES, RESULT_CODES } from '@kirim/contracts';
 import { ApiProblems, GENERIC_PROBLEMS, InternalEndpoint, ProblemException, SERVICE_TOKEN_SCHEME } from '@kirim/platform';
 import { PaymentPartiesQuery, PaymentPartiesResponse } from './payment-parties.dto';
 import { PaymentPartiesFailure, ResolvePaymentParties } from './resolve-payment-parties/resolve-payment-parties.use-case';
-
-/** What the handler needs of the response: the Retry-After header of a 429. */
-interface HeaderSink {
-  setHeader(name: string, value: string): unknown;
-}
 
 function problemFor(failure: PaymentPartiesFailure): ProblemException {
   switch (failure.code) {
@@ -21,7 +16,9 @@ function problemFor(failure: PaymentPartiesFailure): ProblemException {
     case 'self-payment':
       return new ProblemException(HttpStatus.UNPROCESSABLE_ENTITY, PROBLEM_CODES.SELF_PAYMENT, 'The payer and the payee are the same user.');
     case 'rate-limited':
-      return new ProblemException(HttpStatus.TOO_MANY_REQUESTS, PROBLEM_CODES.RATE_LIMITED, `Too many payee lookups; retry after ${failure.retryAfterSeconds} seconds.`);
+      return new ProblemException(HttpStatus.TOO_MANY_REQUESTS, PROBLEM_CODES.RATE_LIMITED, `Too many payee lookups; retry after ${failure.retryAfterSeconds} seconds.`, {
+        retryAfterSeconds: failure.retryAfterSeconds,
+      });
     case 'payer-unknown':
       // Not 401: the caller (payments) authenticated fine; the user it names has no account here.
       return new ProblemException(HttpStatus.UNPROCESSABLE_ENTITY, PROBLEM_CODES.PAYER_ACCOUNT_MISSING, 'The payer is not a registered user.', { resultCode: RESULT_CODES.REMITTER_ACCOUNT_MISSING });
@@ -44,16 +41,13 @@ export class PaymentPartiesController {
   @ApiOperation({ summary: 'Resolve a payer (by user id) and a payee (by phone number or payment address) to their primary bank accounts.' })
   @ApiOkResponse({ type: PaymentPartiesResponse })
   @ApiProblems(PROBLEM_CODES.PAYEE_NOT_FOUND, PROBLEM_CODES.PAYER_ACCOUNT_MISSING, PROBLEM_CODES.SELF_PAYMENT, PROBLEM_CODES.RATE_LIMITED, ...GENERIC_PROBLEMS.input, ...GENERIC_PROBLEMS.serviceToken)
-  async resolve(@Query() query: PaymentPartiesQuery, @Res({ passthrough: true }) response: HeaderSink): Promise<PaymentPartiesResponse> {
+  async resolve(@Query() query: PaymentPartiesQuery): Promise<PaymentPartiesResponse> {
     if ((query.payeePhone === undefined) === (query.payeeAddress === undefined)) {
       throw new ProblemException(HttpStatus.BAD_REQUEST, PROBLEM_CODES.VALIDATION_FAILED, 'Give exactly one of the query parameters payeePhone and payeeAddress.');
     }
     const payee = query.payeePhone !== undefined ? { payeePhone: query.payeePhone } : { payeeAddress: query.payeeAddress as string };
     const result = await this.resolvePaymentParties.execute({ payerUserId: query.payerUserId, ...payee });
-    if (!result.ok) {
-      if (result.code === 'rate-limited') response.setHeader('Retry-After', String(result.retryAfterSeconds));
-      throw problemFor(result);
-    }
+    if (!result.ok) throw problemFor(result);
     return { payer: result.payer, payee: result.payee };
   }
 }

@@ -79,8 +79,10 @@ export class PaymentsController {
       ...(typeof traceparent === 'string' ? { traceparent } : {}),
     });
     if (!outcome.ok) {
-      if (outcome.retryAfterSeconds !== undefined) response.setHeader('Retry-After', String(outcome.retryAfterSeconds));
-      throw new ProblemException(outcome.status, outcome.code, outcome.detail, outcome.resultCode ? { resultCode: outcome.resultCode } : {});
+      throw new ProblemException(outcome.status, outcome.code, outcome.detail, {
+        ...(outcome.resultCode ? { resultCode: outcome.resultCode } : {}),
+        ...(outcome.retryAfterSeconds !== undefined ? { retryAfterSeconds: outcome.retryAfterSeconds } : {}),
+      });
     }
     response.status(outcome.replayed ? HttpStatus.OK : HttpStatus.ACCEPTED);
     response.setHeader('Location', `/v1/payments/${outcome.payment.id}`);

@@ -118,6 +118,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (problem.status >= 500) {
       this.logger.error({ err: exception, instance: problem.instance }, 'request failed');
     }
+    if (exception instanceof ProblemException && exception.retryAfterSeconds !== undefined && !response.headersSent) {
+      response.setHeader('Retry-After', String(exception.retryAfterSeconds));
+    }
     writeProblem(response, problem);
   }
 }

@@ -76,6 +76,14 @@ describe('problem details', () => {
     });
   });
 
+  it("sends a problem's retry time as the Retry-After header, not in the body", () => {
+    const { host, response } = fakeHttpHost('/v1/payees');
+    new ProblemDetailsFilter().catch(new ProblemException(429, PROBLEM_CODES.RATE_LIMITED, 'Too many payee lookups.', { retryAfterSeconds: 30 }), host);
+    expect(response.statusCode).toBe(429);
+    expect(response.headers['retry-after']).toBe('30');
+    expect(JSON.parse(response.body)).not.toHaveProperty('retryAfterSeconds');
+  });
+
   it('maps Nest HTTP exceptions to codes by status', () => {
     expect(toProblem(new NotFoundException('Cannot GET /v1/nope'))).toMatchObject({ status: 404, code: 'not-found', detail: 'Cannot GET /v1/nope' });
     expect(toProblem(new UnauthorizedException())).toMatchObject({ status: 401, code: 'unauthenticated' });

@@ -21,6 +21,8 @@ export interface ProblemExtras {
   resultCode?: ResultCode;
   /** Overrides the catalogue's title (libs/contracts problem-catalogue.ts); rarely right, as the title belongs to the type. */
   title?: string;
+  /** For a 429 or 503: whole seconds until a retry can succeed, sent as the Retry-After header (not in the body). */
+  retryAfterSeconds?: number;
 }
 
 export function problemType(code: ProblemCode): string {
@@ -43,11 +45,13 @@ export function buildProblem(status: number, code: ProblemCode, detail: string, 
 /** Thrown by services for expected HTTP outcomes; the filter renders it unchanged. */
 export class ProblemException extends HttpException {
   readonly problem: ProblemDetails;
+  readonly retryAfterSeconds?: number;
 
   constructor(status: number, code: ProblemCode, detail: string, extras?: ProblemExtras) {
     const problem = buildProblem(status, code, detail, extras);
     super(problem, status);
     this.problem = problem;
+    if (extras?.retryAfterSeconds !== undefined) this.retryAfterSeconds = extras.retryAfterSeconds;
   }
 }
 
