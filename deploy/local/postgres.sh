@@ -4,7 +4,9 @@
 #   postgres.sh ensure   use the server on DATABASE_HOST:DATABASE_PORT if it answers; otherwise init and
 #                        start a project-local cluster in $KIRIM_HOME/pgdata; then create each service's
 #                        role and the database it alone owns (deploy/postgres/service-database.sql),
-#                        the role's password made once under $KIRIM_HOME/keys/postgres/
+#                        the role's password made once under $KIRIM_HOME/keys/postgres/. A service
+#                        database another checkout made (its rows encrypted under that checkout's
+#                        .local/keys, which this one does not have) is dropped and made afresh.
 #   postgres.sh stop     stop the project-local cluster (never a server this script did not start)
 #   postgres.sh status   exit 0 if a server answers on DATABASE_HOST:DATABASE_PORT
 #   postgres.sh server-stop|server-start   take the answering server down and up (resilience tests only)
@@ -27,6 +29,10 @@ PG_LOG="$KIRIM_HOME/pg.log"
 SERVICE_DATABASES=(kirim_identity kirim_payments kirim_bank_connector kirim_notifications kirim_example_partner)
 DATABASES=(kirim_test)
 PASSWORD_DIR="$KIRIM_HOME/keys/postgres"
+# Which checkout's keys the service databases' rows are encrypted under: a random id made with the
+# keys, written as each database's comment. Rows written under keys this checkout does not have
+# cannot be read by its services (docs/data-at-rest.md), so such a database is not reused.
+STACK_ID_FILE="$KIRIM_HOME/keys/postgres/stack-id"
 
 log() { echo "[postgres] $*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -107,7 +113,17 @@ create_service_databases() {
   local db password_file
   mkdir -p "$PASSWORD_DIR"
   chmod 700 "$PASSWORD_DIR"
+  [[ -s "$STACK_ID_FILE" ]] || (umask 077 && head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$STACK_ID_FILE")
+  local owner owned_by
+  owner="kirim local stack $(cat "$STACK_ID_FILE")"
   for db in "${SERVICE_DATABASES[@]}"; do
+    owned_by="$(psql -h "$DATABASE_HOST" -p "$DATABASE_PORT" -U "$DATABASE_USER" -d postgres -tAq -v ON_ERROR_STOP=1 \
+      -c "SELECT coalesce(shobj_description(oid, 'pg_database'), '-') FROM pg_database WHERE datname = '$db'")"
+    if [[ -n "$owned_by" && "$owned_by" != "$owner" ]]; then
+      log "database $db was made by another checkout (its rows are under keys this one does not have): dropping it to make it afresh"
+      psql -h "$DATABASE_HOST" -p "$DATABASE_PORT" -U "$DATABASE_USER" -d postgres -q -v ON_ERROR_STOP=1 \
+        -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null
+    fi
     password_file="$PASSWORD_DIR/$db.password"
     if [[ ! -s "$password_file" ]]; then
       (umask 077 && head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$password_file")
@@ -116,6 +132,8 @@ create_service_databases() {
     KIRIM_SERVICE_DB_PASSWORD="$(cat "$password_file")" psql -h "$DATABASE_HOST" -p "$DATABASE_PORT" -U "$DATABASE_USER" -d postgres \
       -X -q -v ON_ERROR_STOP=1 -v "database=$db" -v "role=$db" -f "$REPO_ROOT/deploy/postgres/service-database.sql" >/dev/null \
       || die "could not set up the role and database $db"
+    psql -h "$DATABASE_HOST" -p "$DATABASE_PORT" -U "$DATABASE_USER" -d postgres -q -v ON_ERROR_STOP=1 \
+      -c "COMMENT ON DATABASE \"$db\" IS '$owner'" >/dev/null
   done
 }
 
