@@ -20,6 +20,8 @@ export * from './auth/auth.module';
 export * from './health/readiness';
 export * from './health/health.controller';
 export * from './health/health.module';
+export * from './metrics/alerts';
+export * from './metrics/metrics.controller';
 export * from './persistence/typeorm-options';
 export * from './bootstrap/create-service-app';
 export * from './bootstrap/graceful-shutdown';

@@ -31,7 +31,7 @@ export interface ServiceAppOptions {
  * Paths outside `/v1`: probes, key sets, docs, and `/internal/...`, where services answer each other
  * with service credentials (libs/contracts service-calls.ts; versioned inside their own path).
  */
-export const UNVERSIONED_PATHS = ['health/live', 'health/ready', '.well-known/jwks.json', '.well-known/message-signing-keys.json', 'docs', 'docs-json', 'internal/*path'] as const;
+export const UNVERSIONED_PATHS = ['health/live', 'health/ready', 'metrics', '.well-known/jwks.json', '.well-known/message-signing-keys.json', 'docs', 'docs-json', 'internal/*path'] as const;
 
 /**
  * Creates the HTTP app with kirim's conventions. The app module must import

@@ -2,6 +2,7 @@ import { DynamicModule, InjectionToken, Module, ModuleMetadata } from '@nestjs/c
 import { TerminusModule } from '@nestjs/terminus';
 import { HEALTH_OPTIONS, HealthController, ResolvedHealthOptions } from './health.controller';
 import { READINESS_CHECKS, ReadinessCheck } from './readiness';
+import { MetricsController } from '../metrics/metrics.controller';
 
 export interface HealthModuleOptions {
   /** Ping the TypeORM default DataSource (default true). */
@@ -25,7 +26,8 @@ export class HealthModule {
     return {
       module: HealthModule,
       imports: [TerminusModule.forRoot({ errorLogStyle: 'json' }), ...(options.imports ?? [])],
-      controllers: [HealthController],
+      // Every service has probes and a scrape endpoint, so they come together.
+      controllers: [HealthController, MetricsController],
       providers: [
         { provide: HEALTH_OPTIONS, useValue: resolved },
         {
