@@ -120,6 +120,11 @@ create_service_databases() {
     owned_by="$(psql -h "$DATABASE_HOST" -p "$DATABASE_PORT" -U "$DATABASE_USER" -d postgres -tAq -v ON_ERROR_STOP=1 \
       -c "SELECT coalesce(shobj_description(oid, 'pg_database'), '-') FROM pg_database WHERE datname = '$db'")"
     if [[ -n "$owned_by" && "$owned_by" != "$owner" ]]; then
+      # Never pull a database from under a running stack: another checkout's services are connected to it.
+      if [[ "$(psql -h "$DATABASE_HOST" -p "$DATABASE_PORT" -U "$DATABASE_USER" -d postgres -tAq -v ON_ERROR_STOP=1 \
+        -c "SELECT count(*) FROM pg_stat_activity WHERE datname = '$db'")" != 0 ]]; then
+        die "database $db belongs to another checkout's stack, which is using it now: stop that stack first (scripts/stack.sh down in that checkout)"
+      fi
       log "database $db was made by another checkout (its rows are under keys this one does not have): dropping it to make it afresh"
       psql -h "$DATABASE_HOST" -p "$DATABASE_PORT" -U "$DATABASE_USER" -d postgres -q -v ON_ERROR_STOP=1 \
         -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null
