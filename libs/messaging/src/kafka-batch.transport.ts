@@ -111,6 +111,20 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
     if (problems.length > 0) throw new Error(`Kafka handler map for ${this.options.groupId} is not closed: ${problems.join('; ')}`);
   }
 
+  /**
+   * Runs `event` through the @EventPattern handler of its type, as a consumed message is run:
+   * DeadLetterReplayer applies a stored dead letter with it. Handlers exist once the app has started
+   * its microservices; before that, every type is "no handler".
+   */
+  dispatchEvent(event: KirimEvent<object>, context: InboundMessageContext): Promise<void> {
+    return this.dispatch(event, context);
+  }
+
+  /** The service's chunk preparer, which a replayed message goes through as a chunk of one. */
+  get chunkPreparer(): ChunkPreparer | undefined {
+    return this.preparer;
+  }
+
   private async dispatch(event: KirimEvent<object>, context: InboundMessageContext): Promise<void> {
     const handler = this.getHandlers().get(event.type) as MessageHandler | undefined;
     if (!handler) throw new Error(`no handler for ${event.type}`);

@@ -13,6 +13,9 @@ import { KafkaBatchTransport } from './kafka-batch.transport';
 import { KafkaReadinessCheck } from './kafka-health.indicator';
 import { BatchProcessor } from './consumer/batch-processor';
 import { DeadLetterPublisher } from './consumer/dead-letter.publisher';
+import { DeadLetterStore } from './consumer/dead-letter.store';
+import { DeadLetterReplayer } from './consumer/dead-letter.replayer';
+import { OutboxQuarantine } from './outbox/outbox-quarantine';
 import { ConsumerState } from './consumer/consumer-state';
 import { InboxPruner } from './consumer/inbox-pruner';
 import { MessageTrustConfig } from './trust/message-trust.config';
@@ -44,6 +47,20 @@ function requiredTopics(options: MessagingOptions): string[] {
     .flatMap((spec) => (isPartnerTopicTemplate(spec.topic) ? (options.partnerBankCodes ?? []).map((code) => resolveTopicAddress(spec.topic, code)) : [spec.topic]));
   const consumed = options.consumer?.topics ?? [];
   return [...new Set([...produced, ...consumed, ...consumed.map(deadLetterTopicOf)])];
+}
+
+/**
+ * An idempotent producer: retries cannot duplicate a record within a session (acks=all, one request
+ * in flight). The Java client's murmur2 partitioner, so partner tools and kirim put a key on the same
+ * partition.
+ */
+function createIdempotentProducer(kafka: Kafka): Producer {
+  return kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+}
+
+/** The consumer group as on the broker: the prefix applies to it too, so a prefixed environment never joins another's group. */
+function consumerGroupOf(options: MessagingOptions, config: MessagingConfig): string | null {
+  return options.consumer ? config.KAFKA_TOPIC_PREFIX + options.consumer.groupId : null;
 }
 
 /** Owns the Kafka client's lifecycle: connect at boot, drain the outbox and disconnect at shutdown. */
@@ -92,26 +109,22 @@ export class MessagingModule {
           useFactory: (config: MessagingConfig, options: MessagingOptions) => createKafkaClient(clientIdOf(options), kafkaConnectionOf(config)),
           inject: [MessagingConfig, MESSAGING_OPTIONS],
         },
-        {
-          provide: PRODUCER,
-          // Idempotent producer: retries cannot duplicate a record within a session (acks=all, one request in flight).
-          // The Java client's murmur2 partitioner, so partner tools and kirim put a key on the same partition.
-          useFactory: (kafka: Kafka) =>
-            kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner }),
-          inject: [KAFKA],
-        },
+        // The dead-letter publisher's producer; the relay has its own, which it replaces when the broker refuses a record.
+        { provide: PRODUCER, useFactory: createIdempotentProducer, inject: [KAFKA] },
         { provide: ADMIN, useFactory: (kafka: Kafka) => kafka.admin(), inject: [KAFKA] },
         {
           provide: OutboxRelay,
-          useFactory: (dataSource: DataSource, producer: Producer, config: MessagingConfig, options: MessagingOptions, signer: RecordSigner) =>
+          useFactory: (dataSource: DataSource, kafka: Kafka, config: MessagingConfig, options: MessagingOptions, signer: RecordSigner) =>
             new OutboxRelay(
               dataSource,
-              producer,
+              () => createIdempotentProducer(kafka),
               { batchSize: config.OUTBOX_BATCH_SIZE, pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS, lockName: `kirim-outbox:${options.source}`, topicPrefix: config.KAFKA_TOPIC_PREFIX },
               signer,
             ),
-          inject: [DataSource, PRODUCER, MessagingConfig, MESSAGING_OPTIONS, RecordSigner],
+          inject: [DataSource, KAFKA, MessagingConfig, MESSAGING_OPTIONS, RecordSigner],
         },
+        { provide: OutboxQuarantine, useFactory: (dataSource: DataSource, relay: OutboxRelay) => new OutboxQuarantine(dataSource, () => relay.wake()), inject: [DataSource, OutboxRelay] },
+        { provide: DeadLetterStore, useFactory: (dataSource: DataSource) => new DeadLetterStore(dataSource), inject: [DataSource] },
         {
           provide: UnitOfWork,
           useFactory: (dataSource: DataSource, relay: OutboxRelay, options: MessagingOptions) => new UnitOfWork(dataSource, new OutboxWriter(options.source), () => relay.wake()),
@@ -137,9 +150,8 @@ export class MessagingModule {
             options: MessagingOptions,
             verifier: RecordVerifier | undefined,
           ) => {
-            if (!options.consumer) return null;
-            // The prefix applies to the group too, so a prefixed environment never joins another's group.
-            const groupId = config.KAFKA_TOPIC_PREFIX + options.consumer.groupId;
+            const groupId = consumerGroupOf(options, config);
+            if (!options.consumer || groupId === null) return null;
             const { topics } = options.consumer;
             const deadLetters = new DeadLetterPublisher(producer, groupId);
             return new KafkaBatchTransport(
@@ -151,13 +163,32 @@ export class MessagingModule {
                   new OutboxWriter(options.source),
                   deadLetters,
                   dispatch,
-                  { consumerGroup: groupId, maxAttempts: config.CONSUMER_MAX_ATTEMPTS, topicPrefix: config.KAFKA_TOPIC_PREFIX, preparer, verifier },
+                  {
+                    consumerGroup: groupId,
+                    maxAttempts: config.CONSUMER_MAX_ATTEMPTS,
+                    topicPrefix: config.KAFKA_TOPIC_PREFIX,
+                    preparer,
+                    verifier,
+                    onDeadLettered: options.deadLetterHooks?.onDeadLettered,
+                  },
                   () => relay.wake(),
                 ),
               state,
             );
           },
           inject: [KAFKA, DataSource, PRODUCER, OutboxRelay, MessagingConfig, ConsumerState, MESSAGING_OPTIONS, RECORD_VERIFIER],
+        },
+        {
+          provide: DeadLetterReplayer,
+          useFactory: (dataSource: DataSource, transport: KafkaBatchTransport | null, relay: OutboxRelay, config: MessagingConfig, options: MessagingOptions) =>
+            new DeadLetterReplayer(
+              dataSource,
+              new OutboxWriter(options.source),
+              transport,
+              { consumerGroup: consumerGroupOf(options, config), onReplayed: options.deadLetterHooks?.onReplayed },
+              () => relay.wake(),
+            ),
+          inject: [DataSource, KafkaBatchTransport, OutboxRelay, MessagingConfig, MESSAGING_OPTIONS],
         },
         {
           provide: KafkaReadinessCheck,
@@ -167,7 +198,7 @@ export class MessagingModule {
         },
         MessagingLifecycle,
       ],
-      exports: [UnitOfWork, TransactionRunner, KafkaBatchTransport, KafkaReadinessCheck, OutboxRelay],
+      exports: [UnitOfWork, TransactionRunner, KafkaBatchTransport, KafkaReadinessCheck, OutboxRelay, DeadLetterStore, DeadLetterReplayer, OutboxQuarantine],
     };
   }
 }

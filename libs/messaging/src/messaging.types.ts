@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { EventType, KirimEvent, TopicAddress, TrustedSigningKeys } from '@kirim/contracts';
+import type { DeadLetterHooks } from './consumer/dead-letter.store';
 
 /** An event a use case wants to emit; it is written to the outbox in the caller's transaction. */
 export interface OutgoingEvent<T extends object = object> {
@@ -53,6 +54,8 @@ export interface MessagingOptions {
   readonly partnerBankCodes?: readonly string[];
   /** Signing keys of parties outside kirim (partner banks) whose signed records this service reads. */
   readonly trustedSigners?: TrustedSigningKeys;
+  /** What the service does when one of its consumed records is dead-lettered, and when one is replayed (docs/dead-letters.md). */
+  readonly deadLetterHooks?: DeadLetterHooks;
 }
 
 /**

@@ -1,5 +1,5 @@
-import { CreateMessagingTables1764288000000 } from '@kirim/messaging';
+import { CreateMessagingRecoveryTables1764700000000, CreateMessagingTables1764288000000 } from '@kirim/messaging';
 import { CreateNotifications1764374400000 } from '../migrations/1764374400000-create-notifications';
 
 /** In order: the shared outbox/inbox tables first, then notifications' own. */
-export const NOTIFICATIONS_MIGRATIONS = [CreateMessagingTables1764288000000, CreateNotifications1764374400000];
+export const NOTIFICATIONS_MIGRATIONS = [CreateMessagingTables1764288000000, CreateMessagingRecoveryTables1764700000000, CreateNotifications1764374400000];

@@ -2,10 +2,12 @@ import { Logger } from '@nestjs/common';
 import type { KafkaMessage } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { KirimEvent } from '@kirim/contracts';
+import { raiseAlert } from '@kirim/platform';
 import { decodeCloudEvent } from '../codec/cloud-event.codec';
 import type { ChunkPreparer, InboundMessageContext } from '../messaging.types';
 import { OutboxWriter } from '../outbox/outbox-writer';
 import { DeadLetter, DeadLetterPublisher } from './dead-letter.publisher';
+import { DeadLetterHooks, DeadLetterRecord, recordDeadLetters } from './dead-letter.store';
 import { describeError } from '../describe-error';
 import type { RecordVerifier } from '../trust/record-trust';
 import { isMessageRefusal } from './message-refused.error';
@@ -21,6 +23,8 @@ export interface BatchProcessorOptions {
   readonly preparer?: ChunkPreparer;
   /** Checks signatures and freshness on signed topics before anything else reads a record. */
   readonly verifier?: RecordVerifier;
+  /** Runs in the chunk's transaction for each record written to `dead_letters` (payments flags the payment). */
+  readonly onDeadLettered?: DeadLetterHooks['onDeadLettered'];
 }
 
 type Decoded =
@@ -34,6 +38,12 @@ interface InboxLocation {
   readonly topic: string;
   readonly partition: number;
   readonly offset: string;
+}
+
+/** What a committed chunk did: messages written to the outbox, records dead-lettered (alerted after the commit). */
+interface ChunkOutcome {
+  readonly written: number;
+  readonly deadLettered: readonly DeadLetterRecord[];
 }
 
 /** Thrown in the fast path when a handler fails: the chunk is replayed message by message. */
@@ -65,8 +75,11 @@ export function isTransientDatabaseError(error: unknown): boolean {
  * dead-letter topic, and the others commit. Records that cannot be decoded or validated go to the
  * dead-letter topic at once: retrying cannot fix them.
  *
- * The dead letters are sent before the transaction commits, so a crash in between can send one
- * twice but never lose one.
+ * Every dead letter is also written to `dead_letters` in the chunk's transaction, so the store an
+ * operator lists and replays from agrees with the inbox, and an alert is raised for it once the
+ * transaction has committed. The dead letters are sent before the transaction commits, so a crash in
+ * between can send one twice but never lose one; a chunk redelivered after its commit finds its dead
+ * letters already stored and sends none again.
  */
 export class BatchProcessor {
   private readonly logger = new Logger(BatchProcessor.name);
@@ -93,24 +106,40 @@ export class BatchProcessor {
       }),
     );
     const refuseReplays = verifier?.isSignedTopic(logicalTopic) ?? false;
-    let written: number;
+    let outcome: ChunkOutcome;
     try {
-      written = await this.runChunk(topic, partition, decoded, false, refuseReplays);
+      outcome = await this.runChunk(topic, partition, decoded, false, refuseReplays);
     } catch (error) {
       if (!(error instanceof ChunkNeedsCarefulRetry)) throw error;
-      written = await this.runChunk(topic, partition, decoded, true, refuseReplays);
+      outcome = await this.runChunk(topic, partition, decoded, true, refuseReplays);
     }
-    if (written > 0) this.onMessagesCommitted();
+    if (outcome.written > 0) this.onMessagesCommitted();
+    for (const deadLetter of outcome.deadLettered) this.alertDeadLettered(deadLetter);
   }
 
-  private async runChunk(topic: string, partition: number, decoded: readonly Decoded[], careful: boolean, refuseReplays: boolean): Promise<number> {
+  private alertDeadLettered(deadLetter: DeadLetterRecord): void {
+    raiseAlert(
+      this.logger,
+      'message-dead-lettered',
+      {
+        deadLetterId: deadLetter.id,
+        consumerGroup: deadLetter.consumerGroup,
+        topic: deadLetter.topic,
+        partition: deadLetter.partition,
+        offset: deadLetter.offset,
+        ceType: deadLetter.ceType,
+        ceId: deadLetter.ceId,
+        replayable: deadLetter.replayable,
+      },
+      `dead-lettered ${deadLetter.ceType ?? 'a record'} from ${deadLetter.topic}/${deadLetter.partition}@${deadLetter.offset}: ${deadLetter.reason}`,
+    );
+  }
+
+  private async runChunk(topic: string, partition: number, decoded: readonly Decoded[], careful: boolean, refuseReplays: boolean): Promise<ChunkOutcome> {
     return this.dataSource.transaction(async (manager) => {
       const deadLetters: DeadLetter[] = [];
       for (const item of decoded) {
-        if ('reason' in item) {
-          this.logger.warn(`refused record ${topic}/${partition}@${item.message.offset}: ${item.reason}`);
-          deadLetters.push({ message: item.message, reason: item.reason, attempts: 1 });
-        }
+        if ('reason' in item) deadLetters.push({ message: item.message, reason: item.reason, attempts: 1 });
       }
       const events = decoded.flatMap((item) => ('event' in item ? [item.event] : []));
       if (events.length > 0) await this.options.preparer?.prepareChunk(events, manager);
@@ -120,8 +149,10 @@ export class BatchProcessor {
         : await this.applyAllAtOnce(manager, topic, partition, decoded, replays);
       // In the original order, so an operator replaying the dead-letter topic keeps the partition's order.
       deadLetters.sort((a, b) => (BigInt(a.message.offset) < BigInt(b.message.offset) ? -1 : 1));
-      await this.deadLetters.publish(topic, partition, deadLetters);
-      return written;
+      const recorded = await recordDeadLetters(manager, this.options.consumerGroup, topic, partition, deadLetters);
+      for (const { letter, record } of recorded) await this.options.onDeadLettered?.(manager, record, letter.event ?? null);
+      await this.deadLetters.publish(topic, partition, recorded.map(({ letter }) => letter));
+      return { written, deadLettered: recorded.map(({ record }) => record) };
     });
   }
 
@@ -179,8 +210,8 @@ export class BatchProcessor {
           [this.options.consumerGroup, item.event.source, item.event.id],
         );
         const reason = failure.refused ? `refused: ${failure.reason}` : `handler failed after ${failure.attempts} attempts: ${failure.reason}`;
-        this.logger.error(`dead-lettering ${item.event.type} (${item.event.id}): ${reason}`);
-        deadLetters.push({ message: item.message, reason, attempts: failure.attempts });
+        // A refusal is the handler's verdict on what the message says: replaying it cannot change that.
+        deadLetters.push({ message: item.message, reason, attempts: failure.attempts, event: item.event, replayable: !failure.refused });
       }
     }
     return outbox.written;
@@ -205,8 +236,7 @@ export class BatchProcessor {
       const original = firstSeen.get(`${item.event.source}\u0000${item.event.id}`);
       if (!original || (original.topic === topic && original.partition === partition && original.offset === item.message.offset)) continue;
       const reason = `replayed: ce_id ${item.event.id} from ${item.event.source} was already applied from ${original.topic}/${original.partition}@${original.offset}`;
-      this.logger.warn(`refused record ${topic}/${partition}@${item.message.offset}: ${reason}`);
-      replays.push({ message: item.message, reason, attempts: 1 });
+      replays.push({ message: item.message, reason, attempts: 1, event: item.event });
     }
     return replays;
   }

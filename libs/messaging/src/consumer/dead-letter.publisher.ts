@@ -1,11 +1,15 @@
 import type { IHeaders, KafkaMessage, Producer } from 'kafkajs';
-import { deadLetterTopicOf, DEAD_LETTER_HEADERS } from '@kirim/contracts';
+import { deadLetterTopicOf, DEAD_LETTER_HEADERS, KirimEvent } from '@kirim/contracts';
 import { ConnectionGuard } from '../kafka/connection-guard';
 
 export interface DeadLetter {
   readonly message: KafkaMessage;
   readonly reason: string;
   readonly attempts: number;
+  /** The decoded, validated event, when the record got that far. */
+  readonly event?: KirimEvent<object>;
+  /** A handler failed on it: a fix can cure that, so its event is kept for DeadLetterReplayer. */
+  readonly replayable?: boolean;
 }
 
 /** Longest reason kept in a header: enough to act on, bounded so a huge error cannot bloat the record. */

@@ -1,12 +1,15 @@
 import { Logger } from '@nestjs/common';
-import type { Producer } from 'kafkajs';
+import type { Message, Producer } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
+import { raiseAlert } from '@kirim/platform';
 import { encodeCloudEvent } from '../codec/cloud-event.codec';
 import { ConnectionGuard } from '../kafka/connection-guard';
 import { describeError } from '../describe-error';
+import { storableCopy, storableText } from '../persistence/storable-json';
 import { RecordSigner } from '../trust/record-trust';
+import { brokerRefusalOf, isNonRetriableProtocolError } from './broker-refusal';
 
-interface OutboxRow {
+export interface OutboxRow {
   position: string;
   id: string;
   topic: string;
@@ -30,6 +33,30 @@ export interface OutboxRelayOptions {
 
 const MAX_BACKOFF_MS = 5000;
 
+/** Longest quarantine reason kept: enough to act on, bounded. */
+const MAX_REASON_LENGTH = 2000;
+
+/** A row ready to send: the Kafka record and the (prefixed) topic it goes to. */
+interface EncodedRow {
+  readonly row: OutboxRow;
+  readonly topic: string;
+  readonly message: Message;
+}
+
+interface SetAside {
+  readonly row: OutboxRow;
+  readonly reason: string;
+}
+
+/** What one batch came to. `failure`: an outage met part-way, thrown once what was done has committed. */
+interface BatchOutcome {
+  readonly published: number;
+  readonly quarantined: readonly SetAside[];
+  readonly failure?: unknown;
+}
+
+const NOTHING_DONE: BatchOutcome = { published: 0, quarantined: [] };
+
 /**
  * Publishes outbox rows to Kafka in insertion order, in batches, with the idempotent producer, and
  * deletes them once Kafka has acknowledged them (acks=all).
@@ -39,6 +66,14 @@ const MAX_BACKOFF_MS = 5000;
  * the others take over as soon as it stops. If the process dies after Kafka acknowledged a batch
  * but before the delete committed, the batch is published again: consumers dedupe by event id
  * (inbox), which is what makes delivery effectively-once.
+ *
+ * A row that cannot be sent, ever, does not hold up the rows behind it: one it cannot encode or sign,
+ * or one the broker refuses for good (brokerRefusalOf: larger than the topic allows, say), is moved to
+ * `outbox_quarantine` with the reason, in the transaction that deletes the rows sent, and alerted
+ * (`outbox-record-quarantined`); an operator requeues it (OutboxQuarantine) once the cause is fixed.
+ * When the broker refuses a batch that way, the batch's rows are sent one by one, in order, to find
+ * the culprits; the others go out. An outage (the broker down, a retriable error, an authorization
+ * failure) quarantines nothing: the batch is retried with backoff, as always.
  */
 export class OutboxRelay {
   private readonly logger = new Logger(OutboxRelay.name);
@@ -49,16 +84,22 @@ export class OutboxRelay {
   private consecutiveFailures = 0;
   private lastError?: string;
   private lastSuccessAt = 0;
-  private readonly producerConnection: ConnectionGuard;
+  private producer: Producer;
+  private producerConnection: ConnectionGuard;
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly producer: Producer,
+    /**
+     * Makes the relay's own idempotent producer; called again to replace it after the broker refused
+     * part of a request (isNonRetriableProtocolError), whose sequence numbers kafkajs then has wrong.
+     */
+    private readonly createProducer: () => Producer,
     private readonly options: OutboxRelayOptions,
     /** Signs records on signed topics just before they are sent (the outbox keeps them unsigned). */
     private readonly signer: RecordSigner = new RecordSigner(null),
   ) {
-    this.producerConnection = ConnectionGuard.forProducer(producer);
+    this.producer = createProducer();
+    this.producerConnection = ConnectionGuard.forProducer(this.producer);
   }
 
   start(): void {
@@ -73,7 +114,7 @@ export class OutboxRelay {
     this.wakeUp?.();
   }
 
-  /** Stops polling and publishes what is left, so a clean shutdown leaves nothing behind. */
+  /** Stops polling, publishes what is left, so a clean shutdown leaves nothing behind, and disconnects its producer. */
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
@@ -86,6 +127,7 @@ export class OutboxRelay {
     } catch (error) {
       this.logger.warn(`outbox not fully drained at shutdown; the rest goes out on the next start: ${describeError(error)}`);
     }
+    await this.producer.disconnect().catch((error: unknown) => this.logger.warn(`outbox producer did not disconnect cleanly: ${describeError(error)}`));
   }
 
   /** Health: false after repeated publish failures (the broker is unreachable). */
@@ -93,40 +135,119 @@ export class OutboxRelay {
     return { healthy: this.consecutiveFailures < 3, consecutiveFailures: this.consecutiveFailures, lastError: this.lastError, lastSuccessAt: this.lastSuccessAt };
   }
 
-  /** Publishes at most one batch; returns how many messages went out (0 when idle or another replica holds the lock). */
+  /**
+   * Publishes at most one batch; returns how many rows it dealt with, published or quarantined (0
+   * when idle or another replica holds the lock). Throws on an outage, after committing what was
+   * done before it.
+   */
   async publishBatch(): Promise<number> {
-    return this.dataSource.transaction(async (manager) => {
-      if (!(await this.tryLock(manager))) return 0;
+    const outcome = await this.dataSource.transaction(async (manager): Promise<BatchOutcome> => {
+      if (!(await this.tryLock(manager))) return NOTHING_DONE;
       const rows: OutboxRow[] = await manager.query(
         `SELECT position, id, topic, record_key, type, source, subject, occurred_at, data, traceparent
            FROM outbox_messages ORDER BY position LIMIT $1`,
         [this.options.batchSize],
       );
-      if (rows.length === 0) return 0;
-      const byTopic = new Map<string, ReturnType<typeof encodeCloudEvent>[]>();
+      if (rows.length === 0) return NOTHING_DONE;
+      const encoded: EncodedRow[] = [];
+      const quarantined: SetAside[] = [];
       for (const row of rows) {
-        const messages = byTopic.get(row.topic) ?? [];
-        const encoded = encodeCloudEvent({
-            id: row.id,
-            type: row.type,
-            source: row.source,
-            subject: row.subject,
-            time: new Date(row.occurred_at),
-            key: row.record_key,
-            data: row.data,
-            traceparent: row.traceparent,
-          });
-        messages.push(await this.signer.sign(row.topic, encoded));
-        byTopic.set(row.topic, messages);
+        try {
+          encoded.push({ row, topic: this.options.topicPrefix + row.topic, message: await this.encode(row) });
+        } catch (error) {
+          quarantined.push({ row, reason: `cannot be encoded or signed: ${describeError(error)}` });
+        }
       }
-      await this.producerConnection.ensureConnected();
-      await this.producer.sendBatch({
-        acks: -1,
-        topicMessages: [...byTopic.entries()].map(([topic, messages]) => ({ topic: this.options.topicPrefix + topic, messages })),
-      });
-      await manager.query('DELETE FROM outbox_messages WHERE position = ANY($1::bigint[])', [rows.map((row) => row.position)]);
-      return rows.length;
+      const { sent, failure } = await this.send(encoded, quarantined);
+      if (sent.length > 0) await manager.query('DELETE FROM outbox_messages WHERE position = ANY($1::bigint[])', [sent.map((item) => item.row.position)]);
+      await this.quarantine(manager, quarantined);
+      return { published: sent.length, quarantined, failure };
     });
+    for (const { row, reason } of outcome.quarantined) {
+      raiseAlert(this.logger, 'outbox-record-quarantined', { outboxId: row.id, position: row.position, topic: row.topic, type: row.type }, `outbox record set aside: ${reason}`);
+    }
+    if (outcome.failure !== undefined) throw outcome.failure;
+    return outcome.published + outcome.quarantined.length;
+  }
+
+  private async encode(row: OutboxRow): Promise<Message> {
+    const encoded = encodeCloudEvent({
+      id: row.id,
+      type: row.type,
+      source: row.source,
+      subject: row.subject,
+      time: new Date(row.occurred_at),
+      key: row.record_key,
+      data: row.data,
+      traceparent: row.traceparent,
+    });
+    return this.signer.sign(row.topic, encoded);
+  }
+
+  /**
+   * Sends the batch in one request. If the broker refuses a record in it for good, sends the rows one
+   * by one, in order, adding the refused ones to `quarantined`. Returns the rows the broker took, and
+   * the outage that stopped the one-by-one sending part-way, if one did.
+   */
+  private async send(encoded: readonly EncodedRow[], quarantined: SetAside[]): Promise<{ readonly sent: readonly EncodedRow[]; readonly failure?: unknown }> {
+    if (encoded.length === 0) return { sent: [] };
+    const byTopic = new Map<string, Message[]>();
+    for (const item of encoded) {
+      const messages = byTopic.get(item.topic) ?? [];
+      messages.push(item.message);
+      byTopic.set(item.topic, messages);
+    }
+    try {
+      await this.producerConnection.ensureConnected();
+      await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic.entries()].map(([topic, messages]) => ({ topic, messages })) });
+      return { sent: encoded };
+    } catch (error) {
+      if (isNonRetriableProtocolError(error)) await this.replaceProducer();
+      // Anything else is an outage: the transaction rolls back and the batch is retried with backoff.
+      if (brokerRefusalOf(error) === null) throw error;
+      this.logger.warn(`the broker refused a batch of ${encoded.length} outbox records for good (${describeError(error)}); sending them one by one to find which`);
+    }
+    const sent: EncodedRow[] = [];
+    for (const item of encoded) {
+      try {
+        await this.producerConnection.ensureConnected();
+        await this.producer.send({ acks: -1, topic: item.topic, messages: [item.message] });
+        sent.push(item);
+      } catch (error) {
+        const refusal = brokerRefusalOf(error);
+        // An outage part-way: what went out is deleted, the rest waits for the next attempt.
+        if (refusal === null) return { sent, failure: error };
+        quarantined.push({ row: item.row, reason: `refused by the broker (${refusal}): ${describeError(error)}` });
+      }
+    }
+    return { sent };
+  }
+
+  /**
+   * Moves rows from the outbox to `outbox_quarantine`, in the caller's transaction. Their data is
+   * kept without a UPI PIN block (storable-json.ts): a requeued debit then goes without one and its
+   * bank declines it U30.
+   */
+  private async quarantine(manager: EntityManager, setAside: readonly SetAside[]): Promise<void> {
+    if (setAside.length === 0) return;
+    await manager.query(
+      `WITH moved AS (DELETE FROM outbox_messages WHERE position = ANY($1::bigint[]) RETURNING *)
+       INSERT INTO outbox_quarantine (position, id, topic, record_key, type, source, subject, occurred_at, data, traceparent, reason)
+       SELECT moved.position, moved.id, moved.topic, moved.record_key, moved.type, moved.source, moved.subject, moved.occurred_at, q.data::jsonb, moved.traceparent, q.reason
+         FROM moved JOIN unnest($1::bigint[], $2::text[], $3::text[]) AS q(position, reason, data) ON q.position = moved.position`,
+      [
+        setAside.map(({ row }) => row.position),
+        setAside.map(({ reason }) => storableText(reason, MAX_REASON_LENGTH)),
+        setAside.map(({ row }) => JSON.stringify(storableCopy(row.data).value)),
+      ],
+    );
+  }
+
+  private async replaceProducer(): Promise<void> {
+    const previous = this.producer;
+    this.producer = this.createProducer();
+    this.producerConnection = ConnectionGuard.forProducer(this.producer);
+    await previous.disconnect().catch((error: unknown) => this.logger.warn(`replaced outbox producer did not disconnect cleanly: ${describeError(error)}`));
   }
 
   private async tryLock(manager: EntityManager): Promise<boolean> {
