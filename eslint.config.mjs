@@ -75,6 +75,13 @@ export default [
     rules: { 'no-console': 'off' },
   },
   {
+    // The load tools (bench, chaos) are outside clients of the running stack built on the e2e
+    // tier's HTTP client (apps/e2e/src/support), which they import by path: they are test tools,
+    // never imported by a service, so the project boundary rule does not apply to them.
+    files: ['tools/bench/**/*.ts', 'tools/chaos/**/*.ts'],
+    rules: { '@nx/enforce-module-boundaries': 'off' },
+  },
+  {
     // contracts is framework-free: no Nest, no TypeORM, no Kafka client.
     files: ['libs/contracts/**/*.ts'],
     rules: {
