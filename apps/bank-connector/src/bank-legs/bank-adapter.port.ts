@@ -17,6 +17,8 @@ export interface BankLegCommand {
    * payer's bank to open, never for bank-connector to keep or log.
    */
   readonly encryptedPin?: string;
+  /** On a merchant's refund (purpose `refund`): the payment refunded, for the merchant's bank to check the debit against. */
+  readonly refundOf?: string;
 }
 
 /**

@@ -4,6 +4,14 @@ export const SANDBOX_ACCOUNT_KINDS = ['customer', 'settlement'] as const;
 export type SandboxAccountKind = (typeof SANDBOX_ACCOUNT_KINDS)[number];
 
 /**
+ * A freeze as banks place them on an account (a court or tax order, a KYC lapse, fraud): `credit`
+ * lets no money in, `debit` no money out, `total` neither. Set by the sandbox operator, so tests can
+ * make a bank decline a credit, a debit or a reversal on purpose.
+ */
+export const SANDBOX_ACCOUNT_FREEZES = ['none', 'credit', 'debit', 'total'] as const;
+export type SandboxAccountFreeze = (typeof SANDBOX_ACCOUNT_FREEZES)[number];
+
+/**
  * An account at a sandbox bank. Its id is the `accountRef` other services hold: the full account
  * number never leaves this service (it is shown masked only).
  *
@@ -51,6 +59,10 @@ export class SandboxAccountEntity {
   /** Minor units; pg returns bigint as a string, convert with BigInt(). */
   @Column({ name: 'balance_minor', type: 'bigint' })
   balanceMinor!: string;
+
+  /** Customer accounts only; a settlement account is never frozen (a CHECK keeps it so). */
+  @Column({ name: 'freeze_kind', type: 'varchar', length: 6, default: 'none' })
+  freeze!: SandboxAccountFreeze;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

@@ -1,8 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDefined, IsString, Length, Matches, ValidateNested } from 'class-validator';
+import { IsDefined, IsIn, IsString, Length, Matches, ValidateNested } from 'class-validator';
 import { BANK_CODE_PATTERN, E164_PATTERN, MoneyDto } from '@kirim/contracts';
 import { DiscoveredBankAccountDto } from '../bank-accounts/bank-accounts.dto';
+import { SANDBOX_ACCOUNT_FREEZES, SandboxAccountFreeze } from './sandbox-account.entity';
 
 export class OpenSandboxAccountDto {
   @ApiProperty({ example: 'SBXA' })
@@ -26,9 +27,18 @@ export class OpenSandboxAccountDto {
   openingBalance!: MoneyDto;
 }
 
-/** The sandbox administration view of an account: what discovery answers (the holder's name included), and the balance. */
+const FREEZE_DESCRIPTION = 'none; credit: no money in (credits and reversals declined, YF); debit: no money out (debits declined, YE); total: neither';
+
+/** The sandbox administration view of an account: what discovery answers (the holder's name included), the balance and any freeze. */
 export class SandboxAccountDto extends DiscoveredBankAccountDto {
   @ApiProperty({ type: MoneyDto }) balance!: MoneyDto;
+  @ApiProperty({ enum: SANDBOX_ACCOUNT_FREEZES, description: FREEZE_DESCRIPTION }) freeze!: SandboxAccountFreeze;
+}
+
+export class SetSandboxAccountFreezeDto {
+  @ApiProperty({ enum: SANDBOX_ACCOUNT_FREEZES, example: 'credit', description: `The freeze from now on (none lifts it): ${FREEZE_DESCRIPTION}` })
+  @IsIn(SANDBOX_ACCOUNT_FREEZES, { message: `freeze must be one of ${SANDBOX_ACCOUNT_FREEZES.join(', ')}` })
+  freeze!: SandboxAccountFreeze;
 }
 
 export class OpenedSandboxAccountDto {

@@ -1,5 +1,7 @@
 import { Currency, maskAccountNumber } from '@kirim/contracts';
-import type { SandboxAccountView } from './sandbox-ledger.repository';
+import type { SandboxAccountDto } from './sandbox-bank.dto';
+import type { SandboxAccountAdminView, SandboxAccountView } from './sandbox-ledger.repository';
+import { moneyDtoOf } from './sandbox-money';
 
 /** A bank simulated by the sandbox ledger. Partner banks are reached through their own adapters instead. */
 export interface SandboxBank {
@@ -34,4 +36,9 @@ export function describeSandboxAccount(account: SandboxAccountView): { accountRe
     maskedAccountNumber: maskAccountNumber(account.accountNumber),
     holderName: account.holderName,
   };
+}
+
+/** An account as the sandbox administration API shows it: as described above, with its balance and freeze. */
+export function sandboxAccountDtoOf(account: SandboxAccountAdminView): SandboxAccountDto {
+  return { ...describeSandboxAccount(account), balance: moneyDtoOf(account.balanceMinor, account.currency), freeze: account.freeze };
 }

@@ -7,6 +7,7 @@ import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { TransactionRunner } from '@kirim/messaging';
 import { ConfigModule, createLoggingModule, createServiceApp, JWT_ALGORITHM, JWT_ISSUER, ServiceAuthModule, TimeModule, typeOrmOptions, DataEncryptionModule, FieldEncryption, LookupHasher } from '@kirim/platform';
 import { createTestDatabase, TestDatabase, testDataEncryptionEnv } from '@kirim/testing';
+import { DataSource } from 'typeorm';
 import { BankConnectorConfig } from '../bank-connector.config';
 import { bankConnectorDataSourceInput } from '../bank-connector.persistence';
 import { BankAccountsController } from '../bank-accounts/bank-accounts.controller';
@@ -147,6 +148,7 @@ describe('sandbox bank HTTP API (PostgreSQL)', () => {
         maskedAccountNumber: (opened.body as { maskedAccountNumber: string }).maskedAccountNumber,
         holderName: 'Asha',
         balance: { value: '10000.00', currency: 'INR' },
+        freeze: 'none',
       },
     ]);
 
@@ -196,5 +198,85 @@ describe('sandbox bank HTTP API (PostgreSQL)', () => {
     expect(await discover(paymentsToken)).toMatchObject({ status: 403, body: { code: 'forbidden' } });
     // The old public path is gone: nothing answers it.
     expect((await call(`${baseUrl}/v1/bank-accounts?mobile=%2B919800000002`, { headers: { authorization: `Bearer ${identityToken}` } })).status).toBe(404);
+  });
+
+  describe('PUT /v1/sandbox/accounts/{accountRef}/freeze', () => {
+    const freeze = (accountRef: string, body: unknown, headers: Record<string, string> = admin, url = baseUrl) =>
+      call(`${url}/v1/sandbox/accounts/${accountRef}/freeze`, { method: 'PUT', headers, body: JSON.stringify(body) });
+    let accountRef: string;
+
+    beforeAll(async () => {
+      const opened = await call(`${baseUrl}/v1/sandbox/accounts`, {
+        method: 'POST',
+        headers: admin,
+        body: JSON.stringify({ bankCode: 'SBXA', mobile: '+919800000003', holderName: 'Chitra', openingBalance: { value: '500.00', currency: 'INR' } }),
+      });
+      accountRef = (opened.body as { accountRef: string }).accountRef;
+    });
+
+    it('freezes an account, answers its state, shows it in the list, and lifts it with none', async () => {
+      const frozen = await freeze(accountRef, { freeze: 'credit' });
+      expect(frozen.status).toBe(200);
+      expect(frozen.body).toEqual({
+        accountRef,
+        bankCode: 'SBXA',
+        bankName: 'Sandbox Bank A',
+        maskedAccountNumber: expect.stringMatching(/^X{8}\d{4}$/),
+        holderName: 'Chitra',
+        balance: { value: '500.00', currency: 'INR' },
+        freeze: 'credit',
+      });
+      const listed = await call(`${baseUrl}/v1/sandbox/accounts?mobile=%2B919800000003`, { headers: admin });
+      expect(listed.body).toEqual([expect.objectContaining({ accountRef, freeze: 'credit' })]);
+
+      expect((await freeze(accountRef, { freeze: 'total' })).body).toMatchObject({ freeze: 'total' });
+      expect((await freeze(accountRef, { freeze: 'none' })).body).toMatchObject({ freeze: 'none' });
+      expect((await call(`${baseUrl}/v1/sandbox/accounts?mobile=%2B919800000003`, { headers: admin })).body).toEqual([expect.objectContaining({ freeze: 'none' })]);
+    });
+
+    it('answers 404 account-not-found for an account no sandbox bank holds, and for a settlement account', async () => {
+      const [settlement] = await app.get(DataSource).query<Array<{ id: string }>>(`SELECT id FROM sandbox_accounts WHERE kind = 'settlement' AND bank_code = 'SBXB'`);
+      for (const unknown of [randomUUID(), settlement.id]) {
+        const answer = await freeze(unknown, { freeze: 'total' });
+        expect(answer).toMatchObject({ status: 404, body: { code: 'account-not-found' } });
+        expect(answer.contentType).toContain('application/problem+json');
+      }
+    });
+
+    it('refuses a malformed account reference and a missing, unknown or extra field with 400 problem+json, changing nothing', async () => {
+      for (const [ref, body] of [
+        ['not-a-uuid', { freeze: 'total' }],
+        [accountRef, {}],
+        [accountRef, { freeze: 'partial' }],
+        [accountRef, { freeze: 'TOTAL' }],
+        [accountRef, { freeze: 'total', until: 'tomorrow' }],
+      ] as const) {
+        const answer = await freeze(ref, body);
+        expect(answer).toMatchObject({ status: 400, body: { code: 'validation-failed' } });
+        expect(answer.contentType).toContain('application/problem+json');
+      }
+      expect((await call(`${baseUrl}/v1/sandbox/accounts?mobile=%2B919800000003`, { headers: admin })).body).toEqual([expect.objectContaining({ freeze: 'none' })]);
+    });
+
+    it('answers 401 without or with a wrong admin token, and 404 when SANDBOX_ADMIN_TOKEN is unset, changing nothing', async () => {
+      const json = { 'content-type': 'application/json' };
+      expect(await freeze(accountRef, { freeze: 'total' }, json)).toMatchObject({ status: 401, body: { code: 'unauthenticated' } });
+      expect(await freeze(accountRef, { freeze: 'total' }, { ...json, 'x-sandbox-admin-token': 'not-it' })).toMatchObject({ status: 401, body: { code: 'unauthenticated' } });
+      expect(await freeze(accountRef, { freeze: 'total' }, { ...json, authorization: `Bearer ${identityToken}` })).toMatchObject({ status: 401 });
+      expect((await freeze(accountRef, { freeze: 'total' }, admin, baseUrlWithoutAdmin)).status).toBe(404);
+      expect((await call(`${baseUrl}/v1/sandbox/accounts?mobile=%2B919800000003`, { headers: admin })).body).toEqual([expect.objectContaining({ freeze: 'none' })]);
+    });
+
+    it('is documented in OpenAPI with its body, answer and problems', async () => {
+      const document = (await call(`${baseUrl}/docs-json`)).body as {
+        paths: Record<string, Record<string, { security?: unknown; requestBody?: unknown; responses: Record<string, unknown> }>>;
+      };
+      const operation = document.paths['/v1/sandbox/accounts/{accountRef}/freeze']?.put;
+      expect(operation).toBeDefined();
+      expect(operation.security).toEqual([{ sandboxAdminToken: [] }]);
+      expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['200', '400', '401', '404']));
+      expect(JSON.stringify(operation.requestBody)).toContain('SetSandboxAccountFreezeDto');
+      expect(JSON.stringify(operation.responses['404'])).toContain('account-not-found');
+    });
   });
 });

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { RESULT_CODES } from '@kirim/contracts';
-import { createMigratedTestDatabase, MigratedTestDatabase, testDataProtection } from '@kirim/testing';
+import { createMigratedTestDatabase, eventually, MigratedTestDatabase, testDataProtection } from '@kirim/testing';
 import { DataSource } from 'typeorm';
 import { bankConnectorSchema } from '../bank-connector.persistence';
 import { SandboxLegInput, SandboxLegOutcome } from './sandbox-ledger.repository';
@@ -30,6 +30,14 @@ async function openAccount(bankCode: string, openingMinor: bigint, mobile = `+91
 
 function leg(direction: 'debit' | 'credit', bankCode: string, accountRef: string, amountMinor: bigint, requestId = randomUUID()): SandboxLegInput {
   return { requestId, paymentId: randomUUID(), purpose: 'payment', direction, bankCode, accountRef, amountMinor, currency: 'INR' };
+}
+
+async function postingsOf(requestId: string): Promise<Array<{ result_code: string; rrn: string | null; entries: string }>> {
+  return dataSource.query(
+    `SELECT p.result_code, p.rrn, (SELECT COUNT(*) FROM sandbox_ledger_entries e WHERE e.posting_id = p.id)::text AS entries
+       FROM sandbox_postings p WHERE p.request_id = $1`,
+    [requestId],
+  );
 }
 
 function apply(input: SandboxLegInput): Promise<SandboxLegOutcome> {
@@ -229,5 +237,140 @@ describe('sandbox ledger (PostgreSQL)', () => {
     expect(await balanceOf(first)).toBe(98_000n);
     expect(await balanceOf(second)).toBe(98_000n);
     await expectLedgerSound();
+  });
+
+  describe('frozen accounts', () => {
+    it('declines a credit to an account frozen for credits with YF, moves nothing, records it, and answers a redelivery the same after the freeze is lifted', async () => {
+      const account = await openAccount('SBXB', 10_000n);
+      const settlement = await settlementBalanceOf('SBXB');
+      expect(await ledger.setFreeze(account, 'credit')).toMatchObject({ accountRef: account, freeze: 'credit', balanceMinor: 10_000n });
+      const credit = leg('credit', 'SBXB', account, 2_500n);
+
+      expect(await apply(credit)).toEqual({ approved: false, resultCode: RESULT_CODES.BENEFICIARY_ACCOUNT_FROZEN, reason: 'account is frozen for credits', replayed: false });
+      expect(await balanceOf(account)).toBe(10_000n);
+      expect(await settlementBalanceOf('SBXB')).toBe(settlement);
+      expect(await postingsOf(credit.requestId)).toEqual([{ result_code: 'YF', rrn: null, entries: '0' }]);
+      // Money still goes out of an account frozen for credits only.
+      expect(await apply(leg('debit', 'SBXB', account, 1_000n))).toMatchObject({ approved: true });
+
+      expect(await ledger.setFreeze(account, 'none')).toMatchObject({ freeze: 'none' });
+      // The declined request keeps its answer; a new request for the same credit goes through.
+      expect(await apply(credit)).toMatchObject({ approved: false, resultCode: RESULT_CODES.BENEFICIARY_ACCOUNT_FROZEN, replayed: true });
+      expect(await apply(leg('credit', 'SBXB', account, 2_500n))).toMatchObject({ approved: true, replayed: false });
+      expect(await balanceOf(account)).toBe(11_500n);
+      await expectLedgerSound();
+    });
+
+    it('declines a debit from an account frozen for debits with YE even with the money there, and lets credits in', async () => {
+      const account = await openAccount('SBXA', 10_000n);
+      await ledger.setFreeze(account, 'debit');
+      const debit = leg('debit', 'SBXA', account, 2_500n);
+
+      expect(await apply(debit)).toMatchObject({ approved: false, resultCode: RESULT_CODES.REMITTER_ACCOUNT_FROZEN, replayed: false });
+      expect(await postingsOf(debit.requestId)).toEqual([{ result_code: 'YE', rrn: null, entries: '0' }]);
+      expect(await apply(leg('credit', 'SBXA', account, 500n))).toMatchObject({ approved: true });
+      expect(await balanceOf(account)).toBe(10_500n);
+
+      await ledger.setFreeze(account, 'none');
+      expect(await apply(leg('debit', 'SBXA', account, 2_500n))).toMatchObject({ approved: true, replayed: false });
+      expect(await balanceOf(account)).toBe(8_000n);
+      await expectLedgerSound();
+    });
+
+    it('answers a debit the PIN check refuses with the PIN\'s code, and only an authorized one with YE', async () => {
+      const account = await openAccount('SBXA', 10_000n);
+      await ledger.setFreeze(account, 'debit');
+      const applyAuthorized = (pinDecline: { resultCode: typeof RESULT_CODES.WRONG_PIN; reason: string } | null) =>
+        dataSource.transaction((manager) => ledger.applyLeg({ manager }, leg('debit', 'SBXA', account, 100n), () => Promise.resolve(pinDecline)));
+
+      expect(await applyAuthorized({ resultCode: RESULT_CODES.WRONG_PIN, reason: 'wrong UPI PIN' })).toMatchObject({ approved: false, resultCode: RESULT_CODES.WRONG_PIN });
+      expect(await applyAuthorized(null)).toMatchObject({ approved: false, resultCode: RESULT_CODES.REMITTER_ACCOUNT_FROZEN });
+    });
+
+    it('declines both ways under a total freeze', async () => {
+      const account = await openAccount('SBXA', 10_000n);
+      await ledger.setFreeze(account, 'total');
+
+      expect(await apply(leg('debit', 'SBXA', account, 100n))).toMatchObject({ approved: false, resultCode: RESULT_CODES.REMITTER_ACCOUNT_FROZEN });
+      expect(await apply(leg('credit', 'SBXA', account, 100n))).toMatchObject({ approved: false, resultCode: RESULT_CODES.BENEFICIARY_ACCOUNT_FROZEN });
+      expect(await balanceOf(account)).toBe(10_000n);
+      await expectLedgerSound();
+    });
+
+    it('declines a reversal to a payer frozen for credits, and pays it back on a new request once the freeze is lifted', async () => {
+      const payer = await openAccount('SBXA', 10_000n);
+      const payee = await openAccount('SBXB', 0n);
+      await ledger.setFreeze(payee, 'credit');
+      const paymentId = randomUUID();
+      const payment = (direction: 'debit' | 'credit', bankCode: string, accountRef: string, purpose: 'payment' | 'reversal'): SandboxLegInput => ({
+        ...leg(direction, bankCode, accountRef, 4_000n),
+        paymentId,
+        purpose,
+      });
+
+      expect(await apply(payment('debit', 'SBXA', payer, 'payment'))).toMatchObject({ approved: true });
+      expect(await apply(payment('credit', 'SBXB', payee, 'payment'))).toMatchObject({ approved: false, resultCode: RESULT_CODES.BENEFICIARY_ACCOUNT_FROZEN });
+      await ledger.setFreeze(payer, 'credit');
+      expect(await apply(payment('credit', 'SBXA', payer, 'reversal'))).toMatchObject({ approved: false, resultCode: RESULT_CODES.BENEFICIARY_ACCOUNT_FROZEN });
+      expect(await balanceOf(payer)).toBe(6_000n);
+      expect(await balanceOf(payee)).toBe(0n);
+
+      await ledger.setFreeze(payer, 'none');
+      expect(await apply(payment('credit', 'SBXA', payer, 'reversal'))).toMatchObject({ approved: true, replayed: false });
+      expect(await balanceOf(payer)).toBe(10_000n);
+      await expectLedgerSound();
+    });
+
+    it('checks the freeze under the account lock: a freeze set while a leg holds the account applies from the next leg on', async () => {
+      const account = await openAccount('SBXA', 10_000n);
+      let releaseLeg!: () => void;
+      const legHeld = new Promise<void>((resolve) => (releaseLeg = resolve));
+      let legLocked!: () => void;
+      const lockTaken = new Promise<void>((resolve) => (legLocked = resolve));
+      const inFlight = dataSource.transaction(async (manager) => {
+        const outcome = await ledger.applyLeg({ manager }, leg('debit', 'SBXA', account, 1_000n));
+        legLocked();
+        await legHeld;
+        return outcome;
+      });
+      await lockTaken;
+      const freezing = ledger.setFreeze(account, 'debit');
+      // The freeze waits on the leg's row lock before the leg is let go.
+      await eventually(async () => {
+        const waiting = await dataSource.query<unknown[]>(
+          `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'UPDATE sandbox_accounts SET freeze_kind%'`,
+        );
+        expect(waiting).toHaveLength(1);
+      });
+      releaseLeg();
+
+      expect(await inFlight).toMatchObject({ approved: true });
+      expect(await freezing).toMatchObject({ freeze: 'debit', balanceMinor: 9_000n });
+      expect(await apply(leg('debit', 'SBXA', account, 1_000n))).toMatchObject({ approved: false, resultCode: RESULT_CODES.REMITTER_ACCOUNT_FROZEN });
+      await expectLedgerSound();
+    });
+
+    it('finds no account to freeze for an unknown reference or a settlement account, and the database refuses a frozen settlement account', async () => {
+      expect(await ledger.setFreeze(randomUUID(), 'total')).toBeNull();
+      const [settlement] = await dataSource.query<Array<{ id: string }>>(`SELECT id FROM sandbox_accounts WHERE kind = 'settlement' AND bank_code = 'SBXA'`);
+      expect(await ledger.setFreeze(settlement.id, 'total')).toBeNull();
+      await expect(dataSource.query(`UPDATE sandbox_accounts SET freeze_kind = 'total' WHERE id = $1`, [settlement.id])).rejects.toThrow(/sandbox_accounts_settlement_never_frozen/);
+      const account = await openAccount('SBXA', 0n);
+      await expect(dataSource.query(`UPDATE sandbox_accounts SET freeze_kind = 'frozen' WHERE id = $1`, [account])).rejects.toThrow(/sandbox_accounts_freeze_check/);
+    });
+
+    it('shows the freeze to the operator in the accounts listed by mobile', async () => {
+      const mobile = '+919811113333';
+      const frozen = await openAccount('SBXA', 100n, mobile);
+      await openAccount('SBXB', 0n, mobile);
+      await ledger.setFreeze(frozen, 'total');
+
+      const accounts = await ledger.findAccountsForOperator(mobile);
+
+      expect(accounts.map((account) => [account.bankCode, account.freeze])).toEqual([
+        ['SBXA', 'total'],
+        ['SBXB', 'none'],
+      ]);
+    });
   });
 });

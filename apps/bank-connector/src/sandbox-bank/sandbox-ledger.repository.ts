@@ -1,5 +1,6 @@
 import type { LegPurpose, ResultCode } from '@kirim/contracts';
 import type { InTransaction } from '@kirim/messaging';
+import type { SandboxAccountFreeze } from './sandbox-account.entity';
 import type { LegDirection } from './sandbox-posting.entity';
 
 /** A leg as the sandbox bank sees it: amounts already in minor units. */
@@ -44,6 +45,11 @@ export interface SandboxAccountView {
   readonly balanceMinor: bigint;
 }
 
+/** An account as the sandbox operator sees it: with its freeze, which discovery has no use for. */
+export interface SandboxAccountAdminView extends SandboxAccountView {
+  readonly freeze: SandboxAccountFreeze;
+}
+
 export interface SandboxLedgerSummary {
   readonly accounts: number;
   /** Customers plus settlement accounts, per currency: zero whenever the ledger is sound. */
@@ -65,5 +71,13 @@ export abstract class SandboxLedgerRepository {
   abstract applyLeg(tx: InTransaction, leg: SandboxLegInput, authorize?: LegAuthorization): Promise<SandboxLegOutcome>;
   abstract openAccount(input: OpenSandboxAccountInput): Promise<SandboxAccountView>;
   abstract findCustomerAccountsByMobile(mobile: string): Promise<SandboxAccountView[]>;
+  /** The same accounts as findCustomerAccountsByMobile, as the sandbox operator sees them (with their freezes). */
+  abstract findAccountsForOperator(mobile: string): Promise<SandboxAccountAdminView[]>;
+  /**
+   * Sets (or with 'none' lifts) the freeze on a customer account; null when no sandbox bank holds a
+   * customer account under this reference. Waits for legs in flight on the account, and holds from
+   * the next leg on: a leg answered before keeps its answer.
+   */
+  abstract setFreeze(accountRef: string, freeze: SandboxAccountFreeze): Promise<SandboxAccountAdminView | null>;
   abstract summarize(): Promise<SandboxLedgerSummary>;
 }

@@ -1,11 +1,12 @@
 import { RESULT_CODES } from '@kirim/contracts';
-import { decideLeg, formatRrn, generateAccountNumber, LedgerAccountState, LedgerLegRequest } from './sandbox-ledger.rules';
+import { decideLeg, formatRrn, freezeStops, generateAccountNumber, LedgerAccountState, LedgerLegRequest } from './sandbox-ledger.rules';
 
 const account = (overrides: Partial<LedgerAccountState> = {}): LedgerAccountState => ({
   bankCode: 'SBXA',
   kind: 'customer',
   currency: 'INR',
   balanceMinor: 10_000n,
+  freeze: 'none',
   ...overrides,
 });
 
@@ -71,6 +72,44 @@ describe('decideLeg', () => {
 
   it('declines a leg in another currency than the account', () => {
     expect(decideLeg(account({ currency: 'USD' }), leg())).toMatchObject({ approved: false, resultCode: RESULT_CODES.DEBIT_FAILED });
+  });
+});
+
+describe('decideLeg on a frozen account', () => {
+  it.each([
+    ['credit', 'credit', RESULT_CODES.BENEFICIARY_ACCOUNT_FROZEN],
+    ['total', 'credit', RESULT_CODES.BENEFICIARY_ACCOUNT_FROZEN],
+    ['debit', 'debit', RESULT_CODES.REMITTER_ACCOUNT_FROZEN],
+    ['total', 'debit', RESULT_CODES.REMITTER_ACCOUNT_FROZEN],
+  ] as const)('declines, under a %s freeze, a %s with %s', (freeze, direction, code) => {
+    expect(decideLeg(account({ freeze }), leg({ direction }))).toEqual({ approved: false, resultCode: code, reason: `account is frozen for ${direction}s` });
+  });
+
+  it('lets money out of an account frozen for credits, and in to one frozen for debits', () => {
+    expect(decideLeg(account({ freeze: 'credit' }), leg({ direction: 'debit' }))).toEqual({ approved: true, customerDeltaMinor: -2_500n });
+    expect(decideLeg(account({ freeze: 'debit' }), leg({ direction: 'credit' }))).toEqual({ approved: true, customerDeltaMinor: 2_500n });
+  });
+
+  it('declines a debit from an account frozen for debits as frozen (YE), not short of money (Z9), even above the balance', () => {
+    expect(decideLeg(account({ freeze: 'debit' }), leg({ amountMinor: 10_001n }))).toMatchObject({ resultCode: RESULT_CODES.REMITTER_ACCOUNT_FROZEN });
+  });
+
+  it('still declines an account at another bank, a zero amount and another currency as before, whatever the freeze', () => {
+    expect(decideLeg(account({ freeze: 'total', bankCode: 'SBXB' }), leg({ direction: 'credit' }))).toMatchObject({ resultCode: RESULT_CODES.BENEFICIARY_ACCOUNT_MISSING });
+    expect(decideLeg(account({ freeze: 'total' }), leg({ amountMinor: 0n }))).toMatchObject({ resultCode: RESULT_CODES.DEBIT_FAILED });
+    expect(decideLeg(account({ freeze: 'total', currency: 'USD' }), leg({ direction: 'credit' }))).toMatchObject({ resultCode: RESULT_CODES.CREDIT_FAILED });
+  });
+});
+
+describe('freezeStops', () => {
+  it.each([
+    ['none', false, false],
+    ['credit', true, false],
+    ['debit', false, true],
+    ['total', true, true],
+  ] as const)('under %s stops credits: %s, debits: %s', (freeze, stopsCredits, stopsDebits) => {
+    expect(freezeStops(freeze, 'credit')).toBe(stopsCredits);
+    expect(freezeStops(freeze, 'debit')).toBe(stopsDebits);
   });
 });
 

@@ -1,5 +1,5 @@
 import { RESULT_CODES, ResultCode } from '@kirim/contracts';
-import { SandboxAccountKind } from './sandbox-account.entity';
+import { SandboxAccountFreeze, SandboxAccountKind } from './sandbox-account.entity';
 import { LegDirection } from './sandbox-posting.entity';
 
 /** What the rules need to know about the account a leg names (read under `FOR UPDATE`). */
@@ -8,6 +8,7 @@ export interface LedgerAccountState {
   readonly kind: SandboxAccountKind;
   readonly currency: string;
   readonly balanceMinor: bigint;
+  readonly freeze: SandboxAccountFreeze;
 }
 
 export interface LedgerLegRequest {
@@ -26,6 +27,16 @@ export function accountMissingCode(direction: LegDirection): ResultCode {
   return direction === 'debit' ? RESULT_CODES.REMITTER_ACCOUNT_MISSING : RESULT_CODES.BENEFICIARY_ACCOUNT_MISSING;
 }
 
+/** Whether a freeze of this kind stops money moving in `direction` (credit: in, debit: out). */
+export function freezeStops(freeze: SandboxAccountFreeze, direction: LegDirection): boolean {
+  return freeze === 'total' || freeze === direction;
+}
+
+/** UPI's codes for a blocked or frozen account: YE on the remitter (debit) side, YF on the beneficiary (credit) side. */
+export function accountFrozenCode(direction: LegDirection): ResultCode {
+  return direction === 'debit' ? RESULT_CODES.REMITTER_ACCOUNT_FROZEN : RESULT_CODES.BENEFICIARY_ACCOUNT_FROZEN;
+}
+
 /** Technical failure of a leg at the bank (U30 debit failed / U31 credit failed). */
 export function legFailedCode(direction: LegDirection): ResultCode {
   return direction === 'debit' ? RESULT_CODES.DEBIT_FAILED : RESULT_CODES.CREDIT_FAILED;
@@ -35,6 +46,11 @@ export function legFailedCode(direction: LegDirection): ResultCode {
  * Decides a leg against the locked account. A debit moves money from the customer to the bank's
  * settlement account, a credit the other way; the returned delta is the change to the customer's
  * balance. Pure, so every rule is unit-tested without a database.
+ *
+ * Order: whether the bank holds the account, whether the leg is well formed, then the account's
+ * standing (a freeze) before its funds, as a bank refuses a frozen account whatever its balance. The
+ * UPI PIN of a debit is checked before all of these (by the caller), so that only a payer who knows
+ * the PIN learns that the account is frozen or short of money.
  */
 export function decideLeg(account: LedgerAccountState | null, leg: LedgerLegRequest): LedgerDecision {
   // An account at another bank is as unknown to this bank as one that does not exist.
@@ -46,6 +62,9 @@ export function decideLeg(account: LedgerAccountState | null, leg: LedgerLegRequ
   }
   if (account.currency !== leg.currency) {
     return { approved: false, resultCode: legFailedCode(leg.direction), reason: 'currency does not match the account' };
+  }
+  if (freezeStops(account.freeze, leg.direction)) {
+    return { approved: false, resultCode: accountFrozenCode(leg.direction), reason: `account is frozen for ${leg.direction}s` };
   }
   switch (leg.direction) {
     case 'debit':

@@ -1,7 +1,7 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 /** 'opening' is the sandbox's own: an opening balance paid in from the bank's settlement account. */
-export const SANDBOX_POSTING_PURPOSES = ['payment', 'reversal', 'opening'] as const;
+export const SANDBOX_POSTING_PURPOSES = ['payment', 'reversal', 'refund', 'opening'] as const;
 export type SandboxPostingPurpose = (typeof SANDBOX_POSTING_PURPOSES)[number];
 
 export const LEG_DIRECTIONS = ['debit', 'credit'] as const;

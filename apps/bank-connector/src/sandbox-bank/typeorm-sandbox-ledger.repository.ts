@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { RESULT_CODES, ResultCode } from '@kirim/contracts';
 import { FieldEncryption, LookupHasher, LookupNormalizationError, normalizePhoneNumber } from '@kirim/platform';
 import { DataSource, EntityManager } from 'typeorm';
-import { SandboxAccountKind } from './sandbox-account.entity';
+import { SandboxAccountFreeze, SandboxAccountKind } from './sandbox-account.entity';
 import { SANDBOX_ACCOUNT_PURPOSES } from './sandbox-account-encryption';
 import { LegDirection, SandboxPostingPurpose } from './sandbox-posting.entity';
 import { decideLeg, differenceFromRecordedLeg, formatRrn, generateAccountNumber, LedgerAccountState, LedgerDecision } from './sandbox-ledger.rules';
@@ -11,6 +11,7 @@ import type { InTransaction } from '@kirim/messaging';
 import {
   LegAuthorization,
   OpenSandboxAccountInput,
+  SandboxAccountAdminView,
   SandboxAccountView,
   SandboxLedgerRepository,
   SandboxLedgerSummary,
@@ -23,6 +24,7 @@ interface LockedAccountRow {
   kind: SandboxAccountKind;
   currency: string;
   balance_minor: string;
+  freeze_kind: SandboxAccountFreeze;
 }
 
 interface PostingAnswerRow {
@@ -45,9 +47,10 @@ interface AccountRow {
   holder_name_encrypted: string;
   currency: string;
   balance_minor: string;
+  freeze_kind: SandboxAccountFreeze;
 }
 
-const ACCOUNT_COLUMNS = 'id, bank_code, account_number_encrypted, holder_name_encrypted, currency, balance_minor';
+const ACCOUNT_COLUMNS = 'id, bank_code, account_number_encrypted, holder_name_encrypted, currency, balance_minor, freeze_kind';
 
 interface LegPosting {
   readonly requestId: string;
@@ -164,7 +167,11 @@ export class TypeOrmSandboxLedgerRepository extends SandboxLedgerRepository {
     return { ...this.toAccountView(row), balanceMinor: input.openingBalanceMinor };
   }
 
-  async findCustomerAccountsByMobile(mobile: string): Promise<SandboxAccountView[]> {
+  findCustomerAccountsByMobile(mobile: string): Promise<SandboxAccountView[]> {
+    return this.findAccountsForOperator(mobile);
+  }
+
+  async findAccountsForOperator(mobile: string): Promise<SandboxAccountAdminView[]> {
     const mobileHash = this.mobileHashOf(mobile);
     if (mobileHash === null) return [];
     const rows = await this.dataSource.query<AccountRow[]>(
@@ -177,6 +184,16 @@ export class TypeOrmSandboxLedgerRepository extends SandboxLedgerRepository {
     return rows.map((row) => this.toAccountView(row));
   }
 
+  async setFreeze(accountRef: string, freeze: SandboxAccountFreeze): Promise<SandboxAccountAdminView | null> {
+    // The UPDATE takes the row lock applyLeg takes, so it waits for a leg in flight on the account.
+    // TypeORM answers an UPDATE with [rows, affected count].
+    const [rows] = await this.dataSource.query<[AccountRow[], number]>(
+      `UPDATE sandbox_accounts SET freeze_kind = $2 WHERE id = $1 AND kind = 'customer' RETURNING ${ACCOUNT_COLUMNS}`,
+      [accountRef, freeze],
+    );
+    return rows.length === 0 ? null : this.toAccountView(rows[0]);
+  }
+
   /** The lookup hash of a mobile; null for one that is not E.164, which no account can have. */
   private mobileHashOf(mobile: string): string | null {
     try {
@@ -187,7 +204,7 @@ export class TypeOrmSandboxLedgerRepository extends SandboxLedgerRepository {
     }
   }
 
-  private toAccountView(row: AccountRow): SandboxAccountView {
+  private toAccountView(row: AccountRow): SandboxAccountAdminView {
     return {
       accountRef: row.id,
       bankCode: row.bank_code,
@@ -195,6 +212,7 @@ export class TypeOrmSandboxLedgerRepository extends SandboxLedgerRepository {
       holderName: this.fields.decrypt(SANDBOX_ACCOUNT_PURPOSES.HOLDER_NAME, row.holder_name_encrypted),
       currency: row.currency.trim(),
       balanceMinor: BigInt(row.balance_minor),
+      freeze: row.freeze_kind,
     };
   }
 
@@ -232,14 +250,14 @@ export class TypeOrmSandboxLedgerRepository extends SandboxLedgerRepository {
 
   private async lockAccount(manager: EntityManager, accountRef: string): Promise<LedgerAccountState | null> {
     const rows = await manager.query<LockedAccountRow[]>(
-      `SELECT bank_code, kind, currency, balance_minor FROM sandbox_accounts WHERE id = $1 FOR UPDATE`,
+      `SELECT bank_code, kind, currency, balance_minor, freeze_kind FROM sandbox_accounts WHERE id = $1 FOR UPDATE`,
       [accountRef],
     );
     if (rows.length === 0) {
       return null;
     }
     const [row] = rows;
-    return { bankCode: row.bank_code, kind: row.kind, currency: row.currency, balanceMinor: BigInt(row.balance_minor) };
+    return { bankCode: row.bank_code, kind: row.kind, currency: row.currency, balanceMinor: BigInt(row.balance_minor), freeze: row.freeze_kind };
   }
 
   /**

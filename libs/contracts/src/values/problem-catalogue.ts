@@ -165,6 +165,11 @@ export const PROBLEM_CATALOGUE = {
     title: 'Webhook already received',
     description: 'A webhook with this webhook-id was already received; a replay changes nothing.',
   },
+  [PROBLEM_CODES.REPLAY_FAILED]: {
+    statuses: [422],
+    title: 'Replay failed',
+    description: "The dead-lettered record's handler failed again on replay; nothing it did was kept, and the record stays open (docs/dead-letters.md).",
+  },
   [PROBLEM_CODES.DEVICE_BINDING_NOT_CONFIRMED]: {
     statuses: [409],
     title: 'Device binding not confirmed',
@@ -194,6 +199,76 @@ export const PROBLEM_CATALOGUE = {
     statuses: [429],
     title: 'Too many requests',
     description: 'The caller sent too many requests; retry after the number of seconds in the Retry-After header.',
+  },
+  [PROBLEM_CODES.MERCHANT_ALREADY_ONBOARDED]: {
+    statuses: [409],
+    title: 'Already a merchant',
+    description: 'The user already owns a merchant (docs/merchants.md): one merchant per user.',
+  },
+  [PROBLEM_CODES.MERCHANT_CATEGORY_UNKNOWN]: {
+    statuses: [422],
+    title: 'Merchant category not accepted',
+    description: "The merchant category code (MCC) is not one the scheme profile's merchant categories list.",
+  },
+  [PROBLEM_CODES.SETTLEMENT_ADDRESS_NOT_OWNED]: {
+    statuses: [422],
+    title: 'Settlement address not yours',
+    description: "The settlement address is not one of the merchant owner's own kirim payment addresses.",
+  },
+  [PROBLEM_CODES.MERCHANT_API_KEY_LIMIT]: {
+    statuses: [409],
+    title: 'Too many active API keys',
+    description: 'A merchant has at most two active API keys (one to rotate to); revoke one before making another.',
+  },
+  [PROBLEM_CODES.MERCHANT_UNAVAILABLE]: {
+    statuses: [409],
+    title: 'Merchant cannot be paid',
+    description: "The merchant's settlement address no longer leads to its owner's bank account; the merchant must fix it.",
+  },
+  [PROBLEM_CODES.MERCHANT_ORDER_REFERENCE_REUSED]: {
+    statuses: [409],
+    title: 'Order reference reused',
+    description: "The merchant already made an order with this reference and another amount, note or expiry.",
+  },
+  [PROBLEM_CODES.MERCHANT_ORDER_EXPIRED]: {
+    statuses: [422],
+    title: 'Order expired',
+    description: 'The order can no longer be paid: its expiry has passed.',
+  },
+  [PROBLEM_CODES.MERCHANT_ORDER_ALREADY_PAID]: {
+    statuses: [409],
+    title: 'Order already paid',
+    description: 'The order is paid, or a payment of it is still in progress.',
+  },
+  [PROBLEM_CODES.MERCHANT_ORDER_NOT_PAID]: {
+    statuses: [409],
+    title: 'Order not paid',
+    description: 'Only a paid order (its payment completed) can be refunded.',
+  },
+  [PROBLEM_CODES.REFUND_EXCEEDS_PAID]: {
+    statuses: [422],
+    title: 'Refund above what was paid',
+    description: 'The refunds of an order (those not failed, this one included) would be more than its payment.',
+  },
+  [PROBLEM_CODES.COLLECT_REQUEST_REFERENCE_REUSED]: {
+    statuses: [409],
+    title: 'Collect request reference reused',
+    description: 'The merchant already made a collect request with this reference and another customer, amount, note or expiry.',
+  },
+  [PROBLEM_CODES.COLLECT_REQUEST_EXPIRED]: {
+    statuses: [422],
+    title: 'Collect request expired',
+    description: 'The collect request was neither approved nor declined before its expiry (UPI U69); nothing can be paid for it.',
+  },
+  [PROBLEM_CODES.COLLECT_REQUEST_NOT_PENDING]: {
+    statuses: [409],
+    title: 'Collect request already answered',
+    description: 'The collect request was already approved or declined.',
+  },
+  [PROBLEM_CODES.P2P_COLLECT_DISABLED]: {
+    statuses: [403],
+    title: 'Person-to-person collect requests are off',
+    description: "Only merchants may ask a customer to pay: the scheme profile turns collect requests between people off (NPCI stopped them on UPI in 2025).",
   },
   [PROBLEM_CODES.DEPENDENCY_UNAVAILABLE]: {
     statuses: [503, 502, 504],

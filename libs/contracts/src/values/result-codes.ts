@@ -26,11 +26,21 @@ export const RESULT_CODES = {
   PIN_BLOCK_INVALID: 'U14',
   DEBIT_FAILED: 'U30',
   CREDIT_FAILED: 'U31',
+  /** The debit got no answer after every status check: deemed failed (the scheme profile's deemed outcome). */
   DEBIT_TIMEOUT: 'U67',
+  /** The credit got no answer after every status check: deemed failed, and the payer's debit is reversed. */
   CREDIT_TIMEOUT: 'U68',
+  /** NPCI's "collect request expired": the payer neither approved nor declined it before its expiry (docs/merchants.md). */
+  COLLECT_EXPIRED: 'U69',
+  /** The reversal (the payer's money going back) got no answer after every status check; it is tried again. */
+  REVERSAL_TIMEOUT: 'RB',
   INVALID_ADDRESS: 'ZH',
   REMITTER_ACCOUNT_MISSING: 'XH',
   BENEFICIARY_ACCOUNT_MISSING: 'XI',
+  /** NPCI's "remitting account is blocked/frozen": the payer's bank will not let money out of the account. */
+  REMITTER_ACCOUNT_FROZEN: 'YE',
+  /** NPCI's "beneficiary account is blocked/frozen": the payee's bank will not let money into the account. */
+  BENEFICIARY_ACCOUNT_FROZEN: 'YF',
   REMITTER_BANK_OFFLINE: 'XY',
   BENEFICIARY_BANK_OFFLINE: 'Y1',
 } as const;
@@ -71,12 +81,27 @@ export const PROBLEM_CODES = {
   SMS_SENDER_MISMATCH: 'sms-sender-mismatch',
   WEBHOOK_SIGNATURE_INVALID: 'webhook-signature-invalid',
   WEBHOOK_REPLAYED: 'webhook-replayed',
+  REPLAY_FAILED: 'replay-failed',
   DEVICE_BINDING_NOT_CONFIRMED: 'device-binding-not-confirmed',
   DEVICE_PROOF_INVALID: 'device-proof-invalid',
   REFRESH_TOKEN_INVALID: 'refresh-token-invalid',
   PAYLOAD_TOO_LARGE: 'payload-too-large',
   UNSUPPORTED_MEDIA_TYPE: 'unsupported-media-type',
   RATE_LIMITED: 'rate-limited',
+  MERCHANT_ALREADY_ONBOARDED: 'merchant-already-onboarded',
+  MERCHANT_CATEGORY_UNKNOWN: 'merchant-category-unknown',
+  SETTLEMENT_ADDRESS_NOT_OWNED: 'settlement-address-not-owned',
+  MERCHANT_API_KEY_LIMIT: 'merchant-api-key-limit',
+  MERCHANT_UNAVAILABLE: 'merchant-unavailable',
+  MERCHANT_ORDER_REFERENCE_REUSED: 'merchant-order-reference-reused',
+  MERCHANT_ORDER_EXPIRED: 'merchant-order-expired',
+  MERCHANT_ORDER_ALREADY_PAID: 'merchant-order-already-paid',
+  MERCHANT_ORDER_NOT_PAID: 'merchant-order-not-paid',
+  REFUND_EXCEEDS_PAID: 'refund-exceeds-paid',
+  COLLECT_REQUEST_REFERENCE_REUSED: 'collect-request-reference-reused',
+  COLLECT_REQUEST_EXPIRED: 'collect-request-expired',
+  COLLECT_REQUEST_NOT_PENDING: 'collect-request-not-pending',
+  P2P_COLLECT_DISABLED: 'p2p-collect-disabled',
   DEPENDENCY_UNAVAILABLE: 'dependency-unavailable',
   INTERNAL: 'internal-error',
 } as const;

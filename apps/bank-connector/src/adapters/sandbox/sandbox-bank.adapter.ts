@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { TransactionScope } from '@kirim/messaging';
 import { BankAdapter, BankLegCommand, BankLegOutcome, LegDirection } from '../../bank-legs/bank-adapter.port';
+import { authorizeSandboxRefundDebit } from '../../sandbox-bank/refund-debits/sandbox-refund-debit';
 import { SandboxLedgerRepository } from '../../sandbox-bank/sandbox-ledger.repository';
 import { SANDBOX_BANKS } from '../../sandbox-bank/sandbox-banks';
 import { SandboxPinCheck } from '../../sandbox-bank/upi-pin/sandbox-pin-check';
@@ -18,8 +19,10 @@ export class SandboxBankAdapter implements BankAdapter {
   ) {}
 
   async apply(tx: TransactionScope, direction: LegDirection, leg: BankLegCommand): Promise<BankLegOutcome> {
-    // Every debit needs the payer's UPI PIN; credits (payments and reversals) need none.
-    const authorize = direction === 'debit' ? () => this.pinCheck.authorizeDebit(tx, leg) : undefined;
+    // Every debit needs the payer's UPI PIN but a merchant's refund, which the bank checks against the
+    // payment it refunds instead; credits (payments, refunds and reversals) need neither.
+    const authorize =
+      direction === 'credit' ? undefined : leg.purpose === 'refund' ? () => authorizeSandboxRefundDebit(tx, leg) : () => this.pinCheck.authorizeDebit(tx, leg);
     return fromSandboxOutcome(await this.ledger.applyLeg(tx, toSandboxLeg(direction, leg), authorize));
   }
 }
