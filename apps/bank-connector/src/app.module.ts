@@ -11,6 +11,7 @@ import { BankLegsModule } from './bank-legs/bank-legs.module';
 import { PartnerBanksModule } from './partner-banks/partner-banks.module';
 import { PartnerRegistry } from './partner-banks/partner-registry';
 import { PartnerRegistryModule } from './partner-banks/partner-registry.module';
+import { ReconciliationModule } from './reconciliation/reconciliation.module';
 import { SandboxBankModule } from './sandbox-bank/sandbox-bank.module';
 
 export const SERVICE_NAME = 'bank-connector';
@@ -52,6 +53,7 @@ export const SERVICE_NAME = 'bank-connector';
     PartnerBanksModule,
     BankLegsModule,
     BankDirectoryModule,
+    ReconciliationModule,
   ],
 })
 export class AppModule {}

@@ -23,6 +23,7 @@ async function main(): Promise<void> {
         'sandbox UPI PIN': "Setting a sandbox account's UPI PIN (internal: asked by identity once it checked the account is the caller's).",
         'partner banks': "What partner banks need from kirim: the keys that verify kirim's signed records.",
         'sandbox administration': 'Seeding sandbox bank accounts and checking the sandbox ledger (local development and tests).',
+        reconciliation: "What the banks did with payments' legs (internal: asked by payments' reconciliation job with its service token; docs/operations.md).",
       },
       securitySchemes: { [SANDBOX_ADMIN_SECURITY_SCHEME]: SANDBOX_ADMIN_SECURITY },
     },

@@ -39,3 +39,4 @@ export * from './service-auth/internal-http-client';
 export * from './service-auth/service-auth.guard';
 export * from './service-auth/service-calls.config';
 export * from './service-auth/service-auth.module';
+export * from './operator-auth';

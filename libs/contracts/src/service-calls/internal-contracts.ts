@@ -1,7 +1,10 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsDefined, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDefined, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { LEG_PURPOSES, LegPurpose } from '../events/bank';
 import { ENCRYPTED_PIN_PATTERN, MAX_ENCRYPTED_PIN_LENGTH } from '../trust/upi-pin';
-import { BANK_CODE_PATTERN, E164_PATTERN, HOLDER_NAME_MAX_LENGTH, HOLDER_NAME_PATTERN, MASKED_ACCOUNT_PATTERN, PAYMENT_ADDRESS_PATTERN } from '../values/identifiers';
+import { BANK_CODE_PATTERN, E164_PATTERN, HOLDER_NAME_MAX_LENGTH, HOLDER_NAME_PATTERN, MASKED_ACCOUNT_PATTERN, PAYMENT_ADDRESS_PATTERN, RRN_PATTERN } from '../values/identifiers';
+import { MoneyDto } from '../values/money';
+import { ALL_RESULT_CODES, ResultCode } from '../values/result-codes';
 
 /*
  * The bodies of the internal operations (service-calls.ts), validated on both sides: the answering
@@ -145,4 +148,134 @@ export class DeviceBindingRevocationsPage {
 
   @IsBoolean()
   hasMore!: boolean;
+}
+
+// --- reconcile-bank-legs (bank-connector; payments calls) ------------------------------------
+
+export const BANK_LEG_DIRECTIONS = ['debit', 'credit'] as const;
+export type BankLegDirection = (typeof BANK_LEG_DIRECTIONS)[number];
+
+/** Legs one reconciliation call may name: bounded, so one call stays one short query per table. */
+export const MAX_LEGS_PER_RECONCILIATION = 500;
+
+/** A leg as payments asked for it: the bank must have moved this, or nothing. */
+export class BankLegToReconcile {
+  @IsUUID()
+  requestId!: string;
+
+  @IsUUID()
+  paymentId!: string;
+
+  @IsIn(LEG_PURPOSES)
+  purpose!: LegPurpose;
+
+  @IsIn(BANK_LEG_DIRECTIONS)
+  direction!: BankLegDirection;
+
+  @Matches(BANK_CODE_PATTERN)
+  bankCode!: string;
+
+  @IsUUID()
+  accountRef!: string;
+
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => MoneyDto)
+  amount!: MoneyDto;
+}
+
+export class ReconcileBankLegsRequest {
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_LEGS_PER_RECONCILIATION)
+  @ValidateNested({ each: true })
+  @Type(() => BankLegToReconcile)
+  legs!: BankLegToReconcile[];
+}
+
+/**
+ * What the bank did with a leg:
+ * - `applied`: the money moved (the sandbox ledger has the entries; a partner bank answered 00);
+ * - `declined`: the bank refused it, nothing moved;
+ * - `not-found`: no bank was ever sent this request id, so none can have applied it;
+ * - `unknown`: sent to a partner bank that has not answered; asked again now (`statusRequested`).
+ */
+export const BANK_LEG_STATES = ['applied', 'declined', 'not-found', 'unknown'] as const;
+export type BankLegState = (typeof BANK_LEG_STATES)[number];
+
+/** Where the answer comes from: the sandbox ledger itself, a partner bank's answer, or nowhere yet. */
+export const BANK_LEG_SOURCES = ['sandbox-ledger', 'partner-answer', 'partner-unanswered', 'none'] as const;
+export type BankLegSource = (typeof BANK_LEG_SOURCES)[number];
+
+/** The leg as the bank recorded it: what moved (applied) or what was refused (declined). */
+export class RecordedBankLeg {
+  @IsIn(LEG_PURPOSES)
+  purpose!: LegPurpose;
+
+  @IsIn(BANK_LEG_DIRECTIONS)
+  direction!: BankLegDirection;
+
+  @Matches(BANK_CODE_PATTERN)
+  bankCode!: string;
+
+  @IsUUID()
+  accountRef!: string;
+
+  /** For an applied sandbox leg, the sum of the ledger entries on the customer's account: what really moved. */
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => MoneyDto)
+  amount!: MoneyDto;
+}
+
+export class BankLegReport {
+  @IsUUID()
+  requestId!: string;
+
+  @IsUUID()
+  paymentId!: string;
+
+  @IsIn(BANK_LEG_STATES)
+  state!: BankLegState;
+
+  @IsIn(BANK_LEG_SOURCES)
+  source!: BankLegSource;
+
+  /** Absent when the bank has no record of the leg. */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => RecordedBankLeg)
+  recorded?: RecordedBankLeg;
+
+  /** The bank's result code, once it answered. */
+  @IsOptional()
+  @IsIn(ALL_RESULT_CODES)
+  resultCode?: ResultCode;
+
+  @IsOptional()
+  @Matches(RRN_PATTERN)
+  rrn?: string;
+
+  /** A status request (the original request again, same request id, no PIN) went to the partner bank in this call. */
+  @IsBoolean()
+  statusRequested!: boolean;
+}
+
+export class ReconcileBankLegsAnswer {
+  /** One report per leg asked, in the order asked. */
+  @IsArray()
+  @ArrayMaxSize(MAX_LEGS_PER_RECONCILIATION)
+  @ValidateNested({ each: true })
+  @Type(() => BankLegReport)
+  legs!: BankLegReport[];
+
+  /**
+   * Legs the banks recorded for the same payments that were not asked about: money a payment may
+   * not know moved (a leg payments never sent, or a request id it lost).
+   */
+  @IsArray()
+  @ArrayMaxSize(MAX_LEGS_PER_RECONCILIATION)
+  @ValidateNested({ each: true })
+  @Type(() => BankLegReport)
+  unaskedLegs!: BankLegReport[];
 }

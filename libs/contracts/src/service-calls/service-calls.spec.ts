@@ -6,7 +6,7 @@ describe('internal operations', () => {
   });
 
   it('derive the audiences a service may ask a token for from who calls what', () => {
-    expect(audiencesCallableBy('payments')).toEqual(['identity']);
+    expect(audiencesCallableBy('payments')).toEqual(['identity', 'bank-connector']);
     expect(audiencesCallableBy('identity')).toEqual(['bank-connector']);
     expect(audiencesCallableBy('notifications')).toEqual(['identity']);
     expect(audiencesCallableBy('bank-connector')).toEqual([]);

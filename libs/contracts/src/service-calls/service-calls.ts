@@ -83,6 +83,18 @@ export const INTERNAL_OPERATIONS = {
     path: '/internal/v1/device-binding-revocations',
     callers: [SERVICE_PRINCIPALS.PAYMENTS, SERVICE_PRINCIPALS.NOTIFICATIONS],
   }),
+  /**
+   * payments' reconciliation job (docs/operations.md): what the banks did with these legs, from the
+   * sandbox ledger itself and from what partner banks answered. A POST: a partner leg with no answer
+   * yet is asked about again (its original request re-sent, same request id, no PIN).
+   */
+  RECONCILE_BANK_LEGS: operation({
+    name: 'reconcile-bank-legs',
+    service: SERVICE_PRINCIPALS.BANK_CONNECTOR,
+    method: 'POST',
+    path: '/internal/v1/bank-leg-reconciliations',
+    callers: [SERVICE_PRINCIPALS.PAYMENTS],
+  }),
 } as const satisfies Record<string, InternalOperation>;
 
 /** The audiences a service may ask identity a token for: the services answering an operation it calls. */

@@ -1,0 +1,4 @@
+export * from './operator-keys';
+export * from './operator-auth.config';
+export * from './operator.guard';
+export * from './operator-auth.module';
