@@ -20,6 +20,9 @@ describe('routeFor', () => {
     ['/.well-known/message-signing-keys.json', 'bank-connector'],
     ['/v1/payments', 'payments'],
     ['/v1/payments/3f2e1d0c', 'payments'],
+    ['/v1/merchants', 'payments'],
+    ['/v1/merchants/0b6f7c1e-8a44-4c1e-9d2a-0f6a1b2c3d4e/api-keys', 'payments'],
+    ['/v1/merchant-orders/0b6f7c1e-8a44-4c1e-9d2a-0f6a1b2c3d4e/refunds', 'payments'],
     ['/v1/banks', 'bank-connector'],
     ['/v1/me/bank-accounts/9b1c/upi-pin', 'identity'],
     ['/v1/me/notifications', 'notifications'],
@@ -59,7 +62,7 @@ describe('routeFor', () => {
     },
   );
 
-  it.each(['/', '/v1', '/v1/meow', '/v1/paymentsx', '/v2/payments', '/health', '/.well-known/other', '/docs/unknown', '/docs/unknown/x'])(
+  it.each(['/', '/v1', '/v1/meow', '/v1/paymentsx', '/v2/payments', '/v1/merchantsx', '/v1/merchant-ordersx', '/health', '/.well-known/other', '/docs/unknown', '/docs/unknown/x'])(
     'does not route %s',
     (path) => {
       expect(routeFor(path)).toEqual({ kind: 'not-found' });

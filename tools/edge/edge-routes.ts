@@ -49,6 +49,13 @@ export const PREFIX_ROUTES: readonly { readonly prefix: string; readonly service
   // kirim's record signing keys, for partner banks to verify its requests (docs/message-signing.md).
   { prefix: '/.well-known/message-signing-keys.json', service: 'bank-connector' },
   { prefix: '/v1/payments', service: 'payments' },
+  // Merchants (docs/merchants.md): onboarding and API keys with a user's token; orders and refunds
+  // with the merchant's API key, except paying an order, which the customer does with theirs.
+  { prefix: '/v1/merchants', service: 'payments' },
+  { prefix: '/v1/merchant-orders', service: 'payments' },
+  // Collect requests (docs/merchants.md): a merchant asks with its API key; the customer lists,
+  // approves with the UPI PIN or declines with theirs. Not under /v1/me, which is identity's.
+  { prefix: '/v1/collect-requests', service: 'payments' },
   // The banks and their public UPI PIN keys, which devices encrypt PINs for (docs/upi-pin.md). Not the
   // PIN set endpoint on bank-connector (/v1/sandbox-accounts): identity calls it after its own checks.
   { prefix: '/v1/banks', service: 'bank-connector' },

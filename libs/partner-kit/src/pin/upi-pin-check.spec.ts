@@ -99,6 +99,14 @@ describe('UpiPinCheck', () => {
     expect(await check.authorizeDebit(null, debit('60.00'))).toMatchObject({ outcome: 'declined', resultCode: RESULT_CODES.DEBIT_FAILED });
   });
 
+  it("lets a merchant's refund debit through without a PIN (authorised at kirim), and refuses one that carries a PIN block", async () => {
+    await withPin('2580');
+    const refund = (encryptedPin?: string): LegRequest => ({ ...debit('60.00', encryptedPin), purpose: 'refund' });
+    expect(await check.authorizeDebit(null, refund())).toBeNull();
+    expect(await check.authorizeDebit(null, refund(await pay('2580')))).toMatchObject({ outcome: 'declined', resultCode: RESULT_CODES.PIN_BLOCK_INVALID });
+    expect(store.pins.get(ACCOUNT)?.failedTries).toBe(0);
+  });
+
   it('declines U11 when the account has no PIN, counting nothing', async () => {
     expect(await check.authorizeDebit(null, debit('60.00', await pay('2580')))).toMatchObject({ outcome: 'declined', resultCode: RESULT_CODES.PIN_NOT_SET });
     expect(store.pins.size).toBe(0);

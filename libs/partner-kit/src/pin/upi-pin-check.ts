@@ -75,9 +75,18 @@ export class UpiPinCheck<Tx> {
    * - a block for another amount: U12;
    * - no PIN set for the account: U11; tries used up: Z6 whatever the PIN; a wrong PIN: ZM, one more try counted.
    * Refusals before the PIN comparison count no try: they say nothing about the PIN.
+   *
+   * A merchant's refund (purpose `refund`) carries no PIN: the merchant authorised it at kirim with
+   * its API key, as a merchant's bank honours the refunds its acquirer sends under the merchant's
+   * agreement (docs/merchants.md). It is let through here; a bank that wants its own check of it
+   * (kirim's sandbox banks check that the refunded payment credited the account) makes it in
+   * `applyLeg`. A refund that does carry a PIN block is refused: kirim never sends one.
    */
   async authorizeDebit(tx: Tx, leg: LegRequest): Promise<PinDecline | null> {
     if (leg.direction !== 'debit') throw new Error('only a debit is authorized with a UPI PIN');
+    if (leg.purpose === 'refund') {
+      return leg.encryptedPin === undefined ? null : decline(RESULT_CODES.PIN_BLOCK_INVALID, 'a refund debit carries no UPI PIN');
+    }
     if (leg.encryptedPin === undefined) {
       return decline(RESULT_CODES.DEBIT_FAILED, 'the debit carries no UPI PIN and this bank has no record of it');
     }

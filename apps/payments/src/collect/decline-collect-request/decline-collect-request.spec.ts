@@ -1,0 +1,55 @@
+import { PROBLEM_CODES, RESULT_CODES } from '@kirim/contracts';
+import { collectHarness } from '../../testing/collect-fakes';
+import { SAMPLE_CUSTOMER_ID } from '../../testing/merchant-fakes';
+import { TEST_PIN_BLOCK } from '../../testing/payment-fakes';
+
+const STRANGER_ID = 'd1d1d1d1-d1d1-4d1d-8d1d-d1d1d1d1d1d1';
+
+describe('DeclineCollectRequestUseCase', () => {
+  async function withRequest() {
+    const harness = collectHarness();
+    const made = await harness.create.execute({
+      requester: { kind: 'merchant', merchant: harness.merchant },
+      reference: 'COL-1',
+      customer: { phone: '+919812345678' },
+      amount: { value: '50.00', currency: 'INR' },
+      note: null,
+      expiresInMinutes: 5,
+    });
+    if (!made.ok) throw new Error(made.detail);
+    const decline = (customerUserId = SAMPLE_CUSTOMER_ID) => harness.decline.execute({ customerUserId, collectRequestId: made.request.id });
+    const stored = () => harness.requests.rows.get(made.request.id);
+    return { ...harness, request: made.request, decline, stored };
+  }
+
+  it('declines a pending request under its lock; declining again answers the same', async () => {
+    const { decline, stored, requests, request, clock, payments } = await withRequest();
+    const first = await decline();
+    expect(first).toMatchObject({ ok: true, declinedNow: true, request: { status: 'declined', decidedAt: clock.now() } });
+    expect(stored()).toMatchObject({ status: 'declined', decidedAt: clock.now(), paymentId: null });
+    expect(requests.locked).toEqual([request.id]);
+    expect(await decline()).toMatchObject({ ok: true, declinedNow: false, request: { status: 'declined' } });
+    expect(payments.rows.size).toBe(0);
+  });
+
+  it('answers another user as if there were no such request, and changes nothing', async () => {
+    const { decline, stored } = await withRequest();
+    expect(await decline(STRANGER_ID)).toMatchObject({ ok: false, status: 404, code: PROBLEM_CODES.NOT_FOUND });
+    expect(stored()?.status).toBe('pending');
+  });
+
+  it('refuses an approved request', async () => {
+    const { decline, approve, request, stored } = await withRequest();
+    const approved = await approve.execute({ customerUserId: SAMPLE_CUSTOMER_ID, deviceBoundAt: null, idempotencyKey: 'a-1', collectRequestId: request.id, encryptedPin: TEST_PIN_BLOCK });
+    expect(approved.ok).toBe(true);
+    expect(await decline()).toMatchObject({ ok: false, status: 409, code: PROBLEM_CODES.COLLECT_REQUEST_NOT_PENDING });
+    expect(stored()?.status).toBe('approved');
+  });
+
+  it('refuses a request past its expiry with U69, writing it expired at its expiry if the poller has not yet', async () => {
+    const { decline, stored, clock, request } = await withRequest();
+    clock.current = new Date(request.expiresAt.getTime() + 1_000);
+    expect(await decline()).toMatchObject({ ok: false, status: 422, code: PROBLEM_CODES.COLLECT_REQUEST_EXPIRED, resultCode: RESULT_CODES.COLLECT_EXPIRED });
+    expect(stored()).toMatchObject({ status: 'expired', resultCode: 'U69', decidedAt: request.expiresAt });
+  });
+});

@@ -1,0 +1,58 @@
+import { Injectable } from '@nestjs/common';
+import { RESULT_CODES } from '@kirim/contracts';
+import { TransactionRunner } from '@kirim/messaging';
+import { Clock } from '@kirim/platform';
+import { CollectRequest, collectRequestAt } from '../collect-request';
+import { CollectFailure, collectFailure, expiredFailure } from '../collect-problems';
+import { CollectRequestRepository } from '../collect-request.repository';
+
+export interface DeclineCollectRequestCommand {
+  readonly customerUserId: string;
+  readonly collectRequestId: string;
+}
+
+/** `declined`: false when it was declined before; this answers a retry alike. */
+export type DeclineCollectRequestOutcome = { readonly ok: true; readonly request: CollectRequest; readonly declinedNow: boolean } | CollectFailure;
+
+/**
+ * The customer declines a collect request: nothing is paid, and the request can no longer be
+ * approved. Under the request's row lock, so it and an approval (which takes the same lock in its
+ * payment's transaction) never both win. Declining again answers the same; an approved request
+ * cannot be declined; one past its expiry is written expired (U69) and refused.
+ */
+@Injectable()
+export class DeclineCollectRequestUseCase {
+  constructor(
+    private readonly unitOfWork: TransactionRunner,
+    private readonly requests: CollectRequestRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute(command: DeclineCollectRequestCommand): Promise<DeclineCollectRequestOutcome> {
+    return this.unitOfWork.run(async (tx): Promise<DeclineCollectRequestOutcome> => {
+      const locked = await this.requests.lockById(tx, command.collectRequestId);
+      // Another customer's request answers as none: its existence is not theirs to learn.
+      if (locked === null || locked.payerUserId !== command.customerUserId) return collectFailure('not-found', 'No such collect request.');
+      const now = this.clock.now();
+      const current = collectRequestAt(locked, now);
+      switch (current.status) {
+        case 'declined':
+          return { ok: true, request: current, declinedNow: false };
+        case 'approved':
+          return collectFailure('not-pending', 'The collect request was already approved.');
+        case 'expired':
+          // Written now if the poller has not yet: the refusal and the stored state agree.
+          if (locked.status === 'pending') await this.requests.markExpired(tx, locked.id, current.expiresAt, RESULT_CODES.COLLECT_EXPIRED);
+          return expiredFailure(current.expiresAt);
+        case 'pending': {
+          await this.requests.markDeclined(tx, locked.id, now);
+          return { ok: true, request: { ...locked, status: 'declined', decidedAt: now }, declinedNow: true };
+        }
+        default: {
+          const unknown: never = current.status;
+          throw new Error(`unknown collect request status ${String(unknown)}`);
+        }
+      }
+    });
+  }
+}

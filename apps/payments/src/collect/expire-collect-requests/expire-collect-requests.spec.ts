@@ -1,0 +1,41 @@
+import { collectHarness } from '../../testing/collect-fakes';
+import { SAMPLE_CUSTOMER_ID } from '../../testing/merchant-fakes';
+import { TEST_PIN_BLOCK } from '../../testing/payment-fakes';
+
+describe('ExpireCollectRequestsUseCase', () => {
+  it('writes the pending requests past their expiry expired with U69 at their expiry, and no others', async () => {
+    const harness = collectHarness();
+    const { create, expire, approve, decline, requests, clock, merchant } = harness;
+    const make = async (reference: string, expiresInMinutes: number) => {
+      const made = await create.execute({ requester: { kind: 'merchant', merchant }, reference, customer: { phone: '+919812345678' }, amount: { value: '5.00', currency: 'INR' }, note: null, expiresInMinutes });
+      if (!made.ok) throw new Error(made.detail);
+      return made.request;
+    };
+    const [soon, sooner, later, approved, declined] = [await make('A', 5), await make('B', 2), await make('C', 60), await make('D', 5), await make('E', 5)];
+    expect(await approve.execute({ customerUserId: SAMPLE_CUSTOMER_ID, deviceBoundAt: null, idempotencyKey: 'k', collectRequestId: approved.id, encryptedPin: TEST_PIN_BLOCK })).toMatchObject({ ok: true });
+    expect(await decline.execute({ customerUserId: SAMPLE_CUSTOMER_ID, collectRequestId: declined.id })).toMatchObject({ ok: true });
+
+    expect(await expire.execute()).toBe(0);
+    clock.current = new Date(clock.now().getTime() + 5 * 60_000);
+    expect(await expire.execute()).toBe(2);
+    expect(requests.rows.get(soon.id)).toMatchObject({ status: 'expired', resultCode: 'U69', decidedAt: soon.expiresAt });
+    expect(requests.rows.get(sooner.id)).toMatchObject({ status: 'expired', resultCode: 'U69', decidedAt: sooner.expiresAt });
+    expect([later, approved, declined].map((request) => requests.rows.get(request.id)?.status)).toEqual(['pending', 'approved', 'declined']);
+    // A second pass finds nothing left to do.
+    expect(await expire.execute()).toBe(0);
+  });
+
+  it('takes at most a batch per pass, earliest expiry first', async () => {
+    const { create, expire, requests, clock, merchant } = collectHarness();
+    for (const [reference, minutes] of [['A', 3], ['B', 1], ['C', 2]] as const) {
+      await create.execute({ requester: { kind: 'merchant', merchant }, reference, customer: { phone: '+919812345678' }, amount: { value: '5.00', currency: 'INR' }, note: null, expiresInMinutes: minutes });
+    }
+    clock.current = new Date(clock.now().getTime() + 3 * 60_000);
+    expect(await expire.execute(2)).toBe(2);
+    expect([...requests.rows.values()].map((request) => [request.reference, request.status])).toEqual([
+      ['A', 'pending'],
+      ['B', 'expired'],
+      ['C', 'expired'],
+    ]);
+  });
+});

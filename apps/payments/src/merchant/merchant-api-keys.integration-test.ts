@@ -1,0 +1,92 @@
+/**
+ * Merchant API keys against real PostgreSQL: what is stored is a digest and a lookup prefix, never
+ * the key; concurrent requests for a key never make a third active one; rotation and revocation
+ * take effect on the next authentication; merchants' unique owner, handle and look-alike handle hold.
+ */
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { EVENT_SOURCES } from '@kirim/contracts';
+import { MESSAGING_ENTITIES, OutboxWriter, UnitOfWork } from '@kirim/messaging';
+import { RandomIdGenerator, SystemClock } from '@kirim/platform';
+import { createMigratedTestDatabase, MigratedTestDatabase } from '@kirim/testing';
+import { PAYMENTS_MIGRATIONS } from '../migrations';
+import { PAYMENT_ENTITIES } from '../payment/payment-entities';
+import { sampleMerchant } from '../testing/merchant-fakes';
+import { AuthenticateMerchantApiKeyUseCase } from './authenticate-merchant-api-key/authenticate-merchant-api-key.use-case';
+import { CreateMerchantApiKeyOutcome, CreateMerchantApiKeyUseCase } from './create-merchant-api-key/create-merchant-api-key.use-case';
+import { merchantKeyDigest, RandomMerchantApiKeySource } from './merchant-api-key';
+import { RevokeMerchantApiKeyUseCase } from './revoke-merchant-api-key/revoke-merchant-api-key.use-case';
+import { TypeOrmMerchantRepository } from './typeorm-merchant.repository';
+
+describe('merchant API keys (PostgreSQL)', () => {
+  let database: MigratedTestDatabase;
+  let dataSource: DataSource;
+  let merchants: TypeOrmMerchantRepository;
+  let create: CreateMerchantApiKeyUseCase;
+  let revoke: RevokeMerchantApiKeyUseCase;
+  let authenticate: AuthenticateMerchantApiKeyUseCase;
+  const merchant = sampleMerchant();
+  const owner = { ownerUserId: merchant.ownerUserId, merchantId: merchant.id };
+
+  beforeAll(async () => {
+    Logger.overrideLogger(false);
+    database = await createMigratedTestDatabase('merchant_keys', { entities: [...PAYMENT_ENTITIES, ...MESSAGING_ENTITIES], migrations: PAYMENTS_MIGRATIONS }, { poolSize: 16 });
+    dataSource = database.dataSource;
+    merchants = new TypeOrmMerchantRepository(dataSource);
+    const clock = new SystemClock();
+    create = new CreateMerchantApiKeyUseCase(new UnitOfWork(dataSource, new OutboxWriter(EVENT_SOURCES.PAYMENTS)), merchants, new RandomMerchantApiKeySource(), clock, new RandomIdGenerator());
+    revoke = new RevokeMerchantApiKeyUseCase(merchants, clock);
+    authenticate = new AuthenticateMerchantApiKeyUseCase(merchants);
+  });
+
+  afterAll(async () => {
+    await database?.close();
+  });
+
+  beforeEach(async () => {
+    // CASCADE: later features' tables (collect requests) refer to merchants too.
+    await dataSource.query('TRUNCATE merchant_refunds, merchant_orders, merchant_api_keys, merchants CASCADE');
+    expect(await merchants.insert(merchant)).toEqual({ inserted: true });
+  });
+
+  function made(outcome: CreateMerchantApiKeyOutcome): { apiKey: string; keyId: string } {
+    if (!outcome.ok) throw new Error(outcome.detail);
+    return { apiKey: outcome.apiKey, keyId: outcome.record.id };
+  }
+
+  it('stores the SHA-256 and the lookup prefix only, and finds the merchant by the key', async () => {
+    const { apiKey } = made(await create.execute(owner));
+    const rows = (await dataSource.query(`SELECT lookup_prefix, digest FROM merchant_api_keys`)) as Array<{ lookup_prefix: string; digest: string }>;
+    expect(rows).toEqual([{ lookup_prefix: apiKey.slice(4, 16), digest: merchantKeyDigest(apiKey) }]);
+    const everything = JSON.stringify(await dataSource.query(`SELECT * FROM merchant_api_keys`));
+    expect(everything).not.toContain(apiKey.slice(16));
+    expect(await authenticate.execute(apiKey)).toMatchObject({ id: merchant.id, handle: merchant.handle, createdAt: merchant.createdAt });
+  });
+
+  it('never makes a third active key, however many requests race for one', async () => {
+    const outcomes = await Promise.all(Array.from({ length: 8 }, () => create.execute(owner)));
+    expect(outcomes.filter((outcome) => outcome.ok)).toHaveLength(2);
+    expect(outcomes.filter((outcome) => !outcome.ok).map((outcome) => !outcome.ok && outcome.code)).toEqual(Array(6).fill('merchant-api-key-limit'));
+  });
+
+  it('rotates: a new key works beside the old one, and the old one stops working once revoked', async () => {
+    const old = made(await create.execute(owner));
+    const next = made(await create.execute(owner));
+    expect(await authenticate.execute(old.apiKey)).not.toBeNull();
+    expect(await authenticate.execute(next.apiKey)).not.toBeNull();
+    expect(await revoke.execute({ ...owner, keyId: old.keyId })).toEqual({ ok: true });
+    expect(await authenticate.execute(old.apiKey)).toBeNull();
+    expect(await authenticate.execute(next.apiKey)).toMatchObject({ id: merchant.id });
+    // A key of the right shape with the prefix of a live key but another rest is refused.
+    expect(await authenticate.execute(`${next.apiKey.slice(0, 16)}${'x'.repeat(31)}`)).toBeNull();
+  });
+
+  it('refuses a second merchant for one owner, a taken handle and a look-alike of one, naming which', async () => {
+    const other = { ...sampleMerchant({ id: 'a2a2a2a2-a2a2-4a2a-8a2a-a2a2a2a2a2a2', ownerUserId: 'b2b2b2b2-b2b2-4b2b-8b2b-b2b2b2b2b2b2' }) };
+    expect(await merchants.insert({ ...other, ownerUserId: merchant.ownerUserId, handle: 'other', handleSkeleton: 'other' })).toEqual({ inserted: false, conflict: 'owner' });
+    expect(await merchants.insert({ ...other, handleSkeleton: 'unique' })).toEqual({ inserted: false, conflict: 'handle' });
+    expect(await merchants.insert({ ...other, handle: 'chai-p0int' })).toEqual({ inserted: false, conflict: 'skeleton' });
+    expect(await merchants.insert({ ...other, handle: 'tea.house', handleSkeleton: 'tea.house' })).toEqual({ inserted: true });
+  });
+});
