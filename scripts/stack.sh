@@ -89,6 +89,11 @@ ensure_local_secrets() {
     node -e 'process.stdout.write("whsec_" + require("crypto").randomBytes(32).toString("base64"))' >"$KEY_DIR/sms-webhook-secret"
     chmod 600 "$KEY_DIR/sms-webhook-secret"
   fi
+  # The local operator's key for the operator endpoints (docs/operations.md); services get only its digest.
+  if [[ ! -s "$KEY_DIR/operator.key" ]]; then
+    node -e 'process.stdout.write("kop_" + require("crypto").randomBytes(32).toString("base64url"))' >"$KEY_DIR/operator.key"
+    chmod 600 "$KEY_DIR/operator.key"
+  fi
   # The example partner bank's own keys (a real bank makes these itself and sends kirim its jwks.json).
   (cd "$REPO_ROOT" && node -r ./tools/ts-register.cjs libs/partner-kit/src/bin/partner-keys.ts --bank "$EXAMPLE_PARTNER_BANK" --out "$KEY_DIR/partners/$EXAMPLE_PARTNER_BANK" --keep-existing >/dev/null)
   # The sandbox banks' UPI PIN keys (docs/upi-pin.md): made once, private halves for bank-connector alone.
@@ -108,6 +113,9 @@ example_partner_env() {
   echo "DATABASE_URL=$(database_url example-partner)"
   echo "PARTNER_KEYS_DIR=$KEY_DIR/partners/$EXAMPLE_PARTNER_BANK"
   echo "KIRIM_PLATFORM_JWKS=$KEY_DIR/messages/platform.jwks.json"
+  # The partner bank refuses requests older than kirim's services do: a deemed outcome relies on it.
+  echo "MESSAGE_MAX_AGE_MS=$LOCAL_MESSAGE_MAX_AGE_MS"
+  echo "MESSAGE_MAX_FUTURE_SKEW_MS=$LOCAL_MESSAGE_MAX_FUTURE_SKEW_MS"
   echo "PARTNER_ADMIN_TOKEN=$(cat "$KEY_DIR/partner-admin-token")"
 }
 
@@ -127,6 +135,10 @@ sms_simulator_env() {
   echo "SMS_WEBHOOK_SECRET=$(cat "$KEY_DIR/sms-webhook-secret")"
   echo "SMS_VIRTUAL_NUMBER=$SMS_VIRTUAL_NUMBER"
 }
+
+# The signed-record freshness window of the local stack (every service and the example partner).
+LOCAL_MESSAGE_MAX_AGE_MS="${MESSAGE_MAX_AGE_MS:-60000}"
+LOCAL_MESSAGE_MAX_FUTURE_SKEW_MS="${MESSAGE_MAX_FUTURE_SKEW_MS:-5000}"
 
 service_env() { # service -> env assignments, one per line
   local name="$1"
@@ -148,12 +160,21 @@ service_env() { # service -> env assignments, one per line
   # Signed records: every service trusts the platform JWKS; MESSAGE_SIGNATURES=off only for a
   # benchmark's comparison run (docs/benchmarks.md).
   echo "MESSAGE_TRUSTED_KEYS_FILE=$KEY_DIR/messages/platform.jwks.json"
+  # A shorter freshness window than production's 5 min: payments' local scheme profile deems an
+  # unanswered leg's outcome 2 x (max age + skew) = 130 s after its last status check (docs/payment-lifecycle.md).
+  echo "MESSAGE_MAX_AGE_MS=$LOCAL_MESSAGE_MAX_AGE_MS"
+  echo "MESSAGE_MAX_FUTURE_SKEW_MS=$LOCAL_MESSAGE_MAX_FUTURE_SKEW_MS"
   [[ -n "${MESSAGE_SIGNATURES:-}" ]] && echo "MESSAGE_SIGNATURES=$MESSAGE_SIGNATURES"
   if [[ -s "$KEY_DIR/messages/$name.kid" ]]; then echo "MESSAGE_SIGNING_KEY_ID=$(cat "$KEY_DIR/messages/$name.kid")"; fi
   if [[ -s "$KEY_DIR/services/$name.secret" ]]; then echo "SERVICE_CLIENT_SECRET=$(cat "$KEY_DIR/services/$name.secret")"; fi
   # DATA_ENCRYPTION_KEYS, DATA_ENCRYPTION_ACTIVE_KEY_ID, DATA_LOOKUP_KEY (ensure_data_keys).
   if [[ -s "$KEY_DIR/data/$name.env" ]]; then grep -E '^DATA_[A-Z_]+=' "$KEY_DIR/data/$name.env"; fi
   case "$name" in
+    payments)
+      # UPI's rules with the clock compressed (status checks within ~20 s, outcomes deemed 130 s later).
+      echo "SCHEME_PROFILE_FILE=${SCHEME_PROFILE_FILE:-$REPO_ROOT/deploy/local/scheme-profiles/upi-local.json}"
+      # Operator endpoints (/internal/v1/operator/...): the local operator's key, as a digest only.
+      echo "OPERATOR_KEY_DIGESTS=local-operator:$(node -e 'process.stdout.write(require("crypto").createHash("sha256").update(require("fs").readFileSync(process.argv[1], "utf8")).digest("hex"))' "$KEY_DIR/operator.key")" ;;
     identity)
       echo "SERVICE_CLIENT_DIGESTS=$(service_client_digests)"
       echo "IDENTITY_SIGNING_KEY_ID=local-1"

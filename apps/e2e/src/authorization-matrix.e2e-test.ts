@@ -36,8 +36,24 @@ const PUBLIC_OPERATIONS: Record<string, string> = {
 };
 // Health (/health/live, /health/ready) is public too and undocumented on purpose: probes, no data.
 
-type OperationKind = 'user' | 'internal' | 'operator';
-type Case = 'no token' | 'expired token' | "another user's token" | "a revoked device's token" | 'a user token on an internal endpoint' | "another service's credentials" | 'a wrong operator token';
+type OperationKind = 'user' | 'internal' | 'operator' | 'merchant';
+type Case =
+  | 'no token'
+  | 'expired token'
+  | "another user's token"
+  | "a revoked device's token"
+  | 'a user token on an internal endpoint'
+  | "another service's credentials"
+  | 'a wrong operator token'
+  | 'a wrong merchant key';
+
+/**
+ * User operations on a path id that other users may rightly act on, and why: the "another user's
+ * token" case does not apply to them.
+ */
+const SHARED_RESOURCE_OPERATIONS: Record<string, string> = {
+  'POST /v1/merchant-orders/{orderId}/payment': "a merchant's order is its request to be paid: any customer may pay it (docs/merchants.md)",
+};
 
 interface MatrixOperation {
   readonly key: string;
@@ -94,7 +110,8 @@ async function expiredCopyOf(token: string): Promise<string> {
 function operationKind(key: string, path: string, schemes: string[]): OperationKind | 'public' | 'undeclared' {
   if (schemes.includes('serviceToken')) return 'internal';
   if (schemes.includes('bearer')) return 'user';
-  if (schemes.includes('sandboxAdminToken')) return 'operator';
+  if (schemes.includes('merchantKey')) return 'merchant';
+  if (schemes.includes('sandboxAdminToken') || schemes.includes('operatorKey')) return 'operator';
   if (PUBLIC_OPERATIONS[key] !== undefined) return 'public';
   // An internal operation that declares nothing is still internal: it must refuse like one.
   return path.startsWith('/internal/') ? 'internal' : 'undeclared';
@@ -117,6 +134,11 @@ describe('authorization matrix: every operation × every wrong credential is ref
   let revokedCurrent: DeviceSession;
   let victimPayment: PaymentAccepted;
   let victimAddressId: string;
+  /** The victim's merchant, its API key and an order of it; the attacker's merchant key (docs/merchants.md). */
+  let victimMerchant: { merchantId: string; keyId: string; apiKey: string; orderId: string; reference: string };
+  let attackerMerchantKey: string;
+  /** A collect request of the victim's merchant to the bystander (docs/merchants.md, "Collect requests"). */
+  let victimCollectRequestId: string;
   /** Every service token the services can get from identity, by `client→audience`. */
   const serviceTokens = new Map<string, string>();
 
@@ -160,6 +182,14 @@ describe('authorization matrix: every operation × every wrong credential is ref
     const added = await api.request<{ addressId: string }>('POST', '/v1/me/payment-addresses', { token: victim.accessToken, body: { handle: `victim.${randomUUID().replace(/[^a-f]/g, '').slice(0, 8).padEnd(8, 'x')}` } });
     expect(added.status).toBe(201);
     victimAddressId = added.body.addressId;
+    victimMerchant = await onboardMerchant(victim);
+    attackerMerchantKey = (await onboardMerchant(attacker)).apiKey;
+    const collect = await api.request<{ collectRequestId: string }>('POST', '/v1/collect-requests', {
+      headers: { authorization: `Bearer ${victimMerchant.apiKey}` },
+      body: { reference: `matrix-collect-${randomUUID()}`, customer: { phone: bystander.phone }, amount: { value: '1.00', currency: 'INR' } },
+    });
+    expect(collect.status).toBe(201);
+    victimCollectRequestId = collect.body.collectRequestId;
 
     // A second device for the "revoked" user: the first device's tokens are revoked, at identity at
     // once and at the other services within the stated bound (docs/device-binding.md), which we wait out.
@@ -181,6 +211,24 @@ describe('authorization matrix: every operation × every wrong credential is ref
       }
     }
   }, 120_000);
+
+  /** A merchant of `owner`'s (settled to their primary address), an API key of it and an order. */
+  async function onboardMerchant(owner: Party): Promise<{ merchantId: string; keyId: string; apiKey: string; orderId: string; reference: string }> {
+    const addresses = await api.request<Array<{ address: string; isPrimary: boolean }>>('GET', '/v1/me/payment-addresses', { token: owner.accessToken });
+    const settlementAddress = addresses.body.find((address) => address.isPrimary)?.address;
+    const handle = `matrix.${Array.from(randomUUID().replace(/-/g, '').slice(0, 10), (hex) => String.fromCharCode(97 + (parseInt(hex, 16) % 26))).join('')}`;
+    const merchant = await api.request<{ merchantId: string }>('POST', '/v1/merchants', { token: owner.accessToken, body: { displayName: 'Matrix Shop', categoryCode: '5812', handle, settlementAddress } });
+    expect(merchant.status).toBe(201);
+    const key = await api.request<{ keyId: string; apiKey: string }>('POST', `/v1/merchants/${merchant.body.merchantId}/api-keys`, { token: owner.accessToken });
+    expect(key.status).toBe(201);
+    const reference = `matrix-${randomUUID()}`;
+    const order = await api.request<{ orderId: string }>('POST', '/v1/merchant-orders', {
+      headers: { authorization: `Bearer ${key.body.apiKey}` },
+      body: { reference, amount: { value: '1.00', currency: 'INR' } },
+    });
+    expect(order.status).toBe(201);
+    return { merchantId: merchant.body.merchantId, keyId: key.body.keyId, apiKey: key.body.apiKey, orderId: order.body.orderId, reference };
+  }
 
   /** What a caller can see of the victim, the attacker and the bank: the same before and after the matrix. */
   async function observableState() {
@@ -208,6 +256,17 @@ describe('authorization matrix: every operation × every wrong credential is ref
       addressId: victimAddressId,
       linkedAccountId: victim.linkedAccountId as string,
       accountRef: victim.accountRef,
+      merchantId: victimMerchant.merchantId,
+      keyId: victimMerchant.keyId,
+      orderId: victimMerchant.orderId,
+      reference: victimMerchant.reference,
+      // No refund exists: a key that got past its checks would still find nothing, but it must not get past them.
+      refundId: randomUUID(),
+      // Operator resources (docs/operations.md): ids that exist nowhere, so only the credential can refuse.
+      runId: randomUUID(),
+      deadLetterId: randomUUID(),
+      messageId: randomUUID(),
+      collectRequestId: victimCollectRequestId,
     };
     const value = values[name];
     if (value === undefined) throw new Error(`no victim resource for the path parameter {${name}}: add one to victimPathValue`);
@@ -216,13 +275,36 @@ describe('authorization matrix: every operation × every wrong credential is ref
 
   /** Query values aimed at the victim, so that a wrongly accepted request would reveal or touch the victim's data. */
   function victimQueryValue(name: string): string {
-    const values: Record<string, string> = { phone: victim.phone, mobile: victim.phone, payeePhone: victim.phone, payerUserId: victim.userId, after: '0', limit: '10' };
+    const values: Record<string, string> = {
+      phone: victim.phone,
+      mobile: victim.phone,
+      payeePhone: victim.phone,
+      payerUserId: victim.userId,
+      after: '0',
+      limit: '10',
+      // A merchant's history filters, well formed, so only the credential can refuse them.
+      status: 'completed',
+      kind: 'order',
+      from: '2020-01-01T00:00:00Z',
+      to: '2100-01-01T00:00:00Z',
+    };
     return values[name] ?? 'x';
   }
 
   /** A well-formed body, so that a request let through would really do something (move money, change a PIN). */
   async function bodyFor(operation: MatrixOperation, payer: Party): Promise<unknown> {
     switch (operation.key) {
+      case 'POST /v1/merchants':
+        return { displayName: 'Matrix Intruder', categoryCode: '5812', handle: 'matrix.intruder', settlementAddress: `${victim.phone.slice(3)}@kirim` };
+      case 'POST /v1/merchant-orders':
+        return { reference: `intruder-${randomUUID()}`, amount: { value: '1.00', currency: 'INR' } };
+      case 'POST /v1/merchant-orders/{orderId}/payment':
+      case 'POST /v1/collect-requests/{collectRequestId}/approve':
+        return { encryptedPin: await api.pinKeys.pay(payer.bankCode, payer.pin as string, '1.00') };
+      case 'POST /v1/collect-requests':
+        return { reference: `intruder-collect-${randomUUID()}`, customer: { phone: victim.phone }, amount: { value: '1.00', currency: 'INR' } };
+      case 'POST /v1/merchant-orders/{orderId}/refunds':
+        return { amount: { value: '1.00', currency: 'INR' } };
       case 'POST /v1/payments':
         return { payee: { phone: attacker.phone }, amount: { value: '1.00', currency: 'INR' }, encryptedPin: await api.pinKeys.pay(payer.bankCode, payer.pin as string, '1.00') };
       case 'POST /v1/me/payment-addresses':
@@ -234,6 +316,8 @@ describe('authorization matrix: every operation × every wrong credential is ref
         return { encryptedPin: await api.pinKeys.changePin(victim.bankCode, victim.pin as string, '9999') };
       case 'POST /v1/sandbox/accounts':
         return { bankCode: 'SBXA', mobile: victim.phone, holderName: 'Matrix Intruder', openingBalance: { value: '100000.00', currency: 'INR' } };
+      case 'PUT /v1/sandbox/accounts/{accountRef}/freeze':
+        return { freeze: 'total' };
       default:
         return operation.hasBody ? {} : undefined;
     }
@@ -264,7 +348,7 @@ describe('authorization matrix: every operation × every wrong credential is ref
     if (operation.kind === 'user') {
       attempts.push(await send(operation, 'expired token', "the victim's token, expired", bearer(await expiredCopyOf(victimToken)), victim));
       for (const [name, token] of serviceTokens) attempts.push(await send(operation, "another service's credentials", `service token ${name}`, bearer(token), victim));
-      if (operation.pathParameters.length > 0 || operation.key === 'POST /v1/me/bank-accounts') {
+      if ((operation.pathParameters.length > 0 && SHARED_RESOURCE_OPERATIONS[operation.key] === undefined) || operation.key === 'POST /v1/me/bank-accounts') {
         attempts.push(await send(operation, "another user's token", "the attacker's token on the victim's resource", bearer(attacker.accessToken), attacker));
       }
     }
@@ -286,8 +370,22 @@ describe('authorization matrix: every operation × every wrong credential is ref
       }
     }
 
+    if (operation.kind === 'merchant') {
+      attempts.push(await send(operation, 'a wrong merchant key', 'a well-formed merchant key that was never issued', bearer(`kmk_${'A'.repeat(43)}`), victim));
+      attempts.push(await send(operation, 'a user token on an internal endpoint', "the victim's own valid user token on the merchant API", bearer(victimToken), victim));
+      for (const [name, token] of serviceTokens) attempts.push(await send(operation, "another service's credentials", `service token ${name}`, bearer(token), victim));
+      if (operation.pathParameters.length > 0) {
+        attempts.push(await send(operation, "another user's token", "the attacker merchant's API key on the victim merchant's resource", bearer(attackerMerchantKey), attacker));
+      }
+    }
+
     if (operation.kind === 'operator') {
-      attempts.push(await send(operation, 'a wrong operator token', 'x-sandbox-admin-token of another value', { 'x-sandbox-admin-token': randomUUID() }, victim));
+      // The sandbox administration API takes its token in a header; the operator API an operator key (docs/operations.md).
+      attempts.push(
+        operation.path.startsWith('/internal/v1/operator/')
+          ? await send(operation, 'a wrong operator token', 'a well-formed operator key that was never issued', bearer(`kop_${'A'.repeat(43)}`), victim)
+          : await send(operation, 'a wrong operator token', 'x-sandbox-admin-token of another value', { 'x-sandbox-admin-token': randomUUID() }, victim),
+      );
       attempts.push(await send(operation, 'a user token on an internal endpoint', "the victim's own valid token", bearer(victimToken), victim));
       for (const [name, token] of serviceTokens) attempts.push(await send(operation, "another service's credentials", `service token ${name}`, bearer(token), victim));
     }
@@ -308,7 +406,7 @@ describe('authorization matrix: every operation × every wrong credential is ref
     expect(undeclared).toEqual([]);
     expect([...documentedPublic].sort()).toEqual(Object.keys(PUBLIC_OPERATIONS).sort());
     // The matrix has something of each kind to refuse.
-    expect(new Set(operations.map((operation) => operation.kind))).toEqual(new Set(['user', 'internal', 'operator']));
+    expect(new Set(operations.map((operation) => operation.kind))).toEqual(new Set(['user', 'internal', 'operator', 'merchant']));
   });
 
   it('refuses every operation to every wrong credential with 401/403/404 problem+json, and nothing changes', async () => {
@@ -323,7 +421,16 @@ describe('authorization matrix: every operation × every wrong credential is ref
     expect(faults).toEqual([]);
     // Each case was tried on something.
     expect(new Set(attempts.map((attempt) => attempt.case))).toEqual(
-      new Set<Case>(['no token', 'expired token', "another user's token", "a revoked device's token", 'a user token on an internal endpoint', "another service's credentials", 'a wrong operator token']),
+      new Set<Case>([
+        'no token',
+        'expired token',
+        "another user's token",
+        "a revoked device's token",
+        'a user token on an internal endpoint',
+        "another service's credentials",
+        'a wrong operator token',
+        'a wrong merchant key',
+      ]),
     );
     // Every internal operation was tried with the credentials of a service not declared to call it.
     for (const operation of operations.filter((candidate) => candidate.kind === 'internal')) {

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { connectKafkaTransport } from '@kirim/messaging';
-import { bootService, createServiceApp, loadConfig, runUntilSignalled } from '@kirim/platform';
+import { bootService, createServiceApp, loadConfig, OPERATOR_KEY_SCHEME, OPERATOR_KEY_SECURITY, runUntilSignalled } from '@kirim/platform';
 import { AppModule, SERVICE_NAME } from './app.module';
+import { MERCHANT_KEY_SCHEME, MERCHANT_KEY_SECURITY } from './merchant/merchant-api-key.guard';
 import { PaymentsConfig, schemeProfile } from './payments.config';
 
 bootService(async () => {
@@ -16,7 +17,13 @@ bootService(async () => {
       description:
         'P2P payments on the UPI model: POST /v1/payments (Idempotency-Key required) starts the debit/credit saga across ' +
         'banks; GET /v1/payments/{id} shows where it is. Amounts are decimal strings, never numbers.',
-      tags: { payments: 'Paying a contact and following the payment until it is final.' },
+      tags: {
+        payments: 'Paying a contact and following the payment until it is final.',
+        merchants: 'Business accounts in the chat: onboarding, API keys, orders customers pay with the UPI PIN, refunds and history (docs/merchants.md).',
+        operations:
+          "Operators only (an operator key, on payments' own port, never the edge; docs/operations.md): payments needing an operator, dead letters, the outbox quarantine, failed reversals, reconciliation with the banks.",
+      },
+      securitySchemes: { [MERCHANT_KEY_SCHEME]: MERCHANT_KEY_SECURITY, [OPERATOR_KEY_SCHEME]: OPERATOR_KEY_SECURITY },
     },
   });
   // Consumes bank.responses.v1 as group kirim.payments; the transport refuses to start unless

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from '@kirim/platform';
-import { legTimerPolicy, PaymentsConfig, schemeProfile } from './payments.config';
+import { PaymentsConfig, schemeProfile } from './payments.config';
 import UPI_DOCUMENT from './limits/scheme-profiles/upi.json';
 
 const ENV = {
@@ -24,26 +24,15 @@ function problemsOf(env: NodeJS.ProcessEnv): readonly string[] {
 }
 
 describe('PaymentsConfig', () => {
-  it('defaults the leg timer to the design: 15 s timeout, checked every second, 5 status checks', () => {
-    const config = loadConfig(PaymentsConfig, ENV);
-    expect(config.PAYMENT_LEG_TIMEOUT_MS).toBe(15_000);
-    expect(config.PAYMENT_LEG_CHECK_INTERVAL_MS).toBe(1000);
-    expect(config.PAYMENT_MAX_LEG_CHECKS).toBe(5);
-    expect(legTimerPolicy(config)).toEqual({ timeoutMs: 15_000, maxChecks: 5 });
-  });
-
-  it('reads the leg timer settings as numbers', () => {
-    const config = loadConfig(PaymentsConfig, { ...ENV, PAYMENT_LEG_TIMEOUT_MS: '2000', PAYMENT_LEG_CHECK_INTERVAL_MS: '250', PAYMENT_MAX_LEG_CHECKS: '0' });
-    expect([config.PAYMENT_LEG_TIMEOUT_MS, config.PAYMENT_LEG_CHECK_INTERVAL_MS, config.PAYMENT_MAX_LEG_CHECKS]).toEqual([2000, 250, 0]);
+  it('polls the timers every second unless told otherwise; the timing itself is the scheme profile\'s', () => {
+    expect(loadConfig(PaymentsConfig, ENV).PAYMENT_LEG_CHECK_INTERVAL_MS).toBe(1000);
+    expect(loadConfig(PaymentsConfig, { ...ENV, PAYMENT_LEG_CHECK_INTERVAL_MS: '250' }).PAYMENT_LEG_CHECK_INTERVAL_MS).toBe(250);
+    expect(loadConfig(PaymentsConfig, { ...ENV, PAYMENT_LEG_TIMEOUT_MS: '2000' })).not.toHaveProperty('PAYMENT_LEG_TIMEOUT_MS');
   });
 
   it.each([
-    ['PAYMENT_LEG_TIMEOUT_MS', 'soon'],
-    ['PAYMENT_LEG_TIMEOUT_MS', '50'],
-    ['PAYMENT_LEG_TIMEOUT_MS', '1.5'],
     ['PAYMENT_LEG_CHECK_INTERVAL_MS', '0'],
-    ['PAYMENT_MAX_LEG_CHECKS', '-1'],
-    ['PAYMENT_MAX_LEG_CHECKS', '21'],
+    ['PAYMENT_LEG_CHECK_INTERVAL_MS', 'soon'],
   ])('refuses %s=%s, naming the variable', (name, value) => {
     const problems = problemsOf({ ...ENV, [name]: value });
     expect(problems).toHaveLength(1);
@@ -55,6 +44,12 @@ describe('PaymentsConfig', () => {
       const config = loadConfig(PaymentsConfig, ENV);
       expect(config.SCHEME_PROFILE).toBe('upi');
       expect(schemeProfile(config)).toMatchObject({ name: 'upi', perPaymentMaxMinor: 10_000_000n, rollingWindowMaxCount: 20 });
+    });
+
+    it('stops boot when the settle time is shorter than the freshness window of this deployment allows', () => {
+      const config = loadConfig(PaymentsConfig, ENV);
+      expect(schemeProfile(config, { MESSAGE_MAX_AGE_MS: 300_000, MESSAGE_MAX_FUTURE_SKEW_MS: 30_000 }).name).toBe('upi');
+      expect(() => schemeProfile(config, { MESSAGE_MAX_AGE_MS: 600_000, MESSAGE_MAX_FUTURE_SKEW_MS: 30_000 })).toThrow(/deemedOutcomes\.settleSeconds \(900\) must be at least .* = 1260 s/);
     });
 
     it('refuses an unknown profile name, naming the variable', () => {

@@ -39,6 +39,50 @@ export const EVENT_TYPES = {
 
 export type EventType = (typeof EVENT_TYPES)[keyof typeof EVENT_TYPES];
 
+/**
+ * The payload class each event type carries. EVENT_CATALOGUE is typed against this map, so the two
+ * cannot drift apart; a producer that builds its events as `EventOf<type>` cannot compile one whose
+ * data is another type's shape (the outbox still validates the values at run time).
+ */
+export interface EventPayloads {
+  [EVENT_TYPES.USER_REGISTERED]: UserRegistered;
+  [EVENT_TYPES.BANK_ACCOUNT_LINKED]: BankAccountLinked;
+  [EVENT_TYPES.BANK_DEBIT_REQUESTED]: BankLegRequested;
+  [EVENT_TYPES.BANK_CREDIT_REQUESTED]: BankLegRequested;
+  [EVENT_TYPES.BANK_DEBIT_SUCCEEDED]: BankLegResult;
+  [EVENT_TYPES.BANK_DEBIT_DECLINED]: BankLegResult;
+  [EVENT_TYPES.BANK_CREDIT_SUCCEEDED]: BankLegResult;
+  [EVENT_TYPES.BANK_CREDIT_DECLINED]: BankLegResult;
+  [EVENT_TYPES.PAYMENT_INITIATED]: PaymentLifecycleEvent;
+  [EVENT_TYPES.PAYMENT_COMPLETED]: PaymentLifecycleEvent;
+  [EVENT_TYPES.PAYMENT_FAILED]: PaymentLifecycleEvent;
+  [EVENT_TYPES.PAYMENT_REVERSED]: PaymentLifecycleEvent;
+  [EVENT_TYPES.NOTIFICATION_RECORDED]: NotificationRecorded;
+  [EVENT_TYPES.PARTNER_DEBIT_REQUESTED]: PartnerLegRequested;
+  [EVENT_TYPES.PARTNER_CREDIT_REQUESTED]: PartnerLegRequested;
+  [EVENT_TYPES.PARTNER_ACCOUNT_LOOKUP_REQUESTED]: PartnerAccountLookupRequested;
+  [EVENT_TYPES.PARTNER_DEBIT_SUCCEEDED]: PartnerLegAnswered;
+  [EVENT_TYPES.PARTNER_DEBIT_DECLINED]: PartnerLegAnswered;
+  [EVENT_TYPES.PARTNER_CREDIT_SUCCEEDED]: PartnerLegAnswered;
+  [EVENT_TYPES.PARTNER_CREDIT_DECLINED]: PartnerLegAnswered;
+  [EVENT_TYPES.PARTNER_ACCOUNT_LOOKUP_ANSWERED]: PartnerAccountLookupAnswered;
+}
+
+/**
+ * An outgoing event whose data is the payload its type carries. For a union of types it is the union
+ * of the matching pairs, never a type paired with another type's payload. It has the shape a
+ * messaging TransactionScope publishes.
+ */
+export type EventOf<T extends EventType = EventType> = {
+  [K in T]: { readonly type: K; readonly key: string; readonly data: EventPayloads[K]; readonly subject?: string };
+}[T];
+
+/** Builds an `EventOf<T>`: the compiler checks `data` against `type`. */
+export function eventOf<T extends EventType>(type: T, key: string, data: EventPayloads[T]): EventOf<T> {
+  // The mapped type cannot be narrowed by TypeScript for a generic T; the signature is what checks.
+  return { type, key, data } as unknown as EventOf<T>;
+}
+
 type EventSource = (typeof EVENT_SOURCES)[keyof typeof EVENT_SOURCES];
 
 /** Who emits a type: one kirim service (its CloudEvents source), or the partner bank of the topic. */
@@ -93,7 +137,8 @@ export const EVENT_CATALOGUE: Readonly<Record<EventType, EventTypeSpec>> = {
   [T.PARTNER_CREDIT_SUCCEEDED]: spec(T.PARTNER_CREDIT_SUCCEEDED, PARTNER_TOPICS.RESPONSES, PartnerLegAnswered, PARTNER, 'paymentId', 'The partner bank made the credit.'),
   [T.PARTNER_CREDIT_DECLINED]: spec(T.PARTNER_CREDIT_DECLINED, PARTNER_TOPICS.RESPONSES, PartnerLegAnswered, PARTNER, 'paymentId', 'The partner bank declined the credit, with a UPI result code.'),
   [T.PARTNER_ACCOUNT_LOOKUP_ANSWERED]: spec(T.PARTNER_ACCOUNT_LOOKUP_ANSWERED, PARTNER_TOPICS.RESPONSES, PartnerAccountLookupAnswered, PARTNER, 'lookupId', 'The partner bank lists the accounts it holds for the mobile number (masked).'),
-};
+  // Checked against EventPayloads: a spec whose payload class is not its type's payload does not compile.
+} satisfies { readonly [K in EventType]: EventTypeSpec<EventPayloads[K]> };
 
 export function isEventType(value: string): value is EventType {
   return Object.prototype.hasOwnProperty.call(EVENT_CATALOGUE, value);

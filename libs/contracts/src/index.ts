@@ -2,6 +2,7 @@ export * from './values/money';
 export * from './values/identifiers';
 export * from './values/result-codes';
 export * from './values/problem-catalogue';
+export * from './values/payment-handle-rules';
 export * from './topics';
 export * from './cloudevents';
 export * from './event-types';

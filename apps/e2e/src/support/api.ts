@@ -98,7 +98,11 @@ export interface SandboxAccount {
   readonly maskedAccountNumber: string;
   readonly holderName: string;
   readonly balance: MoneyDto;
+  readonly freeze: SandboxAccountFreeze;
 }
+
+/** A sandbox account's freeze: credit lets no money in (YF), debit none out (YE), total neither. */
+export type SandboxAccountFreeze = 'none' | 'credit' | 'debit' | 'total';
 
 export interface LedgerSummary {
   readonly accounts: number;
@@ -301,6 +305,12 @@ export class Api {
   /** The sandbox operator's PIN reset: the account's PIN and its wrong tries are cleared (204). */
   async resetSandboxPin(accountRef: string): Promise<HttpResult> {
     return this.request('DELETE', `/v1/sandbox/accounts/${encodeURIComponent(accountRef)}/upi-pin`, { admin: true });
+  }
+
+  /** The sandbox operator freezes an account as a bank does, or lifts the freeze with 'none'; answers the account (200). */
+  async freezeSandboxAccount(accountRef: string, freeze: SandboxAccountFreeze): Promise<SandboxAccount> {
+    const result = await this.request('PUT', `/v1/sandbox/accounts/${encodeURIComponent(accountRef)}/freeze`, { admin: true, body: { freeze } });
+    return expectStatus<SandboxAccount>(result, 200).body;
   }
 
   async ledgerSummary(): Promise<LedgerSummary> {

@@ -13,7 +13,7 @@ import { RandomIdGenerator, SystemClock } from '@kirim/platform';
 import { createMigratedTestDatabase, MigratedTestDatabase } from '@kirim/testing';
 import { PAYMENTS_MIGRATIONS } from '../migrations';
 import { InitiatePaymentCommand, InitiatePaymentOutcome, InitiatePaymentUseCase } from '../payment/initiate-payment/initiate-payment.use-case';
-import { LegTimerPolicy } from '../payment/leg-timer';
+import { PaymentTransitionStep } from '../payment/payment-transition-step';
 import { PAYMENT_ENTITIES } from '../payment/payment-entities';
 import { TypeOrmIdempotencyKeyRepository, TypeOrmPaymentRepository } from '../payment/payment.repository';
 import { FakePartyDirectory } from '../testing/payment-fakes';
@@ -24,7 +24,6 @@ const PAYER_ID = 'c0c0c0c0-c0c0-4c0c-8c0c-c0c0c0c0c0c0';
 const PAYEE_ID = 'd0d0d0d0-d0d0-4d0d-8d0d-d0d0d0d0d0d0';
 const PAYER_ACCOUNT = { bankCode: 'SBXA', accountRef: 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa' };
 const PAYEE_ACCOUNT = { bankCode: 'SBXB', accountRef: 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb' };
-const LEG_TIMER: LegTimerPolicy = { timeoutMs: 15_000, maxChecks: 5 };
 const UPI = loadSchemeProfile({ name: 'upi' });
 /** More connections than the default 10, so that many transactions really wait on the payer lock at once. */
 const POOL_SIZE = 32;
@@ -46,16 +45,18 @@ describe('payer limits under concurrency (PostgreSQL)', () => {
       ok: true,
       parties: { payer: { userId: PAYER_ID, ...PAYER_ACCOUNT }, payee: { userId: PAYEE_ID, displayName: 'Asha', ...PAYEE_ACCOUNT } },
     });
+    const payments = new TypeOrmPaymentRepository(dataSource);
+    const ids = new RandomIdGenerator();
     initiate = new InitiatePaymentUseCase(
       new UnitOfWork(dataSource, new OutboxWriter(EVENT_SOURCES.PAYMENTS)),
-      new TypeOrmPaymentRepository(dataSource),
+      payments,
       new TypeOrmIdempotencyKeyRepository(dataSource),
       parties,
       new SystemClock(),
-      new RandomIdGenerator(),
+      ids,
       UPI,
       new TypeOrmPayerUsageRepository(),
-      LEG_TIMER,
+      new PaymentTransitionStep(payments, ids, UPI),
     );
   });
 
@@ -64,7 +65,7 @@ describe('payer limits under concurrency (PostgreSQL)', () => {
   });
 
   beforeEach(async () => {
-    await dataSource.query('TRUNCATE payments, idempotency_keys, outbox_messages, inbox_messages');
+    await dataSource.query('TRUNCATE payments, idempotency_keys, payment_operator_actions, outbox_messages, inbox_messages');
   });
 
   let keySequence = 0;

@@ -19,6 +19,9 @@ export const PAYER_LIMIT_LOCK_NAMESPACE = 0x4b4c4d54; // "KLMT"
  * Everything else has moved money or still can (pending legs, credit_failed on its way to a
  * reversal); a reversed payment counts too: the debit happened, and a payment that bounces off the
  * payee must not give the payer a fresh allowance.
+ *
+ * A merchant's refund is not counted: it is money its owner received going back, not the owner
+ * paying (docs/merchants.md). Its `kind` is in the window index, so the scan stays index-only.
  */
 @Injectable()
 export class TypeOrmPayerUsageRepository extends PayerUsageRepository {
@@ -39,7 +42,8 @@ export class TypeOrmPayerUsageRepository extends PayerUsageRepository {
         WHERE payer_user_id = $1
           AND created_at >= least($2::timestamptz, coalesce($3::timestamptz, $2::timestamptz))
           AND currency = $4
-          AND status <> 'debit_failed'`,
+          AND status <> 'debit_failed'
+          AND kind <> 'refund'`,
       [query.payerUserId, query.windowStart, query.coolingStart, query.currency],
     )) as [{ count: number; amount: string; since_bound: string }];
     return { count: row.count, amountMinor: BigInt(row.amount), sinceDeviceBoundMinor: BigInt(row.since_bound) };
@@ -49,7 +53,7 @@ export class TypeOrmPayerUsageRepository extends PayerUsageRepository {
     const rows = (await tx.manager.query(
       `SELECT amount_minor::text AS amount, created_at
          FROM payments
-        WHERE payer_user_id = $1 AND created_at > $2 AND currency = $3 AND status <> 'debit_failed'
+        WHERE payer_user_id = $1 AND created_at > $2 AND currency = $3 AND status <> 'debit_failed' AND kind <> 'refund'
         ORDER BY created_at ASC`,
       [query.payerUserId, query.windowStart, query.currency],
     )) as Array<{ amount: string; created_at: Date }>;

@@ -1,7 +1,7 @@
 import { BankLegRequested, EVENT_TYPES, PAYMENT_STATUSES, PaymentLifecycleEvent, PaymentStatus, validatePayload } from '@kirim/contracts';
 import { SAMPLE_PAYEE_ACCOUNT, SAMPLE_PAYER_ACCOUNT, SAMPLE_PAYMENT_ID, samplePayment } from '../testing/payment-fakes';
 import { Payment } from './payment';
-import { automaticNextStep, isFinal, isLegPending, PaymentEvent, PaymentEventKind, pendingLegRequest, transition, TransitionResult } from './payment-state-machine';
+import { automaticNextStep, isFinal, isLegPending, owesReversal, PaymentEvent, PaymentEventKind, pendingLegRequest, transition, TransitionResult } from './payment-state-machine';
 
 const AT = new Date('2026-11-28T10:00:00.000Z');
 const PAYMENT_ID = SAMPLE_PAYMENT_ID;
@@ -21,7 +21,16 @@ function paymentIn(status: PaymentStatus): Payment {
     credit_pending: { debitRequestId: DEBIT_ID, creditRequestId: CREDIT_ID, rrn: '123456789012' },
     completed: { debitRequestId: DEBIT_ID, creditRequestId: CREDIT_ID, rrn: '123456789012', resultCode: '00' },
     credit_failed: { debitRequestId: DEBIT_ID, creditRequestId: CREDIT_ID, resultCode: 'XI' },
-    reversal_pending: { debitRequestId: DEBIT_ID, creditRequestId: CREDIT_ID, reversalRequestId: REVERSAL_ID, resultCode: 'XI' },
+    reversal_pending: { debitRequestId: DEBIT_ID, creditRequestId: CREDIT_ID, reversalRequestId: REVERSAL_ID, resultCode: 'XI', reversalAttempts: 1 },
+    reversal_failed: {
+      debitRequestId: DEBIT_ID,
+      creditRequestId: CREDIT_ID,
+      reversalRequestId: REVERSAL_ID,
+      resultCode: 'XI',
+      reversalAttempts: 1,
+      reversalFailure: 'declined',
+      reversalResultCode: 'XH',
+    },
     reversed: { debitRequestId: DEBIT_ID, creditRequestId: CREDIT_ID, reversalRequestId: REVERSAL_ID, resultCode: 'U31' },
   };
   return samplePayment(status, legs[status]);
@@ -30,8 +39,11 @@ function paymentIn(status: PaymentStatus): Payment {
 /** An encrypted PIN as the device sends it (the state machine never opens it). */
 const PIN_BLOCK = 'eyJhbGciOiJFQ0RILUVTIn0..aXY.Y2lwaGVydGV4dA.dGFn';
 
+/** The leg a payment in `status` waits for (for `leg-deemed`). */
+const PENDING_IDS: Partial<Record<PaymentStatus, string>> = { debit_pending: DEBIT_ID, credit_pending: CREDIT_ID, reversal_pending: REVERSAL_ID };
+
 /** For each event, the answer the payment in `status` is waiting for (the right request id). */
-function eventFor(kind: PaymentEventKind, requestId?: string): PaymentEvent {
+function eventFor(kind: PaymentEventKind, requestId?: string, status?: PaymentStatus): PaymentEvent {
   switch (kind) {
     case 'debit-requested':
       return { kind, debitRequestId: DEBIT_ID, at: AT, encryptedPin: PIN_BLOCK };
@@ -51,6 +63,10 @@ function eventFor(kind: PaymentEventKind, requestId?: string): PaymentEvent {
       return { kind, requestId: requestId ?? REVERSAL_ID, at: AT };
     case 'reversal-declined':
       return { kind, requestId: requestId ?? REVERSAL_ID, resultCode: 'Z9', at: AT };
+    case 'leg-deemed':
+      return { kind, requestId: requestId ?? (status !== undefined ? PENDING_IDS[status] : undefined) ?? FOREIGN_ID, resultCode: 'U67', at: AT };
+    case 'reversal-resolved-by-operator':
+      return { kind, at: AT };
   }
 }
 
@@ -64,6 +80,8 @@ const ALL_EVENT_KINDS: readonly PaymentEventKind[] = [
   'reversal-requested',
   'reversal-succeeded',
   'reversal-declined',
+  'leg-deemed',
+  'reversal-resolved-by-operator',
 ];
 
 /** The legal transitions of DESIGN.md: [from, event, to]. */
@@ -76,6 +94,14 @@ const LEGAL: ReadonlyArray<readonly [PaymentStatus, PaymentEventKind, PaymentSta
   ['credit_pending', 'credit-declined', 'credit_failed'],
   ['credit_failed', 'reversal-requested', 'reversal_pending'],
   ['reversal_pending', 'reversal-succeeded', 'reversed'],
+  ['reversal_pending', 'reversal-declined', 'reversal_failed'],
+  ['reversal_failed', 'reversal-requested', 'reversal_pending'],
+  // The answer to an attempt deemed unanswered may still come (here: to the attempt declined, it cannot).
+  ['reversal_failed', 'reversal-succeeded', 'reversed'],
+  ['reversal_failed', 'reversal-resolved-by-operator', 'reversed'],
+  ['debit_pending', 'leg-deemed', 'debit_failed'],
+  ['credit_pending', 'leg-deemed', 'credit_failed'],
+  ['reversal_pending', 'leg-deemed', 'reversal_failed'],
 ];
 
 function accepted(result: TransitionResult) {
@@ -86,7 +112,7 @@ function accepted(result: TransitionResult) {
 describe('payment state machine', () => {
   describe.each(LEGAL)('%s --%s-->', (from, kind, to) => {
     it(`moves to ${to} and publishes only valid contract payloads keyed by the payment id`, () => {
-      const result = accepted(transition(paymentIn(from), eventFor(kind)));
+      const result = accepted(transition(paymentIn(from), eventFor(kind, undefined, from)));
       expect(result.payment.status).toBe(to);
       expect(result.payment.updatedAt).toEqual(AT);
       for (const event of result.events) {
@@ -171,13 +197,93 @@ describe('payment state machine', () => {
     expect(result.events[0].data).toMatchObject({ status: 'reversed', resultCode: 'U31' });
   });
 
-  it('a declined reversal is refused as a value and leaves the payment untouched', () => {
-    expect(transition(paymentIn('reversal_pending'), eventFor('reversal-declined'))).toEqual({
-      ok: false,
-      reason: 'reversal-declined',
-      status: 'reversal_pending',
-      event: 'reversal-declined',
+  it('a declined reversal moves to reversal_failed with the bank code, publishing nothing (its retry is the timer\'s)', () => {
+    const result = accepted(transition(paymentIn('reversal_pending'), eventFor('reversal-declined')));
+    expect(result.payment).toMatchObject({ status: 'reversal_failed', reversalFailure: 'declined', reversalResultCode: 'Z9', resultCode: 'XI', reversalAttempts: 1 });
+    expect(result.events).toEqual([]);
+    // The same decline again (a redelivery, or the answer to a status check) changes nothing.
+    expect(transition(result.payment, eventFor('reversal-declined'))).toMatchObject({ ok: false, reason: 'duplicate' });
+  });
+
+  it('a retried reversal counts its attempt and re-opens the leg with the id it is given', () => {
+    const NEW_ID = '55555555-5555-4555-8555-555555555555';
+    const result = accepted(transition(paymentIn('reversal_failed'), { kind: 'reversal-requested', reversalRequestId: NEW_ID, at: AT }));
+    expect(result.payment).toMatchObject({ status: 'reversal_pending', reversalRequestId: NEW_ID, reversalAttempts: 2, reversalFailure: null, reversalResultCode: 'XH' });
+    expect(result.events[0].data).toMatchObject({ requestId: NEW_ID, purpose: 'reversal', ...PAYER });
+    // The answer to the declined attempt's id is no longer the pending leg's.
+    expect(transition(result.payment, eventFor('reversal-succeeded'))).toMatchObject({ ok: false, reason: 'stale-request' });
+  });
+
+  describe('deemed outcomes (the scheme profile decides, after the last status check)', () => {
+    it('a deemed debit fails with the profile code, marks the debit deemed and tells the world the payment failed', () => {
+      const result = accepted(transition(paymentIn('debit_pending'), { kind: 'leg-deemed', requestId: DEBIT_ID, resultCode: 'U67', at: AT }));
+      expect(result.payment).toMatchObject({ status: 'debit_failed', resultCode: 'U67', deemedLeg: 'debit' });
+      expect(result.events.map((e) => [e.type, (e.data as PaymentLifecycleEvent).resultCode])).toEqual([[EVENT_TYPES.PAYMENT_FAILED, 'U67']]);
     });
+
+    it('a deemed credit fails with the profile code and publishes nothing (the reversal follows)', () => {
+      const result = accepted(transition(paymentIn('credit_pending'), { kind: 'leg-deemed', requestId: CREDIT_ID, resultCode: 'U68', at: AT }));
+      expect(result.payment).toMatchObject({ status: 'credit_failed', resultCode: 'U68', deemedLeg: 'credit' });
+      expect(result.events).toEqual([]);
+    });
+
+    it('a deemed reversal fails as unanswered with the profile code; the payment keeps why it is reversed', () => {
+      const result = accepted(transition(paymentIn('reversal_pending'), { kind: 'leg-deemed', requestId: REVERSAL_ID, resultCode: 'RB', at: AT }));
+      expect(result.payment).toMatchObject({ status: 'reversal_failed', reversalFailure: 'unanswered', reversalResultCode: 'RB', resultCode: 'XI', deemedLeg: null });
+      // Its late decline is news: the bank has a record now, and a retry needs a new id.
+      expect(accepted(transition(result.payment, eventFor('reversal-declined'))).payment).toMatchObject({ status: 'reversal_failed', reversalFailure: 'declined', reversalResultCode: 'Z9' });
+      // Its late success ends the payment.
+      expect(accepted(transition(result.payment, eventFor('reversal-succeeded'))).payment).toMatchObject({ status: 'reversed', resultCode: 'U31' });
+    });
+
+    it('is refused for a leg other than the pending one (a timer that outlived its leg)', () => {
+      expect(transition(paymentIn('credit_pending'), { kind: 'leg-deemed', requestId: DEBIT_ID, resultCode: 'U68', at: AT })).toMatchObject({ ok: false, reason: 'stale-request' });
+      expect(transition(paymentIn('completed'), { kind: 'leg-deemed', requestId: CREDIT_ID, resultCode: 'U68', at: AT })).toMatchObject({ ok: false, reason: 'illegal-transition' });
+    });
+
+    it('a reversal after a deemed credit ends reversed with the deemed code U68', () => {
+      const failed = accepted(transition(paymentIn('credit_pending'), { kind: 'leg-deemed', requestId: CREDIT_ID, resultCode: 'U68', at: AT })).payment;
+      const reversing = accepted(transition(failed, eventFor('reversal-requested'))).payment;
+      const result = accepted(transition(reversing, eventFor('reversal-succeeded')));
+      expect(result.payment).toMatchObject({ status: 'reversed', resultCode: 'U68' });
+      expect(result.events[0].data).toMatchObject({ status: 'reversed', resultCode: 'U68' });
+    });
+  });
+
+  describe('late answers after a deemed outcome', () => {
+    const deemedDebit = (): Payment => accepted(transition(paymentIn('debit_pending'), { kind: 'leg-deemed', requestId: DEBIT_ID, resultCode: 'U67', at: AT })).payment;
+
+    it('a debit made after it was deemed failed moves to credit_failed (the reversal follows), keeps U67 and alerts', () => {
+      const result = accepted(transition(deemedDebit(), eventFor('debit-succeeded')));
+      expect(result.payment).toMatchObject({ status: 'credit_failed', resultCode: 'U67', rrn: '123456789012', creditRequestId: null });
+      expect(result.events).toEqual([]);
+      expect(result.alerts.map((alert) => alert.name)).toEqual(['late-answer-after-deemed-outcome']);
+      const reversed = accepted(transition(accepted(transition(result.payment, eventFor('reversal-requested'))).payment, eventFor('reversal-succeeded')));
+      expect(reversed.payment).toMatchObject({ status: 'reversed', resultCode: 'U67' });
+    });
+
+    it('a late decline of a deemed debit only confirms it; a debit failed by a bank decline is not reopened', () => {
+      expect(transition(deemedDebit(), eventFor('debit-declined'))).toMatchObject({ ok: false, reason: 'duplicate' });
+      expect(transition(paymentIn('debit_failed'), eventFor('debit-succeeded'))).toMatchObject({ ok: false, reason: 'duplicate' });
+    });
+
+    it('a credit made after it was deemed failed is recorded on the payment and alerted, once; the state stays', () => {
+      const failed = accepted(transition(paymentIn('credit_pending'), { kind: 'leg-deemed', requestId: CREDIT_ID, resultCode: 'U68', at: AT })).payment;
+      const reversing = accepted(transition(failed, eventFor('reversal-requested'))).payment;
+      const late = new Date(AT.getTime() + 60_000);
+      const result = accepted(transition(reversing, { kind: 'credit-succeeded', requestId: CREDIT_ID, at: late }));
+      expect(result.payment).toMatchObject({ status: 'reversal_pending', lateCreditAt: late, updatedAt: reversing.updatedAt });
+      expect(result.events).toEqual([]);
+      expect(result.alerts.map((alert) => alert.name)).toEqual(['late-answer-after-deemed-outcome']);
+      expect(transition(result.payment, { kind: 'credit-succeeded', requestId: CREDIT_ID, at: late })).toMatchObject({ ok: false, reason: 'duplicate' });
+    });
+  });
+
+  it('an operator resolves only a failed reversal: while one is pending the bank may still pay back', () => {
+    const result = accepted(transition(paymentIn('reversal_failed'), eventFor('reversal-resolved-by-operator')));
+    expect(result.payment).toMatchObject({ status: 'reversed', resultCode: 'U31' });
+    expect(result.events.map((e) => e.type)).toEqual([EVENT_TYPES.PAYMENT_REVERSED]);
+    expect(transition(paymentIn('reversal_pending'), eventFor('reversal-resolved-by-operator'))).toMatchObject({ ok: false, reason: 'illegal-transition' });
   });
 
   it('does not mutate the payment it is given', () => {
@@ -188,14 +294,14 @@ describe('payment state machine', () => {
   });
 
   describe('every other (state, event) pair is refused without throwing', () => {
-    const legalPairs = new Set([...LEGAL.map(([from, kind]) => `${from}|${kind}`), 'reversal_pending|reversal-declined']);
+    const legalPairs = new Set(LEGAL.map(([from, kind]) => `${from}|${kind}`));
     const illegal = PAYMENT_STATUSES.flatMap((status) =>
       ALL_EVENT_KINDS.filter((kind) => !legalPairs.has(`${status}|${kind}`)).map((kind) => [status, kind] as const),
     );
 
     it.each(illegal)('%s + %s', (status, kind) => {
       const payment = paymentIn(status);
-      const result = transition(payment, eventFor(kind));
+      const result = transition(payment, eventFor(kind, undefined, status));
       expect(result.ok).toBe(false);
       if (result.ok) return;
       expect(result.status).toBe(status);
@@ -236,6 +342,7 @@ describe('payment state machine', () => {
       debit_failed: null,
       credit_failed: 'reversal-requested',
       reversal_pending: null,
+      reversal_failed: null,
       reversed: null,
     });
   });
@@ -246,6 +353,10 @@ describe('payment state machine', () => {
 
   it('knows the states that wait for a bank answer', () => {
     expect(PAYMENT_STATUSES.filter(isLegPending)).toEqual(['debit_pending', 'credit_pending', 'reversal_pending']);
+  });
+
+  it('knows the states that owe the payer a reversal', () => {
+    expect(PAYMENT_STATUSES.filter(owesReversal)).toEqual(['credit_failed', 'reversal_pending', 'reversal_failed']);
   });
 
   describe('pendingLegRequest (what a status check re-sends)', () => {

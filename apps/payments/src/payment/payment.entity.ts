@@ -67,9 +67,86 @@ export class PaymentEntity {
   @Column({ name: 'leg_checks', type: 'int', default: 0 })
   legChecks!: number;
 
+  @Column({ name: 'deemed_leg', type: 'varchar', length: 6, nullable: true })
+  deemedLeg!: string | null;
+
+  @Column({ name: 'reversal_attempts', type: 'int', default: 0 })
+  reversalAttempts!: number;
+
+  @Column({ name: 'reversal_failure', type: 'varchar', length: 10, nullable: true })
+  reversalFailure!: string | null;
+
+  @Column({ name: 'reversal_result_code', type: 'varchar', length: 3, nullable: true })
+  reversalResultCode!: string | null;
+
+  @Column({ name: 'reversal_due_by', type: 'timestamptz', nullable: true })
+  reversalDueBy!: Date | null;
+
+  /** When `reversal-overdue` was raised for it (once): bookkeeping of the poller, not of the domain. */
+  @Column({ name: 'reversal_overdue_alerted_at', type: 'timestamptz', nullable: true })
+  reversalOverdueAlertedAt?: Date | null;
+
+  @Column({ name: 'late_credit_at', type: 'timestamptz', nullable: true })
+  lateCreditAt!: Date | null;
+
+  /** Set aside by the poller (a row it could not handle): its timer stopped, an operator alerted. */
+  @Column({ name: 'quarantined_at', type: 'timestamptz', nullable: true })
+  quarantinedAt?: Date | null;
+
+  @Column({ name: 'quarantine_reason', type: 'varchar', length: 500, nullable: true })
+  quarantineReason?: string | null;
+
+  /** `p2p`, `order` (a merchant order's payment) or `refund` (docs/merchants.md). */
+  @Column({ type: 'varchar', length: 6, default: 'p2p' })
+  kind!: string;
+
+  @Column({ name: 'merchant_id', type: 'uuid', nullable: true })
+  merchantId!: string | null;
+
+  @Column({ name: 'order_id', type: 'uuid', nullable: true })
+  orderId!: string | null;
+
+  /** A refund's refunded payment. */
+  @Column({ name: 'refund_of', type: 'uuid', nullable: true })
+  refundOf!: string | null;
+
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 
   @Column({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;
+}
+
+/**
+ * What an operator did to a payment, kept for good (the audit trail of the operator path): who,
+ * what, with which reference, and the state before and after.
+ */
+@Entity({ name: 'payment_operator_actions' })
+export class PaymentOperatorActionEntity {
+  @PrimaryColumn({ type: 'uuid' })
+  id!: string;
+
+  @Column({ name: 'payment_id', type: 'uuid' })
+  paymentId!: string;
+
+  @Column({ type: 'varchar', length: 40 })
+  action!: string;
+
+  @Column({ type: 'varchar', length: 100 })
+  operator!: string;
+
+  @Column({ type: 'varchar', length: 100, nullable: true })
+  reference!: string | null;
+
+  @Column({ type: 'varchar', length: 500, nullable: true })
+  note!: string | null;
+
+  @Column({ name: 'status_before', type: 'varchar', length: 20 })
+  statusBefore!: string;
+
+  @Column({ name: 'status_after', type: 'varchar', length: 20 })
+  statusAfter!: string;
+
+  @Column({ name: 'occurred_at', type: 'timestamptz' })
+  occurredAt!: Date;
 }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { LimitsModule } from '../limits/limits.module';
-import { legTimerPolicy, PaymentsConfig } from '../payments.config';
+import { PaymentsConfig } from '../payments.config';
+import { AlertOverdueReversalsUseCase } from './alert-overdue-reversals/alert-overdue-reversals.use-case';
 import { ApplyBankLegResultUseCase } from './apply-bank-leg-result/apply-bank-leg-result.use-case';
 import { BankResponsesConsumer } from './bank-responses.consumer';
 import { CheckPendingLegsUseCase } from './check-pending-legs/check-pending-legs.use-case';
@@ -9,28 +10,54 @@ import { Clock, IdGenerator, InternalHttpClient, RandomIdGenerator, SystemClock 
 import { GetPaymentUseCase } from './get-payment/get-payment.use-case';
 import { HttpPartyDirectory } from './http-party-directory';
 import { InitiatePaymentUseCase } from './initiate-payment/initiate-payment.use-case';
-import { LEG_TIMER_POLICY } from './leg-timer';
+import { ListMyPaymentsUseCase } from './list-my-payments/list-my-payments.use-case';
+import { PaymentHistoryRepository } from './list-my-payments/payment-history.repository';
+import { TypeOrmPaymentHistoryRepository } from './list-my-payments/typeorm-payment-history.repository';
+import { ListPaymentsNeedingOperatorUseCase } from './list-payments-needing-operator/list-payments-needing-operator.use-case';
 import { PartyDirectory } from './party-directory';
+import { PaymentTransitionStep } from './payment-transition-step';
 import { IdempotencyKeyRepository, PaymentRepository, TypeOrmIdempotencyKeyRepository, TypeOrmPaymentRepository } from './payment.repository';
 import { PaymentsController } from './payments.controller';
+import { ResolveReversalByOperatorUseCase } from './resolve-reversal-by-operator/resolve-reversal-by-operator.use-case';
+import { RetryReversalUseCase } from './retry-reversal/retry-reversal.use-case';
 
 @Module({
   imports: [LimitsModule],
   controllers: [PaymentsController, BankResponsesConsumer],
   providers: [
+    // Every change of a payment goes through this one step (transition, automatic step, timers, alerts).
+    PaymentTransitionStep,
     InitiatePaymentUseCase,
     ApplyBankLegResultUseCase,
     GetPaymentUseCase,
+    ListMyPaymentsUseCase,
     CheckPendingLegsUseCase,
+    AlertOverdueReversalsUseCase,
+    // The operator path (exposed by the operator API, apps/payments/src/operations).
+    RetryReversalUseCase,
+    ResolveReversalByOperatorUseCase,
+    ListPaymentsNeedingOperatorUseCase,
     // Status checks of legs whose answer is late: started at bootstrap, stopped at shutdown.
     PendingLegPoller,
     { provide: PaymentRepository, useClass: TypeOrmPaymentRepository },
     { provide: IdempotencyKeyRepository, useClass: TypeOrmIdempotencyKeyRepository },
+    { provide: PaymentHistoryRepository, useClass: TypeOrmPaymentHistoryRepository },
     { provide: PartyDirectory, inject: [InternalHttpClient], useFactory: (client: InternalHttpClient) => new HttpPartyDirectory(client) },
-    { provide: LEG_TIMER_POLICY, inject: [PaymentsConfig], useFactory: legTimerPolicy },
     { provide: LEG_CHECK_INTERVAL_MS, inject: [PaymentsConfig], useFactory: (config: PaymentsConfig) => config.PAYMENT_LEG_CHECK_INTERVAL_MS },
     { provide: Clock, useClass: SystemClock },
     { provide: IdGenerator, useClass: RandomIdGenerator },
+  ],
+  exports: [
+    RetryReversalUseCase,
+    ResolveReversalByOperatorUseCase,
+    ListPaymentsNeedingOperatorUseCase,
+    // Merchant orders and refunds are payments too (apps/payments/src/merchant): the same step, storage and keys.
+    PaymentTransitionStep,
+    PaymentRepository,
+    IdempotencyKeyRepository,
+    PartyDirectory,
+    Clock,
+    IdGenerator,
   ],
 })
 export class PaymentModule {}

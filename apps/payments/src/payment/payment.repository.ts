@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { ALL_RESULT_CODES, Money, PAYMENT_STATUSES, PaymentStatus, ResultCode, SUPPORTED_CURRENCIES, Currency } from '@kirim/contracts';
 import type { TransactionScope } from '@kirim/messaging';
-import { Payment } from './payment';
-import { PaymentEntity } from './payment.entity';
+import { DEEMED_LEGS, MerchantPaymentLink, Payment, PAYMENT_KINDS, paymentKind, REVERSAL_FAILURES } from './payment';
+import { PaymentEntity, PaymentOperatorActionEntity } from './payment.entity';
 import { IdempotencyKeyEntity } from './idempotency-key.entity';
 
 /** A transaction to work in: the messaging TransactionScope, or anything else carrying its manager. */
@@ -17,11 +17,69 @@ export abstract class PaymentRepository {
   abstract insert(tx: InTransaction, payment: Payment): Promise<void>;
   abstract update(tx: InTransaction, payment: Payment): Promise<void>;
   /**
-   * Locks up to `limit` payments whose leg timer is due at `now`, earliest first, skipping rows
-   * another transaction holds (`FOR UPDATE SKIP LOCKED`): several pollers, one per replica, share
-   * the due payments without waiting on each other or taking one twice.
+   * Locks up to `limit` payments whose timer is due at `now`, earliest first, skipping rows another
+   * transaction holds (`FOR UPDATE SKIP LOCKED`): several pollers, one per replica, share the due
+   * payments without waiting on each other or taking one twice. A row that cannot be read as a
+   * payment comes back as `unreadable`, with the reason, so one bad row does not stop the others.
    */
-  abstract lockDueForLegCheck(tx: InTransaction, now: Date, limit: number): Promise<Payment[]>;
+  abstract lockDueTimers(tx: InTransaction, now: Date, limit: number): Promise<LockedPaymentRow[]>;
+  /** Locks up to `limit` payments still owing a reversal past its deadline and not alerted yet (SKIP LOCKED). */
+  abstract lockOverdueReversals(tx: InTransaction, now: Date, limit: number): Promise<LockedPaymentRow[]>;
+  abstract markReversalOverdueAlerted(tx: InTransaction, paymentId: string, at: Date): Promise<void>;
+  /**
+   * Sets a payment's row aside: its timer stopped, the reason and time recorded, so the poller no
+   * longer takes it and an operator finds it (`listNeedingOperator`). Touches nothing else of the
+   * row, so it works on a row that cannot be read as a payment.
+   */
+  abstract quarantine(tx: InTransaction, paymentId: string, reason: string, at: Date): Promise<void>;
+  /**
+   * Payments an operator must look at, oldest first, after `cursor` (keyset pagination on
+   * created_at, id: stable while rows change): a reversal whose retries are used up, a row set
+   * aside, a credit confirmed after it was deemed failed.
+   */
+  abstract listNeedingOperator(query: { readonly after: OperatorListCursor | null; readonly limit: number }): Promise<PaymentNeedingOperator[]>;
+  /**
+   * Runs `work` under a savepoint of `tx`: if it throws, only what it wrote is undone and the
+   * transaction stays usable, so one payment's failure does not undo the others of a batch.
+   */
+  abstract isolate<T>(tx: InTransaction, work: () => Promise<T>): Promise<T>;
+  /** Appends to the payment's operator audit trail (never updated or deleted). */
+  abstract recordOperatorAction(tx: InTransaction, action: OperatorActionRecord): Promise<void>;
+  abstract operatorActions(paymentId: string): Promise<OperatorActionRecord[]>;
+}
+
+export type LockedPaymentRow = { readonly id: string; readonly payment: Payment } | { readonly id: string; readonly unreadable: string };
+
+export interface OperatorListCursor {
+  readonly createdAt: Date;
+  readonly id: string;
+}
+
+export type OperatorAttentionReason = 'reversal-retries-exhausted' | 'quarantined' | 'late-credit-after-deemed-failure';
+
+export interface PaymentNeedingOperator {
+  readonly paymentId: string;
+  readonly createdAt: Date;
+  /** The stored status as text: it may be what made the row unreadable. */
+  readonly status: string;
+  readonly reasons: readonly OperatorAttentionReason[];
+  readonly quarantine: { readonly at: Date; readonly reason: string } | null;
+  /** The payment, or null when its row cannot be read as one (the quarantine reason says why). */
+  readonly payment: Payment | null;
+}
+
+export interface OperatorActionRecord {
+  readonly id: string;
+  readonly paymentId: string;
+  readonly action: 'retry-reversal' | 'resolve-reversal';
+  /** Who acted, as the operator API authenticated them. */
+  readonly operator: string;
+  /** The operator's reference for money returned another way (a bank's transfer reference, a ticket). */
+  readonly reference: string | null;
+  readonly note: string | null;
+  readonly statusBefore: PaymentStatus;
+  readonly statusAfter: PaymentStatus;
+  readonly occurredAt: Date;
 }
 
 export interface IdempotencyRecord {
@@ -69,7 +127,7 @@ export class TypeOrmPaymentRepository extends PaymentRepository {
     await tx.manager.update(PaymentEntity, { id: payment.id }, changes);
   }
 
-  async lockDueForLegCheck(tx: InTransaction, now: Date, limit: number): Promise<Payment[]> {
+  async lockDueTimers(tx: InTransaction, now: Date, limit: number): Promise<LockedPaymentRow[]> {
     // Served by the partial index payments_leg_check_at_idx (only rows with a running timer).
     const rows = await tx.manager
       .createQueryBuilder(PaymentEntity, 'payment')
@@ -79,7 +137,107 @@ export class TypeOrmPaymentRepository extends PaymentRepository {
       .setLock('pessimistic_write')
       .setOnLocked('skip_locked')
       .getMany();
-    return rows.map(toPayment);
+    return rows.map(readRow);
+  }
+
+  async lockOverdueReversals(tx: InTransaction, now: Date, limit: number): Promise<LockedPaymentRow[]> {
+    // Served by the partial index payments_reversal_due_idx (the predicate is the index's).
+    const rows = await tx.manager
+      .createQueryBuilder(PaymentEntity, 'payment')
+      .where('payment.reversal_due_by <= :now', { now })
+      .andWhere('payment.reversal_overdue_alerted_at IS NULL')
+      .andWhere(`payment.status IN ('credit_failed', 'reversal_pending', 'reversal_failed')`)
+      .orderBy('payment.reversal_due_by', 'ASC')
+      .limit(limit)
+      .setLock('pessimistic_write')
+      .setOnLocked('skip_locked')
+      .getMany();
+    return rows.map(readRow);
+  }
+
+  async markReversalOverdueAlerted(tx: InTransaction, paymentId: string, at: Date): Promise<void> {
+    await tx.manager.query(`UPDATE payments SET reversal_overdue_alerted_at = $2 WHERE id = $1`, [paymentId, at]);
+  }
+
+  async quarantine(tx: InTransaction, paymentId: string, reason: string, at: Date): Promise<void> {
+    await tx.manager.query(`UPDATE payments SET leg_check_at = NULL, quarantined_at = $2, quarantine_reason = $3 WHERE id = $1`, [
+      paymentId,
+      at,
+      reason.slice(0, 500),
+    ]);
+  }
+
+  async listNeedingOperator(query: { readonly after: OperatorListCursor | null; readonly limit: number }): Promise<PaymentNeedingOperator[]> {
+    // The predicate is that of the partial index payments_needs_operator_idx (created_at, id).
+    const builder = this.dataSource.manager
+      .createQueryBuilder(PaymentEntity, 'payment')
+      .where(`(${NEEDS_OPERATOR})`)
+      .orderBy('payment.created_at', 'ASC')
+      .addOrderBy('payment.id', 'ASC')
+      .limit(query.limit);
+    if (query.after !== null) builder.andWhere('(payment.created_at, payment.id) > (:createdAt, :id)', { createdAt: query.after.createdAt, id: query.after.id });
+    const rows = await builder.getMany();
+    return rows.map((row) => {
+      const read = readRow(row);
+      const reasons: OperatorAttentionReason[] = [];
+      if (row.status === 'reversal_failed' && row.legCheckAt === null) reasons.push('reversal-retries-exhausted');
+      if (row.quarantinedAt) reasons.push('quarantined');
+      if (row.lateCreditAt !== null) reasons.push('late-credit-after-deemed-failure');
+      return {
+        paymentId: row.id,
+        createdAt: row.createdAt,
+        status: row.status,
+        reasons,
+        quarantine: row.quarantinedAt ? { at: row.quarantinedAt, reason: row.quarantineReason ?? '' } : null,
+        payment: 'payment' in read ? read.payment : null,
+      };
+    });
+  }
+
+  async isolate<T>(tx: InTransaction, work: () => Promise<T>): Promise<T> {
+    await tx.manager.query('SAVEPOINT payment_row');
+    let result: T;
+    try {
+      result = await work();
+    } catch (error) {
+      // If the connection itself is gone this throws too, and the caller's transaction fails as a whole.
+      await tx.manager.query('ROLLBACK TO SAVEPOINT payment_row');
+      throw error;
+    }
+    await tx.manager.query('RELEASE SAVEPOINT payment_row');
+    return result;
+  }
+
+  async recordOperatorAction(tx: InTransaction, action: OperatorActionRecord): Promise<void> {
+    await tx.manager.insert(PaymentOperatorActionEntity, Object.assign(new PaymentOperatorActionEntity(), action));
+  }
+
+  async operatorActions(paymentId: string): Promise<OperatorActionRecord[]> {
+    const rows = await this.dataSource.manager.find(PaymentOperatorActionEntity, { where: { paymentId }, order: { occurredAt: 'ASC' } });
+    return rows.map((row) => ({
+      id: row.id,
+      paymentId: row.paymentId,
+      action: row.action === 'retry-reversal' ? 'retry-reversal' : 'resolve-reversal',
+      operator: row.operator,
+      reference: row.reference,
+      note: row.note,
+      statusBefore: asStatus(row.statusBefore),
+      statusAfter: asStatus(row.statusAfter),
+      occurredAt: row.occurredAt,
+    }));
+  }
+}
+
+/** Rows an operator must look at (SQL over the `payment` alias); the partial index has the same predicate. */
+const NEEDS_OPERATOR =
+  `payment.quarantined_at IS NOT NULL OR payment.late_credit_at IS NOT NULL OR (payment.status = 'reversal_failed' AND payment.leg_check_at IS NULL)`;
+
+/** A row as a payment, or why it cannot be one (a value outside the domain: written by something else). */
+function readRow(row: PaymentEntity): LockedPaymentRow {
+  try {
+    return { id: row.id, payment: toPayment(row) };
+  } catch (error) {
+    return { id: row.id, unreadable: error instanceof Error ? error.message : String(error) };
   }
 }
 
@@ -139,6 +297,16 @@ export function toEntity(payment: Payment): PaymentEntity {
     note: payment.note,
     legCheckAt: payment.legCheckAt,
     legChecks: payment.legChecks,
+    deemedLeg: payment.deemedLeg,
+    reversalAttempts: payment.reversalAttempts,
+    reversalFailure: payment.reversalFailure,
+    reversalResultCode: payment.reversalResultCode,
+    reversalDueBy: payment.reversalDueBy,
+    lateCreditAt: payment.lateCreditAt,
+    kind: paymentKind(payment),
+    merchantId: payment.merchant?.merchantId ?? null,
+    orderId: payment.merchant?.orderId ?? null,
+    refundOf: payment.merchant?.refundOf ?? null,
     createdAt: payment.createdAt,
     updatedAt: payment.updatedAt,
   });
@@ -156,7 +324,7 @@ export function toPayment(row: PaymentEntity): Payment {
     // pg hands bigint columns over as strings; BigInt() keeps every digit.
     amount: Money.ofMinor(BigInt(row.amountMinor), asCurrency(row.currency)),
     status: asStatus(row.status),
-    resultCode: row.resultCode === null ? null : asResultCode(row.resultCode),
+    resultCode: row.resultCode === null ? null : asResultCode(row.resultCode, 'result_code'),
     rrn: row.rrn,
     debitRequestId: row.debitRequestId,
     creditRequestId: row.creditRequestId,
@@ -164,9 +332,26 @@ export function toPayment(row: PaymentEntity): Payment {
     note: row.note,
     legCheckAt: row.legCheckAt,
     legChecks: row.legChecks,
+    deemedLeg: row.deemedLeg === null ? null : oneOf(DEEMED_LEGS, row.deemedLeg, 'deemed_leg'),
+    reversalAttempts: row.reversalAttempts,
+    reversalFailure: row.reversalFailure === null ? null : oneOf(REVERSAL_FAILURES, row.reversalFailure, 'reversal_failure'),
+    reversalResultCode: row.reversalResultCode === null ? null : asResultCode(row.reversalResultCode, 'reversal_result_code'),
+    reversalDueBy: row.reversalDueBy,
+    lateCreditAt: row.lateCreditAt,
+    merchant: merchantLinkOf(row),
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
+}
+
+/** The merchant link of a row; a kind its columns do not bear out is a row written by something else. */
+function merchantLinkOf(row: PaymentEntity): MerchantPaymentLink | null {
+  const kind = oneOf(PAYMENT_KINDS, row.kind, 'kind');
+  if (kind === 'p2p') return null;
+  if (row.merchantId === null || row.orderId === null || (kind === 'refund') !== (row.refundOf !== null)) {
+    throw new Error(`payments row of kind ${kind} lacks its merchant, order or refunded payment`);
+  }
+  return { merchantId: row.merchantId, orderId: row.orderId, refundOf: row.refundOf };
 }
 
 // A stored value outside these sets means the table was written by something else: a bug, so throw.
@@ -176,9 +361,15 @@ function asStatus(value: string): PaymentStatus {
   return found;
 }
 
-function asResultCode(value: string): ResultCode {
+function asResultCode(value: string, column: string): ResultCode {
   const found = ALL_RESULT_CODES.find((code) => code === value);
-  if (!found) throw new Error(`payments.result_code holds an unknown code ${JSON.stringify(value)}`);
+  if (!found) throw new Error(`payments.${column} holds an unknown code ${JSON.stringify(value)}`);
+  return found;
+}
+
+function oneOf<T extends string>(values: readonly T[], value: string, column: string): T {
+  const found = values.find((known) => known === value);
+  if (found === undefined) throw new Error(`payments.${column} holds an unknown value ${JSON.stringify(value)}`);
   return found;
 }
 

@@ -1,10 +1,12 @@
-import { Body, Controller, Get, Headers, HttpStatus, Param, Post, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpStatus, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PROBLEM_CODES } from '@kirim/contracts';
 import { ApiProblems, type AuthenticatedUser, CurrentUser, GENERIC_PROBLEMS, JwtAuthGuard, ProblemException } from '@kirim/platform';
 import { GetPaymentUseCase } from './get-payment/get-payment.use-case';
 import { InitiatePaymentUseCase } from './initiate-payment/initiate-payment.use-case';
 import { parseIdempotencyKey } from './initiate-payment/payment-request-rules';
+import { ListMyPaymentsUseCase } from './list-my-payments/list-my-payments.use-case';
+import { MyPaymentsPageResponse, MyPaymentsQuery, toMyPaymentItemResponse } from './list-my-payments/my-payments.dto';
 import { InitiatePaymentBody, PaymentInitiatedResponse, PaymentResponse, toInitiatedResponse, toPaymentResponse } from './payments.dto';
 
 interface ResponseLike {
@@ -20,6 +22,7 @@ export class PaymentsController {
   constructor(
     private readonly initiatePayment: InitiatePaymentUseCase,
     private readonly getPayment: GetPaymentUseCase,
+    private readonly listMyPayments: ListMyPaymentsUseCase,
   ) {}
 
   @Post()
@@ -87,6 +90,32 @@ export class PaymentsController {
     response.status(outcome.replayed ? HttpStatus.OK : HttpStatus.ACCEPTED);
     response.setHeader('Location', `/v1/payments/${outcome.payment.id}`);
     return toInitiatedResponse(outcome.payment);
+  }
+
+  @Get()
+  @ApiOperation({
+    summary: 'Your payments, sent and received, newest first',
+    description:
+      'A page at a time: pass `nextCursor` back as `cursor`, with the same filters, for the next one (absent on the last page). ' +
+      'Each item is the view of GET /v1/payments/{id} with `direction`. Filters: `status` (comma-separated), `from` (inclusive) and `to` ' +
+      '(exclusive) instants at most 366 days apart, `counterparty` (the other party\'s userId), `direction` (sent or received). ' +
+      'Problems: 400 validation-failed (a bad filter, or a cursor from another list or other filters).',
+  })
+  @ApiOkResponse({ type: MyPaymentsPageResponse })
+  @ApiProblems(...GENERIC_PROBLEMS.input, ...GENERIC_PROBLEMS.bearer)
+  async list(@CurrentUser() user: AuthenticatedUser, @Query() query: MyPaymentsQuery): Promise<MyPaymentsPageResponse> {
+    const outcome = await this.listMyPayments.execute({
+      userId: user.userId,
+      ...(query.limit !== undefined ? { limit: Number(query.limit) } : {}),
+      ...(query.cursor !== undefined ? { cursor: query.cursor } : {}),
+      ...(query.status !== undefined ? { statuses: query.status.split(',') } : {}),
+      ...(query.from !== undefined ? { from: new Date(query.from) } : {}),
+      ...(query.to !== undefined ? { to: new Date(query.to) } : {}),
+      ...(query.counterparty !== undefined ? { counterpartyUserId: query.counterparty } : {}),
+      ...(query.direction !== undefined ? { direction: query.direction } : {}),
+    });
+    if (!outcome.ok) throw new ProblemException(HttpStatus.BAD_REQUEST, PROBLEM_CODES.VALIDATION_FAILED, 'The request is not valid.', { errors: [...outcome.errors] });
+    return { items: outcome.items.map(toMyPaymentItemResponse), ...(outcome.nextCursor !== null ? { nextCursor: outcome.nextCursor } : {}) };
   }
 
   @Get(':paymentId')

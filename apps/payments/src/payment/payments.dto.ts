@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { IsDefined, IsOptional, IsString, Matches, MaxLength, ValidateBy, ValidateNested } from 'class-validator';
 import { Currency, E164_PATTERN, ENCRYPTED_PIN_PATTERN, MAX_ENCRYPTED_PIN_LENGTH, MoneyDto, PAYMENT_ADDRESS_PATTERN, PAYMENT_STATUSES, PaymentStatus, ResultCode } from '@kirim/contracts';
 import { Payment } from './payment';
+import { owesReversal } from './payment-state-machine';
 
 /** The contract's MoneyDto (its validation) with the OpenAPI description added. */
 export class AmountBody extends MoneyDto {
@@ -114,6 +115,18 @@ export class PaymentInitiatedResponse {
   createdAt!: string;
 }
 
+/** A reversal the payer is owed (RBI: by the end of day T+1), shown until the money is back. */
+export class ReversalView {
+  @ApiProperty({ format: 'date-time', description: "When the payer must have their money back: the end of day T+1 in the scheme's time zone (RBI), T the failure's day" })
+  dueBy!: string;
+
+  @ApiProperty({ description: 'Reversal attempts made so far', minimum: 0 })
+  attempts!: number;
+
+  @ApiPropertyOptional({ description: 'UPI result code of the last failed attempt (a decline, or RB: no answer)' })
+  lastResultCode?: ResultCode;
+}
+
 export class PaymentResponse {
   @ApiProperty({ format: 'uuid' })
   paymentId!: string;
@@ -132,6 +145,9 @@ export class PaymentResponse {
 
   @ApiPropertyOptional({ description: '12-digit retrieval reference number, once debited' })
   rrn?: string;
+
+  @ApiPropertyOptional({ type: ReversalView, description: "Present while the payer's debit is being reversed (credit_failed, reversal_pending, reversal_failed)" })
+  reversal?: ReversalView;
 
   @ApiProperty({ format: 'uuid' })
   payerUserId!: string;
@@ -165,9 +181,21 @@ export function toPaymentResponse(payment: Payment): PaymentResponse {
     amount: payment.amount.toDto(),
     ...(payment.resultCode !== null ? { resultCode: payment.resultCode } : {}),
     ...(payment.rrn !== null ? { rrn: payment.rrn } : {}),
+    ...reversalOf(payment),
     payerUserId: payment.payerUserId,
     payeeUserId: payment.payeeUserId,
     createdAt: payment.createdAt.toISOString(),
     updatedAt: payment.updatedAt.toISOString(),
+  };
+}
+
+function reversalOf(payment: Payment): { reversal?: ReversalView } {
+  if (!owesReversal(payment.status) || payment.reversalDueBy === null) return {};
+  return {
+    reversal: {
+      dueBy: payment.reversalDueBy.toISOString(),
+      attempts: payment.reversalAttempts,
+      ...(payment.reversalResultCode !== null ? { lastResultCode: payment.reversalResultCode } : {}),
+    },
   };
 }

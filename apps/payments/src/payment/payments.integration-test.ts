@@ -18,10 +18,11 @@ import { ApplyBankLegResultUseCase, BankLeg, BankLegOutcome, UnknownPaymentError
 import { CheckPendingLegsUseCase } from './check-pending-legs/check-pending-legs.use-case';
 import { RandomIdGenerator, SystemClock } from '@kirim/platform';
 import { InitiatePaymentCommand, InitiatePaymentUseCase } from './initiate-payment/initiate-payment.use-case';
-import { LegTimerPolicy } from './leg-timer';
+import { firstCheckDelayMs } from './leg-timer';
+import { PaymentTransitionStep } from './payment-transition-step';
 import { Payment } from './payment';
 import { PAYMENT_ENTITIES } from './payment-entities';
-import { InTransaction, TypeOrmIdempotencyKeyRepository, TypeOrmPaymentRepository } from './payment.repository';
+import { InTransaction, LockedPaymentRow, TypeOrmIdempotencyKeyRepository, TypeOrmPaymentRepository } from './payment.repository';
 import { loadSchemeProfile } from '../limits/scheme-profile';
 import { TypeOrmPayerUsageRepository } from '../limits/typeorm-payer-usage.repository';
 
@@ -29,8 +30,7 @@ const PAYER_ID = 'c0c0c0c0-c0c0-4c0c-8c0c-c0c0c0c0c0c0';
 const PAYEE_ID = 'd0d0d0d0-d0d0-4d0d-8d0d-d0d0d0d0d0d0';
 const PAYER_ACCOUNT = { bankCode: 'SBXA', accountRef: 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa' };
 const PAYEE_ACCOUNT = { bankCode: 'SBXB', accountRef: 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb' };
-/** The defaults: 15 s to the first status check, then 30 s, 60 s, ..., at most 5 checks. */
-const LEG_TIMER: LegTimerPolicy = { timeoutMs: 15_000, maxChecks: 5 };
+/** The UPI profile: first status check 45 to 90 s after the request, then after 600 s and 3000 s, settle 900 s. */
 const UPI = loadSchemeProfile({ name: 'upi' });
 
 interface OutboxRow {
@@ -51,6 +51,7 @@ describe('payments (PostgreSQL)', () => {
   let unitOfWork: UnitOfWork;
   let payments: TypeOrmPaymentRepository;
   let parties: FakePartyDirectory;
+  let step: PaymentTransitionStep;
 
   beforeAll(async () => {
     Logger.overrideLogger(false);
@@ -64,6 +65,7 @@ describe('payments (PostgreSQL)', () => {
     });
     const ids = new RandomIdGenerator();
     const clock = new SystemClock();
+    step = new PaymentTransitionStep(payments, ids, UPI);
     initiate = new InitiatePaymentUseCase(
       unitOfWork,
       payments,
@@ -73,10 +75,10 @@ describe('payments (PostgreSQL)', () => {
       ids,
       UPI,
       new TypeOrmPayerUsageRepository(),
-      LEG_TIMER,
+      step,
     );
-    applyResult = new ApplyBankLegResultUseCase(payments, clock, ids, LEG_TIMER);
-    checkLegs = new CheckPendingLegsUseCase(unitOfWork, payments, clock, LEG_TIMER);
+    applyResult = new ApplyBankLegResultUseCase(payments, clock, step);
+    checkLegs = new CheckPendingLegsUseCase(unitOfWork, payments, clock, step, UPI);
   });
 
   afterAll(async () => {
@@ -84,7 +86,7 @@ describe('payments (PostgreSQL)', () => {
   });
 
   beforeEach(async () => {
-    await dataSource.query('TRUNCATE payments, idempotency_keys, outbox_messages, inbox_messages');
+    await dataSource.query('TRUNCATE payments, idempotency_keys, payment_operator_actions, outbox_messages, inbox_messages');
   });
 
   const PIN_BLOCK = 'eyJhbGciOiJFQ0RILUVTIn0..aXY.Y2lwaGVydGV4dA.dGFn';
@@ -211,7 +213,7 @@ describe('payments (PostgreSQL)', () => {
       new RandomIdGenerator(),
       UPI,
       new TypeOrmPayerUsageRepository(),
-      LEG_TIMER,
+      step,
     );
     const outcomes = await Promise.all(Array.from({ length: 6 }, () => racing.execute(command({ idempotencyKey: 'race' }))));
     const ids = new Set(outcomes.map((o) => (o.ok ? o.payment.id : o.code)));
@@ -335,11 +337,13 @@ describe('payments (PostgreSQL)', () => {
     const legRequests = async (paymentId: string): Promise<OutboxRow[]> =>
       (await outbox()).filter((row) => row.record_key === paymentId && row.type.startsWith('bank.'));
 
-    it('initiating starts the debit timer at the leg timeout', async () => {
+    it('initiating starts the debit timer at its first status check, 45 to 90 s later (NPCI), spread by the leg', async () => {
       const payment = await initiated();
       const [row] = await dataSource.query(`SELECT leg_checks, EXTRACT(EPOCH FROM leg_check_at - created_at)::float8 AS wait FROM payments`);
-      expect(row).toEqual({ leg_checks: 0, wait: 15 });
-      expect((await stored(payment.id)).legCheckAt).toEqual(new Date(payment.createdAt.getTime() + 15_000));
+      expect(row.leg_checks).toBe(0);
+      expect(row.wait).toBeGreaterThanOrEqual(45);
+      expect(row.wait).toBeLessThanOrEqual(90);
+      expect((await stored(payment.id)).legCheckAt).toEqual(new Date(payment.createdAt.getTime() + firstCheckDelayMs(payment.debitRequestId ?? '', UPI.statusChecks)));
     });
 
     it('a due debit is re-sent once with its original requestId; a pass before the backoff does nothing', async () => {
@@ -347,7 +351,7 @@ describe('payments (PostgreSQL)', () => {
       await makeDue(payment.id);
       const [original] = await legRequests(payment.id);
 
-      expect(await checkLegs.execute()).toEqual({ due: 1, resent: 1, gaveUp: 0 });
+      expect(await checkLegs.execute()).toEqual({ due: 1, resent: 1, deemed: 0, retried: 0, quarantined: 0 });
 
       const sent = await legRequests(payment.id);
       expect(sent.map((row) => [row.topic, row.type])).toEqual([
@@ -363,11 +367,12 @@ describe('payments (PostgreSQL)', () => {
       expect(sent[1].data['requestId']).toBe(payment.debitRequestId);
       expect(sent[1].id).not.toBe(original.id);
       const checked = await timer(payment.id);
+      // The next check waits the profile's 600 s.
       expect(checked).toMatchObject({ status: 'debit_pending', leg_checks: 1 });
-      expect(checked.due_in).toBeGreaterThan(25);
-      expect(checked.due_in).toBeLessThanOrEqual(30);
+      expect(checked.due_in).toBeGreaterThan(590);
+      expect(checked.due_in).toBeLessThanOrEqual(600);
 
-      expect(await checkLegs.execute()).toEqual({ due: 0, resent: 0, gaveUp: 0 });
+      expect(await checkLegs.execute()).toMatchObject({ due: 0, resent: 0 });
       expect(await legRequests(payment.id)).toHaveLength(2);
       expect(await timer(payment.id)).toMatchObject({ status: 'debit_pending', leg_checks: 1, leg_check_at: checked.leg_check_at });
     });
@@ -381,8 +386,8 @@ describe('payments (PostgreSQL)', () => {
       expect(await apply('debit', 'succeeded', debited)).toEqual({ applied: true, status: 'credit_pending' });
       const crediting = await timer(payment.id);
       expect(crediting).toMatchObject({ status: 'credit_pending', leg_checks: 0 });
-      expect(crediting.due_in).toBeGreaterThan(10);
-      expect(crediting.due_in).toBeLessThanOrEqual(15);
+      expect(crediting.due_in).toBeGreaterThan(40);
+      expect(crediting.due_in).toBeLessThanOrEqual(90);
 
       // The bank answers the re-sent debit with what it recorded: same requestId, already applied.
       const before = await dataSource.query('SELECT * FROM payments');
@@ -394,7 +399,7 @@ describe('payments (PostgreSQL)', () => {
       const { creditRequestId } = await stored(payment.id);
       expect(await apply('credit', 'succeeded', bankResult(payment, creditRequestId))).toEqual({ applied: true, status: 'completed' });
       expect(await timer(payment.id)).toEqual({ status: 'completed', leg_checks: 0, leg_check_at: null, due_in: null });
-      expect(await checkLegs.execute()).toEqual({ due: 0, resent: 0, gaveUp: 0 });
+      expect(await checkLegs.execute()).toMatchObject({ due: 0 });
     });
 
     it('a due credit or reversal is re-sent to the right account with its own requestId', async () => {
@@ -422,15 +427,16 @@ describe('payments (PostgreSQL)', () => {
       expect(sent[4].data).toMatchObject({ purpose: 'reversal', ...PAYER_ACCOUNT });
     });
 
-    it('after the last check the timer stops and nothing more is sent', async () => {
+    it('after the last check and the settle time the debit is deemed failed (U67); a late success is then reversed', async () => {
       const payment = await initiated();
-      await dataSource.query(`UPDATE payments SET leg_checks = 5, leg_check_at = now() - interval '1 second' WHERE id = $1`, [payment.id]);
-      expect(await checkLegs.execute()).toEqual({ due: 1, resent: 0, gaveUp: 1 });
-      expect(await timer(payment.id)).toEqual({ status: 'debit_pending', leg_checks: 5, leg_check_at: null, due_in: null });
+      await dataSource.query(`UPDATE payments SET leg_checks = 3, leg_check_at = now() - interval '1 second' WHERE id = $1`, [payment.id]);
+      expect(await checkLegs.execute()).toEqual({ due: 1, resent: 0, deemed: 1, retried: 0, quarantined: 0 });
+      expect(await timer(payment.id)).toEqual({ status: 'debit_failed', leg_checks: 3, leg_check_at: null, due_in: null });
+      expect(await stored(payment.id)).toMatchObject({ resultCode: 'U67', deemedLeg: 'debit' });
       expect(await legRequests(payment.id)).toHaveLength(1);
-      // A late answer still completes the saga.
-      expect(await apply('debit', 'succeeded', bankResult(payment, payment.debitRequestId))).toEqual({ applied: true, status: 'credit_pending' });
-      expect(await timer(payment.id)).toMatchObject({ leg_checks: 0 });
+      // A late answer: the bank did debit. The payer was told it failed, so the money goes back.
+      expect(await apply('debit', 'succeeded', bankResult(payment, payment.debitRequestId))).toEqual({ applied: true, status: 'reversal_pending' });
+      expect((await legRequests(payment.id)).at(-1)?.data).toMatchObject({ purpose: 'reversal', ...PAYER_ACCOUNT });
     });
 
     it('two passes at once never re-send the same payment (SKIP LOCKED): the second skips what the first holds', async () => {
@@ -445,21 +451,22 @@ describe('payments (PostgreSQL)', () => {
       const locked = new Promise<void>((resolve) => (signalLocked = resolve));
       const released = new Promise<void>((resolve) => (release = resolve));
       class HoldingRepository extends TypeOrmPaymentRepository {
-        override async lockDueForLegCheck(tx: InTransaction, now: Date, limit: number): Promise<Payment[]> {
-          const rows = await super.lockDueForLegCheck(tx, now, limit);
+        override async lockDueTimers(tx: InTransaction, now: Date, limit: number): Promise<LockedPaymentRow[]> {
+          const rows = await super.lockDueTimers(tx, now, limit);
           signalLocked();
           await released;
           return rows;
         }
       }
-      const holding = new CheckPendingLegsUseCase(unitOfWork, new HoldingRepository(dataSource), new SystemClock(), LEG_TIMER);
+      const holdingRepository = new HoldingRepository(dataSource);
+      const holding = new CheckPendingLegsUseCase(unitOfWork, holdingRepository, new SystemClock(), new PaymentTransitionStep(holdingRepository, new RandomIdGenerator(), UPI), UPI);
       const passA = holding.execute(2);
       await locked;
 
       // Pass B runs to its end while A holds its rows: it neither waits for them nor takes them.
-      expect(await checkLegs.execute()).toEqual({ due: 3, resent: 3, gaveUp: 0 });
+      expect(await checkLegs.execute()).toMatchObject({ due: 3, resent: 3, quarantined: 0 });
       release();
-      expect(await passA).toEqual({ due: 2, resent: 2, gaveUp: 0 });
+      expect(await passA).toMatchObject({ due: 2, resent: 2, quarantined: 0 });
 
       const resent = (await outbox()).filter((row) => row.type === EVENT_TYPES.BANK_DEBIT_REQUESTED);
       const perPayment = new Map<string, number>();
@@ -506,7 +513,7 @@ describe('payments (PostgreSQL)', () => {
       expect(Object.fromEntries(rows.map((row) => [row.id, [row.due, row.leg_checks]]))).toEqual({ [pending.id]: [true, 0], [done.id]: [null, 0] });
       const indexes: Array<{ indexdef: string }> = await dataSource.query(`SELECT indexdef FROM pg_indexes WHERE indexname = 'payments_leg_check_at_idx'`);
       expect(indexes[0].indexdef).toMatch(/\(leg_check_at\) WHERE \(leg_check_at IS NOT NULL\)/);
-      expect(await checkLegs.execute()).toEqual({ due: 1, resent: 1, gaveUp: 0 });
+      expect(await checkLegs.execute()).toMatchObject({ due: 1, resent: 1 });
     });
   });
 });

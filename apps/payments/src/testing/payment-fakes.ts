@@ -1,8 +1,18 @@
 // In-memory stand-ins for the ports, for unit tests (*.spec.ts) only.
-import { LegTimerPolicy } from '../payment/leg-timer';
 import { Money, PaymentStatus } from '@kirim/contracts';
-import { createPayment, Payment } from '../payment/payment';
-import { ClaimOutcome, IdempotencyKeyRepository, IdempotencyRecord, InTransaction, PaymentRepository } from '../payment/payment.repository';
+import { createPayment, Payment, paymentKind } from '../payment/payment';
+import {
+  ClaimOutcome,
+  IdempotencyKeyRepository,
+  IdempotencyRecord,
+  InTransaction,
+  LockedPaymentRow,
+  OperatorActionRecord,
+  OperatorListCursor,
+  PaymentNeedingOperator,
+  PaymentRepository,
+} from '../payment/payment.repository';
+import { PaymentTransitionStep } from '../payment/payment-transition-step';
 import { PartyDirectory, PartyLookupResult, PayeeIdentifier, PaymentParties } from '../payment/party-directory';
 import { InitiatePaymentUseCase } from '../payment/initiate-payment/initiate-payment.use-case';
 import { PayerUsageQuery, PayerUsageRepository } from '../limits/payer-usage.repository';
@@ -36,14 +46,85 @@ export class InMemoryPaymentRepository extends PaymentRepository {
     this.rows.set(payment.id, payment);
   }
 
-  /** Ids the next lockDueForLegCheck skips, as if another transaction held their rows. */
+  /** Ids the next lockDueTimers skips, as if another transaction held their rows. */
   readonly lockedElsewhere = new Set<string>();
+  /** Rows that do not read as a payment (as a row written by something else would not), by id. */
+  readonly unreadable = new Map<string, string>();
+  readonly quarantined = new Map<string, { reason: string; at: Date }>();
+  readonly overdueAlerted = new Map<string, Date>();
+  readonly operatorActionLog: OperatorActionRecord[] = [];
 
-  async lockDueForLegCheck(_tx: InTransaction, now: Date, limit: number): Promise<Payment[]> {
+  async lockDueTimers(_tx: InTransaction, now: Date, limit: number): Promise<LockedPaymentRow[]> {
     return [...this.rows.values()]
       .filter((p) => p.legCheckAt !== null && p.legCheckAt.getTime() <= now.getTime() && !this.lockedElsewhere.has(p.id))
       .sort((a, b) => (a.legCheckAt?.getTime() ?? 0) - (b.legCheckAt?.getTime() ?? 0))
-      .slice(0, limit);
+      .slice(0, limit)
+      .map((p) => this.read(p));
+  }
+
+  async lockOverdueReversals(_tx: InTransaction, now: Date, limit: number): Promise<LockedPaymentRow[]> {
+    return [...this.rows.values()]
+      .filter(
+        (p) =>
+          p.reversalDueBy !== null &&
+          p.reversalDueBy.getTime() <= now.getTime() &&
+          ['credit_failed', 'reversal_pending', 'reversal_failed'].includes(p.status) &&
+          !this.overdueAlerted.has(p.id),
+      )
+      .slice(0, limit)
+      .map((p) => this.read(p));
+  }
+
+  async markReversalOverdueAlerted(_tx: InTransaction, paymentId: string, at: Date): Promise<void> {
+    this.overdueAlerted.set(paymentId, at);
+  }
+
+  async quarantine(_tx: InTransaction, paymentId: string, reason: string, at: Date): Promise<void> {
+    const payment = this.rows.get(paymentId);
+    if (payment) this.rows.set(paymentId, { ...payment, legCheckAt: null });
+    this.quarantined.set(paymentId, { reason, at });
+  }
+
+  async listNeedingOperator(query: { readonly after: OperatorListCursor | null; readonly limit: number }): Promise<PaymentNeedingOperator[]> {
+    const after = query.after;
+    return [...this.rows.values()]
+      .map((payment) => {
+        const reasons: PaymentNeedingOperator['reasons'][number][] = [];
+        if (payment.status === 'reversal_failed' && payment.legCheckAt === null) reasons.push('reversal-retries-exhausted');
+        const quarantine = this.quarantined.get(payment.id) ?? null;
+        if (quarantine) reasons.push('quarantined');
+        if (payment.lateCreditAt !== null) reasons.push('late-credit-after-deemed-failure');
+        return { paymentId: payment.id, createdAt: payment.createdAt, status: payment.status, reasons, quarantine, payment };
+      })
+      .filter((row) => row.reasons.length > 0)
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.paymentId.localeCompare(b.paymentId))
+      .filter((row) => after === null || row.createdAt > after.createdAt || (row.createdAt.getTime() === after.createdAt.getTime() && row.paymentId > after.id))
+      .slice(0, query.limit);
+  }
+
+  /** Like a savepoint: what `work` changed is undone if it throws. */
+  async isolate<T>(_tx: InTransaction, work: () => Promise<T>): Promise<T> {
+    const before = new Map(this.rows);
+    try {
+      return await work();
+    } catch (error) {
+      this.rows.clear();
+      for (const [id, payment] of before) this.rows.set(id, payment);
+      throw error;
+    }
+  }
+
+  async recordOperatorAction(_tx: InTransaction, action: OperatorActionRecord): Promise<void> {
+    this.operatorActionLog.push(action);
+  }
+
+  async operatorActions(paymentId: string): Promise<OperatorActionRecord[]> {
+    return this.operatorActionLog.filter((action) => action.paymentId === paymentId);
+  }
+
+  private read(payment: Payment): LockedPaymentRow {
+    const unreadable = this.unreadable.get(payment.id);
+    return unreadable !== undefined ? { id: payment.id, unreadable } : { id: payment.id, payment };
   }
 }
 
@@ -75,9 +156,6 @@ export class FakePartyDirectory extends PartyDirectory {
   }
 }
 
-/** The defaults of PAYMENT_LEG_TIMEOUT_MS and PAYMENT_MAX_LEG_CHECKS. */
-export const TEST_LEG_TIMER: LegTimerPolicy = { timeoutMs: 15_000, maxChecks: 5 };
-
 /** Accounts and the base payment the unit specs share: ₹500.00 from a payer at SBXA to Asha at SBXB. */
 export const SAMPLE_PAYER_ACCOUNT = { bankCode: 'SBXA', accountRef: 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa' };
 export const SAMPLE_PAYEE_ACCOUNT = { bankCode: 'SBXB', accountRef: 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb' };
@@ -101,6 +179,11 @@ export function samplePayment(status: PaymentStatus, changes: Partial<Payment> =
 
 /** The built-in UPI profile, as the service loads it. */
 export const UPI_PROFILE: SchemeProfile = loadSchemeProfile({ name: 'upi' });
+
+/** The transition step over an in-memory repository, with sequential ids and the UPI profile unless told otherwise. */
+export function transitionStep(payments: PaymentRepository, options: { ids?: SequentialIds; profile?: SchemeProfile } = {}): PaymentTransitionStep {
+  return new PaymentTransitionStep(payments, options.ids ?? new SequentialIds(), options.profile ?? UPI_PROFILE);
+}
 
 /**
  * Payer usage read from an in-memory payment repository, with the adapter's rules: every status
@@ -138,7 +221,7 @@ export class InMemoryPayerUsageRepository extends PayerUsageRepository {
 
   private counted(query: PayerUsageQuery): Payment[] {
     return [...this.payments.rows.values()].filter(
-      (p) => p.payerUserId === query.payerUserId && p.amount.currency === query.currency && p.status !== 'debit_failed',
+      (p) => p.payerUserId === query.payerUserId && p.amount.currency === query.currency && p.status !== 'debit_failed' && paymentKind(p) !== 'refund',
     );
   }
 }
@@ -158,6 +241,8 @@ export function initiatePaymentHarness(options: { profile?: SchemeProfile; now?:
   const keys = new InMemoryIdempotencyKeyRepository();
   const parties = new FakePartyDirectory({ ok: true, parties: TEST_PARTIES });
   const usage = new InMemoryPayerUsageRepository(payments);
-  const useCase = new InitiatePaymentUseCase(unitOfWork, payments, keys, parties, new FixedClock(options.now), new SequentialIds(), options.profile ?? UPI_PROFILE, usage, TEST_LEG_TIMER);
+  const ids = new SequentialIds();
+  const profile = options.profile ?? UPI_PROFILE;
+  const useCase = new InitiatePaymentUseCase(unitOfWork, payments, keys, parties, new FixedClock(options.now), ids, profile, usage, transitionStep(payments, { ids, profile }));
   return { useCase, unitOfWork, payments, keys, parties, usage };
 }

@@ -51,8 +51,10 @@ const FIELD_DESCRIPTIONS: Readonly<Record<string, Readonly<Record<string, string
   BankLegRequested: {
     requestId: 'Idempotency key of this leg: a repeat with the same requestId moves no more money.',
     txnId: 'UPI-style transaction id: 35 capital letters and digits, starting with the PSP prefix.',
-    purpose: '`payment`, or `reversal` when a debited payment whose credit failed is paid back.',
+    purpose:
+      '`payment`; `reversal` when a debited payment whose credit failed is paid back; `refund` for both legs of a merchant\'s refund (its debit of the merchant\'s account carries no UPI PIN: the merchant authorised it with its API key).',
     accountRef: "The bank's own reference for the account; the account number never travels.",
+    refundOf: 'On a `refund` leg only (required there): the payment refunded, whose credit the merchant\'s bank may check the refund against.',
   },
   BankLegResult: {
     resultCode: 'UPI result code: `00` success, anything else a decline with that code.',
@@ -67,7 +69,8 @@ const FIELD_DESCRIPTIONS: Readonly<Record<string, Readonly<Record<string, string
     requestId: 'Idempotency key: the bank moves money at most once per requestId and answers a repeat with the answer it recorded; a repeat whose content differs is refused, never answered.',
     paymentId: 'The payment this leg belongs to; also the record key.',
     txnId: 'UPI-style transaction id: 35 capital letters and digits, starting with the PSP prefix.',
-    purpose: '`payment`, or `reversal` when a debited payment whose credit failed is paid back.',
+    purpose:
+      '`payment`; `reversal` when a debited payment whose credit failed is paid back; `refund` for both legs of a merchant\'s refund, whose debit carries no UPI PIN (the merchant authorised it with its API key at kirim).',
     bankCode: 'The bank this request is for; it must be the bank of the topic.',
     account:
       'Compact JWE (RFC 7516) for the bank\'s encryption key (`use: "enc"`): `alg` ECDH-ES, `enc` A256GCM, `cty` json. The plaintext is PartnerAccountPlaintext: `{"accountRef": "..."}`.',

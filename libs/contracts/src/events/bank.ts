@@ -1,12 +1,29 @@
 import { Type } from 'class-transformer';
-import { IsDefined, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { IsDefined, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateBy, ValidateIf, ValidateNested } from 'class-validator';
 import { MoneyDto } from '../values/money';
 import { ALL_RESULT_CODES, ResultCode } from '../values/result-codes';
 import { BANK_CODE_PATTERN, RRN_PATTERN, UPI_TXN_ID_PATTERN } from '../values/identifiers';
 import { ENCRYPTED_PIN_PATTERN, MAX_ENCRYPTED_PIN_LENGTH } from '../trust/upi-pin';
 
-export const LEG_PURPOSES = ['payment', 'reversal'] as const;
+/**
+ * Why money moves on a leg: a payment's debit and credit, a reversal (a failed payment's money going
+ * back to the payer), or a merchant's refund (its own payment back to the customer: its debit of the
+ * merchant's account carries no UPI PIN, the merchant authorised it with its API key at kirim; see
+ * docs/merchants.md).
+ */
+export const LEG_PURPOSES = ['payment', 'reversal', 'refund'] as const;
 export type LegPurpose = (typeof LEG_PURPOSES)[number];
+
+/** `refundOf` names the refunded payment on a refund leg; any other leg has none. */
+function OnRefundLegOnly(): PropertyDecorator {
+  return ValidateBy({
+    name: 'onRefundLegOnly',
+    validator: {
+      validate: (_value: unknown, args) => (args?.object as { purpose?: unknown } | undefined)?.purpose === 'refund',
+      defaultMessage: () => 'refundOf belongs on a leg of purpose refund only',
+    },
+  });
+}
 
 /**
  * A command to a bank: move `amount` out of (debit) or into (credit) the account the bank knows by
@@ -50,6 +67,16 @@ export class BankLegRequested {
   @MaxLength(MAX_ENCRYPTED_PIN_LENGTH)
   @Matches(ENCRYPTED_PIN_PATTERN, { message: 'encryptedPin must be a compact JWE' })
   encryptedPin?: string;
+
+  /**
+   * On a leg of purpose `refund` (and only there): the payment the refund gives money back from. The
+   * merchant's bank can check that the account it debits without a PIN was credited by that payment,
+   * for at least this amount.
+   */
+  @ValidateIf((leg: BankLegRequested) => leg.purpose === 'refund' || leg.refundOf !== undefined)
+  @IsUUID(undefined, { message: 'refundOf must be the refunded payment id' })
+  @OnRefundLegOnly()
+  refundOf?: string;
 }
 
 /**

@@ -4,7 +4,10 @@ import { MoneyDto } from '../values/money';
 import { ALL_RESULT_CODES, ResultCode } from '../values/result-codes';
 import { RRN_PATTERN, UPI_TXN_ID_PATTERN } from '../values/identifiers';
 
-/** The payment state machine's states (see DESIGN: created -> debit_pending -> ... -> completed). */
+/**
+ * The payment state machine's states (docs/payment-lifecycle.md). `reversal_failed`: the payer's bank
+ * declined or never answered the reversal; it is retried on a backoff, then left to an operator.
+ */
 export const PAYMENT_STATUSES = [
   'created',
   'debit_pending',
@@ -14,6 +17,7 @@ export const PAYMENT_STATUSES = [
   'debit_failed',
   'credit_failed',
   'reversal_pending',
+  'reversal_failed',
   'reversed',
 ] as const;
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];

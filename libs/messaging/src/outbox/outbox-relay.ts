@@ -65,7 +65,9 @@ const NOTHING_DONE: BatchOutcome = { published: 0, quarantined: [] };
  * one of them publish at a time, which keeps per-key order without coordinating anything else;
  * the others take over as soon as it stops. If the process dies after Kafka acknowledged a batch
  * but before the delete committed, the batch is published again: consumers dedupe by event id
- * (inbox), which is what makes delivery effectively-once.
+ * (inbox), which is what makes delivery effectively-once. On a signed topic the second copy sits at
+ * another offset, so the consumer refuses it as a replay (docs/message-signing.md) and dead-letters
+ * it, not replayable: nothing is applied twice, but an operator sees a dead letter for it.
  *
  * A row that cannot be sent, ever, does not hold up the rows behind it: one it cannot encode or sign,
  * or one the broker refuses for good (brokerRefusalOf: larger than the topic allows, say), is moved to

@@ -46,6 +46,13 @@ describe('receiptsFor', () => {
       expect(failed.body).toContain('If money was taken from your account, it will be returned.');
     });
 
+    it('does not promise that no money was taken when the debit was only deemed failed (the bank never answered)', () => {
+      const [failed] = receiptsFor('failed', paymentEvent({ status: 'debit_failed', resultCode: 'U67' }));
+      expect(failed.body).toContain('failed: your bank did not respond in time.');
+      expect(failed.body).toContain('If money was taken from your account, it will be returned.');
+      expect(failed.body).not.toContain('No money was taken');
+    });
+
     it('gives a general reason when the event has no result code', () => {
       const [failed] = receiptsFor('failed', paymentEvent({ status: 'debit_failed', resultCode: undefined }));
       expect(failed.body).toContain('failed: the payment could not be completed.');

@@ -1,3 +1,4 @@
+import { RESULT_CODES } from '@kirim/contracts';
 import type { NotificationKind, PaymentLifecycleEvent } from '@kirim/contracts';
 import { failureReason, formatAmount } from './receipt-text';
 
@@ -65,11 +66,13 @@ function referenceOf(payment: PaymentLifecycleEvent): string {
 }
 
 /**
- * A payer's first worry after a failure is their money. Only a failed debit is sure to have taken
- * nothing; a failure after the debit is reversed automatically (RBI's turnaround-time rules).
+ * A payer's first worry after a failure is their money. Only a debit the bank declined is sure to
+ * have taken nothing; a debit deemed failed because the bank never answered (U67) may still have
+ * been made, and is then reversed when the bank's late answer comes (docs/payment-lifecycle.md), as
+ * is any failure after the debit (RBI's turnaround-time rules).
  */
 function moneyWhereaboutsAfterFailure(payment: PaymentLifecycleEvent): string {
-  return payment.status === 'debit_failed'
+  return payment.status === 'debit_failed' && payment.resultCode !== RESULT_CODES.DEBIT_TIMEOUT
     ? 'No money was taken from your account.'
     : 'If money was taken from your account, it will be returned.';
 }

@@ -50,9 +50,13 @@ const FAILURE_REASONS: Readonly<Record<ResultCode, string>> = {
   U31: "the payee's bank could not credit the amount",
   U67: 'your bank did not respond in time',
   U68: "the payee's bank did not respond in time",
+  U69: 'the payment request expired before it was approved',
+  RB: 'your bank did not confirm the return of your money in time; it is being retried',
   ZH: 'the payment address is not valid',
   XH: 'your bank account could not be found',
   XI: "the payee's bank account could not be found",
+  YE: 'your bank account is frozen',
+  YF: "the payee's bank account is frozen",
   XY: 'your bank is unavailable right now',
   Y1: "the payee's bank is unavailable right now",
 };

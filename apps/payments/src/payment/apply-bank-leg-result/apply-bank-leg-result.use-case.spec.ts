@@ -10,8 +10,11 @@ import {
   SAMPLE_PAYMENT_ID,
   samplePayment,
   SequentialIds,
-  TEST_LEG_TIMER,
+  transitionStep,
+  UPI_PROFILE,
 } from '../../testing/payment-fakes';
+import { alertCount } from '@kirim/platform';
+import { firstCheckDelayMs } from '../leg-timer';
 import { Payment } from '../payment';
 import { ApplyBankLegResultUseCase, BankLeg, BankLegOutcome, UnknownPaymentError } from './apply-bank-leg-result.use-case';
 
@@ -46,7 +49,7 @@ function setup(initial: Payment) {
   const payments = new InMemoryPaymentRepository();
   payments.rows.set(initial.id, initial);
   const ids = new SequentialIds();
-  const useCase = new ApplyBankLegResultUseCase(payments, new FixedClock(), ids, TEST_LEG_TIMER);
+  const useCase = new ApplyBankLegResultUseCase(payments, new FixedClock(), transitionStep(payments, { ids }));
   const tx = new FakeTransactionScope();
   const apply = (leg: BankLeg, outcome: BankLegOutcome, r: BankLegResult) => useCase.execute(tx, { leg, outcome, result: r });
   const stored = () => payments.rows.get(PAYMENT_ID) as Payment;
@@ -106,16 +109,26 @@ describe('ApplyBankLegResultUseCase', () => {
     expect(tx.published.map((e) => [e.type, (e.data as { resultCode?: string }).resultCode])).toEqual([[EVENT_TYPES.PAYMENT_REVERSED, 'U31']]);
   });
 
-  it('a declined reversal changes nothing and publishes nothing', async () => {
-    const initial = payment('reversal_pending', { debitRequestId: DEBIT_ID, creditRequestId: CREDIT_ID, reversalRequestId: REVERSAL_ID });
+  it('a declined reversal: reversal_failed with the bank code, its retry set by the profile, nothing published', async () => {
+    const initial = payment('reversal_pending', { debitRequestId: DEBIT_ID, creditRequestId: CREDIT_ID, reversalRequestId: REVERSAL_ID, reversalAttempts: 1 });
     const { apply, stored, tx } = setup(initial);
-    expect(await apply('credit', 'declined', result(REVERSAL_ID, { purpose: 'reversal', resultCode: 'XH' }))).toEqual({
-      applied: false,
-      reason: 'reversal-declined',
-      status: 'reversal_pending',
-    });
-    expect(stored()).toBe(initial);
+    expect(await apply('credit', 'declined', result(REVERSAL_ID, { purpose: 'reversal', resultCode: 'XH' }))).toEqual({ applied: true, status: 'reversal_failed' });
+    // FixedClock 10:00:00; the first retry waits the profile's first backoff, 60 s.
+    expect(stored()).toMatchObject({ status: 'reversal_failed', reversalFailure: 'declined', reversalResultCode: 'XH', legCheckAt: new Date('2026-11-28T10:01:00.000Z') });
     expect(tx.published).toEqual([]);
+  });
+
+  it('a debit made after the profile deemed it failed (U67) is reversed to the payer, with an alert', async () => {
+    const deemed = payment('debit_failed', { debitRequestId: DEBIT_ID, resultCode: 'U67', deemedLeg: 'debit' });
+    const { apply, stored, tx } = setup(deemed);
+    const alertsBefore = await alertCount('late-answer-after-deemed-outcome');
+    expect(await apply('debit', 'succeeded', result(DEBIT_ID, { rrn: '123456789012' }))).toEqual({ applied: true, status: 'reversal_pending' });
+    expect(stored()).toMatchObject({ status: 'reversal_pending', resultCode: 'U67', rrn: '123456789012', creditRequestId: null, reversalAttempts: 1 });
+    expect(stored().reversalDueBy).toEqual(new Date('2026-11-29T18:30:00.000Z'));
+    expect(tx.published).toEqual([
+      expect.objectContaining({ type: EVENT_TYPES.BANK_CREDIT_REQUESTED, data: expect.objectContaining({ requestId: stored().reversalRequestId, purpose: 'reversal', ...PAYER }) }),
+    ]);
+    expect(await alertCount('late-answer-after-deemed-outcome')).toBe(alertsBefore + 1);
   });
 
   it('a duplicate answer (redelivery) changes nothing and publishes nothing', async () => {
@@ -141,20 +154,23 @@ describe('ApplyBankLegResultUseCase', () => {
   });
 
   describe('leg timer', () => {
-    // FixedClock: 10:00:00; the leg timeout: 15 s.
+    // FixedClock: 10:00:00; a new leg's first status check comes 45 to 90 s later (UPI profile).
     const RUNNING = { legCheckAt: new Date('2026-11-28T10:00:05.000Z'), legChecks: 2 };
-    const FRESH = { legCheckAt: new Date('2026-11-28T10:00:15.000Z'), legChecks: 0 };
+    const freshTimerOf = (requestId: string | null) => ({
+      legCheckAt: new Date(new Date('2026-11-28T10:00:00.000Z').getTime() + firstCheckDelayMs(requestId ?? '', UPI_PROFILE.statusChecks)),
+      legChecks: 0,
+    });
 
     it('the credit leg gets a fresh timer when the debit is answered (checks of the debit do not count)', async () => {
       const { apply, stored } = setup(payment('debit_pending', { debitRequestId: DEBIT_ID, ...RUNNING }));
       await apply('debit', 'succeeded', result(DEBIT_ID, { rrn: '123456789012' }));
-      expect(stored()).toMatchObject({ status: 'credit_pending', ...FRESH });
+      expect(stored()).toMatchObject({ status: 'credit_pending', ...freshTimerOf(stored().creditRequestId) });
     });
 
     it('the reversal leg gets a fresh timer when the credit is declined', async () => {
       const { apply, stored } = setup(payment('credit_pending', { debitRequestId: DEBIT_ID, creditRequestId: CREDIT_ID, ...RUNNING }));
       await apply('credit', 'declined', result(CREDIT_ID, { resultCode: 'XI' }));
-      expect(stored()).toMatchObject({ status: 'reversal_pending', ...FRESH });
+      expect(stored()).toMatchObject({ status: 'reversal_pending', ...freshTimerOf(stored().reversalRequestId) });
     });
 
     it.each([
@@ -167,14 +183,6 @@ describe('ApplyBankLegResultUseCase', () => {
       expect(stored()).toMatchObject({ status: to, legCheckAt: null });
     });
 
-    it('a declined reversal stops the timer (the answer came; status checks would only fetch it again) and changes nothing else', async () => {
-      const initial = payment('reversal_pending', { debitRequestId: DEBIT_ID, creditRequestId: CREDIT_ID, reversalRequestId: REVERSAL_ID, ...RUNNING });
-      const { apply, stored, tx } = setup(initial);
-      expect(await apply('credit', 'declined', result(REVERSAL_ID, { purpose: 'reversal', resultCode: 'XH' }))).toMatchObject({ applied: false });
-      expect(stored()).toEqual({ ...initial, legCheckAt: null });
-      expect(tx.published).toEqual([]);
-    });
-
     it('answers to a re-sent debit: the first is applied, the second (same requestId) is a duplicate that leaves the credit leg alone', async () => {
       // The debit was re-sent twice (status checks); the bank answers each send with its recorded result.
       const { apply, stored, tx } = setup(payment('debit_pending', { debitRequestId: DEBIT_ID, ...RUNNING }));
@@ -185,7 +193,7 @@ describe('ApplyBankLegResultUseCase', () => {
       expect(await apply('debit', 'succeeded', result(DEBIT_ID, { rrn: '123456789012' }))).toEqual({ applied: false, reason: 'duplicate', status: 'credit_pending' });
       expect(await apply('debit', 'succeeded', result(DEBIT_ID, { rrn: '123456789012' }))).toMatchObject({ applied: false, reason: 'duplicate' });
       expect(stored()).toBe(crediting);
-      expect(stored()).toMatchObject(FRESH);
+      expect(stored()).toMatchObject(freshTimerOf(crediting.creditRequestId));
       expect(tx.published).toHaveLength(published);
     });
   });

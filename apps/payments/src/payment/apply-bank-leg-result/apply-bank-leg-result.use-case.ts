@@ -1,12 +1,12 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { BankLegResult, PaymentStatus } from '@kirim/contracts';
 import { MessageRefusedError, TransactionScope } from '@kirim/messaging';
-import { Clock, IdGenerator } from '@kirim/platform';
-import { LEG_TIMER_POLICY, LegTimerPolicy, withLegTimer } from '../leg-timer';
+import { Clock } from '@kirim/platform';
 import { Payment } from '../payment';
 import { PaymentRepository } from '../payment.repository';
+import { PaymentTransitionStep } from '../payment-transition-step';
 import { legAnswerMismatch } from './leg-answer-check';
-import { automaticNextStep, PaymentEvent, PaymentOutgoingEvent, transition, TransitionRejectionReason } from '../payment-state-machine';
+import { PaymentEvent, TransitionRejectionReason } from '../payment-state-machine';
 
 export type BankLeg = 'debit' | 'credit';
 export type BankLegOutcome = 'succeeded' | 'declined';
@@ -30,11 +30,13 @@ export class UnknownPaymentError extends Error {
 }
 
 /**
- * Applies a bank's answer to a debit or credit leg, in the consumer's batch transaction, and takes
- * the saga's automatic next step in the same transaction: a debited payment is sent for credit,
- * a payment whose credit failed is sent for reversal. Duplicates and stale answers change nothing:
- * that is also what makes a status check safe, since the answer to a re-sent command that comes
- * after the first one was applied names a leg already answered (`duplicate`).
+ * Applies a bank's answer to a debit or credit leg, in the consumer's batch transaction, through
+ * the PaymentTransitionStep: the saga's automatic next step follows in the same transaction (a
+ * debited payment is sent for credit, a payment whose credit failed is sent for reversal), a
+ * declined reversal becomes `reversal_failed` with its retry timer, and an answer that arrives after
+ * the profile deemed the leg's outcome is handled as a late answer. Duplicates and stale answers
+ * change nothing: that is also what makes a status check safe, since the answer to a re-sent
+ * command that comes after the first one was applied names a leg already answered (`duplicate`).
  */
 @Injectable()
 export class ApplyBankLegResultUseCase {
@@ -43,8 +45,7 @@ export class ApplyBankLegResultUseCase {
   constructor(
     private readonly payments: PaymentRepository,
     private readonly clock: Clock,
-    private readonly ids: IdGenerator,
-    @Inject(LEG_TIMER_POLICY) private readonly legTimer: LegTimerPolicy,
+    private readonly step: PaymentTransitionStep,
   ) {}
 
   async execute(tx: TransactionScope, command: ApplyBankLegResultCommand): Promise<ApplyBankLegResultOutcome> {
@@ -59,30 +60,12 @@ export class ApplyBankLegResultUseCase {
       throw new MessageRefusedError(mismatch);
     }
 
-    const at = this.clock.now();
-    const first = transition(payment, toPaymentEvent(command, at));
-    if (!first.ok) {
-      this.logRejection(first.reason, payment, command);
-      // The reversal's answer did come: stop its timer, or status checks would only fetch the same
-      // decline again. Every other rejection leaves the payment exactly as it was.
-      if (first.reason === 'reversal-declined' && payment.legCheckAt !== null) await this.payments.update(tx, { ...payment, legCheckAt: null });
-      return { applied: false, reason: first.reason, status: payment.status };
+    const outcome = await this.step.apply(tx, payment, toPaymentEvent(command, this.clock.now()));
+    if (!outcome.ok) {
+      this.logRejection(outcome.reason, payment, command);
+      return { applied: false, reason: outcome.reason, status: payment.status };
     }
-
-    let current: Payment = first.payment;
-    const events: PaymentOutgoingEvent[] = [...first.events];
-    for (let step = automaticNextStep(current.status); step !== null; step = automaticNextStep(current.status)) {
-      const next = transition(current, automaticEvent(step, this.ids.uuid(), at));
-      if (!next.ok) throw new Error(`automatic step ${step} refused in ${current.status}: ${next.reason}`);
-      current = next.payment;
-      events.push(...next.events);
-    }
-
-    // A new pending leg (credit, reversal) starts its own timer; a final state stops it.
-    current = withLegTimer(payment, current, at, this.legTimer);
-    await this.payments.update(tx, current);
-    for (const event of events) await tx.publish(event);
-    return { applied: true, status: current.status };
+    return { applied: true, status: outcome.payment.status };
   }
 
   private logRejection(reason: TransitionRejectionReason, payment: Payment, command: ApplyBankLegResultCommand): void {
@@ -103,11 +86,6 @@ export class ApplyBankLegResultUseCase {
         return;
       case 'illegal-transition':
         this.logger.warn(context, 'bank result does not fit the payment state; ignored');
-        return;
-      case 'reversal-declined':
-        // The payer has been debited and the money could not be returned automatically: an
-        // operator must act (RBI: reversal within T+1). The payment stays reversal_pending.
-        this.logger.error({ ...context, resultCode: command.result.resultCode }, 'reversal declined by the payer bank; manual action needed');
         return;
       default: {
         const unhandled: never = reason;
@@ -131,14 +109,5 @@ function toPaymentEvent({ leg, outcome, result }: ApplyBankLegResultCommand, at:
         return succeeded ? { kind: 'reversal-succeeded', requestId, at } : { kind: 'reversal-declined', requestId, resultCode, at };
       }
       return succeeded ? { kind: 'credit-succeeded', requestId, at } : { kind: 'credit-declined', requestId, resultCode, at };
-  }
-}
-
-function automaticEvent(step: 'credit-requested' | 'reversal-requested', requestId: string, at: Date): PaymentEvent {
-  switch (step) {
-    case 'credit-requested':
-      return { kind: 'credit-requested', creditRequestId: requestId, at };
-    case 'reversal-requested':
-      return { kind: 'reversal-requested', reversalRequestId: requestId, at };
   }
 }

@@ -1,5 +1,5 @@
 import { BankLegResult, Money } from '@kirim/contracts';
-import type { AccountAtBank, Payment } from '../payment';
+import { AccountAtBank, legPurposeOf, Payment } from '../payment';
 import type { BankLeg } from './apply-bank-leg-result.use-case';
 
 /** The leg of `payment` a request id names, as it was asked: direction, account and amount. */
@@ -28,7 +28,7 @@ export function legAnswerMismatch(payment: Payment, leg: BankLeg, result: BankLe
   if (asked === null) return null;
   const differing: string[] = [];
   if (leg !== asked.direction) differing.push(`direction ${leg} (the ${asked.name} leg is a ${asked.direction})`);
-  if (result.purpose !== (asked.name === 'reversal' ? 'reversal' : 'payment')) differing.push(`purpose ${result.purpose}`);
+  if (result.purpose !== legPurposeOf(payment, asked.name)) differing.push(`purpose ${result.purpose}`);
   if (result.bankCode !== asked.account.bankCode) differing.push(`bank ${result.bankCode} (asked ${asked.account.bankCode})`);
   if (result.accountRef !== asked.account.accountRef) differing.push('account');
   const amount = Money.parse(result.amount);

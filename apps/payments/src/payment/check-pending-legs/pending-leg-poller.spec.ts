@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { AlertOverdueReversalsUseCase } from '../alert-overdue-reversals/alert-overdue-reversals.use-case';
 import { CheckPendingLegsOutcome, CheckPendingLegsUseCase } from './check-pending-legs.use-case';
 import { PendingLegPoller } from './pending-leg-poller';
 
@@ -10,7 +11,7 @@ class ControlledPasses {
   execute(): Promise<CheckPendingLegsOutcome> {
     this.started += 1;
     return new Promise((resolve, reject) => {
-      this.finishers.push((error) => (error ? reject(error) : resolve({ due: 0, resent: 0, gaveUp: 0 })));
+      this.finishers.push((error) => (error ? reject(error) : resolve({ due: 0, resent: 0, deemed: 0, retried: 0, quarantined: 0 })));
     });
   }
 
@@ -30,10 +31,17 @@ describe('PendingLegPoller', () => {
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => jest.useRealTimers());
 
-  function setup() {
+  function setup(overdue: () => Promise<number> = async () => 0) {
     const passes = new ControlledPasses();
-    const poller = new PendingLegPoller(passes as unknown as CheckPendingLegsUseCase, 1000);
-    return { passes, poller };
+    const overdueLooks = { count: 0 };
+    const alertOverdue = {
+      execute: () => {
+        overdueLooks.count += 1;
+        return overdue();
+      },
+    };
+    const poller = new PendingLegPoller(passes as unknown as CheckPendingLegsUseCase, alertOverdue as unknown as AlertOverdueReversalsUseCase, 1000);
+    return { passes, poller, overdueLooks };
   }
 
   it('starts at bootstrap and runs a pass every interval, never two at once', async () => {
@@ -68,6 +76,27 @@ describe('PendingLegPoller', () => {
     jest.advanceTimersByTime(1000);
     expect(passes.started).toBe(2);
     passes.finish();
+    await poller.stop();
+  });
+
+  it('looks for overdue reversals on every tick, even when the timers\' pass fails, and reports either failure', async () => {
+    const { passes, poller, overdueLooks } = setup(async () => {
+      throw new Error('overdue look failed');
+    });
+    const warn = jest.spyOn(Logger.prototype, 'warn');
+    poller.start();
+    jest.advanceTimersByTime(1000);
+    passes.finish(new Error('timers pass failed'));
+    await flush();
+    expect(overdueLooks.count).toBe(1);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('timers pass failed'));
+
+    jest.advanceTimersByTime(1000);
+    passes.finish();
+    await flush();
+    expect(overdueLooks.count).toBe(2);
+    expect(warn).toHaveBeenLastCalledWith(expect.stringContaining('overdue look failed'));
+    warn.mockRestore();
     await poller.stop();
   });
 

@@ -1,14 +1,17 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { AlertOverdueReversalsUseCase } from '../alert-overdue-reversals/alert-overdue-reversals.use-case';
 import { CheckPendingLegsUseCase } from './check-pending-legs.use-case';
 
 /** Injection token of PAYMENT_LEG_CHECK_INTERVAL_MS. */
 export const LEG_CHECK_INTERVAL_MS = Symbol('LEG_CHECK_INTERVAL_MS');
 
 /**
- * Runs a pass of status checks every PAYMENT_LEG_CHECK_INTERVAL_MS. The timers themselves live in
- * the database (payments.leg_check_at), so a restart loses none, and every replica may run a
- * poller: each pass skips the payments another holds. One pass at a time per process; a failed
- * pass is logged and the next tick tries again.
+ * Every PAYMENT_LEG_CHECK_INTERVAL_MS: a pass of the payments' timers (status checks, deemed
+ * outcomes, reversal retries), then a look for reversals past their T+1 deadline. The timers live
+ * in the database (payments.leg_check_at, reversal_due_by), so a restart loses none, and every
+ * replica may run a poller: each pass skips the payments another holds. One pass at a time per
+ * process; a failed pass is logged and the next tick tries again (a row it cannot handle is set
+ * aside by the pass itself, so it never blocks the others).
  */
 @Injectable()
 export class PendingLegPoller implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -18,6 +21,7 @@ export class PendingLegPoller implements OnApplicationBootstrap, BeforeApplicati
 
   constructor(
     private readonly checkPendingLegs: CheckPendingLegsUseCase,
+    private readonly alertOverdueReversals: AlertOverdueReversalsUseCase,
     @Inject(LEG_CHECK_INTERVAL_MS) private readonly intervalMs: number,
   ) {}
 
@@ -43,12 +47,17 @@ export class PendingLegPoller implements OnApplicationBootstrap, BeforeApplicati
     await this.running;
   }
 
+  /** The overdue look runs even when the timers' pass failed: one must not hide the other. */
+  private async pass(): Promise<void> {
+    const [timers, overdue] = await Promise.allSettled([this.checkPendingLegs.execute(), this.alertOverdueReversals.execute()]);
+    if (timers.status === 'rejected') throw timers.reason;
+    if (overdue.status === 'rejected') throw overdue.reason;
+  }
+
   /** Starts a pass unless one is still running; resolves when it ends (never rejects). */
   tick(): Promise<void> {
-    this.running ??= this.checkPendingLegs
-      .execute()
-      .then(() => undefined)
-      .catch((error: unknown) => this.logger.warn(`status check pass failed, will retry: ${describe(error)}`))
+    this.running ??= this.pass()
+      .catch((error: unknown) => this.logger.warn(`timer pass failed, will retry: ${describe(error)}`))
       .finally(() => (this.running = undefined));
     return this.running;
   }

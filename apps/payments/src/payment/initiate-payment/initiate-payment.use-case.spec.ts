@@ -1,6 +1,7 @@
 import { EVENT_TYPES, UPI_TXN_ID_PATTERN } from '@kirim/contracts';
 import { initiatePaymentHarness, TEST_PARTIES as PARTIES, TEST_PAYER_ID as PAYER_ID, TEST_PIN_BLOCK as PIN_BLOCK, UPI_PROFILE } from '../../testing/payment-fakes';
 import { SchemeProfile } from '../../limits/scheme-profile';
+import { firstCheckDelayMs } from '../leg-timer';
 import { InitiatePaymentCommand } from './initiate-payment.use-case';
 
 const setup = (profile?: SchemeProfile) => initiatePaymentHarness({ profile });
@@ -33,7 +34,8 @@ describe('InitiatePaymentUseCase', () => {
       payeeDisplayName: 'Asha',
       note: 'lunch',
       // The debit's leg timer: the clock (10:00:00) plus the 15 s leg timeout, no checks yet.
-      legCheckAt: new Date('2026-11-28T10:00:15.000Z'),
+      // The first status check: 45 to 90 s after the debit request (UPI profile), spread by the leg's id.
+      legCheckAt: new Date(Date.parse('2026-11-28T10:00:00.000Z') + firstCheckDelayMs(outcome.payment.debitRequestId ?? '', UPI_PROFILE.statusChecks)),
       legChecks: 0,
     });
     expect(payment.amount.minorUnits).toBe(50_000n);

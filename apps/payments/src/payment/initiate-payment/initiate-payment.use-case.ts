@@ -2,10 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Money, MoneyDto, PROBLEM_CODES, ProblemCode, ResultCode } from '@kirim/contracts';
 import { TransactionRunner, TransactionScope } from '@kirim/messaging';
 import { Clock, IdGenerator } from '@kirim/platform';
-import { LEG_TIMER_POLICY, LegTimerPolicy, withLegTimer } from '../leg-timer';
 import { createPayment, Payment } from '../payment';
 import { IdempotencyKeyRepository, IdempotencyRecord, PaymentRepository } from '../payment.repository';
-import { transition } from '../payment-state-machine';
+import { PaymentTransitionStep } from '../payment-transition-step';
 import { PartyDirectory, PayeeIdentifier } from '../party-directory';
 import { PayerUsageRepository } from '../../limits/payer-usage.repository';
 import { checkPayerLimits, checkPerPaymentLimit, LimitRefusal, LimitWindows, limitFreesAt, limitWindows, withFreesAt } from '../../limits/payment-limits-policy';
@@ -71,7 +70,7 @@ export class InitiatePaymentUseCase {
     private readonly ids: IdGenerator,
     @Inject(SCHEME_PROFILE) private readonly profile: SchemeProfile,
     private readonly payerUsage: PayerUsageRepository,
-    @Inject(LEG_TIMER_POLICY) private readonly legTimer: LegTimerPolicy,
+    private readonly step: PaymentTransitionStep,
   ) {}
 
   async execute(command: InitiatePaymentCommand): Promise<InitiatePaymentOutcome> {
@@ -124,10 +123,10 @@ export class InitiatePaymentUseCase {
       note: command.note,
       at: now,
     });
-    const started = transition(created, { kind: 'debit-requested', debitRequestId: this.ids.uuid(), at: now, encryptedPin: command.encryptedPin });
+    // The debit's timer starts with it: if no answer comes, the poller checks on the scheme's pace.
+    const started = this.step.decide(created, { kind: 'debit-requested', debitRequestId: this.ids.uuid(), at: now, encryptedPin: command.encryptedPin }, { isNew: true });
     if (!started.ok) throw new Error(`a new payment refused its debit: ${started.reason}`);
-    // The debit's timer starts now: if no answer comes within the leg timeout, the poller checks.
-    const payment = withLegTimer(null, started.payment, now, this.legTimer);
+    const payment = started.payment;
 
     const windows = limitWindows(this.profile, now, command.deviceBoundAt);
 
@@ -153,8 +152,7 @@ export class InitiatePaymentUseCase {
       // Lost the race to a concurrent request with the same key: answer with its payment.
       if (!claim.claimed) return this.replay(claim.existing, fingerprint, tx);
 
-      await this.payments.insert(tx, payment);
-      for (const event of started.events) await tx.publish(event);
+      await this.step.store(tx, started);
       return { ok: true, payment, replayed: false };
     }, { traceparent: command.traceparent });
   }

@@ -1,0 +1,101 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { TransactionScope } from '@kirim/messaging';
+import { IdGenerator, raiseAlert } from '@kirim/platform';
+import { SCHEME_PROFILE, SchemeProfile } from '../limits/scheme-profile';
+import { withTimers } from './leg-timer';
+import { Payment } from './payment';
+import { InTransaction, PaymentRepository } from './payment.repository';
+import { automaticNextStep, PaymentAlert, PaymentEvent, PaymentOutgoingEvent, transition, TransitionRejected } from './payment-state-machine';
+
+export interface StepAccepted {
+  readonly ok: true;
+  /** The payment as it was (null: a new one). */
+  readonly before: Payment | null;
+  /** The payment after the transition, its automatic next steps, its timer and its deadline. */
+  readonly payment: Payment;
+  readonly events: readonly PaymentOutgoingEvent[];
+  readonly alerts: readonly PaymentAlert[];
+}
+
+export type StepResult = StepAccepted | TransitionRejected;
+
+/** Where the outgoing events go: a transaction's outbox, or a collector that forwards them later. */
+export type EventSink = Pick<TransactionScope, 'publish'> & InTransaction;
+
+/**
+ * The one way a payment changes (docs/payment-lifecycle.md): the state machine's transition, then
+ * the saga's automatic next steps (a debited payment is credited, a failed credit reversed), then
+ * the payment's timer and reversal deadline, then the alerts an operator must see. Every use case
+ * that moves a payment (initiate, bank answers, status checks and deemed outcomes, reversal retries,
+ * operator actions) goes through here, so none can forget a step.
+ */
+@Injectable()
+export class PaymentTransitionStep {
+  private readonly logger = new Logger(PaymentTransitionStep.name);
+
+  constructor(
+    private readonly payments: PaymentRepository,
+    private readonly ids: IdGenerator,
+    @Inject(SCHEME_PROFILE) private readonly profile: SchemeProfile,
+  ) {}
+
+  /** What `event` does to `payment` (null `before`: it is a new payment), without storing anything. */
+  decide(payment: Payment, event: PaymentEvent, options: { readonly isNew?: boolean } = {}): StepResult {
+    const first = transition(payment, event);
+    if (!first.ok) return first;
+    let current = first.payment;
+    const events: PaymentOutgoingEvent[] = [...first.events];
+    const alerts: PaymentAlert[] = [...first.alerts];
+    for (let step = automaticNextStep(current.status); step !== null; step = automaticNextStep(current.status)) {
+      const automatic: PaymentEvent =
+        step === 'credit-requested' ? { kind: 'credit-requested', creditRequestId: this.ids.uuid(), at: event.at } : this.reversalAttempt(current, event.at);
+      const next = transition(current, automatic);
+      if (!next.ok) throw new Error(`automatic step ${step} refused in ${current.status}: ${next.reason}`);
+      current = next.payment;
+      events.push(...next.events);
+      alerts.push(...next.alerts);
+    }
+    const before = options.isNew === true ? null : payment;
+    const timed = withTimers(before, current, event.at, this.profile);
+    return { ok: true, before, payment: timed.payment, events, alerts: [...alerts, ...timed.alerts] };
+  }
+
+  /**
+   * The event of the next reversal attempt. After a decline the bank has a record of that requestId
+   * and would only answer it again with the decline, so a retry needs a new one; after no answer the
+   * retry re-sends the SAME requestId, because the unanswered attempt may have been applied with its
+   * answer lost, and a new id could then return the money twice.
+   */
+  reversalAttempt(payment: Payment, at: Date): Extract<PaymentEvent, { kind: 'reversal-requested' }> {
+    const unanswered = payment.reversalFailure === 'unanswered' ? payment.reversalRequestId : null;
+    return { kind: 'reversal-requested', reversalRequestId: unanswered ?? this.ids.uuid(), at };
+  }
+
+  /** `decide`, then store the result: see `store`. A rejection stores nothing. */
+  async apply(tx: EventSink, payment: Payment, event: PaymentEvent): Promise<StepResult> {
+    const outcome = this.decide(payment, event);
+    if (outcome.ok) await this.store(tx, outcome);
+    return outcome;
+  }
+
+  /** Writes the payment (inserts a new one), publishes its events in the same transaction and raises its alerts. */
+  async store(tx: EventSink, outcome: StepAccepted): Promise<void> {
+    if (outcome.before === null) await this.payments.insert(tx, outcome.payment);
+    else await this.payments.update(tx, outcome.payment);
+    for (const event of outcome.events) await tx.publish<object>(event);
+    for (const alert of outcome.alerts) {
+      // Identifiers and states only: no phone numbers, accounts or amounts in logs.
+      raiseAlert(this.logger, alert.name, alertContext(outcome.payment), alert.message);
+    }
+  }
+}
+
+export function alertContext(payment: Payment): Record<string, unknown> {
+  return {
+    paymentId: payment.id,
+    status: payment.status,
+    resultCode: payment.resultCode,
+    ...(payment.reversalAttempts > 0 ? { reversalAttempts: payment.reversalAttempts, reversalResultCode: payment.reversalResultCode } : {}),
+    ...(payment.reversalDueBy !== null ? { reversalDueBy: payment.reversalDueBy.toISOString() } : {}),
+  };
+}
