@@ -47,7 +47,8 @@ describe('IssueServiceToken', () => {
   });
 
   it('refuses an audience the service calls nothing on', async () => {
-    await expect(issue.execute({ clientId: 'payments', clientSecret: PAYMENTS_SECRET, audience: 'bank-connector' })).resolves.toEqual({ ok: false, reason: 'audience-not-allowed' });
+    // payments calls identity and bank-connector (libs/contracts service-calls.ts), never notifications.
+    await expect(issue.execute({ clientId: 'payments', clientSecret: PAYMENTS_SECRET, audience: 'notifications' })).resolves.toEqual({ ok: false, reason: 'audience-not-allowed' });
     expect(minter.minted).toEqual([]);
   });
 });
