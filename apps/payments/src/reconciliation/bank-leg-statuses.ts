@@ -35,7 +35,7 @@ export class HttpBankLegStatuses extends BankLegStatuses {
           amount: leg.amount.toDto(),
         })),
       };
-      // Longer than a user-facing call: the bank side reads two tables for up to 500 legs and may write status requests.
+      // Longer than a user-facing call: the bank side reads two tables for up to MAX_LEGS_PER_RECONCILIATION legs and may write status requests.
       const result = await this.client.call(INTERNAL_OPERATIONS.RECONCILE_BANK_LEGS, { body, timeoutMs: 30_000 }, ReconcileBankLegsAnswer);
       if (!result.ok) {
         return { ok: false, reason: result.kind === 'refused' ? `bank-connector refused the reconciliation (${result.status} ${result.problem.code}): ${result.problem.detail}` : result.reason };

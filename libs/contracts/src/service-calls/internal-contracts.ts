@@ -155,8 +155,11 @@ export class DeviceBindingRevocationsPage {
 export const BANK_LEG_DIRECTIONS = ['debit', 'credit'] as const;
 export type BankLegDirection = (typeof BANK_LEG_DIRECTIONS)[number];
 
-/** Legs one reconciliation call may name: bounded, so one call stays one short query per table. */
-export const MAX_LEGS_PER_RECONCILIATION = 500;
+/**
+ * Legs one reconciliation call may name: bounded, so one call stays one short query per table, and
+ * its body (about 300 bytes a leg) stays well inside the services' default 64 KiB request body limit.
+ */
+export const MAX_LEGS_PER_RECONCILIATION = 150;
 
 /** A leg as payments asked for it: the bank must have moved this, or nothing. */
 export class BankLegToReconcile {
