@@ -195,8 +195,8 @@ describe('messaging against the real broker and database', () => {
           consumer: { groupId: CONSUMER_GROUPS.BANK_CONNECTOR, topics: [TOPICS.BANK_REQUESTS] },
           // As payments flags the payment a dead letter belongs to, and lets it end once replayed.
           deadLetterHooks: {
-            onDeadLettered: async (manager, deadLetter, event) => {
-              await manager.query('INSERT INTO flagged_payments (dead_letter_id, payment_id) VALUES ($1, $2)', [deadLetter.id, (event?.data as { paymentId?: string } | undefined)?.paymentId ?? null]);
+            onDeadLettered: async (manager, deadLetter, event, cause) => {
+              await manager.query('INSERT INTO flagged_payments (dead_letter_id, payment_id, cause) VALUES ($1, $2, $3)', [deadLetter.id, (event?.data as { paymentId?: string } | undefined)?.paymentId ?? null, cause]);
             },
             onReplayed: async (manager, deadLetter) => {
               await manager.query('UPDATE flagged_payments SET cleared = true WHERE dead_letter_id = $1', [deadLetter.id]);
@@ -212,7 +212,7 @@ describe('messaging against the real broker and database', () => {
     app = moduleRef.createNestApplication({ logger: ['error'] });
     dataSource = app.get(DataSource);
     await dataSource.query('CREATE TABLE applied_legs (request_id uuid PRIMARY KEY, direction text NOT NULL, amount text NOT NULL)');
-    await dataSource.query('CREATE TABLE flagged_payments (dead_letter_id uuid PRIMARY KEY, payment_id uuid, cleared boolean NOT NULL DEFAULT false)');
+    await dataSource.query('CREATE TABLE flagged_payments (dead_letter_id uuid PRIMARY KEY, payment_id uuid, cause text NOT NULL, cleared boolean NOT NULL DEFAULT false)');
     // A topic with a small record limit, so the broker refuses a large record for good (MESSAGE_TOO_LARGE).
     const admin = topics.kafka.admin();
     await admin.connect();
@@ -354,6 +354,9 @@ describe('messaging against the real broker and database', () => {
         `replayed: ce_id ${id} from ${EVENT_SOURCES.PAYMENTS} was already applied from ${topics.prefix}${TOPICS.BANK_REQUESTS}/${sent[0].partition}@${sent[0].baseOffset}`,
       );
     }
+    // The service's hook is told these are copies of what was applied, so it need not flag anything.
+    const causes = (await dataSource.query('SELECT f.cause FROM flagged_payments f JOIN dead_letters d ON d.id = f.dead_letter_id WHERE d.ce_id = $1', [id])) as { cause: string }[];
+    expect(causes).toEqual([{ cause: 'duplicate-of-applied' }, { cause: 'duplicate-of-applied' }]);
   });
 
   it('dead-letters, before any handler sees them, unsigned, forged, late and altered records on a signed topic', async () => {
@@ -602,7 +605,7 @@ describe('messaging against the real broker and database', () => {
 
     it('writes a dead letter once when a chunk is redelivered after it committed', async () => {
       const message: KafkaMessage = { key: Buffer.from('k'), value: Buffer.from('{}'), offset: '987654', timestamp: '0', attributes: 0, headers: { [CE_HEADERS.ID]: 'redelivered\u0000id' } } as KafkaMessage;
-      const letter = { message, reason: 'refused \u0000 twice?', attempts: 1 };
+      const letter = { message, reason: 'refused \u0000 twice?', attempts: 1, cause: 'rejected' as const };
       const first = await dataSource.transaction((manager) => recordDeadLetters(manager, 'redelivery-test', 'topic', 0, [letter]));
       const second = await dataSource.transaction((manager) => recordDeadLetters(manager, 'redelivery-test', 'topic', 0, [letter]));
       expect(first).toHaveLength(1);

@@ -202,7 +202,7 @@ async function deadLettered(paymentId: string, options: { replayable?: boolean; 
   const record = await new DeadLetterStore(dataSource).get(row.id);
   if (!record) throw new Error('dead letter not written');
   // As the consumer does: the validated event for a handler failure, none for a refusal before decoding.
-  await dataSource.transaction((manager) => hooks.onDeadLettered?.(manager, record, replayable ? event : null) ?? Promise.resolve());
+  await dataSource.transaction((manager) => hooks.onDeadLettered?.(manager, record, replayable ? event : null, replayable ? 'handler-failed' : 'rejected') ?? Promise.resolve());
   return record;
 }
 

@@ -69,12 +69,21 @@ describe('payments dead-letter hooks', () => {
     const flags = new RecordingFlags();
     const clock = new FixedClock();
     const hooks = paymentDeadLetterHooks(flags, clock);
-    await hooks.onDeadLettered?.(manager, deadLetter(), event(PAYMENT));
-    await hooks.onDeadLettered?.(manager, deadLetter({ recordKey: 'x', replayable: false }), null);
+    await hooks.onDeadLettered?.(manager, deadLetter(), event(PAYMENT), 'handler-failed');
+    await hooks.onDeadLettered?.(manager, deadLetter({ recordKey: 'x', replayable: false }), null, 'rejected');
     await hooks.onReplayed?.(manager, deadLetter({ status: 'replayed' }));
     expect(flags.flagged).toEqual([
       { paymentId: PAYMENT, deadLetterId: '66666666-6666-4666-8666-666666666666', detail: 'bank.credit.succeeded.v1 dead-lettered after 3 attempt(s); replayable once the cause is fixed', at: clock.now() },
     ]);
     expect(flags.cleared).toEqual(['66666666-6666-4666-8666-666666666666']);
+  });
+
+  it('flags a refused answer, but not a copy of an answer already applied (the bank relay sending a batch again)', async () => {
+    const flags = new RecordingFlags();
+    const hooks = paymentDeadLetterHooks(flags, new FixedClock());
+    await hooks.onDeadLettered?.(manager, deadLetter({ replayable: false }), event(PAYMENT), 'duplicate-of-applied');
+    expect(flags.flagged).toEqual([]);
+    await hooks.onDeadLettered?.(manager, deadLetter({ replayable: false }), event(PAYMENT), 'refused');
+    expect(flags.flagged).toEqual([expect.objectContaining({ paymentId: PAYMENT, detail: expect.stringContaining('not replayable (refused)') })]);
   });
 });

@@ -19,7 +19,7 @@ export function paymentIdOfDeadLetter(deadLetter: DeadLetterRecord, event: Inbou
 
 /**
  * payments' dead-letter hooks (MessagingModule `deadLetterHooks`): a bank answer that is
- * dead-lettered flags its payment for an operator (in payment_flags, beside the payment: its own row
+ * dead-lettered (other than a copy of one already applied) flags its payment for an operator (in payment_flags, beside the payment: its own row
  * may be what failed), and replaying it clears the flag. Both run in the messaging layer's
  * transaction, so the flag and the dead letter commit together. Nothing here throws for a dead letter
  * it cannot place: that would make the consumer retry the whole chunk.
@@ -27,7 +27,11 @@ export function paymentIdOfDeadLetter(deadLetter: DeadLetterRecord, event: Inbou
 export function paymentDeadLetterHooks(flags: PaymentFlags, clock: Clock): DeadLetterHooks {
   const logger = new Logger('PaymentDeadLetters');
   return {
-    async onDeadLettered(manager, deadLetter, event) {
+    async onDeadLettered(manager, deadLetter, event, cause) {
+      // A copy of an answer already applied (the bank's relay sending a batch again after a crash,
+      // or a replay): the original moved the payment on, so nothing waits on an operator. The
+      // messaging layer has already stored and alerted it.
+      if (cause === 'duplicate-of-applied') return;
       const paymentId = paymentIdOfDeadLetter(deadLetter, event);
       if (paymentId === null) {
         logger.error({ deadLetterId: deadLetter.id, ceType: deadLetter.ceType }, 'dead-lettered record names no payment: nothing flagged');

@@ -139,7 +139,7 @@ export class BatchProcessor {
     return this.dataSource.transaction(async (manager) => {
       const deadLetters: DeadLetter[] = [];
       for (const item of decoded) {
-        if ('reason' in item) deadLetters.push({ message: item.message, reason: item.reason, attempts: 1 });
+        if ('reason' in item) deadLetters.push({ message: item.message, reason: item.reason, attempts: 1, cause: 'rejected' });
       }
       const events = decoded.flatMap((item) => ('event' in item ? [item.event] : []));
       if (events.length > 0) await this.options.preparer?.prepareChunk(events, manager);
@@ -150,7 +150,7 @@ export class BatchProcessor {
       // In the original order, so an operator replaying the dead-letter topic keeps the partition's order.
       deadLetters.sort((a, b) => (BigInt(a.message.offset) < BigInt(b.message.offset) ? -1 : 1));
       const recorded = await recordDeadLetters(manager, this.options.consumerGroup, topic, partition, deadLetters);
-      for (const { letter, record } of recorded) await this.options.onDeadLettered?.(manager, record, letter.event ?? null);
+      for (const { letter, record } of recorded) await this.options.onDeadLettered?.(manager, record, letter.event ?? null, letter.cause);
       await this.deadLetters.publish(topic, partition, recorded.map(({ letter }) => letter));
       return { written, deadLettered: recorded.map(({ record }) => record) };
     });
@@ -211,7 +211,7 @@ export class BatchProcessor {
         );
         const reason = failure.refused ? `refused: ${failure.reason}` : `handler failed after ${failure.attempts} attempts: ${failure.reason}`;
         // A refusal is the handler's verdict on what the message says: replaying it cannot change that.
-        deadLetters.push({ message: item.message, reason, attempts: failure.attempts, event: item.event, replayable: !failure.refused });
+        deadLetters.push({ message: item.message, reason, attempts: failure.attempts, event: item.event, cause: failure.refused ? 'refused' : 'handler-failed' });
       }
     }
     return outbox.written;
@@ -236,7 +236,7 @@ export class BatchProcessor {
       const original = firstSeen.get(`${item.event.source}\u0000${item.event.id}`);
       if (!original || (original.topic === topic && original.partition === partition && original.offset === item.message.offset)) continue;
       const reason = `replayed: ce_id ${item.event.id} from ${item.event.source} was already applied from ${original.topic}/${original.partition}@${original.offset}`;
-      replays.push({ message: item.message, reason, attempts: 1, event: item.event });
+      replays.push({ message: item.message, reason, attempts: 1, event: item.event, cause: 'duplicate-of-applied' });
     }
     return replays;
   }

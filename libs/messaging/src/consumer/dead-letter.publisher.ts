@@ -2,14 +2,25 @@ import type { IHeaders, KafkaMessage, Producer } from 'kafkajs';
 import { deadLetterTopicOf, DEAD_LETTER_HEADERS, KirimEvent } from '@kirim/contracts';
 import { ConnectionGuard } from '../kafka/connection-guard';
 
+/**
+ * Why a record was dead-lettered:
+ * - `rejected`: refused before it was decoded (signature, format, contract);
+ * - `refused`: its handler refused what it says (MessageRefusedError);
+ * - `handler-failed`: its handler kept failing; a fix can cure that, so its event is kept for
+ *   DeadLetterReplayer (the only replayable cause);
+ * - `duplicate-of-applied`: a copy, at another offset, of a signed record this group already
+ *   applied (the relay publishing a batch again after a crash, or someone replaying it): refused,
+ *   and harmless, since the original's effects stand and the copy changed nothing.
+ */
+export type DeadLetterCause = 'rejected' | 'refused' | 'handler-failed' | 'duplicate-of-applied';
+
 export interface DeadLetter {
   readonly message: KafkaMessage;
   readonly reason: string;
   readonly attempts: number;
+  readonly cause: DeadLetterCause;
   /** The decoded, validated event, when the record got that far. */
   readonly event?: KirimEvent<object>;
-  /** A handler failed on it: a fix can cure that, so its event is kept for DeadLetterReplayer. */
-  readonly replayable?: boolean;
 }
 
 /** Longest reason kept in a header: enough to act on, bounded so a huge error cannot bloat the record. */

@@ -3,7 +3,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { CE_HEADERS, KirimEvent } from '@kirim/contracts';
 import type { InboundEvent } from '../messaging.types';
 import { storableCopy, storableText } from '../persistence/storable-json';
-import type { DeadLetter } from './dead-letter.publisher';
+import type { DeadLetter, DeadLetterCause } from './dead-letter.publisher';
 
 export const DEAD_LETTER_STATUSES = ['open', 'replayed'] as const;
 export type DeadLetterStatus = (typeof DEAD_LETTER_STATUSES)[number];
@@ -49,9 +49,10 @@ export interface DeadLetterHooks {
    * Runs in the consumer chunk's transaction, once per record written to `dead_letters` (a chunk
    * redelivered after its commit does not run it again). `event`: the decoded, validated event when
    * the record got that far (handler failures and refusals, replays of signed records), null for
-   * one refused before (signature, format, contract).
+   * one refused before (signature, format, contract). `cause` says why (DeadLetterCause): a
+   * `duplicate-of-applied` blocks nothing, its original having been applied.
    */
-  onDeadLettered?(manager: EntityManager, deadLetter: DeadLetterRecord, event: InboundEvent<object> | null): Promise<void>;
+  onDeadLettered?(manager: EntityManager, deadLetter: DeadLetterRecord, event: InboundEvent<object> | null, cause: DeadLetterCause): Promise<void>;
   /** Runs in the replay's transaction, after the handler's effects and the dead letter's new status. */
   onReplayed?(manager: EntityManager, deadLetter: DeadLetterRecord): Promise<void>;
 }
@@ -180,7 +181,7 @@ function prepare(letter: DeadLetter): PreparedDeadLetter {
   const recordKey = message.key === null ? null : storableText(message.key.toString(), MAX_IDENTIFIER_LENGTH);
   let reason = letter.reason;
   let stored: KirimEvent<object> | null = null;
-  if (letter.replayable && event) {
+  if (letter.cause === 'handler-failed' && event) {
     const copy = storableCopy({
       id: event.id,
       type: event.type,

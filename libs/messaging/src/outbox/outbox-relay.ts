@@ -67,7 +67,8 @@ const NOTHING_DONE: BatchOutcome = { published: 0, quarantined: [] };
  * but before the delete committed, the batch is published again: consumers dedupe by event id
  * (inbox), which is what makes delivery effectively-once. On a signed topic the second copy sits at
  * another offset, so the consumer refuses it as a replay (docs/message-signing.md) and dead-letters
- * it, not replayable: nothing is applied twice, but an operator sees a dead letter for it.
+ * it (cause `duplicate-of-applied`), not replayable: nothing is applied twice; an operator sees a
+ * dead letter for it, but no aggregate is flagged for it.
  *
  * A row that cannot be sent, ever, does not hold up the rows behind it: one it cannot encode or sign,
  * or one the broker refuses for good (brokerRefusalOf: larger than the topic allows, say), is moved to
