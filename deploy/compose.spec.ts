@@ -18,7 +18,7 @@ import {
   ServicePrincipal,
   topicCatalogueWithPartners,
 } from '@kirim/contracts';
-import { DataEncryptionConfig, loadConfig } from '@kirim/platform';
+import { DataEncryptionConfig, loadConfig, OPERATOR_KEY_PREFIX, parseOperatorKeyDigests } from '@kirim/platform';
 import {
   ComposeService,
   dependsOn,
@@ -558,9 +558,10 @@ describe('docker-compose.yml and the images: no default secret anywhere (docs/da
         return Object.fromEntries(readFileSync(envFile, 'utf8').trim().split('\n').map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
       };
       const first = run();
-      expect(Object.keys(first).sort()).toEqual([...required].sort());
+      // The operator's key itself is for the operator (npm run operator), in .env beside the digest payments gets.
+      expect(Object.keys(first).sort()).toEqual([...required, 'KIRIM_OPERATOR_KEY'].sort());
       expect(first['KIRIM_SANDBOX_ADMIN_TOKEN']).toBe('kept-as-it-was');
-      const plainSecrets = required.filter((name) => name !== 'KIRIM_SANDBOX_ADMIN_TOKEN' && !name.includes('DATA_') && !name.startsWith('KIRIM_SERVICE_'));
+      const plainSecrets = required.filter((name) => name !== 'KIRIM_SANDBOX_ADMIN_TOKEN' && !name.includes('DATA_') && !name.startsWith('KIRIM_SERVICE_') && !name.startsWith('KIRIM_OPERATOR_'));
       for (const variable of plainSecrets) expect({ variable, value: first[variable] }).toEqual({ variable, value: expect.stringMatching(/^[0-9a-f]{48}$/) });
       // Service credentials: identity's digests are those of the secrets the services get, in the form identity's config accepts.
       const callers = ['notifications', 'payments'];
@@ -570,6 +571,11 @@ describe('docker-compose.yml and the images: no default secret anywhere (docs/da
         return `${service}:${createHash('sha256').update(secret).digest('hex')}`;
       });
       expect(first['KIRIM_SERVICE_CLIENT_DIGESTS']?.split(',').sort()).toEqual(digests.sort());
+      // payments holds only the operator key's digest, in the form its config accepts.
+      const operatorKey = first['KIRIM_OPERATOR_KEY'] ?? '';
+      expect(operatorKey).toMatch(new RegExp(`^${OPERATOR_KEY_PREFIX}[A-Za-z0-9_-]{43}$`));
+      expect(first['KIRIM_OPERATOR_KEY_DIGESTS']).toBe(`compose-operator:${createHash('sha256').update(operatorKey).digest('hex')}`);
+      expect(parseOperatorKeyDigests(first['KIRIM_OPERATOR_KEY_DIGESTS'] ?? '')).toMatchObject({ ok: true });
       // The data keys are what bank-connector's config accepts.
       expect(() =>
         loadConfig(DataEncryptionConfig, {

@@ -13,6 +13,8 @@
 #   *_DATA_LOOKUP_KEY               <32 random bytes, base64>
 #   KIRIM_SERVICE_SECRET_<SERVICE>  <32 random bytes, base64url>  (docs/service-credentials.md)
 #   KIRIM_SERVICE_CLIENT_DIGESTS    <service>:<sha256 hex>,... of those secrets, recomputed every run
+#   KIRIM_OPERATOR_KEY              kop_<32 random bytes, base64url>: the operator's key (docs/operations.md)
+#   KIRIM_OPERATOR_KEY_DIGESTS      compose-operator:<sha256 hex> of it, recomputed every run (payments holds only this)
 #   anything else                   48 hex characters (safe inside a database URL)
 set -euo pipefail
 
@@ -42,7 +44,13 @@ while read -r name; do
     echo "${name}=$(value_for "$name")" >>"$ENV_FILE"
     added=$((added + 1))
   fi
-done < <(grep -oE '\$\{[A-Z][A-Z0-9_]*:\?' "$COMPOSE_FILE" | sed -E 's/^\$\{//; s/:\?$//' | grep -vx KIRIM_SERVICE_CLIENT_DIGESTS | sort -u)
+done < <(grep -oE '\$\{[A-Z][A-Z0-9_]*:\?' "$COMPOSE_FILE" | sed -E 's/^\$\{//; s/:\?$//' | grep -vx -e KIRIM_SERVICE_CLIENT_DIGESTS -e KIRIM_OPERATOR_KEY_DIGESTS | sort -u)
+
+# One operator key for the operator API; payments gets only its digest (below).
+if ! grep -q '^KIRIM_OPERATOR_KEY=' "$ENV_FILE"; then
+  echo "KIRIM_OPERATOR_KEY=kop_$(b64 32 | tr '+/' '-_' | tr -d '=')" >>"$ENV_FILE"
+  added=$((added + 1))
+fi
 
 # identity holds only digests of the services' secrets: derived from .env, so they always match.
 digests=()
@@ -50,8 +58,10 @@ while IFS='=' read -r name value; do
   service="$(echo "${name#KIRIM_SERVICE_SECRET_}" | tr 'A-Z_' 'a-z-')"
   digests+=("$service:$(printf '%s' "$value" | sha256sum | cut -d' ' -f1)")
 done < <(grep -E '^KIRIM_SERVICE_SECRET_[A-Z_]+=' "$ENV_FILE")
-grep -v '^KIRIM_SERVICE_CLIENT_DIGESTS=' "$ENV_FILE" >"$ENV_FILE.tmp" || true
+operator_key="$(grep -E '^KIRIM_OPERATOR_KEY=' "$ENV_FILE" | head -1 | cut -d= -f2-)"
+grep -v -e '^KIRIM_SERVICE_CLIENT_DIGESTS=' -e '^KIRIM_OPERATOR_KEY_DIGESTS=' "$ENV_FILE" >"$ENV_FILE.tmp" || true
 (IFS=,; echo "KIRIM_SERVICE_CLIENT_DIGESTS=${digests[*]}") >>"$ENV_FILE.tmp"
+echo "KIRIM_OPERATOR_KEY_DIGESTS=compose-operator:$(printf '%s' "$operator_key" | sha256sum | cut -d' ' -f1)" >>"$ENV_FILE.tmp"
 mv "$ENV_FILE.tmp" "$ENV_FILE"
 chmod 600 "$ENV_FILE"
 echo "[kirim] $ENV_FILE: $added secret(s) added, existing ones kept" >&2
