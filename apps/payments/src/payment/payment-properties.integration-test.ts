@@ -269,6 +269,8 @@ describe('payment lifecycle properties (real broker and PostgreSQL, fault-inject
     // (docs/message-signing.md), after the first was applied; what it changed is checked below (nothing).
     const deadLetters = (await harness.deadLetteredAnswers()).filter((deadLetter) => !(bank.answersRepublished.has(deadLetter.ce_id) && deadLetter.reason.startsWith('replayed:')));
     problems.push(...deadLetters.map((deadLetter) => `payments dead-lettered the bank answer ${deadLetter.ce_id}: ${deadLetter.reason}`));
+    // Nor does that copy flag its payment for an operator: the original moved it on.
+    problems.push(...(await harness.openPaymentFlags()).map((flag) => `payment ${flag.payment_id} flagged for an operator: ${flag.detail}`));
     const needingOperator = await operatorList();
     const finalRows = new Map((await harness.rowsOf(ids)).map((row) => [row.id, row]));
     const expectedBalances = new Map<string, bigint>();

@@ -266,6 +266,11 @@ export class PaymentsOnBroker {
     return this.dataSource.query('SELECT ce_id, reason FROM dead_letters');
   }
 
+  /** Payments flagged for an operator by a dead-lettered answer, and not cleared. */
+  async openPaymentFlags(): Promise<Array<{ payment_id: string; detail: string }>> {
+    return this.dataSource.query('SELECT payment_id, detail FROM payment_flags WHERE cleared_at IS NULL');
+  }
+
   async rowsOf(paymentIds: readonly string[]): Promise<Payment[]> {
     const payments = this.app.get(PaymentRepository);
     const rows = await Promise.all(paymentIds.map((id) => payments.findById(id)));
