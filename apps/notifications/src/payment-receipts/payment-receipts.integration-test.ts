@@ -98,7 +98,7 @@ describe('payment receipts (PostgreSQL)', () => {
 
     const payerInbox = await repository.listNewestFirst(PAYER, 20);
     expect(payerInbox.map((n) => n.kind)).toEqual(['payment.sent', 'payment.failed']);
-    expect(payerInbox[1].body).toContain('failed: insufficient balance.');
+    expect(payerInbox[1].body).toContain('failed. Reason: insufficient balance.');
     expect(await repository.listNewestFirst(PAYER, 1)).toHaveLength(1);
     expect((await repository.listNewestFirst(PAYEE, 20)).map((n) => n.kind)).toEqual(['payment.received']);
   });
