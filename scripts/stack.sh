@@ -140,6 +140,11 @@ sms_simulator_env() {
 LOCAL_MESSAGE_MAX_AGE_MS="${MESSAGE_MAX_AGE_MS:-60000}"
 LOCAL_MESSAGE_MAX_FUTURE_SKEW_MS="${MESSAGE_MAX_FUTURE_SKEW_MS:-5000}"
 
+# The SHA-256 of the local operator's key: what payments and notifications hold (docs/operations.md).
+operator_key_digest() {
+  node -e 'process.stdout.write(require("crypto").createHash("sha256").update(require("fs").readFileSync(process.argv[1], "utf8")).digest("hex"))' "$KEY_DIR/operator.key"
+}
+
 service_env() { # service -> env assignments, one per line
   local name="$1"
   [[ "$name" == example-partner ]] && { example_partner_env; return; }
@@ -174,7 +179,10 @@ service_env() { # service -> env assignments, one per line
       # UPI's rules with the clock compressed (status checks within ~20 s, outcomes deemed 130 s later).
       echo "SCHEME_PROFILE_FILE=${SCHEME_PROFILE_FILE:-$REPO_ROOT/deploy/local/scheme-profiles/upi-local.json}"
       # Operator endpoints (/internal/v1/operator/...): the local operator's key, as a digest only.
-      echo "OPERATOR_KEY_DIGESTS=local-operator:$(node -e 'process.stdout.write(require("crypto").createHash("sha256").update(require("fs").readFileSync(process.argv[1], "utf8")).digest("hex"))' "$KEY_DIR/operator.key")" ;;
+      echo "OPERATOR_KEY_DIGESTS=local-operator:$(operator_key_digest)" ;;
+    notifications)
+      # Operator endpoints (dead deliveries and their replay): the same local operator's key, as a digest only.
+      echo "OPERATOR_KEY_DIGESTS=local-operator:$(operator_key_digest)" ;;
     identity)
       echo "SERVICE_CLIENT_DIGESTS=$(service_client_digests)"
       echo "IDENTITY_SIGNING_KEY_ID=local-1"

@@ -95,6 +95,14 @@ describe('paying a contact (e2e, running stack)', () => {
     });
     const payeeReceipts = (await api.notifications(bala)).map((n) => n.paymentId).sort();
     expect(payeeReceipts).toEqual([paymentId, marker.paymentId].sort());
+
+    // Marked read once: reading it again keeps the first time; the rest of the inbox stays unread.
+    const [receipt] = await notificationsFor(api, bala, marker.paymentId);
+    const read = await api.markNotificationRead(bala, receipt.notificationId);
+    expect(read.readAt).not.toBeNull();
+    expect((await api.markNotificationRead(bala, receipt.notificationId)).readAt).toBe(read.readAt);
+    const inbox = await api.notifications(bala);
+    expect(inbox.filter((n) => n.readAt !== null).map((n) => n.notificationId)).toEqual([receipt.notificationId]);
   });
 
   it('refuses malformed payment requests with a stable problem code and records nothing', async () => {

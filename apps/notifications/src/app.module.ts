@@ -2,16 +2,18 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CONSUMER_GROUPS, EVENT_SOURCES, SERVICE_PRINCIPALS, TOPICS } from '@kirim/contracts';
 import { KafkaReadinessCheck, MessagingModule } from '@kirim/messaging';
-import { AuthModule, ConfigModule, JWT_AUDIENCES, createLoggingModule, HealthModule, ServiceAuthModule, typeOrmModuleOptions } from '@kirim/platform';
+import { AuthModule, ConfigModule, JWT_AUDIENCES, createLoggingModule, HealthModule, OperatorAuthModule, ServiceAuthModule, TimeModule, typeOrmModuleOptions } from '@kirim/platform';
+import { DeliveryModule } from './delivery/delivery.module';
 import { NotificationsConfig } from './notifications.config';
-import { ListMyNotifications } from './notifications/list-my-notifications/list-my-notifications';
+import { ListMyNotifications } from './notifications/list-my-notifications/list-my-notifications.use-case';
+import { MarkNotificationRead } from './notifications/mark-notification-read/mark-notification-read.use-case';
 import { NotificationInbox } from './notifications/list-my-notifications/notification-inbox';
 import { NotificationEntity } from './notifications/notification.entity';
 import { NotificationRepository } from './notifications/notification.repository';
 import { NotificationsController } from './notifications/notifications.controller';
 import { PaymentEventsConsumer } from './payment-receipts/payment-events.consumer';
 import { NotificationStore } from './payment-receipts/record-payment-receipts/notification-store';
-import { RecordPaymentReceipts } from './payment-receipts/record-payment-receipts/record-payment-receipts';
+import { RecordPaymentReceipts } from './payment-receipts/record-payment-receipts/record-payment-receipts.use-case';
 import { NOTIFICATIONS_ENTITIES } from './persistence/notifications-entities';
 import { NOTIFICATIONS_MIGRATIONS } from './persistence/notifications-migrations';
 
@@ -39,7 +41,12 @@ export const SERVICE_NAME = 'notifications';
     AuthModule.forRoot({ audience: JWT_AUDIENCES.NOTIFICATIONS }),
     // Its own credentials, to read identity's revocation feed (docs/service-credentials.md).
     ServiceAuthModule.forRoot({ self: SERVICE_PRINCIPALS.NOTIFICATIONS, calls: true }),
+    // Operators (dead deliveries and their replay) with their own keys, apart from users and
+    // services (OPERATOR_KEY_DIGESTS; docs/operations.md).
+    OperatorAuthModule.forRoot(),
     HealthModule.forRoot({ checkTokens: [KafkaReadinessCheck] }),
+    TimeModule,
+    DeliveryModule,
   ],
   controllers: [NotificationsController, PaymentEventsConsumer],
   providers: [
@@ -48,6 +55,7 @@ export const SERVICE_NAME = 'notifications';
     { provide: NotificationInbox, useExisting: NotificationRepository },
     RecordPaymentReceipts,
     ListMyNotifications,
+    MarkNotificationRead,
   ],
 })
 export class AppModule {}

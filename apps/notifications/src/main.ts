@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { connectKafkaTransport } from '@kirim/messaging';
-import { bootService, createServiceApp, loadConfig, runUntilSignalled } from '@kirim/platform';
+import { bootService, createServiceApp, loadConfig, OPERATOR_KEY_SCHEME, OPERATOR_KEY_SECURITY, runUntilSignalled } from '@kirim/platform';
 import { AppModule, SERVICE_NAME } from './app.module';
 import { NotificationsConfig } from './notifications.config';
 
@@ -11,8 +11,12 @@ async function main(): Promise<void> {
     serviceName: SERVICE_NAME,
     openApi: {
       title: 'kirim notifications',
-      description: "Who is told what about every payment: the user's inbox of payment receipts.",
-      tags: { notifications: "The caller's inbox: a receipt for every payment sent or received." },
+      description: "Who is told what about every payment: the user's inbox of payment receipts, pushed into the chat thread through the messaging platform's signed webhook.",
+      tags: {
+        notifications: "The caller's inbox: a receipt for every payment sent or received, with where it was delivered.",
+        operations: "Operators only (an operator key, on notifications' own port, never the edge; docs/operations.md): dead deliveries and their replay.",
+      },
+      securitySchemes: { [OPERATOR_KEY_SCHEME]: OPERATOR_KEY_SECURITY },
     },
   });
   connectKafkaTransport(app);

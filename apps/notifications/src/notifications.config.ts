@@ -1,7 +1,131 @@
-import { BaseServiceConfig } from '@kirim/platform';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsInt, IsOptional, Max, Min, ValidateBy, ValidationArguments } from 'class-validator';
+import { BaseServiceConfig, EnvBoolean } from '@kirim/platform';
+
+/** Standard Webhooks secrets: `whsec_` and 24 to 64 random bytes in base64. */
+const WEBHOOK_SECRET = /^whsec_([A-Za-z0-9+/]+={0,2})$/;
+
+/** Whether `value` is a Standard Webhooks secret with enough key in it. */
+export function isWebhookSecret(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  const match = WEBHOOK_SECRET.exec(value);
+  if (!match) return false;
+  const bytes = Buffer.from(match[1], 'base64');
+  return bytes.length >= 24 && bytes.length <= 64 && bytes.toString('base64').replace(/=+$/, '') === match[1].replace(/=+$/, '');
+}
+
+/** The chat webhook's URL: https; http only with CHAT_WEBHOOK_HTTP_ALLOWED=true (a local receiver); no credentials in it. */
+function IsChatWebhookUrl(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isChatWebhookUrl',
+    validator: {
+      validate: (value: unknown, args?: ValidationArguments) => {
+        const url = parseUrl(value);
+        if (url === null || url.username !== '' || url.password !== '') return false;
+        if (url.protocol === 'https:') return true;
+        return url.protocol === 'http:' && (args?.object as NotificationsConfig | undefined)?.CHAT_WEBHOOK_HTTP_ALLOWED === true;
+      },
+      defaultMessage: (args?: ValidationArguments) => {
+        const url = parseUrl(args?.value);
+        if (url !== null && (url.username !== '' || url.password !== '')) return '$property must not carry credentials (the webhook is authenticated by its signature)';
+        if (url?.protocol === 'http:') return '$property must be an https:// URL (http:// only with CHAT_WEBHOOK_HTTP_ALLOWED=true, for a local receiver)';
+        return '$property must be an https:// URL';
+      },
+    },
+  });
+}
+
+/** CHAT_WEBHOOK_URL and CHAT_WEBHOOK_SECRET come together: a URL without a secret would send unsigned receipts. */
+function RequiresAlso(other: 'CHAT_WEBHOOK_URL' | 'CHAT_WEBHOOK_SECRET'): PropertyDecorator {
+  return ValidateBy({
+    name: 'requiresAlso',
+    validator: {
+      validate: (_value: unknown, args?: ValidationArguments) => (args?.object as Record<string, unknown> | undefined)?.[other] !== undefined,
+      defaultMessage: () => `$property is set but ${other} is not: set both to deliver receipts to the chat platform, or neither`,
+    },
+  });
+}
+
+function parseUrl(value: unknown): URL | null {
+  if (typeof value !== 'string') return null;
+  try {
+    return new URL(value);
+  } catch {
+    return null;
+  }
+}
+
+function intBetween(min: number, max: number, unit: string): PropertyDecorator[] {
+  const message = `$property must be an integer ${unit}between ${min} and ${max}`;
+  return [Type(() => Number), IsInt({ message }), Min(min, { message }), Max(max, { message })];
+}
+
+function apply(decorators: PropertyDecorator[]): PropertyDecorator {
+  return (target, key) => decorators.forEach((decorate) => decorate(target, key));
+}
 
 /**
- * notifications needs nothing beyond the base service settings yet. Its own variables (SMS
- * provider, webhook signing keys) will be added here, each with a validator, as those channels land.
+ * notifications' environment, validated once at boot. The chat platform's webhook is off unless
+ * both CHAT_WEBHOOK_URL and CHAT_WEBHOOK_SECRET are set; the DELIVERY_* settings pace every channel
+ * (docs/notifications.md).
  */
-export class NotificationsConfig extends BaseServiceConfig {}
+export class NotificationsConfig extends BaseServiceConfig {
+  /** Where receipts are pushed into the chat thread (the messaging platform's webhook). */
+  @IsOptional()
+  @IsChatWebhookUrl()
+  @RequiresAlso('CHAT_WEBHOOK_SECRET')
+  CHAT_WEBHOOK_URL?: string;
+
+  /** The platform's Standard Webhooks secret (`whsec_` + base64 of 24 to 64 bytes); it verifies our signature with it. */
+  @IsOptional()
+  @ValidateBy({
+    name: 'isWebhookSecret',
+    validator: { validate: isWebhookSecret, defaultMessage: () => '$property must be a Standard Webhooks secret: whsec_ followed by the base64 of 24 to 64 random bytes' },
+  })
+  @RequiresAlso('CHAT_WEBHOOK_URL')
+  CHAT_WEBHOOK_SECRET?: string;
+
+  /** Lets CHAT_WEBHOOK_URL be http://: only for a receiver on the same machine (tests, a local stack). */
+  @EnvBoolean()
+  @IsBoolean({ message: '$property must be true or false' })
+  CHAT_WEBHOOK_HTTP_ALLOWED = false;
+
+  /** How often each replica looks for due deliveries. */
+  @apply(intBetween(10, 60_000, 'number of milliseconds '))
+  DELIVERY_POLL_INTERVAL_MS = 500;
+
+  /** How long one attempt may take before it counts as failed (and is retried). */
+  @apply(intBetween(100, 60_000, 'number of milliseconds '))
+  DELIVERY_TIMEOUT_MS = 5000;
+
+  /** The first retry waits up to this long (full jitter), doubling per attempt up to DELIVERY_BACKOFF_MAX_MS. */
+  @apply(intBetween(10, 3_600_000, 'number of milliseconds '))
+  DELIVERY_BACKOFF_BASE_MS = 2000;
+
+  /** The longest wait between two attempts, a Retry-After included. */
+  @apply(intBetween(10, 86_400_000, 'number of milliseconds '))
+  @ValidateBy({
+    name: 'isAtLeastBase',
+    validator: {
+      validate: (value: unknown, args?: ValidationArguments) => typeof value === 'number' && value >= ((args?.object as NotificationsConfig | undefined)?.DELIVERY_BACKOFF_BASE_MS ?? 0),
+      defaultMessage: () => '$property must be at least DELIVERY_BACKOFF_BASE_MS',
+    },
+  })
+  DELIVERY_BACKOFF_MAX_MS = 600_000;
+
+  /** Attempts before a delivery is dead (alerted; an operator may replay it). 10 with the defaults is about an hour. */
+  @apply(intBetween(1, 100, ''))
+  DELIVERY_MAX_ATTEMPTS = 10;
+
+  /** Attempts in flight at once per endpoint (and the size of one claim). */
+  @apply(intBetween(1, 100, ''))
+  DELIVERY_CONCURRENCY_PER_ENDPOINT = 8;
+
+  /** Failed attempts in a row that open an endpoint's circuit. */
+  @apply(intBetween(1, 1000, ''))
+  DELIVERY_BREAKER_FAILURES = 5;
+
+  /** How long an open circuit waits before one trial attempt. */
+  @apply(intBetween(100, 3_600_000, 'number of milliseconds '))
+  DELIVERY_BREAKER_COOL_DOWN_MS = 30_000;
+}

@@ -516,8 +516,14 @@ export class Api {
 
   // --- notifications ----------------------------------------------------------------------------
 
+  /** POST /v1/me/notifications/{id}/read: the notification, read. */
+  async markNotificationRead(session: Session, notificationId: string): Promise<NotificationView> {
+    return expectStatus<NotificationView>(await this.request('POST', `/v1/me/notifications/${notificationId}/read`, { token: session.accessToken }), 200).body;
+  }
+
+  /** The newest `limit` notifications (the first page of the inbox). */
   async notifications(session: Session, limit = 100): Promise<NotificationView[]> {
-    return expectStatus<NotificationView[]>(await this.request('GET', `/v1/me/notifications?limit=${limit}`, { token: session.accessToken }), 200).body;
+    return expectStatus<{ items: NotificationView[]; nextCursor?: string }>(await this.request('GET', `/v1/me/notifications?limit=${limit}`, { token: session.accessToken }), 200).body.items;
   }
 }
 

@@ -2,7 +2,7 @@ import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { EVENT_TYPES, PaymentLifecycleEvent } from '@kirim/contracts';
 import type { InboundEvent, InboundMessageContext } from '@kirim/messaging';
-import { RecordPaymentReceipts } from './record-payment-receipts/record-payment-receipts';
+import { RecordPaymentReceipts } from './record-payment-receipts/record-payment-receipts.use-case';
 
 /**
  * Every event type on payments.events.v1 has exactly one handler here (the transport refuses to

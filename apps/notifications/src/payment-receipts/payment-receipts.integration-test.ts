@@ -6,14 +6,16 @@
 import { DataSource } from 'typeorm';
 import { EVENT_SOURCES, EVENT_TYPES, PaymentLifecycleEvent, TOPICS } from '@kirim/contracts';
 import { InboundEvent, OutboxWriter, UnitOfWork } from '@kirim/messaging';
-import { createMigratedTestDatabase, MigratedTestDatabase } from '@kirim/testing';
+import { createMigratedTestDatabase, FixedClock, MigratedTestDatabase, SequentialIds } from '@kirim/testing';
+import { StaticDeliveryEndpoints } from '../delivery/delivery-channel';
+import { TypeOrmDeliveryRepository } from '../delivery/typeorm-delivery.repository';
 import { NotificationEntity } from '../notifications/notification.entity';
 import { NotificationRepository } from '../notifications/notification.repository';
 import { NOTIFICATIONS_ENTITIES } from '../persistence/notifications-entities';
 import { NOTIFICATIONS_MIGRATIONS } from '../persistence/notifications-migrations';
 import { PaymentEventsConsumer } from './payment-events.consumer';
 import { PAYEE, PAYER, PAYMENT_ID, paymentEvent } from './payment-event.fixture';
-import { RecordPaymentReceipts } from './record-payment-receipts/record-payment-receipts';
+import { RecordPaymentReceipts } from './record-payment-receipts/record-payment-receipts.use-case';
 
 describe('payment receipts (PostgreSQL)', () => {
   let database: MigratedTestDatabase;
@@ -28,7 +30,8 @@ describe('payment receipts (PostgreSQL)', () => {
     dataSource = database.dataSource;
     unitOfWork = new UnitOfWork(dataSource, new OutboxWriter(EVENT_SOURCES.NOTIFICATIONS));
     repository = new NotificationRepository(dataSource.getRepository(NotificationEntity));
-    consumer = new PaymentEventsConsumer(new RecordPaymentReceipts(repository));
+    // No channel configured: receipts only (deliveries have their own test, deliveries.integration-test.ts).
+    consumer = new PaymentEventsConsumer(new RecordPaymentReceipts(repository, new TypeOrmDeliveryRepository(dataSource), new StaticDeliveryEndpoints([]), new FixedClock(), new SequentialIds()));
   });
 
   afterAll(async () => {
@@ -36,7 +39,7 @@ describe('payment receipts (PostgreSQL)', () => {
   });
 
   beforeEach(async () => {
-    await dataSource.query('TRUNCATE notifications, outbox_messages, inbox_messages');
+    await dataSource.query('TRUNCATE notifications, deliveries, outbox_messages, inbox_messages');
   });
 
   function inbound(type: string, data: PaymentLifecycleEvent): InboundEvent<PaymentLifecycleEvent> {

@@ -1,10 +1,13 @@
 import type { EntityManager } from 'typeorm';
 import { EVENT_TYPES } from '@kirim/contracts';
 import type { OutgoingEvent, TransactionScope } from '@kirim/messaging';
+import { FixedClock, SequentialIds } from '@kirim/testing';
+import { DeliveryEndpoints, StaticDeliveryEndpoints } from '../../delivery/delivery-channel';
+import { InMemoryDeliveries, ScriptedChannel } from '../../testing/in-memory-deliveries';
 import { NotificationStore, RecordedNotification } from './notification-store';
 import type { ReceiptDraft } from './payment-receipt-rules';
 import { PAYEE, PAYER, PAYMENT_ID, paymentEvent } from '../payment-event.fixture';
-import { RecordPaymentReceipts } from './record-payment-receipts';
+import { RecordPaymentReceipts } from './record-payment-receipts.use-case';
 
 /** In-memory store with the table's unique key (user, payment, kind). */
 class FakeNotificationStore extends NotificationStore {
@@ -39,14 +42,18 @@ function fakeTransaction(): { tx: TransactionScope; published: OutgoingEvent[] }
   return { tx, published };
 }
 
+function useCase(store: NotificationStore, deliveries = new InMemoryDeliveries(), endpoints: DeliveryEndpoints = new StaticDeliveryEndpoints([])): RecordPaymentReceipts {
+  return new RecordPaymentReceipts(store, deliveries, endpoints, new FixedClock(), new SequentialIds());
+}
+
 describe('RecordPaymentReceipts', () => {
   it('records a receipt for payer and payee of a completed payment and announces each, keyed by user', async () => {
     const store = new FakeNotificationStore();
     const { tx, published } = fakeTransaction();
 
-    const result = await new RecordPaymentReceipts(store).execute(tx, { outcome: 'completed', payment: paymentEvent() });
+    const result = await useCase(store).execute(tx, { outcome: 'completed', payment: paymentEvent() });
 
-    expect(result).toEqual({ recorded: 2 });
+    expect(result).toEqual({ recorded: 2, deliveries: 0 });
     expect(store.rows.map((r) => r.kind)).toEqual(['payment.sent', 'payment.received']);
     expect(published).toEqual([
       {
@@ -67,13 +74,13 @@ describe('RecordPaymentReceipts', () => {
 
   it('records and announces nothing when the same outcome is applied again', async () => {
     const store = new FakeNotificationStore();
-    const useCase = new RecordPaymentReceipts(store);
-    await useCase.execute(fakeTransaction().tx, { outcome: 'completed', payment: paymentEvent() });
+    const recordReceipts = useCase(store);
+    await recordReceipts.execute(fakeTransaction().tx, { outcome: 'completed', payment: paymentEvent() });
 
     const replay = fakeTransaction();
-    const result = await useCase.execute(replay.tx, { outcome: 'completed', payment: paymentEvent() });
+    const result = await recordReceipts.execute(replay.tx, { outcome: 'completed', payment: paymentEvent() });
 
-    expect(result).toEqual({ recorded: 0 });
+    expect(result).toEqual({ recorded: 0, deliveries: 0 });
     expect(store.rows).toHaveLength(2);
     expect(replay.published).toEqual([]);
   });
@@ -82,12 +89,44 @@ describe('RecordPaymentReceipts', () => {
     const store = new FakeNotificationStore();
     const { tx, published } = fakeTransaction();
 
-    await new RecordPaymentReceipts(store).execute(tx, {
+    await useCase(store).execute(tx, {
       outcome: 'failed',
       payment: paymentEvent({ status: 'debit_failed', resultCode: 'Z9' }),
     });
 
     expect(store.rows).toEqual([expect.objectContaining({ userId: PAYER, kind: 'payment.failed' })]);
     expect(published.map((e) => e.key)).toEqual([PAYER]);
+  });
+
+  describe('with the chat webhook configured', () => {
+    const chat = new StaticDeliveryEndpoints([new ScriptedChannel('chat')]);
+
+    it('writes one chat delivery per new receipt, due at once, in the same transaction', async () => {
+      const store = new FakeNotificationStore();
+      const deliveries = new InMemoryDeliveries();
+
+      const result = await useCase(store, deliveries, chat).execute(fakeTransaction().tx, { outcome: 'completed', payment: paymentEvent() });
+
+      expect(result).toEqual({ recorded: 2, deliveries: 2 });
+      expect(deliveries.rows.map((d) => [d.notificationId, d.recipientUserId, d.channel, d.endpointKey, d.status, d.attempts])).toEqual([
+        [store.rows[0].notificationId, PAYER, 'chat', 'chat', 'pending', 0],
+        [store.rows[1].notificationId, PAYEE, 'chat', 'chat', 'pending', 0],
+      ]);
+      expect(deliveries.rows[0].nextAttemptAt).toEqual(new FixedClock().now());
+      expect(deliveries.rows[0].occurredAt).toEqual(new Date('2025-11-28T10:00:00.000Z'));
+      expect(new Set(deliveries.rows.map((d) => d.deliveryId)).size).toBe(2);
+    });
+
+    it('writes no second delivery when the event comes again', async () => {
+      const store = new FakeNotificationStore();
+      const deliveries = new InMemoryDeliveries();
+      const recordReceipts = useCase(store, deliveries, chat);
+      await recordReceipts.execute(fakeTransaction().tx, { outcome: 'completed', payment: paymentEvent() });
+
+      const again = await recordReceipts.execute(fakeTransaction().tx, { outcome: 'completed', payment: paymentEvent() });
+
+      expect(again).toEqual({ recorded: 0, deliveries: 0 });
+      expect(deliveries.rows).toHaveLength(2);
+    });
   });
 });

@@ -1,0 +1,127 @@
+import { Webhook } from 'standardwebhooks';
+import { FixedClock } from '@kirim/testing';
+import type { ClaimedDelivery } from '../delivery';
+import { ChatWebhookChannel, outcomeOf } from './chat-webhook.channel';
+
+const SECRET = `whsec_${Buffer.alloc(32, 9).toString('base64')}`;
+const SENT_AT = new Date('2026-11-28T10:00:05.000Z');
+
+const delivery: ClaimedDelivery = {
+  deliveryId: '5d2c9a4e-1b3f-4c6d-8e7f-9a0b1c2d3e4f',
+  endpointKey: 'chat',
+  channel: 'chat',
+  attempt: 3,
+  notification: {
+    notificationId: '00000000-0000-4000-8000-000000000001',
+    recipientUserId: '0b9a3c1e-5f6d-4c2b-8a1e-1f2d3c4b5a60',
+    kind: 'payment.received',
+    paymentId: '3f2e1d0c-9b8a-4765-a432-10fedcba9876',
+    title: 'Payment received',
+    body: 'You received ₹500.00.',
+    occurredAt: new Date('2026-11-28T10:00:00.000Z'),
+  },
+};
+
+interface Sent {
+  url: string;
+  init: RequestInit;
+}
+
+function channel(): ChatWebhookChannel {
+  return new ChatWebhookChannel({ endpointKey: 'chat', url: 'https://chat.example/hooks/kirim?token=abc', secret: SECRET, timeoutMs: 5000 }, new FixedClock(SENT_AT));
+}
+
+function answering(response: Response | Error): { sent: Sent[] } {
+  const sent: Sent[] = [];
+  jest.spyOn(globalThis, 'fetch').mockImplementation(async (url, init) => {
+    sent.push({ url: String(url), init: init ?? {} });
+    if (response instanceof Error) throw response;
+    return response;
+  });
+  return { sent };
+}
+
+describe('ChatWebhookChannel', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it('POSTs the receipt signed per Standard Webhooks, which verifies with the platform secret', async () => {
+    const { sent } = answering(new Response(null, { status: 204 }));
+
+    expect(await channel().deliver(delivery)).toEqual({ kind: 'delivered' });
+
+    expect(sent).toHaveLength(1);
+    const { init } = sent[0];
+    expect(init.method).toBe('POST');
+    expect(init.redirect).toBe('manual');
+    expect(init.signal).toBeInstanceOf(AbortSignal);
+    const headers = init.headers as Record<string, string>;
+    expect(headers['webhook-id']).toBe(delivery.deliveryId);
+    expect(headers['webhook-timestamp']).toBe(String(SENT_AT.getTime() / 1000));
+    expect(headers['content-type']).toBe('application/json');
+
+    const verifier = new Webhook(SECRET);
+    // verify checks the timestamp against the real clock, so it is given now's: the signature must still match.
+    jest.useFakeTimers({ now: SENT_AT, doNotFake: ['nextTick', 'setImmediate'] });
+    try {
+      const payload = verifier.verify(String(init.body), headers);
+      expect(payload).toEqual({
+        type: 'notification.receipt',
+        timestamp: SENT_AT.toISOString(),
+        data: {
+          userId: delivery.notification.recipientUserId,
+          notificationId: delivery.notification.notificationId,
+          kind: 'payment.received',
+          paymentId: delivery.notification.paymentId,
+          locale: 'en-IN',
+          title: 'Payment received',
+          body: 'You received ₹500.00.',
+          occurredAt: '2026-11-28T10:00:00.000Z',
+        },
+      });
+      // Another secret, or a changed body, does not verify.
+      expect(() => new Webhook(`whsec_${Buffer.alloc(32, 1).toString('base64')}`).verify(String(init.body), headers)).toThrow();
+      expect(() => verifier.verify(String(init.body).replace('500.00', '5000.00'), headers)).toThrow();
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('signs a retry under the same webhook-id, so the platform can drop a copy it has', async () => {
+    const { sent } = answering(new Response(null, { status: 200 }));
+    await channel().deliver(delivery);
+    await channel().deliver({ ...delivery, attempt: 4 });
+    expect(sent.map((s) => (s.init.headers as Record<string, string>)['webhook-id'])).toEqual([delivery.deliveryId, delivery.deliveryId]);
+  });
+
+  it('retries a network error and a timeout, naming neither the URL nor its token', async () => {
+    answering(Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } }));
+    const refused = await channel().deliver(delivery);
+    expect(refused).toEqual({ kind: 'retryable', reason: 'network error ECONNREFUSED' });
+
+    jest.restoreAllMocks();
+    answering(Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' }));
+    expect(await channel().deliver(delivery)).toEqual({ kind: 'retryable', reason: 'no answer within 5000 ms' });
+    expect(JSON.stringify(refused)).not.toContain('token');
+  });
+
+  it('passes on a 429 with its Retry-After', async () => {
+    answering(new Response('slow down', { status: 429, headers: { 'retry-after': '30' } }));
+    expect(await channel().deliver(delivery)).toEqual({ kind: 'retryable', reason: 'HTTP 429', retryAfterMs: 30_000 });
+  });
+});
+
+describe('outcomeOf', () => {
+  const now = new Date('2026-11-28T10:00:00.000Z');
+
+  it.each([200, 201, 202, 204, 299])('%i is delivered', (status) => {
+    expect(outcomeOf(status, null, now)).toEqual({ kind: 'delivered' });
+  });
+
+  it.each([408, 429, 500, 502, 503, 504])('%i is retried', (status) => {
+    expect(outcomeOf(status, null, now)).toEqual({ kind: 'retryable', reason: `HTTP ${status}` });
+  });
+
+  it.each([301, 302, 400, 401, 403, 404, 410, 413, 422])('%i is permanent', (status) => {
+    expect(outcomeOf(status, '10', now)).toEqual({ kind: 'permanent', reason: `HTTP ${status}` });
+  });
+});

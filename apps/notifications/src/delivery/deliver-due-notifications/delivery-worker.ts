@@ -1,0 +1,101 @@
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { DeliveryChannel, DeliveryEndpoints } from '../delivery-channel';
+import { DeliverDueNotifications } from './deliver-due-notifications.use-case';
+
+/** Injection token of DELIVERY_POLL_INTERVAL_MS. */
+export const DELIVERY_POLL_INTERVAL_MS = Symbol('DELIVERY_POLL_INTERVAL_MS');
+
+/**
+ * Every DELIVERY_POLL_INTERVAL_MS, starts a lane for each endpoint that has none running: a lane
+ * runs DeliverDueNotifications for its endpoint, again at once while claims come back full (a
+ * backlog drains without waiting for ticks), and ends when less was due.
+ *
+ * Not payments' IntervalPoller, on purpose: that frame runs one pass at a time, so an endpoint that
+ * hangs until its timeout would hold every other endpoint's deliveries behind it. Here the tick
+ * never waits for a lane, and each endpoint has at most one lane (of up to
+ * DELIVERY_CONCURRENCY_PER_ENDPOINT attempts in flight): a slow endpoint fills its own lane only.
+ * The rest is IntervalPoller's contract: state lives in the database, so every replica may run a
+ * worker; a failed lane is logged (the error's name and message only) and the next tick starts
+ * another; shutdown stops the ticks and waits for the lanes before the database closes; the timer
+ * does not keep the process alive.
+ */
+@Injectable()
+export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(DeliveryWorker.name);
+  private readonly lanes = new Map<string, Promise<void>>();
+  private timer?: NodeJS.Timeout;
+  private stopping = false;
+
+  constructor(
+    private readonly endpoints: DeliveryEndpoints,
+    private readonly deliverDue: DeliverDueNotifications,
+    @Inject(DELIVERY_POLL_INTERVAL_MS) private readonly intervalMs: number,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.stop();
+  }
+
+  start(): void {
+    if (this.timer || this.endpoints.all().length === 0) return;
+    this.stopping = false;
+    this.timer = setInterval(() => this.tick(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.idle();
+  }
+
+  /** Starts a lane for every endpoint without one; returns at once. */
+  tick(): void {
+    for (const endpoint of this.endpoints.all()) {
+      if (this.lanes.has(endpoint.endpointKey)) continue;
+      const lane = this.runLane(endpoint).finally(() => this.lanes.delete(endpoint.endpointKey));
+      this.lanes.set(endpoint.endpointKey, lane);
+    }
+  }
+
+  /** Resolves when every lane running now has ended (shutdown; tests). */
+  async idle(): Promise<void> {
+    await Promise.all([...this.lanes.values()]);
+  }
+
+  /** Whether `endpointKey` has a lane running (tests). */
+  isBusy(endpointKey: string): boolean {
+    return this.lanes.has(endpointKey);
+  }
+
+  /** Resolves when `endpointKey`'s lane running now has ended (tests). */
+  async laneIdle(endpointKey: string): Promise<void> {
+    await this.lanes.get(endpointKey);
+  }
+
+  private async runLane(endpoint: DeliveryChannel): Promise<void> {
+    try {
+      for (;;) {
+        const result = await this.deliverDue.execute(endpoint);
+        if (this.stopping || result.circuitOpen || result.claimed === 0 || !this.mayHaveMore(result.claimed)) return;
+      }
+    } catch (error: unknown) {
+      this.logger.warn({ endpoint: endpoint.endpointKey }, `delivery pass failed, will retry: ${describeError(error)}`);
+    }
+  }
+
+  /** A claim as large as the endpoint's in-flight limit may have left more due rows behind. */
+  private mayHaveMore(claimed: number): boolean {
+    return claimed >= this.deliverDue.claimSize;
+  }
+}
+
+/** The error's name and message only (a query error's parameters could carry notification text). */
+function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

@@ -1,0 +1,59 @@
+import { Module } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Clock } from '@kirim/platform';
+import { NotificationsConfig } from '../notifications.config';
+import { ChatWebhookChannel } from './chat-webhook/chat-webhook.channel';
+import { EndpointCircuitBreakers } from './circuit-breaker';
+import { DeliveriesOperatorController } from './deliveries-operator.controller';
+import { DeliverDueNotifications } from './deliver-due-notifications/deliver-due-notifications.use-case';
+import { DELIVERY_POLL_INTERVAL_MS, DeliveryWorker } from './deliver-due-notifications/delivery-worker';
+import { DeliveryEndpoints, StaticDeliveryEndpoints } from './delivery-channel';
+import { DELIVERY_SETTINGS, DeliverySettings } from './delivery-settings';
+import { DeliveryRepository } from './delivery.repository';
+import { ListDeliveries } from './list-deliveries/list-deliveries.use-case';
+import { ReplayDelivery } from './replay-delivery/replay-delivery.use-case';
+import { TypeOrmDeliveryRepository } from './typeorm-delivery.repository';
+
+/** The endpoint key of the one chat platform's webhook, stored on its deliveries. */
+export const CHAT_ENDPOINT_KEY = 'chat';
+
+/** The configured endpoints: the chat platform's webhook when CHAT_WEBHOOK_URL and _SECRET are set, else none. */
+export function configuredEndpoints(config: NotificationsConfig, clock: Clock): DeliveryEndpoints {
+  if (config.CHAT_WEBHOOK_URL === undefined || config.CHAT_WEBHOOK_SECRET === undefined) return new StaticDeliveryEndpoints([]);
+  return new StaticDeliveryEndpoints([
+    new ChatWebhookChannel({ endpointKey: CHAT_ENDPOINT_KEY, url: config.CHAT_WEBHOOK_URL, secret: config.CHAT_WEBHOOK_SECRET, timeoutMs: config.DELIVERY_TIMEOUT_MS }, clock),
+  ]);
+}
+
+export function deliverySettingsOf(config: NotificationsConfig): DeliverySettings {
+  return {
+    retry: { baseDelayMs: config.DELIVERY_BACKOFF_BASE_MS, maxDelayMs: config.DELIVERY_BACKOFF_MAX_MS, maxAttempts: config.DELIVERY_MAX_ATTEMPTS },
+    breaker: { failureThreshold: config.DELIVERY_BREAKER_FAILURES, coolDownMs: config.DELIVERY_BREAKER_COOL_DOWN_MS },
+    concurrencyPerEndpoint: config.DELIVERY_CONCURRENCY_PER_ENDPOINT,
+    // Well past the request timeout, so a live worker's claim never lapses while it sends.
+    leaseMs: config.DELIVERY_TIMEOUT_MS * 2 + 30_000,
+    random: Math.random,
+  };
+}
+
+/**
+ * Delivering notifications (docs/notifications.md): the deliveries table, the configured channels,
+ * the worker with its backoff and circuit breakers, and the operator API over dead deliveries.
+ * Exports what receipts need to write deliveries and what the inbox needs to show them.
+ */
+@Module({
+  controllers: [DeliveriesOperatorController],
+  providers: [
+    { provide: DeliveryRepository, inject: [DataSource], useFactory: (dataSource: DataSource) => new TypeOrmDeliveryRepository(dataSource) },
+    { provide: DeliveryEndpoints, inject: [NotificationsConfig, Clock], useFactory: configuredEndpoints },
+    { provide: DELIVERY_SETTINGS, inject: [NotificationsConfig], useFactory: deliverySettingsOf },
+    { provide: DELIVERY_POLL_INTERVAL_MS, inject: [NotificationsConfig], useFactory: (config: NotificationsConfig) => config.DELIVERY_POLL_INTERVAL_MS },
+    { provide: EndpointCircuitBreakers, inject: [DELIVERY_SETTINGS, Clock], useFactory: (settings: DeliverySettings, clock: Clock) => new EndpointCircuitBreakers(settings.breaker, clock) },
+    DeliverDueNotifications,
+    DeliveryWorker,
+    ListDeliveries,
+    ReplayDelivery,
+  ],
+  exports: [DeliveryRepository, DeliveryEndpoints],
+})
+export class DeliveryModule {}

@@ -1,0 +1,69 @@
+import type { InTransaction } from '@kirim/messaging';
+import type { ClaimedDelivery, DeliveryDraft, DeliveryRecord, DeliveryStatus } from './delivery';
+
+export interface ClaimRequest {
+  readonly endpointKey: string;
+  readonly now: Date;
+  readonly limit: number;
+  /** Until when the claimed rows are this worker's; after it, another worker may claim them again. */
+  readonly leaseUntil: Date;
+}
+
+/** How one claimed attempt ended, as stored. `attempt` guards against a worker whose lease lapsed. */
+export type RecordedOutcome =
+  | { readonly status: 'delivered'; readonly at: Date }
+  | { readonly status: 'pending'; readonly nextAttemptAt: Date; readonly error: string }
+  | { readonly status: 'dead'; readonly at: Date; readonly error: string };
+
+export interface DeliveryPageRequest {
+  readonly status?: DeliveryStatus;
+  readonly limit: number;
+  readonly after?: DeliveryCursor;
+}
+
+/** Where a newest-first page ends: the last row's created_at and id. */
+export interface DeliveryCursor {
+  readonly createdAt: Date;
+  readonly deliveryId: string;
+}
+
+export interface DeliveryPage {
+  readonly items: DeliveryRecord[];
+  readonly next: DeliveryCursor | null;
+}
+
+export type ReplayOutcome =
+  | { readonly outcome: 'replayed'; readonly delivery: DeliveryRecord }
+  | { readonly outcome: 'not-found' }
+  | { readonly outcome: 'not-dead'; readonly delivery: DeliveryRecord };
+
+/** The inbox's view of one notification's deliveries. */
+export interface DeliveryStatusView {
+  readonly channel: DeliveryRecord['channel'];
+  readonly status: DeliveryStatus;
+  readonly attempts: number;
+  readonly deliveredAt: Date | null;
+}
+
+/** Where deliveries are kept (a port; typeorm-delivery.repository.ts is its adapter). */
+export abstract class DeliveryRepository {
+  /** Writes the drafts in the caller's transaction; a draft whose (notification, endpoint) exists is skipped. */
+  abstract insertPending(tx: InTransaction, drafts: readonly DeliveryDraft[]): Promise<number>;
+
+  /**
+   * Claims up to `limit` of one endpoint's due rows (pending, or delivering with a lapsed lease),
+   * skipping rows another worker holds, counts the attempt and sets the lease, in one statement.
+   */
+  abstract claimDue(request: ClaimRequest): Promise<ClaimedDelivery[]>;
+
+  /** Stores an attempt's outcome unless the row was claimed again since (then returns false). */
+  abstract recordOutcome(deliveryId: string, attempt: number, outcome: RecordedOutcome): Promise<boolean>;
+
+  abstract list(request: DeliveryPageRequest): Promise<DeliveryPage>;
+
+  /** dead → pending now, attempts reset, who and when recorded; anything else is refused. */
+  abstract replayDead(deliveryId: string, now: Date, operator: string): Promise<ReplayOutcome>;
+
+  /** The deliveries of each notification, for the inbox. */
+  abstract statusesOf(notificationIds: readonly string[]): Promise<Map<string, DeliveryStatusView[]>>;
+}

@@ -1,0 +1,82 @@
+import type { NotificationKind } from '@kirim/contracts';
+
+/** The channels a notification can go out on. Only the chat platform's webhook is built (docs/notifications.md). */
+export const DELIVERY_CHANNELS = ['chat'] as const;
+export type DeliveryChannelName = (typeof DELIVERY_CHANNELS)[number];
+
+/**
+ * - pending: waiting for its next attempt (next_attempt_at);
+ * - delivering: claimed by a worker until next_attempt_at (a lease): a worker that died mid-send
+ *   leaves it to be claimed again when the lease is over;
+ * - delivered: the endpoint answered 2xx;
+ * - dead: refused for good, or out of attempts; an operator may replay it.
+ */
+export const DELIVERY_STATUSES = ['pending', 'delivering', 'delivered', 'dead'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/** A delivery about to be written, in the receipt's transaction. */
+export interface DeliveryDraft {
+  readonly deliveryId: string;
+  readonly notificationId: string;
+  readonly recipientUserId: string;
+  readonly channel: DeliveryChannelName;
+  readonly endpointKey: string;
+  /** When the event told of happened (the payment event's occurredAt). */
+  readonly occurredAt: Date;
+  readonly createdAt: Date;
+}
+
+/** What a channel needs to send one delivery: the row and the notification it carries. */
+export interface ClaimedDelivery {
+  readonly deliveryId: string;
+  readonly endpointKey: string;
+  readonly channel: DeliveryChannelName;
+  /** Counting this one: attempts are counted when claimed, so a worker dying mid-send still uses one. */
+  readonly attempt: number;
+  readonly notification: {
+    readonly notificationId: string;
+    readonly recipientUserId: string;
+    readonly kind: NotificationKind;
+    readonly paymentId: string;
+    readonly title: string;
+    readonly body: string;
+    readonly occurredAt: Date;
+  };
+}
+
+/**
+ * What an endpoint made of one attempt. A channel never throws for what an endpoint did: a refused
+ * request, a timeout and a network error are all outcomes.
+ */
+export type DeliveryOutcome =
+  | { readonly kind: 'delivered' }
+  | { readonly kind: 'retryable'; readonly reason: string; readonly retryAfterMs?: number }
+  | { readonly kind: 'permanent'; readonly reason: string };
+
+/** A delivery as the operator API and the inbox show it. */
+export interface DeliveryRecord {
+  readonly deliveryId: string;
+  readonly notificationId: string;
+  readonly recipientUserId: string;
+  readonly channel: DeliveryChannelName;
+  readonly endpointKey: string;
+  readonly status: DeliveryStatus;
+  readonly attempts: number;
+  readonly nextAttemptAt: Date;
+  readonly lastError: string | null;
+  readonly createdAt: Date;
+  readonly deliveredAt: Date | null;
+  readonly deadAt: Date | null;
+  readonly replayedAt: Date | null;
+  readonly replayedBy: string | null;
+}
+
+/** last_error's column size: a status line or an error name, never a receiver's body. */
+export const LAST_ERROR_MAX_LENGTH = 300;
+
+/** Cuts a reason to the column, without control characters (it lands in logs and the operator API). */
+export function boundedReason(reason: string): string {
+  // eslint-disable-next-line no-control-regex
+  const printable = reason.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+  return printable.length <= LAST_ERROR_MAX_LENGTH ? printable : `${printable.slice(0, LAST_ERROR_MAX_LENGTH - 1)}…`;
+}

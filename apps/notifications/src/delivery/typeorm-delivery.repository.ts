@@ -1,0 +1,188 @@
+import type { DataSource } from 'typeorm';
+import type { NotificationKind } from '@kirim/contracts';
+import type { InTransaction } from '@kirim/messaging';
+import { ClaimedDelivery, DeliveryChannelName, DeliveryDraft, DeliveryRecord, DeliveryStatus } from './delivery';
+import { ClaimRequest, DeliveryPage, DeliveryPageRequest, DeliveryRepository, DeliveryStatusView, RecordedOutcome, ReplayOutcome } from './delivery.repository';
+
+interface DeliveryRow {
+  id: string;
+  notification_id: string;
+  recipient_user_id: string;
+  channel: DeliveryChannelName;
+  endpoint_key: string;
+  status: DeliveryStatus;
+  attempts: number;
+  next_attempt_at: Date;
+  last_error: string | null;
+  created_at: Date;
+  delivered_at: Date | null;
+  dead_at: Date | null;
+  replayed_at: Date | null;
+  replayed_by: string | null;
+}
+
+interface ClaimedRow {
+  id: string;
+  endpoint_key: string;
+  channel: DeliveryChannelName;
+  attempts: number;
+  notification_id: string;
+  recipient_user_id: string;
+  kind: NotificationKind;
+  payment_id: string;
+  title: string;
+  body: string;
+  occurred_at: Date;
+}
+
+const COLUMNS = `id, notification_id, recipient_user_id, channel, endpoint_key, status, attempts, next_attempt_at, last_error, created_at, delivered_at, dead_at, replayed_at, replayed_by`;
+const COLUMNS_PER_DRAFT = 7;
+
+/** PostgreSQL adapter of DeliveryRepository (plain SQL: the claim needs FOR UPDATE SKIP LOCKED). */
+export class TypeOrmDeliveryRepository extends DeliveryRepository {
+  constructor(private readonly dataSource: DataSource) {
+    super();
+  }
+
+  async insertPending(tx: InTransaction, drafts: readonly DeliveryDraft[]): Promise<number> {
+    if (drafts.length === 0) return 0;
+    const values = drafts
+      .map((_, row) => {
+        const p = row * COLUMNS_PER_DRAFT;
+        return `($${p + 1}::uuid, $${p + 2}::uuid, $${p + 3}::uuid, $${p + 4}, $${p + 5}, $${p + 6}::timestamptz, $${p + 7}::timestamptz, $${p + 7}::timestamptz)`;
+      })
+      .join(', ');
+    const parameters = drafts.flatMap((d) => [d.deliveryId, d.notificationId, d.recipientUserId, d.channel, d.endpointKey, d.occurredAt, d.createdAt]);
+    // A new delivery is due at once (next_attempt_at = created_at). ON CONFLICT: the unique key, not
+    // the caller, decides that a (notification, endpoint) is delivered once.
+    const rows: { id: string }[] = await tx.manager.query(
+      `INSERT INTO deliveries (id, notification_id, recipient_user_id, channel, endpoint_key, occurred_at, created_at, next_attempt_at)
+       VALUES ${values}
+       ON CONFLICT (notification_id, endpoint_key) DO NOTHING
+       RETURNING id`,
+      parameters,
+    );
+    return rows.length;
+  }
+
+  async claimDue(request: ClaimRequest): Promise<ClaimedDelivery[]> {
+    // One statement, so one short transaction: the rows are locked only while they are marked. SKIP
+    // LOCKED lets every replica claim at once without waiting on, or taking, each other's rows; the
+    // lease (next_attempt_at in the future, status delivering) keeps them this worker's after commit.
+    // An UPDATE answers [rows, count] through TypeORM's query().
+    const [rows]: [ClaimedRow[], number] = await this.dataSource.query(
+      `WITH due AS (
+         SELECT id FROM deliveries
+          WHERE endpoint_key = $1 AND status IN ('pending', 'delivering') AND next_attempt_at <= $2
+          ORDER BY next_attempt_at, id
+          LIMIT $3
+          FOR UPDATE SKIP LOCKED
+       )
+       UPDATE deliveries d
+          SET status = 'delivering', attempts = d.attempts + 1, next_attempt_at = $4
+         FROM due, notifications n
+        WHERE d.id = due.id AND n.id = d.notification_id
+       RETURNING d.id, d.endpoint_key, d.channel, d.attempts, d.notification_id, d.recipient_user_id, n.kind, n.payment_id, n.title, n.body, d.occurred_at`,
+      [request.endpointKey, request.now, request.limit, request.leaseUntil],
+    );
+    return rows.map((row) => ({
+      deliveryId: row.id,
+      endpointKey: row.endpoint_key,
+      channel: row.channel,
+      attempt: row.attempts,
+      notification: {
+        notificationId: row.notification_id,
+        recipientUserId: row.recipient_user_id,
+        kind: row.kind,
+        paymentId: row.payment_id,
+        title: row.title,
+        body: row.body,
+        occurredAt: row.occurred_at,
+      },
+    }));
+  }
+
+  async recordOutcome(deliveryId: string, attempt: number, outcome: RecordedOutcome): Promise<boolean> {
+    // Only the claim that made `attempt` may write its outcome: if its lease lapsed and another
+    // worker claimed the row again, attempts moved on and this write is dropped.
+    const guard = `WHERE id = $1 AND status = 'delivering' AND attempts = $2`;
+    let result: [unknown[], number];
+    switch (outcome.status) {
+      case 'delivered':
+        result = await this.dataSource.query(`UPDATE deliveries SET status = 'delivered', delivered_at = $3, last_error = NULL ${guard}`, [deliveryId, attempt, outcome.at]);
+        break;
+      case 'pending':
+        result = await this.dataSource.query(`UPDATE deliveries SET status = 'pending', next_attempt_at = $3, last_error = $4 ${guard}`, [deliveryId, attempt, outcome.nextAttemptAt, outcome.error]);
+        break;
+      case 'dead':
+        result = await this.dataSource.query(`UPDATE deliveries SET status = 'dead', dead_at = $3, last_error = $4 ${guard}`, [deliveryId, attempt, outcome.at, outcome.error]);
+        break;
+    }
+    return result[1] === 1;
+  }
+
+  async list(request: DeliveryPageRequest): Promise<DeliveryPage> {
+    const conditions: string[] = [];
+    const parameters: unknown[] = [];
+    if (request.status !== undefined) {
+      parameters.push(request.status);
+      conditions.push(`status = $${parameters.length}`);
+    }
+    if (request.after !== undefined) {
+      parameters.push(request.after.createdAt, request.after.deliveryId);
+      conditions.push(`(created_at, id) < ($${parameters.length - 1}::timestamptz, $${parameters.length}::uuid)`);
+    }
+    parameters.push(request.limit + 1);
+    const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+    const rows: DeliveryRow[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM deliveries ${where} ORDER BY created_at DESC, id DESC LIMIT $${parameters.length}`, parameters);
+    const items = rows.slice(0, request.limit).map(toRecord);
+    const last = items[items.length - 1];
+    return { items, next: rows.length > request.limit && last ? { createdAt: last.createdAt, deliveryId: last.deliveryId } : null };
+  }
+
+  async replayDead(deliveryId: string, now: Date, operator: string): Promise<ReplayOutcome> {
+    const replayed: [DeliveryRow[], number] = await this.dataSource.query(
+      `UPDATE deliveries
+          SET status = 'pending', attempts = 0, next_attempt_at = $2, dead_at = NULL, replayed_at = $2, replayed_by = $3
+        WHERE id = $1 AND status = 'dead'
+       RETURNING ${COLUMNS}`,
+      [deliveryId, now, operator],
+    );
+    const [row] = replayed[0];
+    if (row) return { outcome: 'replayed', delivery: toRecord(row) };
+    const existing: DeliveryRow[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM deliveries WHERE id = $1`, [deliveryId]);
+    const [found] = existing;
+    return found ? { outcome: 'not-dead', delivery: toRecord(found) } : { outcome: 'not-found' };
+  }
+
+  async statusesOf(notificationIds: readonly string[]): Promise<Map<string, DeliveryStatusView[]>> {
+    const statuses = new Map<string, DeliveryStatusView[]>();
+    if (notificationIds.length === 0) return statuses;
+    const rows: DeliveryRow[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM deliveries WHERE notification_id = ANY($1::uuid[]) ORDER BY created_at, id`, [notificationIds]);
+    for (const row of rows) {
+      const views = statuses.get(row.notification_id) ?? [];
+      views.push({ channel: row.channel, status: row.status, attempts: row.attempts, deliveredAt: row.delivered_at });
+      statuses.set(row.notification_id, views);
+    }
+    return statuses;
+  }
+}
+
+function toRecord(row: DeliveryRow): DeliveryRecord {
+  return {
+    deliveryId: row.id,
+    notificationId: row.notification_id,
+    recipientUserId: row.recipient_user_id,
+    channel: row.channel,
+    endpointKey: row.endpoint_key,
+    status: row.status,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+    lastError: row.last_error,
+    createdAt: row.created_at,
+    deliveredAt: row.delivered_at,
+    deadAt: row.dead_at,
+    replayedAt: row.replayed_at,
+    replayedBy: row.replayed_by,
+  };
+}

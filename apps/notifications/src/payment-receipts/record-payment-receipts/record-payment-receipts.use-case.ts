@@ -1,0 +1,70 @@
+import { Injectable } from '@nestjs/common';
+import { EVENT_TYPES, NotificationRecorded, PaymentLifecycleEvent } from '@kirim/contracts';
+import type { TransactionScope } from '@kirim/messaging';
+import { Clock, IdGenerator } from '@kirim/platform';
+import type { DeliveryDraft } from '../../delivery/delivery';
+import { DeliveryEndpoints } from '../../delivery/delivery-channel';
+import { DeliveryRepository } from '../../delivery/delivery.repository';
+import { NotificationStore } from './notification-store';
+import { PaymentOutcome, receiptsFor } from './payment-receipt-rules';
+
+export interface RecordPaymentReceiptsCommand {
+  readonly outcome: PaymentOutcome;
+  readonly payment: PaymentLifecycleEvent;
+}
+
+export interface RecordPaymentReceiptsResult {
+  /** Notifications this call recorded; 0 when the event was seen before. */
+  readonly recorded: number;
+  /** Deliveries written for them: one per notification and configured endpoint. */
+  readonly deliveries: number;
+}
+
+/**
+ * Records the receipts a payment outcome calls for, announces each new one and writes its
+ * deliveries (one per configured endpoint: the chat platform's webhook). Runs in the consumer
+ * batch's transaction: the rows, their deliveries, their outbox events and the inbox record commit
+ * together, so a receipt is never without its delivery, nor a delivery without its receipt.
+ */
+@Injectable()
+export class RecordPaymentReceipts {
+  constructor(
+    private readonly store: NotificationStore,
+    private readonly deliveries: DeliveryRepository,
+    private readonly endpoints: DeliveryEndpoints,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+  ) {}
+
+  async execute(tx: TransactionScope, command: RecordPaymentReceiptsCommand): Promise<RecordPaymentReceiptsResult> {
+    const drafts = receiptsFor(command.outcome, command.payment);
+    const inserted = await this.store.insertIgnoringDuplicates(tx.manager, drafts);
+    // Only rows inserted now are announced, so a replayed payment event announces nothing twice.
+    for (const notification of inserted) {
+      const data: NotificationRecorded = {
+        notificationId: notification.notificationId,
+        userId: notification.userId,
+        kind: notification.kind,
+        paymentId: notification.paymentId,
+        recordedAt: notification.createdAt.toISOString(),
+      };
+      await tx.publish({ type: EVENT_TYPES.NOTIFICATION_RECORDED, key: notification.userId, subject: notification.notificationId, data });
+    }
+    // Only new notifications get deliveries (and the table's unique key would refuse a second one).
+    const now = this.clock.now();
+    const occurredAt = new Date(command.payment.occurredAt);
+    const deliveryDrafts: DeliveryDraft[] = inserted.flatMap((notification) =>
+      this.endpoints.all().map((endpoint) => ({
+        deliveryId: this.ids.uuid(),
+        notificationId: notification.notificationId,
+        recipientUserId: notification.userId,
+        channel: endpoint.channel,
+        endpointKey: endpoint.endpointKey,
+        occurredAt,
+        createdAt: now,
+      })),
+    );
+    const deliveries = await this.deliveries.insertPending(tx, deliveryDrafts);
+    return { recorded: inserted.length, deliveries };
+  }
+}

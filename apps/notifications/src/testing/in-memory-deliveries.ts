@@ -1,0 +1,134 @@
+import type { InTransaction } from '@kirim/messaging';
+import type { ClaimedDelivery, DeliveryDraft, DeliveryOutcome, DeliveryRecord } from '../delivery/delivery';
+import { DeliveryChannel } from '../delivery/delivery-channel';
+import { ClaimRequest, DeliveryPage, DeliveryPageRequest, DeliveryRepository, DeliveryStatusView, RecordedOutcome, ReplayOutcome } from '../delivery/delivery.repository';
+
+type StoredDelivery = { -readonly [K in keyof DeliveryRecord]: DeliveryRecord[K] } & { occurredAt: Date };
+
+/** In-memory DeliveryRepository with the table's unique key and claim rules (unit tests only). */
+export class InMemoryDeliveries extends DeliveryRepository {
+  readonly rows: StoredDelivery[] = [];
+  readonly claims: ClaimRequest[] = [];
+
+  async insertPending(_tx: InTransaction, drafts: readonly DeliveryDraft[]): Promise<number> {
+    let inserted = 0;
+    for (const draft of drafts) {
+      if (this.rows.some((r) => r.notificationId === draft.notificationId && r.endpointKey === draft.endpointKey)) continue;
+      this.rows.push({
+        deliveryId: draft.deliveryId,
+        notificationId: draft.notificationId,
+        recipientUserId: draft.recipientUserId,
+        channel: draft.channel,
+        endpointKey: draft.endpointKey,
+        status: 'pending',
+        attempts: 0,
+        nextAttemptAt: draft.createdAt,
+        lastError: null,
+        createdAt: draft.createdAt,
+        deliveredAt: null,
+        deadAt: null,
+        replayedAt: null,
+        replayedBy: null,
+        occurredAt: draft.occurredAt,
+      });
+      inserted += 1;
+    }
+    return inserted;
+  }
+
+  async claimDue(request: ClaimRequest): Promise<ClaimedDelivery[]> {
+    this.claims.push(request);
+    const due = this.rows
+      .filter((r) => r.endpointKey === request.endpointKey && (r.status === 'pending' || r.status === 'delivering') && r.nextAttemptAt.getTime() <= request.now.getTime())
+      .slice(0, request.limit);
+    return due.map((row) => {
+      row.status = 'delivering';
+      row.attempts += 1;
+      row.nextAttemptAt = request.leaseUntil;
+      return {
+        deliveryId: row.deliveryId,
+        endpointKey: row.endpointKey,
+        channel: row.channel,
+        attempt: row.attempts,
+        notification: {
+          notificationId: row.notificationId,
+          recipientUserId: row.recipientUserId,
+          kind: 'payment.sent',
+          paymentId: '3f2e1d0c-9b8a-4765-a432-10fedcba9876',
+          title: 'Payment sent',
+          body: 'You paid ₹500.00.',
+          occurredAt: row.occurredAt,
+        },
+      };
+    });
+  }
+
+  async recordOutcome(deliveryId: string, attempt: number, outcome: RecordedOutcome): Promise<boolean> {
+    const row = this.rows.find((r) => r.deliveryId === deliveryId && r.status === 'delivering' && r.attempts === attempt);
+    if (!row) return false;
+    row.status = outcome.status;
+    switch (outcome.status) {
+      case 'delivered':
+        row.deliveredAt = outcome.at;
+        row.lastError = null;
+        break;
+      case 'pending':
+        row.nextAttemptAt = outcome.nextAttemptAt;
+        row.lastError = outcome.error;
+        break;
+      case 'dead':
+        row.deadAt = outcome.at;
+        row.lastError = outcome.error;
+        break;
+    }
+    return true;
+  }
+
+  async list(request: DeliveryPageRequest): Promise<DeliveryPage> {
+    const items = this.rows.filter((r) => request.status === undefined || r.status === request.status).slice(0, request.limit);
+    return { items, next: null };
+  }
+
+  async replayDead(deliveryId: string, now: Date, operator: string): Promise<ReplayOutcome> {
+    const row = this.rows.find((r) => r.deliveryId === deliveryId);
+    if (!row) return { outcome: 'not-found' };
+    if (row.status !== 'dead') return { outcome: 'not-dead', delivery: { ...row } };
+    Object.assign(row, { status: 'pending', attempts: 0, nextAttemptAt: now, deadAt: null, replayedAt: now, replayedBy: operator });
+    return { outcome: 'replayed', delivery: { ...row } };
+  }
+
+  async statusesOf(notificationIds: readonly string[]): Promise<Map<string, DeliveryStatusView[]>> {
+    const statuses = new Map<string, DeliveryStatusView[]>();
+    for (const row of this.rows.filter((r) => notificationIds.includes(r.notificationId))) {
+      statuses.set(row.notificationId, [...(statuses.get(row.notificationId) ?? []), { channel: row.channel, status: row.status, attempts: row.attempts, deliveredAt: row.deliveredAt }]);
+    }
+    return statuses;
+  }
+
+  byId(deliveryId: string): StoredDelivery {
+    const row = this.rows.find((r) => r.deliveryId === deliveryId);
+    if (!row) throw new Error(`no delivery ${deliveryId}`);
+    return row;
+  }
+}
+
+/** A channel that answers what a test scripts, one outcome per call (the last one repeats). */
+export class ScriptedChannel extends DeliveryChannel {
+  readonly channel = 'chat' as const;
+  readonly sent: ClaimedDelivery[] = [];
+
+  constructor(
+    readonly endpointKey: string,
+    private readonly outcomes: (DeliveryOutcome | Error)[] = [{ kind: 'delivered' }],
+  ) {
+    super();
+  }
+
+  async deliver(delivery: ClaimedDelivery): Promise<DeliveryOutcome> {
+    this.sent.push(delivery);
+    const next = this.outcomes.length > 1 ? this.outcomes.shift() : this.outcomes[0];
+    if (next === undefined) return { kind: 'delivered' };
+    if (next instanceof Error) throw next;
+    return next;
+  }
+}
