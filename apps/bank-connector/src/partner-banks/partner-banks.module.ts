@@ -19,6 +19,7 @@ import { TypeOrmPartnerLegRepository } from './typeorm-partner-leg.repository';
     { provide: PartnerLegRepository, useClass: TypeOrmPartnerLegRepository },
     { provide: MessageTrustConfig, useFactory: () => loadConfig(MessageTrustConfig) },
   ],
-  exports: [KafkaPartnerAdapter],
+  // Reconciliation reads the partner legs through their repository (TypeOrmBankLegRecords).
+  exports: [KafkaPartnerAdapter, PartnerLegRepository],
 })
 export class PartnerBanksModule {}

@@ -14,4 +14,10 @@ export abstract class PartnerLegRepository {
   /** One more send of the same leg (a status check). */
   abstract countForward(tx: InTransaction, requestId: string): Promise<void>;
   abstract recordAnswer(tx: InTransaction, requestId: string, answer: LegAnswer, at: Date): Promise<void>;
+  /**
+   * Legs of one of `requestIds` or of one of `paymentIds`, oldest sent first, at most `limit`:
+   * what reconciliation compares with what payments asked. A plain read, no lock (give it the data
+   * source's manager to read committed rows outside a transaction).
+   */
+  abstract findByRequestOrPaymentIds(tx: InTransaction, requestIds: readonly string[], paymentIds: readonly string[], limit: number): Promise<PartnerLeg[]>;
 }

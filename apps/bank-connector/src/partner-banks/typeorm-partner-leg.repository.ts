@@ -61,6 +61,17 @@ export class TypeOrmPartnerLegRepository extends PartnerLegRepository {
       at,
     ]);
   }
+
+  async findByRequestOrPaymentIds(tx: InTransaction, requestIds: readonly string[], paymentIds: readonly string[], limit: number): Promise<PartnerLeg[]> {
+    const rows = await tx.manager.query<PartnerLegRow[]>(
+      `SELECT ${COLUMNS} FROM partner_legs
+        WHERE request_id = ANY($1::uuid[]) OR payment_id = ANY($2::uuid[])
+        ORDER BY forwarded_at, request_id
+        LIMIT $3`,
+      [[...requestIds], [...paymentIds], limit],
+    );
+    return rows.map((row) => toPartnerLeg(row));
+  }
 }
 
 function toPartnerLeg(row: PartnerLegRow): PartnerLeg {

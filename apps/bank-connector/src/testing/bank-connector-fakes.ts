@@ -34,6 +34,13 @@ export class InMemoryPartnerLegRepository extends PartnerLegRepository {
     if (!leg) throw new Error('answer for a missing leg');
     this.rows.set(requestId, { ...leg, answer, answeredAt: at });
   }
+
+  async findByRequestOrPaymentIds(_tx: InTransaction, requestIds: readonly string[], paymentIds: readonly string[], limit: number): Promise<PartnerLeg[]> {
+    return [...this.rows.values()]
+      .filter((leg) => requestIds.includes(leg.requestId) || paymentIds.includes(leg.paymentId))
+      .sort((a, b) => a.forwardedAt.getTime() - b.forwardedAt.getTime() || a.requestId.localeCompare(b.requestId))
+      .slice(0, limit);
+  }
 }
 
 interface StoredLookup extends RequestedLookup {

@@ -26,19 +26,17 @@ function OnRefundLegOnly(): PropertyDecorator {
 }
 
 /**
- * A command to a bank: move `amount` out of (debit) or into (credit) the account the bank knows by
- * `accountRef`. The full account number never travels; `accountRef` is the bank's own handle.
- * `requestId` makes the command idempotent at the bank: the same id never moves money twice.
+ * The fields every message about one bank leg names it by, with their validation: the leg's request
+ * id, its payment, why money moves, and the bank, account and amount. The leg events below extend
+ * it, and so does the reconciliation contract (service-calls/internal-contracts.ts), so a leg is
+ * checked the same way wherever it travels. Not an event of its own.
  */
-export class BankLegRequested {
+export class BankLegFields {
   @IsUUID()
   requestId!: string;
 
   @IsUUID()
   paymentId!: string;
-
-  @Matches(UPI_TXN_ID_PATTERN)
-  txnId!: string;
 
   @IsIn(LEG_PURPOSES)
   purpose!: LegPurpose;
@@ -54,6 +52,16 @@ export class BankLegRequested {
   @ValidateNested()
   @Type(() => MoneyDto)
   amount!: MoneyDto;
+}
+
+/**
+ * A command to a bank: move `amount` out of (debit) or into (credit) the account the bank knows by
+ * `accountRef`. The full account number never travels; `accountRef` is the bank's own handle.
+ * `requestId` makes the command idempotent at the bank: the same id never moves money twice.
+ */
+export class BankLegRequested extends BankLegFields {
+  @Matches(UPI_TXN_ID_PATTERN)
+  txnId!: string;
 
   /**
    * The payer's UPI PIN block (trust/upi-pin.ts): a compact JWE the device made for the payer's bank,
@@ -84,27 +92,7 @@ export class BankLegRequested {
  * It names what it answers: the type gives the direction, and `bankCode`, `accountRef` and `amount`
  * must be those of the request, so payments can refuse an answer about anything it did not ask.
  */
-export class BankLegResult {
-  @IsUUID()
-  requestId!: string;
-
-  @IsUUID()
-  paymentId!: string;
-
-  @IsIn(LEG_PURPOSES)
-  purpose!: LegPurpose;
-
-  @Matches(BANK_CODE_PATTERN)
-  bankCode!: string;
-
-  @IsUUID()
-  accountRef!: string;
-
-  @IsDefined()
-  @ValidateNested()
-  @Type(() => MoneyDto)
-  amount!: MoneyDto;
-
+export class BankLegResult extends BankLegFields {
   @IsIn(ALL_RESULT_CODES)
   resultCode!: ResultCode;
 

@@ -1,4 +1,5 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { IntervalPoller } from '../../scheduling/interval-poller';
 import { AlertOverdueReversalsUseCase } from '../alert-overdue-reversals/alert-overdue-reversals.use-case';
 import { CheckPendingLegsUseCase } from './check-pending-legs.use-case';
 
@@ -11,59 +12,22 @@ export const LEG_CHECK_INTERVAL_MS = Symbol('LEG_CHECK_INTERVAL_MS');
  * in the database (payments.leg_check_at, reversal_due_by), so a restart loses none, and every
  * replica may run a poller: each pass skips the payments another holds. One pass at a time per
  * process; a failed pass is logged and the next tick tries again (a row it cannot handle is set
- * aside by the pass itself, so it never blocks the others).
+ * aside by the pass itself, so it never blocks the others). IntervalPoller does the ticking.
  */
 @Injectable()
-export class PendingLegPoller implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(PendingLegPoller.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-
+export class PendingLegPoller extends IntervalPoller {
   constructor(
     private readonly checkPendingLegs: CheckPendingLegsUseCase,
     private readonly alertOverdueReversals: AlertOverdueReversalsUseCase,
-    @Inject(LEG_CHECK_INTERVAL_MS) private readonly intervalMs: number,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.start();
-  }
-
-  /** Stops ticking and waits for the pass in progress, before the database closes. */
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.stop();
-  }
-
-  start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => void this.tick(), this.intervalMs);
-    // The poller alone must not keep the process alive.
-    this.timer.unref();
-  }
-
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+    @Inject(LEG_CHECK_INTERVAL_MS) intervalMs: number,
+  ) {
+    super({ intervalMs, failureMessage: 'timer pass failed, will retry' });
   }
 
   /** The overdue look runs even when the timers' pass failed: one must not hide the other. */
-  private async pass(): Promise<void> {
+  protected async pass(): Promise<void> {
     const [timers, overdue] = await Promise.allSettled([this.checkPendingLegs.execute(), this.alertOverdueReversals.execute()]);
     if (timers.status === 'rejected') throw timers.reason;
     if (overdue.status === 'rejected') throw overdue.reason;
   }
-
-  /** Starts a pass unless one is still running; resolves when it ends (never rejects). */
-  tick(): Promise<void> {
-    this.running ??= this.pass()
-      .catch((error: unknown) => this.logger.warn(`timer pass failed, will retry: ${describe(error)}`))
-      .finally(() => (this.running = undefined));
-    return this.running;
-  }
-}
-
-/** The error's name and message only (a query error's parameters could carry payment data). */
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
