@@ -139,6 +139,7 @@ describe('authorization matrix: every operation × every wrong credential is ref
   let attackerMerchantKey: string;
   /** A collect request of the victim's merchant to the bystander (docs/merchants.md, "Collect requests"). */
   let victimCollectRequestId: string;
+  let victimNotificationId: string;
   /** Every service token the services can get from identity, by `client→audience`. */
   const serviceTokens = new Map<string, string>();
 
@@ -179,6 +180,11 @@ describe('authorization matrix: every operation × every wrong credential is ref
     const bystander = await freshParty(api, 'matrix bystander', 'SBXB', '0.00');
     victimPayment = await api.payAccepted(victim, { payeePhone: bystander.phone, amount: '10.00' });
     expect((await api.waitUntilFinal(victim, victimPayment.paymentId)).status).toBe('completed');
+    await eventually(async () => {
+      const [receipt] = (await api.notifications(victim)).filter((notification) => notification.paymentId === victimPayment.paymentId);
+      expect(receipt).toBeDefined();
+      victimNotificationId = receipt.notificationId;
+    });
     const added = await api.request<{ addressId: string }>('POST', '/v1/me/payment-addresses', { token: victim.accessToken, body: { handle: `victim.${randomUUID().replace(/[^a-f]/g, '').slice(0, 8).padEnd(8, 'x')}` } });
     expect(added.status).toBe(201);
     victimAddressId = added.body.addressId;
@@ -232,17 +238,19 @@ describe('authorization matrix: every operation × every wrong credential is ref
 
   /** What a caller can see of the victim, the attacker and the bank: the same before and after the matrix. */
   async function observableState() {
-    const [victimMe, victimAddresses, attackerMe, attackerAddresses, payment, summary] = await Promise.all([
+    const [victimMe, victimAddresses, attackerMe, attackerAddresses, payment, summary, victimInbox] = await Promise.all([
       api.me(victim),
       api.request('GET', '/v1/me/payment-addresses', { token: victim.accessToken }),
       api.me(attacker),
       api.request('GET', '/v1/me/payment-addresses', { token: attacker.accessToken }),
       api.getPayment(victim, victimPayment.paymentId),
       api.ledgerSummary(),
+      api.notifications(victim),
     ]);
     return {
       balances: { victim: await api.balanceOf(victim), attacker: await api.balanceOf(attacker), revoked: await api.balanceOf(revoked) },
-      victim: { me: victimMe.body, addresses: victimAddresses.body, payment },
+      // Read marks included: nobody else may mark the victim's receipts read.
+      victim: { me: victimMe.body, addresses: victimAddresses.body, payment, inbox: victimInbox.map(({ notificationId, readAt }) => ({ notificationId, readAt })) },
       attacker: { me: attackerMe.body, addresses: attackerAddresses.body },
       // The number of accounts only: payments of earlier test files may still settle between banks.
       ledger: { accounts: summary.accounts },
@@ -267,6 +275,8 @@ describe('authorization matrix: every operation × every wrong credential is ref
       deadLetterId: randomUUID(),
       messageId: randomUUID(),
       collectRequestId: victimCollectRequestId,
+      notificationId: victimNotificationId,
+      deliveryId: randomUUID(),
     };
     const value = values[name];
     if (value === undefined) throw new Error(`no victim resource for the path parameter {${name}}: add one to victimPathValue`);
@@ -309,6 +319,9 @@ describe('authorization matrix: every operation × every wrong credential is ref
         return { payee: { phone: attacker.phone }, amount: { value: '1.00', currency: 'INR' }, encryptedPin: await api.pinKeys.pay(payer.bankCode, payer.pin as string, '1.00') };
       case 'POST /v1/me/payment-addresses':
         return { handle: `matrix.${randomUUID().replace(/[^a-f]/g, '').slice(0, 8).padEnd(8, 'x')}` };
+      case 'POST /internal/v1/merchant-addresses':
+        // Let through, it would hold a handle for a merchant in the victim's name.
+        return { ownerUserId: victim.userId, merchantId: randomUUID(), handle: `matrix.${randomUUID().replace(/[^a-f]/g, '').slice(0, 8).padEnd(8, 'x')}` };
       case 'POST /v1/me/bank-accounts':
         return { accountRef: victim.accountRef };
       case 'PUT /v1/me/bank-accounts/{linkedAccountId}/upi-pin':

@@ -23,6 +23,7 @@ bootService(async () => {
         'device-bindings': 'Binding a device by SMS, its tokens and refresh, and the revocation feed services poll (internal).',
         payees: 'Finding a payee by phone number or payment address: the masked bank-registered name, never an account.',
         'payment-addresses': "The caller's payment addresses (handle@kirim): list, add, make primary, remove.",
+        'merchant-addresses': "Merchants' addresses held at identity, so no user can take them (internal: reserved by payments with its service token when a merchant is onboarded).",
         'service-credentials': 'Service tokens for calling another service (internal: client credentials).',
       },
     },

@@ -9,6 +9,7 @@ export * from './http/problem-details.filter';
 export * from './http/http-input.config';
 export * from './http/input-rules';
 export * from './http/api-problems.decorator';
+export * from './http/problem-table';
 export * from './http/openapi-document';
 export * from './auth/jwt.constants';
 export * from './auth/jwks';

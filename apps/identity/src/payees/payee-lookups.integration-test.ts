@@ -48,7 +48,7 @@ describe('payment addresses and payee-lookup buckets (PostgreSQL)', () => {
     return id;
   };
 
-  const anAddress = (userId: string, handle: string, isPrimary = false): PaymentAddress => ({ id: randomUUID(), userId, handle, isPrimary, isDefault: false, createdAt: new Date() });
+  const anAddress = (userId: string, handle: string, isPrimary = false): PaymentAddress => ({ id: randomUUID(), userId, handle, isPrimary, isDefault: false, merchantId: null, createdAt: new Date() });
 
   const insert = (address: PaymentAddress) => unitOfWork.run((tx) => addresses.insertIfFree(tx, address, handleSkeleton(address.handle)));
 

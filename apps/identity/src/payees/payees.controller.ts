@@ -21,7 +21,7 @@ export class PayeesController {
       'it refills at 2 tokens a minute up to 100 (configurable). A lookup needs a miss\'s worth of tokens; an empty bucket answers 429 with Retry-After.',
   })
   @ApiOkResponse({ type: ResolvedPayeeResponse })
-  @ApiProblems(PROBLEM_CODES.PAYEE_NOT_FOUND, PROBLEM_CODES.RATE_LIMITED, ...GENERIC_PROBLEMS.input, ...GENERIC_PROBLEMS.bearer)
+  @ApiProblems(PROBLEM_CODES.PAYEE_NOT_FOUND, PROBLEM_CODES.PAYEE_IS_MERCHANT, PROBLEM_CODES.RATE_LIMITED, ...GENERIC_PROBLEMS.input, ...GENERIC_PROBLEMS.bearer)
   async resolve(
     @CurrentUser() caller: AuthenticatedUser,
     @Query() query: ResolvePayeeQuery,
@@ -41,6 +41,8 @@ export class PayeesController {
         throw new ProblemException(HttpStatus.NOT_FOUND, PROBLEM_CODES.PAYEE_NOT_FOUND, 'No kirim user has this phone number or address.', { resultCode: result.resultCode });
       case 'payee-account-missing':
         throw new ProblemException(HttpStatus.UNPROCESSABLE_ENTITY, PROBLEM_CODES.PAYEE_NOT_FOUND, 'The payee has not linked a bank account.', { resultCode: result.resultCode });
+      case 'payee-is-merchant':
+        throw new ProblemException(HttpStatus.UNPROCESSABLE_ENTITY, PROBLEM_CODES.PAYEE_IS_MERCHANT, "This address is a merchant's, not a person's: pay the merchant through its order or collect request in the chat.");
     }
   }
 }

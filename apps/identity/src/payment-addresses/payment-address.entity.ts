@@ -3,7 +3,8 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 /**
  * A payment address. Uniqueness lives in the database (migration 1764640000000): the handle
  * case-insensitively, the skeleton (look-alikes folded, payment-handle-rules.ts) and one primary
- * per user, so concurrent requests on several replicas cannot break them.
+ * per user, so concurrent requests on several replicas cannot break them. Merchants' addresses are
+ * rows of the same table (migration 1764780000000), so those indexes hold across users and merchants.
  */
 @Entity({ name: 'payment_addresses' })
 export class PaymentAddressEntity {
@@ -24,6 +25,10 @@ export class PaymentAddressEntity {
 
   @Column({ name: 'is_default', type: 'boolean' })
   isDefault!: boolean;
+
+  /** Set on a merchant's address (migration 1764780000000); `userId` is then the merchant's owner. */
+  @Column({ name: 'merchant_id', type: 'uuid', nullable: true })
+  merchantId!: string | null;
 
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

@@ -6,14 +6,17 @@ export type AddressInsertOutcome = 'inserted' | 'handle-taken' | 'skeleton-taken
 
 /** Payment addresses (port); TypeOrmPaymentAddressRepository keeps them in PostgreSQL. */
 export abstract class PaymentAddressRepository {
-  /** The user's addresses, primary first, then oldest first. */
+  /** The user's own addresses, primary first, then oldest first: never those held by a merchant they own. */
   abstract listByUser(userId: string): Promise<PaymentAddress[]>;
 
   /** As listByUser, read inside `tx` (after the user's lock, or in the user's creation). */
   abstract listByUserIn(tx: InTransaction, userId: string): Promise<PaymentAddress[]>;
 
-  /** The address with this handle (lowercase), whoever holds it. */
+  /** The address with this handle (lowercase), whoever holds it: a user, or a merchant (`merchantId` set). */
   abstract findByHandle(handle: string): Promise<PaymentAddress | null>;
+
+  /** The address a merchant holds, read inside `tx`. */
+  abstract findByMerchantIn(tx: InTransaction, merchantId: string): Promise<PaymentAddress | null>;
 
   abstract findPrimary(userId: string): Promise<PaymentAddress | null>;
 

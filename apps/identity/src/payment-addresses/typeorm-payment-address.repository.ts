@@ -1,13 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { InTransaction } from '@kirim/messaging';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
 import type { PaymentAddress } from './payment-address';
 import { PaymentAddressEntity } from './payment-address.entity';
 import { AddressInsertOutcome, PaymentAddressRepository } from './payment-address.repository';
 
 function toPaymentAddress(entity: PaymentAddressEntity): PaymentAddress {
-  return { id: entity.id, userId: entity.userId, handle: entity.handle, isPrimary: entity.isPrimary, isDefault: entity.isDefault, createdAt: entity.createdAt };
+  return {
+    id: entity.id,
+    userId: entity.userId,
+    handle: entity.handle,
+    isPrimary: entity.isPrimary,
+    isDefault: entity.isDefault,
+    merchantId: entity.merchantId,
+    createdAt: entity.createdAt,
+  };
 }
 
 @Injectable()
@@ -25,7 +33,8 @@ export class TypeOrmPaymentAddressRepository extends PaymentAddressRepository {
   }
 
   private async list(manager: EntityManager, userId: string): Promise<PaymentAddress[]> {
-    const entities = await manager.getRepository(PaymentAddressEntity).find({ where: { userId }, order: { isPrimary: 'DESC', createdAt: 'ASC', handle: 'ASC' } });
+    // A merchant's address is its owner's to keep only as the merchant's: not theirs to list, count, make primary or remove.
+    const entities = await manager.getRepository(PaymentAddressEntity).find({ where: { userId, merchantId: IsNull() }, order: { isPrimary: 'DESC', createdAt: 'ASC', handle: 'ASC' } });
     return entities.map(toPaymentAddress);
   }
 
@@ -39,6 +48,11 @@ export class TypeOrmPaymentAddressRepository extends PaymentAddressRepository {
     return entity ? toPaymentAddress(entity) : null;
   }
 
+  async findByMerchantIn(tx: InTransaction, merchantId: string): Promise<PaymentAddress | null> {
+    const entity = await tx.manager.getRepository(PaymentAddressEntity).findOneBy({ merchantId });
+    return entity ? toPaymentAddress(entity) : null;
+  }
+
   async findPrimary(userId: string): Promise<PaymentAddress | null> {
     const entity = await this.dataSource.getRepository(PaymentAddressEntity).findOneBy({ userId, isPrimary: true });
     return entity ? toPaymentAddress(entity) : null;
@@ -49,14 +63,14 @@ export class TypeOrmPaymentAddressRepository extends PaymentAddressRepository {
   }
 
   async insertIfFree(tx: InTransaction, address: PaymentAddress, skeleton: string): Promise<AddressInsertOutcome> {
-    // ON CONFLICT DO NOTHING (any unique index: handle, skeleton, one primary) rather than catching
-    // 23505, which would abort the caller's transaction (the user's creation, for a default address).
+    // ON CONFLICT DO NOTHING (any unique index: handle, skeleton, one primary, one per merchant) rather
+    // than catching 23505, which would abort the caller's transaction (the user's creation, for a default address).
     const inserted = await tx.manager.query<{ id: string }[]>(
-      `INSERT INTO payment_addresses (id, user_id, handle, skeleton, is_primary, is_default, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
+      `INSERT INTO payment_addresses (id, user_id, handle, skeleton, is_primary, is_default, merchant_id, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT DO NOTHING
        RETURNING id`,
-      [address.id, address.userId, address.handle, skeleton, address.isPrimary, address.isDefault, address.createdAt],
+      [address.id, address.userId, address.handle, skeleton, address.isPrimary, address.isDefault, address.merchantId, address.createdAt],
     );
     if (inserted.length === 1) return 'inserted';
     const sameHandle = await tx.manager.query<unknown[]>(`SELECT 1 FROM payment_addresses WHERE lower(handle) = lower($1)`, [address.handle]);

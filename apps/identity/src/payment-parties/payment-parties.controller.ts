@@ -5,6 +5,9 @@ import { ApiProblems, GENERIC_PROBLEMS, InternalEndpoint, ProblemException, SERV
 import { PaymentPartiesQuery, PaymentPartiesResponse } from './payment-parties.dto';
 import { PaymentPartiesFailure, ResolvePaymentParties } from './resolve-payment-parties/resolve-payment-parties.use-case';
 
+/** Said to the payer as it is: payments passes identity's refusals on. */
+const PAYEE_IS_MERCHANT_DETAIL = "This address is a merchant's, not a person's: pay the merchant through its order or collect request in the chat.";
+
 function problemFor(failure: PaymentPartiesFailure): ProblemException {
   switch (failure.code) {
     case 'payee-unknown':
@@ -15,6 +18,8 @@ function problemFor(failure: PaymentPartiesFailure): ProblemException {
       return new ProblemException(HttpStatus.UNPROCESSABLE_ENTITY, PROBLEM_CODES.PAYER_ACCOUNT_MISSING, 'Link a bank account before paying.', { resultCode: failure.resultCode });
     case 'self-payment':
       return new ProblemException(HttpStatus.UNPROCESSABLE_ENTITY, PROBLEM_CODES.SELF_PAYMENT, 'The payer and the payee are the same user.');
+    case 'payee-is-merchant':
+      return new ProblemException(HttpStatus.UNPROCESSABLE_ENTITY, PROBLEM_CODES.PAYEE_IS_MERCHANT, PAYEE_IS_MERCHANT_DETAIL);
     case 'rate-limited':
       return new ProblemException(HttpStatus.TOO_MANY_REQUESTS, PROBLEM_CODES.RATE_LIMITED, `Too many payee lookups; retry after ${failure.retryAfterSeconds} seconds.`, {
         retryAfterSeconds: failure.retryAfterSeconds,
@@ -40,7 +45,15 @@ export class PaymentPartiesController {
   @InternalEndpoint(INTERNAL_OPERATIONS.RESOLVE_PAYMENT_PARTIES)
   @ApiOperation({ summary: 'Resolve a payer (by user id) and a payee (by phone number or payment address) to their primary bank accounts.' })
   @ApiOkResponse({ type: PaymentPartiesResponse })
-  @ApiProblems(PROBLEM_CODES.PAYEE_NOT_FOUND, PROBLEM_CODES.PAYER_ACCOUNT_MISSING, PROBLEM_CODES.SELF_PAYMENT, PROBLEM_CODES.RATE_LIMITED, ...GENERIC_PROBLEMS.input, ...GENERIC_PROBLEMS.serviceToken)
+  @ApiProblems(
+    PROBLEM_CODES.PAYEE_NOT_FOUND,
+    PROBLEM_CODES.PAYER_ACCOUNT_MISSING,
+    PROBLEM_CODES.SELF_PAYMENT,
+    PROBLEM_CODES.PAYEE_IS_MERCHANT,
+    PROBLEM_CODES.RATE_LIMITED,
+    ...GENERIC_PROBLEMS.input,
+    ...GENERIC_PROBLEMS.serviceToken,
+  )
   async resolve(@Query() query: PaymentPartiesQuery): Promise<PaymentPartiesResponse> {
     if ((query.payeePhone === undefined) === (query.payeeAddress === undefined)) {
       throw new ProblemException(HttpStatus.BAD_REQUEST, PROBLEM_CODES.VALIDATION_FAILED, 'Give exactly one of the query parameters payeePhone and payeeAddress.');

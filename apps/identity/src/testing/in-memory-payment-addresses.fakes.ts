@@ -6,8 +6,9 @@ import { BucketTake, PayeeLookupBucketRepository } from '../payees/payee-lookup-
 
 /*
  * In-memory stand-ins for the payment-address and payee-lookup ports, for unit specs (no I/O). They
- * keep the database's rules (unique handle without case, unique skeleton, one primary per user) so
- * the use cases' answers to a collision can be tested without PostgreSQL.
+ * keep the database's rules (unique handle without case, unique skeleton, one primary per user, one
+ * address per merchant, a merchant's address never primary nor default) so the use cases' answers to
+ * a collision can be tested without PostgreSQL.
  */
 
 export class InMemoryPaymentAddresses extends PaymentAddressRepository {
@@ -15,7 +16,7 @@ export class InMemoryPaymentAddresses extends PaymentAddressRepository {
 
   async listByUser(userId: string): Promise<PaymentAddress[]> {
     return this.rows
-      .filter((row) => row.userId === userId)
+      .filter((row) => row.userId === userId && row.merchantId === null)
       .sort((a, b) => Number(b.isPrimary) - Number(a.isPrimary) || a.createdAt.getTime() - b.createdAt.getTime())
       .map(withoutSkeleton);
   }
@@ -26,6 +27,11 @@ export class InMemoryPaymentAddresses extends PaymentAddressRepository {
 
   async findByHandle(handle: string): Promise<PaymentAddress | null> {
     const row = this.rows.find((candidate) => candidate.handle.toLowerCase() === handle.toLowerCase());
+    return row ? withoutSkeleton(row) : null;
+  }
+
+  async findByMerchantIn(_tx: InTransaction, merchantId: string): Promise<PaymentAddress | null> {
+    const row = this.rows.find((candidate) => candidate.merchantId === merchantId);
     return row ? withoutSkeleton(row) : null;
   }
 
@@ -42,6 +48,8 @@ export class InMemoryPaymentAddresses extends PaymentAddressRepository {
     if (await this.findByHandle(address.handle)) return 'handle-taken';
     if (await this.existsWithSkeleton(skeleton)) return 'skeleton-taken';
     if (address.isPrimary && (await this.findPrimary(address.userId))) throw new Error('unique violation: one primary per user');
+    if (address.merchantId !== null && (address.isPrimary || address.isDefault)) throw new Error('check violation: a merchant address is never primary or default');
+    if (address.merchantId !== null && this.rows.some((row) => row.merchantId === address.merchantId)) throw new Error('unique violation: one address per merchant');
     this.rows.push({ ...address, skeleton });
     return 'inserted';
   }

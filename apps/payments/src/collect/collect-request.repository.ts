@@ -7,6 +7,13 @@ export type InTransaction = Pick<TransactionScope, 'manager'>;
 
 export type CollectInsertOutcome = { readonly inserted: true } | { readonly inserted: false; readonly existing: CollectRequest };
 
+/** The approval written with its payment: a merchant's request also names the order it was paid through; a person's has none. */
+export interface CollectApproval {
+  readonly orderId: string | null;
+  readonly paymentId: string;
+  readonly at: Date;
+}
+
 /** Keyset position in a list ordered newest first: strictly older than (createdAt, id). */
 export interface CollectListCursor {
   readonly createdAt: Date;
@@ -23,7 +30,7 @@ export interface PendingCollectQuery {
 
 /** Storage of collect requests (port; the use cases see this, unit tests an in-memory fake). */
 export abstract class CollectRequestRepository {
-  /** Inserts the request, or reports the request that holds its (merchant, reference); a concurrent twin waits and then sees it. */
+  /** Inserts the request, or reports the request that holds its (merchant or requesting user, reference); a concurrent twin waits and then sees it. */
   abstract insert(request: CollectRequest): Promise<CollectInsertOutcome>;
   abstract findById(id: string, tx?: InTransaction): Promise<CollectRequest | null>;
   /**
@@ -37,9 +44,9 @@ export abstract class CollectRequestRepository {
    * due requests, and a request being approved or declined right now is left to that answer.
    */
   abstract lockExpired(tx: InTransaction, now: Date, limit: number): Promise<CollectRequest[]>;
-  abstract markApproved(tx: InTransaction, id: string, approval: { readonly orderId: string; readonly paymentId: string; readonly at: Date }): Promise<void>;
+  abstract markApproved(tx: InTransaction, id: string, approval: CollectApproval): Promise<void>;
   abstract markDeclined(tx: InTransaction, id: string, at: Date): Promise<void>;
   abstract markExpired(tx: InTransaction, id: string, at: Date, resultCode: ResultCode): Promise<void>;
-  /** The customer's requests still pending at `now`, newest first, after the cursor. */
+  /** The customer's requests still pending at `now`, merchants' and people's, newest first, after the cursor. */
   abstract listPending(query: PendingCollectQuery): Promise<CollectRequest[]>;
 }

@@ -2,8 +2,6 @@ import { Body, Controller, Get, Headers, HttpCode, HttpStatus, Param, ParseUUIDP
 import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PROBLEM_CODES } from '@kirim/contracts';
 import { ApiProblems, type AuthenticatedUser, CurrentUser, GENERIC_PROBLEMS, JwtAuthGuard, ProblemException } from '@kirim/platform';
-import { Merchant } from '../merchant/merchant';
-import { CurrentMerchant, MerchantEndpoint } from '../merchant/merchant-api-key.guard';
 import { problemOf } from '../merchant/merchant-problem.exception';
 import { parseIdempotencyKey } from '../payment/initiate-payment/payment-request-rules';
 import { PaymentInitiatedResponse, toInitiatedResponse } from '../payment/payments.dto';
@@ -38,8 +36,8 @@ const collectRequestIdParam = new ParseUUIDPipe({
 /**
  * Collect requests (docs/merchants.md, "Collect requests"): a merchant's systems ask a customer to
  * pay and follow the answer with the merchant's API key; the customer lists what they are asked,
- * approves with the UPI PIN or declines, with their own token. A user asking another user is refused
- * while the scheme profile keeps P2P collect off (UPI: off since October 2025).
+ * approves with the UPI PIN or declines, with their own token. A user may ask another user, with
+ * their token, only where the scheme profile turns P2P collect on (UPI: off since October 2025).
  */
 @ApiTags('merchants')
 @Controller('collect-requests')
@@ -55,19 +53,20 @@ export class CollectRequestsController {
   @Post()
   @MerchantOrUserEndpoint()
   @ApiOperation({
-    summary: 'Ask a customer to pay (merchant API key); a user asking another user is refused while P2P collect is off',
+    summary: 'Ask a customer to pay (merchant API key; a user token where the scheme profile turns P2P collect on)',
     description:
       'The customer, by phone number or kirim address, must have a linked bank account (404/422 payee-not-found otherwise). 201 with the new request; the same reference and body answer 200 with the same request; ' +
-      "the same reference with another customer, amount, note or expiry 409. The amount must fit the per-payment cap of the merchant's category (422 amount-out-of-range, Z8). " +
+      "the same reference with another customer, amount, note, expiry or payTo 409. A merchant's amount must fit the per-payment cap of its category (422 amount-out-of-range, Z8). " +
       "Looking the customer up is paid from the merchant owner's anti-scan bucket (429 with Retry-After when it is empty). " +
-      'With a user token: 403 p2p-collect-disabled (the scheme profile turns person-to-person collect requests off; NPCI stopped them on UPI in October 2025).',
+      'With a user token: 403 p2p-collect-disabled while the scheme profile turns person-to-person collect requests off (UPI: NPCI stopped them in October 2025). Where it turns them on, ' +
+      "the user names payTo.address, one of their own custom kirim addresses with a linked account behind it (422 pay-to-address-not-usable otherwise); the amount must fit the profile's cap " +
+      'for requests between people (422 amount-out-of-range); asking oneself is 422 self-payment.',
   })
   @ApiCreatedResponse({ type: CollectRequestResponse })
   @ApiOkResponse({ type: CollectRequestResponse, description: 'A repeat of an earlier request with the same reference' })
   @ApiProblems(
-    ...collectProblemCodes('reference-reused', 'amount-out-of-range', 'merchant-unavailable', 'p2p-disabled', 'dependency-unavailable'),
+    ...collectProblemCodes('reference-reused', 'amount-out-of-range', 'merchant-unavailable', 'p2p-disabled', 'pay-to-not-usable', 'self-request', 'dependency-unavailable'),
     PROBLEM_CODES.PAYEE_NOT_FOUND,
-    PROBLEM_CODES.SELF_PAYMENT,
     PROBLEM_CODES.RATE_LIMITED,
     ...GENERIC_PROBLEMS.body,
     ...GENERIC_PROBLEMS.bearer,
@@ -78,6 +77,7 @@ export class CollectRequestsController {
       reference: body.reference,
       // CreateCollectRequestBody has checked that exactly one of them is given.
       customer: body.customer.phone !== undefined ? { phone: body.customer.phone } : { address: body.customer.address as string },
+      ...(body.payTo !== undefined ? { payTo: { address: body.payTo.address } } : {}),
       amount: body.amount,
       note: body.note ?? null,
       expiresInMinutes: body.expiresInMinutes ?? null,
@@ -105,12 +105,18 @@ export class CollectRequestsController {
   }
 
   @Get(':collectRequestId')
-  @MerchantEndpoint()
-  @ApiOperation({ summary: "A collect request: the customer's answer and, once approved, its payment (merchant API key)" })
+  @MerchantOrUserEndpoint()
+  @ApiOperation({
+    summary: "A collect request: the customer's answer and, once approved, its payment (the requester: merchant API key, or the user who asked)",
+    description: 'Only the merchant or the person who made the request may read it; anyone else is answered 404.',
+  })
   @ApiOkResponse({ type: CollectRequestResponse })
-  @ApiProblems(PROBLEM_CODES.NOT_FOUND, PROBLEM_CODES.UNAUTHENTICATED, ...GENERIC_PROBLEMS.input)
-  async get(@CurrentMerchant() merchant: Merchant, @Param('collectRequestId', collectRequestIdParam) collectRequestId: string): Promise<CollectRequestResponse> {
-    const view = await this.getRequest.execute({ merchantId: merchant.id, collectRequestId });
+  @ApiProblems(PROBLEM_CODES.NOT_FOUND, ...GENERIC_PROBLEMS.input, ...GENERIC_PROBLEMS.bearer)
+  async get(@CurrentRequester() requester: Requester, @Param('collectRequestId', collectRequestIdParam) collectRequestId: string): Promise<CollectRequestResponse> {
+    const view = await this.getRequest.execute({
+      requester: requester.kind === 'merchant' ? { kind: 'merchant', merchantId: requester.merchant.id } : { kind: 'user', userId: requester.user.userId },
+      collectRequestId,
+    });
     if (view === null) throw new ProblemException(HttpStatus.NOT_FOUND, PROBLEM_CODES.NOT_FOUND, 'No such collect request.');
     return toCollectRequestResponse(view);
   }
@@ -119,12 +125,14 @@ export class CollectRequestsController {
   @ApiBearerAuth()
   @UseGuards(JwtAuthGuard)
   @ApiOperation({
-    summary: 'Approve a collect request with the UPI PIN: pay the merchant (the customer asked)',
+    summary: 'Approve a collect request with the UPI PIN: pay the requester (the customer asked)',
     description:
       'Accepted (202) once the payment is recorded and its debit requested; follow it at GET /v1/payments/{paymentId}. A retry with the same Idempotency-Key answers 200 with the same payment. ' +
-      "The payment is made as an order's payment is: the payer limits apply; the per-payment cap is that of the merchant's category. " +
+      "A merchant's request is paid as an order is: the payer limits apply; the per-payment cap is that of the merchant's category. " +
+      "A request between people is an ordinary P2P payment into the requester's pay-to address, with its limits; refused (403 p2p-collect-disabled, 422 amount-out-of-range) if the profile has turned P2P collect off or lowered its cap since, " +
+      'and 422 pay-to-address-not-usable if that address no longer leads to the requester. ' +
       'Only the customer asked may approve (404 for anyone else). Declined or already approved: 409; past its expiry: 422 collect-request-expired (U69), nothing moves. ' +
-      'One approval is one payment: if it then fails (a wrong PIN, insufficient funds) the merchant asks again.',
+      'One approval is one payment: if it then fails (a wrong PIN, insufficient funds) the requester asks again.',
   })
   @ApiHeader({ name: 'Idempotency-Key', required: true, description: '1..64 characters of [A-Za-z0-9_-], unique per payment attempt' })
   @ApiAcceptedResponse({ type: PaymentInitiatedResponse })
@@ -132,7 +140,7 @@ export class CollectRequestsController {
   @ApiProblems(
     PROBLEM_CODES.IDEMPOTENCY_KEY_MISSING,
     PROBLEM_CODES.IDEMPOTENCY_KEY_REUSED,
-    ...collectProblemCodes('not-found', 'expired', 'not-pending', 'amount-out-of-range', 'merchant-unavailable', 'dependency-unavailable'),
+    ...collectProblemCodes('not-found', 'expired', 'not-pending', 'amount-out-of-range', 'merchant-unavailable', 'p2p-disabled', 'pay-to-not-usable', 'dependency-unavailable'),
     PROBLEM_CODES.PAYER_ACCOUNT_MISSING,
     PROBLEM_CODES.SELF_PAYMENT,
     PROBLEM_CODES.DAILY_AMOUNT_LIMIT,

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDefined, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateBy, ValidateNested } from 'class-validator';
+import { IsDefined, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateBy, ValidateNested } from 'class-validator';
 import {
   E164_PATTERN,
   ENCRYPTED_PIN_PATTERN,
@@ -21,7 +21,7 @@ import { PendingCollectRequest } from './list-pending-collect-requests/list-pend
 /** UPI's own bound on a collect's expiry (45 days); the scheme profile's bounds are checked by the use case. */
 const MAX_EXPIRY_MINUTES = 64_800;
 
-// --- the merchant's side --------------------------------------------------------------------
+// --- the requester's side (a merchant, or a person where the profile allows it) ------------------
 
 /** The customer by exactly one of their phone number and their kirim payment address. */
 export class CollectCustomerBody {
@@ -54,8 +54,17 @@ function HasExactlyOneCustomerIdentifier(): PropertyDecorator {
   });
 }
 
+/** Where a person asking is paid. */
+export class CollectPayToBody {
+  @ApiProperty({ example: 'ravi.k@kirim', maxLength: 255, description: "One of the requester's own custom kirim addresses (not the phone-number one), with a linked bank account behind it" })
+  @IsString()
+  @MaxLength(255)
+  @Matches(PAYMENT_ADDRESS_PATTERN, { message: 'payTo.address must be a payment address handle@psp of letters, digits, ".", "-" and "_"' })
+  address!: string;
+}
+
 export class CreateCollectRequestBody {
-  @ApiProperty({ example: 'COL-2026-0042', description: "The merchant's own id for the request, unique per merchant: the same reference and body answer the same request" })
+  @ApiProperty({ example: 'COL-2026-0042', description: "The requester's own id for the request, unique per merchant (or per person): the same reference and body answer the same request" })
   @IsString()
   @Matches(MERCHANT_REFERENCE_PATTERN, { message: 'reference must be 1 to 64 characters of A-Z, a-z, 0-9, "_" or "-"' })
   reference!: string;
@@ -92,25 +101,43 @@ export class CreateCollectRequestBody {
   @Min(1)
   @Max(MAX_EXPIRY_MINUTES)
   expiresInMinutes?: number;
+
+  @ApiPropertyOptional({
+    type: CollectPayToBody,
+    description: 'A person asking (user token, where the scheme profile allows collect requests between people): where to be paid. Required then; refused from a merchant, which is paid to its settlement address.',
+  })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => CollectPayToBody)
+  payTo?: CollectPayToBody;
 }
 
 export class CollectPaymentView {
   @ApiProperty({ format: 'uuid' })
   paymentId!: string;
 
-  @ApiProperty({ enum: PAYMENT_STATUSES, description: 'completed once the merchant is paid; debit_failed or reversed when the approval did not pay' })
+  @ApiProperty({ enum: PAYMENT_STATUSES, description: 'completed once the requester is paid; debit_failed or reversed when the approval did not pay' })
   status!: PaymentStatus;
 
   @ApiPropertyOptional({ description: 'UPI result code once the payment is final or failed' })
   resultCode?: ResultCode;
 }
 
+export class CollectPayToView {
+  @ApiProperty({ example: 'ravi.k@kirim' })
+  address!: string;
+}
+
 export class CollectRequestResponse {
   @ApiProperty({ format: 'uuid' })
   collectRequestId!: string;
 
-  @ApiProperty({ format: 'uuid' })
-  merchantId!: string;
+  @ApiPropertyOptional({ format: 'uuid', description: "A merchant's request: the merchant asking" })
+  merchantId?: string;
+
+  @ApiPropertyOptional({ type: CollectPayToView, description: "A request between people: the requester's address the customer pays into" })
+  payTo?: CollectPayToView;
 
   @ApiProperty()
   reference!: string;
@@ -150,7 +177,7 @@ export function toCollectRequestResponse(view: CollectRequestView): CollectReque
   const { request, payment } = view;
   return {
     collectRequestId: request.id,
-    merchantId: request.merchantId,
+    ...(request.merchantId !== null ? { merchantId: request.merchantId } : { payTo: { address: request.payToAddress } }),
     reference: request.reference,
     status: request.status,
     ...(request.resultCode !== null ? { resultCode: request.resultCode } : {}),
@@ -177,12 +204,20 @@ export class CollectingMerchantView {
   address!: string;
 }
 
+export class CollectingPersonView {
+  @ApiProperty({ example: 'ravi.k@kirim', description: 'The address approving pays into: one of their own custom addresses' })
+  address!: string;
+}
+
 export class CustomerCollectRequestResponse {
   @ApiProperty({ format: 'uuid' })
   collectRequestId!: string;
 
-  @ApiProperty({ type: CollectingMerchantView, description: 'Who asks to be paid' })
-  merchant!: CollectingMerchantView;
+  @ApiPropertyOptional({ type: CollectingMerchantView, description: "Who asks to be paid, when it is a merchant (exactly one of merchant and person)" })
+  merchant?: CollectingMerchantView;
+
+  @ApiPropertyOptional({ type: CollectingPersonView, description: 'Who asks to be paid, when it is a person (a collect request between people, where the scheme profile allows them)' })
+  person?: CollectingPersonView;
 
   @ApiProperty({ enum: COLLECT_REQUEST_STATUSES })
   status!: CollectRequestStatus;
@@ -200,10 +235,13 @@ export class CustomerCollectRequestResponse {
   createdAt!: string;
 }
 
-export function toCustomerCollectRequestResponse({ request, merchant }: PendingCollectRequest): CustomerCollectRequestResponse {
+export function toCustomerCollectRequestResponse(item: PendingCollectRequest): CustomerCollectRequestResponse {
+  const { request } = item;
   return {
     collectRequestId: request.id,
-    merchant: { merchantId: merchant.id, displayName: merchant.displayName, address: merchantAddress(merchant) },
+    ...(item.merchant !== null
+      ? { merchant: { merchantId: item.merchant.id, displayName: item.merchant.displayName, address: merchantAddress(item.merchant) } }
+      : { person: { address: item.request.payToAddress } }),
     status: request.status,
     amount: request.amount.toDto(),
     ...(request.note !== null ? { note: request.note } : {}),

@@ -3,7 +3,9 @@
  * one request racing, each in its own transaction on its own connection (as two replicas would run
  * them), end with exactly one of them; concurrent approvals make one payment; the expiry pass
  * writes due requests expired (U69) and skips a request another transaction is answering; an
- * expired request is never paid; the customer's pending list pages through its index.
+ * expired request is never paid; the customer's pending list pages through its index. The same for
+ * requests between people (P2P collect, switched on in this file's profile): an approval is one
+ * ordinary P2P payment from the customer to the requester, made through InitiatePaymentUseCase.
  */
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
@@ -12,18 +14,20 @@ import { EVENT_SOURCES, PROBLEM_CODES } from '@kirim/contracts';
 import { MESSAGING_ENTITIES, OutboxWriter, UnitOfWork } from '@kirim/messaging';
 import { RandomIdGenerator } from '@kirim/platform';
 import { createMigratedTestDatabase, FixedClock, MigratedTestDatabase } from '@kirim/testing';
-import { loadSchemeProfile } from '../limits/scheme-profile';
+import { loadSchemeProfile, parseSchemeProfile } from '../limits/scheme-profile';
+import UPI_DOCUMENT from '../limits/scheme-profiles/upi.json';
 import { TypeOrmPayerUsageRepository } from '../limits/typeorm-payer-usage.repository';
 import { PayMerchantOrderUseCase } from '../merchant/pay-merchant-order/pay-merchant-order.use-case';
 import { TypeOrmMerchantOrderRepository } from '../merchant/typeorm-merchant-order.repository';
 import { TypeOrmMerchantRepository } from '../merchant/typeorm-merchant.repository';
 import { PAYMENTS_MIGRATIONS } from '../migrations';
+import { InitiatePaymentUseCase } from '../payment/initiate-payment/initiate-payment.use-case';
 import { PAYMENT_ENTITIES } from '../payment/payment-entities';
 import { PartyDirectory, PartyLookupResult, PayeeIdentifier } from '../payment/party-directory';
 import { TypeOrmIdempotencyKeyRepository, TypeOrmPaymentRepository } from '../payment/payment.repository';
 import { PaymentTransitionStep } from '../payment/payment-transition-step';
-import { CUSTOMER_LOOKUP } from '../testing/collect-fakes';
-import { MERCHANT_PARTIES, SAMPLE_CUSTOMER_ID, SAMPLE_OWNER_ID, sampleMerchant } from '../testing/merchant-fakes';
+import { collectPartiesAnswer, SAMPLE_PAY_TO_ADDRESS, SAMPLE_REQUESTER_ID } from '../testing/collect-fakes';
+import { SAMPLE_CUSTOMER_ID, sampleMerchant } from '../testing/merchant-fakes';
 import { TEST_PIN_BLOCK } from '../testing/payment-fakes';
 import { ApproveCollectRequestOutcome, ApproveCollectRequestUseCase } from './approve-collect-request/approve-collect-request.use-case';
 import { CollectRequest } from './collect-request';
@@ -34,13 +38,18 @@ import { ListPendingCollectRequestsUseCase } from './list-pending-collect-reques
 import { TypeOrmCollectRequestRepository } from './typeorm-collect-request.repository';
 
 const UPI = loadSchemeProfile({ name: 'upi' });
+/** UPI with collect requests between people switched on, as a profile file extending UPI would: validated as one. */
+const UPI_WITH_P2P_COLLECT = parseSchemeProfile({ ...UPI_DOCUMENT, collect: { ...UPI_DOCUMENT.collect, p2p: { ...UPI_DOCUMENT.collect.p2p, enabled: true } } }, 'upi with P2P collect');
 /** More connections than the default, so that the racing transactions really run at once. */
 const POOL_SIZE = 24;
 
-/** identity, both ways: the owner looking the customer up, and the customer paying the merchant. */
+/**
+ * identity, every way: the owner (or the requesting user) looking the customer up, the requester's
+ * own pay-to address, and the customer paying the merchant or the requester.
+ */
 class TwoWayPartyDirectory extends PartyDirectory {
-  async resolve(payerUserId: string, _payee: PayeeIdentifier): Promise<PartyLookupResult> {
-    return { ok: true, parties: payerUserId === SAMPLE_OWNER_ID ? CUSTOMER_LOOKUP : MERCHANT_PARTIES };
+  async resolve(payerUserId: string, payee: PayeeIdentifier): Promise<PartyLookupResult> {
+    return collectPartiesAnswer(payerUserId, payee);
   }
 }
 
@@ -67,12 +76,13 @@ describe('collect requests under concurrency and expiry (PostgreSQL)', () => {
     const merchants = new TypeOrmMerchantRepository(dataSource);
     const parties = new TwoWayPartyDirectory();
     requests = new TypeOrmCollectRequestRepository(dataSource);
+    const keys = new TypeOrmIdempotencyKeyRepository(dataSource);
     const payOrder = new PayMerchantOrderUseCase(
       unitOfWork,
       orders,
       merchants,
       payments,
-      new TypeOrmIdempotencyKeyRepository(dataSource),
+      keys,
       parties,
       new TypeOrmPayerUsageRepository(),
       new PaymentTransitionStep(payments, ids, UPI),
@@ -80,8 +90,19 @@ describe('collect requests under concurrency and expiry (PostgreSQL)', () => {
       ids,
       UPI,
     );
-    create = new CreateCollectRequestUseCase(requests, parties, clock, ids, UPI);
-    approve = new ApproveCollectRequestUseCase(requests, orders, payOrder, clock, ids);
+    const initiatePayment = new InitiatePaymentUseCase(
+      unitOfWork,
+      payments,
+      keys,
+      parties,
+      clock,
+      ids,
+      UPI_WITH_P2P_COLLECT,
+      new TypeOrmPayerUsageRepository(),
+      new PaymentTransitionStep(payments, ids, UPI_WITH_P2P_COLLECT),
+    );
+    create = new CreateCollectRequestUseCase(requests, parties, clock, ids, UPI_WITH_P2P_COLLECT);
+    approve = new ApproveCollectRequestUseCase(requests, orders, payOrder, initiatePayment, clock, ids, UPI_WITH_P2P_COLLECT);
     decline = new DeclineCollectRequestUseCase(unitOfWork, requests, clock);
     expire = new ExpireCollectRequestsUseCase(unitOfWork, requests, clock);
     listPending = new ListPendingCollectRequestsUseCase(requests, merchants, clock);
@@ -107,6 +128,22 @@ describe('collect requests under concurrency and expiry (PostgreSQL)', () => {
       customer: { phone: '+919812345678' },
       amount: { value: '10.00', currency: 'INR' },
       note: null,
+      expiresInMinutes,
+    });
+    if (!made.ok) throw new Error(made.detail);
+    return made.request;
+  }
+
+  /** A request between people: the requester asks the customer for ₹15, to be paid into their own address. */
+  async function pendingPersonRequest(expiresInMinutes = 30): Promise<CollectRequest> {
+    sequence += 1;
+    const made = await create.execute({
+      requester: { kind: 'user', userId: SAMPLE_REQUESTER_ID },
+      reference: `P2P-${sequence}`,
+      customer: { phone: '+919812345678' },
+      payTo: { address: SAMPLE_PAY_TO_ADDRESS },
+      amount: { value: '15.00', currency: 'INR' },
+      note: 'tea',
       expiresInMinutes,
     });
     if (!made.ok) throw new Error(made.detail);
@@ -201,6 +238,72 @@ describe('collect requests under concurrency and expiry (PostgreSQL)', () => {
     expect(twins.filter((twin) => twin.ok && twin.created)).toHaveLength(1);
     await expect(dataSource.query(`UPDATE collect_requests SET status = 'approved' WHERE id = $1`, [request.id])).rejects.toThrow(/collect_requests_answer/);
     await expect(dataSource.query(`UPDATE collect_requests SET status = 'expired', decided_at = now() WHERE id = $1`, [request.id])).rejects.toThrow(/collect_requests_answer/);
+  });
+
+  it('ends an approval racing a decline of a request between people with exactly one of them, every time', async () => {
+    const raced = await Promise.all(Array.from({ length: 8 }, () => pendingPersonRequest()));
+    const outcomes = await Promise.all(raced.map(async (request) => ({ request, answers: await Promise.all([approveOf(request), declineOf(request)]) })));
+    let approvals = 0;
+    for (const { request, answers } of outcomes) {
+      const [approved, declined] = answers;
+      const stored = await requests.findById(request.id);
+      expect([approved.ok, declined.ok].filter(Boolean)).toHaveLength(1);
+      if (approved.ok) {
+        approvals += 1;
+        expect(declined).toMatchObject({ ok: false, status: 409, code: PROBLEM_CODES.COLLECT_REQUEST_NOT_PENDING });
+        expect(stored).toMatchObject({ status: 'approved', paymentId: approved.payment.id, orderId: null });
+      } else {
+        expect(approved).toMatchObject({ ok: false, status: 409, code: PROBLEM_CODES.COLLECT_REQUEST_NOT_PENDING });
+        expect(stored).toMatchObject({ status: 'declined', paymentId: null });
+      }
+    }
+    // Every payment is an approved request's, and every approved request has its one payment.
+    const rows = (await dataSource.query(`SELECT p.id FROM payments p JOIN collect_requests c ON c.payment_id = p.id WHERE c.status = 'approved'`)) as unknown[];
+    const [{ count }] = (await dataSource.query(`SELECT count(*)::int AS count FROM payments`)) as [{ count: number }];
+    expect([rows.length, count]).toEqual([approvals, approvals]);
+  });
+
+  it('makes one ordinary P2P payment, customer to requester, of concurrent approvals of a request between people', async () => {
+    const request = await pendingPersonRequest();
+    const outcomes = await Promise.all(Array.from({ length: 6 }, (_, i) => approveOf(request, `approve-${i}`)));
+    expect(outcomes.filter((outcome) => outcome.ok)).toHaveLength(1);
+    expect(outcomes.filter((outcome) => !outcome.ok).map((outcome) => !outcome.ok && outcome.code)).toEqual(Array(5).fill(PROBLEM_CODES.COLLECT_REQUEST_NOT_PENDING));
+    const stored = await requests.findById(request.id);
+    const payments = (await dataSource.query(
+      `SELECT id, payer_user_id, payee_user_id, amount_minor::text AS amount_minor, kind, order_id FROM payments`,
+    )) as Array<{ id: string; payer_user_id: string; payee_user_id: string; amount_minor: string; kind: string; order_id: string | null }>;
+    expect(payments).toEqual([{ id: stored?.paymentId, payer_user_id: SAMPLE_CUSTOMER_ID, payee_user_id: SAMPLE_REQUESTER_ID, amount_minor: '1500', kind: 'p2p', order_id: null }]);
+    expect(stored).toMatchObject({ status: 'approved', orderId: null, requesterUserId: SAMPLE_REQUESTER_ID, payToAddress: SAMPLE_PAY_TO_ADDRESS });
+    // No order was made for it: a request between people is not a merchant's.
+    const [{ orders }] = (await dataSource.query(`SELECT count(*)::int AS orders FROM merchant_orders`)) as [{ orders: number }];
+    expect(orders).toBe(0);
+  });
+
+  it('keeps the requester kinds apart in the table: exactly one requester, a reference unique per person, nobody asking themself', async () => {
+    const request = await pendingPersonRequest();
+    // Concurrent creations with one reference and body: one row, all answered with it.
+    const twins = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        create.execute({
+          requester: { kind: 'user', userId: SAMPLE_REQUESTER_ID },
+          reference: 'TWIN',
+          customer: { phone: '+919812345678' },
+          payTo: { address: SAMPLE_PAY_TO_ADDRESS },
+          amount: { value: '15.00', currency: 'INR' },
+          note: null,
+          expiresInMinutes: null,
+        }),
+      ),
+    );
+    expect(new Set(twins.map((twin) => (twin.ok ? twin.request.id : twin.code))).size).toBe(1);
+    expect(twins.filter((twin) => twin.ok && twin.created)).toHaveLength(1);
+    // The merchant's own 'TWIN' is another request.
+    const merchants = await create.execute({ requester: { kind: 'merchant', merchant }, reference: 'TWIN', customer: { phone: '+919812345678' }, amount: { value: '10.00', currency: 'INR' }, note: null, expiresInMinutes: null });
+    expect(merchants).toMatchObject({ ok: true, created: true });
+    await expect(dataSource.query(`UPDATE collect_requests SET merchant_id = $2 WHERE id = $1`, [request.id, merchant.id])).rejects.toThrow(/collect_requests_one_requester/);
+    await expect(dataSource.query(`UPDATE collect_requests SET pay_to_address = NULL WHERE id = $1`, [request.id])).rejects.toThrow(/collect_requests_one_requester/);
+    await expect(dataSource.query(`UPDATE collect_requests SET requester_user_id = payer_user_id WHERE id = $1`, [request.id])).rejects.toThrow(/collect_requests_one_requester/);
+    await expect(dataSource.query(`UPDATE collect_requests SET merchant_id = NULL WHERE merchant_id IS NOT NULL`)).rejects.toThrow(/collect_requests_one_requester/);
   });
 
   it("lists the customer's pending requests newest first through the keyset, leaving out the answered and the past-due", async () => {

@@ -15,9 +15,11 @@ import { MerchantKeyOrUserGuard } from './merchant-key-or-user.guard';
 import { TypeOrmCollectRequestRepository } from './typeorm-collect-request.repository';
 
 /**
- * Collect requests (docs/merchants.md, "Collect requests"): a merchant asks a customer to pay; the
- * customer approves with the UPI PIN (paid as the merchant's order, through MerchantModule's
- * PayMerchantOrderUseCase) or declines; the expiry poller writes the unanswered ones expired (U69).
+ * Collect requests (docs/merchants.md, "Collect requests"): a merchant, or a user where the scheme
+ * profile allows it, asks a customer to pay; the customer approves with the UPI PIN (paid as the
+ * merchant's order, through MerchantModule's PayMerchantOrderUseCase, or as a P2P payment through
+ * PaymentModule's InitiatePaymentUseCase) or declines; the expiry poller writes the unanswered ones
+ * expired (U69).
  */
 @Module({
   imports: [LimitsModule, PaymentModule, MerchantModule],

@@ -2,11 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { ALL_RESULT_CODES, Currency, Money, ResultCode, SUPPORTED_CURRENCIES } from '@kirim/contracts';
 import { COLLECT_REQUEST_STATUSES, CollectRequest, CollectRequestStatus } from './collect-request';
-import { CollectInsertOutcome, CollectRequestRepository, InTransaction, PendingCollectQuery } from './collect-request.repository';
+import { CollectApproval, CollectInsertOutcome, CollectRequestRepository, InTransaction, PendingCollectQuery } from './collect-request.repository';
 
 interface CollectRow {
   id: string;
-  merchant_id: string;
+  merchant_id: string | null;
+  requester_user_id: string | null;
+  pay_to_address: string | null;
   reference: string;
   request_fingerprint: string;
   payer_user_id: string;
@@ -23,9 +25,9 @@ interface CollectRow {
 }
 
 const COLUMNS =
-  'id, merchant_id, reference, request_fingerprint, payer_user_id, amount_minor::text AS amount_minor, currency, note, status, result_code, expires_at, order_id, payment_id, created_at, decided_at';
+  'id, merchant_id, requester_user_id, pay_to_address, reference, request_fingerprint, payer_user_id, amount_minor::text AS amount_minor, currency, note, status, result_code, expires_at, order_id, payment_id, created_at, decided_at';
 
-/** Collect requests in PostgreSQL (`collect_requests`); their payments are the orders' payments in `payments`. */
+/** Collect requests in PostgreSQL (`collect_requests`); their payments are in `payments` (a merchant's, its order's). */
 @Injectable()
 export class TypeOrmCollectRequestRepository extends CollectRequestRepository {
   constructor(private readonly dataSource: DataSource) {
@@ -33,16 +35,20 @@ export class TypeOrmCollectRequestRepository extends CollectRequestRepository {
   }
 
   async insert(request: CollectRequest): Promise<CollectInsertOutcome> {
+    // A reference is unique per merchant or per requesting user: the constraint of the request's kind.
+    const [requesterColumn, requesterId] = request.merchantId !== null ? (['merchant_id', request.merchantId] as const) : (['requester_user_id', request.requesterUserId] as const);
     // ON CONFLICT DO NOTHING: a concurrent twin waits on the unique index until the first commits,
     // then reads its row (READ COMMITTED: the next statement sees it).
     const inserted = await this.dataSource.query<unknown[]>(
-      `INSERT INTO collect_requests (id, merchant_id, reference, request_fingerprint, payer_user_id, amount_minor, currency, note, status, result_code, expires_at, order_id, payment_id, created_at, decided_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', NULL, $9, NULL, NULL, $10, NULL)
-       ON CONFLICT (merchant_id, reference) DO NOTHING
+      `INSERT INTO collect_requests (id, merchant_id, requester_user_id, pay_to_address, reference, request_fingerprint, payer_user_id, amount_minor, currency, note, status, result_code, expires_at, order_id, payment_id, created_at, decided_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', NULL, $11, NULL, NULL, $12, NULL)
+       ON CONFLICT (${requesterColumn}, reference) DO NOTHING
        RETURNING id`,
       [
         request.id,
         request.merchantId,
+        request.requesterUserId,
+        request.payToAddress,
         request.reference,
         request.requestFingerprint,
         request.payerUserId,
@@ -54,7 +60,7 @@ export class TypeOrmCollectRequestRepository extends CollectRequestRepository {
       ],
     );
     if (inserted.length === 1) return { inserted: true };
-    const rows = await this.dataSource.query<CollectRow[]>(`SELECT ${COLUMNS} FROM collect_requests WHERE merchant_id = $1 AND reference = $2`, [request.merchantId, request.reference]);
+    const rows = await this.dataSource.query<CollectRow[]>(`SELECT ${COLUMNS} FROM collect_requests WHERE ${requesterColumn} = $1 AND reference = $2`, [requesterId, request.reference]);
     if (rows.length === 0) throw new Error('a collect request reference conflicted but no request holds it');
     return { inserted: false, existing: toCollectRequest(rows[0]) };
   }
@@ -82,7 +88,7 @@ export class TypeOrmCollectRequestRepository extends CollectRequestRepository {
     return rows.map(toCollectRequest);
   }
 
-  async markApproved(tx: InTransaction, id: string, approval: { readonly orderId: string; readonly paymentId: string; readonly at: Date }): Promise<void> {
+  async markApproved(tx: InTransaction, id: string, approval: CollectApproval): Promise<void> {
     await this.answerPending(tx, id, `status = 'approved', order_id = $2, payment_id = $3, decided_at = $4`, [approval.orderId, approval.paymentId, approval.at]);
   }
 
@@ -125,9 +131,8 @@ export class TypeOrmCollectRequestRepository extends CollectRequestRepository {
 }
 
 function toCollectRequest(row: CollectRow): CollectRequest {
-  return {
+  const fields = {
     id: row.id,
-    merchantId: row.merchant_id,
     reference: row.reference,
     requestFingerprint: row.request_fingerprint,
     payerUserId: row.payer_user_id,
@@ -141,6 +146,10 @@ function toCollectRequest(row: CollectRow): CollectRequest {
     createdAt: row.created_at,
     decidedAt: row.decided_at,
   };
+  if (row.merchant_id !== null && row.requester_user_id === null && row.pay_to_address === null) return { ...fields, merchantId: row.merchant_id, requesterUserId: null, payToAddress: null };
+  if (row.merchant_id === null && row.requester_user_id !== null && row.pay_to_address !== null) return { ...fields, merchantId: null, requesterUserId: row.requester_user_id, payToAddress: row.pay_to_address };
+  // collect_requests_one_requester forbids it: a row written by something else.
+  throw new Error(`collect request ${row.id} has no single requester`);
 }
 
 // A stored value outside these sets was written by something else: a bug, so throw.

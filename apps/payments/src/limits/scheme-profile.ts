@@ -85,13 +85,32 @@ export interface CollectRules {
    * shortest and longest a merchant may ask for. UPI: 30 min by default (UPI's own default
    * `expireAfter`); UPI allows up to 45 days, kirim caps it at a day as it does orders.
    */
-  readonly merchantExpiry: { readonly defaultMs: number; readonly minMs: number; readonly maxMs: number };
+  readonly merchantExpiry: CollectExpiryRules;
+  /** A user asking another user to pay (docs/merchants.md, "Between people"). */
+  readonly p2p: P2pCollectRules;
+}
+
+/** How long a collect request may wait for its answer: the default, and the shortest and longest one may ask for. */
+export interface CollectExpiryRules {
+  readonly defaultMs: number;
+  readonly minMs: number;
+  readonly maxMs: number;
+}
+
+/** Collect requests between people: the switch, and what a request may be once it is on. */
+export interface P2pCollectRules {
   /**
    * Whether a user may ask another user to pay. UPI: false, as NPCI stopped person-to-person collect
    * requests from 1 October 2025 (they were the favourite tool of fraud: a "request" the victim
    * approved thinking they were receiving money).
    */
-  readonly p2pEnabled: boolean;
+  readonly enabled: boolean;
+  /**
+   * The most one request may ask for, minor units: NPCI capped a P2P collect request at ₹2,000 while
+   * UPI had them. Within `perPaymentMaxMinor` (its payment is a P2P payment), checked at boot.
+   */
+  readonly maxAmountMinor: bigint;
+  readonly expiry: CollectExpiryRules;
 }
 
 /** The scheme's request timeouts (NPCI 2025: pay 15 s, check-status 10 s). */
@@ -157,8 +176,16 @@ export const MERCHANT_PER_PAYMENT_CEILING_MINOR: Readonly<Record<Currency, bigin
 /** The merchant order rules of a profile that gives none: DESIGN's default expiry of merchant requests (30 min). */
 const DEFAULT_MERCHANT_ORDER_RULES: MerchantOrderRules = { defaultExpiryMs: 30 * 60_000, maxExpiryMs: 24 * 3_600_000 };
 
-/** The collect rules of a profile that gives none: DESIGN's 30 min for merchant requests, and no P2P collect. */
-const DEFAULT_COLLECT_RULES: CollectRules = { merchantExpiry: { defaultMs: 30 * 60_000, minMs: 60_000, maxMs: 24 * 3_600_000 }, p2pEnabled: false };
+/** The collect expiry of a profile that gives none: DESIGN's 30 min (UPI's default `expireAfter`), 1 min to a day. */
+const DEFAULT_COLLECT_EXPIRY: CollectExpiryRules = { defaultMs: 30 * 60_000, minMs: 60_000, maxMs: 24 * 3_600_000 };
+
+/** NPCI's cap on a P2P collect request while UPI had them (₹2,000): the default of a profile that names none. */
+export const P2P_COLLECT_DEFAULT_MAX_MINOR: Readonly<Record<Currency, bigint>> = { INR: 200_000n };
+
+/** The collect rules of a profile that gives none (or no `p2p` part): the expiries above, and no P2P collect. */
+function defaultCollectRules(currency: Currency): CollectRules {
+  return { merchantExpiry: DEFAULT_COLLECT_EXPIRY, p2p: { enabled: false, maxAmountMinor: P2P_COLLECT_DEFAULT_MAX_MINOR[currency], expiry: DEFAULT_COLLECT_EXPIRY } };
+}
 
 /** UPI's longest collect expiry (`expireAfter`, in minutes: 45 days); no profile may go beyond it. */
 const MAX_COLLECT_EXPIRY_MINUTES = 64_800;
@@ -344,6 +371,23 @@ class CollectExpiryDocument {
   max!: number;
 }
 
+class P2pCollectDocument {
+  @IsDefined(REQUIRED)
+  @IsBoolean({ message: '$property must be true or false' })
+  enabled!: boolean;
+
+  @IsDefined(REQUIRED)
+  @IsString({ message: AMOUNT_MESSAGE })
+  @Matches(DECIMAL_AMOUNT_PATTERN, { message: AMOUNT_MESSAGE })
+  maxAmount!: string;
+
+  @IsDefined(REQUIRED)
+  @IsObject({ message: '$property must be an object' })
+  @ValidateNested()
+  @Type(() => CollectExpiryDocument)
+  expiryMinutes!: CollectExpiryDocument;
+}
+
 class CollectDocument {
   @IsDefined(REQUIRED)
   @IsObject({ message: '$property must be an object' })
@@ -351,9 +395,17 @@ class CollectDocument {
   @Type(() => CollectExpiryDocument)
   merchantExpiryMinutes!: CollectExpiryDocument;
 
-  @IsDefined(REQUIRED)
+  /** Requests between people; a profile without it has them off. */
+  @IsOptional()
+  @IsObject({ message: '$property must be an object' })
+  @ValidateNested()
+  @Type(() => P2pCollectDocument)
+  p2p?: P2pCollectDocument;
+
+  /** The switch before `p2p` held it: still read, so older profile files keep booting (false only; see collectProblems). */
+  @IsOptional()
   @IsBoolean({ message: '$property must be true or false' })
-  p2pEnabled!: boolean;
+  p2pEnabled?: boolean;
 }
 
 class SchemeProfileDocument {
@@ -536,21 +588,19 @@ export function parseSchemeProfile(document: unknown, source: string): SchemePro
       : DEFAULT_MERCHANT_ORDER_RULES,
     collect: collect
       ? {
-          merchantExpiry: {
-            defaultMs: collect.merchantExpiryMinutes.default * MINUTE_MS,
-            minMs: collect.merchantExpiryMinutes.min * MINUTE_MS,
-            maxMs: collect.merchantExpiryMinutes.max * MINUTE_MS,
-          },
-          p2pEnabled: collect.p2pEnabled,
+          merchantExpiry: expiryRules(collect.merchantExpiryMinutes),
+          p2p: collect.p2p
+            ? { enabled: collect.p2p.enabled, maxAmountMinor: minor(collect.p2p.maxAmount), expiry: expiryRules(collect.p2p.expiryMinutes) }
+            : defaultCollectRules(currency).p2p,
         }
-      : DEFAULT_COLLECT_RULES,
+      : defaultCollectRules(currency),
     reversals: {
       dueDaysAfterFailure: reversals.dueDaysAfterFailure,
       retryAfterMs: reversals.retryAfterSeconds.map((seconds) => seconds * SECOND_MS),
     },
   };
 
-  const ruleProblems = [...amountProblems(profile), ...timingProblems(instance), ...merchantProblems(profile), ...collectProblems(profile)];
+  const ruleProblems = [...amountProblems(profile), ...timingProblems(instance), ...merchantProblems(profile), ...collectProblems(profile, collect)];
   if (ruleProblems.length > 0) throw new ConfigError(ruleProblems.map((problem) => `${source}: ${problem}`));
   return profile;
 }
@@ -585,14 +635,40 @@ function merchantProblems(profile: SchemeProfile): string[] {
   return problems;
 }
 
-/** The collect section's rules between fields: its expiries in order; P2P collect only where it is built. */
-function collectProblems(profile: SchemeProfile): string[] {
+function expiryRules(minutes: CollectExpiryDocument): CollectExpiryRules {
+  return { defaultMs: minutes.default * MINUTE_MS, minMs: minutes.min * MINUTE_MS, maxMs: minutes.max * MINUTE_MS };
+}
+
+/**
+ * The collect section's rules between fields: each expiry in order; a P2P cap above nothing and, once
+ * the switch is on, within a payment's (a request between people is paid as a P2P payment, so a
+ * larger cap would only make requests nobody can approve; while it is off, a stricter profile's lower
+ * perPaymentMax must not stop boot over a feature it does not use); and the old switch agreeing with
+ * the new one.
+ */
+function collectProblems(profile: SchemeProfile, document: CollectDocument | undefined): string[] {
   const problems: string[] = [];
-  const { defaultMs, minMs, maxMs } = profile.collect.merchantExpiry;
-  if (minMs > maxMs) problems.push('collect.merchantExpiryMinutes.min must not be above its max');
-  if (defaultMs < minMs || defaultMs > maxMs) problems.push('collect.merchantExpiryMinutes.default must be between its min and max');
-  // Refused rather than ignored: a profile asking for P2P collect must not boot believing it has it.
-  if (profile.collect.p2pEnabled) problems.push('collect.p2pEnabled: person-to-person collect requests are not supported by this version of kirim; only false is accepted');
+  const expiryProblems = (field: string, { defaultMs, minMs, maxMs }: CollectExpiryRules): void => {
+    if (minMs > maxMs) problems.push(`${field}.min must not be above its max`);
+    if (defaultMs < minMs || defaultMs > maxMs) problems.push(`${field}.default must be between its min and max`);
+  };
+  expiryProblems('collect.merchantExpiryMinutes', profile.collect.merchantExpiry);
+  const { p2p } = profile.collect;
+  if (document?.p2p !== undefined) {
+    expiryProblems('collect.p2p.expiryMinutes', p2p.expiry);
+    if (p2p.maxAmountMinor <= 0n) problems.push('collect.p2p.maxAmount must be greater than zero');
+    if (p2p.enabled && p2p.maxAmountMinor > profile.perPaymentMaxMinor) {
+      problems.push(`collect.p2p.maxAmount must be at most limits.perPaymentMax (${Money.ofMinor(profile.perPaymentMaxMinor, profile.currency).toString()}): its payment is a P2P payment`);
+    }
+  }
+  // The old switch alone can only say off: turning P2P collect on takes its cap and expiries, so
+  // `true` without `p2p` is refused rather than run on defaults nobody chose.
+  const legacy = document?.p2pEnabled;
+  if (legacy === true && document?.p2p === undefined) {
+    problems.push('collect.p2pEnabled: true needs collect.p2p { enabled, maxAmount, expiryMinutes }, which replaces it; give that instead');
+  } else if (legacy !== undefined && document?.p2p !== undefined && legacy !== p2p.enabled) {
+    problems.push(`collect.p2pEnabled (${String(legacy)}) contradicts collect.p2p.enabled (${String(p2p.enabled)}); drop collect.p2pEnabled, which collect.p2p replaces`);
+  }
   return problems;
 }
 

@@ -89,4 +89,10 @@ describe('merchant API keys (PostgreSQL)', () => {
     expect(await merchants.insert({ ...other, handle: 'chai-p0int' })).toEqual({ inserted: false, conflict: 'skeleton' });
     expect(await merchants.insert({ ...other, handle: 'tea.house', handleSkeleton: 'tea.house' })).toEqual({ inserted: true });
   });
+
+  it('answers the same merchant id twice (one owner onboarding twice at once: ids derive from owner and handle) as the owner onboarded, not an error', async () => {
+    const twin = sampleMerchant({ id: 'a3a3a3a3-a3a3-5a3a-8a3a-a3a3a3a3a3a3', ownerUserId: 'b3b3b3b3-b3b3-4b3b-8b3b-b3b3b3b3b3b3', handle: 'twin.shop', handleSkeleton: 'twln.shop' });
+    const outcomes = await Promise.all([merchants.insert(twin), merchants.insert(twin)]);
+    expect(outcomes).toEqual(expect.arrayContaining([{ inserted: true }, { inserted: false, conflict: 'owner' }]));
+  });
 });

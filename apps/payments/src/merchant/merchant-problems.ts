@@ -1,18 +1,14 @@
-import { PROBLEM_CODES, ProblemCode, RESULT_CODES, ResultCode } from '@kirim/contracts';
+import { PROBLEM_CODES, ProblemCode, RESULT_CODES } from '@kirim/contracts';
+import { defineProblemTable, ProblemFailure } from '@kirim/platform';
 
-/** An expected refusal of a merchant use case, as a value (the controller answers it as problem+json). */
-export interface MerchantFailure {
-  readonly ok: false;
-  readonly status: number;
-  readonly code: ProblemCode;
-  readonly detail: string;
-  readonly resultCode?: ResultCode;
-  /** A 429 passed on from identity: when to retry, sent as Retry-After. */
-  readonly retryAfterSeconds?: number;
-}
+/**
+ * An expected refusal of a merchant use case, as a value (the controller answers it as problem+json,
+ * `problemOf`). A 429 passed on from identity carries when to retry, sent as Retry-After.
+ */
+export type MerchantFailure = ProblemFailure;
 
 /** The merchant feature's own refusals, each with its problem: one table, so the code and the docs cannot drift. */
-export const MERCHANT_PROBLEMS = {
+const MERCHANT_PROBLEM_TABLE = defineProblemTable({
   'not-found': { status: 404, code: PROBLEM_CODES.NOT_FOUND },
   'already-onboarded': { status: 409, code: PROBLEM_CODES.MERCHANT_ALREADY_ONBOARDED },
   'category-unknown': { status: 422, code: PROBLEM_CODES.MERCHANT_CATEGORY_UNKNOWN },
@@ -33,16 +29,17 @@ export const MERCHANT_PROBLEMS = {
   'refund-exceeds-paid': { status: 422, code: PROBLEM_CODES.REFUND_EXCEEDS_PAID },
   'idempotency-key-reused': { status: 422, code: PROBLEM_CODES.IDEMPOTENCY_KEY_REUSED },
   'dependency-unavailable': { status: 503, code: PROBLEM_CODES.DEPENDENCY_UNAVAILABLE },
-} as const satisfies Record<string, { readonly status: number; readonly code: ProblemCode; readonly resultCode?: ResultCode }>;
+});
+
+export const MERCHANT_PROBLEMS = MERCHANT_PROBLEM_TABLE.rows;
 
 export type MerchantFailureReason = keyof typeof MERCHANT_PROBLEMS;
 
 export function merchantFailure(reason: MerchantFailureReason, detail: string): MerchantFailure {
-  const problem: { readonly status: number; readonly code: ProblemCode; readonly resultCode?: ResultCode } = MERCHANT_PROBLEMS[reason];
-  return { ok: false, status: problem.status, code: problem.code, detail, ...(problem.resultCode ? { resultCode: problem.resultCode } : {}) };
+  return MERCHANT_PROBLEM_TABLE.failure(reason, detail);
 }
 
 /** The problem codes of some reasons, for `@ApiProblems`. */
 export function merchantProblemCodes(...reasons: MerchantFailureReason[]): ProblemCode[] {
-  return reasons.map((reason) => MERCHANT_PROBLEMS[reason].code);
+  return MERCHANT_PROBLEM_TABLE.codes(...reasons);
 }

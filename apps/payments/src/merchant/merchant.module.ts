@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { InternalHttpClient } from '@kirim/platform';
 import { LimitsModule } from '../limits/limits.module';
 import { PaymentModule } from '../payment/payment.module';
 import { AuthenticateMerchantApiKeyUseCase } from './authenticate-merchant-api-key/authenticate-merchant-api-key.use-case';
@@ -9,6 +10,8 @@ import { GetMerchantOrderUseCase } from './get-merchant-order/get-merchant-order
 import { GetMerchantRefundUseCase } from './get-merchant-refund/get-merchant-refund.use-case';
 import { ListMerchantApiKeysUseCase } from './list-merchant-api-keys/list-merchant-api-keys.use-case';
 import { ListMerchantPaymentsUseCase } from './list-merchant-payments/list-merchant-payments.use-case';
+import { HttpMerchantAddressRegistry } from './http-merchant-address-registry';
+import { MerchantAddressRegistry } from './merchant-address-registry';
 import { MerchantApiKeySource, RandomMerchantApiKeySource } from './merchant-api-key';
 import { MerchantApiKeyGuard } from './merchant-api-key.guard';
 import { MerchantOrderRepository } from './merchant-order.repository';
@@ -46,6 +49,8 @@ import { TypeOrmMerchantRepository } from './typeorm-merchant.repository';
     { provide: MerchantRepository, useClass: TypeOrmMerchantRepository },
     { provide: MerchantOrderRepository, useClass: TypeOrmMerchantOrderRepository },
     { provide: MerchantApiKeySource, useClass: RandomMerchantApiKeySource },
+    // identity holds merchants' addresses too (reserve-merchant-address), asked with payments' service token.
+    { provide: MerchantAddressRegistry, inject: [InternalHttpClient], useFactory: (client: InternalHttpClient) => new HttpMerchantAddressRegistry(client) },
   ],
   // Collect requests (apps/payments/src/collect) are paid as orders, on the merchant API's keys.
   exports: [MerchantRepository, MerchantOrderRepository, PayMerchantOrderUseCase, AuthenticateMerchantApiKeyUseCase, MerchantApiKeyGuard],

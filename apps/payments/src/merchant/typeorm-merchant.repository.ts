@@ -29,6 +29,9 @@ const KEY_COLUMNS = 'id, merchant_id, lookup_prefix, digest, created_at, revoked
 
 /** Which unique constraint a conflicting merchant hit (constraint names from the migration). */
 const CONFLICTS: Readonly<Record<string, 'owner' | 'handle' | 'skeleton'>> = {
+  // A merchant's id is derived from its owner and handle (merchant-id.ts): the same id again is the
+  // same owner's request twice at once, and the one that lost finds the owner onboarded.
+  merchants_pkey: 'owner',
   merchants_owner_key: 'owner',
   merchants_handle_key: 'handle',
   merchants_handle_skeleton_key: 'skeleton',

@@ -8,6 +8,7 @@ import { AddPaymentEndings1764710000000 } from './1764710000000-add-payment-endi
 import { CreateMerchantTables1764740000000 } from './1764740000000-create-merchant-tables';
 import { AddPaymentHistoryIndexes1764751000000 } from './1764751000000-add-payment-history-indexes';
 import { CreateCollectRequests1764760000000 } from './1764760000000-create-collect-requests';
+import { AddPersonCollectRequests1764780000000 } from './1764780000000-add-person-collect-requests';
 
 /** In order; the messaging tables (outbox, inbox) come first. */
 export const PAYMENTS_MIGRATIONS = [
@@ -22,4 +23,5 @@ export const PAYMENTS_MIGRATIONS = [
   CreateMerchantTables1764740000000,
   AddPaymentHistoryIndexes1764751000000,
   CreateCollectRequests1764760000000,
+  AddPersonCollectRequests1764780000000,
 ];

@@ -1,10 +1,9 @@
 import { Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { PROBLEM_CODES } from '@kirim/contracts';
 import { DeadLetterStore, parseDeadLetterCursor } from '@kirim/messaging';
 import { ApiProblems, type AuthenticatedOperator, CurrentOperator, GENERIC_PROBLEMS, OPERATOR_PROBLEMS, OperatorEndpoint } from '@kirim/platform';
 import { DeadLetterDetailView, DeadLetterListQueryDto, DeadLetterPageView, ReplayOutcomeView, toDeadLetterDetailView, toDeadLetterView } from './operations.dto';
-import { operationProblem } from './operations-problems';
+import { operationProblem, operationProblemCodes } from './operations-problems';
 import { OPERATOR_ROUTES, pageLimit, uuidParam } from './operator-http';
 import { ReplayDeadLetter } from './replay-dead-letter/replay-dead-letter.use-case';
 
@@ -37,7 +36,7 @@ export class DeadLettersController {
   @Get(':deadLetterId')
   @ApiOperation({ summary: 'One dead-lettered record, with its stored event when it is replayable' })
   @ApiOkResponse({ type: DeadLetterDetailView })
-  @ApiProblems(PROBLEM_CODES.NOT_FOUND, ...GENERIC_PROBLEMS.input, ...OPERATOR_PROBLEMS)
+  @ApiProblems(...operationProblemCodes('notFound'), ...GENERIC_PROBLEMS.input, ...OPERATOR_PROBLEMS)
   async get(@Param('deadLetterId', uuidParam('deadLetterId')) deadLetterId: string): Promise<DeadLetterDetailView> {
     const record = await this.store.get(deadLetterId);
     if (!record) throw operationProblem('notFound', `No dead letter ${deadLetterId}.`);
@@ -52,7 +51,7 @@ export class DeadLettersController {
       "Applies it exactly as the consumer would have, and clears the flag on its payment. 409 when it cannot be replayed (a refused record, or already replayed); 422 when the handler fails again (nothing it did is kept; the reason is in the detail and in the record's lastReplayError).",
   })
   @ApiOkResponse({ type: ReplayOutcomeView })
-  @ApiProblems(PROBLEM_CODES.NOT_FOUND, PROBLEM_CODES.CONFLICT, PROBLEM_CODES.REPLAY_FAILED, ...GENERIC_PROBLEMS.input, ...OPERATOR_PROBLEMS)
+  @ApiProblems(...operationProblemCodes('notFound', 'conflict', 'replayFailed'), ...GENERIC_PROBLEMS.input, ...OPERATOR_PROBLEMS)
   async replay(@CurrentOperator() operator: AuthenticatedOperator, @Param('deadLetterId', uuidParam('deadLetterId')) deadLetterId: string): Promise<ReplayOutcomeView> {
     const result = await this.replayDeadLetter.execute({ deadLetterId, operator: operator.name });
     switch (result.outcome) {

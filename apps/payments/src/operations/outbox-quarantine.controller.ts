@@ -1,10 +1,9 @@
 import { Controller, Get, HttpCode, HttpStatus, Logger, Param, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { PROBLEM_CODES } from '@kirim/contracts';
 import { OutboxQuarantine } from '@kirim/messaging';
 import { ApiProblems, type AuthenticatedOperator, CurrentOperator, GENERIC_PROBLEMS, OPERATOR_PROBLEMS, OperatorEndpoint } from '@kirim/platform';
 import { QuarantineListQueryDto, QuarantinePageView, RequeuedView, toQuarantinedView } from './operations.dto';
-import { operationProblem } from './operations-problems';
+import { operationProblem, operationProblemCodes } from './operations-problems';
 import { OPERATOR_ROUTES, pageLimit, uuidParam } from './operator-http';
 
 /** Outbox messages the relay set aside (they could not be encoded, or the broker refused them for good). */
@@ -32,7 +31,7 @@ export class OutboxQuarantineController {
     description: 'It is sent after what its aggregate emitted since, with the time of the requeue.',
   })
   @ApiOkResponse({ type: RequeuedView })
-  @ApiProblems(PROBLEM_CODES.NOT_FOUND, ...GENERIC_PROBLEMS.input, ...OPERATOR_PROBLEMS)
+  @ApiProblems(...operationProblemCodes('notFound'), ...GENERIC_PROBLEMS.input, ...OPERATOR_PROBLEMS)
   async requeue(@CurrentOperator() operator: AuthenticatedOperator, @Param('messageId', uuidParam('messageId')) messageId: string): Promise<RequeuedView> {
     const result = await this.quarantine.requeue(messageId);
     this.logger.warn({ operator: operator.name, messageId, outcome: result.outcome }, 'outbox requeue by an operator');

@@ -1,12 +1,11 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { PROBLEM_CODES } from '@kirim/contracts';
 import { ApiProblems, type AuthenticatedOperator, CurrentOperator, GENERIC_PROBLEMS, OPERATOR_PROBLEMS, OperatorEndpoint } from '@kirim/platform';
 import { ResolveReversalByOperatorUseCase } from '../payment/resolve-reversal-by-operator/resolve-reversal-by-operator.use-case';
 import { RetryReversalUseCase } from '../payment/retry-reversal/retry-reversal.use-case';
 import { ListNeedsOperator } from './list-needs-operator/list-needs-operator.use-case';
 import { NeedsOperatorQueryDto, OperatorPaymentView, PaymentsNeedingOperatorPage, ResolveReversalBody, RetryReversalBody, toNeedingOperatorView, toOperatorPaymentView } from './operations.dto';
-import { operationProblem } from './operations-problems';
+import { operationProblem, operationProblemCodes } from './operations-problems';
 import { OPERATOR_ROUTES, pageLimit, uuidParam } from './operator-http';
 
 type ReversalOutcome =
@@ -47,7 +46,7 @@ export class PaymentsNeedingOperatorController {
     description: 'For a payment in reversal_failed: the attempt the retry timer would make, recorded in the audit trail with the operator. 409 in any other state.',
   })
   @ApiOkResponse({ type: OperatorPaymentView })
-  @ApiProblems(PROBLEM_CODES.NOT_FOUND, PROBLEM_CODES.CONFLICT, ...GENERIC_PROBLEMS.body, ...OPERATOR_PROBLEMS)
+  @ApiProblems(...operationProblemCodes('notFound', 'conflict'), ...GENERIC_PROBLEMS.body, ...OPERATOR_PROBLEMS)
   async retry(@CurrentOperator() operator: AuthenticatedOperator, @Param('paymentId', uuidParam('paymentId')) paymentId: string, @Body() body: RetryReversalBody): Promise<OperatorPaymentView> {
     return answer(paymentId, await this.retryReversal.execute({ paymentId, operator: operator.name, ...(body.note !== undefined ? { note: body.note } : {}) }));
   }
@@ -59,7 +58,7 @@ export class PaymentsNeedingOperatorController {
     description: 'For a payment in reversal_failed, with where the money went back (`reference`): the payment ends reversed and the payer is told. 409 in any other state (while an attempt is pending its bank may still pay back).',
   })
   @ApiOkResponse({ type: OperatorPaymentView })
-  @ApiProblems(PROBLEM_CODES.NOT_FOUND, PROBLEM_CODES.CONFLICT, ...GENERIC_PROBLEMS.body, ...OPERATOR_PROBLEMS)
+  @ApiProblems(...operationProblemCodes('notFound', 'conflict'), ...GENERIC_PROBLEMS.body, ...OPERATOR_PROBLEMS)
   async resolve(@CurrentOperator() operator: AuthenticatedOperator, @Param('paymentId', uuidParam('paymentId')) paymentId: string, @Body() body: ResolveReversalBody): Promise<OperatorPaymentView> {
     return answer(paymentId, await this.resolveReversal.execute({ paymentId, operator: operator.name, reference: body.reference, ...(body.note !== undefined ? { note: body.note } : {}) }));
   }

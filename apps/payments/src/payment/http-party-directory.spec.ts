@@ -58,6 +58,8 @@ describe('HttpPartyDirectory', () => {
     [404, { code: 'payee-not-found', detail: 'No user is registered with this phone number.', resultCode: 'ZH' }],
     [422, { code: 'payer-account-missing', detail: 'Link a bank account before paying.', resultCode: 'XH' }],
     [422, { code: 'self-payment', detail: 'The payer and the payee are the same user.' }],
+    // A merchant's address (docs/merchants.md): POST /v1/payments answers it to the payer as identity worded it.
+    [422, { code: 'payee-is-merchant', detail: "This address is a merchant's, not a person's: pay the merchant through its order or collect request in the chat." }],
   ])("passes identity's %i problem on", async (status, problem) => {
     const { directory } = directoryAnswering(async () => json(status, { type: 'x', title: 'y', status, ...problem }));
     expect(await directory.resolve(PAYER, { phone: '+919876543210' })).toEqual({ ok: false, failure: { kind: 'refused', status, ...problem } });

@@ -53,6 +53,8 @@ import { RetryReversalUseCase } from './retry-reversal/retry-reversal.use-case';
     ListPaymentsNeedingOperatorUseCase,
     // Merchant orders and refunds are payments too (apps/payments/src/merchant): the same step, storage and keys.
     PaymentTransitionStep,
+    // A collect request between people is approved by an ordinary P2P payment (apps/payments/src/collect).
+    InitiatePaymentUseCase,
     PaymentRepository,
     IdempotencyKeyRepository,
     PartyDirectory,

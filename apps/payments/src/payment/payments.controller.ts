@@ -1,12 +1,12 @@
 import { Body, Controller, Get, Headers, HttpStatus, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { PROBLEM_CODES } from '@kirim/contracts';
-import { ApiProblems, type AuthenticatedUser, CurrentUser, GENERIC_PROBLEMS, JwtAuthGuard, ProblemException } from '@kirim/platform';
+import { ApiProblems, type AuthenticatedUser, CurrentUser, GENERIC_PROBLEMS, JwtAuthGuard, toProblemException } from '@kirim/platform';
 import { GetPaymentUseCase } from './get-payment/get-payment.use-case';
 import { InitiatePaymentUseCase } from './initiate-payment/initiate-payment.use-case';
 import { parseIdempotencyKey } from './initiate-payment/payment-request-rules';
 import { ListMyPaymentsUseCase } from './list-my-payments/list-my-payments.use-case';
 import { MyPaymentsPageResponse, MyPaymentsQuery, toMyPaymentItemResponse } from './list-my-payments/my-payments.dto';
+import { INITIATE_PAYMENT_PROBLEMS, PAYMENT_PROBLEMS } from './payment-problems';
 import { InitiatePaymentBody, PaymentInitiatedResponse, PaymentResponse, toInitiatedResponse, toPaymentResponse } from './payments.dto';
 
 interface ResponseLike {
@@ -30,28 +30,13 @@ export class PaymentsController {
     summary: 'Pay a contact by phone number or payment address',
     description:
       'Accepted (202) once the payment is recorded and its debit requested; poll GET /v1/payments/{id} or wait for the receipt. ' +
-      'A retry with the same Idempotency-Key and body answers 200 with the same payment. Problems: 400 idempotency-key-missing, ' +
-      '400 validation-failed, 404/422 from payee resolution (payee-not-found, payer-account-missing, self-payment), ' +
-      '422 amount-out-of-range (Z8), the scheme profile\'s payer limits: 422 daily-amount-limit (Z8), 422 daily-count-limit (Z7), ' +
-      '422 new-device-limit (FL/FP, the first 24 h after a device is bound), 422 idempotency-key-reused, 503 dependency-unavailable.',
+      'A retry with the same Idempotency-Key and body answers 200 with the same payment. ' +
+      `Problems, with their UPI result codes: ${INITIATE_PAYMENT_PROBLEMS.summary()}.`,
   })
   @ApiHeader({ name: 'Idempotency-Key', required: true, description: '1..64 characters of [A-Za-z0-9_-], unique per payment attempt' })
   @ApiAcceptedResponse({ type: PaymentInitiatedResponse })
   @ApiOkResponse({ type: PaymentInitiatedResponse, description: 'A replay of an earlier request with the same key' })
-  @ApiProblems(
-    PROBLEM_CODES.IDEMPOTENCY_KEY_MISSING,
-    PROBLEM_CODES.IDEMPOTENCY_KEY_REUSED,
-    PROBLEM_CODES.PAYEE_NOT_FOUND,
-    PROBLEM_CODES.PAYER_ACCOUNT_MISSING,
-    PROBLEM_CODES.SELF_PAYMENT,
-    PROBLEM_CODES.AMOUNT_OUT_OF_RANGE,
-    PROBLEM_CODES.DAILY_AMOUNT_LIMIT,
-    PROBLEM_CODES.DAILY_COUNT_LIMIT,
-    PROBLEM_CODES.NEW_DEVICE_LIMIT,
-    PROBLEM_CODES.RATE_LIMITED,
-    ...GENERIC_PROBLEMS.body,
-    ...GENERIC_PROBLEMS.bearer,
-  )
+  @ApiProblems(...INITIATE_PAYMENT_PROBLEMS.allCodes(), ...GENERIC_PROBLEMS.body, ...GENERIC_PROBLEMS.bearer)
   async initiate(
     @CurrentUser() user: AuthenticatedUser,
     @Headers('idempotency-key') idempotencyKeyHeader: string | undefined,
@@ -61,11 +46,7 @@ export class PaymentsController {
   ): Promise<PaymentInitiatedResponse> {
     const idempotencyKey = parseIdempotencyKey(idempotencyKeyHeader);
     if (idempotencyKey === null) {
-      throw new ProblemException(
-        HttpStatus.BAD_REQUEST,
-        PROBLEM_CODES.IDEMPOTENCY_KEY_MISSING,
-        'The Idempotency-Key header is required: 1 to 64 characters of A-Z, a-z, 0-9, "_" or "-".',
-      );
+      throw INITIATE_PAYMENT_PROBLEMS.exception('idempotency-key-missing', 'The Idempotency-Key header is required: 1 to 64 characters of A-Z, a-z, 0-9, "_" or "-".');
     }
     const outcome = await this.initiatePayment.execute({
       payerUserId: user.userId,
@@ -81,12 +62,7 @@ export class PaymentsController {
       // Checked by the outbox writer: a malformed value starts a new trace instead.
       ...(typeof traceparent === 'string' ? { traceparent } : {}),
     });
-    if (!outcome.ok) {
-      throw new ProblemException(outcome.status, outcome.code, outcome.detail, {
-        ...(outcome.resultCode ? { resultCode: outcome.resultCode } : {}),
-        ...(outcome.retryAfterSeconds !== undefined ? { retryAfterSeconds: outcome.retryAfterSeconds } : {}),
-      });
-    }
+    if (!outcome.ok) throw toProblemException(outcome);
     response.status(outcome.replayed ? HttpStatus.OK : HttpStatus.ACCEPTED);
     response.setHeader('Location', `/v1/payments/${outcome.payment.id}`);
     return toInitiatedResponse(outcome.payment);
@@ -114,17 +90,17 @@ export class PaymentsController {
       ...(query.counterparty !== undefined ? { counterpartyUserId: query.counterparty } : {}),
       ...(query.direction !== undefined ? { direction: query.direction } : {}),
     });
-    if (!outcome.ok) throw new ProblemException(HttpStatus.BAD_REQUEST, PROBLEM_CODES.VALIDATION_FAILED, 'The request is not valid.', { errors: [...outcome.errors] });
+    if (!outcome.ok) throw PAYMENT_PROBLEMS.exception('validation-failed', 'The request is not valid.', { errors: outcome.errors });
     return { items: outcome.items.map(toMyPaymentItemResponse), ...(outcome.nextCursor !== null ? { nextCursor: outcome.nextCursor } : {}) };
   }
 
   @Get(':paymentId')
   @ApiOperation({ summary: 'A payment, as its payer or payee sees it (anyone else: 404)' })
   @ApiOkResponse({ type: PaymentResponse })
-  @ApiProblems(PROBLEM_CODES.NOT_FOUND, ...GENERIC_PROBLEMS.input, ...GENERIC_PROBLEMS.bearer)
+  @ApiProblems(...PAYMENT_PROBLEMS.codes('not-found'), ...GENERIC_PROBLEMS.input, ...GENERIC_PROBLEMS.bearer)
   async get(@CurrentUser() user: AuthenticatedUser, @Param('paymentId') paymentId: string): Promise<PaymentResponse> {
     const payment = await this.getPayment.execute({ userId: user.userId, paymentId });
-    if (!payment) throw new ProblemException(HttpStatus.NOT_FOUND, PROBLEM_CODES.NOT_FOUND, 'No such payment.');
+    if (!payment) throw PAYMENT_PROBLEMS.exception('not-found', 'No such payment.');
     return toPaymentResponse(payment);
   }
 }

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { PROBLEM_CODES } from '@kirim/contracts';
-import { ApiProblems, type AuthenticatedOperator, CurrentOperator, GENERIC_PROBLEMS, OPERATOR_PROBLEMS, OperatorEndpoint, ProblemException } from '@kirim/platform';
+import { ApiProblems, type AuthenticatedOperator, CurrentOperator, GENERIC_PROBLEMS, OPERATOR_PROBLEMS, OperatorEndpoint } from '@kirim/platform';
+import { operationProblem, operationProblemCodes } from '../operations/operations-problems';
 import { OPERATOR_ROUTES, pageLimit, uuidParam } from '../operations/operator-http';
 import { ReconciliationRuns } from './reconciliation-runs.repository';
 import { MismatchPageQueryDto, MismatchPageView, ReconciliationRunView, RunReconciliationBody, toMismatchView, toRunView } from './reconciliation.dto';
@@ -28,7 +28,7 @@ export class ReconciliationOperatorController {
       'An optional body `{ "graceSeconds": 0 }` also judges payments updated more recently than the configured grace period.',
   })
   @ApiCreatedResponse({ type: ReconciliationRunView })
-  @ApiProblems(PROBLEM_CODES.CONFLICT, ...GENERIC_PROBLEMS.body, ...OPERATOR_PROBLEMS)
+  @ApiProblems(...operationProblemCodes('conflict'), ...GENERIC_PROBLEMS.body, ...OPERATOR_PROBLEMS)
   async runNow(@CurrentOperator() operator: AuthenticatedOperator, @Body() body: RunReconciliationBody): Promise<ReconciliationRunView> {
     const outcome = await this.runReconciliation.execute({
       trigger: 'operator',
@@ -36,7 +36,7 @@ export class ReconciliationOperatorController {
       ...(body.graceSeconds !== undefined ? { graceMs: body.graceSeconds * 1000 } : {}),
     });
     if (outcome.kind === 'already-running') {
-      throw new ProblemException(HttpStatus.CONFLICT, PROBLEM_CODES.CONFLICT, `Reconciliation run ${outcome.runningRunId} is in progress; read it when it ends.`);
+      throw operationProblem('conflict', `Reconciliation run ${outcome.runningRunId} is in progress; read it when it ends.`);
     }
     // An operator's run is always due; 'not-due' is for scheduled runs only.
     if (outcome.kind === 'not-due') throw new Error('an operator run was found not due');
@@ -46,29 +46,29 @@ export class ReconciliationOperatorController {
   @Get('runs/latest')
   @ApiOperation({ summary: 'The latest reconciliation report', description: 'The run started last, whatever its status.' })
   @ApiOkResponse({ type: ReconciliationRunView })
-  @ApiProblems(PROBLEM_CODES.NOT_FOUND, ...GENERIC_PROBLEMS.input, ...OPERATOR_PROBLEMS)
+  @ApiProblems(...operationProblemCodes('notFound'), ...GENERIC_PROBLEMS.input, ...OPERATOR_PROBLEMS)
   async latest(): Promise<ReconciliationRunView> {
     const run = await this.runs.latest();
-    if (!run) throw new ProblemException(HttpStatus.NOT_FOUND, PROBLEM_CODES.NOT_FOUND, 'No reconciliation has run yet.');
+    if (!run) throw operationProblem('notFound', 'No reconciliation has run yet.');
     return toRunView(run);
   }
 
   @Get('runs/:runId')
   @ApiOperation({ summary: 'A reconciliation report by run id' })
   @ApiOkResponse({ type: ReconciliationRunView })
-  @ApiProblems(PROBLEM_CODES.NOT_FOUND, ...GENERIC_PROBLEMS.input, ...OPERATOR_PROBLEMS)
+  @ApiProblems(...operationProblemCodes('notFound'), ...GENERIC_PROBLEMS.input, ...OPERATOR_PROBLEMS)
   async run(@Param('runId', uuidParam('runId')) runId: string): Promise<ReconciliationRunView> {
     const run = await this.runs.find(runId);
-    if (!run) throw new ProblemException(HttpStatus.NOT_FOUND, PROBLEM_CODES.NOT_FOUND, `No reconciliation run ${runId}.`);
+    if (!run) throw operationProblem('notFound', `No reconciliation run ${runId}.`);
     return toRunView(run);
   }
 
   @Get('runs/:runId/mismatches')
   @ApiOperation({ summary: "A reconciliation run's mismatches, a page at a time, in the order found" })
   @ApiOkResponse({ type: MismatchPageView })
-  @ApiProblems(PROBLEM_CODES.NOT_FOUND, ...GENERIC_PROBLEMS.input, ...OPERATOR_PROBLEMS)
+  @ApiProblems(...operationProblemCodes('notFound'), ...GENERIC_PROBLEMS.input, ...OPERATOR_PROBLEMS)
   async mismatches(@Param('runId', uuidParam('runId')) runId: string, @Query() query: MismatchPageQueryDto): Promise<MismatchPageView> {
-    if (!(await this.runs.find(runId))) throw new ProblemException(HttpStatus.NOT_FOUND, PROBLEM_CODES.NOT_FOUND, `No reconciliation run ${runId}.`);
+    if (!(await this.runs.find(runId))) throw operationProblem('notFound', `No reconciliation run ${runId}.`);
     const limit = pageLimit(query.limit, DEFAULT_PAGE_SIZE);
     // One more than asked: whether there is a next page, without a count.
     const found = await this.runs.mismatches({ runId, limit: limit + 1, ...(query.after !== undefined ? { after: query.after } : {}), ...(query.kind !== undefined ? { kind: query.kind } : {}) });

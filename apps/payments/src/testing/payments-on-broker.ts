@@ -34,9 +34,11 @@ import { Payment } from '../payment/payment';
 import { PAYMENT_ENTITIES } from '../payment/payment-entities';
 import { PaymentModule } from '../payment/payment.module';
 import { PaymentRepository } from '../payment/payment.repository';
+import { MerchantAddressRegistry } from '../merchant/merchant-address-registry';
 import { MerchantModule } from '../merchant/merchant.module';
 import { PaymentsConfig } from '../payments.config';
 import { BankLegName, FaultInjectingBank } from './fault-injecting-bank';
+import { InMemoryMerchantAddressRegistry } from './in-memory-merchant-addresses';
 
 /**
  * identity's answers, from parties the test registers: payers by user id, payees by phone or by
@@ -89,7 +91,7 @@ export interface PaymentsOnBrokerOptions {
 }
 
 /**
- * payments as it runs, but for identity (a PartyBook) and the HTTP edge: its PaymentModule (the
+ * payments as it runs, but for identity (a PartyBook and an in-memory merchant address registry) and the HTTP edge: its PaymentModule (the
  * bank-answer consumer, the timer poller, the use cases), the messaging module with its outbox relay
  * and signed records, its migrations, on a fresh database and a fresh topic prefix. The fault-injecting
  * bank plays bank-connector on the same broker, and an observer reads payments.events.v1.
@@ -174,6 +176,9 @@ export class PaymentsOnBroker {
       const moduleRef = await Test.createTestingModule({ imports: [PaymentsUnderTestModule] })
         .overrideProvider(PartyDirectory)
         .useValue(parties)
+        // identity's reservation of merchant addresses (docs/merchants.md), kept in memory with its rules.
+        .overrideProvider(MerchantAddressRegistry)
+        .useValue(new InMemoryMerchantAddressRegistry())
         .compile();
       const app = moduleRef.createNestApplication({ logger: false });
       undo.push(() => closeApp(app));

@@ -1,8 +1,19 @@
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDefined, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
-import { LEG_PURPOSES, LegPurpose } from '../events/bank';
+import { BankLegFields, LEG_PURPOSES, LegPurpose } from '../events/bank';
 import { ENCRYPTED_PIN_PATTERN, MAX_ENCRYPTED_PIN_LENGTH } from '../trust/upi-pin';
-import { BANK_CODE_PATTERN, E164_PATTERN, HOLDER_NAME_MAX_LENGTH, HOLDER_NAME_PATTERN, MASKED_ACCOUNT_PATTERN, PAYMENT_ADDRESS_PATTERN, RRN_PATTERN } from '../values/identifiers';
+import {
+  BANK_CODE_PATTERN,
+  E164_PATTERN,
+  HOLDER_NAME_MAX_LENGTH,
+  HOLDER_NAME_PATTERN,
+  MASKED_ACCOUNT_PATTERN,
+  PAYMENT_ADDRESS_PATTERN,
+  PAYMENT_HANDLE_MAX_LENGTH,
+  PAYMENT_HANDLE_MIN_LENGTH,
+  PAYMENT_HANDLE_PATTERN,
+  RRN_PATTERN,
+} from '../values/identifiers';
 import { MoneyDto } from '../values/money';
 import { ALL_RESULT_CODES, ResultCode } from '../values/result-codes';
 
@@ -114,6 +125,42 @@ export class PaymentPartiesAnswer {
   payee!: PayeeParty;
 }
 
+// --- reserve-merchant-address (identity; payments calls) -------------------------------------
+
+/**
+ * A merchant's address to be held at identity. The merchant id makes a repeat recognisable: the same
+ * merchant, owner and handle again is the same reservation (payments retrying after a crash), anything
+ * else on that handle or a look-alike of it is refused (409 payment-address-taken / -confusable).
+ */
+export class ReserveMerchantAddressRequest {
+  /** The user who onboards the merchant (payments authenticated them). */
+  @IsUUID()
+  ownerUserId!: string;
+
+  @IsUUID()
+  merchantId!: string;
+
+  /** The handle alone (`chai.point`, not `chai.point@kirim`), as payments checked it: lowercase, within kirim's charset. */
+  @IsString()
+  @Length(PAYMENT_HANDLE_MIN_LENGTH, PAYMENT_HANDLE_MAX_LENGTH)
+  @Matches(PAYMENT_HANDLE_PATTERN, { message: 'handle must be a lowercase kirim handle such as chai.point' })
+  handle!: string;
+}
+
+export class MerchantAddressReservation {
+  @IsUUID()
+  merchantId!: string;
+
+  @IsUUID()
+  ownerUserId!: string;
+
+  /** `handle@kirim`. */
+  @IsString()
+  @MaxLength(255)
+  @Matches(PAYMENT_ADDRESS_PATTERN)
+  address!: string;
+}
+
 // --- list-device-binding-revocations (identity; payments and notifications call) -----------
 
 export class DeviceBindingRevocationsQuery {
@@ -161,30 +208,13 @@ export type BankLegDirection = (typeof BANK_LEG_DIRECTIONS)[number];
  */
 export const MAX_LEGS_PER_RECONCILIATION = 150;
 
-/** A leg as payments asked for it: the bank must have moved this, or nothing. */
-export class BankLegToReconcile {
-  @IsUUID()
-  requestId!: string;
-
-  @IsUUID()
-  paymentId!: string;
-
-  @IsIn(LEG_PURPOSES)
-  purpose!: LegPurpose;
-
+/**
+ * A leg as payments asked for it: the bank must have moved this, or nothing. Its fields are those
+ * of the leg's events (BankLegFields), plus the direction the event's type gives there.
+ */
+export class BankLegToReconcile extends BankLegFields {
   @IsIn(BANK_LEG_DIRECTIONS)
   direction!: BankLegDirection;
-
-  @Matches(BANK_CODE_PATTERN)
-  bankCode!: string;
-
-  @IsUUID()
-  accountRef!: string;
-
-  @IsDefined()
-  @ValidateNested()
-  @Type(() => MoneyDto)
-  amount!: MoneyDto;
 }
 
 export class ReconcileBankLegsRequest {

@@ -12,6 +12,18 @@ describe('internal operations', () => {
     expect(audiencesCallableBy('bank-connector')).toEqual([]);
   });
 
+  it('declares who answers and who calls each operation', () => {
+    // The whole table: a new operation, or a caller added to one, is a decision this test makes visible.
+    expect(Object.values(INTERNAL_OPERATIONS).map(({ name, service, method, path, callers }) => [name, service, `${method} ${path}`, [...callers]])).toEqual([
+      ['resolve-payment-parties', 'identity', 'GET /internal/v1/payment-parties', ['payments']],
+      ['reserve-merchant-address', 'identity', 'POST /internal/v1/merchant-addresses', ['payments']],
+      ['discover-bank-accounts', 'bank-connector', 'GET /internal/v1/bank-accounts', ['identity']],
+      ['set-sandbox-upi-pin', 'bank-connector', 'PUT /internal/v1/sandbox-accounts/:accountRef/upi-pin', ['identity']],
+      ['list-device-binding-revocations', 'identity', 'GET /internal/v1/device-binding-revocations', ['payments', 'notifications']],
+      ['reconcile-bank-legs', 'bank-connector', 'POST /internal/v1/bank-leg-reconciliations', ['payments']],
+    ]);
+  });
+
   it('takes the callers of every operation into account, once each', () => {
     const operations: InternalOperation[] = [
       { name: 'a', service: 'identity', method: 'GET', path: '/internal/a', callers: ['payments', 'notifications'] },

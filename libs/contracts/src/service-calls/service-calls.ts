@@ -56,6 +56,18 @@ export const INTERNAL_OPERATIONS = {
     path: '/internal/v1/payment-parties',
     callers: [SERVICE_PRINCIPALS.PAYMENTS],
   }),
+  /**
+   * payments, when a user onboards a merchant (docs/merchants.md): identity records `handle@kirim` as
+   * held by that merchant, under the same uniqueness and look-alike rules as users' addresses, so no
+   * user (and no other merchant) can take it or a confusable of it afterwards. Idempotent per merchant.
+   */
+  RESERVE_MERCHANT_ADDRESS: operation({
+    name: 'reserve-merchant-address',
+    service: SERVICE_PRINCIPALS.IDENTITY,
+    method: 'POST',
+    path: '/internal/v1/merchant-addresses',
+    callers: [SERVICE_PRINCIPALS.PAYMENTS],
+  }),
   /** identity, when a user links an account: which accounts the user's mobile number holds at which banks. */
   DISCOVER_BANK_ACCOUNTS: operation({
     name: 'discover-bank-accounts',

@@ -253,7 +253,7 @@ export const PROBLEM_CATALOGUE = {
   [PROBLEM_CODES.COLLECT_REQUEST_REFERENCE_REUSED]: {
     statuses: [409],
     title: 'Collect request reference reused',
-    description: 'The merchant already made a collect request with this reference and another customer, amount, note or expiry.',
+    description: 'The requester (a merchant, or a person) already made a collect request with this reference and another customer, amount, note, expiry or pay-to address.',
   },
   [PROBLEM_CODES.COLLECT_REQUEST_EXPIRED]: {
     statuses: [422],
@@ -270,6 +270,12 @@ export const PROBLEM_CATALOGUE = {
     title: 'Person-to-person collect requests are off',
     description: "Only merchants may ask a customer to pay: the scheme profile turns collect requests between people off (NPCI stopped them on UPI in 2025).",
   },
+  [PROBLEM_CODES.PAY_TO_ADDRESS_NOT_USABLE]: {
+    statuses: [422],
+    title: 'Pay-to address not usable',
+    description:
+      "A collect request between people is paid into its payTo address, which must be one of the requester's own custom kirim addresses (not the phone-number one) with a linked bank account behind it; at approval, it must still lead to the requester.",
+  },
   [PROBLEM_CODES.DEPENDENCY_UNAVAILABLE]: {
     statuses: [503, 502, 504],
     title: 'Temporarily unavailable',
@@ -279,6 +285,11 @@ export const PROBLEM_CATALOGUE = {
     statuses: [500],
     title: 'Internal error',
     description: 'An unexpected error; nothing about its cause is disclosed.',
+  },
+  [PROBLEM_CODES.PAYEE_IS_MERCHANT]: {
+    statuses: [422],
+    title: 'The payee is a merchant',
+    description: "The address belongs to a merchant, not a person: pay the merchant through its order or collect request, not as a person-to-person payment (docs/merchants.md).",
   },
 } as const satisfies Record<ProblemCode, ProblemCatalogueEntry>;
 

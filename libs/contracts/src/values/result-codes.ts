@@ -102,8 +102,10 @@ export const PROBLEM_CODES = {
   COLLECT_REQUEST_EXPIRED: 'collect-request-expired',
   COLLECT_REQUEST_NOT_PENDING: 'collect-request-not-pending',
   P2P_COLLECT_DISABLED: 'p2p-collect-disabled',
+  PAY_TO_ADDRESS_NOT_USABLE: 'pay-to-address-not-usable',
   DEPENDENCY_UNAVAILABLE: 'dependency-unavailable',
   INTERNAL: 'internal-error',
+  PAYEE_IS_MERCHANT: 'payee-is-merchant',
 } as const;
 
 export type ProblemCode = (typeof PROBLEM_CODES)[keyof typeof PROBLEM_CODES];

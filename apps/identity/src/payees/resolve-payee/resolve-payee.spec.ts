@@ -2,6 +2,7 @@ import { FixedClock, SequentialIds } from '@kirim/testing';
 import { AddPaymentAddress } from '../../payment-addresses/add-payment-address/add-payment-address.use-case';
 import { CreateDefaultPaymentAddress } from '../../payment-addresses/create-default-payment-address/create-default-payment-address.use-case';
 import { PaymentAddressPolicy } from '../../payment-addresses/payment-address-policy';
+import { ReserveMerchantAddress } from '../../payment-addresses/reserve-merchant-address/reserve-merchant-address.use-case';
 import { aLinkedAccount, aUser, FakeTransactions, InMemoryLinkedAccounts, InMemoryUsers } from '../../testing/in-memory-identity.fakes';
 import { InMemoryPayeeLookupBuckets, InMemoryPaymentAddresses } from '../../testing/in-memory-payment-addresses.fakes';
 import { PIX_DICT_BUCKET_DEFAULTS } from '../payee-lookup-bucket';
@@ -26,6 +27,9 @@ describe('ResolvePayee', () => {
     const defaults = new CreateDefaultPaymentAddress(addresses, clock, ids);
     for (const user of [caller, ravi, noAccount]) await transactions.run((tx) => defaults.execute(tx, { userId: user.id, phone: user.phone }));
     await new AddPaymentAddress(transactions, users, addresses, new PaymentAddressPolicy(5), clock, ids).execute({ userId: ravi.id, handle: 'ravi.s' });
+    // Ravi also owns a merchant, whose address identity holds for it (docs/merchants.md).
+    const reserved = await new ReserveMerchantAddress(transactions, users, addresses, clock, ids).execute({ ownerUserId: ravi.id, merchantId: 'cccccccc-0000-4000-8000-000000000003', handle: 'chai.point' });
+    expect(reserved).toMatchObject({ ok: true, created: true });
     accounts = new InMemoryLinkedAccounts();
     accounts.add(aLinkedAccount({ userId: ravi.id, holderName: 'Ravi Kumar Shankar', bankName: 'Sandbox Bank B', bankCode: 'SBXB', accountRef: 'bbbbbbbb-0000-4000-8000-000000000002', maskedAccountNumber: 'XXXXXXXX0002' }));
     buckets = new InMemoryPayeeLookupBuckets();
@@ -54,6 +58,13 @@ describe('ResolvePayee', () => {
   ])('answers ZH for %s and charges a miss (20)', async (_label, payee) => {
     expect(await resolve.execute({ callerUserId: caller.id, payee })).toEqual({ ok: false, code: 'payee-unknown', resultCode: 'ZH' });
     expect(tokens()).toBe(80);
+  });
+
+  it("refuses a merchant's address as payee-is-merchant, without its owner's name or bank, charged as a hit", async () => {
+    const result = await resolve.execute({ callerUserId: caller.id, payee: { address: 'CHAI.POINT@kirim' } });
+
+    expect(result).toEqual({ ok: false, code: 'payee-is-merchant' });
+    expect(tokens()).toBe(99);
   });
 
   it('answers XI for a payee without a linked account, charged as a hit', async () => {

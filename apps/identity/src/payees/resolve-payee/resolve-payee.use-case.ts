@@ -29,6 +29,8 @@ export type ResolvePayeeResult =
   | { readonly ok: true; readonly payee: ResolvedPayee }
   | { readonly ok: false; readonly code: 'rate-limited'; readonly retryAfterSeconds: number }
   | { readonly ok: false; readonly code: 'payee-unknown'; readonly resultCode: typeof RESULT_CODES.INVALID_ADDRESS }
+  /** The address is a merchant's (docs/merchants.md): not a person to show and pay. */
+  | { readonly ok: false; readonly code: 'payee-is-merchant' }
   | { readonly ok: false; readonly code: 'payee-account-missing'; readonly resultCode: typeof RESULT_CODES.BENEFICIARY_ACCOUNT_MISSING };
 
 /**
@@ -55,6 +57,9 @@ export class ResolvePayee {
     const found = await this.find(command.payee);
     if (found === null) return { ok: false, code: 'payee-unknown', resultCode: RESULT_CODES.INVALID_ADDRESS };
     await this.buckets.giveBack(command.callerUserId, this.policy.missCost - this.policy.hitCost, this.policy);
+    // Found (a hit), but a merchant's: showing its owner's bank-registered name would present the
+    // owner's personal account as the merchant, and invite paying them outside the merchant's orders.
+    if (found === 'merchant') return { ok: false, code: 'payee-is-merchant' };
 
     const account = await this.accounts.findPrimary(found.userId);
     if (account === null) return { ok: false, code: 'payee-account-missing', resultCode: RESULT_CODES.BENEFICIARY_ACCOUNT_MISSING };
@@ -73,7 +78,7 @@ export class ResolvePayee {
    * one: a primary address made from the phone number would give away the number to someone who only
    * knew a custom handle. Found by phone, the primary address is shown (the caller knows the number).
    */
-  private async find(payee: ResolvePayeeCommand['payee']): Promise<{ userId: string; handle: string | null } | null> {
+  private async find(payee: ResolvePayeeCommand['payee']): Promise<{ userId: string; handle: string | null } | 'merchant' | null> {
     if ('phone' in payee) {
       const user = await this.users.findByPhone(payee.phone);
       if (user === null) return null;
@@ -83,6 +88,7 @@ export class ResolvePayee {
     // Another PSP's address is not kirim's to resolve: to the caller it is as unknown as a typo.
     if (!parsed.ok) return null;
     const address = await this.addresses.findByHandle(parsed.handle);
-    return address === null ? null : { userId: address.userId, handle: address.handle };
+    if (address === null) return null;
+    return address.merchantId !== null ? 'merchant' : { userId: address.userId, handle: address.handle };
   }
 }

@@ -3,6 +3,7 @@ import { aUser, FakeTransactions, InMemoryUsers } from '../../testing/in-memory-
 import { InMemoryPaymentAddresses } from '../../testing/in-memory-payment-addresses.fakes';
 import { CreateDefaultPaymentAddress } from '../create-default-payment-address/create-default-payment-address.use-case';
 import { PaymentAddressPolicy } from '../payment-address-policy';
+import { handleSkeleton } from '../payment-handle-rules';
 import { AddPaymentAddress } from './add-payment-address.use-case';
 
 describe('AddPaymentAddress', () => {
@@ -46,6 +47,18 @@ describe('AddPaymentAddress', () => {
     expect(await add.execute({ userId: ravi.id, handle: 'Asha.K' })).toEqual({ ok: false, code: 'taken' });
   });
 
+  it("refuses a merchant's handle as taken, its owner included, and a look-alike of it as confusable", async () => {
+    // Asha's merchant holds chai.point (reserved by payments at onboarding; rows as ReserveMerchantAddress stores them).
+    addresses.rows.push({ id: 'm1', userId: asha.id, handle: 'chai.point', isPrimary: false, isDefault: false, merchantId: 'cccccccc-0000-4000-8000-000000000003', createdAt: new Date(), skeleton: handleSkeleton('chai.point') });
+
+    expect(await add.execute({ userId: ravi.id, handle: 'chai.point' })).toEqual({ ok: false, code: 'taken' });
+    // Not a retry of the owner's own: the merchant's address is not theirs to be paid at as a person.
+    expect(await add.execute({ userId: asha.id, handle: 'Chai.Point@kirim' })).toEqual({ ok: false, code: 'taken' });
+    expect(await add.execute({ userId: ravi.id, handle: 'chai-p0int' })).toEqual({ ok: false, code: 'confusable' });
+    // Nor is it one of the owner's addresses.
+    expect((await addresses.listByUser(asha.id)).map((address) => address.handle)).toEqual(['9876500001']);
+  });
+
   it.each(['a5ha.k', 'asha-k', 'asha_k', 'ashа.k'.replace('а', 'a').replace('s', '5')])('refuses %j, a look-alike of an existing handle, as confusable', async (lookAlike) => {
     await add.execute({ userId: asha.id, handle: 'asha.k' });
     expect(await add.execute({ userId: ravi.id, handle: lookAlike })).toEqual({ ok: false, code: 'confusable' });
@@ -69,7 +82,7 @@ describe('AddPaymentAddress', () => {
     const original = addresses.existsWithSkeleton.bind(addresses);
     addresses.existsWithSkeleton = async (skeleton) => {
       const seen = await original(skeleton);
-      addresses.rows.push({ id: 'x', userId: ravi.id, handle: 'a5ha', isPrimary: false, isDefault: false, createdAt: new Date(), skeleton });
+      addresses.rows.push({ id: 'x', userId: ravi.id, handle: 'a5ha', isPrimary: false, isDefault: false, merchantId: null, createdAt: new Date(), skeleton });
       return seen;
     };
     expect(await add.execute({ userId: asha.id, handle: 'asha' })).toEqual({ ok: false, code: 'confusable' });

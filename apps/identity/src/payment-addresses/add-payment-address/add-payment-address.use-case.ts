@@ -25,7 +25,7 @@ export type AddPaymentAddressResult =
 /**
  * Adds a custom address after the rules (payment-handle-rules.ts: length, charset, reserved words,
  * phone look-alikes) and the collisions: the same handle anywhere is taken, a look-alike of any
- * existing handle is refused. The user's first address becomes primary.
+ * existing handle is refused, users' and merchants' alike. The user's first address becomes primary.
  */
 @Injectable()
 export class AddPaymentAddress {
@@ -42,9 +42,10 @@ export class AddPaymentAddress {
     const check = checkCustomHandle(command.handle);
     if (!check.ok) return { ok: false, code: check.code, reason: check.reason };
 
-    // Answered before any lock for the common cases; the insert below decides the races.
+    // Answered before any lock for the common cases; the insert below decides the races. A merchant's
+    // address is taken even for the merchant's owner: paid as a person, it would bypass the merchant.
     const holder = await this.addresses.findByHandle(check.handle);
-    if (holder) return holder.userId === command.userId ? { ok: true, created: false, address: holder } : { ok: false, code: 'taken' };
+    if (holder) return holder.userId === command.userId && holder.merchantId === null ? { ok: true, created: false, address: holder } : { ok: false, code: 'taken' };
     if (await this.addresses.existsWithSkeleton(check.skeleton)) return { ok: false, code: 'confusable' };
 
     return this.transactions.run(async (tx): Promise<AddPaymentAddressResult> => {
@@ -58,6 +59,7 @@ export class AddPaymentAddress {
         handle: check.handle,
         isPrimary: mine.length === 0,
         isDefault: false,
+        merchantId: null,
         createdAt: this.clock.now(),
       };
       switch (await this.addresses.insertIfFree(tx, address, check.skeleton)) {

@@ -33,7 +33,7 @@ export class CreateDefaultPaymentAddress {
     if (existing.length > 0) return existing.find((address) => address.isPrimary) ?? existing[0];
 
     for (const handle of defaultHandleCandidates(command.phone)) {
-      const address: PaymentAddress = { id: this.ids.uuid(), userId: command.userId, handle, isPrimary: true, isDefault: true, createdAt: this.clock.now() };
+      const address: PaymentAddress = { id: this.ids.uuid(), userId: command.userId, handle, isPrimary: true, isDefault: true, merchantId: null, createdAt: this.clock.now() };
       if ((await this.addresses.insertIfFree(tx, address, handleSkeleton(handle))) === 'inserted') return address;
     }
     // Only if both the national number and the full number are taken, which custom handles cannot

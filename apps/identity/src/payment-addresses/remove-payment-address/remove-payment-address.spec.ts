@@ -6,6 +6,7 @@ import { CreateDefaultPaymentAddress } from '../create-default-payment-address/c
 import { MakePaymentAddressPrimary } from '../make-payment-address-primary/make-payment-address-primary.use-case';
 import type { PaymentAddress } from '../payment-address';
 import { PaymentAddressPolicy } from '../payment-address-policy';
+import { handleSkeleton } from '../payment-handle-rules';
 import { RemovePaymentAddress } from './remove-payment-address.use-case';
 
 describe('MakePaymentAddressPrimary and RemovePaymentAddress', () => {
@@ -47,6 +48,14 @@ describe('MakePaymentAddressPrimary and RemovePaymentAddress', () => {
     expect(await makePrimary.execute({ userId: asha.id, addressId: ravis.id })).toEqual({ ok: false, code: 'not-found' });
     expect(await remove.execute({ userId: asha.id, addressId: ravis.id })).toEqual({ ok: false, code: 'not-found' });
     expect(await primaryOf(ravi.id)).toEqual([ravis.handle]);
+  });
+
+  it("answers not-found for the address of the caller's own merchant: it is the merchant's, not theirs to move or drop", async () => {
+    addresses.rows.push({ id: 'm1', userId: asha.id, handle: 'chai.point', isPrimary: false, isDefault: false, merchantId: 'cccccccc-0000-4000-8000-000000000003', createdAt: new Date(), skeleton: handleSkeleton('chai.point') });
+
+    expect(await makePrimary.execute({ userId: asha.id, addressId: 'm1' })).toEqual({ ok: false, code: 'not-found' });
+    expect(await remove.execute({ userId: asha.id, addressId: 'm1' })).toEqual({ ok: false, code: 'not-found' });
+    expect(await addresses.findByHandle('chai.point')).toMatchObject({ id: 'm1', isPrimary: false });
   });
 
   it('removes a non-primary address and refuses to remove the primary one', async () => {

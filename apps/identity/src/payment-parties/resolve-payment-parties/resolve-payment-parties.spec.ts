@@ -22,8 +22,8 @@ describe('ResolvePaymentParties', () => {
     users.add(payer);
     users.add(payee);
     const created = new Date('2025-01-01T00:00:00Z');
-    await addresses.insertIfFree(new FakeTransactionScope(), { id: 'a1', userId: payee.id, handle: '9876500002', isPrimary: true, isDefault: true, createdAt: created }, handleSkeleton('9876500002'));
-    await addresses.insertIfFree(new FakeTransactionScope(), { id: 'a2', userId: payee.id, handle: 'ravi.s', isPrimary: false, isDefault: false, createdAt: created }, handleSkeleton('ravi.s'));
+    await addresses.insertIfFree(new FakeTransactionScope(), { id: 'a1', userId: payee.id, handle: '9876500002', isPrimary: true, isDefault: true, merchantId: null, createdAt: created }, handleSkeleton('9876500002'));
+    await addresses.insertIfFree(new FakeTransactionScope(), { id: 'a2', userId: payee.id, handle: 'ravi.s', isPrimary: false, isDefault: false, merchantId: null, createdAt: created }, handleSkeleton('ravi.s'));
     buckets = new InMemoryPayeeLookupBuckets();
     resolve = new ResolvePaymentParties(users, accounts, addresses, buckets, policy, clock);
   });
@@ -41,6 +41,28 @@ describe('ResolvePaymentParties', () => {
   it.each(['nobody@kirim', 'ravi.s@otherpsp'])('answers payee-unknown with ZH for the address %s', async (payeeAddress) => {
     linkPrimary(payer.id, 'aaaaaaaa-0000-4000-8000-000000000001', 'SBXA');
     expect(await resolve.execute({ payerUserId: payer.id, payeeAddress })).toEqual({ ok: false, code: 'payee-unknown', resultCode: 'ZH' });
+  });
+
+  describe("a merchant's address", () => {
+    // Ravi (the payee) owns a merchant; its address is held at identity for the merchant, not for Ravi.
+    const merchantId = 'cccccccc-0000-4000-8000-000000000003';
+    beforeEach(async () => {
+      await addresses.insertIfFree(new FakeTransactionScope(), { id: 'm1', userId: payee.id, handle: 'chai.point', isPrimary: false, isDefault: false, merchantId, createdAt: clock.now() }, handleSkeleton('chai.point'));
+      linkPrimary(payer.id, 'aaaaaaaa-0000-4000-8000-000000000001', 'SBXA');
+      linkPrimary(payee.id, 'bbbbbbbb-0000-4000-8000-000000000002', 'SBXB');
+    });
+
+    it('is refused as payee-is-merchant, never resolved to its owner as a person, and costs a hit', async () => {
+      expect(await resolve.execute({ payerUserId: payer.id, payeeAddress: 'Chai.Point@kirim' })).toEqual({ ok: false, code: 'payee-is-merchant' });
+      expect(buckets.buckets.get(payer.id)?.tokens).toBe(99);
+      // The owner's own addresses still resolve to them.
+      expect(await resolve.execute({ payerUserId: payer.id, payeeAddress: 'ravi.s@kirim' })).toMatchObject({ ok: true, payee: { userId: payee.id } });
+    });
+
+    it("is payee-is-merchant for its own owner too, not self-payment (a merchant's address is never the owner's settlement address)", async () => {
+      expect(await resolve.execute({ payerUserId: payee.id, payeeAddress: 'chai.point@kirim' })).toEqual({ ok: false, code: 'payee-is-merchant' });
+      expect(await resolve.execute({ payerUserId: payee.id, payeeAddress: 'ravi.s@kirim' })).toEqual({ ok: false, code: 'self-payment' });
+    });
   });
 
   const linkPrimary = (userId: string, accountRef: string, bankCode: string) =>

@@ -26,6 +26,8 @@ export type PaymentPartiesFailure =
   | { readonly code: 'payee-account-missing'; readonly resultCode: typeof RESULT_CODES.BENEFICIARY_ACCOUNT_MISSING }
   | { readonly code: 'payer-account-missing'; readonly resultCode: typeof RESULT_CODES.REMITTER_ACCOUNT_MISSING }
   | { readonly code: 'self-payment' }
+  /** The address is a merchant's (docs/merchants.md): paid through its orders and collect requests, never as a person. */
+  | { readonly code: 'payee-is-merchant' }
   | { readonly code: 'payer-unknown' }
   | { readonly code: 'rate-limited'; readonly retryAfterSeconds: number };
 
@@ -63,6 +65,10 @@ export class ResolvePaymentParties {
       await this.chargeMiss(payer.id);
       return { ok: false, code: 'payee-unknown', resultCode: RESULT_CODES.INVALID_ADDRESS };
     }
+    // Found (a hit, already paid for), but not a person: resolving it to the owner would pay the owner
+    // privately, outside the merchant's orders, caps and refunds. Before self-payment, so the owner
+    // naming their merchant's address (as a settlement address, say) is told the same.
+    if (payee === 'merchant') return { ok: false, code: 'payee-is-merchant' };
     if (payee.id === payer.id) return { ok: false, code: 'self-payment' };
 
     const [payerAccount, payeeAccount] = await Promise.all([this.accounts.findPrimary(payer.id), this.accounts.findPrimary(payee.id)]);
@@ -82,11 +88,15 @@ export class ResolvePaymentParties {
     if (!rest.taken && rest.level > 0) await this.buckets.take(payerUserId, rest.level, this.clock.now(), this.policy);
   }
 
-  /** The holder of a kirim address; another PSP's address, like an unknown one, resolves to nobody (ZH). */
-  private async findByAddress(address: string): Promise<User | null> {
+  /**
+   * The holder of a kirim address, or 'merchant' for a merchant's; another PSP's address, like an
+   * unknown one, resolves to nobody (ZH).
+   */
+  private async findByAddress(address: string): Promise<User | 'merchant' | null> {
     const parsed = parsePaymentAddress(address);
     if (!parsed.ok) return null;
     const held = await this.addresses.findByHandle(parsed.handle);
-    return held === null ? null : this.users.findById(held.userId);
+    if (held === null) return null;
+    return held.merchantId !== null ? 'merchant' : this.users.findById(held.userId);
   }
 }

@@ -1,5 +1,5 @@
 import { PROBLEM_CODES, RESULT_CODES } from '@kirim/contracts';
-import { collectHarness } from '../../testing/collect-fakes';
+import { collectHarness, p2pCollectProfile, SAMPLE_PAY_TO_ADDRESS, SAMPLE_REQUESTER_ID } from '../../testing/collect-fakes';
 import { SAMPLE_CUSTOMER_ID } from '../../testing/merchant-fakes';
 import { TEST_PIN_BLOCK } from '../../testing/payment-fakes';
 
@@ -51,5 +51,26 @@ describe('DeclineCollectRequestUseCase', () => {
     clock.current = new Date(request.expiresAt.getTime() + 1_000);
     expect(await decline()).toMatchObject({ ok: false, status: 422, code: PROBLEM_CODES.COLLECT_REQUEST_EXPIRED, resultCode: RESULT_CODES.COLLECT_EXPIRED });
     expect(stored()).toMatchObject({ status: 'expired', resultCode: 'U69', decidedAt: request.expiresAt });
+  });
+
+  it('declines a request between people as a merchant\'s: only the customer asked, never the requester; then it cannot be approved', async () => {
+    const { create, decline, approve, requests, payments } = collectHarness({ profile: p2pCollectProfile() });
+    const made = await create.execute({
+      requester: { kind: 'user', userId: SAMPLE_REQUESTER_ID },
+      reference: 'rent-dec',
+      customer: { phone: '+919812345678' },
+      payTo: { address: SAMPLE_PAY_TO_ADDRESS },
+      amount: { value: '50.00', currency: 'INR' },
+      note: null,
+      expiresInMinutes: 5,
+    });
+    if (!made.ok) throw new Error(made.detail);
+    expect(await decline.execute({ customerUserId: SAMPLE_REQUESTER_ID, collectRequestId: made.request.id })).toMatchObject({ ok: false, status: 404, code: PROBLEM_CODES.NOT_FOUND });
+    expect(await decline.execute({ customerUserId: SAMPLE_CUSTOMER_ID, collectRequestId: made.request.id })).toMatchObject({ ok: true, declinedNow: true, request: { status: 'declined' } });
+    expect(
+      await approve.execute({ customerUserId: SAMPLE_CUSTOMER_ID, deviceBoundAt: null, idempotencyKey: 'a-1', collectRequestId: made.request.id, encryptedPin: TEST_PIN_BLOCK }),
+    ).toMatchObject({ ok: false, status: 409, code: PROBLEM_CODES.COLLECT_REQUEST_NOT_PENDING });
+    expect(requests.rows.get(made.request.id)).toMatchObject({ status: 'declined', paymentId: null });
+    expect(payments.rows.size).toBe(0);
   });
 });

@@ -1,4 +1,5 @@
-import { collectHarness } from '../../testing/collect-fakes';
+import { PROBLEM_CODES } from '@kirim/contracts';
+import { collectHarness, p2pCollectProfile, SAMPLE_PAY_TO_ADDRESS, SAMPLE_REQUESTER_ID } from '../../testing/collect-fakes';
 import { SAMPLE_CUSTOMER_ID } from '../../testing/merchant-fakes';
 import { TEST_PIN_BLOCK } from '../../testing/payment-fakes';
 
@@ -37,5 +38,27 @@ describe('ExpireCollectRequestsUseCase', () => {
       ['B', 'expired'],
       ['C', 'expired'],
     ]);
+  });
+
+  it("expires a request between people with U69 as a merchant's, after which it cannot be approved", async () => {
+    const { create, expire, approve, requests, clock, merchant, payments } = collectHarness({ profile: p2pCollectProfile() });
+    const person = await create.execute({
+      requester: { kind: 'user', userId: SAMPLE_REQUESTER_ID },
+      reference: 'rent-dec',
+      customer: { phone: '+919812345678' },
+      payTo: { address: SAMPLE_PAY_TO_ADDRESS },
+      amount: { value: '5.00', currency: 'INR' },
+      note: null,
+      expiresInMinutes: 2,
+    });
+    const merchants = await create.execute({ requester: { kind: 'merchant', merchant }, reference: 'A', customer: { phone: '+919812345678' }, amount: { value: '5.00', currency: 'INR' }, note: null, expiresInMinutes: 2 });
+    if (!person.ok || !merchants.ok) throw new Error('not made');
+    clock.current = new Date(clock.now().getTime() + 2 * 60_000);
+    expect(await expire.execute()).toBe(2);
+    expect(requests.rows.get(person.request.id)).toMatchObject({ status: 'expired', resultCode: 'U69', decidedAt: person.request.expiresAt, paymentId: null });
+    expect(
+      await approve.execute({ customerUserId: SAMPLE_CUSTOMER_ID, deviceBoundAt: null, idempotencyKey: 'k', collectRequestId: person.request.id, encryptedPin: TEST_PIN_BLOCK }),
+    ).toMatchObject({ ok: false, status: 422, code: PROBLEM_CODES.COLLECT_REQUEST_EXPIRED, resultCode: 'U69' });
+    expect(payments.rows.size).toBe(0);
   });
 });

@@ -12,11 +12,12 @@ export interface CollectRequestView {
 }
 
 export interface GetCollectRequestQuery {
-  readonly merchantId: string;
+  /** Who reads: a merchant (its API key) or a user (their token); each sees only the requests it made. */
+  readonly requester: { readonly kind: 'merchant'; readonly merchantId: string } | { readonly kind: 'user'; readonly userId: string };
   readonly collectRequestId: string;
 }
 
-/** A merchant's collect request; null for another merchant's or none. */
+/** A requester's own collect request; null for someone else's or none (the customer follows it through their pending list and the payment). */
 @Injectable()
 export class GetCollectRequestUseCase {
   constructor(
@@ -27,8 +28,12 @@ export class GetCollectRequestUseCase {
 
   async execute(query: GetCollectRequestQuery): Promise<CollectRequestView | null> {
     const stored = await this.requests.findById(query.collectRequestId);
-    if (stored === null || stored.merchantId !== query.merchantId) return null;
+    if (stored === null || !madeBy(stored, query.requester)) return null;
     const payment = stored.paymentId === null ? null : await this.payments.findById(stored.paymentId);
     return { request: collectRequestAt(stored, this.clock.now()), payment };
   }
+}
+
+function madeBy(request: CollectRequest, requester: GetCollectRequestQuery['requester']): boolean {
+  return requester.kind === 'merchant' ? request.merchantId === requester.merchantId : request.requesterUserId === requester.userId;
 }

@@ -1,5 +1,5 @@
 import { PROBLEM_CODES } from '@kirim/contracts';
-import { collectHarness } from '../../testing/collect-fakes';
+import { collectHarness, p2pCollectProfile, SAMPLE_PAY_TO_ADDRESS, SAMPLE_REQUESTER_ID } from '../../testing/collect-fakes';
 import { SAMPLE_CUSTOMER_ID } from '../../testing/merchant-fakes';
 
 const OTHER_CUSTOMER_ID = 'd1d1d1d1-d1d1-4d1d-8d1d-d1d1d1d1d1d1';
@@ -30,6 +30,31 @@ describe('ListPendingCollectRequestsUseCase', () => {
     const page2 = await listPending.execute({ payerUserId: SAMPLE_CUSTOMER_ID, cursor: page1.nextCursor, limit: 2 });
     expect(page2).toMatchObject({ ok: true, nextCursor: null });
     expect(page2.ok && page2.items.map((item) => item.request.id)).toEqual([first.id]);
+  });
+
+  it("lists merchants' requests and people's together, each with who asks", async () => {
+    const { create, listPending, clock, merchant } = collectHarness({ profile: p2pCollectProfile() });
+    const fromMerchant = await create.execute({ requester: { kind: 'merchant', merchant }, reference: 'A', customer: { phone: '+919812345678' }, amount: { value: '5.00', currency: 'INR' }, note: null, expiresInMinutes: 30 });
+    clock.current = new Date(clock.now().getTime() + 1_000);
+    const fromPerson = await create.execute({
+      requester: { kind: 'user', userId: SAMPLE_REQUESTER_ID },
+      reference: 'A',
+      customer: { phone: '+919812345678' },
+      payTo: { address: SAMPLE_PAY_TO_ADDRESS },
+      amount: { value: '7.00', currency: 'INR' },
+      note: 'tea',
+      expiresInMinutes: 30,
+    });
+    if (!fromMerchant.ok || !fromPerson.ok) throw new Error('not made');
+    const page = await listPending.execute({ payerUserId: SAMPLE_CUSTOMER_ID, cursor: null, limit: 20 });
+    if (!page.ok) throw new Error(page.detail);
+    expect(page.items).toEqual([
+      { request: fromPerson.request, merchant: null },
+      { request: fromMerchant.request, merchant },
+    ]);
+    expect(page.items[0].request.payToAddress).toBe(SAMPLE_PAY_TO_ADDRESS);
+    // The requester is not asked to pay their own request.
+    expect(await listPending.execute({ payerUserId: SAMPLE_REQUESTER_ID, cursor: null, limit: 20 })).toMatchObject({ ok: true, items: [] });
   });
 
   it('refuses a cursor it did not make', async () => {

@@ -1,9 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { checkCustomHandle, KIRIM_PSP_HANDLE, PROBLEM_CODES } from '@kirim/contracts';
-import { Clock, IdGenerator } from '@kirim/platform';
+import { Clock } from '@kirim/platform';
 import { merchantCategoryOf, SCHEME_PROFILE, SchemeProfile } from '../../limits/scheme-profile';
 import { PartyDirectory, PartyLookupResult } from '../../payment/party-directory';
 import { Merchant } from '../merchant';
+import { MerchantAddressRegistry, MerchantAddressReservation } from '../merchant-address-registry';
+import { merchantIdFor } from '../merchant-id';
 import { MerchantFailure, merchantFailure } from '../merchant-problems';
 import { MerchantRepository } from '../merchant.repository';
 
@@ -26,17 +28,21 @@ export type OnboardMerchantOutcome = { readonly ok: true; readonly merchant: Mer
  *
  * identity is asked with the owner as payer, as for a payment (resolve-payment-parties): the
  * settlement address must come back as the owner themself ("self-payment": identity's proof that the
- * address is theirs, without the owner's phone number ever reaching payments), and the handle must
- * be unknown there. identity's answer does not name the owner's bank account for their own address,
- * so that account is resolved at each payment instead (and must still be the owner's then).
+ * address is theirs, without the owner's phone number ever reaching payments). identity's answer does
+ * not name the owner's bank account for their own address, so that account is resolved at each
+ * payment instead (and must still be the owner's then).
+ *
+ * Then identity reserves the handle for the merchant (reserve-merchant-address), under the same
+ * uniqueness and look-alike rules as users' addresses: from then on no user can take it, and paying
+ * the address as a person is refused (payee-is-merchant). Only then is the merchant stored here.
  */
 @Injectable()
 export class OnboardMerchantUseCase {
   constructor(
     private readonly merchants: MerchantRepository,
     private readonly parties: PartyDirectory,
+    private readonly addresses: MerchantAddressRegistry,
     private readonly clock: Clock,
-    private readonly ids: IdGenerator,
     @Inject(SCHEME_PROFILE) private readonly profile: SchemeProfile,
   ) {}
 
@@ -49,16 +55,22 @@ export class OnboardMerchantUseCase {
     if (await this.merchants.findByOwner(command.ownerUserId)) return merchantFailure('already-onboarded', 'This user already owns a merchant.');
 
     const settlement = await this.parties.resolve(command.ownerUserId, { address: command.settlementAddress });
-    const settlementRefusal = settlementAddressRefusal(settlement);
+    const settlementRefusal = ownAddressRefusal(settlement, merchantFailure('settlement-address-not-owned', "The settlement address must be one of the owner's own kirim payment addresses."));
     if (settlementRefusal) return settlementRefusal;
 
     const address = `${handle.handle}@${KIRIM_PSP_HANDLE}`;
-    const atIdentity = await this.parties.resolve(command.ownerUserId, { address });
-    const handleRefusal = identityHandleRefusal(atIdentity);
-    if (handleRefusal) return handleRefusal;
+    // Derived from the request, not random (merchant-id.ts): if this request stops between the
+    // reservation and the insert below, its retry reserves with the same id, which identity answers as
+    // the same reservation, and the merchant is stored then.
+    const merchantId = merchantIdFor(command.ownerUserId, handle.handle);
+    const reservation = await this.addresses.reserve({ merchantId, ownerUserId: command.ownerUserId, handle: handle.handle });
+    const reservationRefusal = identityReservationRefusal(reservation, address);
+    if (reservationRefusal) return reservationRefusal;
 
+    // payments' own unique handle and skeleton stay as a second guard: merchants onboarded before identity
+    // held merchants' addresses are known here only.
     const merchant: Merchant = {
-      id: this.ids.uuid(),
+      id: merchantId,
       ownerUserId: command.ownerUserId,
       displayName: command.displayName,
       categoryCode: command.categoryCode,
@@ -81,19 +93,33 @@ export class OnboardMerchantUseCase {
   }
 }
 
-/** Null when identity says the settlement address is the owner's own; else why not, or why it cannot tell. */
-function settlementAddressRefusal(answer: PartyLookupResult): MerchantFailure | null {
+/**
+ * Null when identity says the address it was asked about is the asker's own: it answers
+ * "self-payment" for an address that leads back to the payer, its proof without the asker's phone
+ * number ever reaching payments. Else `notOwned`, or why identity cannot tell. Shared by a
+ * merchant's settlement address and a collect request's pay-to address (apps/payments/src/collect).
+ */
+export function ownAddressRefusal(answer: PartyLookupResult, notOwned: MerchantFailure): MerchantFailure | null {
   if (!answer.ok && answer.failure.kind === 'refused' && answer.failure.code === PROBLEM_CODES.SELF_PAYMENT) return null;
-  const passedOn = passedOnFailure(answer);
-  if (passedOn) return passedOn;
-  return merchantFailure('settlement-address-not-owned', "The settlement address must be one of the owner's own kirim payment addresses.");
+  return passedOnFailure(answer) ?? notOwned;
 }
 
-/** Null when identity does not know the handle's address; else that it is taken, or why it cannot tell. */
-function identityHandleRefusal(answer: PartyLookupResult): MerchantFailure | null {
-  // 404: no user has the address (ZH). Anything identity resolves, even without an account, is taken.
-  if (!answer.ok && answer.failure.kind === 'refused' && answer.failure.code === PROBLEM_CODES.PAYEE_NOT_FOUND && answer.failure.status === 404) return null;
-  return passedOnFailure(answer) ?? merchantFailure('handle-taken', 'A kirim user holds this address.');
+/** Null when identity holds the address for this merchant; else the refusal in the merchant feature's words. */
+function identityReservationRefusal(reservation: MerchantAddressReservation, address: string): MerchantFailure | null {
+  if (reservation.ok) return null;
+  switch (reservation.refusal) {
+    case 'taken':
+      return merchantFailure('handle-taken', `${address} is taken.`);
+    case 'confusable':
+      return merchantFailure('handle-confusable', `${address} can be mistaken for an existing address; choose another.`);
+    // The shared rules passed here; identity refusing them means the two disagree: its reason, as it gave it.
+    case 'invalid':
+      return merchantFailure('handle-invalid', reservation.detail);
+    case 'reserved':
+      return merchantFailure('handle-reserved', reservation.detail);
+    case 'unavailable':
+      return merchantFailure('dependency-unavailable', 'Payment addresses cannot be checked right now; try again.');
+  }
 }
 
 /** identity could not be asked, or asks the caller to slow down: said as such, never as an answer about the address. */

@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { Money } from '@kirim/contracts';
+import { Money, PROBLEM_CODES } from '@kirim/contracts';
 import { initiatePaymentHarness as setup, TEST_PARTIES as PARTIES, TEST_PAYER_ID as PAYER_ID, TEST_PIN_BLOCK as PIN_BLOCK } from '../../testing/payment-fakes';
 import { InitiatePaymentBody } from '../payments.dto';
 import { InitiatePaymentCommand } from './initiate-payment.use-case';
@@ -41,6 +41,15 @@ describe('InitiatePaymentUseCase, payee by payment address', () => {
     expect(other).toMatchObject({ ok: false, code: 'idempotency-key-reused' });
     expect(byPhone).toMatchObject({ ok: false, code: 'idempotency-key-reused' });
     expect(parties.calls).toHaveLength(1);
+  });
+
+  it("refuses a merchant's address as identity does (payee-is-merchant, 422), with its detail, and records nothing", async () => {
+    const { useCase, parties, payments } = setup();
+    const detail = "This address is a merchant's, not a person's: pay the merchant through its order or collect request in the chat.";
+    parties.answer = { ok: false, failure: { kind: 'refused', status: 422, code: PROBLEM_CODES.PAYEE_IS_MERCHANT, detail } };
+
+    expect(await useCase.execute(command({ payeeAddress: 'chai.point@kirim' }))).toMatchObject({ ok: false, status: 422, code: 'payee-is-merchant', detail });
+    expect(payments.rows.size).toBe(0);
   });
 
   it.each([

@@ -134,10 +134,29 @@ describe('InitiatePaymentUseCase', () => {
     expect(await useCase.execute(command({ amount: { value: '0.00', currency: 'INR' } }))).toMatchObject({ ok: false, code: 'amount-out-of-range' });
   });
 
-  it("passes identity's refusal on with its status, code and result code", async () => {
+  // What identity's resolve-payment-parties answers (apps/identity payment-parties.controller.ts).
+  it.each([
+    ['an unknown payee', { status: 404, code: 'payee-not-found', detail: 'No user is registered with this phone number or address.', resultCode: 'ZH' }],
+    ['a payee without a linked account', { status: 422, code: 'payee-not-found', detail: 'The payee has not linked a bank account.', resultCode: 'XI' }],
+    ['a payer without a linked account', { status: 422, code: 'payer-account-missing', detail: 'Link a bank account before paying.', resultCode: 'XH' }],
+    ['paying oneself', { status: 422, code: 'self-payment', detail: 'The payer and the payee are the same user.' }],
+    ["a merchant's address", { status: 422, code: 'payee-is-merchant', detail: "This address is a merchant's, not a person's." }],
+    ['too many payee lookups', { status: 429, code: 'rate-limited', detail: 'Too many payee lookups; retry after 42 seconds.', retryAfterSeconds: 42 }],
+  ] as const)("passes identity's refusal of %s on as it came: status, code, result code, detail and Retry-After", async (_case, problem) => {
     const { useCase, parties, unitOfWork } = setup();
-    parties.answer = { ok: false, failure: { kind: 'refused', status: 404, code: 'payee-not-found', detail: 'No user.', resultCode: 'ZH' } };
-    expect(await useCase.execute(command())).toEqual({ ok: false, status: 404, code: 'payee-not-found', detail: 'No user.', resultCode: 'ZH' });
+    parties.answer = { ok: false, failure: { kind: 'refused', ...problem } };
+    expect(await useCase.execute(command())).toEqual({ ok: false, ...problem });
+    expect(unitOfWork.transactions).toBe(0);
+  });
+
+  it.each([
+    ['a code payments does not document', { status: 404, code: 'not-found', detail: 'Cannot GET /internal/v1/payment-parties' }],
+    ['another status for a documented code', { status: 404, code: 'payer-account-missing', detail: 'x', resultCode: 'XH' }],
+    ['another result code for a documented code', { status: 404, code: 'payee-not-found', detail: 'x', resultCode: 'XI' }],
+  ] as const)('answers 503 dependency-unavailable, never passing it on, when identity refuses with %s', async (_case, problem) => {
+    const { useCase, parties, unitOfWork } = setup();
+    parties.answer = { ok: false, failure: { kind: 'refused', ...problem } };
+    expect(await useCase.execute(command())).toEqual({ ok: false, status: 503, code: 'dependency-unavailable', detail: 'The payee cannot be resolved right now; try again.' });
     expect(unitOfWork.transactions).toBe(0);
   });
 

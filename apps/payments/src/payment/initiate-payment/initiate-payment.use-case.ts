@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Money, MoneyDto, PROBLEM_CODES, ProblemCode, ResultCode } from '@kirim/contracts';
+import { Money, MoneyDto } from '@kirim/contracts';
 import { TransactionRunner, TransactionScope } from '@kirim/messaging';
-import { Clock, IdGenerator } from '@kirim/platform';
+import { Clock, IdGenerator, ProblemFailure } from '@kirim/platform';
 import { createPayment, Payment } from '../payment';
 import { IdempotencyKeyRepository, IdempotencyRecord, PaymentRepository } from '../payment.repository';
 import { PaymentTransitionStep } from '../payment-transition-step';
 import { PartyDirectory, PayeeIdentifier } from '../party-directory';
+import { INITIATE_PAYMENT_PROBLEMS as PROBLEMS, LIMIT_REFUSAL_REASONS } from '../payment-problems';
 import { PayerUsageRepository } from '../../limits/payer-usage.repository';
 import { checkPayerLimits, checkPerPaymentLimit, LimitRefusal, LimitWindows, limitFreesAt, limitWindows, withFreesAt } from '../../limits/payment-limits-policy';
 import { SCHEME_PROFILE, SchemeProfile } from '../../limits/scheme-profile';
@@ -35,6 +36,29 @@ export interface InitiatePaymentCommand {
   readonly encryptedPin: string;
   /** The request's W3C traceparent, if the caller sent one; the payment's messages continue its trace. */
   readonly traceparent?: string;
+  /** A caller's own rule over the payment, in its transaction (a collect request between people: apps/payments/src/collect). */
+  readonly gate?: PaymentGate;
+}
+
+/**
+ * Lets a caller admit a payment and record it in the payment's own transaction, as OrderPaymentGate
+ * does for an order's: the caller's record and the payment commit together or not at all (a collect
+ * request approved by exactly one payment, never alongside a decline).
+ */
+export interface PaymentGate {
+  /**
+   * What the payment is for (e.g. `collect-request:<id>`): part of the Idempotency-Key's
+   * fingerprint, so a key used for a plain payment, or for another subject, never replays as this one.
+   */
+  readonly subject: string;
+  /**
+   * After the payer's limit lock, before the limits and the key's claim: null lets the payment
+   * through; a refusal is answered as the outcome, nothing written. `payment` is the one about to be
+   * stored, its parties resolved by identity.
+   */
+  admit(tx: TransactionScope, payment: Payment, now: Date): Promise<InitiatePaymentFailure | null>;
+  /** After the payment is stored, in the same transaction. */
+  record(tx: TransactionScope, payment: Payment): Promise<void>;
 }
 
 export type InitiatePaymentOutcome =
@@ -42,15 +66,12 @@ export type InitiatePaymentOutcome =
   | { readonly ok: true; readonly payment: Payment; readonly replayed: boolean }
   | InitiatePaymentFailure;
 
-export interface InitiatePaymentFailure {
-  readonly ok: false;
-  readonly status: number;
-  readonly code: ProblemCode;
-  readonly detail: string;
-  readonly resultCode?: ResultCode;
-  /** A 429 (the payer's payee lookups ran out, at identity): when to retry, passed on as Retry-After. */
-  readonly retryAfterSeconds?: number;
-}
+/**
+ * A refusal: a row of the payment feature's problem table (payment-problems.ts), or a gate's own
+ * (its caller documents those). A 429 (the payer's payee lookups ran out, at identity) carries when
+ * to retry, passed on as Retry-After.
+ */
+export type InitiatePaymentFailure = ProblemFailure;
 
 /**
  * Starts a P2P payment: checks the amount, resolves the parties at identity, then in one
@@ -76,17 +97,16 @@ export class InitiatePaymentUseCase {
   async execute(command: InitiatePaymentCommand): Promise<InitiatePaymentOutcome> {
     const amount = checkPaymentAmount(command.amount);
     if (!amount.ok) {
-      return amount.reason === 'invalid'
-        ? failure(400, PROBLEM_CODES.VALIDATION_FAILED, amount.detail)
-        : failure(422, PROBLEM_CODES.AMOUNT_OUT_OF_RANGE, amount.detail);
+      return PROBLEMS.failure(amount.reason === 'invalid' ? 'validation-failed' : 'amount-not-positive', amount.detail);
     }
     const payeeNamed = payeeIdentifierOf(command);
-    if (payeeNamed === null) return failure(400, PROBLEM_CODES.VALIDATION_FAILED, 'Name the payee by exactly one of phone number and payment address.');
-    // The idempotency fingerprint covers whichever of phone and address named the payee.
+    if (payeeNamed === null) return PROBLEMS.failure('validation-failed', 'Name the payee by exactly one of phone number and payment address.');
+    // The idempotency fingerprint covers whichever of phone and address named the payee, and the gate's subject.
+    const subject = command.gate !== undefined ? { subject: command.gate.subject } : {};
     const fingerprint =
       payeeNamed.phone !== undefined
-        ? requestFingerprint({ payeePhone: payeeNamed.phone, amount: amount.amount, note: command.note })
-        : requestFingerprint({ payeeAddress: payeeNamed.address, amount: amount.amount, note: command.note });
+        ? requestFingerprint({ payeePhone: payeeNamed.phone, amount: amount.amount, note: command.note, ...subject })
+        : requestFingerprint({ payeeAddress: payeeNamed.address, amount: amount.amount, note: command.note, ...subject });
 
     // A retry of a request that already went through is answered without asking identity again:
     // clients retry exactly when things are flaky, and the answer must not depend on identity then.
@@ -94,7 +114,7 @@ export class InitiatePaymentUseCase {
     if (earlier) return this.replay(earlier, fingerprint);
 
     if (amount.amount.currency !== this.profile.currency) {
-      return failure(400, PROBLEM_CODES.VALIDATION_FAILED, `The ${this.profile.name} scheme profile pays in ${this.profile.currency} only.`);
+      return PROBLEMS.failure('validation-failed', `The ${this.profile.name} scheme profile pays in ${this.profile.currency} only.`);
     }
     const tooLarge = checkPerPaymentLimit(amount.amount, this.profile);
     if (tooLarge) return refusedByLimit(tooLarge);
@@ -102,14 +122,16 @@ export class InitiatePaymentUseCase {
     const lookup = await this.parties.resolve(command.payerUserId, payeeNamed);
     if (!lookup.ok) {
       const { failure: why } = lookup;
-      return why.kind === 'refused'
-        ? { ...failure(why.status, why.code, why.detail, why.resultCode), ...(why.retryAfterSeconds !== undefined ? { retryAfterSeconds: why.retryAfterSeconds } : {}) }
-        : failure(503, PROBLEM_CODES.DEPENDENCY_UNAVAILABLE, 'The payee cannot be resolved right now; try again.');
+      // identity's refusal goes to the payer as it came (its detail, its Retry-After) when the table
+      // has its row; one the table does not document means the two services disagree, answered as
+      // identity being unusable rather than as something payments' document never promised.
+      const passedOn = why.kind === 'refused' ? PROBLEMS.passOn(why) : null;
+      return passedOn ?? PROBLEMS.failure('dependency-unavailable', 'The payee cannot be resolved right now; try again.');
     }
     const { payer, payee } = lookup.parties;
     // identity resolves the payer from the same token; a different user means a bug there, never pay from it.
     if (payer.userId !== command.payerUserId) throw new Error('identity resolved a payer other than the authenticated user');
-    if (payee.userId === payer.userId) return failure(422, PROBLEM_CODES.SELF_PAYMENT, 'The payer and the payee are the same user.');
+    if (payee.userId === payer.userId) return PROBLEMS.failure('self-payment', 'The payer and the payee are the same user.');
 
     const now = this.clock.now();
     const created = createPayment({
@@ -134,6 +156,14 @@ export class InitiatePaymentUseCase {
       // One payer's initiations, on any replica, pass this point one at a time until commit, so
       // concurrent payments cannot each miss the others and jointly pass a limit.
       await this.payerUsage.lockPayer(tx, payer.userId);
+      if (command.gate !== undefined) {
+        // A request with the same key that committed while this one waited for the lock is a replay,
+        // answered as such: the gate would refuse it, its rule being already passed by that payment.
+        const twin = await this.idempotencyKeys.find(command.payerUserId, command.idempotencyKey, tx);
+        if (twin) return this.replay(twin, fingerprint, tx);
+        const refusedByGate = await command.gate.admit(tx, payment, now);
+        if (refusedByGate) return refusedByGate;
+      }
       const refused = await this.payerLimitRefusal(tx, payer.userId, amount.amount, windows);
       if (refused) {
         // A request with the same key that committed while this one waited for the lock is a
@@ -153,6 +183,7 @@ export class InitiatePaymentUseCase {
       if (!claim.claimed) return this.replay(claim.existing, fingerprint, tx);
 
       await this.step.store(tx, started);
+      await command.gate?.record(tx, payment);
       return { ok: true, payment, replayed: false };
     }, { traceparent: command.traceparent });
   }
@@ -174,7 +205,7 @@ export class InitiatePaymentUseCase {
     tx?: Parameters<PaymentRepository['findById']>[1],
   ): Promise<InitiatePaymentOutcome> {
     if (earlier.requestFingerprint !== fingerprint) {
-      return failure(422, PROBLEM_CODES.IDEMPOTENCY_KEY_REUSED, 'This Idempotency-Key was already used for a different request.');
+      return PROBLEMS.failure('idempotency-key-reused', 'This Idempotency-Key was already used for a different request.');
     }
     const payment = await this.payments.findById(earlier.paymentId, tx);
     // The key and its payment are written in one transaction; one without the other is a bug.
@@ -183,12 +214,9 @@ export class InitiatePaymentUseCase {
   }
 }
 
+/** The limit's row in the table (the limits policy's problem for it), with the policy's words. */
 function refusedByLimit(refused: LimitRefusal): InitiatePaymentFailure {
-  return failure(refused.status, refused.code, refused.detail, refused.resultCode);
-}
-
-function failure(status: number, code: ProblemCode, detail: string, resultCode?: ResultCode): InitiatePaymentFailure {
-  return { ok: false, status, code, detail, ...(resultCode ? { resultCode } : {}) };
+  return PROBLEMS.failure(LIMIT_REFUSAL_REASONS[refused.limit], refused.detail);
 }
 
 /** The payee as the command names them, or null for both or neither. */

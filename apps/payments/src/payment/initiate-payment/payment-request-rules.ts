@@ -28,6 +28,8 @@ export function checkPaymentAmount(input: MoneyDto): AmountCheck {
 export type FingerprintedRequest = {
   readonly amount: Money;
   readonly note: string | null;
+  /** What a gated payment is for (PaymentGate.subject); absent for a plain payment. */
+  readonly subject?: string;
 } & ({ readonly payeePhone: string; readonly payeeAddress?: undefined } | { readonly payeeAddress: string; readonly payeePhone?: undefined });
 
 /**
@@ -44,6 +46,8 @@ export function requestFingerprint(request: FingerprintedRequest): string {
     // A phone keeps the shape fingerprints had before addresses, so stored keys still match their
     // retries; an address is compared without case, as identity resolves it.
     payee: request.payeePhone !== undefined ? { phone: request.payeePhone } : { address: request.payeeAddress.toLowerCase() },
+    // Only when given, so a plain payment's fingerprint keeps its shape and stored keys still match.
+    ...(request.subject !== undefined ? { subject: request.subject } : {}),
   });
   return createHash('sha256').update(canonical, 'utf8').digest('hex');
 }
