@@ -90,24 +90,12 @@ export class CreateCollectRequestUseCase {
     const { payer: owner, payee: customer } = lookup.parties;
     if (owner.userId !== merchant.ownerUserId) throw new Error('identity resolved an owner other than the merchant owner asked for');
 
-    const now = this.clock.now();
     const request: MerchantCollectRequest = {
-      id: this.ids.uuid(),
+      ...this.pendingRequest(command, customer.userId, amount, expiryMs),
       merchantId: merchant.id,
       requesterUserId: null,
       payToAddress: null,
-      reference: command.reference,
       requestFingerprint: collectRequestFingerprint({ payerUserId: customer.userId, amount, note: command.note, expiresInMinutes: command.expiresInMinutes }),
-      payerUserId: customer.userId,
-      amount,
-      note: command.note,
-      status: 'pending',
-      resultCode: null,
-      expiresAt: new Date(now.getTime() + expiryMs),
-      orderId: null,
-      paymentId: null,
-      createdAt: now,
-      decidedAt: null,
     };
     return this.store(request, 'This merchant already made a collect request with this reference and another customer, amount, note or expiry.');
   }
@@ -140,18 +128,26 @@ export class CreateCollectRequestUseCase {
     // identity refuses this as a self-payment already; the table's CHECK holds it too.
     if (customer.userId === requesterUserId) return collectFailure('self-request', 'You cannot ask yourself to pay.');
 
-    const now = this.clock.now();
     const request: PersonCollectRequest = {
-      id: this.ids.uuid(),
+      ...this.pendingRequest(command, customer.userId, amount, expiryMs),
       merchantId: null,
       requesterUserId,
       payToAddress,
-      reference: command.reference,
       requestFingerprint: collectRequestFingerprint({ payerUserId: customer.userId, amount, note: command.note, expiresInMinutes: command.expiresInMinutes, payToAddress }),
-      payerUserId: customer.userId,
+    };
+    return this.store(request, 'You already made a collect request with this reference and another customer, amount, note, expiry or pay-to address.');
+  }
+
+  /** What every new request is, whoever asks: pending, unanswered, expiring `expiryMs` from now. */
+  private pendingRequest(command: CreateCollectRequestCommand, payerUserId: string, amount: Money, expiryMs: number) {
+    const now = this.clock.now();
+    return {
+      id: this.ids.uuid(),
+      reference: command.reference,
+      payerUserId,
       amount,
       note: command.note,
-      status: 'pending',
+      status: 'pending' as const,
       resultCode: null,
       expiresAt: new Date(now.getTime() + expiryMs),
       orderId: null,
@@ -159,7 +155,6 @@ export class CreateCollectRequestUseCase {
       createdAt: now,
       decidedAt: null,
     };
-    return this.store(request, 'You already made a collect request with this reference and another customer, amount, note, expiry or pay-to address.');
   }
 
   /** The amount (positive, in the profile's currency) and the expiry within `bounds` (the default when none is asked for). */
