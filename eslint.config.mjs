@@ -38,6 +38,7 @@ export default [
             { sourceTag: 'scope:deploy', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:edge', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:sms-simulator', onlyDependOnLibsWithTags: ['scope:shared'] },
+            { sourceTag: 'scope:chat-simulator', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:partner', onlyDependOnLibsWithTags: ['scope:shared', 'scope:partner'] },
           ],
         },

@@ -14,9 +14,11 @@ SERVICES=(identity payments bank-connector notifications)
 # of its own, on its own topics, database and port; listed in deploy/local/partner-banks.json.
 export EXAMPLE_PARTNER_BANK="${EXAMPLE_PARTNER_BANK:-XMPL}"
 export EXAMPLE_PARTNER_URL="${EXAMPLE_PARTNER_URL:-http://127.0.0.1:3010}"
-declare -A SERVICE_PORT=([identity]=3001 [payments]=3002 [bank-connector]=3003 [notifications]=3004 [example-partner]=3010 [edge]=8080 [sms-simulator]=3020)
+declare -A SERVICE_PORT=([identity]=3001 [payments]=3002 [bank-connector]=3003 [notifications]=3004 [example-partner]=3010 [edge]=8080 [sms-simulator]=3020 [chat-simulator]=3021)
 # The simulated SMS provider (tools/sms-simulator): devices "send SMS" through it; it calls identity's webhook.
 export SMS_SIMULATOR_URL="${SMS_SIMULATOR_URL:-http://127.0.0.1:3020}"
+# The simulated messaging platform (tools/chat-simulator): notifications pushes receipts to its webhook.
+export CHAT_SIMULATOR_URL="${CHAT_SIMULATOR_URL:-http://127.0.0.1:3021}"
 # The platform's virtual number, to which devices send the binding SMS.
 export SMS_VIRTUAL_NUMBER="${SMS_VIRTUAL_NUMBER:-+919000000000}"
 

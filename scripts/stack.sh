@@ -11,7 +11,8 @@
 #   scripts/stack.sh reencrypt <service>   re-encrypt the service's data under its active key (docs/data-at-rest.md)
 #
 # The simulated SMS provider (tools/sms-simulator, :3020) runs beside them: clients "send" the
-# device-binding SMS through it (docs/device-binding.md).
+# device-binding SMS through it (docs/device-binding.md). The simulated messaging platform
+# (tools/chat-simulator, :3021) receives notifications' chat receipts (docs/notifications.md).
 #
 # Logs: .local/logs/<service>.log. Settings: see scripts/lib.sh.
 set -euo pipefail
@@ -30,7 +31,7 @@ infra_up() {
 
 build_services() {
   say "building the services"
-  (cd "$REPO_ROOT" && npx nx run-many -t build -p "${SERVICES[@]}" example-partner edge sms-simulator --output-style=static >"$LOG_DIR/build.log" 2>&1) \
+  (cd "$REPO_ROOT" && npx nx run-many -t build -p "${SERVICES[@]}" example-partner edge sms-simulator chat-simulator --output-style=static >"$LOG_DIR/build.log" 2>&1) \
     || { tail -n 40 "$LOG_DIR/build.log"; die "build failed (full log: $LOG_DIR/build.log)"; }
 }
 
@@ -85,6 +86,10 @@ ensure_local_secrets() {
     fi
   done
   # The Standard Webhooks secret identity and the SMS provider (the simulator) share.
+  # The messaging platform's webhook secret, shared by notifications and the chat simulator.
+  if [[ ! -s "$KEY_DIR/chat-webhook-secret" ]]; then
+    (umask 077 && node -e 'process.stdout.write("whsec_" + require("crypto").randomBytes(32).toString("base64"))' >"$KEY_DIR/chat-webhook-secret")
+  fi
   if [[ ! -s "$KEY_DIR/sms-webhook-secret" ]]; then
     node -e 'process.stdout.write("whsec_" + require("crypto").randomBytes(32).toString("base64"))' >"$KEY_DIR/sms-webhook-secret"
     chmod 600 "$KEY_DIR/sms-webhook-secret"
@@ -136,6 +141,12 @@ sms_simulator_env() {
   echo "SMS_VIRTUAL_NUMBER=$SMS_VIRTUAL_NUMBER"
 }
 
+# The simulated messaging platform: receives notifications' chat receipt webhook.
+chat_simulator_env() {
+  echo "CHAT_SIMULATOR_PORT=${SERVICE_PORT[chat-simulator]}"
+  echo "CHAT_WEBHOOK_SECRET=$(cat "$KEY_DIR/chat-webhook-secret")"
+}
+
 # The signed-record freshness window of the local stack (every service and the example partner).
 LOCAL_MESSAGE_MAX_AGE_MS="${MESSAGE_MAX_AGE_MS:-60000}"
 LOCAL_MESSAGE_MAX_FUTURE_SKEW_MS="${MESSAGE_MAX_FUTURE_SKEW_MS:-5000}"
@@ -149,6 +160,7 @@ service_env() { # service -> env assignments, one per line
   local name="$1"
   [[ "$name" == example-partner ]] && { example_partner_env; return; }
   [[ "$name" == sms-simulator ]] && { sms_simulator_env; return; }
+  [[ "$name" == chat-simulator ]] && { chat_simulator_env; return; }
   echo "HTTP_PORT=${SERVICE_PORT[$name]}"
   echo "LOG_LEVEL=${LOG_LEVEL:-info}"
   echo "KAFKA_BROKERS=$KAFKA_BROKERS"
@@ -182,7 +194,16 @@ service_env() { # service -> env assignments, one per line
       echo "OPERATOR_KEY_DIGESTS=local-operator:$(operator_key_digest)" ;;
     notifications)
       # Operator endpoints (dead deliveries and their replay): the same local operator's key, as a digest only.
-      echo "OPERATOR_KEY_DIGESTS=local-operator:$(operator_key_digest)" ;;
+      echo "OPERATOR_KEY_DIGESTS=local-operator:$(operator_key_digest)"
+      # Receipts go to the simulated messaging platform (plain http: it is on this machine), retried
+      # quickly so that a local outage and its dead deliveries play out in seconds, not an hour.
+      echo "CHAT_WEBHOOK_URL=$CHAT_SIMULATOR_URL/webhooks/kirim"
+      echo "CHAT_WEBHOOK_SECRET=$(cat "$KEY_DIR/chat-webhook-secret")"
+      echo "CHAT_WEBHOOK_HTTP_ALLOWED=true"
+      echo "DELIVERY_BACKOFF_BASE_MS=${DELIVERY_BACKOFF_BASE_MS:-200}"
+      echo "DELIVERY_BACKOFF_MAX_MS=${DELIVERY_BACKOFF_MAX_MS:-1000}"
+      echo "DELIVERY_MAX_ATTEMPTS=${DELIVERY_MAX_ATTEMPTS:-4}"
+      echo "DELIVERY_BREAKER_COOL_DOWN_MS=${DELIVERY_BREAKER_COOL_DOWN_MS:-1000}" ;;
     identity)
       echo "SERVICE_CLIENT_DIGESTS=$(service_client_digests)"
       echo "IDENTITY_SIGNING_KEY_ID=local-1"
@@ -201,7 +222,7 @@ service_env() { # service -> env assignments, one per line
 }
 
 main_js() { # service -> built entry point
-  if [[ "$1" == edge ]]; then echo "$REPO_ROOT/dist/tools/edge/tools/edge/main.js"; elif [[ "$1" == sms-simulator ]]; then echo "$REPO_ROOT/dist/tools/sms-simulator/tools/sms-simulator/main.js"; else echo "$REPO_ROOT/dist/apps/$1/apps/$1/src/main.js"; fi
+  if [[ "$1" == edge ]]; then echo "$REPO_ROOT/dist/tools/edge/tools/edge/main.js"; elif [[ "$1" == sms-simulator || "$1" == chat-simulator ]]; then echo "$REPO_ROOT/dist/tools/$1/tools/$1/main.js"; else echo "$REPO_ROOT/dist/apps/$1/apps/$1/src/main.js"; fi
 }
 
 running() { [[ -f "$RUN_DIR/$1.pid" ]] && kill -0 "$(cat "$RUN_DIR/$1.pid")" 2>/dev/null; }
@@ -259,6 +280,9 @@ cmd_up() {
   ensure_local_secrets
   [[ "${SKIP_BUILD:-0}" == 1 ]] || build_services
   # identity first: the others fetch its JWKS to verify tokens.
+  # The chat simulator first: notifications starts delivering receipts as soon as it is up.
+  start_one chat-simulator
+  wait_ready chat-simulator
   start_one identity
   wait_ready identity
   local name
@@ -273,6 +297,7 @@ cmd_up() {
 
 cmd_down() {
   stop_one sms-simulator
+  stop_one chat-simulator
   stop_one edge
   local name
   for name in "${SERVICES[@]}" example-partner; do stop_one "$name" & done
@@ -297,7 +322,7 @@ cmd_reset() {
 
 cmd_status() {
   local name rc=0
-  for name in "${SERVICES[@]}" example-partner edge sms-simulator; do
+  for name in "${SERVICES[@]}" example-partner edge sms-simulator chat-simulator; do
     if ready "$name"; then echo "$name: ready"; else echo "$name: NOT ready"; rc=1; fi
   done
   return $rc

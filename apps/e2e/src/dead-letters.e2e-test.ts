@@ -84,6 +84,12 @@ const SCHEMA_VIOLATIONS: Record<string, { type: EventType; data: () => Record<st
       occurredAt: new Date().toISOString(),
     }),
   },
+  // notifications reads identity.events.v1 for users' language and time zone.
+  [TOPICS.IDENTITY_EVENTS]: {
+    type: EVENT_TYPES.USER_PREFERENCES_CHANGED,
+    field: 'timeZone',
+    data: () => ({ userId: randomUUID(), locale: 'hi-IN', timeZone: 'Mars/Olympus_Mons', changedAt: new Date().toISOString() }),
+  },
 };
 
 /** Headers of a well-formed CloudEvent of `type`, from its rightful producer unless `source` says otherwise. */

@@ -16,6 +16,7 @@ import { NotificationStore } from './payment-receipts/record-payment-receipts/no
 import { RecordPaymentReceipts } from './payment-receipts/record-payment-receipts/record-payment-receipts.use-case';
 import { NOTIFICATIONS_ENTITIES } from './persistence/notifications-entities';
 import { NOTIFICATIONS_MIGRATIONS } from './persistence/notifications-migrations';
+import { RecipientPreferencesModule } from './recipient-preferences/recipient-preferences.module';
 
 export const SERVICE_NAME = 'notifications';
 
@@ -36,7 +37,8 @@ export const SERVICE_NAME = 'notifications';
     TypeOrmModule.forFeature([NotificationEntity]),
     MessagingModule.forRoot({
       source: EVENT_SOURCES.NOTIFICATIONS,
-      consumer: { groupId: CONSUMER_GROUPS.NOTIFICATIONS, topics: [TOPICS.PAYMENTS_EVENTS] },
+      // identity.events.v1 for each user's language and time zone (recipient-preferences/).
+      consumer: { groupId: CONSUMER_GROUPS.NOTIFICATIONS, topics: [TOPICS.PAYMENTS_EVENTS, TOPICS.IDENTITY_EVENTS] },
     }),
     AuthModule.forRoot({ audience: JWT_AUDIENCES.NOTIFICATIONS }),
     // Its own credentials, to read identity's revocation feed (docs/service-credentials.md).
@@ -47,6 +49,7 @@ export const SERVICE_NAME = 'notifications';
     HealthModule.forRoot({ checkTokens: [KafkaReadinessCheck] }),
     TimeModule,
     DeliveryModule,
+    RecipientPreferencesModule,
   ],
   controllers: [NotificationsController, PaymentEventsConsumer],
   providers: [

@@ -70,6 +70,15 @@ describe('Kafka ACL declaration', () => {
     });
   });
 
+  it('lets notifications read payments’ and identity’s events (receipts in each user’s language), and write receipts and those topics’ dead letters only', () => {
+    expect(access('notifications')).toEqual({
+      principal: 'notifications',
+      writes: ['notifications.events.v1', 'payments.events.v1.dlq', 'identity.events.v1.dlq'],
+      reads: ['payments.events.v1', 'identity.events.v1'],
+      groups: [{ name: 'kirim.notifications', patternType: 'LITERAL' }],
+    });
+  });
+
   it('lets bank-connector read bank requests and each partner’s answers, and write answers and partner requests', () => {
     expect(access('bank-connector')).toMatchObject({
       writes: expect.arrayContaining(['bank.responses.v1', 'partner.xmpl.requests.v1', 'bank.requests.v1.dlq', 'partner.xmpl.responses.v1.dlq']),

@@ -1,5 +1,5 @@
 import { BankLegRequested, BankLegResult } from './events/bank';
-import { BankAccountLinked, UserRegistered } from './events/identity';
+import { BankAccountLinked, UserPreferencesChanged, UserRegistered } from './events/identity';
 import { NotificationRecorded } from './events/notifications';
 import { PartnerAccountLookupAnswered, PartnerAccountLookupRequested, PartnerLegAnswered, PartnerLegRequested } from './events/partner';
 import { PaymentLifecycleEvent } from './events/payments';
@@ -16,6 +16,7 @@ import { isPartnerTopicTemplate, isSignedTopicAddress, PARTNER_TOPICS, resolveTo
 export const EVENT_TYPES = {
   USER_REGISTERED: 'identity.user.registered.v1',
   BANK_ACCOUNT_LINKED: 'identity.bank-account.linked.v1',
+  USER_PREFERENCES_CHANGED: 'identity.user.preferences-changed.v1',
   BANK_DEBIT_REQUESTED: 'bank.debit.requested.v1',
   BANK_CREDIT_REQUESTED: 'bank.credit.requested.v1',
   BANK_DEBIT_SUCCEEDED: 'bank.debit.succeeded.v1',
@@ -47,6 +48,7 @@ export type EventType = (typeof EVENT_TYPES)[keyof typeof EVENT_TYPES];
 export interface EventPayloads {
   [EVENT_TYPES.USER_REGISTERED]: UserRegistered;
   [EVENT_TYPES.BANK_ACCOUNT_LINKED]: BankAccountLinked;
+  [EVENT_TYPES.USER_PREFERENCES_CHANGED]: UserPreferencesChanged;
   [EVENT_TYPES.BANK_DEBIT_REQUESTED]: BankLegRequested;
   [EVENT_TYPES.BANK_CREDIT_REQUESTED]: BankLegRequested;
   [EVENT_TYPES.BANK_DEBIT_SUCCEEDED]: BankLegResult;
@@ -118,6 +120,7 @@ const T = EVENT_TYPES;
 export const EVENT_CATALOGUE: Readonly<Record<EventType, EventTypeSpec>> = {
   [T.USER_REGISTERED]: spec(T.USER_REGISTERED, TOPICS.IDENTITY_EVENTS, UserRegistered, IDENTITY, 'userId', 'A user registered with kirim.'),
   [T.BANK_ACCOUNT_LINKED]: spec(T.BANK_ACCOUNT_LINKED, TOPICS.IDENTITY_EVENTS, BankAccountLinked, IDENTITY, 'userId', 'A user linked a bank account (masked number only).'),
+  [T.USER_PREFERENCES_CHANGED]: spec(T.USER_PREFERENCES_CHANGED, TOPICS.IDENTITY_EVENTS, UserPreferencesChanged, IDENTITY, 'userId', "A user set their language or time zone; receipts are written in them."),
   [T.BANK_DEBIT_REQUESTED]: spec(T.BANK_DEBIT_REQUESTED, TOPICS.BANK_REQUESTS, BankLegRequested, PAYMENTS, 'paymentId', "payments asks the payer's bank to debit the payer's account."),
   [T.BANK_CREDIT_REQUESTED]: spec(T.BANK_CREDIT_REQUESTED, TOPICS.BANK_REQUESTS, BankLegRequested, PAYMENTS, 'paymentId', "payments asks a bank to credit an account: the payee's, or the payer's for a reversal."),
   [T.BANK_DEBIT_SUCCEEDED]: spec(T.BANK_DEBIT_SUCCEEDED, TOPICS.BANK_RESPONSES, BankLegResult, BANK_CONNECTOR, 'paymentId', 'The debit was made.'),

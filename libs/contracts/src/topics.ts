@@ -106,7 +106,7 @@ export function isSignedTopicAddress(address: TopicAddress): boolean {
 }
 
 const MAIN_TOPICS: readonly TopicSpec[] = [
-  { name: TOPICS.IDENTITY_EVENTS, partitions: MAIN_TOPIC_PARTITIONS, description: 'users registered, bank accounts linked (key: userId)', signed: false },
+  { name: TOPICS.IDENTITY_EVENTS, partitions: MAIN_TOPIC_PARTITIONS, description: 'users registered, bank accounts linked, language and time zone set (key: userId)', signed: false },
   { name: TOPICS.PAYMENTS_EVENTS, partitions: MAIN_TOPIC_PARTITIONS, description: 'payment lifecycle: initiated, completed, failed, reversed (key: paymentId)', signed: false },
   { name: TOPICS.BANK_REQUESTS, partitions: MAIN_TOPIC_PARTITIONS, description: 'debit and credit commands to banks, signed by payments (key: paymentId)', signed: true },
   { name: TOPICS.BANK_RESPONSES, partitions: MAIN_TOPIC_PARTITIONS, description: 'results of debit and credit legs, signed by bank-connector (key: paymentId)', signed: true },
@@ -114,7 +114,7 @@ const MAIN_TOPICS: readonly TopicSpec[] = [
 ];
 
 /** Fixed topics some kirim service consumes; each has a dead-letter topic. Partner topics have theirs too. */
-export const CONSUMED_TOPICS: readonly Topic[] = [TOPICS.BANK_REQUESTS, TOPICS.BANK_RESPONSES, TOPICS.PAYMENTS_EVENTS];
+export const CONSUMED_TOPICS: readonly Topic[] = [TOPICS.BANK_REQUESTS, TOPICS.BANK_RESPONSES, TOPICS.PAYMENTS_EVENTS, TOPICS.IDENTITY_EVENTS];
 
 function deadLetterSpec(topic: string): TopicSpec {
   return {

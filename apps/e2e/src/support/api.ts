@@ -170,6 +170,8 @@ export interface NotificationView {
   readonly body: string;
   readonly createdAt: string;
   readonly readAt: string | null;
+  /** Where it was pushed (the chat platform's webhook) and how that went. */
+  readonly deliveries: readonly { readonly channel: string; readonly status: string; readonly attempts: number; readonly deliveredAt: string | null }[];
 }
 
 export interface PayRequest {
@@ -451,6 +453,11 @@ export class Api {
 
   async me(session: Session): Promise<HttpResult> {
     return this.request('GET', '/v1/me', { token: session.accessToken });
+  }
+
+  /** PATCH /v1/me: the caller's language and time zone, as sent (the caller checks the status). */
+  async updateMe(session: Session, body: { locale?: unknown; timeZone?: unknown }): Promise<HttpResult<{ locale: string | null; timeZone: string | null } | Problem>> {
+    return this.request('PATCH', '/v1/me', { token: session.accessToken, body });
   }
 
   // --- payments -------------------------------------------------------------------------------

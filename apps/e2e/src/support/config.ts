@@ -32,6 +32,11 @@ export function smsSimulatorUrl(): string {
   return (process.env.SMS_SIMULATOR_URL ?? 'http://127.0.0.1:3020').replace(/\/+$/, '');
 }
 
+/** The simulated messaging platform (tools/chat-simulator): where notifications pushes chat receipts. */
+export function chatSimulatorUrl(): string {
+  return (process.env.CHAT_SIMULATOR_URL ?? 'http://127.0.0.1:3021').replace(/\/+$/, '');
+}
+
 /** The Standard Webhooks secret identity shares with the SMS provider: SMS_WEBHOOK_SECRET, else scripts/stack.sh's. */
 export function smsWebhookSecret(): string {
   const fromEnv = process.env.SMS_WEBHOOK_SECRET?.trim();

@@ -11,10 +11,10 @@ export function operatorKey(): string {
   return readFileSync(file, 'utf8').trim();
 }
 
-/** A call to payments' operator API (docs/operations.md): its own port, the operator key. */
-export function asOperator<T = Record<string, unknown>>(api: Api, method: string, path: string, body?: object): Promise<HttpResult<T>> {
+/** A call to a service's operator API (docs/operations.md; payments unless named): its own port, the operator key. */
+export function asOperator<T = Record<string, unknown>>(api: Api, method: string, path: string, body?: object, service: 'payments' | 'notifications' = 'payments'): Promise<HttpResult<T>> {
   return api.request<T>(method, `/internal/v1/operator${path}`, {
-    baseUrl: serviceUrl('payments'),
+    baseUrl: serviceUrl(service),
     headers: { authorization: `Bearer ${operatorKey()}` },
     ...(body !== undefined ? { body } : {}),
   });

@@ -3,6 +3,7 @@ import { CreateIdentityTables1764300000000 } from '../migrations/1764300000000-c
 import { CreateDeviceBindingTables1764620000000 } from '../migrations/1764620000000-create-device-binding-tables';
 import { CreatePaymentAddresses1764640000000 } from '../migrations/1764640000000-create-payment-addresses';
 import { AddMerchantHeldPaymentAddresses1764780000000 } from '../migrations/1764780000000-add-merchant-held-payment-addresses';
+import { AddUserPreferences1764912000000 } from '../migrations/1764912000000-add-user-preferences';
 
 /**
  * In order: the shared outbox/inbox tables first, then identity's own. The migration that encrypts
@@ -15,4 +16,5 @@ export const IDENTITY_MIGRATIONS = [
   CreateDeviceBindingTables1764620000000,
   CreatePaymentAddresses1764640000000,
   AddMerchantHeldPaymentAddresses1764780000000,
+  AddUserPreferences1764912000000,
 ];

@@ -4,7 +4,7 @@ import { BankAccountDirectory, BankAccountDiscovery, DiscoverableBankAccount } f
 import type { LinkedBankAccount } from '../bank-accounts/linked-bank-account';
 import { LinkedBankAccountRepository } from '../bank-accounts/linked-bank-account.repository';
 import { TransactionRunner } from '@kirim/messaging';
-import type { User } from '../users/user';
+import type { User, UserPreferences } from '../users/user';
 import { UserRepository } from '../users/user.repository';
 
 /*
@@ -60,6 +60,12 @@ export class InMemoryUsers extends UserRepository {
 
   async lockByPhone(_tx: TransactionScope, phone: string): Promise<User | null> {
     return this.findByPhone(phone);
+  }
+
+  async savePreferences(_tx: TransactionScope, userId: string, preferences: UserPreferences & { readonly changedAt: Date }): Promise<void> {
+    const user = this.rows.get(userId);
+    if (!user) throw new Error(`no user ${userId}`);
+    this.rows.set(userId, { ...user, preferences: { locale: preferences.locale, timeZone: preferences.timeZone, changedAt: preferences.changedAt } });
   }
 }
 

@@ -4,7 +4,7 @@ import type { TransactionScope } from '@kirim/messaging';
 import { FieldEncryption, LookupHasher, LookupNormalizationError } from '@kirim/platform';
 import { DataSource, EntityManager } from 'typeorm';
 import { IDENTITY_PURPOSES } from '../persistence/identity-personal-data';
-import type { User } from './user';
+import type { User, UserPreferences } from './user';
 import { UserEntity } from './user.entity';
 import { UserRepository } from './user.repository';
 
@@ -65,6 +65,10 @@ export class TypeOrmUserRepository extends UserRepository {
     return phoneHash === null ? null : this.lockWhere(tx.manager, 'user.phoneHash = :phoneHash', { phoneHash });
   }
 
+  async savePreferences(tx: TransactionScope, userId: string, preferences: UserPreferences & { readonly changedAt: Date }): Promise<void> {
+    await tx.manager.getRepository(UserEntity).update({ id: userId }, { locale: preferences.locale, timeZone: preferences.timeZone, preferencesChangedAt: preferences.changedAt });
+  }
+
   private async lockWhere(manager: EntityManager, where: string, parameters: Record<string, string>): Promise<User | null> {
     const entity = await manager.getRepository(UserEntity).createQueryBuilder('user').where(where, parameters).setLock('pessimistic_write').getOne();
     return entity ? this.toUser(entity) : null;
@@ -81,6 +85,12 @@ export class TypeOrmUserRepository extends UserRepository {
   }
 
   private toUser(entity: UserEntity): User {
-    return { id: entity.id, phone: this.fields.decrypt(IDENTITY_PURPOSES.USER_PHONE, entity.phoneEncrypted), displayName: entity.displayName, createdAt: entity.createdAt };
+    return {
+      id: entity.id,
+      phone: this.fields.decrypt(IDENTITY_PURPOSES.USER_PHONE, entity.phoneEncrypted),
+      displayName: entity.displayName,
+      createdAt: entity.createdAt,
+      preferences: { locale: entity.locale, timeZone: entity.timeZone, changedAt: entity.preferencesChangedAt },
+    };
   }
 }

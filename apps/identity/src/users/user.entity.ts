@@ -23,4 +23,15 @@ export class UserEntity {
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
+
+  /** Canonical BCP 47 tag; null until the user sets one. */
+  @Column({ type: 'varchar', length: 35, nullable: true })
+  locale!: string | null;
+
+  /** IANA time zone, as the user gave it; null until set. */
+  @Column({ name: 'time_zone', type: 'varchar', length: 64, nullable: true })
+  timeZone!: string | null;
+
+  @Column({ name: 'preferences_changed_at', type: 'timestamptz', nullable: true })
+  preferencesChangedAt!: Date | null;
 }

@@ -1,5 +1,5 @@
 import type { TransactionScope } from '@kirim/messaging';
-import type { User } from './user';
+import type { User, UserPreferences } from './user';
 
 export abstract class UserRepository {
   abstract findById(id: string): Promise<User | null>;
@@ -17,4 +17,7 @@ export abstract class UserRepository {
 
   /** As lockById, by phone number: serializes the device bindings of one user. */
   abstract lockByPhone(tx: TransactionScope, phone: string): Promise<User | null>;
+
+  /** Stores the user's language and time zone (lock the user first: lockById). */
+  abstract savePreferences(tx: TransactionScope, userId: string, preferences: UserPreferences & { readonly changedAt: Date }): Promise<void>;
 }

@@ -4,4 +4,16 @@ export interface User {
   readonly phone: string;
   readonly displayName: string;
   readonly createdAt: Date;
+  /** Absent on a user being registered; read back, it is always there (each field null until set). */
+  readonly preferences?: UserPreferences;
+}
+
+/**
+ * The language and time zone a user reads receipts in: a canonical BCP 47 tag and an IANA zone,
+ * each null until the user sets it. `changedAt` is when they last changed (null: never).
+ */
+export interface UserPreferences {
+  readonly locale: string | null;
+  readonly timeZone: string | null;
+  readonly changedAt: Date | null;
 }

@@ -24,7 +24,8 @@ import { RecordPaymentReceipts } from '../payment-receipts/record-payment-receip
 import { NOTIFICATIONS_ENTITIES } from '../persistence/notifications-entities';
 import { NotificationsConfig } from '../notifications.config';
 import { NOTIFICATIONS_MIGRATIONS } from '../persistence/notifications-migrations';
-import { ChatReceiptPayload, ChatWebhookChannel } from './chat-webhook/chat-webhook.channel';
+import type { ChatReceiptWebhook } from '@kirim/contracts';
+import { ChatWebhookChannel } from './chat-webhook/chat-webhook.channel';
 import { EndpointCircuitBreakers } from './circuit-breaker';
 import { DeliverDueNotifications } from './deliver-due-notifications/deliver-due-notifications.use-case';
 import { DeliveryWorker } from './deliver-due-notifications/delivery-worker';
@@ -34,6 +35,7 @@ import type { DeliverySettings } from './delivery-settings';
 import { ListDeliveries } from './list-deliveries/list-deliveries.use-case';
 import { ReplayDelivery } from './replay-delivery/replay-delivery.use-case';
 import { TypeOrmDeliveryRepository } from './typeorm-delivery.repository';
+import { TypeOrmRecipientPreferencesRepository } from '../recipient-preferences/typeorm-recipient-preferences.repository';
 
 const SECRET_A = `whsec_${Buffer.alloc(32, 11).toString('base64')}`;
 const SECRET_B = `whsec_${Buffer.alloc(32, 22).toString('base64')}`;
@@ -82,9 +84,9 @@ class Receiver {
   }
 
   /** Each request verified with the platform's secret, as its payload. */
-  verified(secret: string): ChatReceiptPayload[] {
+  verified(secret: string): ChatReceiptWebhook[] {
     const webhook = new Webhook(secret);
-    return this.received.map((r) => webhook.verify(r.body, r.headers as Record<string, string>) as ChatReceiptPayload);
+    return this.received.map((r) => webhook.verify(r.body, r.headers as Record<string, string>) as ChatReceiptWebhook);
   }
 }
 
@@ -141,7 +143,7 @@ describe('notification deliveries (PostgreSQL, HTTP receivers)', () => {
 
   /** The service's pieces over the real database, with these endpoints; the worker polls every 20 ms. */
   function service(endpoints: StaticDeliveryEndpoints, deliverySettings = settings()): { consumer: PaymentEventsConsumer; worker: DeliveryWorker } {
-    const consumer = new PaymentEventsConsumer(new RecordPaymentReceipts(notifications, deliveries, endpoints, clock, new RandomIdGenerator()));
+    const consumer = new PaymentEventsConsumer(new RecordPaymentReceipts(notifications, deliveries, endpoints, new TypeOrmRecipientPreferencesRepository(), clock, new RandomIdGenerator()));
     const deliverDue = new DeliverDueNotifications(deliveries, new EndpointCircuitBreakers(deliverySettings.breaker, clock), clock, deliverySettings);
     const worker = new DeliveryWorker(endpoints, deliverDue, 20);
     workers.push(worker);

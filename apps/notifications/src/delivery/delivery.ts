@@ -38,6 +38,8 @@ export interface ClaimedDelivery {
     readonly recipientUserId: string;
     readonly kind: NotificationKind;
     readonly paymentId: string;
+    /** The locale title and body are written in. */
+    readonly locale: string;
     readonly title: string;
     readonly body: string;
     readonly occurredAt: Date;

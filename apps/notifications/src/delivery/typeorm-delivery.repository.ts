@@ -30,6 +30,7 @@ interface ClaimedRow {
   recipient_user_id: string;
   kind: NotificationKind;
   payment_id: string;
+  locale: string;
   title: string;
   body: string;
   occurred_at: Date;
@@ -82,7 +83,7 @@ export class TypeOrmDeliveryRepository extends DeliveryRepository {
           SET status = 'delivering', attempts = d.attempts + 1, next_attempt_at = $4
          FROM due, notifications n
         WHERE d.id = due.id AND n.id = d.notification_id
-       RETURNING d.id, d.endpoint_key, d.channel, d.attempts, d.notification_id, d.recipient_user_id, n.kind, n.payment_id, n.title, n.body, d.occurred_at`,
+       RETURNING d.id, d.endpoint_key, d.channel, d.attempts, d.notification_id, d.recipient_user_id, n.kind, n.payment_id, n.locale, n.title, n.body, d.occurred_at`,
       [request.endpointKey, request.now, request.limit, request.leaseUntil],
     );
     return rows.map((row) => ({
@@ -95,6 +96,7 @@ export class TypeOrmDeliveryRepository extends DeliveryRepository {
         recipientUserId: row.recipient_user_id,
         kind: row.kind,
         paymentId: row.payment_id,
+        locale: row.locale,
         title: row.title,
         body: row.body,
         occurredAt: row.occurred_at,

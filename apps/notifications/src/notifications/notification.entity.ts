@@ -21,6 +21,10 @@ export class NotificationEntity {
   @Column({ name: 'payment_id', type: 'uuid' })
   paymentId!: string;
 
+  /** The receipt locale title and body are written in (en-IN, hi-IN, id-ID or pt-BR). */
+  @Column({ type: 'varchar', length: 35, default: 'en-IN' })
+  locale!: string;
+
   @Column({ type: 'varchar', length: 200 })
   title!: string;
 

@@ -15,7 +15,7 @@ interface InsertedRow {
   created_at: Date;
 }
 
-const COLUMNS_PER_ROW = 5;
+const COLUMNS_PER_ROW = 6;
 
 /** PostgreSQL adapter of both notification ports. */
 @Injectable()
@@ -27,14 +27,14 @@ export class NotificationRepository implements NotificationStore, NotificationIn
     const values = drafts
       .map((_, row) => {
         const first = row * COLUMNS_PER_ROW;
-        return `($${first + 1}, $${first + 2}, $${first + 3}, $${first + 4}, $${first + 5})`;
+        return `($${first + 1}, $${first + 2}, $${first + 3}, $${first + 4}, $${first + 5}, $${first + 6})`;
       })
       .join(', ');
-    const parameters = drafts.flatMap((d) => [d.userId, d.kind, d.paymentId, d.title, d.body]);
+    const parameters = drafts.flatMap((d) => [d.userId, d.kind, d.paymentId, d.locale, d.title, d.body]);
     // ON CONFLICT DO NOTHING + RETURNING yields exactly the rows inserted now: a replay returns none,
     // and two replicas racing on the same event cannot both insert (the unique key decides).
     const rows: InsertedRow[] = await manager.query(
-      `INSERT INTO notifications (user_id, kind, payment_id, title, body)
+      `INSERT INTO notifications (user_id, kind, payment_id, locale, title, body)
        VALUES ${values}
        ON CONFLICT (user_id, payment_id, kind) DO NOTHING
        RETURNING id, user_id, kind, payment_id, created_at`,

@@ -13,6 +13,7 @@ import { NotificationEntity } from '../notifications/notification.entity';
 import { NotificationRepository } from '../notifications/notification.repository';
 import { NOTIFICATIONS_ENTITIES } from '../persistence/notifications-entities';
 import { NOTIFICATIONS_MIGRATIONS } from '../persistence/notifications-migrations';
+import { TypeOrmRecipientPreferencesRepository } from '../recipient-preferences/typeorm-recipient-preferences.repository';
 import { PaymentEventsConsumer } from './payment-events.consumer';
 import { PAYEE, PAYER, PAYMENT_ID, paymentEvent } from './payment-event.fixture';
 import { RecordPaymentReceipts } from './record-payment-receipts/record-payment-receipts.use-case';
@@ -31,7 +32,7 @@ describe('payment receipts (PostgreSQL)', () => {
     unitOfWork = new UnitOfWork(dataSource, new OutboxWriter(EVENT_SOURCES.NOTIFICATIONS));
     repository = new NotificationRepository(dataSource.getRepository(NotificationEntity));
     // No channel configured: receipts only (deliveries have their own test, deliveries.integration-test.ts).
-    consumer = new PaymentEventsConsumer(new RecordPaymentReceipts(repository, new TypeOrmDeliveryRepository(dataSource), new StaticDeliveryEndpoints([]), new FixedClock(), new SequentialIds()));
+    consumer = new PaymentEventsConsumer(new RecordPaymentReceipts(repository, new TypeOrmDeliveryRepository(dataSource), new StaticDeliveryEndpoints([]), new TypeOrmRecipientPreferencesRepository(), new FixedClock(), new SequentialIds()));
   });
 
   afterAll(async () => {

@@ -55,6 +55,7 @@ export class InMemoryDeliveries extends DeliveryRepository {
           recipientUserId: row.recipientUserId,
           kind: 'payment.sent',
           paymentId: '3f2e1d0c-9b8a-4765-a432-10fedcba9876',
+          locale: 'en-IN',
           title: 'Payment sent',
           body: 'You paid ₹500.00.',
           occurredAt: row.occurredAt,

@@ -168,6 +168,8 @@ export async function examplePayload(type: EventType): Promise<Record<string, un
       return { userId: ID.payer, registeredAt: EXAMPLE_TIME };
     case T.BANK_ACCOUNT_LINKED:
       return { userId: ID.payer, linkedAccountId: ID.linkedAccount, bankCode: EXAMPLE_SANDBOX_BANK_CODE, maskedAccountNumber: 'XXXXXXXX1234', linkedAt: EXAMPLE_TIME };
+    case T.USER_PREFERENCES_CHANGED:
+      return { userId: ID.payer, locale: 'hi-IN', timeZone: 'Asia/Kolkata', changedAt: EXAMPLE_TIME };
     case T.BANK_DEBIT_REQUESTED:
       return leg(ID.debitRequest, ID.payerAccount);
     case T.BANK_CREDIT_REQUESTED:

@@ -29,6 +29,7 @@ const CLASS_DESCRIPTIONS: Readonly<Record<string, string>> = {
   MoneyDto: 'An amount as a decimal string with its currency: at most 16 integer and 2 fraction digits, never a float.',
   UserRegistered: 'A user registered with kirim; the phone number stays inside identity.',
   BankAccountLinked: 'A user linked a bank account; only the masked number leaves identity.',
+  UserPreferencesChanged: "A user's language and time zone as they now stand; a consumer keeps the event with the latest `changedAt`. No phone number, no name.",
   BankLegRequested: "A command to a bank: move `amount` out of (debit) or into (credit) the account the bank knows by `accountRef`. The record's type gives the direction.",
   BankLegResult: "A bank's answer to a leg, naming what it answers: `bankCode`, `accountRef` and `amount` are those of the request.",
   PaymentLifecycleEvent: 'A payment reached a state others care about.',
@@ -60,6 +61,11 @@ const FIELD_DESCRIPTIONS: Readonly<Record<string, Readonly<Record<string, string
     resultCode: 'UPI result code: `00` success, anything else a decline with that code.',
     rrn: '12-digit retrieval reference number, on success.',
     reason: 'Human-readable detail of a decline; never shown to users as is.',
+  },
+  UserPreferencesChanged: {
+    locale: 'The user\'s language: a canonical BCP 47 tag (as `Intl.getCanonicalLocales` writes it), e.g. `hi-IN`. Absent while the user has never set one.',
+    timeZone: 'The user\'s IANA time zone, e.g. `Asia/Kolkata`, one `Intl.DateTimeFormat` knows. Absent while the user has never set one.',
+    changedAt: 'When identity stored the change; a later change of the same user always has a later instant, so keep the event with the latest.',
   },
   PaymentLifecycleEvent: {
     status: 'The state of the payment state machine the payment reached.',

@@ -1,5 +1,6 @@
-import { IsISO8601, IsUUID, Matches } from 'class-validator';
+import { IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { BANK_CODE_PATTERN, MASKED_ACCOUNT_PATTERN } from '../values/identifiers';
+import { IsIanaTimeZone, IsLocaleTag, LOCALE_TAG_MAX_LENGTH, TIME_ZONE_MAX_LENGTH } from '../values/user-preferences';
 
 /** A user registered. The phone number is personal data and stays inside identity. */
 export class UserRegistered {
@@ -26,4 +27,32 @@ export class BankAccountLinked {
 
   @IsISO8601()
   linkedAt!: string;
+}
+
+/**
+ * A user set their language or time zone. It carries both as they now stand (a field is absent
+ * while the user has never set it), so a consumer keeps the newest event by `changedAt` and needs no
+ * earlier one. No phone number and no name: a reader of receipts needs neither.
+ */
+export class UserPreferencesChanged {
+  @IsUUID()
+  userId!: string;
+
+  /** Canonical BCP 47 tag, e.g. `hi-IN`. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(LOCALE_TAG_MAX_LENGTH)
+  @IsLocaleTag()
+  locale?: string;
+
+  /** IANA time zone, e.g. `Asia/Kolkata`. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(TIME_ZONE_MAX_LENGTH)
+  @IsIanaTimeZone()
+  timeZone?: string;
+
+  /** When identity stored the change; later changes of one user have later instants. */
+  @IsISO8601()
+  changedAt!: string;
 }

@@ -1,4 +1,5 @@
 import { Webhook } from 'standardwebhooks';
+import { ChatReceiptWebhook, validatePayload } from '@kirim/contracts';
 import { FixedClock } from '@kirim/testing';
 import type { ClaimedDelivery } from '../delivery';
 import { ChatWebhookChannel, outcomeOf } from './chat-webhook.channel';
@@ -16,8 +17,10 @@ const delivery: ClaimedDelivery = {
     recipientUserId: '0b9a3c1e-5f6d-4c2b-8a1e-1f2d3c4b5a60',
     kind: 'payment.received',
     paymentId: '3f2e1d0c-9b8a-4765-a432-10fedcba9876',
-    title: 'Payment received',
-    body: 'You received ₹500.00.',
+    // A recipient who reads Portuguese: the payload names the locale the text was written in.
+    locale: 'pt-BR',
+    title: 'Pagamento recebido',
+    body: 'Você recebeu ₹ 500,00.',
     occurredAt: new Date('2026-11-28T10:00:00.000Z'),
   },
 };
@@ -72,15 +75,17 @@ describe('ChatWebhookChannel', () => {
           notificationId: delivery.notification.notificationId,
           kind: 'payment.received',
           paymentId: delivery.notification.paymentId,
-          locale: 'en-IN',
-          title: 'Payment received',
-          body: 'You received ₹500.00.',
+          locale: 'pt-BR',
+          title: 'Pagamento recebido',
+          body: 'Você recebeu ₹ 500,00.',
           occurredAt: '2026-11-28T10:00:00.000Z',
         },
       });
+      // What the platform checks it against (tools/chat-simulator does the same).
+      expect(validatePayload(ChatReceiptWebhook, payload)).toMatchObject({ ok: true });
       // Another secret, or a changed body, does not verify.
       expect(() => new Webhook(`whsec_${Buffer.alloc(32, 1).toString('base64')}`).verify(String(init.body), headers)).toThrow();
-      expect(() => verifier.verify(String(init.body).replace('500.00', '5000.00'), headers)).toThrow();
+      expect(() => verifier.verify(String(init.body).replace('500,00', '5000,00'), headers)).toThrow();
     } finally {
       jest.useRealTimers();
     }

@@ -1,6 +1,6 @@
 import { Webhook } from 'standardwebhooks';
+import { CHAT_RECEIPT_EVENT_TYPE, ChatReceiptWebhook } from '@kirim/contracts';
 import type { Clock } from '@kirim/platform';
-import { DEFAULT_RECEIPT_LOCALE } from '../../receipt-text/receipt-locale';
 import { parseRetryAfter } from '../backoff';
 import type { ClaimedDelivery, DeliveryOutcome } from '../delivery';
 import { DeliveryChannel } from '../delivery-channel';
@@ -13,25 +13,6 @@ export interface ChatWebhookOptions {
   readonly secret: string;
   readonly timeoutMs: number;
 }
-
-/** The webhook's body: Standard Webhooks' envelope (type, timestamp, data). */
-export interface ChatReceiptPayload {
-  readonly type: 'notification.receipt';
-  readonly timestamp: string;
-  readonly data: {
-    /** The kirim user the chat thread belongs to. */
-    readonly userId: string;
-    readonly notificationId: string;
-    readonly kind: string;
-    readonly paymentId: string;
-    readonly locale: string;
-    readonly title: string;
-    readonly body: string;
-    readonly occurredAt: string;
-  };
-}
-
-export const CHAT_RECEIPT_EVENT_TYPE = 'notification.receipt';
 
 /**
  * The chat platform's webhook: one POST per delivery, signed per Standard Webhooks with the
@@ -78,7 +59,8 @@ export class ChatWebhookChannel extends DeliveryChannel {
   }
 }
 
-export function chatReceiptPayload(delivery: ClaimedDelivery, sentAt: Date): ChatReceiptPayload {
+/** The webhook's body, as libs/contracts declares it for the platform (ChatReceiptWebhook). */
+export function chatReceiptPayload(delivery: ClaimedDelivery, sentAt: Date): ChatReceiptWebhook {
   const { notification } = delivery;
   return {
     type: CHAT_RECEIPT_EVENT_TYPE,
@@ -88,8 +70,8 @@ export function chatReceiptPayload(delivery: ClaimedDelivery, sentAt: Date): Cha
       notificationId: notification.notificationId,
       kind: notification.kind,
       paymentId: notification.paymentId,
-      // Every receipt is written in en-IN until notifications knows users' languages (docs/notifications.md).
-      locale: DEFAULT_RECEIPT_LOCALE,
+      // The locale the receipt was written in (the recipient's, or en-IN), stored with its text.
+      locale: notification.locale,
       title: notification.title,
       body: notification.body,
       occurredAt: notification.occurredAt.toISOString(),

@@ -1,6 +1,7 @@
 import type { NotificationKind, PaymentLifecycleEvent } from '@kirim/contracts';
 import { renderReceipt, ReceiptAudience } from '../../receipt-text/render-receipt';
 import type { ReceiptFacts } from '../../receipt-text/receipt-facts';
+import type { ReceiptLocale } from '../../receipt-text/receipt-locale';
 
 /** The payment outcomes people are told about; an initiated payment is not news yet. */
 export type PaymentOutcome = 'completed' | 'failed' | 'reversed';
@@ -10,24 +11,25 @@ export interface ReceiptDraft {
   readonly userId: string;
   readonly kind: NotificationKind;
   readonly paymentId: string;
+  /** The locale the text is written in, after fallback (stored with it, sent with it to the chat). */
+  readonly locale: ReceiptLocale;
   readonly title: string;
   readonly body: string;
 }
 
-/**
- * Everyone is written to in en-IN and Asia/Kolkata (receipt-text's defaults) until notifications
- * knows each user's language and zone; the text layer already speaks hi-IN, id-ID and pt-BR.
- */
-const AUDIENCE: ReceiptAudience = {};
+/** Each recipient's language and time zone; `{}` (en-IN, Asia/Kolkata) for a user who set none. */
+export type AudienceOf = (userId: string) => ReceiptAudience;
 
 /**
  * Who is told what when a payment reaches an outcome:
  * - completed: the payer hears the money went, the payee that it arrived;
  * - failed: only the payer, with the reason from the result code (the payee never expected it);
  * - reversed: only the payer, that the debited amount came back.
- * The words, the amount, the time and the references are receipt-text's (render-receipt.ts).
+ * The words, the amount, the time and the references are receipt-text's (render-receipt.ts), each
+ * receipt in its reader's language and time zone (`audienceOf`), so payer and payee may read the
+ * same payment in two languages.
  */
-export function receiptsFor(outcome: PaymentOutcome, payment: PaymentLifecycleEvent): ReceiptDraft[] {
+export function receiptsFor(outcome: PaymentOutcome, payment: PaymentLifecycleEvent, audienceOf: AudienceOf = () => ({})): ReceiptDraft[] {
   const facts = {
     amount: payment.amount,
     occurredAt: payment.occurredAt,
@@ -36,8 +38,8 @@ export function receiptsFor(outcome: PaymentOutcome, payment: PaymentLifecycleEv
     ...(payment.rrn !== undefined ? { rrn: payment.rrn } : {}),
   };
   const draft = (userId: string, kind: NotificationKind, receipt: ReceiptFacts): ReceiptDraft => {
-    const { title, body } = renderReceipt(receipt, AUDIENCE);
-    return { userId, kind, paymentId: payment.paymentId, title, body };
+    const { locale, title, body } = renderReceipt(receipt, audienceOf(userId));
+    return { userId, kind, paymentId: payment.paymentId, locale, title, body };
   };
 
   switch (outcome) {

@@ -4,6 +4,7 @@ import type { OutgoingEvent, TransactionScope } from '@kirim/messaging';
 import { FixedClock, SequentialIds } from '@kirim/testing';
 import { DeliveryEndpoints, StaticDeliveryEndpoints } from '../../delivery/delivery-channel';
 import { InMemoryDeliveries, ScriptedChannel } from '../../testing/in-memory-deliveries';
+import { InMemoryRecipientPreferences } from '../../testing/in-memory-recipient-preferences';
 import { NotificationStore, RecordedNotification } from './notification-store';
 import type { ReceiptDraft } from './payment-receipt-rules';
 import { PAYEE, PAYER, PAYMENT_ID, paymentEvent } from '../payment-event.fixture';
@@ -42,8 +43,13 @@ function fakeTransaction(): { tx: TransactionScope; published: OutgoingEvent[] }
   return { tx, published };
 }
 
-function useCase(store: NotificationStore, deliveries = new InMemoryDeliveries(), endpoints: DeliveryEndpoints = new StaticDeliveryEndpoints([])): RecordPaymentReceipts {
-  return new RecordPaymentReceipts(store, deliveries, endpoints, new FixedClock(), new SequentialIds());
+function useCase(
+  store: NotificationStore,
+  deliveries = new InMemoryDeliveries(),
+  endpoints: DeliveryEndpoints = new StaticDeliveryEndpoints([]),
+  preferences = new InMemoryRecipientPreferences(),
+): RecordPaymentReceipts {
+  return new RecordPaymentReceipts(store, deliveries, endpoints, preferences, new FixedClock(), new SequentialIds());
 }
 
 describe('RecordPaymentReceipts', () => {
@@ -96,6 +102,40 @@ describe('RecordPaymentReceipts', () => {
 
     expect(store.rows).toEqual([expect.objectContaining({ userId: PAYER, kind: 'payment.failed' })]);
     expect(published.map((e) => e.key)).toEqual([PAYER]);
+  });
+
+  describe("in each recipient's language and time zone", () => {
+    it('writes a Hindi payer and a Portuguese payee one receipt each in their own language, looking both up in one query', async () => {
+      const store = new FakeNotificationStore();
+      const preferences = new InMemoryRecipientPreferences();
+      preferences.rows.set(PAYER, { userId: PAYER, locale: 'hi-IN', timeZone: 'Asia/Kolkata', changedAt: new Date('2025-11-01T00:00:00Z') });
+      preferences.rows.set(PAYEE, { userId: PAYEE, locale: 'pt-BR', timeZone: 'America/Sao_Paulo', changedAt: new Date('2025-11-01T00:00:00Z') });
+
+      await useCase(store, undefined, undefined, preferences).execute(fakeTransaction().tx, { outcome: 'completed', payment: paymentEvent() });
+
+      expect(preferences.lookups).toEqual([[PAYER, PAYEE]]);
+      expect(store.rows.map((r) => [r.userId, r.kind, r.locale, r.title])).toEqual([
+        [PAYER, 'payment.sent', 'hi-IN', 'भुगतान भेजा गया'],
+        [PAYEE, 'payment.received', 'pt-BR', 'Pagamento recebido'],
+      ]);
+      // 10:00 UTC: 3:30 pm in Kolkata, 07:00 in São Paulo; each amount and date as its language writes them.
+      expect(store.rows[0].body.split('\n').slice(0, 3)).toEqual(['आपने ₹500.00 का भुगतान किया।', '', '28 नव॰ 2025, 3:30 pm IST']);
+      expect(store.rows[1].body.split('\n').slice(0, 3)).toEqual(['Você recebeu ₹\u00a0500,00.', '', '28 de nov. de 2025, 07:00 BRT']);
+    });
+
+    it('writes in en-IN and Asia/Kolkata to a recipient with no preferences, or with unusable ones', async () => {
+      const store = new FakeNotificationStore();
+      const preferences = new InMemoryRecipientPreferences();
+      preferences.rows.set(PAYEE, { userId: PAYEE, locale: 'fr-FR', timeZone: null, changedAt: new Date('2025-11-01T00:00:00Z') });
+
+      await useCase(store, undefined, undefined, preferences).execute(fakeTransaction().tx, { outcome: 'completed', payment: paymentEvent() });
+
+      expect(store.rows.map((r) => [r.locale, r.title])).toEqual([
+        ['en-IN', 'Payment sent'],
+        ['en-IN', 'Payment received'],
+      ]);
+      expect(store.rows[1].body).toContain('28 Nov 2025, 3:30 pm IST');
+    });
   });
 
   describe('with the chat webhook configured', () => {

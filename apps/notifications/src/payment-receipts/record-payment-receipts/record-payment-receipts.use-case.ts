@@ -5,6 +5,7 @@ import { Clock, IdGenerator } from '@kirim/platform';
 import type { DeliveryDraft } from '../../delivery/delivery';
 import { DeliveryEndpoints } from '../../delivery/delivery-channel';
 import { DeliveryRepository } from '../../delivery/delivery.repository';
+import { RecipientPreferencesRepository } from '../../recipient-preferences/recipient-preferences.repository';
 import { NotificationStore } from './notification-store';
 import { PaymentOutcome, receiptsFor } from './payment-receipt-rules';
 
@@ -21,7 +22,8 @@ export interface RecordPaymentReceiptsResult {
 }
 
 /**
- * Records the receipts a payment outcome calls for, announces each new one and writes its
+ * Records the receipts a payment outcome calls for, each in its recipient's language and time zone
+ * (as identity last announced them; en-IN and Asia/Kolkata for one who set none), announces each new one and writes its
  * deliveries (one per configured endpoint: the chat platform's webhook). Runs in the consumer
  * batch's transaction: the rows, their deliveries, their outbox events and the inbox record commit
  * together, so a receipt is never without its delivery, nor a delivery without its receipt.
@@ -32,12 +34,19 @@ export class RecordPaymentReceipts {
     private readonly store: NotificationStore,
     private readonly deliveries: DeliveryRepository,
     private readonly endpoints: DeliveryEndpoints,
+    private readonly preferences: RecipientPreferencesRepository,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
   ) {}
 
   async execute(tx: TransactionScope, command: RecordPaymentReceiptsCommand): Promise<RecordPaymentReceiptsResult> {
-    const drafts = receiptsFor(command.outcome, command.payment);
+    // One query for both parties; each receipt is then written in its reader's language and zone.
+    const { payerUserId, payeeUserId } = command.payment;
+    const known = await this.preferences.findByUserIds(tx, [payerUserId, payeeUserId]);
+    const drafts = receiptsFor(command.outcome, command.payment, (userId) => {
+      const preferences = known.get(userId);
+      return preferences ? { locale: preferences.locale, timeZone: preferences.timeZone } : {};
+    });
     const inserted = await this.store.insertIgnoringDuplicates(tx.manager, drafts);
     // Only rows inserted now are announced, so a replayed payment event announces nothing twice.
     for (const notification of inserted) {

@@ -1,0 +1,31 @@
+import { Controller } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { BankAccountLinked, EVENT_TYPES, UserPreferencesChanged, UserRegistered } from '@kirim/contracts';
+import type { InboundEvent, InboundMessageContext } from '@kirim/messaging';
+import { ApplyRecipientPreferences } from './apply-recipient-preferences/apply-recipient-preferences.use-case';
+
+/**
+ * Every event type on identity.events.v1 has exactly one handler here (the transport refuses to
+ * start otherwise). notifications reads the topic for users' language and time zone only.
+ */
+@Controller()
+export class IdentityEventsConsumer {
+  constructor(private readonly applyRecipientPreferences: ApplyRecipientPreferences) {}
+
+  @EventPattern(EVENT_TYPES.USER_PREFERENCES_CHANGED)
+  async onUserPreferencesChanged(@Payload() event: InboundEvent<UserPreferencesChanged>, @Ctx() ctx: InboundMessageContext): Promise<void> {
+    await this.applyRecipientPreferences.execute(ctx.tx, { preferences: event.data });
+  }
+
+  /** Nothing to do: a new user has no receipts yet, and one without preferences reads en-IN in Asia/Kolkata. */
+  @EventPattern(EVENT_TYPES.USER_REGISTERED)
+  async onUserRegistered(@Payload() _event: InboundEvent<UserRegistered>, @Ctx() _ctx: InboundMessageContext): Promise<void> {
+    return;
+  }
+
+  /** Nothing to do: receipts name no bank account. */
+  @EventPattern(EVENT_TYPES.BANK_ACCOUNT_LINKED)
+  async onBankAccountLinked(@Payload() _event: InboundEvent<BankAccountLinked>, @Ctx() _ctx: InboundMessageContext): Promise<void> {
+    return;
+  }
+}
