@@ -149,7 +149,8 @@ async function main(): Promise<void> {
   const rows: string[][] = [];
   for (const user of [asha, bala]) {
     const notification = await notificationAbout(user, payment.paymentId);
-    rows.push([user.name, notification.kind, notification.title, notification.body]);
+    // The message line only: the time and the references follow it on lines of their own (docs/notifications.md).
+    rows.push([user.name, notification.kind, notification.title, notification.body.split('\n')[0]]);
   }
   table(['user', 'kind', 'title', 'text'], rows);
 
