@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags
 import { INTERNAL_OPERATIONS, PROBLEM_CODES } from '@kirim/contracts';
 import { ApiProblems, GENERIC_PROBLEMS, InternalEndpoint, ProblemException, SERVICE_TOKEN_SCHEME } from '@kirim/platform';
 import { MerchantAddressReservationResponse, ReserveMerchantAddressBody } from './merchant-addresses.dto';
+import { handleClaimProblem } from './handle-claim-problem';
 import { formatPaymentAddress } from './payment-address';
 import { ReserveMerchantAddress, ReserveMerchantAddressFailure } from './reserve-merchant-address/reserve-merchant-address.use-case';
 
@@ -12,19 +13,9 @@ interface StatusSettable {
 
 /** The same problems a user adding an address gets, so payments can pass them on to the merchant's owner as they are. */
 function problemFor(failure: ReserveMerchantAddressFailure): ProblemException {
-  switch (failure.code) {
-    case 'invalid':
-      return new ProblemException(HttpStatus.UNPROCESSABLE_ENTITY, PROBLEM_CODES.PAYMENT_ADDRESS_INVALID, failure.reason);
-    case 'reserved':
-      return new ProblemException(HttpStatus.UNPROCESSABLE_ENTITY, PROBLEM_CODES.PAYMENT_ADDRESS_RESERVED, failure.reason);
-    case 'taken':
-      return new ProblemException(HttpStatus.CONFLICT, PROBLEM_CODES.PAYMENT_ADDRESS_TAKEN, 'Another user or merchant already has this handle, or this merchant holds another address.');
-    case 'confusable':
-      return new ProblemException(HttpStatus.CONFLICT, PROBLEM_CODES.PAYMENT_ADDRESS_CONFUSABLE, 'The handle can be mistaken for an existing address; choose another.');
-    case 'owner-not-found':
-      // Not 401: the caller (payments) authenticated fine; the owner it names has no account here.
-      return new ProblemException(HttpStatus.UNPROCESSABLE_ENTITY, PROBLEM_CODES.VALIDATION_FAILED, 'ownerUserId: no registered user has this id.');
-  }
+  // Not 401: the caller (payments) authenticated fine; the owner it names has no account here.
+  if (failure.code === 'owner-not-found') return new ProblemException(HttpStatus.UNPROCESSABLE_ENTITY, PROBLEM_CODES.VALIDATION_FAILED, 'ownerUserId: no registered user has this id.');
+  return handleClaimProblem(failure, 'Another user or merchant already has this handle, or this merchant holds another address.');
 }
 
 /**

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse,
 import { PROBLEM_CODES } from '@kirim/contracts';
 import { ApiProblems, type AuthenticatedUser, CurrentUser, GENERIC_PROBLEMS, JwtAuthGuard, ProblemException } from '@kirim/platform';
 import { AddPaymentAddress, AddPaymentAddressFailure } from './add-payment-address/add-payment-address.use-case';
+import { handleClaimProblem } from './handle-claim-problem';
 import { ListPaymentAddresses } from './list-payment-addresses/list-payment-addresses.use-case';
 import { MakePaymentAddressPrimary } from './make-payment-address-primary/make-payment-address-primary.use-case';
 import { AddPaymentAddressRequest, PaymentAddressResponse, toPaymentAddressResponse } from './payment-addresses.dto';
@@ -14,18 +15,15 @@ interface StatusSettable {
 
 function problemForAdd(failure: AddPaymentAddressFailure): ProblemException {
   switch (failure.code) {
-    case 'invalid':
-      return new ProblemException(HttpStatus.UNPROCESSABLE_ENTITY, PROBLEM_CODES.PAYMENT_ADDRESS_INVALID, failure.reason);
-    case 'reserved':
-      return new ProblemException(HttpStatus.UNPROCESSABLE_ENTITY, PROBLEM_CODES.PAYMENT_ADDRESS_RESERVED, failure.reason);
-    case 'taken':
-      return new ProblemException(HttpStatus.CONFLICT, PROBLEM_CODES.PAYMENT_ADDRESS_TAKEN, 'Another address already has this handle.');
-    case 'confusable':
-      return new ProblemException(HttpStatus.CONFLICT, PROBLEM_CODES.PAYMENT_ADDRESS_CONFUSABLE, 'The handle can be mistaken for an existing address; choose another.');
     case 'limit-reached':
       return new ProblemException(HttpStatus.UNPROCESSABLE_ENTITY, PROBLEM_CODES.PAYMENT_ADDRESS_LIMIT, 'You already have as many payment addresses as allowed; remove one first.');
     case 'user-not-found':
       return new ProblemException(HttpStatus.UNAUTHORIZED, PROBLEM_CODES.UNAUTHENTICATED, 'The token names a user that does not exist.');
+    case 'invalid':
+    case 'reserved':
+    case 'taken':
+    case 'confusable':
+      return handleClaimProblem(failure, 'Another address already has this handle.');
   }
 }
 

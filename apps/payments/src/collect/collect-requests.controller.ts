@@ -3,8 +3,8 @@ import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiO
 import { PROBLEM_CODES } from '@kirim/contracts';
 import { ApiProblems, type AuthenticatedUser, CurrentUser, GENERIC_PROBLEMS, JwtAuthGuard, ProblemException } from '@kirim/platform';
 import { problemOf } from '../merchant/merchant-problem.exception';
-import { parseIdempotencyKey } from '../payment/initiate-payment/payment-request-rules';
-import { PaymentInitiatedResponse, toInitiatedResponse } from '../payment/payments.dto';
+import { answerStartedPayment, requiredIdempotencyKey, StartedPaymentResponse } from '../payment/payment-http';
+import { PaymentInitiatedResponse } from '../payment/payments.dto';
 import { ApproveCollectRequestUseCase } from './approve-collect-request/approve-collect-request.use-case';
 import { collectProblemCodes } from './collect-problems';
 import {
@@ -23,11 +23,6 @@ import { DeclineCollectRequestUseCase } from './decline-collect-request/decline-
 import { GetCollectRequestUseCase } from './get-collect-request/get-collect-request.use-case';
 import { ListPendingCollectRequestsUseCase } from './list-pending-collect-requests/list-pending-collect-requests.use-case';
 import { CurrentRequester, MerchantOrUserEndpoint, Requester } from './merchant-key-or-user.guard';
-
-interface ResponseLike {
-  status(code: number): unknown;
-  setHeader(name: string, value: string): unknown;
-}
 
 const collectRequestIdParam = new ParseUUIDPipe({
   exceptionFactory: () => new ProblemException(HttpStatus.BAD_REQUEST, PROBLEM_CODES.VALIDATION_FAILED, 'collectRequestId must be a UUID.'),
@@ -71,7 +66,7 @@ export class CollectRequestsController {
     ...GENERIC_PROBLEMS.body,
     ...GENERIC_PROBLEMS.bearer,
   )
-  async create(@CurrentRequester() requester: Requester, @Body() body: CreateCollectRequestBody, @Res({ passthrough: true }) response: ResponseLike): Promise<CollectRequestResponse> {
+  async create(@CurrentRequester() requester: Requester, @Body() body: CreateCollectRequestBody, @Res({ passthrough: true }) response: StartedPaymentResponse): Promise<CollectRequestResponse> {
     const outcome = await this.createRequest.execute({
       requester: requester.kind === 'merchant' ? { kind: 'merchant', merchant: requester.merchant } : { kind: 'user', userId: requester.user.userId },
       reference: body.reference,
@@ -156,16 +151,9 @@ export class CollectRequestsController {
     @Headers('idempotency-key') idempotencyKeyHeader: string | undefined,
     @Headers('traceparent') traceparent: string | undefined,
     @Body() body: ApproveCollectRequestBody,
-    @Res({ passthrough: true }) response: ResponseLike,
+    @Res({ passthrough: true }) response: StartedPaymentResponse,
   ): Promise<PaymentInitiatedResponse> {
-    const idempotencyKey = parseIdempotencyKey(idempotencyKeyHeader);
-    if (idempotencyKey === null) {
-      throw new ProblemException(
-        HttpStatus.BAD_REQUEST,
-        PROBLEM_CODES.IDEMPOTENCY_KEY_MISSING,
-        'The Idempotency-Key header is required (unique per payment attempt): 1 to 64 characters of A-Z, a-z, 0-9, "_" or "-".',
-      );
-    }
+    const idempotencyKey = requiredIdempotencyKey(idempotencyKeyHeader, 'unique per payment attempt');
     const outcome = await this.approveRequest.execute({
       customerUserId: user.userId,
       // Null for a sandbox-login token (local development only): no cooling period applies.
@@ -176,9 +164,7 @@ export class CollectRequestsController {
       ...(typeof traceparent === 'string' ? { traceparent } : {}),
     });
     if (!outcome.ok) throw problemOf(outcome);
-    response.status(outcome.replayed ? HttpStatus.OK : HttpStatus.ACCEPTED);
-    response.setHeader('Location', `/v1/payments/${outcome.payment.id}`);
-    return toInitiatedResponse(outcome.payment);
+    return answerStartedPayment(response, outcome);
   }
 
   @Post(':collectRequestId/decline')

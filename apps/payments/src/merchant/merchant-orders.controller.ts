@@ -2,8 +2,8 @@ import { Body, Controller, Get, Headers, HttpStatus, Param, ParseUUIDPipe, Post,
 import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PROBLEM_CODES } from '@kirim/contracts';
 import { ApiProblems, type AuthenticatedUser, CurrentUser, GENERIC_PROBLEMS, JwtAuthGuard, ProblemException } from '@kirim/platform';
-import { parseIdempotencyKey } from '../payment/initiate-payment/payment-request-rules';
-import { PaymentInitiatedResponse, toInitiatedResponse } from '../payment/payments.dto';
+import { answerStartedPayment, requiredIdempotencyKey, StartedPaymentResponse } from '../payment/payment-http';
+import { PaymentInitiatedResponse } from '../payment/payments.dto';
 import { CreateMerchantOrderUseCase } from './create-merchant-order/create-merchant-order.use-case';
 import { GetMerchantOrderUseCase } from './get-merchant-order/get-merchant-order.use-case';
 import { GetMerchantRefundUseCase } from './get-merchant-refund/get-merchant-refund.use-case';
@@ -23,21 +23,8 @@ import {
 import { PayMerchantOrderUseCase } from './pay-merchant-order/pay-merchant-order.use-case';
 import { RefundMerchantOrderUseCase } from './refund-merchant-order/refund-merchant-order.use-case';
 
-interface ResponseLike {
-  status(code: number): unknown;
-  setHeader(name: string, value: string): unknown;
-}
-
 const uuidParam = (name: string): ParseUUIDPipe =>
   new ParseUUIDPipe({ exceptionFactory: () => new ProblemException(HttpStatus.BAD_REQUEST, PROBLEM_CODES.VALIDATION_FAILED, `${name} must be a UUID.`) });
-
-function requiredIdempotencyKey(header: string | undefined, what: string): string {
-  const key = parseIdempotencyKey(header);
-  if (key === null) {
-    throw new ProblemException(HttpStatus.BAD_REQUEST, PROBLEM_CODES.IDEMPOTENCY_KEY_MISSING, `The Idempotency-Key header is required (${what}): 1 to 64 characters of A-Z, a-z, 0-9, "_" or "-".`);
-  }
-  return key;
-}
 
 const notFound = (what: string): ProblemException => new ProblemException(HttpStatus.NOT_FOUND, PROBLEM_CODES.NOT_FOUND, `No such ${what}.`);
 
@@ -66,7 +53,7 @@ export class MerchantOrdersController {
   @ApiCreatedResponse({ type: MerchantOrderResponse })
   @ApiOkResponse({ type: MerchantOrderResponse, description: 'A repeat of an earlier request with the same reference' })
   @ApiProblems(...merchantProblemCodes('order-reference-reused', 'amount-out-of-range', 'merchant-unavailable'), PROBLEM_CODES.UNAUTHENTICATED, ...GENERIC_PROBLEMS.body)
-  async create(@CurrentMerchant() merchant: Merchant, @Body() body: CreateMerchantOrderBody, @Res({ passthrough: true }) response: ResponseLike): Promise<MerchantOrderResponse> {
+  async create(@CurrentMerchant() merchant: Merchant, @Body() body: CreateMerchantOrderBody, @Res({ passthrough: true }) response: StartedPaymentResponse): Promise<MerchantOrderResponse> {
     const outcome = await this.createOrder.execute({
       merchant,
       reference: body.reference,
@@ -124,7 +111,7 @@ export class MerchantOrdersController {
     @Headers('idempotency-key') idempotencyKeyHeader: string | undefined,
     @Headers('traceparent') traceparent: string | undefined,
     @Body() body: PayMerchantOrderBody,
-    @Res({ passthrough: true }) response: ResponseLike,
+    @Res({ passthrough: true }) response: StartedPaymentResponse,
   ): Promise<PaymentInitiatedResponse> {
     const idempotencyKey = requiredIdempotencyKey(idempotencyKeyHeader, 'unique per payment attempt');
     const outcome = await this.payOrder.execute({
@@ -136,9 +123,7 @@ export class MerchantOrdersController {
       ...(typeof traceparent === 'string' ? { traceparent } : {}),
     });
     if (!outcome.ok) throw problemOf(outcome);
-    response.status(outcome.replayed ? HttpStatus.OK : HttpStatus.ACCEPTED);
-    response.setHeader('Location', `/v1/payments/${outcome.payment.id}`);
-    return toInitiatedResponse(outcome.payment);
+    return answerStartedPayment(response, outcome);
   }
 
   @Post(':orderId/refunds')
@@ -164,7 +149,7 @@ export class MerchantOrdersController {
     @Headers('idempotency-key') idempotencyKeyHeader: string | undefined,
     @Headers('traceparent') traceparent: string | undefined,
     @Body() body: RefundMerchantOrderBody,
-    @Res({ passthrough: true }) response: ResponseLike,
+    @Res({ passthrough: true }) response: StartedPaymentResponse,
   ): Promise<MerchantRefundResponse> {
     const reference = requiredIdempotencyKey(idempotencyKeyHeader, "the merchant's refund reference");
     const outcome = await this.refundOrder.execute({

@@ -295,44 +295,35 @@ export function pendingLegRequest(payment: Payment): BankLegRequestEvent | null 
   }
 }
 
+/**
+ * What each state means beyond its transitions, one row per state (a Record over PaymentStatus, so a
+ * new state does not compile without its row):
+ * - `legPending`: the payment waits for a bank's answer to one leg (and its leg timer runs);
+ * - `owesReversal`: the payer's debit has to be given back (and the T+1 deadline runs);
+ * - `final`: nothing moves a payment out of it, with one exception: a debit the profile deemed
+ *   failed (U67) whose success still arrives is reversed (docs/payment-lifecycle.md, "Late answers").
+ */
+const STATE_TRAITS: Readonly<Record<PaymentStatus, { readonly legPending: boolean; readonly owesReversal: boolean; readonly final: boolean }>> = {
+  created: { legPending: false, owesReversal: false, final: false },
+  debit_pending: { legPending: true, owesReversal: false, final: false },
+  debited: { legPending: false, owesReversal: false, final: false },
+  credit_pending: { legPending: true, owesReversal: false, final: false },
+  completed: { legPending: false, owesReversal: false, final: true },
+  debit_failed: { legPending: false, owesReversal: false, final: true },
+  credit_failed: { legPending: false, owesReversal: true, final: false },
+  reversal_pending: { legPending: true, owesReversal: true, final: false },
+  reversal_failed: { legPending: false, owesReversal: true, final: false },
+  reversed: { legPending: false, owesReversal: false, final: true },
+};
+
 /** States in which the payment waits for a bank's answer to one leg (and its leg timer runs). */
 export function isLegPending(status: PaymentStatus): boolean {
-  switch (status) {
-    case 'debit_pending':
-    case 'credit_pending':
-    case 'reversal_pending':
-      return true;
-    case 'created':
-    case 'debited':
-    case 'completed':
-    case 'debit_failed':
-    case 'credit_failed':
-    case 'reversal_failed':
-    case 'reversed':
-      return false;
-    default:
-      return assertNever(status);
-  }
+  return STATE_TRAITS[status].legPending;
 }
 
 /** States in which the payer's debit has to be given back (and the T+1 deadline runs). */
 export function owesReversal(status: PaymentStatus): boolean {
-  switch (status) {
-    case 'credit_failed':
-    case 'reversal_pending':
-    case 'reversal_failed':
-      return true;
-    case 'created':
-    case 'debit_pending':
-    case 'debited':
-    case 'credit_pending':
-    case 'completed':
-    case 'debit_failed':
-    case 'reversed':
-      return false;
-    default:
-      return assertNever(status);
-  }
+  return STATE_TRAITS[status].owesReversal;
 }
 
 /**
@@ -340,22 +331,7 @@ export function owesReversal(status: PaymentStatus): boolean {
  * failed (U67) whose success still arrives is reversed (docs/payment-lifecycle.md, "Late answers").
  */
 export function isFinal(status: PaymentStatus): boolean {
-  switch (status) {
-    case 'completed':
-    case 'debit_failed':
-    case 'reversed':
-      return true;
-    case 'created':
-    case 'debit_pending':
-    case 'debited':
-    case 'credit_pending':
-    case 'credit_failed':
-    case 'reversal_pending':
-    case 'reversal_failed':
-      return false;
-    default:
-      return assertNever(status);
-  }
+  return STATE_TRAITS[status].final;
 }
 
 type LegAnswer = Extract<PaymentEvent, { requestId: string }>;

@@ -1,18 +1,14 @@
-import { Body, Controller, Get, Headers, HttpStatus, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Headers, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems, type AuthenticatedUser, CurrentUser, GENERIC_PROBLEMS, JwtAuthGuard, toProblemException } from '@kirim/platform';
 import { GetPaymentUseCase } from './get-payment/get-payment.use-case';
 import { InitiatePaymentUseCase } from './initiate-payment/initiate-payment.use-case';
-import { parseIdempotencyKey } from './initiate-payment/payment-request-rules';
 import { ListMyPaymentsUseCase } from './list-my-payments/list-my-payments.use-case';
 import { MyPaymentsPageResponse, MyPaymentsQuery, toMyPaymentItemResponse } from './list-my-payments/my-payments.dto';
 import { INITIATE_PAYMENT_PROBLEMS, PAYMENT_PROBLEMS } from './payment-problems';
-import { InitiatePaymentBody, PaymentInitiatedResponse, PaymentResponse, toInitiatedResponse, toPaymentResponse } from './payments.dto';
+import { answerStartedPayment, requiredIdempotencyKey, StartedPaymentResponse } from './payment-http';
+import { InitiatePaymentBody, PaymentInitiatedResponse, PaymentResponse, toPaymentResponse } from './payments.dto';
 
-interface ResponseLike {
-  status(code: number): unknown;
-  setHeader(name: string, value: string): unknown;
-}
 
 @ApiTags('payments')
 @ApiBearerAuth()
@@ -42,12 +38,9 @@ export class PaymentsController {
     @Headers('idempotency-key') idempotencyKeyHeader: string | undefined,
     @Headers('traceparent') traceparent: string | undefined,
     @Body() body: InitiatePaymentBody,
-    @Res({ passthrough: true }) response: ResponseLike,
+    @Res({ passthrough: true }) response: StartedPaymentResponse,
   ): Promise<PaymentInitiatedResponse> {
-    const idempotencyKey = parseIdempotencyKey(idempotencyKeyHeader);
-    if (idempotencyKey === null) {
-      throw INITIATE_PAYMENT_PROBLEMS.exception('idempotency-key-missing', 'The Idempotency-Key header is required: 1 to 64 characters of A-Z, a-z, 0-9, "_" or "-".');
-    }
+    const idempotencyKey = requiredIdempotencyKey(idempotencyKeyHeader);
     const outcome = await this.initiatePayment.execute({
       payerUserId: user.userId,
       // Null for a sandbox-login token (local development only): no cooling period applies.
@@ -63,9 +56,7 @@ export class PaymentsController {
       ...(typeof traceparent === 'string' ? { traceparent } : {}),
     });
     if (!outcome.ok) throw toProblemException(outcome);
-    response.status(outcome.replayed ? HttpStatus.OK : HttpStatus.ACCEPTED);
-    response.setHeader('Location', `/v1/payments/${outcome.payment.id}`);
-    return toInitiatedResponse(outcome.payment);
+    return answerStartedPayment(response, outcome);
   }
 
   @Get()

@@ -1,3 +1,4 @@
+import type { HandleClaimFailure } from '../handle-claim-problem';
 import { Injectable } from '@nestjs/common';
 import { TransactionRunner } from '@kirim/messaging';
 import { Clock, IdGenerator } from '@kirim/platform';
@@ -13,9 +14,7 @@ export interface AddPaymentAddressCommand {
   readonly handle: string;
 }
 
-export type AddPaymentAddressFailure =
-  | { readonly code: 'invalid' | 'reserved'; readonly reason: string }
-  | { readonly code: 'taken' | 'confusable' | 'limit-reached' | 'user-not-found' };
+export type AddPaymentAddressFailure = HandleClaimFailure | { readonly code: 'limit-reached' | 'user-not-found' };
 
 export type AddPaymentAddressResult =
   /** `created` false: the caller already holds this handle (a retry), and this is it. */

@@ -1,3 +1,4 @@
+import type { HandleClaimFailure } from '../handle-claim-problem';
 import { Injectable } from '@nestjs/common';
 import { TransactionRunner } from '@kirim/messaging';
 import { Clock, IdGenerator } from '@kirim/platform';
@@ -14,10 +15,8 @@ export interface ReserveMerchantAddressCommand {
   readonly handle: string;
 }
 
-export type ReserveMerchantAddressFailure =
-  | { readonly code: 'invalid' | 'reserved'; readonly reason: string }
-  /** `taken`: the handle is another's (a user's, another merchant's), or this merchant already holds another address. */
-  | { readonly code: 'taken' | 'confusable' | 'owner-not-found' };
+/** `taken`: the handle is another's (a user's, another merchant's), or this merchant already holds another address. */
+export type ReserveMerchantAddressFailure = HandleClaimFailure | { readonly code: 'owner-not-found' };
 
 export type ReserveMerchantAddressResult =
   /** `created` false: this merchant already held it (payments retrying), and this is it. */
