@@ -2,7 +2,7 @@ import { BankLegRequested, BankLegResult } from './events/bank';
 import { BankAccountLinked, UserPreferencesChanged, UserRegistered } from './events/identity';
 import { NotificationRecorded } from './events/notifications';
 import { PartnerAccountLookupAnswered, PartnerAccountLookupRequested, PartnerLegAnswered, PartnerLegRequested } from './events/partner';
-import { PaymentLifecycleEvent } from './events/payments';
+import { MerchantOnboarded, PaymentLifecycleEvent } from './events/payments';
 import { EVENT_SOURCES } from './cloudevents';
 import { PARTNER_SOURCE_TEMPLATE, partnerPrincipal, partnerSource, servicePrincipalOf } from './principals';
 import { isPartnerTopicTemplate, isSignedTopicAddress, PARTNER_TOPICS, resolveTopic, resolveTopicAddress, ResolvedTopic, TOPICS, TopicAddress } from './topics';
@@ -27,6 +27,7 @@ export const EVENT_TYPES = {
   PAYMENT_COMPLETED: 'payments.payment.completed.v1',
   PAYMENT_FAILED: 'payments.payment.failed.v1',
   PAYMENT_REVERSED: 'payments.payment.reversed.v1',
+  MERCHANT_ONBOARDED: 'payments.merchant.onboarded.v1',
   NOTIFICATION_RECORDED: 'notifications.notification.recorded.v1',
   PARTNER_DEBIT_REQUESTED: 'partner.debit.requested.v1',
   PARTNER_CREDIT_REQUESTED: 'partner.credit.requested.v1',
@@ -59,6 +60,7 @@ export interface EventPayloads {
   [EVENT_TYPES.PAYMENT_COMPLETED]: PaymentLifecycleEvent;
   [EVENT_TYPES.PAYMENT_FAILED]: PaymentLifecycleEvent;
   [EVENT_TYPES.PAYMENT_REVERSED]: PaymentLifecycleEvent;
+  [EVENT_TYPES.MERCHANT_ONBOARDED]: MerchantOnboarded;
   [EVENT_TYPES.NOTIFICATION_RECORDED]: NotificationRecorded;
   [EVENT_TYPES.PARTNER_DEBIT_REQUESTED]: PartnerLegRequested;
   [EVENT_TYPES.PARTNER_CREDIT_REQUESTED]: PartnerLegRequested;
@@ -91,7 +93,7 @@ type EventSource = (typeof EVENT_SOURCES)[keyof typeof EVENT_SOURCES];
 export type EventSourceSpec = EventSource | typeof PARTNER_SOURCE_TEMPLATE;
 
 /** The payload field holding the aggregate id, which must also be the record key. */
-export type AggregateKeyField = 'paymentId' | 'userId' | 'lookupId';
+export type AggregateKeyField = 'paymentId' | 'userId' | 'lookupId' | 'merchantId';
 
 export interface EventTypeSpec<T extends object = object> {
   readonly type: EventType;
@@ -131,6 +133,7 @@ export const EVENT_CATALOGUE: Readonly<Record<EventType, EventTypeSpec>> = {
   [T.PAYMENT_COMPLETED]: spec(T.PAYMENT_COMPLETED, TOPICS.PAYMENTS_EVENTS, PaymentLifecycleEvent, PAYMENTS, 'paymentId', 'A payment was debited and credited.'),
   [T.PAYMENT_FAILED]: spec(T.PAYMENT_FAILED, TOPICS.PAYMENTS_EVENTS, PaymentLifecycleEvent, PAYMENTS, 'paymentId', 'A payment ended without moving money.'),
   [T.PAYMENT_REVERSED]: spec(T.PAYMENT_REVERSED, TOPICS.PAYMENTS_EVENTS, PaymentLifecycleEvent, PAYMENTS, 'paymentId', 'A debited payment whose credit failed was paid back to the payer.'),
+  [T.MERCHANT_ONBOARDED]: spec(T.MERCHANT_ONBOARDED, TOPICS.PAYMENTS_EVENTS, MerchantOnboarded, PAYMENTS, 'merchantId', 'A user onboarded a merchant: its owner and public display name.'),
   [T.NOTIFICATION_RECORDED]: spec(T.NOTIFICATION_RECORDED, TOPICS.NOTIFICATIONS_EVENTS, NotificationRecorded, NOTIFICATIONS, 'userId', 'A receipt was recorded for a user.'),
   [T.PARTNER_DEBIT_REQUESTED]: spec(T.PARTNER_DEBIT_REQUESTED, PARTNER_TOPICS.REQUESTS, PartnerLegRequested, BANK_CONNECTOR, 'paymentId', 'kirim asks the partner bank to debit one of its accounts.'),
   [T.PARTNER_CREDIT_REQUESTED]: spec(T.PARTNER_CREDIT_REQUESTED, PARTNER_TOPICS.REQUESTS, PartnerLegRequested, BANK_CONNECTOR, 'paymentId', 'kirim asks the partner bank to credit one of its accounts.'),

@@ -2,20 +2,25 @@
  * Merchant API keys against real PostgreSQL: what is stored is a digest and a lookup prefix, never
  * the key; concurrent requests for a key never make a third active one; rotation and revocation
  * take effect on the next authentication; merchants' unique owner, handle and look-alike handle hold.
+ * Onboarding writes its merchant and its `payments.merchant.onboarded.v1` outbox row together, once.
  */
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { EVENT_SOURCES } from '@kirim/contracts';
+import { EVENT_SOURCES, EVENT_TYPES, PROBLEM_CODES, TOPICS } from '@kirim/contracts';
 import { MESSAGING_ENTITIES, OutboxWriter, UnitOfWork } from '@kirim/messaging';
 import { RandomIdGenerator, SystemClock } from '@kirim/platform';
 import { createMigratedTestDatabase, MigratedTestDatabase } from '@kirim/testing';
 import { PAYMENTS_MIGRATIONS } from '../migrations';
 import { PAYMENT_ENTITIES } from '../payment/payment-entities';
+import { InMemoryMerchantAddressRegistry } from '../testing/in-memory-merchant-addresses';
 import { sampleMerchant } from '../testing/merchant-fakes';
+import { FakePartyDirectory, UPI_PROFILE } from '../testing/payment-fakes';
 import { AuthenticateMerchantApiKeyUseCase } from './authenticate-merchant-api-key/authenticate-merchant-api-key.use-case';
 import { CreateMerchantApiKeyOutcome, CreateMerchantApiKeyUseCase } from './create-merchant-api-key/create-merchant-api-key.use-case';
+import { merchantIdFor } from './merchant-id';
 import { merchantKeyDigest, RandomMerchantApiKeySource } from './merchant-api-key';
+import { OnboardMerchantCommand, OnboardMerchantUseCase } from './onboard-merchant/onboard-merchant.use-case';
 import { RevokeMerchantApiKeyUseCase } from './revoke-merchant-api-key/revoke-merchant-api-key.use-case';
 import { TypeOrmMerchantRepository } from './typeorm-merchant.repository';
 
@@ -26,6 +31,7 @@ describe('merchant API keys (PostgreSQL)', () => {
   let create: CreateMerchantApiKeyUseCase;
   let revoke: RevokeMerchantApiKeyUseCase;
   let authenticate: AuthenticateMerchantApiKeyUseCase;
+  let unitOfWork: UnitOfWork;
   const merchant = sampleMerchant();
   const owner = { ownerUserId: merchant.ownerUserId, merchantId: merchant.id };
 
@@ -35,7 +41,8 @@ describe('merchant API keys (PostgreSQL)', () => {
     dataSource = database.dataSource;
     merchants = new TypeOrmMerchantRepository(dataSource);
     const clock = new SystemClock();
-    create = new CreateMerchantApiKeyUseCase(new UnitOfWork(dataSource, new OutboxWriter(EVENT_SOURCES.PAYMENTS)), merchants, new RandomMerchantApiKeySource(), clock, new RandomIdGenerator());
+    unitOfWork = new UnitOfWork(dataSource, new OutboxWriter(EVENT_SOURCES.PAYMENTS));
+    create = new CreateMerchantApiKeyUseCase(unitOfWork, merchants, new RandomMerchantApiKeySource(), clock, new RandomIdGenerator());
     revoke = new RevokeMerchantApiKeyUseCase(merchants, clock);
     authenticate = new AuthenticateMerchantApiKeyUseCase(merchants);
   });
@@ -46,7 +53,7 @@ describe('merchant API keys (PostgreSQL)', () => {
 
   beforeEach(async () => {
     // CASCADE: later features' tables (collect requests) refer to merchants too.
-    await dataSource.query('TRUNCATE merchant_refunds, merchant_orders, merchant_api_keys, merchants CASCADE');
+    await dataSource.query('TRUNCATE outbox_messages, merchant_refunds, merchant_orders, merchant_api_keys, merchants CASCADE');
     expect(await merchants.insert(merchant)).toEqual({ inserted: true });
   });
 
@@ -94,5 +101,61 @@ describe('merchant API keys (PostgreSQL)', () => {
     const twin = sampleMerchant({ id: 'a3a3a3a3-a3a3-5a3a-8a3a-a3a3a3a3a3a3', ownerUserId: 'b3b3b3b3-b3b3-4b3b-8b3b-b3b3b3b3b3b3', handle: 'twin.shop', handleSkeleton: 'twln.shop' });
     const outcomes = await Promise.all([merchants.insert(twin), merchants.insert(twin)]);
     expect(outcomes).toEqual(expect.arrayContaining([{ inserted: true }, { inserted: false, conflict: 'owner' }]));
+  });
+
+  it("answers a conflict inside a caller's transaction and leaves that transaction usable (onboarding publishes in it)", async () => {
+    const conflicting = sampleMerchant({ id: 'a4a4a4a4-a4a4-4a4a-8a4a-a4a4a4a4a4a4', handle: 'other', handleSkeleton: 'other' });
+    const after = await unitOfWork.run(async (tx) => {
+      expect(await merchants.insert(conflicting, tx)).toEqual({ inserted: false, conflict: 'owner' });
+      return merchants.findById(merchant.id, tx);
+    });
+    expect(after).toMatchObject({ id: merchant.id });
+  });
+
+  describe('onboarding', () => {
+    const command: OnboardMerchantCommand = { ownerUserId: 'c4c4c4c4-c4c4-4c4c-8c4c-c4c4c4c4c4c4', displayName: 'Tea Stall', categoryCode: '5812', handle: 'tea.stall', settlementAddress: 'stall.owner@kirim' };
+    const merchantId = merchantIdFor(command.ownerUserId, 'tea.stall');
+
+    /** identity as onboarding needs it: the settlement address is the owner's own ("self-payment"), and the handle is free. */
+    function onboarding(): OnboardMerchantUseCase {
+      const ownAddress = new FakePartyDirectory({ ok: false, failure: { kind: 'refused', status: 422, code: PROBLEM_CODES.SELF_PAYMENT, detail: 'The payer and the payee are the same user.' } });
+      return new OnboardMerchantUseCase(unitOfWork, merchants, ownAddress, new InMemoryMerchantAddressRegistry(), new SystemClock(), UPI_PROFILE);
+    }
+
+    async function announcements(): Promise<Array<{ topic: string; record_key: string; type: string; source: string; data: object }>> {
+      return dataSource.query(`SELECT topic, record_key, type, source, data FROM outbox_messages WHERE type = $1`, [EVENT_TYPES.MERCHANT_ONBOARDED]);
+    }
+
+    it('writes the merchant and its announcement in one transaction, and a repeat of the same onboarding announces nothing more', async () => {
+      const onboard = onboarding();
+      const outcome = await onboard.execute(command);
+      if (!outcome.ok) throw new Error(outcome.detail);
+      expect(await merchants.findById(merchantId)).toMatchObject({ ownerUserId: command.ownerUserId, handle: 'tea.stall' });
+      expect(await announcements()).toEqual([
+        {
+          topic: TOPICS.PAYMENTS_EVENTS,
+          record_key: merchantId,
+          type: EVENT_TYPES.MERCHANT_ONBOARDED,
+          source: EVENT_SOURCES.PAYMENTS,
+          data: { merchantId, ownerUserId: command.ownerUserId, displayName: 'Tea Stall', onboardedAt: outcome.merchant.createdAt.toISOString() },
+        },
+      ]);
+
+      expect(await onboard.execute(command)).toMatchObject({ ok: false, code: PROBLEM_CODES.MERCHANT_ALREADY_ONBOARDED });
+      expect(await announcements()).toHaveLength(1);
+    });
+
+    it('announces one merchant when the same onboarding runs twice at once: the loser’s insert conflicts inside its transaction and commits nothing', async () => {
+      const onboard = onboarding();
+      const outcomes = await Promise.all([onboard.execute(command), onboard.execute(command)]);
+      expect(outcomes.map((outcome) => (outcome.ok ? 'ok' : outcome.code)).sort()).toEqual([PROBLEM_CODES.MERCHANT_ALREADY_ONBOARDED, 'ok'].sort());
+      expect((await announcements()).map((row) => row.record_key)).toEqual([merchantId]);
+    });
+
+    it("announces nothing when payments' own constraints refuse the merchant", async () => {
+      // The sample merchant (stored before each test) holds chai.point, unknown to this identity.
+      expect(await onboarding().execute({ ...command, handle: 'chai.point' })).toMatchObject({ ok: false, code: PROBLEM_CODES.PAYMENT_ADDRESS_TAKEN });
+      expect(await announcements()).toEqual([]);
+    });
   });
 });

@@ -9,7 +9,11 @@ export type MerchantInsertOutcome = { readonly inserted: true } | { readonly ins
 
 /** Storage of merchants and their API keys (port; the use cases see this, unit tests an in-memory fake). */
 export abstract class MerchantRepository {
-  abstract insert(merchant: Merchant): Promise<MerchantInsertOutcome>;
+  /**
+   * In `tx` when given (onboarding: the merchant and its announcement commit together); a conflict
+   * then leaves `tx` usable. Without `tx`, a statement of its own.
+   */
+  abstract insert(merchant: Merchant, tx?: InTransaction): Promise<MerchantInsertOutcome>;
   abstract findById(merchantId: string, tx?: InTransaction): Promise<Merchant | null>;
   abstract findByOwner(ownerUserId: string): Promise<Merchant | null>;
   /** `SELECT ... FOR UPDATE`: a merchant's key changes pass one at a time, so two cannot both be the second active key. */

@@ -44,19 +44,24 @@ export class TypeOrmMerchantRepository extends MerchantRepository {
     super();
   }
 
-  async insert(merchant: Merchant): Promise<MerchantInsertOutcome> {
+  async insert(merchant: Merchant, tx?: InTransaction): Promise<MerchantInsertOutcome> {
+    const manager = this.manager(tx);
+    // In a transaction a unique violation would abort it, and with it the caller's answer: the
+    // savepoint confines the failed INSERT, so the caller's transaction goes on to return the conflict.
+    if (tx) await manager.query('SAVEPOINT merchant_row');
     try {
-      await this.dataSource.query(
+      await manager.query(
         `INSERT INTO merchants (${MERCHANT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
         [merchant.id, merchant.ownerUserId, merchant.displayName, merchant.categoryCode, merchant.handle, merchant.handleSkeleton, merchant.settlementAddress, merchant.verified, merchant.createdAt],
       );
-      return { inserted: true };
     } catch (error) {
-      // A statement of its own (no surrounding transaction), so a unique violation aborts nothing else.
+      if (tx) await manager.query('ROLLBACK TO SAVEPOINT merchant_row');
       const conflict = error instanceof QueryFailedError ? CONFLICTS[String((error.driverError as { constraint?: unknown }).constraint)] : undefined;
       if (conflict === undefined) throw error;
       return { inserted: false, conflict };
     }
+    if (tx) await manager.query('RELEASE SAVEPOINT merchant_row');
+    return { inserted: true };
   }
 
   async findById(merchantId: string, tx?: InTransaction): Promise<Merchant | null> {

@@ -379,4 +379,45 @@ describe('payment state machine', () => {
       expect(pendingLegRequest({ ...paymentIn('credit_pending'), creditRequestId: null })).toBeNull();
     });
   });
+
+  describe("the merchant link on lifecycle events (docs/merchants.md)", () => {
+    const MERCHANT_ID = '55555555-5555-4555-8555-555555555555';
+    const ORDER_ID = '66666666-6666-4666-8666-666666666666';
+    const ORDER_PAYMENT_ID = '77777777-7777-4777-8777-777777777777';
+    const completedEventOf = (payment: Payment) => {
+      const [event] = accepted(transition(payment, eventFor('credit-succeeded'))).events;
+      expect(event.type).toBe(EVENT_TYPES.PAYMENT_COMPLETED);
+      // What a consumer gets is the JSON (the contract classes' fields exist as undefined until sent),
+      // and the nested link must pass the contract there too.
+      const sent = JSON.parse(JSON.stringify(event.data)) as PaymentLifecycleEvent;
+      expect(validatePayload(PaymentLifecycleEvent, sent)).toEqual(expect.objectContaining({ ok: true }));
+      return sent;
+    };
+
+    it("names an order's payment's merchant and order, and no refunded payment", () => {
+      const data = completedEventOf({ ...paymentIn('credit_pending'), merchant: { merchantId: MERCHANT_ID, orderId: ORDER_ID, refundOf: null } });
+      expect(data.merchant).toEqual({ merchantId: MERCHANT_ID, orderId: ORDER_ID });
+      expect(data.merchant).not.toHaveProperty('refundOf');
+    });
+
+    it("names a refund's merchant, order and the payment it refunds", () => {
+      const data = completedEventOf({ ...paymentIn('credit_pending'), merchant: { merchantId: MERCHANT_ID, orderId: ORDER_ID, refundOf: ORDER_PAYMENT_ID } });
+      expect(data.merchant).toEqual({ merchantId: MERCHANT_ID, orderId: ORDER_ID, refundOf: ORDER_PAYMENT_ID });
+    });
+
+    it('leaves the key out of a payment between people', () => {
+      expect(completedEventOf(paymentIn('credit_pending'))).not.toHaveProperty('merchant');
+    });
+
+    it("carries it on every lifecycle event of an order's payment, not only the completed one", () => {
+      const link = { merchantId: MERCHANT_ID, orderId: ORDER_ID, refundOf: null };
+      const lifecycle = LEGAL.flatMap(([from, kind]) => accepted(transition({ ...paymentIn(from), merchant: link }, eventFor(kind, undefined, from))).events).filter(
+        (event) => event.type.startsWith('payments.'),
+      );
+      expect(new Set(lifecycle.map((event) => event.type))).toEqual(
+        new Set([EVENT_TYPES.PAYMENT_INITIATED, EVENT_TYPES.PAYMENT_COMPLETED, EVENT_TYPES.PAYMENT_FAILED, EVENT_TYPES.PAYMENT_REVERSED]),
+      );
+      for (const event of lifecycle) expect(event.data).toMatchObject({ merchant: { merchantId: MERCHANT_ID, orderId: ORDER_ID } });
+    });
+  });
 });

@@ -5,11 +5,12 @@ import {
   eventOf,
   LegPurpose,
   PaymentLifecycleEvent,
+  PaymentMerchantLink,
   PaymentStatus,
   RESULT_CODES,
   ResultCode,
 } from '@kirim/contracts';
-import { AccountAtBank, legPurposeOf, Payment, paymentKind } from './payment';
+import { AccountAtBank, legPurposeOf, MerchantPaymentLink, Payment, paymentKind } from './payment';
 
 /**
  * The payment state machine (docs/payment-lifecycle.md):
@@ -394,8 +395,18 @@ function lifecycleEvent(payment: Payment, type: LifecycleEventType, at: Date): P
     occurredAt: at.toISOString(),
     ...(payment.resultCode !== null ? { resultCode: payment.resultCode } : {}),
     ...(payment.rrn !== null ? { rrn: payment.rrn } : {}),
+    ...(payment.merchant !== null ? { merchant: merchantLink(payment.merchant) } : {}),
   });
   return eventOf(type, payment.id, data);
+}
+
+/** The order an order's payment or a refund belongs to, for consumers that serve the merchant (docs/merchants.md). */
+function merchantLink(link: MerchantPaymentLink): PaymentMerchantLink {
+  return Object.assign(new PaymentMerchantLink(), {
+    merchantId: link.merchantId,
+    orderId: link.orderId,
+    ...(link.refundOf !== null ? { refundOf: link.refundOf } : {}),
+  });
 }
 
 /**

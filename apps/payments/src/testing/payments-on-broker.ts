@@ -11,9 +11,11 @@ import { DataSource } from 'typeorm';
 import {
   CE_HEADERS,
   CONSUMER_GROUPS,
+  EVENT_CATALOGUE,
   EVENT_SOURCES,
   FreshnessWindow,
   generateRecordSigningKeyPair,
+  isEventType,
   loadRecordSigningKey,
   PaymentLifecycleEvent,
   PROBLEM_CODES,
@@ -292,13 +294,18 @@ export class PaymentsOnBroker {
   private observe(partition: number, message: KafkaMessage): void {
     const decoded = decodeCloudEvent(TOPICS.PAYMENTS_EVENTS, message);
     if (!decoded.ok) this.undecodable.push(`${headerText(message.headers, CE_HEADERS.ID) ?? '?'}: ${decoded.reason}`);
-    else {
+    // The topic carries more than payments' lifecycle (a merchant's onboarding, keyed by the merchant): those are no payment's.
+    else if (isLifecycleType(decoded.event.type)) {
       const seen = this.lifecycle.get(decoded.event.key) ?? [];
       if (!seen.some((event) => event.id === decoded.event.id)) seen.push({ id: decoded.event.id, type: decoded.event.type, data: decoded.event.data as PaymentLifecycleEvent });
       this.lifecycle.set(decoded.event.key, seen);
     }
     this.observedOffsets.set(partition, BigInt(message.offset) + 1n);
   }
+}
+
+function isLifecycleType(type: string): boolean {
+  return isEventType(type) && EVENT_CATALOGUE[type].payload === PaymentLifecycleEvent;
 }
 
 /** What any change of a payment touches, status checks included. */

@@ -121,6 +121,7 @@ const ID = {
   payeeAccount: exampleUuid('payee account'),
   linkedAccount: exampleUuid('linked account'),
   notification: exampleUuid('notification'),
+  merchant: exampleUuid('merchant'),
 };
 const TXN_ID = `KRM${createHash('sha256').update('kirim example txn').digest('hex').toUpperCase().slice(0, 32)}`;
 const RRN = '633412345678';
@@ -190,6 +191,8 @@ export async function examplePayload(type: EventType): Promise<Record<string, un
       return lifecycle('debit_failed', { resultCode: 'Z9' });
     case T.PAYMENT_REVERSED:
       return lifecycle('reversed', { resultCode: 'U31', rrn: RRN });
+    case T.MERCHANT_ONBOARDED:
+      return { merchantId: ID.merchant, ownerUserId: ID.payee, displayName: 'Chai Point', onboardedAt: EXAMPLE_TIME };
     case T.NOTIFICATION_RECORDED:
       return { notificationId: ID.notification, userId: ID.payer, kind: 'payment.sent', paymentId: ID.payment, recordedAt: EXAMPLE_TIME };
     case T.PARTNER_DEBIT_REQUESTED:

@@ -1,8 +1,8 @@
 import { Type } from 'class-transformer';
-import { IsDefined, IsIn, IsISO8601, IsOptional, IsUUID, Matches, ValidateNested } from 'class-validator';
+import { IsDefined, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
 import { MoneyDto } from '../values/money';
 import { ALL_RESULT_CODES, ResultCode } from '../values/result-codes';
-import { RRN_PATTERN, UPI_TXN_ID_PATTERN } from '../values/identifiers';
+import { HOLDER_NAME_MAX_LENGTH, HOLDER_NAME_PATTERN, RRN_PATTERN, UPI_TXN_ID_PATTERN } from '../values/identifiers';
 
 /**
  * The payment state machine's states (docs/payment-lifecycle.md). `reversal_failed`: the payer's bank
@@ -22,19 +22,35 @@ export const PAYMENT_STATUSES = [
 ] as const;
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 
-/** What payments tells the world when a payment reaches a state others care about. */
-export class PaymentLifecycleEvent {
+/**
+ * A merchant payment's link to its order (docs/merchants.md): an order's payment (customer → the
+ * merchant's settlement account), or a refund of it (`refundOf`, the other way).
+ */
+export class PaymentMerchantLink {
+  @IsUUID()
+  merchantId!: string;
+
+  @IsUUID()
+  orderId!: string;
+
+  /** The refunded payment (the order's payment) when this payment is a refund; absent on the order's payment. */
+  @IsOptional()
+  @IsUUID()
+  refundOf?: string;
+}
+
+/**
+ * What every announcement of a payment's step says of the payment itself: its UPI transaction id,
+ * amount, state and the codes the banks gave. Shared by payments' lifecycle event and the merchant
+ * webhook (webhooks/merchant-webhook.ts), so the two describe a payment the same way. Not an event
+ * of its own.
+ */
+export class PaymentStepFields {
   @IsUUID()
   paymentId!: string;
 
   @Matches(UPI_TXN_ID_PATTERN)
   txnId!: string;
-
-  @IsUUID()
-  payerUserId!: string;
-
-  @IsUUID()
-  payeeUserId!: string;
 
   @IsDefined()
   @ValidateNested()
@@ -51,7 +67,42 @@ export class PaymentLifecycleEvent {
   @IsOptional()
   @Matches(RRN_PATTERN)
   rrn?: string;
+}
+
+/** What payments tells the world when a payment reaches a state others care about. */
+export class PaymentLifecycleEvent extends PaymentStepFields {
+  @IsUUID()
+  payerUserId!: string;
+
+  @IsUUID()
+  payeeUserId!: string;
 
   @IsISO8601()
   occurredAt!: string;
+
+  /** Present on a merchant order's payment and on a refund; absent on a payment between people. */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => PaymentMerchantLink)
+  merchant?: PaymentMerchantLink;
+}
+
+/**
+ * A user onboarded a merchant (a business account in the chat). Carries what others need to serve
+ * it: its owner (who may manage its webhook endpoints at notifications) and its public display name.
+ */
+export class MerchantOnboarded {
+  @IsUUID()
+  merchantId!: string;
+
+  @IsUUID()
+  ownerUserId!: string;
+
+  @IsString()
+  @Length(1, HOLDER_NAME_MAX_LENGTH)
+  @Matches(HOLDER_NAME_PATTERN)
+  displayName!: string;
+
+  @IsISO8601()
+  onboardedAt!: string;
 }

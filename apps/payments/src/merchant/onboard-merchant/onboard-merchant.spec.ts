@@ -1,9 +1,9 @@
-import { PROBLEM_CODES, RESULT_CODES } from '@kirim/contracts';
+import { EVENT_TYPES, MerchantOnboarded, PROBLEM_CODES, RESULT_CODES, validatePayload } from '@kirim/contracts';
 import { PartyLookupResult, PayeeIdentifier } from '../../payment/party-directory';
 import { PartyDirectory } from '../../payment/party-directory';
 import { InMemoryMerchantAddressRegistry } from '../../testing/in-memory-merchant-addresses';
 import { InMemoryMerchantRepository, sampleMerchant, SAMPLE_OWNER_ID } from '../../testing/merchant-fakes';
-import { FixedClock, TEST_PARTIES, UPI_PROFILE } from '../../testing/payment-fakes';
+import { FakeUnitOfWork, FixedClock, TEST_PARTIES, UPI_PROFILE } from '../../testing/payment-fakes';
 import { Merchant } from '../merchant';
 import { merchantIdFor } from '../merchant-id';
 import { MerchantInsertOutcome } from '../merchant.repository';
@@ -53,8 +53,9 @@ describe('OnboardMerchantUseCase', () => {
     const merchants = options.merchants ?? new InMemoryMerchantRepository();
     const parties = new AddressDirectory(answers);
     const addresses = new InMemoryMerchantAddressRegistry(options.usersHandles);
-    const useCase = new OnboardMerchantUseCase(merchants, parties, addresses, new FixedClock(), UPI_PROFILE);
-    return { merchants, parties, addresses, useCase };
+    const unitOfWork = new FakeUnitOfWork();
+    const useCase = new OnboardMerchantUseCase(unitOfWork, merchants, parties, addresses, new FixedClock(), UPI_PROFILE);
+    return { merchants, parties, addresses, unitOfWork, useCase };
   }
 
   it('onboards a user whose settlement address identity confirms is their own, after identity reserved the handle for the merchant', async () => {
@@ -71,15 +72,48 @@ describe('OnboardMerchantUseCase', () => {
     expect(addresses.calls).toEqual([{ merchantId: expectedId, ownerUserId: SAMPLE_OWNER_ID, handle: 'chai.point' }]);
   });
 
+  it('announces the new merchant once, in the transaction that stores it: its id, owner, display name and when', async () => {
+    const { useCase, unitOfWork } = harness();
+    expect(await useCase.execute(command)).toMatchObject({ ok: true });
+
+    expect(unitOfWork.transactions).toBe(1);
+    expect(unitOfWork.published).toEqual([
+      {
+        type: EVENT_TYPES.MERCHANT_ONBOARDED,
+        key: expectedId,
+        data: expect.objectContaining({ merchantId: expectedId, ownerUserId: SAMPLE_OWNER_ID, displayName: 'Chai Point', onboardedAt: new FixedClock().now().toISOString() }),
+      },
+    ]);
+    expect(validatePayload(MerchantOnboarded, JSON.parse(JSON.stringify(unitOfWork.published[0].data)))).toMatchObject({ ok: true });
+  });
+
+  it('does not announce the merchant again when the same onboarding is repeated (refused: the owner has it)', async () => {
+    const { useCase, unitOfWork } = harness();
+    expect(await useCase.execute(command)).toMatchObject({ ok: true });
+    expect(await useCase.execute(command)).toMatchObject({ ok: false, status: 409, code: PROBLEM_CODES.MERCHANT_ALREADY_ONBOARDED });
+    expect(unitOfWork.published.map((event) => event.type)).toEqual([EVENT_TYPES.MERCHANT_ONBOARDED]);
+  });
+
+  it('does not announce the loser of two identical onboardings at once: its insert finds the merchant stored', async () => {
+    // Both passed the owner check before either was stored; the second insert hits the merchant's id.
+    const merchants = new InMemoryMerchantRepository();
+    merchants.findByOwner = async () => null;
+    const { useCase, unitOfWork } = harness(undefined, { merchants });
+    expect(await useCase.execute(command)).toMatchObject({ ok: true });
+    expect(await useCase.execute(command)).toMatchObject({ ok: false, code: PROBLEM_CODES.MERCHANT_ALREADY_ONBOARDED });
+    expect(unitOfWork.published).toHaveLength(1);
+  });
+
   it.each([
     ['a category the profile does not list', { categoryCode: '7995' }, PROBLEM_CODES.MERCHANT_CATEGORY_UNKNOWN],
     ['a malformed handle', { handle: 'chai..point' }, PROBLEM_CODES.PAYMENT_ADDRESS_INVALID],
     ['a reserved handle', { handle: 'kirim-refunds' }, PROBLEM_CODES.PAYMENT_ADDRESS_RESERVED],
   ])('refuses %s before asking identity anything', async (_case, change, code) => {
-    const { useCase, parties, addresses } = harness();
+    const { useCase, parties, addresses, unitOfWork } = harness();
     expect(await useCase.execute({ ...command, ...change })).toMatchObject({ ok: false, code });
     expect(parties.asked).toEqual([]);
     expect(addresses.calls).toEqual([]);
+    expect(unitOfWork.published).toEqual([]);
   });
 
   it("refuses a settlement address that is someone else's, nobody's or a merchant's, reserving nothing", async () => {
@@ -89,7 +123,7 @@ describe('OnboardMerchantUseCase', () => {
     expect(await nobody.useCase.execute(command)).toMatchObject({ ok: false, code: PROBLEM_CODES.SETTLEMENT_ADDRESS_NOT_OWNED });
     const aMerchants = harness({ 'Owner@kirim': refused(422, PROBLEM_CODES.PAYEE_IS_MERCHANT) });
     expect(await aMerchants.useCase.execute(command)).toMatchObject({ ok: false, code: PROBLEM_CODES.SETTLEMENT_ADDRESS_NOT_OWNED });
-    for (const { merchants, addresses } of [someoneElse, nobody, aMerchants]) expect([merchants.merchants.size, addresses.calls.length]).toEqual([0, 0]);
+    for (const { merchants, addresses, unitOfWork } of [someoneElse, nobody, aMerchants]) expect([merchants.merchants.size, addresses.calls.length, unitOfWork.published.length]).toEqual([0, 0, 0]);
   });
 
   it("maps identity's refusals of the reservation to the merchant feature's handle problems, storing no merchant", async () => {
@@ -107,6 +141,7 @@ describe('OnboardMerchantUseCase', () => {
       expect(disagreeing.merchants.merchants.size).toBe(0);
     }
     expect([taken.merchants.merchants.size, confusable.merchants.merchants.size]).toEqual([0, 0]);
+    expect([taken.unitOfWork.published, confusable.unitOfWork.published]).toEqual([[], []]);
   });
 
   it('answers 503 dependency-unavailable when identity cannot reserve, and stores no merchant', async () => {
@@ -121,7 +156,7 @@ describe('OnboardMerchantUseCase', () => {
 
   it('succeeds on a retry of the same request after the merchant insert failed: the reservation is found to be this merchant’s', async () => {
     const merchants = new CrashingOnceMerchantRepository();
-    const { useCase, addresses } = harness(undefined, { merchants });
+    const { useCase, addresses, unitOfWork } = harness(undefined, { merchants });
 
     await expect(useCase.execute(command)).rejects.toThrow('connection terminated');
     expect(addresses.claims).toEqual([{ merchantId: expectedId, ownerUserId: SAMPLE_OWNER_ID, handle: 'chai.point' }]);
@@ -132,6 +167,8 @@ describe('OnboardMerchantUseCase', () => {
     // The same claim twice, one reservation.
     expect(addresses.calls).toEqual([addresses.claims[0], addresses.claims[0]]);
     expect(addresses.claims).toHaveLength(1);
+    // The failed attempt's transaction published nothing: the merchant is announced once, by the retry.
+    expect(unitOfWork.published.map((event) => [event.type, event.key])).toEqual([[EVENT_TYPES.MERCHANT_ONBOARDED, expectedId]]);
   });
 
   it('says identity is unavailable, or passes its 429 on, rather than judging the settlement address', async () => {
@@ -143,7 +180,7 @@ describe('OnboardMerchantUseCase', () => {
   });
 
   it('keeps one merchant per user (refused before identity is asked), and its own guard on handles and look-alikes', async () => {
-    const { useCase, merchants, addresses } = harness();
+    const { useCase, merchants, addresses, unitOfWork } = harness();
     // A merchant onboarded before identity held merchants' addresses: identity does not know its handle.
     await merchants.insert(sampleMerchant());
     expect(await useCase.execute(command)).toMatchObject({ ok: false, code: PROBLEM_CODES.MERCHANT_ALREADY_ONBOARDED });
@@ -157,5 +194,7 @@ describe('OnboardMerchantUseCase', () => {
     // identity reserved it (it did not know the older merchant); payments' own index refused it.
     expect(lookAlike.addresses.claims.map((claim) => claim.handle)).toEqual(['chai-p0int']);
     expect(lookAlike.merchants.merchants.size).toBe(1);
+    // A merchant refused by payments' own constraints is not announced.
+    expect([unitOfWork.published, lookAlike.unitOfWork.published]).toEqual([[], []]);
   });
 });

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { checkCustomHandle, KIRIM_PSP_HANDLE, PROBLEM_CODES } from '@kirim/contracts';
+import { checkCustomHandle, EVENT_TYPES, eventOf, KIRIM_PSP_HANDLE, MerchantOnboarded, PROBLEM_CODES } from '@kirim/contracts';
+import { TransactionRunner } from '@kirim/messaging';
 import { Clock } from '@kirim/platform';
 import { merchantCategoryOf, SCHEME_PROFILE, SchemeProfile } from '../../limits/scheme-profile';
 import { PartyDirectory, PartyLookupResult } from '../../payment/party-directory';
@@ -34,11 +35,15 @@ export type OnboardMerchantOutcome = { readonly ok: true; readonly merchant: Mer
  *
  * Then identity reserves the handle for the merchant (reserve-merchant-address), under the same
  * uniqueness and look-alike rules as users' addresses: from then on no user can take it, and paying
- * the address as a person is refused (payee-is-merchant). Only then is the merchant stored here.
+ * the address as a person is refused (payee-is-merchant). Only then is the merchant stored here, and
+ * `payments.merchant.onboarded.v1` written to the outbox in the same transaction: announced exactly
+ * when it is stored, so a refusal, a conflict or a repeat of an onboarding that succeeded (refused as
+ * already-onboarded) announces nothing.
  */
 @Injectable()
 export class OnboardMerchantUseCase {
   constructor(
+    private readonly unitOfWork: TransactionRunner,
     private readonly merchants: MerchantRepository,
     private readonly parties: PartyDirectory,
     private readonly addresses: MerchantAddressRegistry,
@@ -80,7 +85,11 @@ export class OnboardMerchantUseCase {
       verified: false,
       createdAt: this.clock.now(),
     };
-    const stored = await this.merchants.insert(merchant);
+    const stored = await this.unitOfWork.run(async (tx) => {
+      const outcome = await this.merchants.insert(merchant, tx);
+      if (outcome.inserted) await tx.publish(eventOf(EVENT_TYPES.MERCHANT_ONBOARDED, merchant.id, merchantOnboarded(merchant)));
+      return outcome;
+    });
     if (stored.inserted) return { ok: true, merchant };
     switch (stored.conflict) {
       case 'owner':
@@ -91,6 +100,16 @@ export class OnboardMerchantUseCase {
         return merchantFailure('handle-confusable', `${address} can be mistaken for the address of another merchant.`);
     }
   }
+}
+
+/** What notifications needs to serve a new merchant: its owner (who manages its webhook endpoints) and the name receipts show. */
+function merchantOnboarded(merchant: Merchant): MerchantOnboarded {
+  return Object.assign(new MerchantOnboarded(), {
+    merchantId: merchant.id,
+    ownerUserId: merchant.ownerUserId,
+    displayName: merchant.displayName,
+    onboardedAt: merchant.createdAt.toISOString(),
+  });
 }
 
 /**
