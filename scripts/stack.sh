@@ -35,8 +35,9 @@ build_services() {
     || { tail -n 40 "$LOG_DIR/build.log"; die "build failed (full log: $LOG_DIR/build.log)"; }
 }
 
-# The services that keep personal data encrypted at rest (docs/data-at-rest.md); each has its own keys.
-DATA_ENCRYPTING_SERVICES=(bank-connector identity)
+# The services that keep personal data or secrets encrypted at rest (docs/data-at-rest.md; notifications:
+# merchants' webhook secrets); each has its own keys.
+DATA_ENCRYPTING_SERVICES=(bank-connector identity notifications)
 
 # A service's data keys, made once: DATA_ENCRYPTION_KEYS (kid:base64, 32 bytes), the active kid, and
 # DATA_LOOKUP_KEY, in .local/keys/data/<service>.env (one VAR=value a line, as service_env gives them).
@@ -200,6 +201,8 @@ service_env() { # service -> env assignments, one per line
       echo "CHAT_WEBHOOK_URL=$CHAT_SIMULATOR_URL/webhooks/kirim"
       echo "CHAT_WEBHOOK_SECRET=$(cat "$KEY_DIR/chat-webhook-secret")"
       echo "CHAT_WEBHOOK_HTTP_ALLOWED=true"
+      # Merchants' webhook receivers in local tests run on this machine, over plain http.
+      echo "MERCHANT_WEBHOOK_HTTP_ALLOWED=true"
       echo "DELIVERY_BACKOFF_BASE_MS=${DELIVERY_BACKOFF_BASE_MS:-200}"
       echo "DELIVERY_BACKOFF_MAX_MS=${DELIVERY_BACKOFF_MAX_MS:-1000}"
       echo "DELIVERY_MAX_ATTEMPTS=${DELIVERY_MAX_ATTEMPTS:-4}"

@@ -27,6 +27,9 @@ describe('routeFor', () => {
     ['/v1/me/bank-accounts/9b1c/upi-pin', 'identity'],
     ['/v1/me/notifications', 'notifications'],
     ['/v1/me/notifications/abc/read', 'notifications'],
+    ['/v1/merchant-webhook-endpoints', 'notifications'],
+    ['/v1/merchant-webhook-endpoints?merchantId=0b6f7c1e-8a44-4c1e-9d2a-0f6a1b2c3d4e', 'notifications'],
+    ['/v1/merchant-webhook-endpoints/0b6f7c1e-8a44-4c1e-9d2a-0f6a1b2c3d4e/rotate-secret', 'notifications'],
   ])('sends %s to %s unchanged', (path, service) => {
     expect(routeFor(path)).toEqual({ kind: 'proxy', service, upstreamPath: path });
   });
@@ -62,7 +65,7 @@ describe('routeFor', () => {
     },
   );
 
-  it.each(['/', '/v1', '/v1/meow', '/v1/paymentsx', '/v2/payments', '/v1/merchantsx', '/v1/merchant-ordersx', '/health', '/.well-known/other', '/docs/unknown', '/docs/unknown/x'])(
+  it.each(['/', '/v1', '/v1/meow', '/v1/paymentsx', '/v2/payments', '/v1/merchantsx', '/v1/merchant-ordersx', '/v1/merchant-webhook-endpointsx', '/health', '/.well-known/other', '/docs/unknown', '/docs/unknown/x'])(
     'does not route %s',
     (path) => {
       expect(routeFor(path)).toEqual({ kind: 'not-found' });

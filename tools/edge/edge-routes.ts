@@ -56,6 +56,9 @@ export const PREFIX_ROUTES: readonly { readonly prefix: string; readonly service
   // Collect requests (docs/merchants.md): a merchant asks with its API key; the customer lists,
   // approves with the UPI PIN or declines with theirs. Not under /v1/me, which is identity's.
   { prefix: '/v1/collect-requests', service: 'payments' },
+  // Merchants' webhook endpoints (docs/notifications.md): the owner registers, rotates and disables
+  // them with their own token; notifications keeps them, as it delivers the webhooks.
+  { prefix: '/v1/merchant-webhook-endpoints', service: 'notifications' },
   // The banks and their public UPI PIN keys, which devices encrypt PINs for (docs/upi-pin.md). Not the
   // PIN set endpoint on bank-connector (/v1/sandbox-accounts): identity calls it after its own checks.
   { prefix: '/v1/banks', service: 'bank-connector' },

@@ -2,8 +2,10 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CONSUMER_GROUPS, EVENT_SOURCES, SERVICE_PRINCIPALS, TOPICS } from '@kirim/contracts';
 import { KafkaReadinessCheck, MessagingModule } from '@kirim/messaging';
-import { AuthModule, ConfigModule, JWT_AUDIENCES, createLoggingModule, HealthModule, OperatorAuthModule, ServiceAuthModule, TimeModule, typeOrmModuleOptions } from '@kirim/platform';
+import { AuthModule, ConfigModule, DataEncryptionModule, JWT_AUDIENCES, createLoggingModule, HealthModule, OperatorAuthModule, ServiceAuthModule, TimeModule, typeOrmModuleOptions } from '@kirim/platform';
 import { DeliveryModule } from './delivery/delivery.module';
+import { MerchantWebhooksModule } from './merchant-webhooks/merchant-webhooks.module';
+import { RecordMerchantPaymentEvent } from './merchant-webhooks/record-merchant-payment-event/record-merchant-payment-event.use-case';
 import { NotificationsConfig } from './notifications.config';
 import { ListMyNotifications } from './notifications/list-my-notifications/list-my-notifications.use-case';
 import { MarkNotificationRead } from './notifications/mark-notification-read/mark-notification-read.use-case';
@@ -47,9 +49,12 @@ export const SERVICE_NAME = 'notifications';
     // services (OPERATOR_KEY_DIGESTS; docs/operations.md).
     OperatorAuthModule.forRoot(),
     HealthModule.forRoot({ checkTokens: [KafkaReadinessCheck] }),
+    // Merchants' webhook secrets are encrypted at rest with notifications' own keys (docs/data-at-rest.md).
+    DataEncryptionModule.forRoot(),
     TimeModule,
     DeliveryModule,
     RecipientPreferencesModule,
+    MerchantWebhooksModule,
   ],
   controllers: [NotificationsController, PaymentEventsConsumer],
   providers: [
@@ -57,6 +62,7 @@ export const SERVICE_NAME = 'notifications';
     { provide: NotificationStore, useExisting: NotificationRepository },
     { provide: NotificationInbox, useExisting: NotificationRepository },
     RecordPaymentReceipts,
+    RecordMerchantPaymentEvent,
     ListMyNotifications,
     MarkNotificationRead,
   ],

@@ -1,6 +1,6 @@
 import { ConfigError, loadConfig } from '@kirim/platform';
 import { StaticDeliveryEndpoints } from './delivery/delivery-channel';
-import { configuredEndpoints, deliverySettingsOf } from './delivery/delivery.module';
+import { configuredChannels, deliverySettingsOf } from './delivery/delivery.module';
 import { FixedClock } from '@kirim/testing';
 import { NotificationsConfig } from './notifications.config';
 
@@ -27,12 +27,12 @@ describe('NotificationsConfig', () => {
   it('runs without a chat webhook: no endpoint, nothing is delivered', () => {
     const config = loadConfig(NotificationsConfig, baseEnv);
     expect(config.CHAT_WEBHOOK_URL).toBeUndefined();
-    expect(configuredEndpoints(config, new FixedClock()).all()).toEqual([]);
+    expect(configuredChannels(config, new FixedClock())).toEqual([]);
   });
 
   it('takes an https webhook with a Standard Webhooks secret, and the delivery defaults', () => {
     const config = loadConfig(NotificationsConfig, { ...baseEnv, CHAT_WEBHOOK_URL: 'https://chat.example/hooks/kirim', CHAT_WEBHOOK_SECRET: SECRET });
-    const endpoints = configuredEndpoints(config, new FixedClock()).all();
+    const endpoints = configuredChannels(config, new FixedClock());
     expect(endpoints.map((e) => [e.channel, e.endpointKey])).toEqual([['chat', 'chat']]);
     expect(deliverySettingsOf(config)).toMatchObject({
       retry: { baseDelayMs: 2000, maxDelayMs: 600_000, maxAttempts: 10 },
@@ -81,10 +81,35 @@ describe('NotificationsConfig', () => {
   });
 });
 
+describe('NotificationsConfig: merchant webhooks', () => {
+  it('keeps registered URLs to https and public hosts, and the previous secret for 24 hours, by default', () => {
+    const config = loadConfig(NotificationsConfig, baseEnv);
+    expect(config.MERCHANT_WEBHOOK_HTTP_ALLOWED).toBe(false);
+    expect(config.MERCHANT_WEBHOOK_SECRET_OVERLAP_HOURS).toBe(24);
+  });
+
+  it('takes http for a local stack and an overlap from 1 to 168 hours', () => {
+    const config = loadConfig(NotificationsConfig, { ...baseEnv, MERCHANT_WEBHOOK_HTTP_ALLOWED: 'true', MERCHANT_WEBHOOK_SECRET_OVERLAP_HOURS: '168' });
+    expect(config.MERCHANT_WEBHOOK_HTTP_ALLOWED).toBe(true);
+    expect(config.MERCHANT_WEBHOOK_SECRET_OVERLAP_HOURS).toBe(168);
+    expect(loadConfig(NotificationsConfig, { ...baseEnv, MERCHANT_WEBHOOK_SECRET_OVERLAP_HOURS: '1' }).MERCHANT_WEBHOOK_SECRET_OVERLAP_HOURS).toBe(1);
+  });
+
+  it.each([
+    [{ MERCHANT_WEBHOOK_HTTP_ALLOWED: 'sometimes' }, 'MERCHANT_WEBHOOK_HTTP_ALLOWED must be true or false'],
+    [{ MERCHANT_WEBHOOK_SECRET_OVERLAP_HOURS: '0' }, 'MERCHANT_WEBHOOK_SECRET_OVERLAP_HOURS must be an integer number of hours between 1 and 168'],
+    [{ MERCHANT_WEBHOOK_SECRET_OVERLAP_HOURS: '169' }, 'MERCHANT_WEBHOOK_SECRET_OVERLAP_HOURS must be an integer number of hours between 1 and 168'],
+    [{ MERCHANT_WEBHOOK_SECRET_OVERLAP_HOURS: '1.5' }, 'MERCHANT_WEBHOOK_SECRET_OVERLAP_HOURS must be an integer number of hours between 1 and 168'],
+    [{ MERCHANT_WEBHOOK_SECRET_OVERLAP_HOURS: '24h' }, 'MERCHANT_WEBHOOK_SECRET_OVERLAP_HOURS must be an integer number of hours between 1 and 168'],
+  ])('refuses %j', (env, message) => {
+    expect(problemsOf(env)).toEqual([message]);
+  });
+});
+
 describe('StaticDeliveryEndpoints', () => {
   it('refuses two endpoints with one key', () => {
     const config = loadConfig(NotificationsConfig, { ...baseEnv, CHAT_WEBHOOK_URL: 'https://chat.example/hook', CHAT_WEBHOOK_SECRET: SECRET });
-    const [chat] = configuredEndpoints(config, new FixedClock()).all();
+    const [chat] = configuredChannels(config, new FixedClock());
     expect(() => new StaticDeliveryEndpoints([chat, chat])).toThrow('two delivery endpoints share the key chat');
   });
 });

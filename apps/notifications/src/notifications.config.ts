@@ -90,6 +90,23 @@ export class NotificationsConfig extends BaseServiceConfig {
   @IsBoolean({ message: '$property must be true or false' })
   CHAT_WEBHOOK_HTTP_ALLOWED = false;
 
+  /**
+   * Lets merchants register http:// webhook URLs, and URLs on localhost or a loopback, private,
+   * link-local or unique-local address: only for a local stack, whose receivers run on this machine.
+   * Off, a registered URL must be https to a public host (docs/notifications.md, "Merchant webhooks").
+   */
+  @EnvBoolean()
+  @IsBoolean({ message: '$property must be true or false' })
+  MERCHANT_WEBHOOK_HTTP_ALLOWED = false;
+
+  /**
+   * After a merchant rotates an endpoint's secret, how long the previous secret still signs beside
+   * the new one, so the merchant can switch its verifier without losing a delivery. A week at most:
+   * a leaked secret that was rotated away should not stay valid for long.
+   */
+  @apply(intBetween(1, 168, 'number of hours '))
+  MERCHANT_WEBHOOK_SECRET_OVERLAP_HOURS = 24;
+
   /** How often each replica looks for due deliveries. */
   @apply(intBetween(10, 60_000, 'number of milliseconds '))
   DELIVERY_POLL_INTERVAL_MS = 500;

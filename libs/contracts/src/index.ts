@@ -22,3 +22,4 @@ export * from './webhooks/chat-receipt-webhook';
 export * from './service-calls/service-calls';
 export * from './service-calls/service-token';
 export * from './service-calls/internal-contracts';
+export * from './webhooks/merchant-webhook';

@@ -28,8 +28,9 @@ export class DeliveryListQueryDto {
 
 export class DeliveryView {
   @ApiProperty({ format: 'uuid', description: "Also the webhook's `webhook-id`: the same on every attempt." }) deliveryId!: string;
-  @ApiProperty({ format: 'uuid' }) notificationId!: string;
-  @ApiProperty({ format: 'uuid' }) recipientUserId!: string;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: "The user's receipt it carries; null on a merchant event's delivery." }) notificationId!: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'Whose receipt it is; null on a merchant event\'s delivery.' }) recipientUserId!: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: "The merchant event it carries; null on a receipt's delivery." }) merchantEventId!: string | null;
   @ApiProperty({ enum: DELIVERY_CHANNELS }) channel!: string;
   @ApiProperty({ example: 'chat' }) endpointKey!: string;
   @ApiProperty({ enum: DELIVERY_STATUSES }) status!: DeliveryStatus;
@@ -60,6 +61,7 @@ export function toDeliveryView(record: DeliveryRecord): DeliveryView {
     deliveryId: record.deliveryId,
     notificationId: record.notificationId,
     recipientUserId: record.recipientUserId,
+    merchantEventId: record.merchantEventId,
     channel: record.channel,
     endpointKey: record.endpointKey,
     status: record.status,
@@ -105,7 +107,8 @@ export class DeliveriesOperatorController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: 'Send a dead delivery again once its cause is fixed',
-    description: 'dead → pending, due now, attempts reset; who and when are kept on the delivery. 409 when it is not dead (still being tried, or delivered).',
+    description:
+      "dead → pending, due now, attempts reset; who and when are kept on the delivery. 409 when it is not dead (still being tried, or delivered), or when it was to a merchant's endpoint that has been disabled.",
   })
   @ApiOkResponse({ type: DeliveryReplayedView })
   @ApiProblems(PROBLEM_CODES.NOT_FOUND, PROBLEM_CODES.CONFLICT, ...GENERIC_PROBLEMS.input, ...OPERATOR_PROBLEMS)
@@ -118,6 +121,8 @@ export class DeliveriesOperatorController {
         throw new ProblemException(HttpStatus.NOT_FOUND, PROBLEM_CODES.NOT_FOUND, `No delivery ${deliveryId}.`);
       case 'not-dead':
         throw new ProblemException(HttpStatus.CONFLICT, PROBLEM_CODES.CONFLICT, `Delivery ${deliveryId} is ${result.delivery.status}, not dead: only a dead delivery can be replayed.`);
+      case 'endpoint-disabled':
+        throw new ProblemException(HttpStatus.CONFLICT, PROBLEM_CODES.CONFLICT, `Delivery ${deliveryId} was to a merchant endpoint that is disabled: nothing sends to it any more.`);
       default: {
         const unhandled: never = result;
         throw new Error(`unhandled replay result ${JSON.stringify(unhandled)}`);

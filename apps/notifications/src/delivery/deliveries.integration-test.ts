@@ -13,14 +13,13 @@ import { Webhook } from 'standardwebhooks';
 import { DataSource } from 'typeorm';
 import { EVENT_SOURCES, EVENT_TYPES, PaymentLifecycleEvent, TOPICS } from '@kirim/contracts';
 import { InboundEvent, OutboxWriter, UnitOfWork } from '@kirim/messaging';
-import { ConfigModule, createLoggingModule, createServiceApp, OperatorAuthModule, operatorKeyringOf, RandomIdGenerator, SystemClock, TimeModule } from '@kirim/platform';
-import { createMigratedTestDatabase, eventually, MigratedTestDatabase } from '@kirim/testing';
+import { ConfigModule, createLoggingModule, createServiceApp, FieldEncryption, OperatorAuthModule, operatorKeyringOf, RandomIdGenerator, SystemClock, TimeModule } from '@kirim/platform';
+import { createMigratedTestDatabase, eventually, MigratedTestDatabase, testDataProtection } from '@kirim/testing';
 import { ListMyNotifications } from '../notifications/list-my-notifications/list-my-notifications.use-case';
 import { NotificationEntity } from '../notifications/notification.entity';
 import { NotificationRepository } from '../notifications/notification.repository';
 import { PaymentEventsConsumer } from '../payment-receipts/payment-events.consumer';
 import { PAYEE, PAYER, paymentEvent } from '../payment-receipts/payment-event.fixture';
-import { RecordPaymentReceipts } from '../payment-receipts/record-payment-receipts/record-payment-receipts.use-case';
 import { NOTIFICATIONS_ENTITIES } from '../persistence/notifications-entities';
 import { NotificationsConfig } from '../notifications.config';
 import { NOTIFICATIONS_MIGRATIONS } from '../persistence/notifications-migrations';
@@ -36,6 +35,7 @@ import { ListDeliveries } from './list-deliveries/list-deliveries.use-case';
 import { ReplayDelivery } from './replay-delivery/replay-delivery.use-case';
 import { TypeOrmDeliveryRepository } from './typeorm-delivery.repository';
 import { TypeOrmRecipientPreferencesRepository } from '../recipient-preferences/typeorm-recipient-preferences.repository';
+import { paymentEventsConsumerOver } from '../testing/payment-events-consumer';
 
 const SECRET_A = `whsec_${Buffer.alloc(32, 11).toString('base64')}`;
 const SECRET_B = `whsec_${Buffer.alloc(32, 22).toString('base64')}`;
@@ -143,7 +143,7 @@ describe('notification deliveries (PostgreSQL, HTTP receivers)', () => {
 
   /** The service's pieces over the real database, with these endpoints; the worker polls every 20 ms. */
   function service(endpoints: StaticDeliveryEndpoints, deliverySettings = settings()): { consumer: PaymentEventsConsumer; worker: DeliveryWorker } {
-    const consumer = new PaymentEventsConsumer(new RecordPaymentReceipts(notifications, deliveries, endpoints, new TypeOrmRecipientPreferencesRepository(), clock, new RandomIdGenerator()));
+    const consumer = paymentEventsConsumerOver(dataSource, { notifications, deliveries, endpoints, preferences: new TypeOrmRecipientPreferencesRepository(), clock, ids: new RandomIdGenerator() });
     const deliverDue = new DeliverDueNotifications(deliveries, new EndpointCircuitBreakers(deliverySettings.breaker, clock), clock, deliverySettings);
     const worker = new DeliveryWorker(endpoints, deliverDue, 20);
     workers.push(worker);
@@ -181,7 +181,7 @@ describe('notification deliveries (PostgreSQL, HTTP receivers)', () => {
     await eventually(async () => expect((await rows()).map((r) => r.status)).toEqual(['delivered', 'delivered']));
     // Redelivered (a new CloudEvents id, so only the unique keys can catch it), and worked again.
     await completed(consumer);
-    worker.tick();
+    await worker.tick();
     await worker.idle();
 
     expect(await rows()).toHaveLength(2);
@@ -280,7 +280,8 @@ describe('the operator API over deliveries (HTTP, PostgreSQL)', () => {
     const dataSource = database.dataSource;
 
     @Global()
-    @Module({ providers: [{ provide: DataSource, useValue: dataSource }], exports: [DataSource] })
+    // The merchants' endpoints (read by the worker) keep their secrets encrypted.
+    @Module({ providers: [{ provide: DataSource, useValue: dataSource }, { provide: FieldEncryption, useValue: testDataProtection().fields }], exports: [DataSource, FieldEncryption] })
     class DatabaseModule {}
 
     @Module({

@@ -1,24 +1,31 @@
 import type { ClaimedDelivery, DeliveryChannelName, DeliveryOutcome } from './delivery';
 
 /**
- * One endpoint of one channel: the chat platform's webhook today; merchant webhooks and SMS later
+ * One endpoint of one channel: the chat platform's webhook, or one merchant's webhook endpoint
  * (docs/notifications.md). Each endpoint has a stable key: deliveries are written per endpoint, and
  * the worker paces, limits and breaks the circuit per endpoint, so a slow one delays no other.
  */
 export abstract class DeliveryChannel {
   abstract readonly channel: DeliveryChannelName;
-  /** Stable across restarts (it is stored on every delivery): `chat` for the one chat platform. */
+  /** Stable across restarts (it is stored on every delivery): `chat` for the one chat platform, `merchant:<id>` for a merchant's. */
   abstract readonly endpointKey: string;
   /** Sends one attempt. Never throws for what the endpoint did: every answer is an outcome. */
   abstract deliver(delivery: ClaimedDelivery): Promise<DeliveryOutcome>;
 }
 
 /**
- * The endpoints this deployment delivers to (a port: the app binds the configured ones, tests
- * their own). Empty when no channel is configured: then no delivery is written at all.
+ * The endpoints this deployment delivers to (a port: the app binds the configured ones and the
+ * merchants' registered ones, tests their own).
  */
 export abstract class DeliveryEndpoints {
-  abstract all(): readonly DeliveryChannel[];
+  /**
+   * Where every user's receipt goes: the configured endpoints (the chat platform's webhook). Empty
+   * when none is configured: then a receipt gets no delivery at all.
+   */
+  abstract forReceipts(): readonly DeliveryChannel[];
+
+  /** Every endpoint the worker serves now: the configured ones and every enabled merchant endpoint. */
+  abstract active(): Promise<readonly DeliveryChannel[]>;
 }
 
 /** A fixed list of endpoints; keys must be unique (a duplicate is a wiring bug, refused at boot). */
@@ -33,7 +40,11 @@ export class StaticDeliveryEndpoints extends DeliveryEndpoints {
     this.endpoints = [...endpoints];
   }
 
-  all(): readonly DeliveryChannel[] {
+  forReceipts(): readonly DeliveryChannel[] {
+    return this.endpoints;
+  }
+
+  async active(): Promise<readonly DeliveryChannel[]> {
     return this.endpoints;
   }
 }

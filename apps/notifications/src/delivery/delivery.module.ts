@@ -7,7 +7,10 @@ import { EndpointCircuitBreakers } from './circuit-breaker';
 import { DeliveriesOperatorController } from './deliveries-operator.controller';
 import { DeliverDueNotifications } from './deliver-due-notifications/deliver-due-notifications.use-case';
 import { DELIVERY_POLL_INTERVAL_MS, DeliveryWorker } from './deliver-due-notifications/delivery-worker';
-import { DeliveryEndpoints, StaticDeliveryEndpoints } from './delivery-channel';
+import { DeliveryChannel, DeliveryEndpoints } from './delivery-channel';
+import { ConfiguredAndMerchantEndpoints } from './merchant-webhook/merchant-delivery-endpoints';
+import { MerchantWebhookEndpointRepository } from './merchant-webhook/merchant-webhook-endpoint';
+import { MERCHANT_WEBHOOK_ENDPOINT_REPOSITORY_PROVIDER } from './merchant-webhook/typeorm-merchant-webhook-endpoint.repository';
 import { DELIVERY_SETTINGS, DeliverySettings } from './delivery-settings';
 import { DeliveryRepository } from './delivery.repository';
 import { ListDeliveries } from './list-deliveries/list-deliveries.use-case';
@@ -18,11 +21,9 @@ import { TypeOrmDeliveryRepository } from './typeorm-delivery.repository';
 export const CHAT_ENDPOINT_KEY = 'chat';
 
 /** The configured endpoints: the chat platform's webhook when CHAT_WEBHOOK_URL and _SECRET are set, else none. */
-export function configuredEndpoints(config: NotificationsConfig, clock: Clock): DeliveryEndpoints {
-  if (config.CHAT_WEBHOOK_URL === undefined || config.CHAT_WEBHOOK_SECRET === undefined) return new StaticDeliveryEndpoints([]);
-  return new StaticDeliveryEndpoints([
-    new ChatWebhookChannel({ endpointKey: CHAT_ENDPOINT_KEY, url: config.CHAT_WEBHOOK_URL, secret: config.CHAT_WEBHOOK_SECRET, timeoutMs: config.DELIVERY_TIMEOUT_MS }, clock),
-  ]);
+export function configuredChannels(config: NotificationsConfig, clock: Clock): DeliveryChannel[] {
+  if (config.CHAT_WEBHOOK_URL === undefined || config.CHAT_WEBHOOK_SECRET === undefined) return [];
+  return [new ChatWebhookChannel({ endpointKey: CHAT_ENDPOINT_KEY, url: config.CHAT_WEBHOOK_URL, secret: config.CHAT_WEBHOOK_SECRET, timeoutMs: config.DELIVERY_TIMEOUT_MS }, clock)];
 }
 
 export function deliverySettingsOf(config: NotificationsConfig): DeliverySettings {
@@ -37,15 +38,23 @@ export function deliverySettingsOf(config: NotificationsConfig): DeliverySetting
 }
 
 /**
- * Delivering notifications (docs/notifications.md): the deliveries table, the configured channels,
- * the worker with its backoff and circuit breakers, and the operator API over dead deliveries.
- * Exports what receipts need to write deliveries and what the inbox needs to show them.
+ * Delivering notifications (docs/notifications.md): the deliveries table, the configured channels
+ * and the merchants' endpoints, the worker with its backoff and circuit breakers, and the operator
+ * API over dead deliveries. Exports what receipts and merchant events need to write deliveries and
+ * what the inbox needs to show them.
  */
 @Module({
   controllers: [DeliveriesOperatorController],
   providers: [
     { provide: DeliveryRepository, inject: [DataSource], useFactory: (dataSource: DataSource) => new TypeOrmDeliveryRepository(dataSource) },
-    { provide: DeliveryEndpoints, inject: [NotificationsConfig, Clock], useFactory: configuredEndpoints },
+    // Merchants register their endpoints through merchant-webhooks/; the worker serves every enabled one.
+    MERCHANT_WEBHOOK_ENDPOINT_REPOSITORY_PROVIDER,
+    {
+      provide: DeliveryEndpoints,
+      inject: [NotificationsConfig, Clock, MerchantWebhookEndpointRepository],
+      useFactory: (config: NotificationsConfig, clock: Clock, merchantEndpoints: MerchantWebhookEndpointRepository) =>
+        new ConfiguredAndMerchantEndpoints(configuredChannels(config, clock), merchantEndpoints, config.DELIVERY_TIMEOUT_MS, clock),
+    },
     { provide: DELIVERY_SETTINGS, inject: [NotificationsConfig], useFactory: deliverySettingsOf },
     { provide: DELIVERY_POLL_INTERVAL_MS, inject: [NotificationsConfig], useFactory: (config: NotificationsConfig) => config.DELIVERY_POLL_INTERVAL_MS },
     { provide: EndpointCircuitBreakers, inject: [DELIVERY_SETTINGS, Clock], useFactory: (settings: DeliverySettings, clock: Clock) => new EndpointCircuitBreakers(settings.breaker, clock) },

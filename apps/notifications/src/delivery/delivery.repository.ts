@@ -35,7 +35,9 @@ export interface DeliveryPage {
 export type ReplayOutcome =
   | { readonly outcome: 'replayed'; readonly delivery: DeliveryRecord }
   | { readonly outcome: 'not-found' }
-  | { readonly outcome: 'not-dead'; readonly delivery: DeliveryRecord };
+  | { readonly outcome: 'not-dead'; readonly delivery: DeliveryRecord }
+  /** Dead, and its endpoint (a merchant's) was disabled: nothing would ever send it. */
+  | { readonly outcome: 'endpoint-disabled'; readonly delivery: DeliveryRecord };
 
 /** The inbox's view of one notification's deliveries. */
 export interface DeliveryStatusView {
@@ -47,7 +49,7 @@ export interface DeliveryStatusView {
 
 /** Where deliveries are kept (a port; typeorm-delivery.repository.ts is its adapter). */
 export abstract class DeliveryRepository {
-  /** Writes the drafts in the caller's transaction; a draft whose (notification, endpoint) exists is skipped. */
+  /** Writes the drafts in the caller's transaction; a draft whose (message, endpoint) exists is skipped. */
   abstract insertPending(tx: InTransaction, drafts: readonly DeliveryDraft[]): Promise<number>;
 
   /**
@@ -61,7 +63,7 @@ export abstract class DeliveryRepository {
 
   abstract list(request: DeliveryPageRequest): Promise<DeliveryPage>;
 
-  /** dead → pending now, attempts reset, who and when recorded; anything else is refused. */
+  /** dead → pending now, attempts reset, who and when recorded; anything else, or one to a disabled endpoint, is refused. */
   abstract replayDead(deliveryId: string, now: Date, operator: string): Promise<ReplayOutcome>;
 
   /** The deliveries of each notification, for the inbox. */

@@ -1,7 +1,10 @@
-import type { NotificationKind } from '@kirim/contracts';
+import type { MerchantWebhook, NotificationKind } from '@kirim/contracts';
 
-/** The channels a notification can go out on. Only the chat platform's webhook is built (docs/notifications.md). */
-export const DELIVERY_CHANNELS = ['chat'] as const;
+/**
+ * The channels a message goes out on (docs/notifications.md): a user's receipt into their chat
+ * thread through the messaging platform's webhook; a merchant's event to the merchant's own endpoints.
+ */
+export const DELIVERY_CHANNELS = ['chat', 'merchant-webhook'] as const;
 export type DeliveryChannelName = (typeof DELIVERY_CHANNELS)[number];
 
 /**
@@ -14,37 +17,53 @@ export type DeliveryChannelName = (typeof DELIVERY_CHANNELS)[number];
 export const DELIVERY_STATUSES = ['pending', 'delivering', 'delivered', 'dead'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
-/** A delivery about to be written, in the receipt's transaction. */
-export interface DeliveryDraft {
+/**
+ * What a delivery carries: one user's notification (a receipt), or one merchant event. A delivery is
+ * one per (message, endpoint), so a message redelivered or replayed is delivered once per endpoint.
+ */
+export type DeliveryMessageRef =
+  | { readonly notificationId: string; readonly recipientUserId: string; readonly merchantEventId?: undefined }
+  | { readonly merchantEventId: string; readonly notificationId?: undefined; readonly recipientUserId?: undefined };
+
+/** A delivery about to be written, in the transaction of the message it carries. */
+export type DeliveryDraft = DeliveryMessageRef & {
   readonly deliveryId: string;
-  readonly notificationId: string;
-  readonly recipientUserId: string;
   readonly channel: DeliveryChannelName;
   readonly endpointKey: string;
   /** When the event told of happened (the payment event's occurredAt). */
   readonly occurredAt: Date;
   readonly createdAt: Date;
+};
+
+/** A user's receipt as its channel sends it. */
+export interface NotificationMessage {
+  readonly notificationId: string;
+  readonly recipientUserId: string;
+  readonly kind: NotificationKind;
+  readonly paymentId: string;
+  /** The locale title and body are written in. */
+  readonly locale: string;
+  readonly title: string;
+  readonly body: string;
+  readonly occurredAt: Date;
 }
 
-/** What a channel needs to send one delivery: the row and the notification it carries. */
-export interface ClaimedDelivery {
+/** A merchant's event as its endpoint receives it: the webhook's `type` and `data` (libs/contracts MerchantWebhook). */
+export interface MerchantEventMessage {
+  readonly merchantEventId: string;
+  readonly merchantId: string;
+  readonly type: MerchantWebhook['type'];
+  readonly data: MerchantWebhook['data'];
+}
+
+/** What a channel needs to send one delivery: the row and the message it carries. */
+export type ClaimedDelivery = {
   readonly deliveryId: string;
   readonly endpointKey: string;
   readonly channel: DeliveryChannelName;
   /** Counting this one: attempts are counted when claimed, so a worker dying mid-send still uses one. */
   readonly attempt: number;
-  readonly notification: {
-    readonly notificationId: string;
-    readonly recipientUserId: string;
-    readonly kind: NotificationKind;
-    readonly paymentId: string;
-    /** The locale title and body are written in. */
-    readonly locale: string;
-    readonly title: string;
-    readonly body: string;
-    readonly occurredAt: Date;
-  };
-}
+} & ({ readonly notification: NotificationMessage; readonly merchantEvent?: undefined } | { readonly merchantEvent: MerchantEventMessage; readonly notification?: undefined });
 
 /**
  * What an endpoint made of one attempt. A channel never throws for what an endpoint did: a refused
@@ -58,8 +77,11 @@ export type DeliveryOutcome =
 /** A delivery as the operator API and the inbox show it. */
 export interface DeliveryRecord {
   readonly deliveryId: string;
-  readonly notificationId: string;
-  readonly recipientUserId: string;
+  /** The receipt it carries, and whose it is; null on a merchant event's delivery. */
+  readonly notificationId: string | null;
+  readonly recipientUserId: string | null;
+  /** The merchant event it carries; null on a receipt's delivery. */
+  readonly merchantEventId: string | null;
   readonly channel: DeliveryChannelName;
   readonly endpointKey: string;
   readonly status: DeliveryStatus;

@@ -1,13 +1,14 @@
 import type { DataSource } from 'typeorm';
-import type { NotificationKind } from '@kirim/contracts';
+import type { MerchantWebhook, NotificationKind } from '@kirim/contracts';
 import type { InTransaction } from '@kirim/messaging';
 import { ClaimedDelivery, DeliveryChannelName, DeliveryDraft, DeliveryRecord, DeliveryStatus } from './delivery';
 import { ClaimRequest, DeliveryPage, DeliveryPageRequest, DeliveryRepository, DeliveryStatusView, RecordedOutcome, ReplayOutcome } from './delivery.repository';
 
 interface DeliveryRow {
   id: string;
-  notification_id: string;
-  recipient_user_id: string;
+  notification_id: string | null;
+  recipient_user_id: string | null;
+  merchant_event_id: string | null;
   channel: DeliveryChannelName;
   endpoint_key: string;
   status: DeliveryStatus;
@@ -21,23 +22,28 @@ interface DeliveryRow {
   replayed_by: string | null;
 }
 
+/** A claimed row with its message: the notification's columns, or the merchant event's (the other side is null). */
 interface ClaimedRow {
   id: string;
   endpoint_key: string;
   channel: DeliveryChannelName;
   attempts: number;
-  notification_id: string;
-  recipient_user_id: string;
-  kind: NotificationKind;
-  payment_id: string;
-  locale: string;
-  title: string;
-  body: string;
   occurred_at: Date;
+  notification_id: string | null;
+  recipient_user_id: string | null;
+  kind: NotificationKind | null;
+  payment_id: string | null;
+  locale: string | null;
+  title: string | null;
+  body: string | null;
+  merchant_event_id: string | null;
+  merchant_id: string | null;
+  merchant_event_type: MerchantWebhook['type'] | null;
+  merchant_event_data: MerchantWebhook['data'] | null;
 }
 
-const COLUMNS = `id, notification_id, recipient_user_id, channel, endpoint_key, status, attempts, next_attempt_at, last_error, created_at, delivered_at, dead_at, replayed_at, replayed_by`;
-const COLUMNS_PER_DRAFT = 7;
+const COLUMNS = `id, notification_id, recipient_user_id, merchant_event_id, channel, endpoint_key, status, attempts, next_attempt_at, last_error, created_at, delivered_at, dead_at, replayed_at, replayed_by`;
+const COLUMNS_PER_DRAFT = 8;
 
 /** PostgreSQL adapter of DeliveryRepository (plain SQL: the claim needs FOR UPDATE SKIP LOCKED). */
 export class TypeOrmDeliveryRepository extends DeliveryRepository {
@@ -50,16 +56,16 @@ export class TypeOrmDeliveryRepository extends DeliveryRepository {
     const values = drafts
       .map((_, row) => {
         const p = row * COLUMNS_PER_DRAFT;
-        return `($${p + 1}::uuid, $${p + 2}::uuid, $${p + 3}::uuid, $${p + 4}, $${p + 5}, $${p + 6}::timestamptz, $${p + 7}::timestamptz, $${p + 7}::timestamptz)`;
+        return `($${p + 1}::uuid, $${p + 2}::uuid, $${p + 3}::uuid, $${p + 4}::uuid, $${p + 5}, $${p + 6}, $${p + 7}::timestamptz, $${p + 8}::timestamptz, $${p + 8}::timestamptz)`;
       })
       .join(', ');
-    const parameters = drafts.flatMap((d) => [d.deliveryId, d.notificationId, d.recipientUserId, d.channel, d.endpointKey, d.occurredAt, d.createdAt]);
-    // A new delivery is due at once (next_attempt_at = created_at). ON CONFLICT: the unique key, not
-    // the caller, decides that a (notification, endpoint) is delivered once.
+    const parameters = drafts.flatMap((d) => [d.deliveryId, d.notificationId ?? null, d.recipientUserId ?? null, d.merchantEventId ?? null, d.channel, d.endpointKey, d.occurredAt, d.createdAt]);
+    // A new delivery is due at once (next_attempt_at = created_at). ON CONFLICT: the unique keys, not
+    // the caller, decide that a (notification, endpoint) or a (merchant event, endpoint) is delivered once.
     const rows: { id: string }[] = await tx.manager.query(
-      `INSERT INTO deliveries (id, notification_id, recipient_user_id, channel, endpoint_key, occurred_at, created_at, next_attempt_at)
+      `INSERT INTO deliveries (id, notification_id, recipient_user_id, merchant_event_id, channel, endpoint_key, occurred_at, created_at, next_attempt_at)
        VALUES ${values}
-       ON CONFLICT (notification_id, endpoint_key) DO NOTHING
+       ON CONFLICT DO NOTHING
        RETURNING id`,
       parameters,
     );
@@ -70,38 +76,29 @@ export class TypeOrmDeliveryRepository extends DeliveryRepository {
     // One statement, so one short transaction: the rows are locked only while they are marked. SKIP
     // LOCKED lets every replica claim at once without waiting on, or taking, each other's rows; the
     // lease (next_attempt_at in the future, status delivering) keeps them this worker's after commit.
-    // An UPDATE answers [rows, count] through TypeORM's query().
-    const [rows]: [ClaimedRow[], number] = await this.dataSource.query(
+    // The message each row carries is joined after the update, from the claimed rows.
+    const rows: ClaimedRow[] = await this.dataSource.query(
       `WITH due AS (
          SELECT id FROM deliveries
           WHERE endpoint_key = $1 AND status IN ('pending', 'delivering') AND next_attempt_at <= $2
           ORDER BY next_attempt_at, id
           LIMIT $3
           FOR UPDATE SKIP LOCKED
+       ), claimed AS (
+         UPDATE deliveries d
+            SET status = 'delivering', attempts = d.attempts + 1, next_attempt_at = $4
+           FROM due
+          WHERE d.id = due.id
+         RETURNING d.id, d.endpoint_key, d.channel, d.attempts, d.occurred_at, d.notification_id, d.recipient_user_id, d.merchant_event_id
        )
-       UPDATE deliveries d
-          SET status = 'delivering', attempts = d.attempts + 1, next_attempt_at = $4
-         FROM due, notifications n
-        WHERE d.id = due.id AND n.id = d.notification_id
-       RETURNING d.id, d.endpoint_key, d.channel, d.attempts, d.notification_id, d.recipient_user_id, n.kind, n.payment_id, n.locale, n.title, n.body, d.occurred_at`,
+       SELECT c.*, n.kind, n.payment_id, n.locale, n.title, n.body,
+              m.merchant_id, m.type AS merchant_event_type, m.data AS merchant_event_data
+         FROM claimed c
+         LEFT JOIN notifications n ON n.id = c.notification_id
+         LEFT JOIN merchant_events m ON m.id = c.merchant_event_id`,
       [request.endpointKey, request.now, request.limit, request.leaseUntil],
     );
-    return rows.map((row) => ({
-      deliveryId: row.id,
-      endpointKey: row.endpoint_key,
-      channel: row.channel,
-      attempt: row.attempts,
-      notification: {
-        notificationId: row.notification_id,
-        recipientUserId: row.recipient_user_id,
-        kind: row.kind,
-        paymentId: row.payment_id,
-        locale: row.locale,
-        title: row.title,
-        body: row.body,
-        occurredAt: row.occurred_at,
-      },
-    }));
+    return rows.map(toClaimed);
   }
 
   async recordOutcome(deliveryId: string, attempt: number, outcome: RecordedOutcome): Promise<boolean> {
@@ -143,10 +140,12 @@ export class TypeOrmDeliveryRepository extends DeliveryRepository {
   }
 
   async replayDead(deliveryId: string, now: Date, operator: string): Promise<ReplayOutcome> {
+    // Not to a merchant endpoint that was disabled: nothing serves it any more, so the row would wait forever.
     const replayed: [DeliveryRow[], number] = await this.dataSource.query(
       `UPDATE deliveries
           SET status = 'pending', attempts = 0, next_attempt_at = $2, dead_at = NULL, replayed_at = $2, replayed_by = $3
         WHERE id = $1 AND status = 'dead'
+          AND NOT EXISTS (SELECT 1 FROM merchant_webhook_endpoints e WHERE deliveries.endpoint_key = 'merchant:' || e.id::text AND e.status = 'disabled')
        RETURNING ${COLUMNS}`,
       [deliveryId, now, operator],
     );
@@ -154,7 +153,8 @@ export class TypeOrmDeliveryRepository extends DeliveryRepository {
     if (row) return { outcome: 'replayed', delivery: toRecord(row) };
     const existing: DeliveryRow[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM deliveries WHERE id = $1`, [deliveryId]);
     const [found] = existing;
-    return found ? { outcome: 'not-dead', delivery: toRecord(found) } : { outcome: 'not-found' };
+    if (!found) return { outcome: 'not-found' };
+    return found.status === 'dead' ? { outcome: 'endpoint-disabled', delivery: toRecord(found) } : { outcome: 'not-dead', delivery: toRecord(found) };
   }
 
   async statusesOf(notificationIds: readonly string[]): Promise<Map<string, DeliveryStatusView[]>> {
@@ -162,6 +162,7 @@ export class TypeOrmDeliveryRepository extends DeliveryRepository {
     if (notificationIds.length === 0) return statuses;
     const rows: DeliveryRow[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM deliveries WHERE notification_id = ANY($1::uuid[]) ORDER BY created_at, id`, [notificationIds]);
     for (const row of rows) {
+      if (row.notification_id === null) continue;
       const views = statuses.get(row.notification_id) ?? [];
       views.push({ channel: row.channel, status: row.status, attempts: row.attempts, deliveredAt: row.delivered_at });
       statuses.set(row.notification_id, views);
@@ -175,6 +176,7 @@ function toRecord(row: DeliveryRow): DeliveryRecord {
     deliveryId: row.id,
     notificationId: row.notification_id,
     recipientUserId: row.recipient_user_id,
+    merchantEventId: row.merchant_event_id,
     channel: row.channel,
     endpointKey: row.endpoint_key,
     status: row.status,
@@ -186,5 +188,30 @@ function toRecord(row: DeliveryRow): DeliveryRecord {
     deadAt: row.dead_at,
     replayedAt: row.replayed_at,
     replayedBy: row.replayed_by,
+  };
+}
+
+/** A claimed row and its message; the table's check makes exactly one of the two present. */
+function toClaimed(row: ClaimedRow): ClaimedDelivery {
+  const claim = { deliveryId: row.id, endpointKey: row.endpoint_key, channel: row.channel, attempt: row.attempts };
+  if (row.merchant_event_id !== null) {
+    if (row.merchant_id === null || row.merchant_event_type === null || row.merchant_event_data === null) throw new Error(`delivery ${row.id} names a merchant event that does not exist`);
+    return { ...claim, merchantEvent: { merchantEventId: row.merchant_event_id, merchantId: row.merchant_id, type: row.merchant_event_type, data: row.merchant_event_data } };
+  }
+  if (row.notification_id === null || row.recipient_user_id === null || row.kind === null || row.payment_id === null || row.locale === null || row.title === null || row.body === null) {
+    throw new Error(`delivery ${row.id} names a notification that does not exist`);
+  }
+  return {
+    ...claim,
+    notification: {
+      notificationId: row.notification_id,
+      recipientUserId: row.recipient_user_id,
+      kind: row.kind,
+      paymentId: row.payment_id,
+      locale: row.locale,
+      title: row.title,
+      body: row.body,
+      occurredAt: row.occurred_at,
+    },
   };
 }

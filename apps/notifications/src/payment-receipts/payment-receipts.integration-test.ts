@@ -16,7 +16,7 @@ import { NOTIFICATIONS_MIGRATIONS } from '../persistence/notifications-migration
 import { TypeOrmRecipientPreferencesRepository } from '../recipient-preferences/typeorm-recipient-preferences.repository';
 import { PaymentEventsConsumer } from './payment-events.consumer';
 import { PAYEE, PAYER, PAYMENT_ID, paymentEvent } from './payment-event.fixture';
-import { RecordPaymentReceipts } from './record-payment-receipts/record-payment-receipts.use-case';
+import { paymentEventsConsumerOver } from '../testing/payment-events-consumer';
 
 describe('payment receipts (PostgreSQL)', () => {
   let database: MigratedTestDatabase;
@@ -32,7 +32,7 @@ describe('payment receipts (PostgreSQL)', () => {
     unitOfWork = new UnitOfWork(dataSource, new OutboxWriter(EVENT_SOURCES.NOTIFICATIONS));
     repository = new NotificationRepository(dataSource.getRepository(NotificationEntity));
     // No channel configured: receipts only (deliveries have their own test, deliveries.integration-test.ts).
-    consumer = new PaymentEventsConsumer(new RecordPaymentReceipts(repository, new TypeOrmDeliveryRepository(dataSource), new StaticDeliveryEndpoints([]), new TypeOrmRecipientPreferencesRepository(), new FixedClock(), new SequentialIds()));
+    consumer = paymentEventsConsumerOver(dataSource, { notifications: repository, deliveries: new TypeOrmDeliveryRepository(dataSource), endpoints: new StaticDeliveryEndpoints([]), preferences: new TypeOrmRecipientPreferencesRepository(), clock: new FixedClock(), ids: new SequentialIds() });
   });
 
   afterAll(async () => {

@@ -9,6 +9,7 @@ import { DataSource } from 'typeorm';
 import { BankAccountLinked, EVENT_SOURCES, EVENT_TYPES, PaymentLifecycleEvent, TOPICS, UserPreferencesChanged, UserRegistered } from '@kirim/contracts';
 import { InboundEvent, OutboxWriter, UnitOfWork } from '@kirim/messaging';
 import { createMigratedTestDatabase, FixedClock, MigratedTestDatabase, SequentialIds } from '@kirim/testing';
+import type { ClaimedDelivery, NotificationMessage } from '../delivery/delivery';
 import { chatReceiptPayload } from '../delivery/chat-webhook/chat-webhook.channel';
 import { StaticDeliveryEndpoints } from '../delivery/delivery-channel';
 import { TypeOrmDeliveryRepository } from '../delivery/typeorm-delivery.repository';
@@ -16,13 +17,13 @@ import { NotificationEntity } from '../notifications/notification.entity';
 import { NotificationRepository } from '../notifications/notification.repository';
 import { PAYEE, PAYER, paymentEvent } from '../payment-receipts/payment-event.fixture';
 import { PaymentEventsConsumer } from '../payment-receipts/payment-events.consumer';
-import { RecordPaymentReceipts } from '../payment-receipts/record-payment-receipts/record-payment-receipts.use-case';
 import { NOTIFICATIONS_ENTITIES } from '../persistence/notifications-entities';
 import { NOTIFICATIONS_MIGRATIONS } from '../persistence/notifications-migrations';
 import { ScriptedChannel } from '../testing/in-memory-deliveries';
 import { ApplyRecipientPreferences } from './apply-recipient-preferences/apply-recipient-preferences.use-case';
 import { IdentityEventsConsumer } from './identity-events.consumer';
 import { TypeOrmRecipientPreferencesRepository } from './typeorm-recipient-preferences.repository';
+import { paymentEventsConsumerOver } from '../testing/payment-events-consumer';
 
 describe('recipient preferences and receipts in them (PostgreSQL)', () => {
   let database: MigratedTestDatabase;
@@ -42,7 +43,7 @@ describe('recipient preferences and receipts in them (PostgreSQL)', () => {
     const preferences = new TypeOrmRecipientPreferencesRepository();
     identityConsumer = new IdentityEventsConsumer(new ApplyRecipientPreferences(preferences));
     const notifications = new NotificationRepository(dataSource.getRepository(NotificationEntity));
-    paymentConsumer = new PaymentEventsConsumer(new RecordPaymentReceipts(notifications, deliveries, new StaticDeliveryEndpoints([new ScriptedChannel('chat')]), preferences, clock, new SequentialIds()));
+    paymentConsumer = paymentEventsConsumerOver(dataSource, { notifications, deliveries, endpoints: new StaticDeliveryEndpoints([new ScriptedChannel('chat')]), preferences, clock, ids: new SequentialIds() });
   });
 
   afterAll(async () => {
@@ -104,7 +105,7 @@ describe('recipient preferences and receipts in them (PostgreSQL)', () => {
     expect(rows[1].body).toContain('28 de nov. de 2025, 07:00 BRT');
 
     const claimed = await deliveries.claimDue({ endpointKey: 'chat', now: clock.now(), limit: 10, leaseUntil: new Date(clock.now().getTime() + 60_000) });
-    const payloads = claimed.map((delivery) => chatReceiptPayload(delivery, clock.now()).data);
+    const payloads = claimed.map((delivery) => chatReceiptPayload(receiptOf(delivery), clock.now()).data);
     expect(payloads.map((data) => [data.userId, data.locale, data.title]).sort()).toEqual(
       [
         [PAYER, 'hi-IN', 'भुगतान भेजा गया'],
@@ -136,3 +137,8 @@ describe('recipient preferences and receipts in them (PostgreSQL)', () => {
     expect(await dataSource.query('SELECT * FROM outbox_messages')).toEqual([]);
   });
 });
+
+function receiptOf(delivery: ClaimedDelivery): NotificationMessage {
+  if (delivery.notification === undefined) throw new Error(`delivery ${delivery.deliveryId} carries no receipt`);
+  return delivery.notification;
+}

@@ -1,7 +1,22 @@
+import type { MerchantPaymentWebhookData } from '@kirim/contracts';
 import type { InTransaction } from '@kirim/messaging';
 import type { ClaimedDelivery, DeliveryDraft, DeliveryOutcome, DeliveryRecord } from '../delivery/delivery';
 import { DeliveryChannel } from '../delivery/delivery-channel';
 import { ClaimRequest, DeliveryPage, DeliveryPageRequest, DeliveryRepository, DeliveryStatusView, RecordedOutcome, ReplayOutcome } from '../delivery/delivery.repository';
+
+const CANNED_MERCHANT_ID = '7a1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d';
+
+function cannedMerchantData(occurredAt: Date): MerchantPaymentWebhookData {
+  return {
+    merchantId: CANNED_MERCHANT_ID,
+    orderId: '8b2d3e4f-5061-4b7c-9d8e-0f1a2b3c4d5e',
+    paymentId: '3f2e1d0c-9b8a-4765-a432-10fedcba9876',
+    txnId: 'KRM3F2E1D0C9B8A4765A43210FEDCBA9876',
+    amount: { value: '500.00', currency: 'INR' },
+    status: 'completed',
+    occurredAt: occurredAt.toISOString(),
+  };
+}
 
 type StoredDelivery = { -readonly [K in keyof DeliveryRecord]: DeliveryRecord[K] } & { occurredAt: Date };
 
@@ -13,11 +28,14 @@ export class InMemoryDeliveries extends DeliveryRepository {
   async insertPending(_tx: InTransaction, drafts: readonly DeliveryDraft[]): Promise<number> {
     let inserted = 0;
     for (const draft of drafts) {
-      if (this.rows.some((r) => r.notificationId === draft.notificationId && r.endpointKey === draft.endpointKey)) continue;
+      const sameMessage = (r: StoredDelivery): boolean =>
+        draft.merchantEventId !== undefined ? r.merchantEventId === draft.merchantEventId : r.notificationId === draft.notificationId;
+      if (this.rows.some((r) => sameMessage(r) && r.endpointKey === draft.endpointKey)) continue;
       this.rows.push({
         deliveryId: draft.deliveryId,
-        notificationId: draft.notificationId,
-        recipientUserId: draft.recipientUserId,
+        notificationId: draft.notificationId ?? null,
+        recipientUserId: draft.recipientUserId ?? null,
+        merchantEventId: draft.merchantEventId ?? null,
         channel: draft.channel,
         endpointKey: draft.endpointKey,
         status: 'pending',
@@ -45,11 +63,13 @@ export class InMemoryDeliveries extends DeliveryRepository {
       row.status = 'delivering';
       row.attempts += 1;
       row.nextAttemptAt = request.leaseUntil;
+      const claim = { deliveryId: row.deliveryId, endpointKey: row.endpointKey, channel: row.channel, attempt: row.attempts };
+      if (row.notificationId === null || row.recipientUserId === null) {
+        // A merchant event's delivery: its message is the fake's canned one.
+        return { ...claim, merchantEvent: { merchantEventId: row.merchantEventId ?? '', merchantId: CANNED_MERCHANT_ID, type: 'payment.completed' as const, data: cannedMerchantData(row.occurredAt) } };
+      }
       return {
-        deliveryId: row.deliveryId,
-        endpointKey: row.endpointKey,
-        channel: row.channel,
-        attempt: row.attempts,
+        ...claim,
         notification: {
           notificationId: row.notificationId,
           recipientUserId: row.recipientUserId,
@@ -100,7 +120,8 @@ export class InMemoryDeliveries extends DeliveryRepository {
 
   async statusesOf(notificationIds: readonly string[]): Promise<Map<string, DeliveryStatusView[]>> {
     const statuses = new Map<string, DeliveryStatusView[]>();
-    for (const row of this.rows.filter((r) => notificationIds.includes(r.notificationId))) {
+    for (const row of this.rows) {
+      if (row.notificationId === null || !notificationIds.includes(row.notificationId)) continue;
       statuses.set(row.notificationId, [...(statuses.get(row.notificationId) ?? []), { channel: row.channel, status: row.status, attempts: row.attempts, deliveredAt: row.deliveredAt }]);
     }
     return statuses;

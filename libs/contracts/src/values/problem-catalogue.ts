@@ -276,6 +276,22 @@ export const PROBLEM_CATALOGUE = {
     description:
       "A collect request between people is paid into its payTo address, which must be one of the requester's own custom kirim addresses (not the phone-number one) with a linked bank account behind it; at approval, it must still lead to the requester.",
   },
+  [PROBLEM_CODES.WEBHOOK_URL_INVALID]: {
+    statuses: [422],
+    title: 'Webhook URL not accepted',
+    description:
+      'A merchant webhook URL must be an absolute https URL of at most 2048 characters, with no user name, password or fragment, whose host is not localhost or a loopback, private, link-local or unique-local IP address (docs/notifications.md). The detail says which rule it broke.',
+  },
+  [PROBLEM_CODES.WEBHOOK_ENDPOINT_LIMIT]: {
+    statuses: [409],
+    title: 'Too many webhook endpoints',
+    description: 'A merchant has at most three enabled webhook endpoints; disable one before registering another.',
+  },
+  [PROBLEM_CODES.WEBHOOK_ENDPOINT_DISABLED]: {
+    statuses: [409],
+    title: 'Webhook endpoint disabled',
+    description: 'The webhook endpoint is disabled for good: its secret cannot be rotated. Register a new endpoint instead.',
+  },
   [PROBLEM_CODES.DEPENDENCY_UNAVAILABLE]: {
     statuses: [503, 502, 504],
     title: 'Temporarily unavailable',

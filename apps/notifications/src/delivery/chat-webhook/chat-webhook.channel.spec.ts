@@ -2,7 +2,7 @@ import { Webhook } from 'standardwebhooks';
 import { ChatReceiptWebhook, validatePayload } from '@kirim/contracts';
 import { FixedClock } from '@kirim/testing';
 import type { ClaimedDelivery } from '../delivery';
-import { ChatWebhookChannel, outcomeOf } from './chat-webhook.channel';
+import { ChatWebhookChannel } from './chat-webhook.channel';
 
 const SECRET = `whsec_${Buffer.alloc(32, 9).toString('base64')}`;
 const SENT_AT = new Date('2026-11-28T10:00:05.000Z');
@@ -112,21 +112,5 @@ describe('ChatWebhookChannel', () => {
   it('passes on a 429 with its Retry-After', async () => {
     answering(new Response('slow down', { status: 429, headers: { 'retry-after': '30' } }));
     expect(await channel().deliver(delivery)).toEqual({ kind: 'retryable', reason: 'HTTP 429', retryAfterMs: 30_000 });
-  });
-});
-
-describe('outcomeOf', () => {
-  const now = new Date('2026-11-28T10:00:00.000Z');
-
-  it.each([200, 201, 202, 204, 299])('%i is delivered', (status) => {
-    expect(outcomeOf(status, null, now)).toEqual({ kind: 'delivered' });
-  });
-
-  it.each([408, 429, 500, 502, 503, 504])('%i is retried', (status) => {
-    expect(outcomeOf(status, null, now)).toEqual({ kind: 'retryable', reason: `HTTP ${status}` });
-  });
-
-  it.each([301, 302, 400, 401, 403, 404, 410, 413, 422])('%i is permanent', (status) => {
-    expect(outcomeOf(status, '10', now)).toEqual({ kind: 'permanent', reason: `HTTP ${status}` });
   });
 });

@@ -1,9 +1,8 @@
-import { Webhook } from 'standardwebhooks';
 import { CHAT_RECEIPT_EVENT_TYPE, ChatReceiptWebhook } from '@kirim/contracts';
 import type { Clock } from '@kirim/platform';
-import { parseRetryAfter } from '../backoff';
-import type { ClaimedDelivery, DeliveryOutcome } from '../delivery';
+import type { ClaimedDelivery, DeliveryOutcome, NotificationMessage } from '../delivery';
 import { DeliveryChannel } from '../delivery-channel';
+import { postStandardWebhook } from '../standard-webhook/post-standard-webhook';
 
 export interface ChatWebhookOptions {
   /** The endpoint's key on every delivery row: `chat` for the one configured platform. */
@@ -15,19 +14,14 @@ export interface ChatWebhookOptions {
 }
 
 /**
- * The chat platform's webhook: one POST per delivery, signed per Standard Webhooks with the
- * `standardwebhooks` package. `webhook-id` is the delivery id, the same on every retry, so the
- * platform drops a copy it already has (delivery is at least once; docs/notifications.md).
- *
- * What an answer means: 2xx delivered; 408, 429, 5xx, a network error or no answer within
- * `timeoutMs` are worth retrying (429/503's Retry-After is passed on); any other status (4xx, and
- * 3xx: redirects are not followed, a moved endpoint is a configuration error) is permanent.
- * Reasons name the status or the error's kind, never the URL or a body (they are stored and logged).
+ * The chat platform's webhook: one POST per delivery of a user's receipt, signed per Standard
+ * Webhooks with the platform's secret (postStandardWebhook says what each answer means).
+ * `webhook-id` is the delivery id, the same on every retry, so the platform drops a copy it already
+ * has (delivery is at least once; docs/notifications.md).
  */
 export class ChatWebhookChannel extends DeliveryChannel {
   readonly channel = 'chat' as const;
   readonly endpointKey: string;
-  private readonly webhook: Webhook;
 
   constructor(
     private readonly options: ChatWebhookOptions,
@@ -35,33 +29,19 @@ export class ChatWebhookChannel extends DeliveryChannel {
   ) {
     super();
     this.endpointKey = options.endpointKey;
-    this.webhook = new Webhook(options.secret);
   }
 
   async deliver(delivery: ClaimedDelivery): Promise<DeliveryOutcome> {
+    // Only receipts are written for this endpoint; anything else is a wiring bug, not worth retrying.
+    if (delivery.notification === undefined) return { kind: 'permanent', reason: 'not a receipt: the chat platform takes users\' receipts only' };
     const sentAt = this.clock.now();
-    const payload = JSON.stringify(chatReceiptPayload(delivery, sentAt));
-    const headers = {
-      'content-type': 'application/json',
-      'webhook-id': delivery.deliveryId,
-      'webhook-timestamp': String(Math.floor(sentAt.getTime() / 1000)),
-      'webhook-signature': this.webhook.sign(delivery.deliveryId, sentAt, payload),
-    };
-    let response: Response;
-    try {
-      response = await fetch(this.options.url, { method: 'POST', headers, body: payload, redirect: 'manual', signal: AbortSignal.timeout(this.options.timeoutMs) });
-    } catch (error: unknown) {
-      return { kind: 'retryable', reason: describeFetchError(error, this.options.timeoutMs) };
-    }
-    // The body is not read (nothing in it changes the outcome), but it must be released.
-    await response.body?.cancel().catch(() => undefined);
-    return outcomeOf(response.status, response.headers.get('retry-after'), this.clock.now());
+    const payload = JSON.stringify(chatReceiptPayload(delivery.notification, sentAt));
+    return postStandardWebhook({ url: this.options.url, webhookId: delivery.deliveryId, payload, sentAt, secrets: [this.options.secret], timeoutMs: this.options.timeoutMs }, this.clock);
   }
 }
 
 /** The webhook's body, as libs/contracts declares it for the platform (ChatReceiptWebhook). */
-export function chatReceiptPayload(delivery: ClaimedDelivery, sentAt: Date): ChatReceiptWebhook {
-  const { notification } = delivery;
+export function chatReceiptPayload(notification: NotificationMessage, sentAt: Date): ChatReceiptWebhook {
   return {
     type: CHAT_RECEIPT_EVENT_TYPE,
     timestamp: sentAt.toISOString(),
@@ -77,21 +57,4 @@ export function chatReceiptPayload(delivery: ClaimedDelivery, sentAt: Date): Cha
       occurredAt: notification.occurredAt.toISOString(),
     },
   };
-}
-
-/** The outcome an HTTP status means (see ChatWebhookChannel). */
-export function outcomeOf(status: number, retryAfter: string | null, now: Date): DeliveryOutcome {
-  if (status >= 200 && status < 300) return { kind: 'delivered' };
-  if (status === 408 || status === 429 || status >= 500) {
-    const retryAfterMs = parseRetryAfter(retryAfter, now);
-    return { kind: 'retryable', reason: `HTTP ${status}`, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
-  }
-  return { kind: 'permanent', reason: `HTTP ${status}` };
-}
-
-function describeFetchError(error: unknown, timeoutMs: number): string {
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return `no answer within ${timeoutMs} ms`;
-  const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
-  const code = typeof cause?.code === 'string' ? cause.code : undefined;
-  return code !== undefined ? `network error ${code}` : 'network error';
 }

@@ -198,7 +198,7 @@ describe('DeliveryWorker', () => {
     const fast = new ScriptedChannel('fast');
     const worker = new DeliveryWorker(new StaticDeliveryEndpoints([slow, fast]), useCase, 60_000);
 
-    worker.tick();
+    await worker.tick();
     await worker.laneIdle('fast');
 
     expect([deliveries.byId(first).status, deliveries.byId(second).status]).toEqual(['delivered', 'delivered']);
@@ -207,7 +207,7 @@ describe('DeliveryWorker', () => {
 
     // A tick while the slow lane still runs starts no second lane for it, and serves the fast one again.
     const [third] = await pending(deliveries, 'fast');
-    worker.tick();
+    await worker.tick();
     await worker.laneIdle('fast');
     expect(deliveries.byId(third).status).toBe('delivered');
     expect(slow.held).toHaveLength(1);
@@ -222,13 +222,13 @@ describe('DeliveryWorker', () => {
     const ids = await pending(deliveries, 'chat', 9);
     const worker = new DeliveryWorker(new StaticDeliveryEndpoints([new ScriptedChannel('chat')]), useCase, 60_000);
 
-    worker.tick();
+    await worker.tick();
     await worker.idle();
     expect(ids.every((id) => deliveries.byId(id).status === 'delivered')).toBe(true);
     expect(deliveries.claims.map((c) => c.limit)).toEqual([4, 4, 4]);
 
     jest.spyOn(deliveries, 'claimDue').mockRejectedValueOnce(new Error('connection terminated'));
-    worker.tick();
+    await worker.tick();
     await expect(worker.idle()).resolves.toBeUndefined();
     expect(worker.isBusy('chat')).toBe(false);
   });

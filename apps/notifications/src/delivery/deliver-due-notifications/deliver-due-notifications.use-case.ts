@@ -124,7 +124,7 @@ export class DeliverDueNotifications {
       raiseAlert(
         this.logger,
         'notification-delivery-dead',
-        { deliveryId: delivery.deliveryId, notificationId: delivery.notification.notificationId, endpoint: endpoint.endpointKey, attempts: delivery.attempt, reason: outcome.error },
+        { deliveryId: delivery.deliveryId, notificationId: delivery.notification?.notificationId, merchantEventId: delivery.merchantEvent?.merchantEventId, endpoint: endpoint.endpointKey, attempts: delivery.attempt, reason: outcome.error },
         'a notification delivery is dead: an operator may replay it (POST /internal/v1/operator/deliveries/{id}/replay)',
       );
     }

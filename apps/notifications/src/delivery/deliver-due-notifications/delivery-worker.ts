@@ -6,7 +6,9 @@ import { DeliverDueNotifications } from './deliver-due-notifications.use-case';
 export const DELIVERY_POLL_INTERVAL_MS = Symbol('DELIVERY_POLL_INTERVAL_MS');
 
 /**
- * Every DELIVERY_POLL_INTERVAL_MS, starts a lane for each endpoint that has none running: a lane
+ * Every DELIVERY_POLL_INTERVAL_MS, reads the endpoints to serve (the configured ones and every
+ * enabled merchant endpoint, so one registered, rotated or disabled is seen at the next tick) and
+ * starts a lane for each that has none running: a lane
  * runs DeliverDueNotifications for its endpoint, again at once while claims come back full (a
  * backlog drains without waiting for ticks), and ends when less was due.
  *
@@ -23,6 +25,8 @@ export const DELIVERY_POLL_INTERVAL_MS = Symbol('DELIVERY_POLL_INTERVAL_MS');
 export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(DeliveryWorker.name);
   private readonly lanes = new Map<string, Promise<void>>();
+  /** The tick reading the endpoints, if one is: ticks never pile up behind a slow read. */
+  private ticking?: Promise<void>;
   private timer?: NodeJS.Timeout;
   private stopping = false;
 
@@ -41,9 +45,10 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   }
 
   start(): void {
-    if (this.timer || this.endpoints.all().length === 0) return;
+    // Even with no endpoint configured: merchants may register theirs at any time.
+    if (this.timer) return;
     this.stopping = false;
-    this.timer = setInterval(() => this.tick(), this.intervalMs);
+    this.timer = setInterval(() => void this.tick(), this.intervalMs);
     this.timer.unref();
   }
 
@@ -54,18 +59,34 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     await this.idle();
   }
 
-  /** Starts a lane for every endpoint without one; returns at once. */
-  tick(): void {
-    for (const endpoint of this.endpoints.all()) {
+  /** Starts a lane for every endpoint without one; resolves once they are started, never waiting for a lane. */
+  tick(): Promise<void> {
+    this.ticking ??= this.startLanes().finally(() => {
+      this.ticking = undefined;
+    });
+    return this.ticking;
+  }
+
+  /** Resolves when the tick and every lane running now have ended (shutdown; tests). */
+  async idle(): Promise<void> {
+    await this.ticking;
+    await Promise.all([...this.lanes.values()]);
+  }
+
+  private async startLanes(): Promise<void> {
+    let endpoints: readonly DeliveryChannel[];
+    try {
+      endpoints = await this.endpoints.active();
+    } catch (error: unknown) {
+      this.logger.warn(`reading the delivery endpoints failed, will retry: ${describeError(error)}`);
+      return;
+    }
+    if (this.stopping) return;
+    for (const endpoint of endpoints) {
       if (this.lanes.has(endpoint.endpointKey)) continue;
       const lane = this.runLane(endpoint).finally(() => this.lanes.delete(endpoint.endpointKey));
       this.lanes.set(endpoint.endpointKey, lane);
     }
-  }
-
-  /** Resolves when every lane running now has ended (shutdown; tests). */
-  async idle(): Promise<void> {
-    await Promise.all([...this.lanes.values()]);
   }
 
   /** Whether `endpointKey` has a lane running (tests). */

@@ -1,10 +1,14 @@
 import type { EntityManager } from 'typeorm';
-import { EVENT_TYPES } from '@kirim/contracts';
-import type { OutgoingEvent, TransactionScope } from '@kirim/messaging';
+import { EVENT_TYPES, MoneyDto } from '@kirim/contracts';
+import type { InTransaction, OutgoingEvent, TransactionScope } from '@kirim/messaging';
 import { FixedClock, SequentialIds } from '@kirim/testing';
 import { DeliveryEndpoints, StaticDeliveryEndpoints } from '../../delivery/delivery-channel';
 import { InMemoryDeliveries, ScriptedChannel } from '../../testing/in-memory-deliveries';
 import { InMemoryRecipientPreferences } from '../../testing/in-memory-recipient-preferences';
+import { CUSTOMER, MERCHANT_ID, MERCHANT_OWNER, ORDER_ID, ORDER_PAYMENT_ID, orderPaymentEvent, REFUND_ID, refundEvent } from '../../testing/merchant-payment-events';
+import { KnownMerchant, MerchantDirectory } from '../../merchant-webhooks/merchant-directory';
+import { MerchantEventDraft, MerchantEventStore } from '../../merchant-webhooks/merchant-event.store';
+import { merchantWebhookData } from '../../merchant-webhooks/record-merchant-payment-event/record-merchant-payment-event.use-case';
 import { NotificationStore, RecordedNotification } from './notification-store';
 import type { ReceiptDraft } from './payment-receipt-rules';
 import { PAYEE, PAYER, PAYMENT_ID, paymentEvent } from '../payment-event.fixture';
@@ -32,6 +36,42 @@ class FakeNotificationStore extends NotificationStore {
   }
 }
 
+/** The merchants table in memory; notes the transaction of each lookup. */
+class FakeMerchantDirectory extends MerchantDirectory {
+  readonly merchants = new Map<string, KnownMerchant>();
+  readonly lookups: { tx: InTransaction | undefined; merchantId: string }[] = [];
+
+  async record(_tx: InTransaction, merchant: KnownMerchant): Promise<void> {
+    if (!this.merchants.has(merchant.merchantId)) this.merchants.set(merchant.merchantId, merchant);
+  }
+
+  async findById(merchantId: string): Promise<KnownMerchant | null> {
+    this.lookups.push({ tx: undefined, merchantId });
+    return this.merchants.get(merchantId) ?? null;
+  }
+
+  async findByIdIn(tx: InTransaction, merchantId: string): Promise<KnownMerchant | null> {
+    this.lookups.push({ tx, merchantId });
+    return this.merchants.get(merchantId) ?? null;
+  }
+}
+
+/** merchant_events in memory, unique per (merchant, payment, type) as the table is. */
+class FakeMerchantEvents extends MerchantEventStore {
+  readonly rows: MerchantEventDraft[] = [];
+
+  async insertIgnoringDuplicate(_tx: InTransaction, event: MerchantEventDraft): Promise<boolean> {
+    const exists = this.rows.some((r) => r.merchantId === event.merchantId && r.data.paymentId === event.data.paymentId && r.type === event.type);
+    if (!exists) this.rows.push(event);
+    return !exists;
+  }
+
+  async paidAmountOf(_tx: InTransaction, merchantId: string, paymentId: string): Promise<MoneyDto | null> {
+    const completed = this.rows.find((r) => r.merchantId === merchantId && r.data.paymentId === paymentId && r.type === 'payment.completed');
+    return completed?.data.amount ?? null;
+  }
+}
+
 function fakeTransaction(): { tx: TransactionScope; published: OutgoingEvent[] } {
   const published: OutgoingEvent[] = [];
   const tx: TransactionScope = {
@@ -48,8 +88,10 @@ function useCase(
   deliveries = new InMemoryDeliveries(),
   endpoints: DeliveryEndpoints = new StaticDeliveryEndpoints([]),
   preferences = new InMemoryRecipientPreferences(),
+  merchants = new FakeMerchantDirectory(),
+  merchantEvents = new FakeMerchantEvents(),
 ): RecordPaymentReceipts {
-  return new RecordPaymentReceipts(store, deliveries, endpoints, preferences, new FixedClock(), new SequentialIds());
+  return new RecordPaymentReceipts(store, deliveries, endpoints, preferences, merchants, merchantEvents, new FixedClock(), new SequentialIds());
 }
 
 describe('RecordPaymentReceipts', () => {
@@ -167,6 +209,139 @@ describe('RecordPaymentReceipts', () => {
 
       expect(again).toEqual({ recorded: 0, deliveries: 0 });
       expect(deliveries.rows).toHaveLength(2);
+    });
+  });
+
+  describe("a merchant's order payment and refund", () => {
+    const chaiPoint: KnownMerchant = { merchantId: MERCHANT_ID, ownerUserId: MERCHANT_OWNER, displayName: 'Chai Point', onboardedAt: new Date('2025-11-01T09:00:00Z') };
+
+    function merchantSide(): { merchants: FakeMerchantDirectory; merchantEvents: FakeMerchantEvents } {
+      const merchants = new FakeMerchantDirectory();
+      merchants.merchants.set(MERCHANT_ID, chaiPoint);
+      return { merchants, merchantEvents: new FakeMerchantEvents() };
+    }
+
+    /** The order payment's completion as RecordMerchantPaymentEvent records it for the merchant's webhook. */
+    async function recordOrderPaymentCompleted(merchantEvents: FakeMerchantEvents): Promise<void> {
+      const payment = orderPaymentEvent();
+      await merchantEvents.insertIgnoringDuplicate(fakeTransaction().tx, {
+        merchantEventId: '00000000-0000-4000-8000-0000000000e1',
+        merchantId: MERCHANT_ID,
+        type: 'payment.completed',
+        data: merchantWebhookData(payment, { merchantId: MERCHANT_ID, orderId: ORDER_ID }),
+        occurredAt: new Date(payment.occurredAt),
+        createdAt: new Date(payment.occurredAt),
+      });
+    }
+
+    it("tells the customer they paid the merchant, by name, and the owner in the merchant's words, looking the merchant up in the batch's transaction", async () => {
+      const store = new FakeNotificationStore();
+      const { merchants, merchantEvents } = merchantSide();
+      const { tx, published } = fakeTransaction();
+
+      const result = await useCase(store, undefined, undefined, undefined, merchants, merchantEvents).execute(tx, { outcome: 'completed', payment: orderPaymentEvent() });
+
+      expect(result).toEqual({ recorded: 2, deliveries: 0 });
+      expect(store.rows.map((r) => [r.userId, r.kind, r.paymentId, r.title, r.body.split('\n')[0]])).toEqual([
+        [CUSTOMER, 'payment.sent', ORDER_PAYMENT_ID, 'Payment sent', 'You paid ₹500.00 to Chai Point.'],
+        [MERCHANT_OWNER, 'payment.received', ORDER_PAYMENT_ID, 'Payment received', 'A customer paid ₹500.00.'],
+      ]);
+      expect(published.map((e) => [e.key, (e.data as { kind: string }).kind])).toEqual([
+        [CUSTOMER, 'payment.sent'],
+        [MERCHANT_OWNER, 'payment.received'],
+      ]);
+      expect(merchants.lookups).toEqual([{ tx, merchantId: MERCHANT_ID }]);
+    });
+
+    it('names the merchant to a customer whose payment failed, and tells the owner nothing', async () => {
+      const store = new FakeNotificationStore();
+      const { merchants, merchantEvents } = merchantSide();
+
+      await useCase(store, undefined, undefined, undefined, merchants, merchantEvents).execute(fakeTransaction().tx, {
+        outcome: 'failed',
+        payment: orderPaymentEvent({ status: 'debit_failed', resultCode: 'Z9' }),
+      });
+
+      expect(store.rows.map((r) => [r.userId, r.kind, r.body.split('\n')[0]])).toEqual([
+        [CUSTOMER, 'payment.failed', 'Your payment of ₹500.00 to Chai Point failed. Reason: insufficient balance. No money was taken from your account.'],
+      ]);
+    });
+
+    it('names no merchant it has not heard of, and still words the receipts for a customer and a merchant', async () => {
+      const store = new FakeNotificationStore();
+
+      await useCase(store).execute(fakeTransaction().tx, { outcome: 'completed', payment: orderPaymentEvent() });
+
+      expect(store.rows.map((r) => [r.userId, r.kind, r.body.split('\n')[0]])).toEqual([
+        [CUSTOMER, 'payment.sent', 'You paid ₹500.00.'],
+        [MERCHANT_OWNER, 'payment.received', 'A customer paid ₹500.00.'],
+      ]);
+    });
+
+    it("tells a refund's customer, in Hindi, how much of the order payment came back, and the owner what they refunded", async () => {
+      const store = new FakeNotificationStore();
+      const { merchants, merchantEvents } = merchantSide();
+      await recordOrderPaymentCompleted(merchantEvents);
+      const preferences = new InMemoryRecipientPreferences();
+      preferences.rows.set(CUSTOMER, { userId: CUSTOMER, locale: 'hi-IN', timeZone: 'Asia/Kolkata', changedAt: new Date('2025-11-01T00:00:00Z') });
+      const { published, tx } = fakeTransaction();
+
+      await useCase(store, undefined, undefined, preferences, merchants, merchantEvents).execute(tx, { outcome: 'completed', payment: refundEvent() });
+
+      expect(store.rows.map((r) => [r.userId, r.kind, r.paymentId, r.locale, r.title, r.body.split('\n')[0]])).toEqual([
+        [CUSTOMER, 'refund.received', REFUND_ID, 'hi-IN', 'रिफ़ंड मिला', 'Chai Point ने ₹500.00 के आपके भुगतान में से ₹150.00 का रिफ़ंड किया है।'],
+        [MERCHANT_OWNER, 'refund.sent', REFUND_ID, 'en-IN', 'Refund completed', 'You refunded ₹150.00 of a payment of ₹500.00.'],
+      ]);
+      expect(store.rows[0].body).toContain('\n\n28 नव॰ 2025, 3:30 pm IST\n');
+      expect(published.map((e) => [e.key, (e.data as { kind: string }).kind])).toEqual([
+        [CUSTOMER, 'refund.received'],
+        [MERCHANT_OWNER, 'refund.sent'],
+      ]);
+    });
+
+    it("words a refund generically while the order payment's amount is unknown, and tells nobody again once it is known", async () => {
+      const store = new FakeNotificationStore();
+      const { merchants, merchantEvents } = merchantSide();
+      const recordReceipts = useCase(store, undefined, undefined, undefined, merchants, merchantEvents);
+
+      await recordReceipts.execute(fakeTransaction().tx, { outcome: 'completed', payment: refundEvent() });
+      expect(store.rows.map((r) => [r.userId, r.kind, r.title, r.body.split('\n')[0]])).toEqual([
+        [CUSTOMER, 'refund.received', 'Payment received', 'You received ₹150.00 from Chai Point.'],
+        [MERCHANT_OWNER, 'refund.sent', 'Payment sent', 'You paid ₹150.00.'],
+      ]);
+
+      await recordOrderPaymentCompleted(merchantEvents);
+      const replay = fakeTransaction();
+      const again = await recordReceipts.execute(replay.tx, { outcome: 'completed', payment: refundEvent() });
+
+      expect(again).toEqual({ recorded: 0, deliveries: 0 });
+      expect(store.rows).toHaveLength(2);
+      expect(replay.published).toEqual([]);
+    });
+
+    it('tells only the owner of a refund that failed', async () => {
+      const store = new FakeNotificationStore();
+      const { merchants, merchantEvents } = merchantSide();
+      await recordOrderPaymentCompleted(merchantEvents);
+
+      await useCase(store, undefined, undefined, undefined, merchants, merchantEvents).execute(fakeTransaction().tx, {
+        outcome: 'failed',
+        payment: refundEvent({ status: 'debit_failed', resultCode: 'Z9' }),
+      });
+
+      expect(store.rows.map((r) => [r.userId, r.kind, r.paymentId, r.body.split('\n')[0]])).toEqual([
+        [MERCHANT_OWNER, 'payment.failed', REFUND_ID, 'Your payment of ₹150.00 failed. Reason: insufficient balance. No money was taken from your account.'],
+      ]);
+    });
+
+    it('looks up no merchant for a payment between people', async () => {
+      const store = new FakeNotificationStore();
+      const { merchants, merchantEvents } = merchantSide();
+
+      await useCase(store, undefined, undefined, undefined, merchants, merchantEvents).execute(fakeTransaction().tx, { outcome: 'completed', payment: paymentEvent() });
+
+      expect(merchants.lookups).toEqual([]);
+      expect(store.rows.map((r) => r.body.split('\n')[0])).toEqual(['You paid ₹500.00.', 'You received ₹500.00.']);
     });
   });
 });
