@@ -140,6 +140,8 @@ describe('authorization matrix: every operation × every wrong credential is ref
   /** A collect request of the victim's merchant to the bystander (docs/merchants.md, "Collect requests"). */
   let victimCollectRequestId: string;
   let victimNotificationId: string;
+  /** A webhook endpoint of the victim's merchant (docs/notifications.md, "Merchant webhooks"). */
+  let victimEndpointId: string;
   /** Every service token the services can get from identity, by `client→audience`. */
   const serviceTokens = new Map<string, string>();
 
@@ -196,6 +198,15 @@ describe('authorization matrix: every operation × every wrong credential is ref
     });
     expect(collect.status).toBe(201);
     victimCollectRequestId = collect.body.collectRequestId;
+    // notifications knows the merchant once it has read payments' announcement: 404 until then.
+    await eventually(async () => {
+      const endpoint = await api.request<{ endpointId: string }>('POST', '/v1/merchant-webhook-endpoints', {
+        token: victim.accessToken,
+        body: { merchantId: victimMerchant.merchantId, url: 'https://matrix-victim.example/kirim/webhooks' },
+      });
+      expect(endpoint.status).toBe(201);
+      victimEndpointId = endpoint.body.endpointId;
+    });
 
     // A second device for the "revoked" user: the first device's tokens are revoked, at identity at
     // once and at the other services within the stated bound (docs/device-binding.md), which we wait out.
@@ -238,7 +249,7 @@ describe('authorization matrix: every operation × every wrong credential is ref
 
   /** What a caller can see of the victim, the attacker and the bank: the same before and after the matrix. */
   async function observableState() {
-    const [victimMe, victimAddresses, attackerMe, attackerAddresses, payment, summary, victimInbox] = await Promise.all([
+    const [victimMe, victimAddresses, attackerMe, attackerAddresses, payment, summary, victimInbox, victimEndpoints] = await Promise.all([
       api.me(victim),
       api.request('GET', '/v1/me/payment-addresses', { token: victim.accessToken }),
       api.me(attacker),
@@ -246,11 +257,13 @@ describe('authorization matrix: every operation × every wrong credential is ref
       api.getPayment(victim, victimPayment.paymentId),
       api.ledgerSummary(),
       api.notifications(victim),
+      api.request('GET', `/v1/merchant-webhook-endpoints?merchantId=${victimMerchant.merchantId}`, { token: victim.accessToken }),
     ]);
     return {
       balances: { victim: await api.balanceOf(victim), attacker: await api.balanceOf(attacker), revoked: await api.balanceOf(revoked) },
       // Read marks included: nobody else may mark the victim's receipts read.
-      victim: { me: victimMe.body, addresses: victimAddresses.body, payment, inbox: victimInbox.map(({ notificationId, readAt }) => ({ notificationId, readAt })) },
+      // Its merchant's endpoints too: nobody else may register, rotate or disable one.
+      victim: { me: victimMe.body, addresses: victimAddresses.body, payment, inbox: victimInbox.map(({ notificationId, readAt }) => ({ notificationId, readAt })), endpoints: victimEndpoints.body },
       attacker: { me: attackerMe.body, addresses: attackerAddresses.body },
       // The number of accounts only: payments of earlier test files may still settle between banks.
       ledger: { accounts: summary.accounts },
@@ -277,6 +290,7 @@ describe('authorization matrix: every operation × every wrong credential is ref
       collectRequestId: victimCollectRequestId,
       notificationId: victimNotificationId,
       deliveryId: randomUUID(),
+      endpointId: victimEndpointId,
     };
     const value = values[name];
     if (value === undefined) throw new Error(`no victim resource for the path parameter {${name}}: add one to victimPathValue`);
@@ -297,6 +311,8 @@ describe('authorization matrix: every operation × every wrong credential is ref
       kind: 'order',
       from: '2020-01-01T00:00:00Z',
       to: '2100-01-01T00:00:00Z',
+      // The victim's merchant: an attacker must not list its webhook endpoints.
+      merchantId: victimMerchant.merchantId,
     };
     return values[name] ?? 'x';
   }
@@ -315,6 +331,9 @@ describe('authorization matrix: every operation × every wrong credential is ref
         return { reference: `intruder-collect-${randomUUID()}`, customer: { phone: victim.phone }, amount: { value: '1.00', currency: 'INR' } };
       case 'POST /v1/merchant-orders/{orderId}/refunds':
         return { amount: { value: '1.00', currency: 'INR' } };
+      case 'POST /v1/merchant-webhook-endpoints':
+        // Let through, the victim's merchant would send its payments to the intruder.
+        return { merchantId: victimMerchant.merchantId, url: 'https://matrix-intruder.example/hook' };
       case 'POST /v1/payments':
         return { payee: { phone: attacker.phone }, amount: { value: '1.00', currency: 'INR' }, encryptedPin: await api.pinKeys.pay(payer.bankCode, payer.pin as string, '1.00') };
       case 'POST /v1/me/payment-addresses':

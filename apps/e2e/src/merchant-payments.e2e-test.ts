@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { PROBLEM_CODES } from '@kirim/contracts';
 import { eventually } from '@kirim/testing';
 import { Api, expectStatus, HttpResult, Party, PaymentAccepted, Problem, toMinor } from './support/api';
+import { freshHandle } from './support/merchants';
 import { freshParty, PROBLEM_CONTENT_TYPE } from './support/parties';
 
 /*
@@ -40,11 +41,6 @@ interface HistoryPage {
   readonly nextCursor?: string;
 }
 
-/** Lowercase letters only: a handle that passes every address rule and is new each run. */
-function freshHandle(prefix: string): string {
-  const letters = Array.from(randomUUID().replace(/-/g, ''), (hex) => String.fromCharCode(97 + (parseInt(hex, 16) % 26))).join('');
-  return `${prefix}.${letters.slice(0, 10)}`;
-}
 
 describe('merchants: orders paid with the PIN, refunds, over-refunds (e2e, running stack)', () => {
   const api = new Api();
