@@ -26,6 +26,7 @@ import { PaymentPartiesModule } from './payment-parties/payment-parties.module';
 import { IdentityPersistenceModule } from './persistence/identity-persistence.module';
 import { identityLocalKeyResolver } from './tokens/local-key-resolver';
 import { ServiceCredentialsModule } from './service-credentials/service-credentials.module';
+import { SmsNumbersModule } from './sms-numbers/sms-numbers.module';
 import { TokensModule } from './tokens/tokens.module';
 import { UsersModule } from './users/users.module';
 import { UpiPinModule } from './upi-pin/upi-pin.module';
@@ -61,6 +62,7 @@ export const SERVICE_NAME = 'identity';
     PaymentAddressesModule,
     PayeesModule,
     UpiPinModule,
+    SmsNumbersModule,
   ],
 })
 export class AppModule {}

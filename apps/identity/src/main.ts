@@ -25,6 +25,7 @@ bootService(async () => {
         'payment-addresses': "The caller's payment addresses (handle@kirim): list, add, make primary, remove.",
         'merchant-addresses': "Merchants' addresses held at identity, so no user can take them (internal: reserved by payments with its service token when a merchant is onboarded).",
         'service-credentials': 'Service tokens for calling another service (internal: client credentials).',
+        'sms-numbers': "A user's phone number for an SMS receipt (internal: asked by notifications with its service token, never stored there).",
       },
     },
   });

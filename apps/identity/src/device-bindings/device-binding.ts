@@ -3,7 +3,8 @@ import type { JWK } from 'jose';
 /**
  * A device's binding to a phone number (docs/device-binding.md):
  * pending (waiting for the SMS) -> confirmed (the SMS came from the phone's SIM) -> active (the
- * device proved it holds its key and got tokens) -> revoked (a newer device, or a reused refresh token).
+ * device proved it holds its key and got tokens) -> revoked (a newer device, a reused refresh token, or
+ * the user signed out on it).
  * `phone` is personal data: it stays inside identity (never logged in full, never in events).
  */
 export type DeviceBindingStatus = 'pending' | 'confirmed' | 'active' | 'revoked';
@@ -29,7 +30,7 @@ export interface DeviceBinding {
   readonly revokedAt: Date | null;
 }
 
-export type RevocationReason = 'replaced-by-new-device' | 'refresh-token-reused';
+export type RevocationReason = 'replaced-by-new-device' | 'refresh-token-reused' | 'signed-out';
 
 export interface RefreshToken {
   readonly id: string;

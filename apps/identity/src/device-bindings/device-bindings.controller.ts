@@ -1,7 +1,7 @@
-import { Body, Controller, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PROBLEM_CODES } from '@kirim/contracts';
-import { ApiProblems, ApiPublic, GENERIC_PROBLEMS, ProblemException } from '@kirim/platform';
+import { ApiProblems, ApiPublic, type AuthenticatedUser, CurrentUser, GENERIC_PROBLEMS, JwtAuthGuard, ProblemException } from '@kirim/platform';
 import { CompleteDeviceBinding } from './complete-device-binding/complete-device-binding.use-case';
 import {
   CompleteDeviceBindingRequest,
@@ -13,6 +13,7 @@ import {
 import { RefreshSession } from './refresh-session/refresh-session.use-case';
 import { RequestDeviceBinding } from './request-device-binding/request-device-binding.use-case';
 import type { SessionTokens } from './session-tokens';
+import { SignOut } from './sign-out/sign-out.use-case';
 
 function rateLimited(retryAfterSeconds: number): ProblemException {
   return new ProblemException(HttpStatus.TOO_MANY_REQUESTS, PROBLEM_CODES.RATE_LIMITED, `Too many attempts; retry after ${retryAfterSeconds} seconds.`, { retryAfterSeconds });
@@ -31,6 +32,7 @@ export class DeviceBindingsController {
     private readonly requestBinding: RequestDeviceBinding,
     private readonly completeBinding: CompleteDeviceBinding,
     private readonly refreshSession: RefreshSession,
+    private readonly signOut: SignOut,
   ) {}
 
   @Post('device-bindings')
@@ -94,5 +96,24 @@ export class DeviceBindingsController {
       case 'device-proof-invalid':
         throw new ProblemException(HttpStatus.UNAUTHORIZED, PROBLEM_CODES.DEVICE_PROOF_INVALID, "The proof is not a fresh, unused JWS by this binding's device key.");
     }
+  }
+
+  @Post('me/sign-out')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @UseGuards(JwtAuthGuard)
+  @ApiBearerAuth()
+  @ApiOperation({
+    summary: 'Sign out of this device: revoke the binding the access token was issued to.',
+    description: `Its refresh tokens stop working at once, its access tokens at identity at once and at the other services within the revocation bound. When no other device of the user is left, identity.user.app-presence-changed.v1 announces hasApp false (receipts then go by SMS). Signing out again with the same token is 401, as for any revoked device. A sandbox-login token is bound to no device: 409. ${FLOW}`,
+  })
+  @ApiNoContentResponse({ description: 'Signed out.' })
+  @ApiProblems(PROBLEM_CODES.CONFLICT, ...GENERIC_PROBLEMS.input, ...GENERIC_PROBLEMS.bearer)
+  async signOutOfThisDevice(@CurrentUser() caller: AuthenticatedUser): Promise<void> {
+    if (caller.deviceBindingId === null) {
+      throw new ProblemException(HttpStatus.CONFLICT, PROBLEM_CODES.CONFLICT, 'This token is bound to no device (sandbox login): there is nothing to sign out of; it lasts until it expires.');
+    }
+    const result = await this.signOut.execute({ userId: caller.userId, bindingId: caller.deviceBindingId });
+    // The guard found the binding active; a concurrent sign-out of the same device got there first.
+    if (!result.ok) throw new ProblemException(HttpStatus.UNAUTHORIZED, PROBLEM_CODES.UNAUTHENTICATED, 'The device this token was issued to is no longer bound.');
   }
 }

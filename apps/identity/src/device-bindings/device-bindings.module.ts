@@ -12,12 +12,13 @@ import { DeviceBindingsController } from './device-bindings.controller';
 import { ListBindingRevocations } from './list-binding-revocations/list-binding-revocations.use-case';
 import { RefreshSession } from './refresh-session/refresh-session.use-case';
 import { RequestDeviceBinding } from './request-device-binding/request-device-binding.use-case';
+import { SignOut } from './sign-out/sign-out.use-case';
 import { RandomSecretGenerator, SecretGenerator } from './secret-generator';
 import { SmsWebhookController } from './sms-webhook.controller';
 import { SmsWebhookVerifier, StandardWebhooksSmsVerifier } from './sms-webhook-verifier';
 import { TypeOrmAttemptCounterRepository, TypeOrmRefreshTokenRepository, TypeOrmReplayGuard } from './typeorm-device-binding.repository';
 
-/** Device binding through the SMS webhook, refresh tokens and the revocation feed (docs/device-binding.md). */
+/** Device binding through the SMS webhook, refresh tokens, sign-out and the revocation feed (docs/device-binding.md). */
 @Module({
   imports: [TokensModule, PaymentAddressesModule],
   controllers: [DeviceBindingsController, SmsWebhookController, BindingRevocationsController],
@@ -26,6 +27,7 @@ import { TypeOrmAttemptCounterRepository, TypeOrmRefreshTokenRepository, TypeOrm
     ConfirmBindingBySms,
     CompleteDeviceBinding,
     RefreshSession,
+    SignOut,
     ListBindingRevocations,
     AttemptLimiter,
     { provide: RefreshTokenRepository, useClass: TypeOrmRefreshTokenRepository },

@@ -4,6 +4,7 @@ import { CreateDeviceBindingTables1764620000000 } from '../migrations/1764620000
 import { CreatePaymentAddresses1764640000000 } from '../migrations/1764640000000-create-payment-addresses';
 import { AddMerchantHeldPaymentAddresses1764780000000 } from '../migrations/1764780000000-add-merchant-held-payment-addresses';
 import { AddUserPreferences1764912000000 } from '../migrations/1764912000000-add-user-preferences';
+import { AddUserAppPresence1765100000000 } from '../migrations/1765100000000-add-user-app-presence';
 
 /**
  * In order: the shared outbox/inbox tables first, then identity's own. The migration that encrypts
@@ -17,4 +18,5 @@ export const IDENTITY_MIGRATIONS = [
   CreatePaymentAddresses1764640000000,
   AddMerchantHeldPaymentAddresses1764780000000,
   AddUserPreferences1764912000000,
+  AddUserAppPresence1765100000000,
 ];

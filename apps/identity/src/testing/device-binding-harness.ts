@@ -10,6 +10,7 @@ import { deviceBindingPolicy } from '../device-bindings/device-binding-policy';
 import { ListBindingRevocations } from '../device-bindings/list-binding-revocations/list-binding-revocations.use-case';
 import { RefreshSession } from '../device-bindings/refresh-session/refresh-session.use-case';
 import { RequestDeviceBinding } from '../device-bindings/request-device-binding/request-device-binding.use-case';
+import { SignOut } from '../device-bindings/sign-out/sign-out.use-case';
 import { loadSigningKey } from '../tokens/signing-key';
 import { TokenIssuer } from '../tokens/token-issuer';
 import { FakeTransactions, InMemoryUsers } from './in-memory-identity.fakes';
@@ -59,6 +60,7 @@ export function deviceBindingHarness() {
   const complete = new CompleteDeviceBinding(transactions, bindings, refreshTokens, replays, users, limiter, secrets, tokens, clock, ids, policy, new CreateDefaultPaymentAddress(addresses, clock, ids));
   const refresh = new RefreshSession(transactions, bindings, refreshTokens, replays, secrets, tokens, clock, ids, policy);
   const revocations = new ListBindingRevocations(bindings, clock);
+  const signOut = new SignOut(transactions, bindings, users, clock);
 
   let smsCount = 0;
   const sms = (overrides: Partial<ReceivedSms> & Pick<ReceivedSms, 'from' | 'text'>): ReceivedSms => ({
@@ -97,5 +99,5 @@ export function deviceBindingHarness() {
     return result;
   };
 
-  return { clock, ids, transactions, users, addresses, bindings, refreshTokens, replays, counters, tokens, request, confirm, complete, refresh, revocations, sms, proof, refreshProof, confirmedBinding, bound };
+  return { clock, ids, transactions, users, addresses, bindings, refreshTokens, replays, counters, tokens, request, confirm, complete, refresh, revocations, signOut, sms, proof, refreshProof, confirmedBinding, bound };
 }

@@ -67,6 +67,12 @@ export class InMemoryUsers extends UserRepository {
     if (!user) throw new Error(`no user ${userId}`);
     this.rows.set(userId, { ...user, preferences: { locale: preferences.locale, timeZone: preferences.timeZone, changedAt: preferences.changedAt } });
   }
+
+  async saveAppPresenceChangedAt(_tx: TransactionScope, userId: string, changedAt: Date): Promise<void> {
+    const user = this.rows.get(userId);
+    if (!user) throw new Error(`no user ${userId}`);
+    this.rows.set(userId, { ...user, appPresenceChangedAt: changedAt });
+  }
 }
 
 export class InMemoryLinkedAccounts extends LinkedBankAccountRepository {

@@ -69,6 +69,10 @@ export class TypeOrmUserRepository extends UserRepository {
     await tx.manager.getRepository(UserEntity).update({ id: userId }, { locale: preferences.locale, timeZone: preferences.timeZone, preferencesChangedAt: preferences.changedAt });
   }
 
+  async saveAppPresenceChangedAt(tx: TransactionScope, userId: string, changedAt: Date): Promise<void> {
+    await tx.manager.getRepository(UserEntity).update({ id: userId }, { appPresenceChangedAt: changedAt });
+  }
+
   private async lockWhere(manager: EntityManager, where: string, parameters: Record<string, string>): Promise<User | null> {
     const entity = await manager.getRepository(UserEntity).createQueryBuilder('user').where(where, parameters).setLock('pessimistic_write').getOne();
     return entity ? this.toUser(entity) : null;
@@ -91,6 +95,7 @@ export class TypeOrmUserRepository extends UserRepository {
       displayName: entity.displayName,
       createdAt: entity.createdAt,
       preferences: { locale: entity.locale, timeZone: entity.timeZone, changedAt: entity.preferencesChangedAt },
+      appPresenceChangedAt: entity.appPresenceChangedAt,
     };
   }
 }

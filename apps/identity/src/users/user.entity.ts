@@ -34,4 +34,8 @@ export class UserEntity {
 
   @Column({ name: 'preferences_changed_at', type: 'timestamptz', nullable: true })
   preferencesChangedAt!: Date | null;
+
+  /** The changedAt of the last identity.user.app-presence-changed.v1 announced; null until the first. */
+  @Column({ name: 'app_presence_changed_at', type: 'timestamptz', nullable: true })
+  appPresenceChangedAt!: Date | null;
 }

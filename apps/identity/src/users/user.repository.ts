@@ -20,4 +20,7 @@ export abstract class UserRepository {
 
   /** Stores the user's language and time zone (lock the user first: lockById). */
   abstract savePreferences(tx: TransactionScope, userId: string, preferences: UserPreferences & { readonly changedAt: Date }): Promise<void>;
+
+  /** Stores when the user's app presence was last announced (lock the user first). */
+  abstract saveAppPresenceChangedAt(tx: TransactionScope, userId: string, changedAt: Date): Promise<void>;
 }

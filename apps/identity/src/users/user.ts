@@ -6,6 +6,11 @@ export interface User {
   readonly createdAt: Date;
   /** Absent on a user being registered; read back, it is always there (each field null until set). */
   readonly preferences?: UserPreferences;
+  /**
+   * The `changedAt` of the last identity.user.app-presence-changed.v1 announced for the user (null:
+   * none yet), so the next one is later. Absent on a user being registered, like `preferences`.
+   */
+  readonly appPresenceChangedAt?: Date | null;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsBoolean, IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { BANK_CODE_PATTERN, MASKED_ACCOUNT_PATTERN } from '../values/identifiers';
 import { IsIanaTimeZone, IsLocaleTag, LOCALE_TAG_MAX_LENGTH, TIME_ZONE_MAX_LENGTH } from '../values/user-preferences';
 
@@ -51,6 +51,23 @@ export class UserPreferencesChanged {
   @MaxLength(TIME_ZONE_MAX_LENGTH)
   @IsIanaTimeZone()
   timeZone?: string;
+
+  /** When identity stored the change; later changes of one user have later instants. */
+  @IsISO8601()
+  changedAt!: string;
+}
+
+/**
+ * Whether a user has the app on a device: true when a device is bound, false when the last one signs
+ * out. notifications sends receipts by SMS to users without it (docs/notifications.md). Consumers keep
+ * the newest by `changedAt`. No phone number: notifications asks identity for it when it sends.
+ */
+export class UserAppPresenceChanged {
+  @IsUUID()
+  userId!: string;
+
+  @IsBoolean()
+  hasApp!: boolean;
 
   /** When identity stored the change; later changes of one user have later instants. */
   @IsISO8601()

@@ -125,6 +125,15 @@ export class PaymentPartiesAnswer {
   payee!: PayeeParty;
 }
 
+// --- get-sms-number (identity; notifications calls) ------------------------------------------
+
+/** A user's phone number, for an SMS receipt: notifications sends it to its SMS provider and keeps nothing. */
+export class SmsNumberAnswer {
+  @IsString()
+  @Matches(E164_PATTERN, { message: 'phone must be an E.164 phone number' })
+  phone!: string;
+}
+
 // --- reserve-merchant-address (identity; payments calls) -------------------------------------
 
 /**

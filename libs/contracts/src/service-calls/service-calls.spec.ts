@@ -20,6 +20,7 @@ describe('internal operations', () => {
       ['discover-bank-accounts', 'bank-connector', 'GET /internal/v1/bank-accounts', ['identity']],
       ['set-sandbox-upi-pin', 'bank-connector', 'PUT /internal/v1/sandbox-accounts/:accountRef/upi-pin', ['identity']],
       ['list-device-binding-revocations', 'identity', 'GET /internal/v1/device-binding-revocations', ['payments', 'notifications']],
+      ['get-sms-number', 'identity', 'GET /internal/v1/users/:userId/sms-number', ['notifications']],
       ['reconcile-bank-legs', 'bank-connector', 'POST /internal/v1/bank-leg-reconciliations', ['payments']],
     ]);
   });

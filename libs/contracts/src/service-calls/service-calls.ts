@@ -96,6 +96,17 @@ export const INTERNAL_OPERATIONS = {
     callers: [SERVICE_PRINCIPALS.PAYMENTS, SERVICE_PRINCIPALS.NOTIFICATIONS],
   }),
   /**
+   * notifications, when it sends a receipt by SMS to a user without the app (docs/notifications.md):
+   * the user's phone number, read at send time and never stored by notifications.
+   */
+  GET_SMS_NUMBER: operation({
+    name: 'get-sms-number',
+    service: SERVICE_PRINCIPALS.IDENTITY,
+    method: 'GET',
+    path: '/internal/v1/users/:userId/sms-number',
+    callers: [SERVICE_PRINCIPALS.NOTIFICATIONS],
+  }),
+  /**
    * payments' reconciliation job (docs/operations.md): what the banks did with these legs, from the
    * sandbox ledger itself and from what partner banks answered. A POST: a partner leg with no answer
    * yet is asked about again (its original request re-sent, same request id, no PIN).

@@ -14,7 +14,11 @@ describe('CompleteDeviceBinding', () => {
     if (!result.ok) throw new Error(result.code);
     expect(result).toMatchObject({ userCreated: true, bindingId: started.bindingId, refreshExpiresIn: 86_400, revokedBindingIds: [] });
     expect(await h.users.findById(result.userId)).toMatchObject({ phone: device.phone, displayName: 'Asha' });
-    expect(h.transactions.published).toEqual([{ type: EVENT_TYPES.USER_REGISTERED, key: result.userId, data: { userId: result.userId, registeredAt: h.clock.now().toISOString() } }]);
+    expect(h.transactions.published).toEqual([
+      { type: EVENT_TYPES.USER_REGISTERED, key: result.userId, data: { userId: result.userId, registeredAt: h.clock.now().toISOString() } },
+      // The user has the app from their first device on; the phone number stays in identity.
+      { type: EVENT_TYPES.USER_APP_PRESENCE_CHANGED, key: result.userId, data: { userId: result.userId, hasApp: true, changedAt: h.clock.now().toISOString() } },
+    ]);
     const binding = h.bindings.rows.get(started.bindingId);
     expect(binding).toMatchObject({ status: 'active', userId: result.userId, boundAt: h.clock.now() });
     const claims = decodeJwt(result.access.accessToken);
@@ -45,6 +49,11 @@ describe('CompleteDeviceBinding', () => {
     expect(await h.addresses.listByUser(first.userId)).toHaveLength(1);
     const feed = await h.revocations.execute({ after: null, limit: 10 });
     expect(feed.revocations.map((entry) => entry.bindingId)).toEqual([first.bindingId]);
+    // Announced again (consumers keep the newest), later than the first though the clock has not moved.
+    expect(h.transactions.published.filter((event) => event.type === EVENT_TYPES.USER_APP_PRESENCE_CHANGED).map((event) => event.data)).toEqual([
+      { userId: first.userId, hasApp: true, changedAt: '2026-12-01T10:00:00.000Z' },
+      { userId: first.userId, hasApp: true, changedAt: '2026-12-01T10:00:00.001Z' },
+    ]);
   });
 
   it('refuses a proof by another key, for another purpose or binding, or replayed, and does not bind', async () => {
@@ -64,6 +73,7 @@ describe('CompleteDeviceBinding', () => {
     ]);
     expect(h.bindings.rows.get(started.bindingId)?.status).toBe('confirmed');
     expect(h.users.rows.size).toBe(0);
+    expect(h.transactions.published).toEqual([]);
 
     const proof = await h.proof(device, started.bindingId);
     expect((await h.complete.execute({ bindingId: started.bindingId, proof })).ok).toBe(true);

@@ -4,6 +4,7 @@ import { TransactionRunner, type TransactionScope } from '@kirim/messaging';
 import { Clock, IdGenerator } from '@kirim/platform';
 import { CreateDefaultPaymentAddress } from '../../payment-addresses/create-default-payment-address/create-default-payment-address.use-case';
 import { TokenIssuer } from '../../tokens/token-issuer';
+import { announceAppPresence } from '../../users/app-presence';
 import type { User } from '../../users/user';
 import { UserRepository } from '../../users/user.repository';
 import { AttemptLimiter } from '../attempt-limits';
@@ -32,7 +33,8 @@ export const DEFAULT_DISPLAY_NAME = 'kirim user';
 /**
  * Step 3: the device proves it holds the key it registered, and gets tokens bound to it. The user
  * is created on their first binding; binding this device revokes every other device of the user
- * (their refresh tokens at once, their access tokens through the revocation feed).
+ * (their refresh tokens at once, their access tokens through the revocation feed). Every binding
+ * announces that the user has the app (UserAppPresenceChanged, hasApp true), in the same transaction.
  */
 @Injectable()
 export class CompleteDeviceBinding {
@@ -75,6 +77,8 @@ export class CompleteDeviceBinding {
       // The user row lock (taken in userFor) serializes two devices of one user binding at once.
       const revokedBindingIds = await this.bindings.revoke(tx, await this.bindings.activeIdsOfUser(tx, user.id, binding.id), now, 'replaced-by-new-device');
       await this.bindings.activate(tx, binding.id, user.id, now);
+      // On every binding, not only the first or one after a sign-out: consumers keep the newest by changedAt.
+      await announceAppPresence(tx, this.users, user, true, now);
       await this.refreshTokens.insert(tx, {
         id: this.ids.uuid(),
         bindingId: binding.id,

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { canonicalLocaleTag, EVENT_TYPES, isIanaTimeZone, UserPreferencesChanged } from '@kirim/contracts';
 import { TransactionRunner } from '@kirim/messaging';
 import { Clock } from '@kirim/platform';
+import { laterThan } from '../change-instants';
 import type { User, UserPreferences } from '../user';
 import { UserRepository } from '../user.repository';
 
@@ -60,12 +61,4 @@ export class UpdatePreferences {
       return { ok: true, user: { ...user, preferences: { ...next, changedAt } }, changed: true } as const;
     });
   }
-}
-
-/**
- * `now`, or a millisecond after the previous change if the clock is not past it (replicas' clocks
- * differ): consumers keep the event with the latest changedAt, so the latest change must have it.
- */
-function laterThan(previous: Date | null, now: Date): Date {
-  return previous !== null && previous.getTime() >= now.getTime() ? new Date(previous.getTime() + 1) : now;
 }
