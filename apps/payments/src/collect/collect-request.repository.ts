@@ -30,8 +30,11 @@ export interface PendingCollectQuery {
 
 /** Storage of collect requests (port; the use cases see this, unit tests an in-memory fake). */
 export abstract class CollectRequestRepository {
-  /** Inserts the request, or reports the request that holds its (merchant or requesting user, reference); a concurrent twin waits and then sees it. */
-  abstract insert(request: CollectRequest): Promise<CollectInsertOutcome>;
+  /**
+   * Inserts the request, or reports the request that holds its (merchant or requesting user, reference);
+   * a concurrent twin waits and then sees it. In the caller's transaction, which announces a new one.
+   */
+  abstract insert(tx: InTransaction, request: CollectRequest): Promise<CollectInsertOutcome>;
   abstract findById(id: string, tx?: InTransaction): Promise<CollectRequest | null>;
   /**
    * `SELECT ... FOR UPDATE`: the answers to one request (approve, decline, expire) pass one at a

@@ -6,11 +6,12 @@
  * expired request is never paid; the customer's pending list pages through its index. The same for
  * requests between people (P2P collect, switched on in this file's profile): an approval is one
  * ordinary P2P payment from the customer to the requester, made through InitiatePaymentUseCase.
+ * Each change a request goes through (made, declined, expired) is in the outbox with the row, once.
  */
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { EVENT_SOURCES, PROBLEM_CODES } from '@kirim/contracts';
+import { EVENT_SOURCES, EVENT_TYPES, PROBLEM_CODES, TOPICS } from '@kirim/contracts';
 import { MESSAGING_ENTITIES, OutboxWriter, UnitOfWork } from '@kirim/messaging';
 import { RandomIdGenerator } from '@kirim/platform';
 import { createMigratedTestDatabase, FixedClock, MigratedTestDatabase } from '@kirim/testing';
@@ -101,7 +102,7 @@ describe('collect requests under concurrency and expiry (PostgreSQL)', () => {
       new TypeOrmPayerUsageRepository(),
       new PaymentTransitionStep(payments, ids, UPI_WITH_P2P_COLLECT),
     );
-    create = new CreateCollectRequestUseCase(requests, parties, clock, ids, UPI_WITH_P2P_COLLECT);
+    create = new CreateCollectRequestUseCase(unitOfWork, requests, parties, clock, ids, UPI_WITH_P2P_COLLECT);
     approve = new ApproveCollectRequestUseCase(requests, orders, payOrder, initiatePayment, clock, ids, UPI_WITH_P2P_COLLECT);
     decline = new DeclineCollectRequestUseCase(unitOfWork, requests, clock);
     expire = new ExpireCollectRequestsUseCase(unitOfWork, requests, clock);
@@ -153,6 +154,11 @@ describe('collect requests under concurrency and expiry (PostgreSQL)', () => {
   const approveOf = (request: CollectRequest, key = `approve-${request.id}`): Promise<ApproveCollectRequestOutcome> =>
     approve.execute({ customerUserId: SAMPLE_CUSTOMER_ID, deviceBoundAt: null, idempotencyKey: key, collectRequestId: request.id, encryptedPin: TEST_PIN_BLOCK });
   const declineOf = (request: CollectRequest): Promise<DeclineCollectRequestOutcome> => decline.execute({ customerUserId: SAMPLE_CUSTOMER_ID, collectRequestId: request.id });
+
+  /** The collect request events in payments' outbox, oldest first. */
+  async function collectOutbox(): Promise<Array<{ topic: string; record_key: string; type: string; data: Record<string, unknown> }>> {
+    return dataSource.query(`SELECT topic, record_key, type, data FROM outbox_messages WHERE type LIKE 'payments.collect-request.%' ORDER BY position`);
+  }
 
   async function paymentsOf(request: CollectRequest): Promise<number> {
     const [row] = (await dataSource.query(`SELECT count(*)::int AS count FROM payments p JOIN merchant_orders o ON o.id = p.order_id WHERE o.reference = $1`, [`collect:${request.id}`])) as [{ count: number }];
@@ -238,6 +244,69 @@ describe('collect requests under concurrency and expiry (PostgreSQL)', () => {
     expect(twins.filter((twin) => twin.ok && twin.created)).toHaveLength(1);
     await expect(dataSource.query(`UPDATE collect_requests SET status = 'approved' WHERE id = $1`, [request.id])).rejects.toThrow(/collect_requests_answer/);
     await expect(dataSource.query(`UPDATE collect_requests SET status = 'expired', decided_at = now() WHERE id = $1`, [request.id])).rejects.toThrow(/collect_requests_answer/);
+  });
+
+  it('puts each change of a request in the outbox with it, once: made (not its twins), declined, expired by the poller or found expired by a decline; an approval none of its own', async () => {
+    const twins = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        create.execute({ requester: { kind: 'merchant', merchant }, reference: 'TWIN', customer: { phone: '+919812345678' }, amount: { value: '10.00', currency: 'INR' }, note: 'table 4', expiresInMinutes: 1 }),
+      ),
+    );
+    const made = twins.find((twin) => twin.ok && twin.created);
+    if (!made?.ok) throw new Error('no twin was made');
+    const [declined, approved, expiring] = [await pendingRequest(), await pendingRequest(), await pendingRequest(1)];
+    const person = await pendingPersonRequest(1);
+    expect(await declineOf(declined)).toMatchObject({ ok: true, declinedNow: true });
+    expect(await declineOf(declined)).toMatchObject({ ok: true, declinedNow: false });
+    expect(await approveOf(approved)).toMatchObject({ ok: true });
+    clock.current = new Date(clock.now().getTime() + 60_000);
+    // The decline finds the twin past its expiry and writes it expired; the poller takes the other two.
+    expect(await declineOf(made.request)).toMatchObject({ ok: false, code: PROBLEM_CODES.COLLECT_REQUEST_EXPIRED });
+    expect(await expire.execute()).toBe(2);
+    expect(await expire.execute()).toBe(0);
+
+    const rows = await collectOutbox();
+    expect(rows.every((row) => row.topic === TOPICS.PAYMENTS_EVENTS && row.record_key === row.data['collectRequestId'])).toBe(true);
+    const told = rows.map((row) => [row.type, row.record_key]);
+    expect(told.filter(([type]) => type === EVENT_TYPES.COLLECT_REQUEST_CREATED)).toHaveLength(5);
+    expect(told.filter(([, key]) => key === made.request.id)).toEqual([
+      [EVENT_TYPES.COLLECT_REQUEST_CREATED, made.request.id],
+      [EVENT_TYPES.COLLECT_REQUEST_EXPIRED, made.request.id],
+    ]);
+    expect(told.filter(([, key]) => key === declined.id).map(([type]) => type)).toEqual([EVENT_TYPES.COLLECT_REQUEST_CREATED, EVENT_TYPES.COLLECT_REQUEST_DECLINED]);
+    // The approval's news is its payment's lifecycle events, not a request event.
+    expect(told.filter(([, key]) => key === approved.id).map(([type]) => type)).toEqual([EVENT_TYPES.COLLECT_REQUEST_CREATED]);
+    expect(told.filter(([, key]) => key === expiring.id).map(([type]) => type)).toEqual([EVENT_TYPES.COLLECT_REQUEST_CREATED, EVENT_TYPES.COLLECT_REQUEST_EXPIRED]);
+    expect(told.filter(([, key]) => key === person.id).map(([type]) => type)).toEqual([EVENT_TYPES.COLLECT_REQUEST_CREATED, EVENT_TYPES.COLLECT_REQUEST_EXPIRED]);
+
+    const created = rows.find((row) => row.type === EVENT_TYPES.COLLECT_REQUEST_CREATED && row.record_key === made.request.id);
+    expect(created?.data).toEqual({
+      collectRequestId: made.request.id,
+      payerUserId: SAMPLE_CUSTOMER_ID,
+      merchantId: merchant.id,
+      reference: 'TWIN',
+      amount: { value: '10.00', currency: 'INR' },
+      note: 'table 4',
+      status: 'pending',
+      expiresAt: made.request.expiresAt.toISOString(),
+      occurredAt: made.request.createdAt.toISOString(),
+    });
+    const personExpired = rows.find((row) => row.type === EVENT_TYPES.COLLECT_REQUEST_EXPIRED && row.record_key === person.id);
+    expect(personExpired?.data).toEqual({
+      collectRequestId: person.id,
+      payerUserId: SAMPLE_CUSTOMER_ID,
+      requesterUserId: SAMPLE_REQUESTER_ID,
+      reference: person.reference,
+      amount: { value: '15.00', currency: 'INR' },
+      note: 'tea',
+      status: 'expired',
+      resultCode: 'U69',
+      expiresAt: person.expiresAt.toISOString(),
+      occurredAt: person.expiresAt.toISOString(),
+    });
+    const declinedRow = rows.find((row) => row.type === EVENT_TYPES.COLLECT_REQUEST_DECLINED);
+    expect(declinedRow?.data).toMatchObject({ collectRequestId: declined.id, merchantId: merchant.id, status: 'declined' });
+    expect(declinedRow?.data).not.toHaveProperty('resultCode');
   });
 
   it('ends an approval racing a decline of a request between people with exactly one of them, every time', async () => {

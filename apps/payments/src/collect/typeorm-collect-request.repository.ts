@@ -34,12 +34,12 @@ export class TypeOrmCollectRequestRepository extends CollectRequestRepository {
     super();
   }
 
-  async insert(request: CollectRequest): Promise<CollectInsertOutcome> {
+  async insert(tx: InTransaction, request: CollectRequest): Promise<CollectInsertOutcome> {
     // A reference is unique per merchant or per requesting user: the constraint of the request's kind.
     const [requesterColumn, requesterId] = request.merchantId !== null ? (['merchant_id', request.merchantId] as const) : (['requester_user_id', request.requesterUserId] as const);
     // ON CONFLICT DO NOTHING: a concurrent twin waits on the unique index until the first commits,
     // then reads its row (READ COMMITTED: the next statement sees it).
-    const inserted = await this.dataSource.query<unknown[]>(
+    const inserted = await tx.manager.query<unknown[]>(
       `INSERT INTO collect_requests (id, merchant_id, requester_user_id, pay_to_address, reference, request_fingerprint, payer_user_id, amount_minor, currency, note, status, result_code, expires_at, order_id, payment_id, created_at, decided_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', NULL, $11, NULL, NULL, $12, NULL)
        ON CONFLICT (${requesterColumn}, reference) DO NOTHING
@@ -60,7 +60,7 @@ export class TypeOrmCollectRequestRepository extends CollectRequestRepository {
       ],
     );
     if (inserted.length === 1) return { inserted: true };
-    const rows = await this.dataSource.query<CollectRow[]>(`SELECT ${COLUMNS} FROM collect_requests WHERE ${requesterColumn} = $1 AND reference = $2`, [requesterId, request.reference]);
+    const rows = await tx.manager.query<CollectRow[]>(`SELECT ${COLUMNS} FROM collect_requests WHERE ${requesterColumn} = $1 AND reference = $2`, [requesterId, request.reference]);
     if (rows.length === 0) throw new Error('a collect request reference conflicted but no request holds it');
     return { inserted: false, existing: toCollectRequest(rows[0]) };
   }

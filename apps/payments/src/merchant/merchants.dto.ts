@@ -6,6 +6,7 @@ import {
   HOLDER_NAME_MAX_LENGTH,
   HOLDER_NAME_PATTERN,
   MAX_ENCRYPTED_PIN_LENGTH,
+  MERCHANT_REFERENCE_PATTERN,
   Money,
   MoneyDto,
   PAYMENT_ADDRESS_PATTERN,
@@ -20,8 +21,10 @@ import { MerchantPaymentEntry } from './merchant-order.repository';
 import { MerchantOrderView } from './get-merchant-order/get-merchant-order.use-case';
 import { MerchantRefundView } from './get-merchant-refund/get-merchant-refund.use-case';
 
-/** A merchant's own reference (an order's, a refund's): what an Idempotency-Key may be, so it needs no escaping anywhere. */
-export const MERCHANT_REFERENCE_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+// A merchant's own reference (an order's, a refund's, a collect request's; what an Idempotency-Key may
+// be, so it needs no escaping anywhere) is the contracts' pattern, as events carry it. Re-exported for
+// the controllers that check it.
+export { MERCHANT_REFERENCE_PATTERN };
 const REFERENCE_MESSAGE = '$property must be 1 to 64 characters of A-Z, a-z, 0-9, "_" or "-"';
 /** An instant with its offset, as a history filter takes it. */
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2})$/;

@@ -20,7 +20,7 @@ export class InMemoryCollectRequestRepository extends CollectRequestRepository {
   /** Request ids whose row was locked, in order. */
   readonly locked: string[] = [];
 
-  async insert(request: CollectRequest): Promise<CollectInsertOutcome> {
+  async insert(_tx: InTransaction, request: CollectRequest): Promise<CollectInsertOutcome> {
     // A reference is unique per merchant, or per requesting user.
     const existing = [...this.rows.values()].find(
       (row) => row.reference === request.reference && (request.merchantId !== null ? row.merchantId === request.merchantId : row.requesterUserId === request.requesterUserId),
@@ -141,7 +141,7 @@ export function collectHarness(options: Parameters<typeof merchantOrdersHarness>
     ...merchantHarness,
     requests,
     initiatePayment,
-    create: new CreateCollectRequestUseCase(requests, parties, clock, ids, profile),
+    create: new CreateCollectRequestUseCase(unitOfWork, requests, parties, clock, ids, profile),
     get: new GetCollectRequestUseCase(requests, payments, clock),
     listPending: new ListPendingCollectRequestsUseCase(requests, merchants, clock),
     approve: new ApproveCollectRequestUseCase(requests, orders, payOrder, initiatePayment, clock, ids, profile),

@@ -1,8 +1,8 @@
 import { Type } from 'class-transformer';
-import { IsDefined, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
+import { IsDefined, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { MoneyDto } from '../values/money';
 import { ALL_RESULT_CODES, ResultCode } from '../values/result-codes';
-import { HOLDER_NAME_MAX_LENGTH, HOLDER_NAME_PATTERN, RRN_PATTERN, UPI_TXN_ID_PATTERN } from '../values/identifiers';
+import { HOLDER_NAME_MAX_LENGTH, HOLDER_NAME_PATTERN, MERCHANT_REFERENCE_PATTERN, RRN_PATTERN, UPI_TXN_ID_PATTERN } from '../values/identifiers';
 
 /**
  * The payment state machine's states (docs/payment-lifecycle.md). `reversal_failed`: the payer's bank
@@ -105,4 +105,65 @@ export class MerchantOnboarded {
 
   @IsISO8601()
   onboardedAt!: string;
+}
+
+/**
+ * A collect request's answer (docs/merchants.md, "Collect requests"): none yet, approved with the UPI
+ * PIN (a payment follows, with its own events), declined by the customer, or none before its expiry (U69).
+ */
+export const COLLECT_REQUEST_STATUSES = ['pending', 'approved', 'declined', 'expired'] as const;
+export type CollectRequestStatus = (typeof COLLECT_REQUEST_STATUSES)[number];
+
+/** A note a requester writes for the customer (as on a payment): at most 50 characters. */
+export const COLLECT_NOTE_MAX_LENGTH = 50;
+
+/**
+ * What payments tells the world when a collect request is made, declined or expires. Exactly one of
+ * `merchantId` (a merchant asked) and `requesterUserId` (a person asked) is present. No phone number:
+ * the customer is known by user id only.
+ */
+export class CollectRequestEvent {
+  @IsUUID()
+  collectRequestId!: string;
+
+  /** The customer asked to pay. */
+  @IsUUID()
+  payerUserId!: string;
+
+  @IsOptional()
+  @IsUUID()
+  merchantId?: string;
+
+  @IsOptional()
+  @IsUUID()
+  requesterUserId?: string;
+
+  /** The requester's own id for the request. */
+  @Matches(MERCHANT_REFERENCE_PATTERN)
+  reference!: string;
+
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => MoneyDto)
+  amount!: MoneyDto;
+
+  /** The requester's note to the customer, as they wrote it (receipts clean it before showing it). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(COLLECT_NOTE_MAX_LENGTH)
+  note?: string;
+
+  @IsIn(COLLECT_REQUEST_STATUSES)
+  status!: CollectRequestStatus;
+
+  /** U69 on an expired request. */
+  @IsOptional()
+  @IsIn(ALL_RESULT_CODES)
+  resultCode?: ResultCode;
+
+  @IsISO8601()
+  expiresAt!: string;
+
+  @IsISO8601()
+  occurredAt!: string;
 }

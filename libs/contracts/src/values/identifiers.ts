@@ -45,3 +45,6 @@ export const HOLDER_NAME_MAX_LENGTH = 100;
 export function maskAccountNumber(accountNumber: string): string {
   return `${'X'.repeat(Math.max(accountNumber.length - 4, 2))}${accountNumber.slice(-4)}`;
 }
+
+/** A merchant's (or a person's) own id for an order, a refund or a collect request: unique per merchant or per person. */
+export const MERCHANT_REFERENCE_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;

@@ -1,4 +1,4 @@
-import { PROBLEM_CODES, RESULT_CODES } from '@kirim/contracts';
+import { EVENT_TYPES, PROBLEM_CODES, RESULT_CODES } from '@kirim/contracts';
 import { collectHarness, p2pCollectProfile, SAMPLE_PAY_TO_ADDRESS, SAMPLE_REQUESTER_ID } from '../../testing/collect-fakes';
 import { SAMPLE_CUSTOMER_ID } from '../../testing/merchant-fakes';
 import { UPI_PROFILE } from '../../testing/payment-fakes';
@@ -49,6 +49,26 @@ describe('CreateCollectRequestUseCase between people (P2P collect, behind the sc
       { payerUserId: SAMPLE_REQUESTER_ID, payeePhone: CUSTOMER_PHONE },
     ]);
     expect(JSON.stringify([...requests.rows.values()], (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value))).not.toContain(CUSTOMER_PHONE.slice(3));
+  });
+
+  it('announces the request with the requesting person instead of a merchant, and no pay-to address', async () => {
+    const { ask, unitOfWork } = setup();
+    const outcome = await ask();
+    if (!outcome.ok) throw new Error(outcome.detail);
+    expect(unitOfWork.published).toHaveLength(1);
+    const [announced] = unitOfWork.published;
+    expect(announced).toMatchObject({ type: EVENT_TYPES.COLLECT_REQUEST_CREATED, key: outcome.request.id });
+    expect(announced.data).toEqual({
+      collectRequestId: outcome.request.id,
+      payerUserId: SAMPLE_CUSTOMER_ID,
+      requesterUserId: SAMPLE_REQUESTER_ID,
+      reference: 'rent-dec',
+      amount: { value: '1500.00', currency: 'INR' },
+      note: 'December rent share',
+      status: 'pending',
+      expiresAt: outcome.request.expiresAt.toISOString(),
+      occurredAt: outcome.request.createdAt.toISOString(),
+    });
   });
 
   it('answers a repeat with the same request and refuses the reference with another body; a reference is per requester', async () => {

@@ -1,4 +1,4 @@
-import { PROBLEM_CODES, RESULT_CODES } from '@kirim/contracts';
+import { EVENT_TYPES, PROBLEM_CODES, RESULT_CODES } from '@kirim/contracts';
 import { collectHarness } from '../../testing/collect-fakes';
 import { SAMPLE_CUSTOMER_ID, SAMPLE_OWNER_ID, sampleMerchant } from '../../testing/merchant-fakes';
 import { CreateCollectRequestCommand } from './create-collect-request.use-case';
@@ -52,6 +52,33 @@ describe('CreateCollectRequestUseCase', () => {
     });
     expect(await create({ customer: { address: 'other@kirim' } })).toMatchObject({ ok: false, status: 409, code: PROBLEM_CODES.COLLECT_REQUEST_REFERENCE_REUSED });
     expect(requests.rows.size).toBe(1);
+  });
+
+  it('announces a new request in the transaction that stores it, once: a repeat or a refusal announces nothing', async () => {
+    const { create, unitOfWork, merchant, clock } = setup();
+    const first = await create();
+    if (!first.ok) throw new Error(first.detail);
+    expect(await create()).toMatchObject({ ok: true, created: false });
+    expect(await create({ amount: { value: '121.00', currency: 'INR' } })).toMatchObject({ ok: false, code: PROBLEM_CODES.COLLECT_REQUEST_REFERENCE_REUSED });
+    expect(unitOfWork.published).toEqual([
+      {
+        type: EVENT_TYPES.COLLECT_REQUEST_CREATED,
+        key: first.request.id,
+        data: expect.objectContaining({
+          collectRequestId: first.request.id,
+          payerUserId: SAMPLE_CUSTOMER_ID,
+          merchantId: merchant.id,
+          reference: 'COL-1',
+          amount: { value: '120.00', currency: 'INR' },
+          note: 'table 4',
+          status: 'pending',
+          expiresAt: first.request.expiresAt.toISOString(),
+          occurredAt: clock.now().toISOString(),
+        }),
+      },
+    ]);
+    // A merchant's request names no requesting person, and a pending one has no result yet.
+    expect(unitOfWork.published[0].data).toMatchObject({ requesterUserId: undefined, resultCode: undefined });
   });
 
   it("holds the expiry to the profile's bounds (1 min to 24 h on UPI)", async () => {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { checkCustomHandle, KIRIM_PSP_HANDLE, Money, MoneyDto, PROBLEM_CODES } from '@kirim/contracts';
+import { checkCustomHandle, EVENT_TYPES, KIRIM_PSP_HANDLE, Money, MoneyDto, PROBLEM_CODES } from '@kirim/contracts';
+import { TransactionRunner } from '@kirim/messaging';
 import { Clock, IdGenerator } from '@kirim/platform';
 import { CollectExpiryRules, SCHEME_PROFILE, SchemeProfile } from '../../limits/scheme-profile';
 import { perPaymentCap } from '../../merchant/create-merchant-order/create-merchant-order.use-case';
@@ -10,6 +11,7 @@ import { PartyDirectory, PartyLookupFailure, PayeeIdentifier } from '../../payme
 import { checkPaymentAmount } from '../../payment/initiate-payment/payment-request-rules';
 import { CollectRequest, MerchantCollectRequest, PersonCollectRequest } from '../collect-request';
 import { CollectFailure, collectFailure } from '../collect-problems';
+import { collectRequestEvent } from '../collect-request-events';
 import { CollectRequestRepository } from '../collect-request.repository';
 
 export interface CreateCollectRequestCommand {
@@ -52,11 +54,14 @@ type CheckedRequest = { readonly ok: true; readonly amount: Money; readonly expi
  * number nor shows the customer a reserved word to trust.
  *
  * The reference makes it idempotent: the same reference and body (the same customer, amount, note,
- * expiry and pay-to address) answer the first request; another body is refused (409).
+ * expiry and pay-to address) answer the first request; another body is refused (409). A new request
+ * is announced (`payments.collect-request.created.v1`, through the outbox) in the transaction that
+ * stores it, so a repeat or a refusal announces nothing.
  */
 @Injectable()
 export class CreateCollectRequestUseCase {
   constructor(
+    private readonly unitOfWork: TransactionRunner,
     private readonly requests: CollectRequestRepository,
     private readonly parties: PartyDirectory,
     private readonly clock: Clock,
@@ -171,7 +176,11 @@ export class CreateCollectRequestUseCase {
 
   /** Stores a new request, or answers the one holding its reference (a repeat), or refuses a reuse. */
   private async store(request: CollectRequest, reused: string): Promise<CreateCollectRequestOutcome> {
-    const stored = await this.requests.insert(request);
+    const stored = await this.unitOfWork.run(async (tx) => {
+      const outcome = await this.requests.insert(tx, request);
+      if (outcome.inserted) await tx.publish(collectRequestEvent(EVENT_TYPES.COLLECT_REQUEST_CREATED, request, request.createdAt));
+      return outcome;
+    });
     if (stored.inserted) return { ok: true, request, created: true };
     // An earlier request (or a concurrent twin that won) holds the reference.
     if (stored.existing.requestFingerprint !== request.requestFingerprint) return collectFailure('reference-reused', reused);

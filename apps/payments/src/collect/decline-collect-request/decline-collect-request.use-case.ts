@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { RESULT_CODES } from '@kirim/contracts';
+import { EVENT_TYPES, RESULT_CODES } from '@kirim/contracts';
 import { TransactionRunner } from '@kirim/messaging';
 import { Clock } from '@kirim/platform';
 import { CollectRequest, collectRequestAt } from '../collect-request';
 import { CollectFailure, collectFailure, expiredFailure } from '../collect-problems';
+import { collectRequestEvent } from '../collect-request-events';
 import { CollectRequestRepository } from '../collect-request.repository';
 
 export interface DeclineCollectRequestCommand {
@@ -18,7 +19,9 @@ export type DeclineCollectRequestOutcome = { readonly ok: true; readonly request
  * The customer declines a collect request: nothing is paid, and the request can no longer be
  * approved. Under the request's row lock, so it and an approval (which takes the same lock in its
  * payment's transaction) never both win. Declining again answers the same; an approved request
- * cannot be declined; one past its expiry is written expired (U69) and refused.
+ * cannot be declined; one past its expiry is written expired (U69) and refused. Each change is
+ * announced in its transaction (`payments.collect-request.declined.v1` or `.expired.v1`); an answer
+ * that changes nothing announces nothing.
  */
 @Injectable()
 export class DeclineCollectRequestUseCase {
@@ -42,11 +45,16 @@ export class DeclineCollectRequestUseCase {
           return collectFailure('not-pending', 'The collect request was already approved.');
         case 'expired':
           // Written now if the poller has not yet: the refusal and the stored state agree.
-          if (locked.status === 'pending') await this.requests.markExpired(tx, locked.id, current.expiresAt, RESULT_CODES.COLLECT_EXPIRED);
+          if (locked.status === 'pending') {
+            await this.requests.markExpired(tx, locked.id, current.expiresAt, RESULT_CODES.COLLECT_EXPIRED);
+            await tx.publish(collectRequestEvent(EVENT_TYPES.COLLECT_REQUEST_EXPIRED, current, current.expiresAt));
+          }
           return expiredFailure(current.expiresAt);
         case 'pending': {
           await this.requests.markDeclined(tx, locked.id, now);
-          return { ok: true, request: { ...locked, status: 'declined', decidedAt: now }, declinedNow: true };
+          const declined: CollectRequest = { ...locked, status: 'declined', decidedAt: now };
+          await tx.publish(collectRequestEvent(EVENT_TYPES.COLLECT_REQUEST_DECLINED, declined, now));
+          return { ok: true, request: declined, declinedNow: true };
         }
         default: {
           const unknown: never = current.status;
