@@ -494,6 +494,17 @@ describe('docker-compose.yml: device binding and the SMS simulator (docs/device-
     expect(simulator.ports).toEqual(['127.0.0.1:3020:3020']);
   });
 
+  it("points notifications' SMS receipts at the simulator's outbound API, both holding one required API key from .env", () => {
+    const notifications = envOf(service('notifications'));
+    const provider = new URL(notifications['SMS_PROVIDER_URL'] ?? '');
+    expect([provider.protocol, provider.host, provider.pathname]).toEqual(['http:', 'sms-simulator:3020', '/v1/outbound-messages']);
+    // Plain http on the compose network only by the explicit setting (notifications refuses it otherwise).
+    expect(notifications['SMS_PROVIDER_HTTP_ALLOWED']).toBe('true');
+    expect(notifications['SMS_PROVIDER_API_KEY']).toBe(requiredSecret('KIRIM_SMS_PROVIDER_API_KEY'));
+    expect(envOf(simulator)['SMS_PROVIDER_API_KEY']).toBe(notifications['SMS_PROVIDER_API_KEY']);
+    expect(Object.keys(compose.services).filter((name) => envOf(service(name))['SMS_PROVIDER_API_KEY'] !== undefined).sort()).toEqual(['notifications', 'sms-simulator']);
+  });
+
   it.each(SERVICES)('lets %s fetch identity over http only by the explicit local-network setting (the images run in production mode)', (name) => {
     const env = envOf(service(name));
     expect(new URL(env['IDENTITY_JWKS_URL'] ?? '').protocol).toBe('http:');

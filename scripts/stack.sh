@@ -11,7 +11,8 @@
 #   scripts/stack.sh reencrypt <service>   re-encrypt the service's data under its active key (docs/data-at-rest.md)
 #
 # The simulated SMS provider (tools/sms-simulator, :3020) runs beside them: clients "send" the
-# device-binding SMS through it (docs/device-binding.md). The simulated messaging platform
+# device-binding SMS through it (docs/device-binding.md), and notifications sends receipts by SMS to
+# users without the app through its outbound API (docs/notifications.md). The simulated messaging platform
 # (tools/chat-simulator, :3021) receives notifications' chat receipts (docs/notifications.md).
 #
 # Logs: .local/logs/<service>.log. Settings: see scripts/lib.sh.
@@ -95,6 +96,10 @@ ensure_local_secrets() {
     node -e 'process.stdout.write("whsec_" + require("crypto").randomBytes(32).toString("base64"))' >"$KEY_DIR/sms-webhook-secret"
     chmod 600 "$KEY_DIR/sms-webhook-secret"
   fi
+  # notifications' API key at the SMS provider's outbound API (the simulator checks it).
+  if [[ ! -s "$KEY_DIR/sms-provider-api-key" ]]; then
+    (umask 077 && node -e 'process.stdout.write(require("crypto").randomBytes(32).toString("base64url"))' >"$KEY_DIR/sms-provider-api-key")
+  fi
   # The local operator's key for the operator endpoints (docs/operations.md); services get only its digest.
   if [[ ! -s "$KEY_DIR/operator.key" ]]; then
     node -e 'process.stdout.write("kop_" + require("crypto").randomBytes(32).toString("base64url"))' >"$KEY_DIR/operator.key"
@@ -140,6 +145,7 @@ sms_simulator_env() {
   echo "SMS_WEBHOOK_URL=$EDGE_URL/v1/webhooks/sms/inbound"
   echo "SMS_WEBHOOK_SECRET=$(cat "$KEY_DIR/sms-webhook-secret")"
   echo "SMS_VIRTUAL_NUMBER=$SMS_VIRTUAL_NUMBER"
+  echo "SMS_PROVIDER_API_KEY=$(cat "$KEY_DIR/sms-provider-api-key")"
 }
 
 # The simulated messaging platform: receives notifications' chat receipt webhook.
@@ -201,6 +207,10 @@ service_env() { # service -> env assignments, one per line
       echo "CHAT_WEBHOOK_URL=$CHAT_SIMULATOR_URL/webhooks/kirim"
       echo "CHAT_WEBHOOK_SECRET=$(cat "$KEY_DIR/chat-webhook-secret")"
       echo "CHAT_WEBHOOK_HTTP_ALLOWED=true"
+      # Receipts by SMS to users without the app, through the simulator's outbound API (plain http: on this machine).
+      echo "SMS_PROVIDER_URL=$SMS_SIMULATOR_URL/v1/outbound-messages"
+      echo "SMS_PROVIDER_API_KEY=$(cat "$KEY_DIR/sms-provider-api-key")"
+      echo "SMS_PROVIDER_HTTP_ALLOWED=true"
       # Merchants' webhook receivers in local tests run on this machine, over plain http.
       echo "MERCHANT_WEBHOOK_HTTP_ALLOWED=true"
       echo "DELIVERY_BACKOFF_BASE_MS=${DELIVERY_BACKOFF_BASE_MS:-200}"

@@ -15,6 +15,7 @@
 #   KIRIM_SERVICE_CLIENT_DIGESTS    <service>:<sha256 hex>,... of those secrets, recomputed every run
 #   KIRIM_OPERATOR_KEY              kop_<32 random bytes, base64url>: the operator's key (docs/operations.md)
 #   KIRIM_OPERATOR_KEY_DIGESTS      compose-operator:<sha256 hex> of it, recomputed every run (payments and notifications hold only this)
+#   KIRIM_SMS_PROVIDER_API_KEY      48 hex characters: notifications' key at the SMS provider (the simulator checks it)
 #   anything else                   48 hex characters (safe inside a database URL)
 set -euo pipefail
 

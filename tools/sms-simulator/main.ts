@@ -5,11 +5,13 @@
  * Env: SMS_SIMULATOR_PORT (3020), SMS_SIMULATOR_HOST (127.0.0.1; 0.0.0.0 inside a container),
  * SMS_WEBHOOK_URL (identity's inbound webhook, through the edge as a real provider would call it),
  * SMS_WEBHOOK_SECRET (Standard Webhooks "whsec_..."), SMS_VIRTUAL_NUMBER (the platform's number, E.164),
- * SMS_RETRY_DELAYS_MS (comma-separated; default 500,1000,2000,4000,8000).
+ * SMS_RETRY_DELAYS_MS (comma-separated; default 500,1000,2000,4000,8000), SMS_PROVIDER_API_KEY (the
+ * key senders of outbound messages present, at least 32 characters; notifications has the same).
  */
 // @kirim/contracts' payload classes use class-transformer decorators, which need Reflect metadata at load.
 import 'reflect-metadata';
 import { E164_PATTERN } from '@kirim/contracts';
+import { OutboundMessages } from './outbound-messages';
 import { SmsSimulator } from './sms-simulator';
 import { createSmsSimulatorServer } from './sms-simulator-server';
 
@@ -37,8 +39,10 @@ function main(): void {
   const retryDelaysMs = (process.env['SMS_RETRY_DELAYS_MS'] || '500,1000,2000,4000,8000').split(',').map((part) => Number(part.trim()));
   if (retryDelaysMs.some((delay) => !Number.isInteger(delay) || delay < 0 || delay > 600_000)) throw new Error('SMS_RETRY_DELAYS_MS must be comma-separated integers of milliseconds');
 
+  const apiKey = required('SMS_PROVIDER_API_KEY', /^[\x21-\x7e]{32,512}$/, 'at least 32 printable characters, without spaces');
+
   const simulator = new SmsSimulator({ webhookUrl, webhookSecret, virtualNumber, retryDelaysMs, log: (msg, fields) => log('warn', msg, fields) });
-  const server = createSmsSimulatorServer(simulator);
+  const server = createSmsSimulatorServer(simulator, new OutboundMessages({ apiKey }));
   server.listen(port, host, () => log('info', `listening on ${host}:${port}`, { webhookUrl }));
   const stop = (): void => {
     server.close(() => process.exit(0));

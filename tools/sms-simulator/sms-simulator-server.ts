@@ -1,4 +1,6 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { E164_PATTERN } from '@kirim/contracts';
+import type { OutboundMessages } from './outbound-messages';
 import type { SimulatedSms, SmsSimulator } from './sms-simulator';
 
 const MAX_BODY_BYTES = 16 * 1024;
@@ -37,21 +39,26 @@ async function readJson(request: IncomingMessage): Promise<{ ok: true; value: un
 }
 
 /**
- * POST /v1/messages {from, to, text}: "send an SMS" (201, after the first delivery attempt);
- * GET /v1/messages/{id}: its delivery; POST /v1/messages/{id}/redeliver: the same webhook again;
+ * Inbound (a phone sends an SMS to the platform's number): POST /v1/messages {from, to, text}: "send
+ * an SMS" (201, after the first delivery attempt); GET /v1/messages/{id}: its delivery;
+ * POST /v1/messages/{id}/redeliver: the same webhook again.
+ * Outbound (the platform sends an SMS to a phone): POST /v1/outbound-messages {to, text, reference}
+ * with the API key (202 {messageId}); GET /v1/outbound-messages?to=<E.164>: what was sent to a number.
  * GET /health/live and /health/ready.
  */
-export function createSmsSimulatorServer(simulator: SmsSimulator): Server {
+export function createSmsSimulatorServer(simulator: SmsSimulator, outbound: OutboundMessages): Server {
   return createServer((request, response) => {
-    handle(simulator, request, response).catch(() => {
+    handle(simulator, outbound, request, response).catch(() => {
       if (!response.headersSent) problem(response, 500, 'internal-error', 'Unexpected error.');
     });
   });
 }
 
-async function handle(simulator: SmsSimulator, request: IncomingMessage, response: ServerResponse): Promise<void> {
-  const path = new URL(request.url ?? '/', 'http://simulator').pathname;
+async function handle(simulator: SmsSimulator, outbound: OutboundMessages, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const url = new URL(request.url ?? '/', 'http://simulator');
+  const path = url.pathname;
   if (path === '/health/live' || path === '/health/ready') return send(response, 200, { status: 'ok' });
+  if (path === '/v1/outbound-messages') return handleOutbound(outbound, url, request, response);
   if (path === '/v1/messages') {
     if (request.method !== 'POST') return problem(response, 405, 'not-found', 'Only POST is allowed here.');
     const body = await readJson(request);
@@ -72,4 +79,27 @@ async function handle(simulator: SmsSimulator, request: IncomingMessage, respons
   if (request.method !== 'GET') return problem(response, 405, 'not-found', 'Only GET is allowed here.');
   const sms = simulator.get(messageId);
   return sms ? send(response, 200, view(sms)) : problem(response, 404, 'not-found', 'No such message.');
+}
+
+/**
+ * The provider's outbound API. Sending needs the API key (401 without it, before the body is read);
+ * reading what was sent does not: tests ask for a number's messages, as a phone would show them.
+ */
+async function handleOutbound(outbound: OutboundMessages, url: URL, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  if (request.method === 'GET') {
+    const to = url.searchParams.get('to') ?? '';
+    if (!E164_PATTERN.test(to)) return problem(response, 400, 'validation-failed', 'The query is not valid.', ['to must be an E.164 phone number']);
+    return send(response, 200, { items: outbound.sentTo(to) });
+  }
+  if (request.method !== 'POST') return problem(response, 405, 'not-found', 'Only GET and POST are allowed here.');
+  if (!outbound.authorizes(request.headers.authorization)) {
+    request.resume();
+    return problem(response, 401, 'unauthenticated', 'A valid API key is required (Authorization: Bearer <key>).');
+  }
+  const body = await readJson(request);
+  if (!body.ok) return problem(response, body.status, body.status === 413 ? 'payload-too-large' : 'validation-failed', body.detail);
+  const input = typeof body.value === 'object' && body.value !== null ? (body.value as Record<string, unknown>) : {};
+  const result = outbound.accept({ to: input['to'], text: input['text'], reference: input['reference'] });
+  if (!result.ok) return problem(response, 400, 'validation-failed', 'The message is not valid.', result.errors);
+  return send(response, 202, { messageId: result.message.messageId });
 }

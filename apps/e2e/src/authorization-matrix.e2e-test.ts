@@ -291,6 +291,8 @@ describe('authorization matrix: every operation × every wrong credential is ref
       notificationId: victimNotificationId,
       deliveryId: randomUUID(),
       endpointId: victimEndpointId,
+      // The victim's SMS number (get-sms-number, notifications only): nobody else may read it.
+      userId: victim.userId,
     };
     const value = values[name];
     if (value === undefined) throw new Error(`no victim resource for the path parameter {${name}}: add one to victimPathValue`);

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { CONSUMER_GROUPS, EVENT_SOURCES, SERVICE_PRINCIPALS, TOPICS } from '@kirim/contracts';
 import { KafkaReadinessCheck, MessagingModule } from '@kirim/messaging';
 import { AuthModule, ConfigModule, DataEncryptionModule, JWT_AUDIENCES, createLoggingModule, HealthModule, OperatorAuthModule, ServiceAuthModule, TimeModule, typeOrmModuleOptions } from '@kirim/platform';
+import { RecordCollectReceipts } from './collect-receipts/record-collect-receipts/record-collect-receipts.use-case';
 import { DeliveryModule } from './delivery/delivery.module';
 import { MerchantWebhooksModule } from './merchant-webhooks/merchant-webhooks.module';
 import { RecordMerchantPaymentEvent } from './merchant-webhooks/record-merchant-payment-event/record-merchant-payment-event.use-case';
@@ -13,6 +14,7 @@ import { NotificationInbox } from './notifications/list-my-notifications/notific
 import { NotificationEntity } from './notifications/notification.entity';
 import { NotificationRepository } from './notifications/notification.repository';
 import { NotificationsController } from './notifications/notifications.controller';
+import { ReceiptRecorder } from './notifications/record-receipts';
 import { PaymentEventsConsumer } from './payment-receipts/payment-events.consumer';
 import { NotificationStore } from './payment-receipts/record-payment-receipts/notification-store';
 import { RecordPaymentReceipts } from './payment-receipts/record-payment-receipts/record-payment-receipts.use-case';
@@ -61,7 +63,9 @@ export const SERVICE_NAME = 'notifications';
     NotificationRepository,
     { provide: NotificationStore, useExisting: NotificationRepository },
     { provide: NotificationInbox, useExisting: NotificationRepository },
+    ReceiptRecorder,
     RecordPaymentReceipts,
+    RecordCollectReceipts,
     RecordMerchantPaymentEvent,
     ListMyNotifications,
     MarkNotificationRead,

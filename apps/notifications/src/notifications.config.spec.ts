@@ -81,6 +81,58 @@ describe('NotificationsConfig', () => {
   });
 });
 
+describe('NotificationsConfig: the SMS provider', () => {
+  const API_KEY = 'sk_live_0123456789abcdefghijklmnopqrstuv';
+  const identity = { call: jest.fn() };
+
+  it('sends no SMS by default', () => {
+    const config = loadConfig(NotificationsConfig, baseEnv);
+    expect([config.SMS_PROVIDER_URL, config.SMS_PROVIDER_API_KEY, config.SMS_PROVIDER_HTTP_ALLOWED]).toEqual([undefined, undefined, false]);
+    expect(configuredChannels(config, new FixedClock(), identity)).toEqual([]);
+  });
+
+  it('adds the SMS endpoint, for users without the app, beside the chat webhook when both its variables are set', () => {
+    const config = loadConfig(NotificationsConfig, {
+      ...baseEnv,
+      CHAT_WEBHOOK_URL: 'https://chat.example/hook',
+      CHAT_WEBHOOK_SECRET: SECRET,
+      SMS_PROVIDER_URL: 'https://sms.example/v1/outbound-messages',
+      SMS_PROVIDER_API_KEY: API_KEY,
+    });
+    const endpoints = configuredChannels(config, new FixedClock(), identity);
+    expect(endpoints.map((e) => [e.channel, e.endpointKey, e.audience])).toEqual([
+      ['chat', 'chat', 'every-user'],
+      ['sms', 'sms', 'users-without-app'],
+    ]);
+    expect(() => configuredChannels(config, new FixedClock())).toThrow('no InternalHttpClient');
+  });
+
+  it('takes an http provider only with SMS_PROVIDER_HTTP_ALLOWED=true', () => {
+    const local = { SMS_PROVIDER_URL: 'http://127.0.0.1:3020/v1/outbound-messages', SMS_PROVIDER_API_KEY: API_KEY };
+    expect(problemsOf(local)).toEqual(['SMS_PROVIDER_URL must be an https:// URL (http:// only with SMS_PROVIDER_HTTP_ALLOWED=true, for a local receiver)']);
+    expect(problemsOf({ ...local, SMS_PROVIDER_HTTP_ALLOWED: 'true' })).toEqual([]);
+  });
+
+  it.each([
+    [{ SMS_PROVIDER_URL: 'https://sms.example/v1/outbound-messages' }, 'SMS_PROVIDER_URL is set but SMS_PROVIDER_API_KEY is not: set both to send receipts by SMS, or neither'],
+    [{ SMS_PROVIDER_API_KEY: API_KEY }, 'SMS_PROVIDER_API_KEY is set but SMS_PROVIDER_URL is not: set both to send receipts by SMS, or neither'],
+    [{ SMS_PROVIDER_URL: 'ftp://sms.example/out', SMS_PROVIDER_API_KEY: API_KEY }, 'SMS_PROVIDER_URL must be an https:// URL'],
+    [{ SMS_PROVIDER_URL: 'https://kirim:pw@sms.example/out', SMS_PROVIDER_API_KEY: API_KEY }, 'SMS_PROVIDER_URL must not carry credentials (the provider is authenticated by SMS_PROVIDER_API_KEY)'],
+    [{ SMS_PROVIDER_HTTP_ALLOWED: 'maybe' }, 'SMS_PROVIDER_HTTP_ALLOWED must be true or false'],
+  ])('refuses %j', (env, message) => {
+    expect(problemsOf(env)).toEqual([message]);
+  });
+
+  it.each([
+    ['shorter than 32 characters', 'sk_live_0123456789abcdefghijklm'],
+    ['with a space in it', 'sk_live_0123456789 abcdefghijklmnopqrstuv'],
+  ])('refuses an API key %s, without quoting it', (_case, key) => {
+    const problems = problemsOf({ SMS_PROVIDER_URL: 'https://sms.example/v1/outbound-messages', SMS_PROVIDER_API_KEY: key });
+    expect(problems).toEqual(['SMS_PROVIDER_API_KEY must be the provider API key: at least 32 printable characters, without spaces']);
+    expect(problems.join()).not.toContain(key);
+  });
+});
+
 describe('NotificationsConfig: merchant webhooks', () => {
   it('keeps registered URLs to https and public hosts, and the previous secret for 24 hours, by default', () => {
     const config = loadConfig(NotificationsConfig, baseEnv);

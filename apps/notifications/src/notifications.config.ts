@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, Max, Min, ValidateBy, ValidationArguments } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, Matches, Max, Min, ValidateBy, ValidationArguments } from 'class-validator';
 import { BaseServiceConfig, EnvBoolean } from '@kirim/platform';
 
 /** Standard Webhooks secrets: `whsec_` and 24 to 64 random bytes in base64. */
@@ -14,37 +14,46 @@ export function isWebhookSecret(value: unknown): boolean {
   return bytes.length >= 24 && bytes.length <= 64 && bytes.toString('base64').replace(/=+$/, '') === match[1].replace(/=+$/, '');
 }
 
-/** The chat webhook's URL: https; http only with CHAT_WEBHOOK_HTTP_ALLOWED=true (a local receiver); no credentials in it. */
-function IsChatWebhookUrl(): PropertyDecorator {
+/** The HTTP switches that let an endpoint's URL be http:// (a receiver on this machine). */
+type HttpAllowedSetting = 'CHAT_WEBHOOK_HTTP_ALLOWED' | 'SMS_PROVIDER_HTTP_ALLOWED';
+
+/** An endpoint's URL: https; http only with `httpAllowedBy`=true (a local receiver); no credentials in it. */
+function IsEndpointUrl(httpAllowedBy: HttpAllowedSetting, authenticatedBy: string): PropertyDecorator {
   return ValidateBy({
-    name: 'isChatWebhookUrl',
+    name: 'isEndpointUrl',
     validator: {
       validate: (value: unknown, args?: ValidationArguments) => {
         const url = parseUrl(value);
         if (url === null || url.username !== '' || url.password !== '') return false;
         if (url.protocol === 'https:') return true;
-        return url.protocol === 'http:' && (args?.object as NotificationsConfig | undefined)?.CHAT_WEBHOOK_HTTP_ALLOWED === true;
+        return url.protocol === 'http:' && (args?.object as NotificationsConfig | undefined)?.[httpAllowedBy] === true;
       },
       defaultMessage: (args?: ValidationArguments) => {
         const url = parseUrl(args?.value);
-        if (url !== null && (url.username !== '' || url.password !== '')) return '$property must not carry credentials (the webhook is authenticated by its signature)';
-        if (url?.protocol === 'http:') return '$property must be an https:// URL (http:// only with CHAT_WEBHOOK_HTTP_ALLOWED=true, for a local receiver)';
+        if (url !== null && (url.username !== '' || url.password !== '')) return `$property must not carry credentials (${authenticatedBy})`;
+        if (url?.protocol === 'http:') return `$property must be an https:// URL (http:// only with ${httpAllowedBy}=true, for a local receiver)`;
         return '$property must be an https:// URL';
       },
     },
   });
 }
 
-/** CHAT_WEBHOOK_URL and CHAT_WEBHOOK_SECRET come together: a URL without a secret would send unsigned receipts. */
-function RequiresAlso(other: 'CHAT_WEBHOOK_URL' | 'CHAT_WEBHOOK_SECRET'): PropertyDecorator {
+/**
+ * A URL and its credential come together: a chat webhook URL without a secret would send unsigned
+ * receipts, an SMS provider URL without a key would be refused every time.
+ */
+function RequiresAlso(other: 'CHAT_WEBHOOK_URL' | 'CHAT_WEBHOOK_SECRET' | 'SMS_PROVIDER_URL' | 'SMS_PROVIDER_API_KEY', purpose: string): PropertyDecorator {
   return ValidateBy({
     name: 'requiresAlso',
     validator: {
       validate: (_value: unknown, args?: ValidationArguments) => (args?.object as Record<string, unknown> | undefined)?.[other] !== undefined,
-      defaultMessage: () => `$property is set but ${other} is not: set both to deliver receipts to the chat platform, or neither`,
+      defaultMessage: () => `$property is set but ${other} is not: set both to ${purpose}, or neither`,
     },
   });
 }
+
+/** The SMS provider's API key: at least 32 printable characters, no spaces (it goes in a header). */
+const SMS_PROVIDER_API_KEY_PATTERN = /^[\x21-\x7e]{32,512}$/;
 
 function parseUrl(value: unknown): URL | null {
   if (typeof value !== 'string') return null;
@@ -66,14 +75,14 @@ function apply(decorators: PropertyDecorator[]): PropertyDecorator {
 
 /**
  * notifications' environment, validated once at boot. The chat platform's webhook is off unless
- * both CHAT_WEBHOOK_URL and CHAT_WEBHOOK_SECRET are set; the DELIVERY_* settings pace every channel
- * (docs/notifications.md).
+ * both CHAT_WEBHOOK_URL and CHAT_WEBHOOK_SECRET are set, SMS unless both SMS_PROVIDER_URL and
+ * SMS_PROVIDER_API_KEY are; the DELIVERY_* settings pace every channel (docs/notifications.md).
  */
 export class NotificationsConfig extends BaseServiceConfig {
   /** Where receipts are pushed into the chat thread (the messaging platform's webhook). */
   @IsOptional()
-  @IsChatWebhookUrl()
-  @RequiresAlso('CHAT_WEBHOOK_SECRET')
+  @IsEndpointUrl('CHAT_WEBHOOK_HTTP_ALLOWED', 'the webhook is authenticated by its signature')
+  @RequiresAlso('CHAT_WEBHOOK_SECRET', 'deliver receipts to the chat platform')
   CHAT_WEBHOOK_URL?: string;
 
   /** The platform's Standard Webhooks secret (`whsec_` + base64 of 24 to 64 bytes); it verifies our signature with it. */
@@ -82,13 +91,33 @@ export class NotificationsConfig extends BaseServiceConfig {
     name: 'isWebhookSecret',
     validator: { validate: isWebhookSecret, defaultMessage: () => '$property must be a Standard Webhooks secret: whsec_ followed by the base64 of 24 to 64 random bytes' },
   })
-  @RequiresAlso('CHAT_WEBHOOK_URL')
+  @RequiresAlso('CHAT_WEBHOOK_URL', 'deliver receipts to the chat platform')
   CHAT_WEBHOOK_SECRET?: string;
 
   /** Lets CHAT_WEBHOOK_URL be http://: only for a receiver on the same machine (tests, a local stack). */
   @EnvBoolean()
   @IsBoolean({ message: '$property must be true or false' })
   CHAT_WEBHOOK_HTTP_ALLOWED = false;
+
+  /**
+   * The SMS provider's outbound-message API (`POST` a message `{ to, text, reference }`): receipts go
+   * by SMS to users without the app when both this and SMS_PROVIDER_API_KEY are set.
+   */
+  @IsOptional()
+  @IsEndpointUrl('SMS_PROVIDER_HTTP_ALLOWED', 'the provider is authenticated by SMS_PROVIDER_API_KEY')
+  @RequiresAlso('SMS_PROVIDER_API_KEY', 'send receipts by SMS')
+  SMS_PROVIDER_URL?: string;
+
+  /** kirim's API key at the SMS provider, sent as a Bearer token. */
+  @IsOptional()
+  @Matches(SMS_PROVIDER_API_KEY_PATTERN, { message: '$property must be the provider API key: at least 32 printable characters, without spaces' })
+  @RequiresAlso('SMS_PROVIDER_URL', 'send receipts by SMS')
+  SMS_PROVIDER_API_KEY?: string;
+
+  /** Lets SMS_PROVIDER_URL be http://: only for a provider on the same machine (the local stack's simulator). */
+  @EnvBoolean()
+  @IsBoolean({ message: '$property must be true or false' })
+  SMS_PROVIDER_HTTP_ALLOWED = false;
 
   /**
    * Lets merchants register http:// webhook URLs, and URLs on localhost or a loopback, private,

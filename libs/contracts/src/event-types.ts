@@ -1,8 +1,8 @@
 import { BankLegRequested, BankLegResult } from './events/bank';
-import { BankAccountLinked, UserPreferencesChanged, UserRegistered } from './events/identity';
+import { BankAccountLinked, UserAppPresenceChanged, UserPreferencesChanged, UserRegistered } from './events/identity';
 import { NotificationRecorded } from './events/notifications';
 import { PartnerAccountLookupAnswered, PartnerAccountLookupRequested, PartnerLegAnswered, PartnerLegRequested } from './events/partner';
-import { MerchantOnboarded, PaymentLifecycleEvent } from './events/payments';
+import { CollectRequestEvent, MerchantOnboarded, PaymentLifecycleEvent } from './events/payments';
 import { EVENT_SOURCES } from './cloudevents';
 import { PARTNER_SOURCE_TEMPLATE, partnerPrincipal, partnerSource, servicePrincipalOf } from './principals';
 import { isPartnerTopicTemplate, isSignedTopicAddress, PARTNER_TOPICS, resolveTopic, resolveTopicAddress, ResolvedTopic, TOPICS, TopicAddress } from './topics';
@@ -17,6 +17,7 @@ export const EVENT_TYPES = {
   USER_REGISTERED: 'identity.user.registered.v1',
   BANK_ACCOUNT_LINKED: 'identity.bank-account.linked.v1',
   USER_PREFERENCES_CHANGED: 'identity.user.preferences-changed.v1',
+  USER_APP_PRESENCE_CHANGED: 'identity.user.app-presence-changed.v1',
   BANK_DEBIT_REQUESTED: 'bank.debit.requested.v1',
   BANK_CREDIT_REQUESTED: 'bank.credit.requested.v1',
   BANK_DEBIT_SUCCEEDED: 'bank.debit.succeeded.v1',
@@ -28,6 +29,9 @@ export const EVENT_TYPES = {
   PAYMENT_FAILED: 'payments.payment.failed.v1',
   PAYMENT_REVERSED: 'payments.payment.reversed.v1',
   MERCHANT_ONBOARDED: 'payments.merchant.onboarded.v1',
+  COLLECT_REQUEST_CREATED: 'payments.collect-request.created.v1',
+  COLLECT_REQUEST_DECLINED: 'payments.collect-request.declined.v1',
+  COLLECT_REQUEST_EXPIRED: 'payments.collect-request.expired.v1',
   NOTIFICATION_RECORDED: 'notifications.notification.recorded.v1',
   PARTNER_DEBIT_REQUESTED: 'partner.debit.requested.v1',
   PARTNER_CREDIT_REQUESTED: 'partner.credit.requested.v1',
@@ -50,6 +54,7 @@ export interface EventPayloads {
   [EVENT_TYPES.USER_REGISTERED]: UserRegistered;
   [EVENT_TYPES.BANK_ACCOUNT_LINKED]: BankAccountLinked;
   [EVENT_TYPES.USER_PREFERENCES_CHANGED]: UserPreferencesChanged;
+  [EVENT_TYPES.USER_APP_PRESENCE_CHANGED]: UserAppPresenceChanged;
   [EVENT_TYPES.BANK_DEBIT_REQUESTED]: BankLegRequested;
   [EVENT_TYPES.BANK_CREDIT_REQUESTED]: BankLegRequested;
   [EVENT_TYPES.BANK_DEBIT_SUCCEEDED]: BankLegResult;
@@ -61,6 +66,9 @@ export interface EventPayloads {
   [EVENT_TYPES.PAYMENT_FAILED]: PaymentLifecycleEvent;
   [EVENT_TYPES.PAYMENT_REVERSED]: PaymentLifecycleEvent;
   [EVENT_TYPES.MERCHANT_ONBOARDED]: MerchantOnboarded;
+  [EVENT_TYPES.COLLECT_REQUEST_CREATED]: CollectRequestEvent;
+  [EVENT_TYPES.COLLECT_REQUEST_DECLINED]: CollectRequestEvent;
+  [EVENT_TYPES.COLLECT_REQUEST_EXPIRED]: CollectRequestEvent;
   [EVENT_TYPES.NOTIFICATION_RECORDED]: NotificationRecorded;
   [EVENT_TYPES.PARTNER_DEBIT_REQUESTED]: PartnerLegRequested;
   [EVENT_TYPES.PARTNER_CREDIT_REQUESTED]: PartnerLegRequested;
@@ -93,7 +101,7 @@ type EventSource = (typeof EVENT_SOURCES)[keyof typeof EVENT_SOURCES];
 export type EventSourceSpec = EventSource | typeof PARTNER_SOURCE_TEMPLATE;
 
 /** The payload field holding the aggregate id, which must also be the record key. */
-export type AggregateKeyField = 'paymentId' | 'userId' | 'lookupId' | 'merchantId';
+export type AggregateKeyField = 'paymentId' | 'userId' | 'lookupId' | 'merchantId' | 'collectRequestId';
 
 export interface EventTypeSpec<T extends object = object> {
   readonly type: EventType;
@@ -123,6 +131,7 @@ export const EVENT_CATALOGUE: Readonly<Record<EventType, EventTypeSpec>> = {
   [T.USER_REGISTERED]: spec(T.USER_REGISTERED, TOPICS.IDENTITY_EVENTS, UserRegistered, IDENTITY, 'userId', 'A user registered with kirim.'),
   [T.BANK_ACCOUNT_LINKED]: spec(T.BANK_ACCOUNT_LINKED, TOPICS.IDENTITY_EVENTS, BankAccountLinked, IDENTITY, 'userId', 'A user linked a bank account (masked number only).'),
   [T.USER_PREFERENCES_CHANGED]: spec(T.USER_PREFERENCES_CHANGED, TOPICS.IDENTITY_EVENTS, UserPreferencesChanged, IDENTITY, 'userId', "A user set their language or time zone; receipts are written in them."),
+  [T.USER_APP_PRESENCE_CHANGED]: spec(T.USER_APP_PRESENCE_CHANGED, TOPICS.IDENTITY_EVENTS, UserAppPresenceChanged, IDENTITY, 'userId', 'A user bound a device (has the app) or signed out of the last one (receipts go by SMS).'),
   [T.BANK_DEBIT_REQUESTED]: spec(T.BANK_DEBIT_REQUESTED, TOPICS.BANK_REQUESTS, BankLegRequested, PAYMENTS, 'paymentId', "payments asks the payer's bank to debit the payer's account."),
   [T.BANK_CREDIT_REQUESTED]: spec(T.BANK_CREDIT_REQUESTED, TOPICS.BANK_REQUESTS, BankLegRequested, PAYMENTS, 'paymentId', "payments asks a bank to credit an account: the payee's, or the payer's for a reversal."),
   [T.BANK_DEBIT_SUCCEEDED]: spec(T.BANK_DEBIT_SUCCEEDED, TOPICS.BANK_RESPONSES, BankLegResult, BANK_CONNECTOR, 'paymentId', 'The debit was made.'),
@@ -134,6 +143,9 @@ export const EVENT_CATALOGUE: Readonly<Record<EventType, EventTypeSpec>> = {
   [T.PAYMENT_FAILED]: spec(T.PAYMENT_FAILED, TOPICS.PAYMENTS_EVENTS, PaymentLifecycleEvent, PAYMENTS, 'paymentId', 'A payment ended without moving money.'),
   [T.PAYMENT_REVERSED]: spec(T.PAYMENT_REVERSED, TOPICS.PAYMENTS_EVENTS, PaymentLifecycleEvent, PAYMENTS, 'paymentId', 'A debited payment whose credit failed was paid back to the payer.'),
   [T.MERCHANT_ONBOARDED]: spec(T.MERCHANT_ONBOARDED, TOPICS.PAYMENTS_EVENTS, MerchantOnboarded, PAYMENTS, 'merchantId', 'A user onboarded a merchant: its owner and public display name.'),
+  [T.COLLECT_REQUEST_CREATED]: spec(T.COLLECT_REQUEST_CREATED, TOPICS.PAYMENTS_EVENTS, CollectRequestEvent, PAYMENTS, 'collectRequestId', 'A merchant or a person asked a customer to pay.'),
+  [T.COLLECT_REQUEST_DECLINED]: spec(T.COLLECT_REQUEST_DECLINED, TOPICS.PAYMENTS_EVENTS, CollectRequestEvent, PAYMENTS, 'collectRequestId', 'The customer declined a collect request.'),
+  [T.COLLECT_REQUEST_EXPIRED]: spec(T.COLLECT_REQUEST_EXPIRED, TOPICS.PAYMENTS_EVENTS, CollectRequestEvent, PAYMENTS, 'collectRequestId', 'A collect request was not answered before its expiry (U69).'),
   [T.NOTIFICATION_RECORDED]: spec(T.NOTIFICATION_RECORDED, TOPICS.NOTIFICATIONS_EVENTS, NotificationRecorded, NOTIFICATIONS, 'userId', 'A receipt was recorded for a user.'),
   [T.PARTNER_DEBIT_REQUESTED]: spec(T.PARTNER_DEBIT_REQUESTED, PARTNER_TOPICS.REQUESTS, PartnerLegRequested, BANK_CONNECTOR, 'paymentId', 'kirim asks the partner bank to debit one of its accounts.'),
   [T.PARTNER_CREDIT_REQUESTED]: spec(T.PARTNER_CREDIT_REQUESTED, PARTNER_TOPICS.REQUESTS, PartnerLegRequested, BANK_CONNECTOR, 'paymentId', 'kirim asks the partner bank to credit one of its accounts.'),

@@ -165,7 +165,9 @@ export interface PaymentView {
 export interface NotificationView {
   readonly notificationId: string;
   readonly kind: string;
-  readonly paymentId: string;
+  /** The payment it tells of, or the collect request (the other is null). */
+  readonly paymentId: string | null;
+  readonly collectRequestId: string | null;
   readonly title: string;
   readonly body: string;
   readonly createdAt: string;

@@ -7,6 +7,16 @@ import type { ClaimedDelivery, DeliveryChannelName, DeliveryOutcome } from './de
  */
 export abstract class DeliveryChannel {
   abstract readonly channel: DeliveryChannelName;
+  /**
+   * Whose receipts it carries, when it is a receipts endpoint: every user's (the chat platform), or
+   * only those of users without the app (SMS). Merchant endpoints carry merchant events only.
+   */
+  readonly audience: 'every-user' | 'users-without-app' = 'every-user';
+  /**
+   * Built from stored state at each tick (a merchant's endpoint, whose secret may be rotated): its
+   * lane makes one pass and ends, so the next tick's channel, not this one, sends what is left.
+   */
+  readonly refreshedEachTick: boolean = false;
   /** Stable across restarts (it is stored on every delivery): `chat` for the one chat platform, `merchant:<id>` for a merchant's. */
   abstract readonly endpointKey: string;
   /** Sends one attempt. Never throws for what the endpoint did: every answer is an outcome. */

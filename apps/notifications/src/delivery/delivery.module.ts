@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Clock } from '@kirim/platform';
+import { Clock, InternalHttpClient } from '@kirim/platform';
 import { NotificationsConfig } from '../notifications.config';
 import { ChatWebhookChannel } from './chat-webhook/chat-webhook.channel';
 import { EndpointCircuitBreakers } from './circuit-breaker';
@@ -15,15 +15,30 @@ import { DELIVERY_SETTINGS, DeliverySettings } from './delivery-settings';
 import { DeliveryRepository } from './delivery.repository';
 import { ListDeliveries } from './list-deliveries/list-deliveries.use-case';
 import { ReplayDelivery } from './replay-delivery/replay-delivery.use-case';
+import { IdentitySmsNumbers } from './sms/sms-numbers';
+import { SmsChannel } from './sms/sms.channel';
 import { TypeOrmDeliveryRepository } from './typeorm-delivery.repository';
 
 /** The endpoint key of the one chat platform's webhook, stored on its deliveries. */
 export const CHAT_ENDPOINT_KEY = 'chat';
 
-/** The configured endpoints: the chat platform's webhook when CHAT_WEBHOOK_URL and _SECRET are set, else none. */
-export function configuredChannels(config: NotificationsConfig, clock: Clock): DeliveryChannel[] {
-  if (config.CHAT_WEBHOOK_URL === undefined || config.CHAT_WEBHOOK_SECRET === undefined) return [];
-  return [new ChatWebhookChannel({ endpointKey: CHAT_ENDPOINT_KEY, url: config.CHAT_WEBHOOK_URL, secret: config.CHAT_WEBHOOK_SECRET, timeoutMs: config.DELIVERY_TIMEOUT_MS }, clock)];
+/**
+ * The configured endpoints: the chat platform's webhook when CHAT_WEBHOOK_URL and _SECRET are set;
+ * the SMS provider when SMS_PROVIDER_URL and _API_KEY are (it asks identity for numbers with
+ * `identity`, notifications' own InternalHttpClient); else none.
+ */
+export function configuredChannels(config: NotificationsConfig, clock: Clock, identity?: Pick<InternalHttpClient, 'call'>): DeliveryChannel[] {
+  const channels: DeliveryChannel[] = [];
+  if (config.CHAT_WEBHOOK_URL !== undefined && config.CHAT_WEBHOOK_SECRET !== undefined) {
+    channels.push(new ChatWebhookChannel({ endpointKey: CHAT_ENDPOINT_KEY, url: config.CHAT_WEBHOOK_URL, secret: config.CHAT_WEBHOOK_SECRET, timeoutMs: config.DELIVERY_TIMEOUT_MS }, clock));
+  }
+  if (config.SMS_PROVIDER_URL !== undefined && config.SMS_PROVIDER_API_KEY !== undefined) {
+    // A wiring fault: the app always has the client (ServiceAuthModule with calls).
+    if (identity === undefined) throw new Error('SMS_PROVIDER_URL is set but notifications has no InternalHttpClient to ask identity for numbers');
+    const numbers = new IdentitySmsNumbers(identity, config.DELIVERY_TIMEOUT_MS);
+    channels.push(new SmsChannel({ url: config.SMS_PROVIDER_URL, apiKey: config.SMS_PROVIDER_API_KEY, timeoutMs: config.DELIVERY_TIMEOUT_MS }, numbers, clock));
+  }
+  return channels;
 }
 
 export function deliverySettingsOf(config: NotificationsConfig): DeliverySettings {
@@ -51,9 +66,15 @@ export function deliverySettingsOf(config: NotificationsConfig): DeliverySetting
     MERCHANT_WEBHOOK_ENDPOINT_REPOSITORY_PROVIDER,
     {
       provide: DeliveryEndpoints,
-      inject: [NotificationsConfig, Clock, MerchantWebhookEndpointRepository],
-      useFactory: (config: NotificationsConfig, clock: Clock, merchantEndpoints: MerchantWebhookEndpointRepository) =>
-        new ConfiguredAndMerchantEndpoints(configuredChannels(config, clock), merchantEndpoints, config.DELIVERY_TIMEOUT_MS, clock),
+      // The internal client (ServiceAuthModule) is there in the app; optional for a module test without SMS.
+      inject: [NotificationsConfig, Clock, MerchantWebhookEndpointRepository, { token: InternalHttpClient, optional: true }],
+      useFactory: (config: NotificationsConfig, clock: Clock, merchantEndpoints: MerchantWebhookEndpointRepository, identity?: InternalHttpClient) =>
+        new ConfiguredAndMerchantEndpoints(
+          configuredChannels(config, clock, identity),
+          merchantEndpoints,
+          { timeoutMs: config.DELIVERY_TIMEOUT_MS, allowNonPublicHosts: config.MERCHANT_WEBHOOK_HTTP_ALLOWED },
+          clock,
+        ),
     },
     { provide: DELIVERY_SETTINGS, inject: [NotificationsConfig], useFactory: deliverySettingsOf },
     { provide: DELIVERY_POLL_INTERVAL_MS, inject: [NotificationsConfig], useFactory: (config: NotificationsConfig) => config.DELIVERY_POLL_INTERVAL_MS },

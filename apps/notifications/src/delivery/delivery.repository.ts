@@ -58,6 +58,9 @@ export abstract class DeliveryRepository {
    */
   abstract claimDue(request: ClaimRequest): Promise<ClaimedDelivery[]>;
 
+  /** The endpoints with a row due at `now` (what claimDue would find something for), so idle ones cost nothing. */
+  abstract dueEndpointKeys(now: Date): Promise<Set<string>>;
+
   /** Stores an attempt's outcome unless the row was claimed again since (then returns false). */
   abstract recordOutcome(deliveryId: string, attempt: number, outcome: RecordedOutcome): Promise<boolean>;
 

@@ -2,9 +2,10 @@ import type { MerchantWebhook, NotificationKind } from '@kirim/contracts';
 
 /**
  * The channels a message goes out on (docs/notifications.md): a user's receipt into their chat
- * thread through the messaging platform's webhook; a merchant's event to the merchant's own endpoints.
+ * thread through the messaging platform's webhook, and by SMS to a user without the app; a
+ * merchant's event to the merchant's own endpoints.
  */
-export const DELIVERY_CHANNELS = ['chat', 'merchant-webhook'] as const;
+export const DELIVERY_CHANNELS = ['chat', 'merchant-webhook', 'sms'] as const;
 export type DeliveryChannelName = (typeof DELIVERY_CHANNELS)[number];
 
 /**
@@ -35,18 +36,17 @@ export type DeliveryDraft = DeliveryMessageRef & {
   readonly createdAt: Date;
 };
 
-/** A user's receipt as its channel sends it. */
-export interface NotificationMessage {
+/** A user's receipt as its channel sends it: about a payment or a collect request, exactly one of the two. */
+export type NotificationMessage = ({ readonly paymentId: string; readonly collectRequestId?: undefined } | { readonly collectRequestId: string; readonly paymentId?: undefined }) & {
   readonly notificationId: string;
   readonly recipientUserId: string;
   readonly kind: NotificationKind;
-  readonly paymentId: string;
   /** The locale title and body are written in. */
   readonly locale: string;
   readonly title: string;
   readonly body: string;
   readonly occurredAt: Date;
-}
+};
 
 /** A merchant's event as its endpoint receives it: the webhook's `type` and `data` (libs/contracts MerchantWebhook). */
 export interface MerchantEventMessage {

@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { MerchantWebhook, NotificationKind } from '@kirim/contracts';
 import type { InTransaction } from '@kirim/messaging';
 import { ClaimedDelivery, DeliveryChannelName, DeliveryDraft, DeliveryRecord, DeliveryStatus } from './delivery';
+import { MERCHANT_ENDPOINT_KEY_PREFIX } from './merchant-webhook/merchant-webhook-endpoint';
 import { ClaimRequest, DeliveryPage, DeliveryPageRequest, DeliveryRepository, DeliveryStatusView, RecordedOutcome, ReplayOutcome } from './delivery.repository';
 
 interface DeliveryRow {
@@ -33,6 +34,7 @@ interface ClaimedRow {
   recipient_user_id: string | null;
   kind: NotificationKind | null;
   payment_id: string | null;
+  collect_request_id: string | null;
   locale: string | null;
   title: string | null;
   body: string | null;
@@ -91,7 +93,7 @@ export class TypeOrmDeliveryRepository extends DeliveryRepository {
           WHERE d.id = due.id
          RETURNING d.id, d.endpoint_key, d.channel, d.attempts, d.occurred_at, d.notification_id, d.recipient_user_id, d.merchant_event_id
        )
-       SELECT c.*, n.kind, n.payment_id, n.locale, n.title, n.body,
+       SELECT c.*, n.kind, n.payment_id, n.collect_request_id, n.locale, n.title, n.body,
               m.merchant_id, m.type AS merchant_event_type, m.data AS merchant_event_data
          FROM claimed c
          LEFT JOIN notifications n ON n.id = c.notification_id
@@ -99,6 +101,15 @@ export class TypeOrmDeliveryRepository extends DeliveryRepository {
       [request.endpointKey, request.now, request.limit, request.leaseUntil],
     );
     return rows.map(toClaimed);
+  }
+
+  async dueEndpointKeys(now: Date): Promise<Set<string>> {
+    // ix_deliveries_due (endpoint_key, next_attempt_at) WHERE status IN ('pending', 'delivering') covers it.
+    const rows: { endpoint_key: string }[] = await this.dataSource.query(
+      `SELECT DISTINCT endpoint_key FROM deliveries WHERE status IN ('pending', 'delivering') AND next_attempt_at <= $1`,
+      [now],
+    );
+    return new Set(rows.map((row) => row.endpoint_key));
   }
 
   async recordOutcome(deliveryId: string, attempt: number, outcome: RecordedOutcome): Promise<boolean> {
@@ -145,9 +156,9 @@ export class TypeOrmDeliveryRepository extends DeliveryRepository {
       `UPDATE deliveries
           SET status = 'pending', attempts = 0, next_attempt_at = $2, dead_at = NULL, replayed_at = $2, replayed_by = $3
         WHERE id = $1 AND status = 'dead'
-          AND NOT EXISTS (SELECT 1 FROM merchant_webhook_endpoints e WHERE deliveries.endpoint_key = 'merchant:' || e.id::text AND e.status = 'disabled')
+          AND NOT EXISTS (SELECT 1 FROM merchant_webhook_endpoints e WHERE deliveries.endpoint_key = $4 || e.id::text AND e.status = 'disabled')
        RETURNING ${COLUMNS}`,
-      [deliveryId, now, operator],
+      [deliveryId, now, operator, MERCHANT_ENDPOINT_KEY_PREFIX],
     );
     const [row] = replayed[0];
     if (row) return { outcome: 'replayed', delivery: toRecord(row) };
@@ -198,16 +209,19 @@ function toClaimed(row: ClaimedRow): ClaimedDelivery {
     if (row.merchant_id === null || row.merchant_event_type === null || row.merchant_event_data === null) throw new Error(`delivery ${row.id} names a merchant event that does not exist`);
     return { ...claim, merchantEvent: { merchantEventId: row.merchant_event_id, merchantId: row.merchant_id, type: row.merchant_event_type, data: row.merchant_event_data } };
   }
-  if (row.notification_id === null || row.recipient_user_id === null || row.kind === null || row.payment_id === null || row.locale === null || row.title === null || row.body === null) {
+  if (row.notification_id === null || row.recipient_user_id === null || row.kind === null || row.locale === null || row.title === null || row.body === null) {
     throw new Error(`delivery ${row.id} names a notification that does not exist`);
   }
+  // ck_notifications_subject: a notification is about a payment or a collect request, exactly one.
+  const subject = row.payment_id !== null ? { paymentId: row.payment_id } : row.collect_request_id !== null ? { collectRequestId: row.collect_request_id } : null;
+  if (subject === null) throw new Error(`delivery ${row.id} names a notification about nothing`);
   return {
     ...claim,
     notification: {
       notificationId: row.notification_id,
       recipientUserId: row.recipient_user_id,
       kind: row.kind,
-      paymentId: row.payment_id,
+      ...subject,
       locale: row.locale,
       title: row.title,
       body: row.body,

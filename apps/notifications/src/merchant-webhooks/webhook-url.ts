@@ -30,12 +30,14 @@ NON_PUBLIC.addSubnet('192.168.0.0', 16, 'ipv4');
 NON_PUBLIC.addSubnet('100.64.0.0', 10, 'ipv4');
 // Link-local, where cloud metadata services answer.
 NON_PUBLIC.addSubnet('169.254.0.0', 16, 'ipv4');
-// IPv6: unspecified, loopback, unique-local (fc00::/7), link-local (fe80::/10). An IPv4-mapped
+// IPv6: unspecified, loopback, unique-local (fc00::/7), link-local (fe80::/10), NAT64. An IPv4-mapped
 // address (::ffff:a.b.c.d) is checked against the IPv4 ranges by BlockList itself.
 NON_PUBLIC.addAddress('::', 'ipv6');
 NON_PUBLIC.addAddress('::1', 'ipv6');
 NON_PUBLIC.addSubnet('fc00::', 7, 'ipv6');
 NON_PUBLIC.addSubnet('fe80::', 10, 'ipv6');
+// NAT64 (RFC 6052): 64:ff9b::a9fe:a9fe is 169.254.169.254 through a NAT64 gateway.
+NON_PUBLIC.addSubnet('64:ff9b::', 96, 'ipv6');
 
 /**
  * Whether `address` (an IP literal, IPv6 without brackets) is loopback, private, link-local or

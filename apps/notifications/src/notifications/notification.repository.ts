@@ -2,8 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { EntityManager, Repository } from 'typeorm';
 import type { NotificationKind } from '@kirim/contracts';
-import { NotificationStore, RecordedNotification } from '../payment-receipts/record-payment-receipts/notification-store';
-import type { ReceiptDraft } from '../payment-receipts/record-payment-receipts/payment-receipt-rules';
+import { NotificationDraft, NotificationStore, NotificationSubject, RecordedNotification } from '../payment-receipts/record-payment-receipts/notification-store';
 import { InboxCursor, NotificationInbox, NotificationView } from './list-my-notifications/notification-inbox';
 import { NotificationEntity } from './notification.entity';
 
@@ -11,40 +10,43 @@ interface InsertedRow {
   id: string;
   user_id: string;
   kind: NotificationKind;
-  payment_id: string;
+  payment_id: string | null;
+  collect_request_id: string | null;
   created_at: Date;
 }
 
-const COLUMNS_PER_ROW = 6;
+const COLUMNS_PER_ROW = 7;
 
 /** PostgreSQL adapter of both notification ports. */
 @Injectable()
 export class NotificationRepository implements NotificationStore, NotificationInbox {
   constructor(@InjectRepository(NotificationEntity) private readonly notifications: Repository<NotificationEntity>) {}
 
-  async insertIgnoringDuplicates(manager: EntityManager, drafts: readonly ReceiptDraft[]): Promise<RecordedNotification[]> {
+  async insertIgnoringDuplicates(manager: EntityManager, drafts: readonly NotificationDraft[]): Promise<RecordedNotification[]> {
     if (drafts.length === 0) return [];
     const values = drafts
       .map((_, row) => {
         const first = row * COLUMNS_PER_ROW;
-        return `($${first + 1}, $${first + 2}, $${first + 3}, $${first + 4}, $${first + 5}, $${first + 6})`;
+        return `(${Array.from({ length: COLUMNS_PER_ROW }, (_unused, column) => `$${first + column + 1}`).join(', ')})`;
       })
       .join(', ');
-    const parameters = drafts.flatMap((d) => [d.userId, d.kind, d.paymentId, d.locale, d.title, d.body]);
+    const parameters = drafts.flatMap((d) => [d.userId, d.kind, d.paymentId ?? null, d.collectRequestId ?? null, d.locale, d.title, d.body]);
     // ON CONFLICT DO NOTHING + RETURNING yields exactly the rows inserted now: a replay returns none,
-    // and two replicas racing on the same event cannot both insert (the unique key decides).
+    // and two replicas racing on the same event cannot both insert (the unique keys decide). No
+    // conflict target: a payment's receipt meets (user_id, payment_id, kind), a collect request's
+    // (user_id, collect_request_id, kind), and one statement may carry both.
     const rows: InsertedRow[] = await manager.query(
-      `INSERT INTO notifications (user_id, kind, payment_id, locale, title, body)
+      `INSERT INTO notifications (user_id, kind, payment_id, collect_request_id, locale, title, body)
        VALUES ${values}
-       ON CONFLICT (user_id, payment_id, kind) DO NOTHING
-       RETURNING id, user_id, kind, payment_id, created_at`,
+       ON CONFLICT DO NOTHING
+       RETURNING id, user_id, kind, payment_id, collect_request_id, created_at`,
       parameters,
     );
     return rows.map((row) => ({
       notificationId: row.id,
       userId: row.user_id,
       kind: row.kind,
-      paymentId: row.payment_id,
+      ...subjectOf(row),
       createdAt: row.created_at,
     }));
   }
@@ -63,20 +65,37 @@ export class NotificationRepository implements NotificationStore, NotificationIn
     const [rows]: [NotificationRow[], number] = await this.notifications.manager.query(
       `UPDATE notifications SET read_at = COALESCE(read_at, $3)
         WHERE id = $1 AND user_id = $2
-       RETURNING id, kind, payment_id, title, body, created_at, read_at`,
+       RETURNING id, kind, payment_id, collect_request_id, title, body, created_at, read_at`,
       [notificationId, userId, at],
     );
     const [row] = rows;
     return row
-      ? { notificationId: row.id, kind: row.kind, paymentId: row.payment_id, title: row.title, body: row.body, createdAt: row.created_at, readAt: row.read_at }
+      ? {
+          notificationId: row.id,
+          kind: row.kind,
+          paymentId: row.payment_id,
+          collectRequestId: row.collect_request_id,
+          title: row.title,
+          body: row.body,
+          createdAt: row.created_at,
+          readAt: row.read_at,
+        }
       : null;
   }
+}
+
+/** The row's payment or collect request; ck_notifications_subject makes it exactly one, so neither is a bug. */
+function subjectOf(row: Pick<InsertedRow, 'id' | 'payment_id' | 'collect_request_id'>): NotificationSubject {
+  if (row.payment_id !== null) return { paymentId: row.payment_id };
+  if (row.collect_request_id !== null) return { collectRequestId: row.collect_request_id };
+  throw new Error(`notification ${row.id} is about neither a payment nor a collect request`);
 }
 
 interface NotificationRow {
   id: string;
   kind: NotificationKind;
-  payment_id: string;
+  payment_id: string | null;
+  collect_request_id: string | null;
   title: string;
   body: string;
   created_at: Date;
@@ -88,6 +107,7 @@ function toView(row: NotificationEntity): NotificationView {
     notificationId: row.id,
     kind: row.kind,
     paymentId: row.paymentId,
+    collectRequestId: row.collectRequestId,
     title: row.title,
     body: row.body,
     createdAt: row.createdAt,

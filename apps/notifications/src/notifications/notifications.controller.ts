@@ -37,7 +37,7 @@ export class ListNotificationsQueryDto {
 }
 
 export class DeliveryStatusDto {
-  @ApiProperty({ enum: DELIVERY_CHANNELS, description: 'chat: the messaging platform, into the chat thread.' })
+  @ApiProperty({ enum: DELIVERY_CHANNELS, description: 'chat: the messaging platform, into the chat thread; sms: a text message, to a user without the app.' })
   channel!: string;
 
   @ApiProperty({ enum: DELIVERY_STATUSES, description: 'pending or delivering: still being tried; delivered; dead: given up (support can send it again).' })
@@ -57,8 +57,11 @@ export class NotificationResponseDto {
   @ApiProperty({ enum: NOTIFICATION_KINDS })
   kind!: NotificationKind;
 
-  @ApiProperty({ format: 'uuid' })
-  paymentId!: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The payment it is about; null on a collect request\'s notification (exactly one of paymentId and collectRequestId is set).' })
+  paymentId!: string | null;
+
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The collect request it is about (kinds collect.*); null on a payment\'s notification.' })
+  collectRequestId!: string | null;
 
   @ApiProperty({ example: 'Payment sent' })
   title!: string;
@@ -92,6 +95,7 @@ function toResponse(n: NotificationWithDeliveries): NotificationResponseDto {
     notificationId: n.notificationId,
     kind: n.kind,
     paymentId: n.paymentId,
+    collectRequestId: n.collectRequestId,
     title: n.title,
     body: n.body,
     createdAt: n.createdAt.toISOString(),

@@ -65,6 +65,8 @@ export interface ReceiptCatalogue {
     readonly upiReference: string;
     readonly paymentId: string;
     readonly merchantReference: string;
+    /** A person's reference for their collect request. */
+    readonly requestReference: string;
   };
 }
 

@@ -54,6 +54,8 @@ interface FactsOfEveryReceipt {
   readonly counterparty?: ReceiptCounterparty;
   /** The merchant's own id for the order, refund or collect request. */
   readonly merchantReference?: string;
+  /** A person's own id for their collect request. */
+  readonly requestReference?: string;
   /** The 12-digit RRN the payer's bank gave the debit (UPI reference number), once there is one. */
   readonly rrn?: string;
 }
@@ -69,11 +71,12 @@ interface PaymentReceiptFacts extends FactsOfEveryReceipt {
 
 /**
  * A collect request not paid (waiting, expired, declined): no payment exists, so there is no UPI
- * transaction id (kirim gives one to the payment an approval makes); the merchant's reference for
- * the request is the reference. A transaction id given is shown.
+ * transaction id (kirim gives one to the payment an approval makes); the requester's reference for
+ * the request is the reference: a merchant's (`merchantReference`) or a person's
+ * (`requestReference`), labelled as what it is. A transaction id given is shown.
  */
 interface CollectReceiptFacts extends FactsOfEveryReceipt {
-  readonly merchantReference: string;
+  readonly requestReference?: string;
   readonly txnId?: string;
   readonly paymentId?: string;
 }

@@ -151,6 +151,14 @@ describe('renderReceipt in en-IN (the default)', () => {
     });
   });
 
+  it("names no merchant in a person's collect request, and labels its reference as the request's", () => {
+    const { merchantReference: _merchant, ...fromAPerson } = COLLECT;
+    const { body } = renderReceipt({ kind: 'collect.waiting', role: 'payer', ...fromAPerson, requestReference: 'rent-dec' });
+    expect(body).toMatch(/^You are asked to pay ₹250.00\. To pay, approve it/);
+    expect(body).not.toMatch(/merchant/i);
+    expect(body.endsWith('\nRequest reference: rent-dec')).toBe(true);
+  });
+
   it('tells the customer that a collect request expired (U69) and nothing was taken', () => {
     const { title, body } = renderReceipt({ kind: 'collect.expired', role: 'payer', ...COLLECT, counterparty: merchant('Chai Point') });
     expect(title).toBe('Payment request expired');

@@ -129,6 +129,7 @@ function referenceLines(receipt: ReceiptFacts, catalogue: ReceiptCatalogue): str
     ...line(labels.upiReference, receipt.rrn),
     ...line(labels.paymentId, receipt.paymentId),
     ...line(labels.merchantReference, receipt.merchantReference),
+    ...line(labels.requestReference, receipt.requestReference),
   ];
 }
 

@@ -20,6 +20,7 @@ import { PaymentEventsConsumer } from '../payment-receipts/payment-events.consum
 import { NOTIFICATIONS_ENTITIES } from '../persistence/notifications-entities';
 import { NOTIFICATIONS_MIGRATIONS } from '../persistence/notifications-migrations';
 import { ScriptedChannel } from '../testing/in-memory-deliveries';
+import { ApplyAppPresence } from './apply-app-presence/apply-app-presence.use-case';
 import { ApplyRecipientPreferences } from './apply-recipient-preferences/apply-recipient-preferences.use-case';
 import { IdentityEventsConsumer } from './identity-events.consumer';
 import { TypeOrmRecipientPreferencesRepository } from './typeorm-recipient-preferences.repository';
@@ -41,7 +42,7 @@ describe('recipient preferences and receipts in them (PostgreSQL)', () => {
     unitOfWork = new UnitOfWork(dataSource, new OutboxWriter(EVENT_SOURCES.NOTIFICATIONS));
     deliveries = new TypeOrmDeliveryRepository(dataSource);
     const preferences = new TypeOrmRecipientPreferencesRepository();
-    identityConsumer = new IdentityEventsConsumer(new ApplyRecipientPreferences(preferences));
+    identityConsumer = new IdentityEventsConsumer(new ApplyRecipientPreferences(preferences), new ApplyAppPresence(preferences));
     const notifications = new NotificationRepository(dataSource.getRepository(NotificationEntity));
     paymentConsumer = paymentEventsConsumerOver(dataSource, { notifications, deliveries, endpoints: new StaticDeliveryEndpoints([new ScriptedChannel('chat')]), preferences, clock, ids: new SequentialIds() });
   });

@@ -1,14 +1,22 @@
 import type { InTransaction } from '@kirim/messaging';
-import type { RecipientPreferences } from './recipient-preferences';
+import type { AnnouncedAppPresence, AnnouncedPreferences, RecipientPreferences } from './recipient-preferences';
 
-/** Where each user's receipt language and time zone are kept (a port; its adapter is typeorm-recipient-preferences.repository.ts). */
+/** Where each user's receipt language, time zone and app presence are kept (a port; its adapter is typeorm-recipient-preferences.repository.ts). */
 export abstract class RecipientPreferencesRepository {
   /**
-   * Stores `preferences` unless what is stored for the user has a changedAt as late or later: an
-   * event redelivered, or overtaken by a newer one, changes nothing. True when it was stored.
+   * Stores `preferences` unless the stored ones have a changedAt as late or later: an event
+   * redelivered, or overtaken by a newer one, changes nothing. The app presence is left as it is.
+   * True when it was stored.
    */
-  abstract saveIfNewer(tx: InTransaction, preferences: RecipientPreferences): Promise<boolean>;
+  abstract saveIfNewer(tx: InTransaction, preferences: AnnouncedPreferences): Promise<boolean>;
 
-  /** The stored preferences of these users, in one query; a user with none is absent from the map. */
+  /**
+   * Stores `presence` unless the stored presence has a changedAt as late or later (compared with the
+   * presence's own changedAt, never the preferences'). The language and time zone are left as they
+   * are. True when it was stored.
+   */
+  abstract saveAppPresenceIfNewer(tx: InTransaction, presence: AnnouncedAppPresence): Promise<boolean>;
+
+  /** What is stored for these users, in one query; a user identity announced nothing for is absent from the map. */
   abstract findByUserIds(tx: InTransaction, userIds: readonly string[]): Promise<ReadonlyMap<string, RecipientPreferences>>;
 }

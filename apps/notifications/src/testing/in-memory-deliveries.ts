@@ -84,6 +84,10 @@ export class InMemoryDeliveries extends DeliveryRepository {
     });
   }
 
+  async dueEndpointKeys(now: Date): Promise<Set<string>> {
+    return new Set(this.rows.filter((r) => (r.status === 'pending' || r.status === 'delivering') && r.nextAttemptAt.getTime() <= now.getTime()).map((r) => r.endpointKey));
+  }
+
   async recordOutcome(deliveryId: string, attempt: number, outcome: RecordedOutcome): Promise<boolean> {
     const row = this.rows.find((r) => r.deliveryId === deliveryId && r.status === 'delivering' && r.attempts === attempt);
     if (!row) return false;

@@ -122,6 +122,7 @@ const ID = {
   linkedAccount: exampleUuid('linked account'),
   notification: exampleUuid('notification'),
   merchant: exampleUuid('merchant'),
+  collectRequest: exampleUuid('collect request'),
 };
 const TXN_ID = `KRM${createHash('sha256').update('kirim example txn').digest('hex').toUpperCase().slice(0, 32)}`;
 const RRN = '633412345678';
@@ -144,6 +145,16 @@ export async function examplePayload(type: EventType): Promise<Record<string, un
     amount: { ...AMOUNT },
     status,
     ...outcome,
+    occurredAt: EXAMPLE_TIME,
+  });
+  const collect = (status: string) => ({
+    collectRequestId: ID.collectRequest,
+    payerUserId: ID.payer,
+    merchantId: ID.merchant,
+    reference: 'COL-2026-0042',
+    amount: { ...AMOUNT },
+    status,
+    expiresAt: '2026-11-30T10:45:00.000Z',
     occurredAt: EXAMPLE_TIME,
   });
   const partnerRequest = async (requestId: string, accountRef: string) => ({
@@ -191,6 +202,14 @@ export async function examplePayload(type: EventType): Promise<Record<string, un
       return lifecycle('debit_failed', { resultCode: 'Z9' });
     case T.PAYMENT_REVERSED:
       return lifecycle('reversed', { resultCode: 'U31', rrn: RRN });
+    case T.USER_APP_PRESENCE_CHANGED:
+      return { userId: ID.payer, hasApp: false, changedAt: EXAMPLE_TIME };
+    case T.COLLECT_REQUEST_CREATED:
+      return { ...collect('pending'), note: 'Table 4' };
+    case T.COLLECT_REQUEST_DECLINED:
+      return collect('declined');
+    case T.COLLECT_REQUEST_EXPIRED:
+      return { ...collect('expired'), resultCode: 'U69' };
     case T.MERCHANT_ONBOARDED:
       return { merchantId: ID.merchant, ownerUserId: ID.payee, displayName: 'Chai Point', onboardedAt: EXAMPLE_TIME };
     case T.NOTIFICATION_RECORDED:

@@ -71,6 +71,10 @@ const FIELD_DESCRIPTIONS: Readonly<Record<string, Readonly<Record<string, string
     status: 'The state of the payment state machine the payment reached.',
     resultCode: 'UPI result code of the leg that decided the outcome, if any.',
   },
+  NotificationRecorded: {
+    paymentId: 'The payment the notification is about. Exactly one of `paymentId` and `collectRequestId` is present: required unless there is a `collectRequestId`.',
+    collectRequestId: 'The collect request the notification is about (kinds `collect.*`); never beside a `paymentId`.',
+  },
   PartnerLegRequested: {
     requestId: 'Idempotency key: the bank moves money at most once per requestId and answers a repeat with the answer it recorded; a repeat whose content differs is refused, never answered.',
     paymentId: 'The payment this leg belongs to; also the record key.',

@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
-import { Equals, IsDefined, IsIn, IsISO8601, IsString, IsUUID, Length, ValidateNested } from 'class-validator';
-import { NOTIFICATION_KINDS, NotificationKind } from '../events/notifications';
+import { Equals, IsDefined, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, ValidateNested } from 'class-validator';
+import { AbsentWith, NOTIFICATION_KINDS, NotificationKind, RequiredWithout } from '../events/notifications';
 
 /** Standard Webhooks event type of a receipt kirim pushes into a user's chat thread. */
 export const CHAT_RECEIPT_EVENT_TYPE = 'notification.receipt';
@@ -17,8 +17,16 @@ export class ChatReceipt {
   @IsIn(NOTIFICATION_KINDS)
   kind!: NotificationKind;
 
+  /** The payment the receipt is about; absent on a collect request's (exactly one of the two). */
+  @RequiredWithout('collectRequestId')
   @IsUUID()
-  paymentId!: string;
+  paymentId?: string;
+
+  /** The collect request the receipt is about; absent on a payment's. */
+  @IsOptional()
+  @IsUUID()
+  @AbsentWith('paymentId')
+  collectRequestId?: string;
 
   /** The BCP 47 locale the text is written in (one of receipt-text's). */
   @IsString()

@@ -2,7 +2,7 @@ import { Webhook } from 'standardwebhooks';
 import { ChatReceiptWebhook, validatePayload } from '@kirim/contracts';
 import { FixedClock } from '@kirim/testing';
 import type { ClaimedDelivery } from '../delivery';
-import { ChatWebhookChannel } from './chat-webhook.channel';
+import { chatReceiptPayload, ChatWebhookChannel } from './chat-webhook.channel';
 
 const SECRET = `whsec_${Buffer.alloc(32, 9).toString('base64')}`;
 const SENT_AT = new Date('2026-11-28T10:00:05.000Z');
@@ -89,6 +89,15 @@ describe('ChatWebhookChannel', () => {
     } finally {
       jest.useRealTimers();
     }
+  });
+
+  it("names a collect request's receipt by the request, with no payment id, as the contract wants", () => {
+    const { paymentId: _payment, ...common } = delivery.notification;
+    const collectRequestId = '6d7e8f90-1a2b-4c3d-8e4f-5a6b7c8d9e0f';
+    const payload = chatReceiptPayload({ ...common, kind: 'collect.requested', collectRequestId }, SENT_AT);
+    expect(payload.data).toMatchObject({ kind: 'collect.requested', collectRequestId });
+    expect(payload.data).not.toHaveProperty('paymentId');
+    expect(validatePayload(ChatReceiptWebhook, JSON.parse(JSON.stringify(payload)))).toMatchObject({ ok: true });
   });
 
   it('signs a retry under the same webhook-id, so the platform can drop a copy it has', async () => {

@@ -49,7 +49,8 @@ export function chatReceiptPayload(notification: NotificationMessage, sentAt: Da
       userId: notification.recipientUserId,
       notificationId: notification.notificationId,
       kind: notification.kind,
-      paymentId: notification.paymentId,
+      // Only the one it is about: the contract refuses both, and neither.
+      ...(notification.collectRequestId !== undefined ? { collectRequestId: notification.collectRequestId } : { paymentId: notification.paymentId }),
       // The locale the receipt was written in (the recipient's, or en-IN), stored with its text.
       locale: notification.locale,
       title: notification.title,

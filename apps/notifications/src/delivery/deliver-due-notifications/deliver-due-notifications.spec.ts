@@ -232,4 +232,36 @@ describe('DeliveryWorker', () => {
     await expect(worker.idle()).resolves.toBeUndefined();
     expect(worker.isBusy('chat')).toBe(false);
   });
+
+  it('gives an endpoint rebuilt at each tick one pass per tick, so a rotated secret is used from the next one', async () => {
+    const { deliveries, useCase } = harness();
+    const ids = await pending(deliveries, 'merchant:e1', 9);
+    const rebuilt = new (class extends ScriptedChannel {
+      override readonly refreshedEachTick = true;
+    })('merchant:e1');
+    const worker = new DeliveryWorker(new StaticDeliveryEndpoints([rebuilt]), useCase, 60_000);
+
+    await worker.tick();
+    await worker.idle();
+    expect(ids.filter((id) => deliveries.byId(id).status === 'delivered')).toHaveLength(4);
+
+    await worker.tick();
+    await worker.idle();
+    expect(ids.filter((id) => deliveries.byId(id).status === 'delivered')).toHaveLength(8);
+  });
+
+  it('starts no lane, and throws nothing, when the endpoints cannot be read; the next tick serves them', async () => {
+    const { deliveries, useCase } = harness();
+    const [id] = await pending(deliveries, 'chat');
+    const endpoints = new StaticDeliveryEndpoints([new ScriptedChannel('chat')]);
+    jest.spyOn(endpoints, 'active').mockRejectedValueOnce(new Error('connection terminated'));
+    const worker = new DeliveryWorker(endpoints, useCase, 60_000);
+
+    await expect(worker.tick()).resolves.toBeUndefined();
+    expect(deliveries.byId(id).status).toBe('pending');
+
+    await worker.tick();
+    await worker.idle();
+    expect(deliveries.byId(id).status).toBe('delivered');
+  });
 });

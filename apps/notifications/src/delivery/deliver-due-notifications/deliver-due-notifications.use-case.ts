@@ -44,6 +44,11 @@ export class DeliverDueNotifications {
     return this.settings.concurrencyPerEndpoint;
   }
 
+  /** The endpoints with something due now: the worker starts lanes for these only. */
+  async dueEndpointKeys(): Promise<Set<string>> {
+    return this.repository.dueEndpointKeys(this.clock.now());
+  }
+
   async execute(endpoint: DeliveryChannel): Promise<DeliverDueNotificationsResult> {
     const key = endpoint.endpointKey;
     const permitted = this.breakers.acquire(key, this.settings.concurrencyPerEndpoint);

@@ -6,9 +6,10 @@ import { DeliverDueNotifications } from './deliver-due-notifications.use-case';
 export const DELIVERY_POLL_INTERVAL_MS = Symbol('DELIVERY_POLL_INTERVAL_MS');
 
 /**
- * Every DELIVERY_POLL_INTERVAL_MS, reads the endpoints to serve (the configured ones and every
- * enabled merchant endpoint, so one registered, rotated or disabled is seen at the next tick) and
- * starts a lane for each that has none running: a lane
+ * Every DELIVERY_POLL_INTERVAL_MS, reads which endpoints have deliveries due and, when some have,
+ * the endpoints to serve (the configured ones and every enabled merchant endpoint, so one
+ * registered, rotated or disabled is seen at the next tick), and starts a lane for each due one that
+ * has none running: a lane
  * runs DeliverDueNotifications for its endpoint, again at once while claims come back full (a
  * backlog drains without waiting for ticks), and ends when less was due.
  *
@@ -75,15 +76,18 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
 
   private async startLanes(): Promise<void> {
     let endpoints: readonly DeliveryChannel[];
+    let due: Set<string>;
     try {
-      endpoints = await this.endpoints.active();
+      // What is due first: an idle tick reads no endpoint (nor decrypts a merchant's secret).
+      due = await this.deliverDue.dueEndpointKeys();
+      endpoints = due.size === 0 ? [] : await this.endpoints.active();
     } catch (error: unknown) {
       this.logger.warn(`reading the delivery endpoints failed, will retry: ${describeError(error)}`);
       return;
     }
     if (this.stopping) return;
     for (const endpoint of endpoints) {
-      if (this.lanes.has(endpoint.endpointKey)) continue;
+      if (this.lanes.has(endpoint.endpointKey) || !due.has(endpoint.endpointKey)) continue;
       const lane = this.runLane(endpoint).finally(() => this.lanes.delete(endpoint.endpointKey));
       this.lanes.set(endpoint.endpointKey, lane);
     }
@@ -103,7 +107,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     try {
       for (;;) {
         const result = await this.deliverDue.execute(endpoint);
-        if (this.stopping || result.circuitOpen || result.claimed === 0 || !this.mayHaveMore(result.claimed)) return;
+        if (this.stopping || endpoint.refreshedEachTick || result.circuitOpen || result.claimed === 0 || !this.mayHaveMore(result.claimed)) return;
       }
     } catch (error: unknown) {
       this.logger.warn({ endpoint: endpoint.endpointKey }, `delivery pass failed, will retry: ${describeError(error)}`);

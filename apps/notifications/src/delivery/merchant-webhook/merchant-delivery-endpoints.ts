@@ -1,6 +1,7 @@
+import { Logger } from '@nestjs/common';
 import type { Clock } from '@kirim/platform';
 import { DeliveryChannel, DeliveryEndpoints } from '../delivery-channel';
-import { MerchantWebhookChannel } from './merchant-webhook.channel';
+import { MerchantWebhookChannel, MerchantWebhookChannelOptions } from './merchant-webhook.channel';
 import { MerchantWebhookEndpointRepository } from './merchant-webhook-endpoint';
 
 /**
@@ -9,10 +10,12 @@ import { MerchantWebhookEndpointRepository } from './merchant-webhook-endpoint';
  * through the API is served, signed with its new secret, or left alone from the next tick on.
  */
 export class ConfiguredAndMerchantEndpoints extends DeliveryEndpoints {
+  private readonly logger = new Logger(ConfiguredAndMerchantEndpoints.name);
+
   constructor(
     private readonly configured: readonly DeliveryChannel[],
     private readonly merchantEndpoints: MerchantWebhookEndpointRepository,
-    private readonly timeoutMs: number,
+    private readonly channelOptions: MerchantWebhookChannelOptions,
     private readonly clock: Clock,
   ) {
     super();
@@ -22,8 +25,15 @@ export class ConfiguredAndMerchantEndpoints extends DeliveryEndpoints {
     return this.configured;
   }
 
+  /** The configured endpoints are served even when the merchants' cannot be read (the database, a data key): receipts do not wait for them. */
   async active(): Promise<readonly DeliveryChannel[]> {
-    const merchants = await this.merchantEndpoints.allEnabled();
-    return [...this.configured, ...merchants.map((endpoint) => new MerchantWebhookChannel(endpoint, this.timeoutMs, this.clock))];
+    let merchants: Awaited<ReturnType<MerchantWebhookEndpointRepository['allEnabled']>>;
+    try {
+      merchants = await this.merchantEndpoints.allEnabled();
+    } catch (error: unknown) {
+      this.logger.warn(`reading the merchant endpoints failed, serving the configured ones only: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+      return this.configured;
+    }
+    return [...this.configured, ...merchants.map((endpoint) => new MerchantWebhookChannel(endpoint, this.channelOptions, this.clock))];
   }
 }

@@ -36,16 +36,11 @@ export function newWebhookSecret(): string {
 }
 
 /** The prefix of a merchant endpoint's key on its delivery rows; the chat platform's is `chat`. */
-const ENDPOINT_KEY_PREFIX = 'merchant:';
+export const MERCHANT_ENDPOINT_KEY_PREFIX = 'merchant:';
 
 /** The key stored on the endpoint's deliveries (the worker's lanes and circuit breakers are per key). */
 export function merchantEndpointKey(endpointId: string): string {
-  return `${ENDPOINT_KEY_PREFIX}${endpointId}`;
-}
-
-/** The endpoint id in a merchant endpoint's key; null for any other key. */
-export function endpointIdOfKey(endpointKey: string): string | null {
-  return endpointKey.startsWith(ENDPOINT_KEY_PREFIX) ? endpointKey.slice(ENDPOINT_KEY_PREFIX.length) : null;
+  return `${MERCHANT_ENDPOINT_KEY_PREFIX}${endpointId}`;
 }
 
 /**

@@ -6,6 +6,9 @@ import { MerchantWebhookChannel } from './merchant-webhook.channel';
 import { MerchantWebhookEndpoint, newWebhookSecret } from './merchant-webhook-endpoint';
 
 const SENT_AT = new Date('2026-11-28T10:00:05.000Z');
+/** The host checks off, as on a local stack: these tests are about the request itself. */
+const LOCAL = { timeoutMs: 5000, allowNonPublicHosts: true };
+const PRODUCTION = { timeoutMs: 5000, allowNonPublicHosts: false };
 const MERCHANT = '6e5d4c3b-2a19-4807-b6a5-948372615041';
 const NEW_SECRET = newWebhookSecret();
 const OLD_SECRET = newWebhookSecret();
@@ -77,7 +80,7 @@ describe('MerchantWebhookChannel', () => {
   it("POSTs the merchant's event to its URL, signed with its secret, with the delivery id as webhook-id", async () => {
     const { sent, urls } = answering(new Response(null, { status: 200 }));
 
-    expect(await new MerchantWebhookChannel(endpoint(), 5000, new FixedClock(SENT_AT)).deliver(delivery)).toEqual({ kind: 'delivered' });
+    expect(await new MerchantWebhookChannel(endpoint(), LOCAL, new FixedClock(SENT_AT)).deliver(delivery)).toEqual({ kind: 'delivered' });
 
     expect(urls).toEqual(['https://shop.example/kirim/webhooks']);
     const [init] = sent;
@@ -93,7 +96,7 @@ describe('MerchantWebhookChannel', () => {
     const { sent } = answering(new Response(null, { status: 204 }));
     const rotated = endpoint({ previousSecret: OLD_SECRET, previousSecretExpiresAt: new Date(SENT_AT.getTime() + 60_000) });
 
-    await new MerchantWebhookChannel(rotated, 5000, new FixedClock(SENT_AT)).deliver(delivery);
+    await new MerchantWebhookChannel(rotated, LOCAL, new FixedClock(SENT_AT)).deliver(delivery);
 
     expect(String((sent[0]?.headers as Record<string, string>)['webhook-signature']).split(' ')).toHaveLength(2);
     expect(verifiesWith(NEW_SECRET, sent[0])).toBeDefined();
@@ -104,7 +107,7 @@ describe('MerchantWebhookChannel', () => {
     const { sent } = answering(new Response(null, { status: 204 }));
     const rotated = endpoint({ previousSecret: OLD_SECRET, previousSecretExpiresAt: SENT_AT });
 
-    await new MerchantWebhookChannel(rotated, 5000, new FixedClock(SENT_AT)).deliver(delivery);
+    await new MerchantWebhookChannel(rotated, LOCAL, new FixedClock(SENT_AT)).deliver(delivery);
 
     expect(verifiesWith(NEW_SECRET, sent[0])).toBeDefined();
     expect(() => verifiesWith(OLD_SECRET, sent[0])).toThrow();
@@ -112,7 +115,7 @@ describe('MerchantWebhookChannel', () => {
 
   it("refuses, without sending, another merchant's event or a user's receipt", async () => {
     const { sent } = answering(new Response(null, { status: 200 }));
-    const channel = new MerchantWebhookChannel(endpoint({ merchantId: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d' }), 5000, new FixedClock(SENT_AT));
+    const channel = new MerchantWebhookChannel(endpoint({ merchantId: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d' }), LOCAL, new FixedClock(SENT_AT));
 
     expect(await channel.deliver(delivery)).toEqual({ kind: 'permanent', reason: "another merchant's event" });
     const receipt: ClaimedDelivery = {
@@ -128,9 +131,24 @@ describe('MerchantWebhookChannel', () => {
 
   it('retries a 503 and gives up on a 410, as every Standard Webhooks channel does', async () => {
     answering(new Response(null, { status: 503 }));
-    expect(await new MerchantWebhookChannel(endpoint(), 5000, new FixedClock(SENT_AT)).deliver(delivery)).toEqual({ kind: 'retryable', reason: 'HTTP 503' });
+    expect(await new MerchantWebhookChannel(endpoint(), LOCAL, new FixedClock(SENT_AT)).deliver(delivery)).toEqual({ kind: 'retryable', reason: 'HTTP 503' });
     jest.restoreAllMocks();
     answering(new Response(null, { status: 410 }));
-    expect(await new MerchantWebhookChannel(endpoint(), 5000, new FixedClock(SENT_AT)).deliver(delivery)).toEqual({ kind: 'permanent', reason: 'HTTP 410' });
+    expect(await new MerchantWebhookChannel(endpoint(), LOCAL, new FixedClock(SENT_AT)).deliver(delivery)).toEqual({ kind: 'permanent', reason: 'HTTP 410' });
+  });
+
+  it('refuses, without sending, a host that is or resolves to a non-public address', async () => {
+    const { sent } = answering(new Response(null, { status: 200 }));
+    for (const url of ['https://10.1.2.3/hook', 'https://[fd00::1]/hook', 'https://localhost/hook']) {
+      const outcome = await new MerchantWebhookChannel(endpoint({ url }), PRODUCTION, new FixedClock(SENT_AT)).deliver(delivery);
+      expect(outcome.kind).toBe('permanent');
+    }
+    expect(sent).toEqual([]);
+  });
+
+  it('sends to a public address when the host checks are on', async () => {
+    const { urls } = answering(new Response(null, { status: 204 }));
+    expect(await new MerchantWebhookChannel(endpoint({ url: 'https://93.184.216.34/hook' }), PRODUCTION, new FixedClock(SENT_AT)).deliver(delivery)).toEqual({ kind: 'delivered' });
+    expect(urls).toEqual(['https://93.184.216.34/hook']);
   });
 });

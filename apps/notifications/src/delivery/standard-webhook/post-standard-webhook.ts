@@ -54,7 +54,8 @@ export function outcomeOf(status: number, retryAfter: string | null, now: Date):
   return { kind: 'permanent', reason: `HTTP ${status}` };
 }
 
-function describeFetchError(error: unknown, timeoutMs: number): string {
+/** A failed fetch as a reason: a timeout, or the network error's code; never the URL. */
+export function describeFetchError(error: unknown, timeoutMs: number): string {
   if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return `no answer within ${timeoutMs} ms`;
   const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
   const code = typeof cause?.code === 'string' ? cause.code : undefined;

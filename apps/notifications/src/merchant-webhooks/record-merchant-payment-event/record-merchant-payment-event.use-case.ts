@@ -5,10 +5,11 @@ import { Clock, IdGenerator } from '@kirim/platform';
 import type { DeliveryDraft } from '../../delivery/delivery';
 import { DeliveryRepository } from '../../delivery/delivery.repository';
 import { merchantEndpointKey, MerchantWebhookEndpointRepository } from '../../delivery/merchant-webhook/merchant-webhook-endpoint';
+import type { PaymentOutcome } from '../../payment-receipts/record-payment-receipts/payment-receipt-rules';
 import { MerchantEventStore } from '../merchant-event.store';
 
-/** The step of a payment that payments announced (its lifecycle event type). */
-export type PaymentStep = 'initiated' | 'completed' | 'failed' | 'reversed';
+/** The step of a payment that payments announced (its lifecycle event type): an outcome, or its start. */
+export type PaymentStep = 'initiated' | PaymentOutcome;
 
 export interface RecordMerchantPaymentEventCommand {
   readonly step: PaymentStep;

@@ -14,6 +14,7 @@ function view(n: number, readAt: Date | null = null): NotificationView {
     notificationId: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
     kind: 'payment.sent',
     paymentId: '3f2e1d0c-9b8a-4765-a432-10fedcba9876',
+    collectRequestId: null,
     title: 'Payment sent',
     body: 'You paid ₹500.00.',
     createdAt: new Date(Date.UTC(2026, 10, 28, 10, 0, n)),

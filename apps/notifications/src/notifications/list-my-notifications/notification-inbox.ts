@@ -3,7 +3,9 @@ import type { NotificationKind } from '@kirim/contracts';
 export interface NotificationView {
   readonly notificationId: string;
   readonly kind: NotificationKind;
-  readonly paymentId: string;
+  /** What it is about: a payment, or a collect request (exactly one is set). */
+  readonly paymentId: string | null;
+  readonly collectRequestId: string | null;
   readonly title: string;
   readonly body: string;
   readonly createdAt: Date;

@@ -2,13 +2,15 @@ import type { EntityManager } from 'typeorm';
 import { EVENT_TYPES, MoneyDto } from '@kirim/contracts';
 import type { InTransaction, OutgoingEvent, TransactionScope } from '@kirim/messaging';
 import { FixedClock, SequentialIds } from '@kirim/testing';
-import { DeliveryEndpoints, StaticDeliveryEndpoints } from '../../delivery/delivery-channel';
+import type { DeliveryOutcome } from '../../delivery/delivery';
+import { DeliveryChannel, DeliveryEndpoints, StaticDeliveryEndpoints } from '../../delivery/delivery-channel';
 import { InMemoryDeliveries, ScriptedChannel } from '../../testing/in-memory-deliveries';
 import { InMemoryRecipientPreferences } from '../../testing/in-memory-recipient-preferences';
 import { CUSTOMER, MERCHANT_ID, MERCHANT_OWNER, ORDER_ID, ORDER_PAYMENT_ID, orderPaymentEvent, REFUND_ID, refundEvent } from '../../testing/merchant-payment-events';
 import { KnownMerchant, MerchantDirectory } from '../../merchant-webhooks/merchant-directory';
 import { MerchantEventDraft, MerchantEventStore } from '../../merchant-webhooks/merchant-event.store';
 import { merchantWebhookData } from '../../merchant-webhooks/record-merchant-payment-event/record-merchant-payment-event.use-case';
+import { ReceiptRecorder } from '../../notifications/record-receipts';
 import { NotificationStore, RecordedNotification } from './notification-store';
 import type { ReceiptDraft } from './payment-receipt-rules';
 import { PAYEE, PAYER, PAYMENT_ID, paymentEvent } from '../payment-event.fixture';
@@ -91,7 +93,8 @@ function useCase(
   merchants = new FakeMerchantDirectory(),
   merchantEvents = new FakeMerchantEvents(),
 ): RecordPaymentReceipts {
-  return new RecordPaymentReceipts(store, deliveries, endpoints, preferences, merchants, merchantEvents, new FixedClock(), new SequentialIds());
+  const receipts = new ReceiptRecorder(store, deliveries, endpoints, preferences, new FixedClock(), new SequentialIds());
+  return new RecordPaymentReceipts(receipts, merchants, merchantEvents);
 }
 
 describe('RecordPaymentReceipts', () => {
@@ -209,6 +212,48 @@ describe('RecordPaymentReceipts', () => {
 
       expect(again).toEqual({ recorded: 0, deliveries: 0 });
       expect(deliveries.rows).toHaveLength(2);
+    });
+  });
+
+  describe('with the chat webhook and SMS configured', () => {
+    /** The SMS endpoint as receipt deliveries see it: for users without the app only. */
+    class SmsEndpoint extends DeliveryChannel {
+      readonly channel = 'sms' as const;
+      override readonly audience = 'users-without-app' as const;
+      readonly endpointKey = 'sms';
+      async deliver(): Promise<DeliveryOutcome> {
+        return { kind: 'delivered' };
+      }
+    }
+    const chatAndSms = new StaticDeliveryEndpoints([new ScriptedChannel('chat'), new SmsEndpoint()]);
+
+    it('writes an SMS delivery, beside the chat one, only for a recipient identity said has no app', async () => {
+      const store = new FakeNotificationStore();
+      const deliveries = new InMemoryDeliveries();
+      const preferences = new InMemoryRecipientPreferences();
+      await preferences.saveAppPresenceIfNewer(fakeTransaction().tx, { userId: PAYER, hasApp: false, changedAt: new Date('2025-11-01T00:00:00Z') });
+      await preferences.saveAppPresenceIfNewer(fakeTransaction().tx, { userId: PAYEE, hasApp: true, changedAt: new Date('2025-11-01T00:00:00Z') });
+
+      const result = await useCase(store, deliveries, chatAndSms, preferences).execute(fakeTransaction().tx, { outcome: 'completed', payment: paymentEvent() });
+
+      expect(result).toEqual({ recorded: 2, deliveries: 3 });
+      expect(deliveries.rows.map((d) => [d.recipientUserId, d.channel, d.endpointKey])).toEqual([
+        [PAYER, 'chat', 'chat'],
+        [PAYER, 'sms', 'sms'],
+        [PAYEE, 'chat', 'chat'],
+      ]);
+      expect(preferences.lookups).toEqual([[PAYER, PAYEE]]);
+    });
+
+    it('sends no SMS to a recipient identity announced no presence for: one not heard of has the app', async () => {
+      const store = new FakeNotificationStore();
+      const deliveries = new InMemoryDeliveries();
+      const preferences = new InMemoryRecipientPreferences();
+      preferences.rows.set(PAYER, { userId: PAYER, locale: 'hi-IN', timeZone: null, changedAt: new Date('2025-11-01T00:00:00Z') });
+
+      await useCase(store, deliveries, chatAndSms, preferences).execute(fakeTransaction().tx, { outcome: 'completed', payment: paymentEvent() });
+
+      expect(deliveries.rows.map((d) => d.channel)).toEqual(['chat', 'chat']);
     });
   });
 

@@ -90,7 +90,7 @@ export const EN_IN: ReceiptCatalogue = {
       payer: ({ amount, counterparty, expiresAt }) => ({
         title: 'Payment request',
         body:
-          `${counterparty ?? 'A merchant'} asks you to pay ${amount}. To pay, approve it in the app with your UPI PIN before ${expiresAt}; otherwise decline it. ` +
+          `${counterparty !== undefined ? `${counterparty} asks you to pay ${amount}.` : `You are asked to pay ${amount}.`} To pay, approve it in the app with your UPI PIN before ${expiresAt}; otherwise decline it. ` +
           'Entering your UPI PIN always sends money from your account: you never need it to receive money.',
       }),
     },
@@ -150,5 +150,6 @@ export const EN_IN: ReceiptCatalogue = {
     upiReference: 'UPI ref. no.',
     paymentId: 'Payment ID',
     merchantReference: 'Merchant reference',
+    requestReference: 'Request reference',
   },
 };

@@ -94,7 +94,7 @@ export const HI_IN: ReceiptCatalogue = {
       payer: ({ amount, counterparty, expiresAt }) => ({
         title: 'भुगतान का अनुरोध',
         body:
-          `${counterparty ?? 'एक मर्चेंट'} ने आपसे ${amount} का भुगतान माँगा है। भुगतान करने के लिए ${expiresAt} से पहले ऐप में अपने UPI PIN से इसे स्वीकार करें; नहीं तो इसे अस्वीकार करें। ` +
+          `${counterparty !== undefined ? `${counterparty} ने आपसे ${amount} का भुगतान माँगा है।` : `आपसे ${amount} का भुगतान माँगा गया है।`} भुगतान करने के लिए ${expiresAt} से पहले ऐप में अपने UPI PIN से इसे स्वीकार करें; नहीं तो इसे अस्वीकार करें। ` +
           'UPI PIN डालने पर आपके खाते से हमेशा पैसा जाता है: पैसा पाने के लिए PIN की कभी ज़रूरत नहीं होती।',
       }),
     },
@@ -153,5 +153,6 @@ export const HI_IN: ReceiptCatalogue = {
     upiReference: 'UPI संदर्भ संख्या',
     paymentId: 'भुगतान आईडी',
     merchantReference: 'मर्चेंट संदर्भ',
+    requestReference: 'अनुरोध संदर्भ',
   },
 };

@@ -92,7 +92,7 @@ export const ID_ID: ReceiptCatalogue = {
       payer: ({ amount, counterparty, expiresAt }) => ({
         title: 'Permintaan pembayaran',
         body:
-          `${counterparty ?? 'Seorang merchant'} meminta Anda membayar ${amount}. Untuk membayar, setujui permintaan ini di aplikasi dengan PIN UPI Anda sebelum ${expiresAt}; jika tidak, tolak. ` +
+          `${counterparty !== undefined ? `${counterparty} meminta Anda membayar ${amount}.` : `Anda diminta membayar ${amount}.`} Untuk membayar, setujui permintaan ini di aplikasi dengan PIN UPI Anda sebelum ${expiresAt}; jika tidak, tolak. ` +
           'Memasukkan PIN UPI selalu berarti mengirim uang dari rekening Anda: Anda tidak pernah memerlukannya untuk menerima uang.',
       }),
     },
@@ -151,5 +151,6 @@ export const ID_ID: ReceiptCatalogue = {
     upiReference: 'No. referensi UPI',
     paymentId: 'ID pembayaran',
     merchantReference: 'Referensi merchant',
+    requestReference: 'Referensi permintaan',
   },
 };

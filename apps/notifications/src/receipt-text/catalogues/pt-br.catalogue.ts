@@ -92,7 +92,7 @@ export const PT_BR: ReceiptCatalogue = {
       payer: ({ amount, counterparty, expiresAt }) => ({
         title: 'Solicitação de pagamento',
         body:
-          `${counterparty ?? 'Um lojista'} está pedindo que você pague ${amount}. Para pagar, aprove no app com seu PIN UPI até ${expiresAt}; caso contrário, recuse. ` +
+          `${counterparty !== undefined ? `${counterparty} está pedindo que você pague ${amount}.` : `Você recebeu um pedido para pagar ${amount}.`} Para pagar, aprove no app com seu PIN UPI até ${expiresAt}; caso contrário, recuse. ` +
           'Digitar o PIN UPI sempre envia dinheiro da sua conta: você nunca precisa dele para receber dinheiro.',
       }),
     },
@@ -151,5 +151,6 @@ export const PT_BR: ReceiptCatalogue = {
     upiReference: 'Nº de referência UPI',
     paymentId: 'ID do pagamento',
     merchantReference: 'Referência do lojista',
+    requestReference: 'Referência do pedido',
   },
 };

@@ -40,4 +40,20 @@ describe('ApplyRecipientPreferences', () => {
     expect([late, again]).toEqual([{ applied: false }, { applied: false }]);
     expect(preferences.rows.get(USER)).toEqual({ userId: USER, locale: 'pt-BR', timeZone: 'America/Sao_Paulo', changedAt: new Date('2026-12-01T10:05:00.000Z') });
   });
+
+  it('stores the first announcement of a user known so far by app presence alone, keeping the presence', async () => {
+    await preferences.saveAppPresenceIfNewer(tx, { userId: USER, hasApp: false, changedAt: new Date('2026-12-01T11:00:00.000Z') });
+
+    const result = await apply.execute(tx, { preferences: { userId: USER, locale: 'id-ID', changedAt: '2026-12-01T10:00:00.000Z' } });
+
+    expect(result).toEqual({ applied: true });
+    expect(preferences.rows.get(USER)).toEqual({
+      userId: USER,
+      locale: 'id-ID',
+      timeZone: null,
+      changedAt: new Date('2026-12-01T10:00:00.000Z'),
+      hasApp: false,
+      appPresenceChangedAt: new Date('2026-12-01T11:00:00.000Z'),
+    });
+  });
 });
