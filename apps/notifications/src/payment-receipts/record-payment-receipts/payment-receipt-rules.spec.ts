@@ -47,11 +47,13 @@ describe('receiptsFor', () => {
       expect(failed.body).toContain('If money was taken from your account, it will be returned.');
     });
 
-    it('does not promise that no money was taken when the debit was only deemed failed (the bank never answered)', () => {
-      const [failed] = receiptsFor('failed', paymentEvent({ status: 'debit_failed', resultCode: 'U67' }));
-      expect(failed.body).toContain('failed. Reason: your bank did not respond in time.');
-      expect(failed.body).toContain('If money was taken from your account, it will be returned.');
-      expect(failed.body).not.toContain('No money was taken');
+    it('tells a debit deemed failed (U67, the bank never answered) as not confirmed, never promising that no money was taken', () => {
+      const [deemed] = receiptsFor('failed', paymentEvent({ status: 'debit_failed', resultCode: 'U67' }));
+      // The kind stays payment.failed (what happened to the payment); the words are the deemed outcome's.
+      expect(deemed).toMatchObject({ userId: PAYER, kind: 'payment.failed', title: 'Payment not confirmed' });
+      expect(deemed.body).toMatch(/^Your bank did not answer in time about your payment of ₹500\.00, so it was not completed\. If money was taken from your account, it will be returned automatically\./);
+      expect(deemed.body).not.toContain('No money was taken');
+      expect(deemed.body).toContain(`UPI transaction ID: ${TXN_ID}`);
     });
 
     it('gives a general reason when the event has no result code', () => {

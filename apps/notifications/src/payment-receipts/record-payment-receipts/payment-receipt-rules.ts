@@ -1,3 +1,4 @@
+import { RESULT_CODES } from '@kirim/contracts';
 import type { MoneyDto, NotificationKind, PaymentLifecycleEvent } from '@kirim/contracts';
 import { renderReceipt, ReceiptAudience } from '../../receipt-text/render-receipt';
 import type { ReceiptCounterparty, ReceiptFacts } from '../../receipt-text/receipt-facts';
@@ -153,6 +154,11 @@ function refundReceipts(outcome: PaymentOutcome, writing: ReceiptWriting, mercha
 }
 
 function failedForPayer({ payment, facts, draft }: ReceiptWriting): ReceiptDraft {
+  // The payer's bank never answered the debit (U67, the profile's deemed outcome): whether money was
+  // taken is unknown to anyone yet, and the deemed text says so and that it comes back by itself.
+  if (payment.resultCode === RESULT_CODES.DEBIT_TIMEOUT) {
+    return draft(payment.payerUserId, 'payment.failed', { kind: 'payment.deemed', role: 'payer', resultCode: RESULT_CODES.DEBIT_TIMEOUT, ...facts });
+  }
   return draft(payment.payerUserId, 'payment.failed', {
     kind: 'payment.failed',
     role: 'payer',
