@@ -34,8 +34,8 @@ describe('the outbound API (POST and GET /v1/outbound-messages, over HTTP)', () 
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   }
 
-  async function sentTo(to: string): Promise<{ status: number; body: { items?: Record<string, unknown>[] } }> {
-    const response = await fetch(`${baseUrl}?to=${encodeURIComponent(to)}`);
+  async function sentTo(to: string, authorization: string | null = `Bearer ${API_KEY}`): Promise<{ status: number; body: { items?: Record<string, unknown>[] } }> {
+    const response = await fetch(`${baseUrl}?to=${encodeURIComponent(to)}`, { headers: authorization !== null ? { authorization } : {} });
     return { status: response.status, body: (await response.json()) as { items?: Record<string, unknown>[] } };
   }
 
@@ -48,6 +48,9 @@ describe('the outbound API (POST and GET /v1/outbound-messages, over HTTP)', () 
       body: { items: [{ messageId: accepted.body['messageId'], to: PHONE, text: 'Payment received\nUPI transaction ID: KRM1', reference: 'delivery-1', acceptedAt: '2026-12-01T10:00:00.000Z' }] },
     });
     expect(await sentTo('+919876500002')).toEqual({ status: 200, body: { items: [] } });
+    // What was sent holds numbers and receipts: nobody without the key reads it.
+    expect((await sentTo(PHONE, null)).status).toBe(401);
+    expect((await sentTo(PHONE, 'Bearer not-the-key-not-the-key-not-the-key')).status).toBe(401);
   });
 
   it('keeps one copy per reference: a retry gets the first message id and sends nothing again', async () => {

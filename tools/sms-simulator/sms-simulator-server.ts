@@ -43,7 +43,7 @@ async function readJson(request: IncomingMessage): Promise<{ ok: true; value: un
  * an SMS" (201, after the first delivery attempt); GET /v1/messages/{id}: its delivery;
  * POST /v1/messages/{id}/redeliver: the same webhook again.
  * Outbound (the platform sends an SMS to a phone): POST /v1/outbound-messages {to, text, reference}
- * with the API key (202 {messageId}); GET /v1/outbound-messages?to=<E.164>: what was sent to a number.
+ * with the API key (202 {messageId}); GET /v1/outbound-messages?to=<E.164> with the key: what was sent to a number.
  * GET /health/live and /health/ready.
  */
 export function createSmsSimulatorServer(simulator: SmsSimulator, outbound: OutboundMessages): Server {
@@ -82,19 +82,19 @@ async function handle(simulator: SmsSimulator, outbound: OutboundMessages, reque
 }
 
 /**
- * The provider's outbound API. Sending needs the API key (401 without it, before the body is read);
- * reading what was sent does not: tests ask for a number's messages, as a phone would show them.
+ * The provider's outbound API. Both sending and reading what was sent need the API key (401
+ * without it, before a body is read): the messages hold phone numbers and receipts.
  */
 async function handleOutbound(outbound: OutboundMessages, url: URL, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  if (request.method !== 'GET' && request.method !== 'POST') return problem(response, 405, 'not-found', 'Only GET and POST are allowed here.');
+  if (!outbound.authorizes(request.headers.authorization)) {
+    request.resume();
+    return problem(response, 401, 'unauthenticated', 'A valid API key is required (Authorization: Bearer <key>).');
+  }
   if (request.method === 'GET') {
     const to = url.searchParams.get('to') ?? '';
     if (!E164_PATTERN.test(to)) return problem(response, 400, 'validation-failed', 'The query is not valid.', ['to must be an E.164 phone number']);
     return send(response, 200, { items: outbound.sentTo(to) });
-  }
-  if (request.method !== 'POST') return problem(response, 405, 'not-found', 'Only GET and POST are allowed here.');
-  if (!outbound.authorizes(request.headers.authorization)) {
-    request.resume();
-    return problem(response, 401, 'unauthenticated', 'A valid API key is required (Authorization: Bearer <key>).');
   }
   const body = await readJson(request);
   if (!body.ok) return problem(response, body.status, body.status === 413 ? 'payload-too-large' : 'validation-failed', body.detail);

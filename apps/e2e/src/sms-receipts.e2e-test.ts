@@ -1,6 +1,6 @@
 import { eventually } from '@kirim/testing';
 import { Api, Party } from './support/api';
-import { smsSimulatorUrl } from './support/config';
+import { smsProviderApiKey, smsSimulatorUrl } from './support/config';
 import { freshParty } from './support/parties';
 
 /*
@@ -18,7 +18,7 @@ interface OutboundSms {
 }
 
 async function smsSentTo(phone: string): Promise<OutboundSms[]> {
-  const response = await fetch(`${smsSimulatorUrl()}/v1/outbound-messages?to=${encodeURIComponent(phone)}`);
+  const response = await fetch(`${smsSimulatorUrl()}/v1/outbound-messages?to=${encodeURIComponent(phone)}`, { headers: { authorization: `Bearer ${smsProviderApiKey()}` } });
   expect(response.status).toBe(200);
   return ((await response.json()) as { items: OutboundSms[] }).items;
 }

@@ -1,5 +1,5 @@
 import { plainToInstance } from 'class-transformer';
-import { validateSync, ValidationError } from 'class-validator';
+import { ValidateBy, ValidateIf, validateSync, ValidationError } from 'class-validator';
 
 export type ValidationOutcome<T> = { ok: true; value: T } | { ok: false; errors: string[] };
 
@@ -23,4 +23,27 @@ export function validatePayload<T extends object>(cls: new () => T, plain: unkno
   const instance = plainToInstance(cls, plain);
   const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
   return errors.length === 0 ? { ok: true, value: instance } : { ok: false, errors: describeValidationErrors(errors) };
+}
+
+/**
+ * "Exactly one of two fields": the first is required unless the other is present
+ * (`RequiredWithout(other)`), and the second is refused beside the first (`AbsentWith(first)`).
+ */
+export function RequiredWithout(other: string): PropertyDecorator {
+  return ValidateIf((object: Record<string, unknown>) => object[other] === undefined || object[other] === null);
+}
+
+/** Refuses the field when `other` is present (the second half of "exactly one of the two"). */
+export function AbsentWith(other: string): PropertyDecorator {
+  return ValidateBy({
+    name: 'absentWith',
+    constraints: [other],
+    validator: {
+      validate: (_value: unknown, args) => {
+        const present = (args?.object as Record<string, unknown> | undefined)?.[other];
+        return present === undefined || present === null;
+      },
+      defaultMessage: (args) => `$property and ${String(args?.constraints[0])} cannot both be present: exactly one is`,
+    },
+  });
 }

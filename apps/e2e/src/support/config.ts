@@ -46,6 +46,15 @@ export function smsWebhookSecret(): string {
   return readFileSync(file, 'utf8').trim();
 }
 
+/** The SMS provider's API key notifications sends with (and tests read the simulator's outbox with): SMS_PROVIDER_API_KEY, else scripts/stack.sh's. */
+export function smsProviderApiKey(): string {
+  const fromEnv = process.env.SMS_PROVIDER_API_KEY?.trim();
+  if (fromEnv) return fromEnv;
+  const file = join(kirimHome(), 'keys', 'sms-provider-api-key');
+  if (!existsSync(file)) throw new Error(`no SMS provider API key: set SMS_PROVIDER_API_KEY or run scripts/stack.sh up (it writes ${file})`);
+  return readFileSync(file, 'utf8').trim();
+}
+
 /**
  * Where the sandbox administration API is: bank-connector's own port, as an operator reaches it. It is
  * not on the public edge (docs/data-at-rest.md). BANK_CONNECTOR_URL, else the local stack's :3003.

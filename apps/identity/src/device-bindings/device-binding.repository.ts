@@ -41,6 +41,12 @@ export abstract class RefreshTokenRepository {
 
   abstract lockByHash(tx: TransactionScope, tokenHash: string): Promise<RefreshToken | null>;
 
+  /**
+   * Locks every refresh token of a binding. Whoever revokes a binding takes these before the
+   * binding's row, the order a refresh takes them in (token, then binding), so the two cannot deadlock.
+   */
+  abstract lockAllOfBinding(tx: TransactionScope, bindingId: string): Promise<void>;
+
   abstract markRotated(tx: TransactionScope, id: string, rotatedAt: Date): Promise<void>;
 }
 

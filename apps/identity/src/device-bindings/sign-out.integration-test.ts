@@ -281,7 +281,7 @@ describe('get-sms-number (notifications → identity, PostgreSQL)', () => {
     const unknown = await smsNumber(randomUUID(), serviceTokens.notifications);
     const malformed = await smsNumber('not-a-uuid', serviceTokens.notifications);
 
-    expect([unknown.status, unknown.body?.code]).toEqual([404, 'not-found']);
+    expect([unknown.status, unknown.body?.code]).toEqual([404, 'user-not-found']);
     expect(unknown.contentType).toMatch(/^application\/problem\+json/);
     expect([malformed.status, malformed.body?.code]).toEqual([400, 'validation-failed']);
   });

@@ -188,6 +188,10 @@ export class TypeOrmRefreshTokenRepository extends RefreshTokenRepository {
     return { id: row.id, bindingId: row.binding_id, tokenHash: row.token_hash, status: row.status, issuedAt: row.issued_at, expiresAt: row.expires_at };
   }
 
+  async lockAllOfBinding(tx: TransactionScope, bindingId: string): Promise<void> {
+    await tx.manager.query('SELECT id FROM refresh_tokens WHERE binding_id = $1 ORDER BY id FOR UPDATE', [bindingId]);
+  }
+
   async markRotated(tx: TransactionScope, id: string, rotatedAt: Date): Promise<void> {
     await tx.manager.query(`UPDATE refresh_tokens SET status = 'rotated', rotated_at = $2 WHERE id = $1 AND status = 'active'`, [id, rotatedAt]);
   }

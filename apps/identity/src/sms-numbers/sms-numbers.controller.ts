@@ -22,13 +22,13 @@ export class SmsNumbersController {
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: "A user's phone number (E.164), to send them a receipt by SMS." })
   @ApiOkResponse({ type: SmsNumberResponse })
-  @ApiProblems(PROBLEM_CODES.NOT_FOUND, ...GENERIC_PROBLEMS.input, ...GENERIC_PROBLEMS.serviceToken)
+  @ApiProblems(PROBLEM_CODES.USER_NOT_FOUND, ...GENERIC_PROBLEMS.input, ...GENERIC_PROBLEMS.serviceToken)
   async smsNumber(
     @Param('userId', new ParseUUIDPipe({ exceptionFactory: () => new ProblemException(HttpStatus.BAD_REQUEST, PROBLEM_CODES.VALIDATION_FAILED, 'userId must be a UUID.') }))
     userId: string,
   ): Promise<SmsNumberResponse> {
     const result = await this.getSmsNumber.execute({ userId });
-    if (!result.ok) throw new ProblemException(HttpStatus.NOT_FOUND, PROBLEM_CODES.NOT_FOUND, 'No user has this id.');
+    if (!result.ok) throw new ProblemException(HttpStatus.NOT_FOUND, PROBLEM_CODES.USER_NOT_FOUND, 'No user has this id.');
     return { phone: result.phone };
   }
 }

@@ -60,7 +60,7 @@ export function deviceBindingHarness() {
   const complete = new CompleteDeviceBinding(transactions, bindings, refreshTokens, replays, users, limiter, secrets, tokens, clock, ids, policy, new CreateDefaultPaymentAddress(addresses, clock, ids));
   const refresh = new RefreshSession(transactions, bindings, refreshTokens, replays, secrets, tokens, clock, ids, policy);
   const revocations = new ListBindingRevocations(bindings, clock);
-  const signOut = new SignOut(transactions, bindings, users, clock);
+  const signOut = new SignOut(transactions, bindings, refreshTokens, users, clock);
 
   let smsCount = 0;
   const sms = (overrides: Partial<ReceivedSms> & Pick<ReceivedSms, 'from' | 'text'>): ReceivedSms => ({

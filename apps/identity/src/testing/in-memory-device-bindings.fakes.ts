@@ -86,6 +86,10 @@ export class InMemoryRefreshTokens extends RefreshTokenRepository {
     return [...this.rows.values()].find((row) => row.tokenHash === tokenHash) ?? null;
   }
 
+  async lockAllOfBinding(): Promise<void> {
+    // One process, one caller at a time: nothing to lock.
+  }
+
   async markRotated(_tx: TransactionScope, id: string): Promise<void> {
     const row = this.rows.get(id);
     if (row?.status === 'active') this.rows.set(id, { ...row, status: 'rotated' });

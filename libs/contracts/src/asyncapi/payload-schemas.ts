@@ -71,6 +71,10 @@ const FIELD_DESCRIPTIONS: Readonly<Record<string, Readonly<Record<string, string
     status: 'The state of the payment state machine the payment reached.',
     resultCode: 'UPI result code of the leg that decided the outcome, if any.',
   },
+  CollectRequestEvent: {
+    merchantId: 'The merchant that asked. Exactly one of `merchantId` and `requesterUserId` is present: required unless there is a `requesterUserId`.',
+    requesterUserId: 'The person who asked (P2P collect); never beside a `merchantId`.',
+  },
   NotificationRecorded: {
     paymentId: 'The payment the notification is about. Exactly one of `paymentId` and `collectRequestId` is present: required unless there is a `collectRequestId`.',
     collectRequestId: 'The collect request the notification is about (kinds `collect.*`); never beside a `paymentId`.',

@@ -1,4 +1,5 @@
-import { IsIn, IsISO8601, IsOptional, IsUUID, ValidateBy, ValidateIf } from 'class-validator';
+import { IsIn, IsISO8601, IsOptional, IsUUID } from 'class-validator';
+import { AbsentWith, RequiredWithout } from '../validation';
 
 /**
  * What a notification tells its user. A merchant's refund has kinds of its own: `refund.received`
@@ -20,31 +21,10 @@ export const NOTIFICATION_KINDS = [
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 /**
- * A notification is about a payment (`paymentId`) or a collect request (`collectRequestId`), exactly
- * one of the two: `paymentId` is required unless there is a `collectRequestId`
- * (`RequiredWithout('collectRequestId')`), and `collectRequestId` is refused beside a `paymentId`
- * (`AbsentWith('paymentId')`). The chat receipt webhook holds the same rule.
+ * A notification was recorded for a user (the chat platform turns it into a receipt). It is about a
+ * payment (`paymentId`) or a collect request (`collectRequestId`), exactly one of the two; the chat
+ * receipt webhook holds the same rule.
  */
-export function RequiredWithout(other: string): PropertyDecorator {
-  return ValidateIf((object: Record<string, unknown>) => object[other] === undefined || object[other] === null);
-}
-
-/** Refuses the field when `other` is present (the second half of "exactly one of the two"). */
-export function AbsentWith(other: string): PropertyDecorator {
-  return ValidateBy({
-    name: 'absentWith',
-    constraints: [other],
-    validator: {
-      validate: (_value: unknown, args) => {
-        const present = (args?.object as Record<string, unknown> | undefined)?.[other];
-        return present === undefined || present === null;
-      },
-      defaultMessage: (args) => `$property and ${String(args?.constraints[0])} cannot both be present: exactly one is`,
-    },
-  });
-}
-
-/** A notification was recorded for a user (the chat platform turns it into a receipt). */
 export class NotificationRecorded {
   @IsUUID()
   notificationId!: string;

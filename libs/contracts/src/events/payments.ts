@@ -2,6 +2,7 @@ import { Type } from 'class-transformer';
 import { IsDefined, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { MoneyDto } from '../values/money';
 import { ALL_RESULT_CODES, ResultCode } from '../values/result-codes';
+import { AbsentWith, RequiredWithout } from '../validation';
 import { HOLDER_NAME_MAX_LENGTH, HOLDER_NAME_PATTERN, MERCHANT_REFERENCE_PATTERN, RRN_PATTERN, UPI_TXN_ID_PATTERN } from '../values/identifiers';
 
 /**
@@ -130,12 +131,15 @@ export class CollectRequestEvent {
   @IsUUID()
   payerUserId!: string;
 
-  @IsOptional()
+  /** A merchant asked (exactly one of merchantId and requesterUserId). */
+  @RequiredWithout('requesterUserId')
   @IsUUID()
   merchantId?: string;
 
+  /** A person asked. */
   @IsOptional()
   @IsUUID()
+  @AbsentWith('merchantId')
   requesterUserId?: string;
 
   /** The requester's own id for the request. */

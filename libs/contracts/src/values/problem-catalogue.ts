@@ -292,6 +292,11 @@ export const PROBLEM_CATALOGUE = {
     title: 'Webhook endpoint disabled',
     description: 'The webhook endpoint is disabled for good: its secret cannot be rotated. Register a new endpoint instead.',
   },
+  [PROBLEM_CODES.USER_NOT_FOUND]: {
+    statuses: [404],
+    title: 'No such user',
+    description: 'identity has no user with this id (internal get-sms-number): a caller gives up on it, where a bare not-found (a route missing mid-rollout) is worth trying again.',
+  },
   [PROBLEM_CODES.DEPENDENCY_UNAVAILABLE]: {
     statuses: [503, 502, 504],
     title: 'Temporarily unavailable',

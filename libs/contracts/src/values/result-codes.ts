@@ -106,6 +106,7 @@ export const PROBLEM_CODES = {
   WEBHOOK_URL_INVALID: 'webhook-url-invalid',
   WEBHOOK_ENDPOINT_LIMIT: 'webhook-endpoint-limit',
   WEBHOOK_ENDPOINT_DISABLED: 'webhook-endpoint-disabled',
+  USER_NOT_FOUND: 'user-not-found',
   DEPENDENCY_UNAVAILABLE: 'dependency-unavailable',
   INTERNAL: 'internal-error',
   PAYEE_IS_MERCHANT: 'payee-is-merchant',

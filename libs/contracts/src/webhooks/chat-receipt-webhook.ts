@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
 import { Equals, IsDefined, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, ValidateNested } from 'class-validator';
-import { AbsentWith, NOTIFICATION_KINDS, NotificationKind, RequiredWithout } from '../events/notifications';
+import { NOTIFICATION_KINDS, NotificationKind } from '../events/notifications';
+import { AbsentWith, RequiredWithout } from '../validation';
 
 /** Standard Webhooks event type of a receipt kirim pushes into a user's chat thread. */
 export const CHAT_RECEIPT_EVENT_TYPE = 'notification.receipt';

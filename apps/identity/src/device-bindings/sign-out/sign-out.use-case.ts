@@ -3,7 +3,7 @@ import { TransactionRunner } from '@kirim/messaging';
 import { Clock } from '@kirim/platform';
 import { announceAppPresence } from '../../users/app-presence';
 import { UserRepository } from '../../users/user.repository';
-import { DeviceBindingRepository } from '../device-binding.repository';
+import { DeviceBindingRepository, RefreshTokenRepository } from '../device-binding.repository';
 
 export interface SignOutCommand {
   readonly userId: string;
@@ -30,6 +30,7 @@ export class SignOut {
   constructor(
     private readonly transactions: TransactionRunner,
     private readonly bindings: DeviceBindingRepository,
+    private readonly refreshTokens: RefreshTokenRepository,
     private readonly users: UserRepository,
     private readonly clock: Clock,
   ) {}
@@ -39,8 +40,10 @@ export class SignOut {
     const outcome = await this.transactions.run(async (tx) => {
       // The user first, then the binding: the order CompleteDeviceBinding takes them in (user, then
       // the user's other bindings), so a sign-out racing a new device's binding cannot deadlock, and
-      // the presence both announce is ordered by this lock.
+      // the presence both announce is ordered by this lock. The binding's refresh tokens (which the
+      // revocation updates) are locked before the binding, as a refresh locks them: token, binding.
       const user = await this.users.lockById(tx, command.userId);
+      await this.refreshTokens.lockAllOfBinding(tx, command.bindingId);
       const binding = await this.bindings.lockById(tx, command.bindingId);
       if (!user || !binding || binding.userId !== user.id || binding.status !== 'active') return { ok: false as const, code: 'binding-not-active' as const };
 

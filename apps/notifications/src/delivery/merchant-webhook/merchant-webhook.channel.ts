@@ -45,7 +45,7 @@ export class MerchantWebhookChannel extends DeliveryChannel {
     // another merchant's event must never reach this endpoint.
     if (delivery.merchantEvent === undefined) return { kind: 'permanent', reason: "not a merchant event: a merchant's endpoint takes its own events only" };
     if (delivery.merchantEvent.merchantId !== this.endpoint.merchantId) return { kind: 'permanent', reason: "another merchant's event" };
-    const refusal = this.options.allowNonPublicHosts ? undefined : await publicHostRefusal(new URL(this.endpoint.url).hostname);
+    const refusal = this.options.allowNonPublicHosts ? undefined : await publicHostRefusal(new URL(this.endpoint.url).hostname, this.options.timeoutMs);
     if (refusal !== undefined) return refusal;
     const sentAt = this.clock.now();
     const payload = JSON.stringify(merchantWebhookPayload(delivery.merchantEvent, sentAt));
@@ -57,15 +57,22 @@ export class MerchantWebhookChannel extends DeliveryChannel {
 }
 
 /** Why not to call `hostname` (it is or resolves to a non-public address, or does not resolve now); undefined to go ahead. */
-async function publicHostRefusal(hostname: string): Promise<DeliveryOutcome | undefined> {
+async function publicHostRefusal(hostname: string, timeoutMs: number): Promise<DeliveryOutcome | undefined> {
   const host = hostname.replace(/^\[(.*)\]$/, '$1');
   if (isIP(host) !== 0) return isNonPublicAddress(host) ? { kind: 'permanent', reason: 'the host is a non-public address' } : undefined;
   let addresses: { address: string }[];
+  let timer: NodeJS.Timeout | undefined;
   try {
-    addresses = await lookup(host, { all: true });
+    // Bounded like the request itself: a slow resolver must not hold the attempt past its lease.
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(Object.assign(new Error('lookup timed out'), { code: 'ETIMEOUT' })), timeoutMs);
+    });
+    addresses = await Promise.race([lookup(host, { all: true }), timedOut]);
   } catch (error: unknown) {
     const code = error instanceof Error ? (error as NodeJS.ErrnoException).code : undefined;
     return { kind: 'retryable', reason: code !== undefined ? `dns error ${code}` : 'dns error' };
+  } finally {
+    clearTimeout(timer);
   }
   return addresses.some(({ address }) => isNonPublicAddress(address)) ? { kind: 'permanent', reason: 'the host resolves to a non-public address' } : undefined;
 }

@@ -1,4 +1,4 @@
-import { INTERNAL_OPERATIONS, SmsNumberAnswer } from '@kirim/contracts';
+import { INTERNAL_OPERATIONS, PROBLEM_CODES, SmsNumberAnswer } from '@kirim/contracts';
 import type { InternalHttpClient } from '@kirim/platform';
 
 /** A user's phone number as identity answers it, at the moment of sending. */
@@ -30,9 +30,9 @@ export class IdentitySmsNumbers extends SmsNumbers {
   async numberOf(userId: string): Promise<SmsNumberLookup> {
     const answer = await this.client.call(INTERNAL_OPERATIONS.GET_SMS_NUMBER, { params: { userId }, timeoutMs: this.timeoutMs }, SmsNumberAnswer);
     if (answer.ok) return { kind: 'found', phone: answer.value.phone };
-    // A 404 problem is identity's word that it has no number for the user; a bare 404 (no problem
-    // code: a route not deployed yet) is left to the client, which makes it unavailable.
-    if (answer.kind === 'refused' && answer.status === 404) return { kind: 'none' };
+    // Only identity's user-not-found is its word that there is no such user; any other 404 (a route
+    // missing on a replica mid-rollout, a wrong IDENTITY_URL, answered as plain not-found) is retried.
+    if (answer.kind === 'refused' && answer.status === 404 && answer.problem.code === PROBLEM_CODES.USER_NOT_FOUND) return { kind: 'none' };
     return { kind: 'unavailable', reason: answer.kind === 'refused' ? `identity answered ${answer.status}` : answer.reason };
   }
 }
