@@ -34,8 +34,11 @@ export abstract class DeliveryEndpoints {
    */
   abstract forReceipts(): readonly DeliveryChannel[];
 
-  /** Every endpoint the worker serves now: the configured ones and every enabled merchant endpoint. */
-  abstract active(): Promise<readonly DeliveryChannel[]>;
+  /**
+   * The endpoints the worker serves now among `due` (the keys with deliveries due): the configured
+   * ones and the enabled merchant endpoints, read only when one of theirs is due.
+   */
+  abstract active(due: ReadonlySet<string>): Promise<readonly DeliveryChannel[]>;
 }
 
 /** A fixed list of endpoints; keys must be unique (a duplicate is a wiring bug, refused at boot). */
@@ -54,7 +57,7 @@ export class StaticDeliveryEndpoints extends DeliveryEndpoints {
     return this.endpoints;
   }
 
-  async active(): Promise<readonly DeliveryChannel[]> {
-    return this.endpoints;
+  async active(due: ReadonlySet<string>): Promise<readonly DeliveryChannel[]> {
+    return this.endpoints.filter((endpoint) => due.has(endpoint.endpointKey));
   }
 }

@@ -21,14 +21,15 @@ export const NOTIFICATION_KINDS = [
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 /**
- * A notification was recorded for a user (the chat platform turns it into a receipt). It is about a
- * payment (`paymentId`) or a collect request (`collectRequestId`), exactly one of the two; the chat
- * receipt webhook holds the same rule.
+ * Which notification, whose, of what kind and about what: a payment (`paymentId`) or a collect
+ * request (`collectRequestId`), exactly one of the two. Shared by `notification.recorded.v1` and the
+ * chat receipt webhook, so both name a notification the same way. Not an event of its own.
  */
-export class NotificationRecorded {
+export class NotificationSubject {
   @IsUUID()
   notificationId!: string;
 
+  /** The user it is for (whose chat thread a receipt goes into). */
   @IsUUID()
   userId!: string;
 
@@ -45,7 +46,10 @@ export class NotificationRecorded {
   @IsUUID()
   @AbsentWith('paymentId')
   collectRequestId?: string;
+}
 
+/** A notification was recorded for a user (the chat platform turns it into a receipt). */
+export class NotificationRecorded extends NotificationSubject {
   @IsISO8601()
   recordedAt!: string;
 }

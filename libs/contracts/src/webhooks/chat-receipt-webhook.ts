@@ -1,34 +1,12 @@
 import { Type } from 'class-transformer';
-import { Equals, IsDefined, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, ValidateNested } from 'class-validator';
-import { NOTIFICATION_KINDS, NotificationKind } from '../events/notifications';
-import { AbsentWith, RequiredWithout } from '../validation';
+import { Equals, IsDefined, IsISO8601, IsString, Length, ValidateNested } from 'class-validator';
+import { NotificationSubject } from '../events/notifications';
 
 /** Standard Webhooks event type of a receipt kirim pushes into a user's chat thread. */
 export const CHAT_RECEIPT_EVENT_TYPE = 'notification.receipt';
 
 /** One receipt for one user, written in that user's language (docs/notifications.md). */
-export class ChatReceipt {
-  /** The kirim user whose chat thread it goes into. */
-  @IsUUID()
-  userId!: string;
-
-  @IsUUID()
-  notificationId!: string;
-
-  @IsIn(NOTIFICATION_KINDS)
-  kind!: NotificationKind;
-
-  /** The payment the receipt is about; absent on a collect request's (exactly one of the two). */
-  @RequiredWithout('collectRequestId')
-  @IsUUID()
-  paymentId?: string;
-
-  /** The collect request the receipt is about; absent on a payment's. */
-  @IsOptional()
-  @IsUUID()
-  @AbsentWith('paymentId')
-  collectRequestId?: string;
-
+export class ChatReceipt extends NotificationSubject {
   /** The BCP 47 locale the text is written in (one of receipt-text's). */
   @IsString()
   @Length(2, 35)

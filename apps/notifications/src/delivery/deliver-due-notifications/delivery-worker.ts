@@ -80,14 +80,14 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     try {
       // What is due first: an idle tick reads no endpoint (nor decrypts a merchant's secret).
       due = await this.deliverDue.dueEndpointKeys();
-      endpoints = due.size === 0 ? [] : await this.endpoints.active();
+      endpoints = due.size === 0 ? [] : await this.endpoints.active(due);
     } catch (error: unknown) {
       this.logger.warn(`reading the delivery endpoints failed, will retry: ${describeError(error)}`);
       return;
     }
     if (this.stopping) return;
     for (const endpoint of endpoints) {
-      if (this.lanes.has(endpoint.endpointKey) || !due.has(endpoint.endpointKey)) continue;
+      if (this.lanes.has(endpoint.endpointKey)) continue;
       const lane = this.runLane(endpoint).finally(() => this.lanes.delete(endpoint.endpointKey));
       this.lanes.set(endpoint.endpointKey, lane);
     }

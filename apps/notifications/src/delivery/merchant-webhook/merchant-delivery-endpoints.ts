@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { Clock } from '@kirim/platform';
 import { DeliveryChannel, DeliveryEndpoints } from '../delivery-channel';
 import { MerchantWebhookChannel, MerchantWebhookChannelOptions } from './merchant-webhook.channel';
-import { MerchantWebhookEndpointRepository } from './merchant-webhook-endpoint';
+import { isMerchantEndpointKey, merchantEndpointKey, MerchantWebhookEndpointRepository } from './merchant-webhook-endpoint';
 
 /**
  * The configured endpoints (receipts go to them) and, for the worker, every enabled merchant
@@ -26,14 +26,18 @@ export class ConfiguredAndMerchantEndpoints extends DeliveryEndpoints {
   }
 
   /** The configured endpoints are served even when the merchants' cannot be read (the database, a data key): receipts do not wait for them. */
-  async active(): Promise<readonly DeliveryChannel[]> {
+  async active(due: ReadonlySet<string>): Promise<readonly DeliveryChannel[]> {
+    const configured = this.configured.filter((endpoint) => due.has(endpoint.endpointKey));
+    // Reading the merchants' endpoints decrypts every secret: only when one of theirs has work.
+    if (![...due].some(isMerchantEndpointKey)) return configured;
     let merchants: Awaited<ReturnType<MerchantWebhookEndpointRepository['allEnabled']>>;
     try {
       merchants = await this.merchantEndpoints.allEnabled();
     } catch (error: unknown) {
       this.logger.warn(`reading the merchant endpoints failed, serving the configured ones only: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
-      return this.configured;
+      return configured;
     }
-    return [...this.configured, ...merchants.map((endpoint) => new MerchantWebhookChannel(endpoint, this.channelOptions, this.clock))];
+    const dueMerchants = merchants.filter((endpoint) => due.has(merchantEndpointKey(endpoint.endpointId)));
+    return [...configured, ...dueMerchants.map((endpoint) => new MerchantWebhookChannel(endpoint, this.channelOptions, this.clock))];
   }
 }

@@ -38,6 +38,11 @@ export function newWebhookSecret(): string {
 /** The prefix of a merchant endpoint's key on its delivery rows; the chat platform's is `chat`. */
 export const MERCHANT_ENDPOINT_KEY_PREFIX = 'merchant:';
 
+/** Whether a delivery's endpoint key is a merchant endpoint's. */
+export function isMerchantEndpointKey(endpointKey: string): boolean {
+  return endpointKey.startsWith(MERCHANT_ENDPOINT_KEY_PREFIX);
+}
+
 /** The key stored on the endpoint's deliveries (the worker's lanes and circuit breakers are per key). */
 export function merchantEndpointKey(endpointId: string): string {
   return `${MERCHANT_ENDPOINT_KEY_PREFIX}${endpointId}`;
