@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CONSUMER_GROUPS, EVENT_SOURCES, PARTNER_TOPICS, SERVICE_PRINCIPALS, TOPICS } from '@kirim/contracts';
 import { KafkaReadinessCheck, MessagingModule } from '@kirim/messaging';
-import { ConfigModule, DataEncryptionModule, FieldEncryption, LookupHasher, ServiceAuthModule, createLoggingModule, HealthModule, TimeModule, typeOrmModuleOptions } from '@kirim/platform';
+import { ConfigModule, DataEncryptionModule, FieldEncryption, LookupHasher, ServiceAuthModule, createLoggingModule, HealthModule, TimeModule, typeOrmModuleOptions, openServiceDataSource } from '@kirim/platform';
 import { BankAccountsModule } from './bank-accounts/bank-accounts.module';
 import { BankDirectoryModule } from './bank-directory/bank-directory.module';
 import { BankConnectorConfig } from './bank-connector.config';
@@ -26,7 +26,8 @@ export const SERVICE_NAME = 'bank-connector';
     TypeOrmModule.forRootAsync({
       inject: [BankConnectorConfig, FieldEncryption, LookupHasher],
       useFactory: (config: BankConnectorConfig, fields: FieldEncryption, lookups: LookupHasher) =>
-        typeOrmModuleOptions(bankConnectorDataSourceInput(config.DATABASE_URL, { fields, lookups })),
+        typeOrmModuleOptions(bankConnectorDataSourceInput(config.DATABASE_URL, { fields, lookups }), config),
+      dataSourceFactory: openServiceDataSource,
     }),
     PartnerRegistryModule,
     // bank.requests.v1 from payments, and each registered partner bank's answers; chunks lock their

@@ -14,6 +14,7 @@ import {
   ServiceAuthModule,
   TimeModule,
   typeOrmModuleOptions,
+  openServiceDataSource,
 } from '@kirim/platform';
 import { BankAccountsModule } from './bank-accounts/bank-accounts.module';
 import { DeviceBindingsModule } from './device-bindings/device-bindings.module';
@@ -42,7 +43,8 @@ export const SERVICE_NAME = 'identity';
     TypeOrmModule.forRootAsync({
       inject: [IdentityConfig, FieldEncryption, LookupHasher],
       useFactory: (config: IdentityConfig, fields: FieldEncryption, lookups: LookupHasher) =>
-        typeOrmModuleOptions(identityDataSourceInput(config.DATABASE_URL, { fields, lookups })),
+        typeOrmModuleOptions(identityDataSourceInput(config.DATABASE_URL, { fields, lookups }), config),
+      dataSourceFactory: openServiceDataSource,
     }),
     // Identity consumes no topic yet: producer and outbox relay only, no consumer group.
     MessagingModule.forRoot({ source: EVENT_SOURCES.IDENTITY }),

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CONSUMER_GROUPS, EVENT_SOURCES, SERVICE_PRINCIPALS, TOPICS } from '@kirim/contracts';
 import { KafkaReadinessCheck, MessagingModule } from '@kirim/messaging';
-import { AuthModule, ConfigModule, DataEncryptionModule, JWT_AUDIENCES, createLoggingModule, HealthModule, OperatorAuthModule, ServiceAuthModule, TimeModule, typeOrmModuleOptions } from '@kirim/platform';
+import { AuthModule, ConfigModule, DataEncryptionModule, JWT_AUDIENCES, createLoggingModule, HealthModule, OperatorAuthModule, ServiceAuthModule, TimeModule, typeOrmModuleOptions, openServiceDataSource } from '@kirim/platform';
 import { RecordCollectReceipts } from './collect-receipts/record-collect-receipts/record-collect-receipts.use-case';
 import { DeliveryModule } from './delivery/delivery.module';
 import { MerchantWebhooksModule } from './merchant-webhooks/merchant-webhooks.module';
@@ -36,7 +36,8 @@ export const SERVICE_NAME = 'notifications';
           entities: NOTIFICATIONS_ENTITIES,
           migrations: NOTIFICATIONS_MIGRATIONS,
           applicationName: `kirim-${SERVICE_NAME}`,
-        }),
+        }, config),
+      dataSourceFactory: openServiceDataSource,
     }),
     TypeOrmModule.forFeature([NotificationEntity]),
     MessagingModule.forRoot({

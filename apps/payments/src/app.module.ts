@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CONSUMER_GROUPS, EVENT_SOURCES, SERVICE_PRINCIPALS, TOPICS } from '@kirim/contracts';
 import { KafkaReadinessCheck, MESSAGING_ENTITIES, MessagingModule } from '@kirim/messaging';
-import { AuthModule, ConfigModule, JWT_AUDIENCES, createLoggingModule, HealthModule, OperatorAuthModule, ServiceAuthModule, SystemClock, typeOrmModuleOptions } from '@kirim/platform';
+import { AuthModule, ConfigModule, JWT_AUDIENCES, createLoggingModule, HealthModule, OperatorAuthModule, ServiceAuthModule, SystemClock, typeOrmModuleOptions, openServiceDataSource } from '@kirim/platform';
 import { PAYMENTS_MIGRATIONS } from './migrations';
 import { OperationsModule } from './operations/operations.module';
 import { paymentDeadLetterHooks } from './operations/payment-dead-letter-hooks';
@@ -28,7 +28,8 @@ export const SERVICE_NAME = 'payments';
           entities: [...PAYMENT_ENTITIES, ...MESSAGING_ENTITIES],
           migrations: PAYMENTS_MIGRATIONS,
           applicationName: `kirim-${SERVICE_NAME}`,
-        }),
+        }, config),
+      dataSourceFactory: openServiceDataSource,
     }),
     MessagingModule.forRoot({
       source: EVENT_SOURCES.PAYMENTS,

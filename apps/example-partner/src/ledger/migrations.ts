@@ -2,8 +2,10 @@ import type { Pool } from 'pg';
 import { inTransaction } from './database';
 
 /**
- * The bank's schema, applied in order at boot; each migration runs once, in a transaction, under an
- * advisory lock so that replicas starting together do not race. Append new ones; never edit old ones.
+ * The bank's schema, applied in order at boot and by the migrate command (src/migrate.ts); each
+ * migration runs once, in a transaction, under an advisory lock so that replicas starting together
+ * (or a migrate Job beside them) do not race: the later ones wait, then find nothing to do. Append
+ * new ones; never edit old ones.
  */
 export interface Migration {
   readonly version: string;

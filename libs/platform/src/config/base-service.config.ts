@@ -45,6 +45,16 @@ export class BaseServiceConfig extends HttpInputConfig {
   @IsUrlWithProtocol(['postgres', 'postgresql'])
   DATABASE_URL!: string;
 
+  /**
+   * Apply pending migrations at boot (under the migrations lock, so replicas starting together take
+   * turns). On by default for the local stack and compose; Kubernetes runs each service's migrate
+   * command as a Job and sets this false, and the service then refuses to start while any migration
+   * is pending.
+   */
+  @EnvBoolean()
+  @IsBoolean({ message: '$property must be true or false' })
+  DATABASE_MIGRATIONS_AT_BOOT = true;
+
   @IsDefined({ message: '$property is required' })
   @Matches(HOST_PORT_LIST, { message: '$property must be a comma-separated list of host:port' })
   KAFKA_BROKERS!: string;

@@ -1,9 +1,8 @@
 import { IsDefined } from 'class-validator';
-import { DataSource } from 'typeorm';
 import { bootService } from '../bootstrap/boot-service';
 import { IsUrlWithProtocol } from '../config/env-validators';
 import { loadConfig } from '../config/load-config';
-import { ServiceDataSourceInput, typeOrmOptions } from '../persistence/typeorm-options';
+import { openServiceDataSource, ServiceDataSourceInput, typeOrmOptions } from '../persistence/service-data-source';
 import { DataEncryptionConfig } from './data-encryption.config';
 import { FieldEncryption } from './field-encryption';
 import { LookupHasher } from './lookup-hash';
@@ -39,10 +38,10 @@ export function runReencryptionJob(job: ReencryptionJob): void {
     const keys = loadConfig(DataEncryptionConfig);
     const fields = FieldEncryption.fromConfig(keys);
     const lookups = LookupHasher.fromConfig(keys);
-    // Migrations run as at the service's boot: a database not yet converted is converted first.
+    // Migrations run first, under the lock a pod or the migrate Job takes: a database not yet
+    // converted is converted first.
     const input = job.dataSourceInput(DATABASE_URL, { fields, lookups });
-    const dataSource = new DataSource({ ...typeOrmOptions({ ...input, applicationName: `kirim-${job.service}-reencrypt` }), extra: { max: 2 } });
-    await dataSource.initialize();
+    const dataSource = await openServiceDataSource({ ...typeOrmOptions({ ...input, applicationName: `kirim-${job.service}-reencrypt` }), extra: { max: 2 } });
     try {
       report({ activeKeyId: fields.activeKeyId });
       for (const table of job.tables) {

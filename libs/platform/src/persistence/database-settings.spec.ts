@@ -1,0 +1,70 @@
+import { BaseServiceConfig } from '../config/base-service.config';
+import { ConfigError } from '../config/config-error';
+import { loadConfig } from '../config/load-config';
+import { MigrateCommandConfig } from './migrate-command';
+import { ServiceDataSourceInput, typeOrmModuleOptions, typeOrmOptions } from './service-data-source';
+
+const SERVICE_ENV = {
+  HTTP_PORT: '3002',
+  DATABASE_URL: 'postgres://kirim_payments:s3cret-pass@postgres:5432/kirim_payments',
+  KAFKA_BROKERS: 'kafka-0:9092',
+  IDENTITY_JWKS_URL: 'http://identity:3001/.well-known/jwks.json',
+};
+
+const INPUT: ServiceDataSourceInput = { url: SERVICE_ENV.DATABASE_URL, entities: [], migrations: [], applicationName: 'kirim-payments' };
+
+function configErrorOf(fn: () => unknown): ConfigError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('DATABASE_MIGRATIONS_AT_BOOT', () => {
+  it('is on when unset or empty, so the local stack and compose keep migrating at boot', () => {
+    expect(loadConfig(BaseServiceConfig, SERVICE_ENV).DATABASE_MIGRATIONS_AT_BOOT).toBe(true);
+    expect(loadConfig(BaseServiceConfig, { ...SERVICE_ENV, DATABASE_MIGRATIONS_AT_BOOT: '' }).DATABASE_MIGRATIONS_AT_BOOT).toBe(true);
+  });
+
+  it.each([
+    ['false', false],
+    ['0', false],
+    ['no', false],
+    ['true', true],
+    ['1', true],
+    ['YES', true],
+  ])('reads %s as %s', (value, expected) => {
+    expect(loadConfig(BaseServiceConfig, { ...SERVICE_ENV, DATABASE_MIGRATIONS_AT_BOOT: value }).DATABASE_MIGRATIONS_AT_BOOT).toBe(expected);
+  });
+
+  it('stops the boot on anything else, naming the variable', () => {
+    const error = configErrorOf(() => loadConfig(BaseServiceConfig, { ...SERVICE_ENV, DATABASE_MIGRATIONS_AT_BOOT: 'later' }));
+    expect(error.problems).toEqual(['DATABASE_MIGRATIONS_AT_BOOT must be true or false']);
+  });
+
+  it('decides whether the data source migrates at boot', () => {
+    const off = loadConfig(BaseServiceConfig, { ...SERVICE_ENV, DATABASE_MIGRATIONS_AT_BOOT: 'false' });
+    const on = loadConfig(BaseServiceConfig, SERVICE_ENV);
+    expect(typeOrmModuleOptions(INPUT, off).migrationsRun).toBe(false);
+    expect(typeOrmOptions(INPUT, off).migrationsRun).toBe(false);
+    expect(typeOrmModuleOptions(INPUT, on).migrationsRun).toBe(true);
+    // Callers that pass no settings (tests, jobs) keep migrating.
+    expect(typeOrmOptions(INPUT).migrationsRun).toBe(true);
+  });
+});
+
+describe('the migrate command config', () => {
+  it('needs DATABASE_URL only: none of the service settings', () => {
+    expect(loadConfig(MigrateCommandConfig, { DATABASE_URL: SERVICE_ENV.DATABASE_URL })).toEqual({ DATABASE_URL: SERVICE_ENV.DATABASE_URL });
+  });
+
+  it('names a missing or malformed DATABASE_URL, never its value', () => {
+    expect(configErrorOf(() => loadConfig(MigrateCommandConfig, {})).problems).toEqual(['DATABASE_URL is required']);
+    const error = configErrorOf(() => loadConfig(MigrateCommandConfig, { DATABASE_URL: 'mysql://kirim:hunter2@db/kirim' }));
+    expect(error.problems).toEqual(['DATABASE_URL must be a postgres:// or postgresql:// URL']);
+    expect(error.message).not.toContain('hunter2');
+  });
+});
