@@ -1,7 +1,7 @@
-import { IsDefined, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsBoolean, IsDefined, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { NODE_ENVS, NodeEnv } from '../config/base-service.config';
 import { IsIdentityUrl } from '../auth/identity-url';
-import { IsUrlWithProtocol } from '../config/env-validators';
+import { EnvBoolean, IsUrlWithProtocol } from '../config/env-validators';
 
 /**
  * What a service needs to call others with its own credentials (docs/service-credentials.md):
@@ -22,6 +22,15 @@ export class ServiceCallsConfig {
   @IsDefined({ message: '$property is required' })
   @IsIdentityUrl()
   IDENTITY_URL!: string;
+
+  /**
+   * Lets IDENTITY_URL be http:// in production, as BaseServiceConfig's flag of the same name does.
+   * Declared here too: IsIdentityUrl reads it from this object, and an undeclared variable is never
+   * read, so without it a production service could never call identity over a fenced pod network.
+   */
+  @EnvBoolean()
+  @IsBoolean({ message: '$property must be true or false' })
+  IDENTITY_HTTP_ALLOWED = false;
 
   @IsOptional()
   @IsUrlWithProtocol(['http', 'https'])
