@@ -15,13 +15,13 @@
  * Idempotent: a second run changes nothing on the broker but re-applies the same SCRAM credentials.
  */
 import { join } from 'node:path';
-import { Admin, Kafka, logLevel } from 'kafkajs';
+import { Admin, ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 import { ADMIN_PRINCIPAL, kafkaAcls, kafkaPrincipals, topicCatalogueWithPartners } from '@kirim/contracts';
 import { ALL_ACLS, aclEntryOf, brokerAclsOf, describeAcl, exactFilterOf, managedPrincipals, planAcls } from './kafka/acl-plan';
 import { KafkaPasswordFiles, kirimHome } from './kafka/kafka-passwords';
 import { partnerBankCodes } from './kafka/partner-bank-codes';
 import { ScramUsersResult, upsertScramUsers } from './kafka/scram-users';
-import { planTopics } from './kafka/topic-plan';
+import { planRetention, planTopics, topicConfigEntries } from './kafka/topic-plan';
 
 function say(line: string): void {
   console.log(`[kafka] ${line}`);
@@ -62,6 +62,16 @@ async function untilReady(what: string, ready: () => Promise<boolean>): Promise<
   }
 }
 
+/** retention.ms of existing topics, as the broker describes it (topic-level or the broker's default). */
+async function retentionOf(admin: Admin, topics: readonly string[]): Promise<Map<string, string | undefined>> {
+  if (topics.length === 0) return new Map();
+  const { resources } = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: topics.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['retention.ms'] })),
+  });
+  return new Map(resources.map((resource) => [resource.resourceName, resource.configEntries.find((entry) => entry.configName === 'retention.ms')?.configValue]));
+}
+
 async function provisionTopics(admin: Admin, partnerCodes: readonly string[]): Promise<string> {
   const catalogue = topicCatalogueWithPartners(partnerCodes);
   const names = new Set(await admin.listTopics());
@@ -69,7 +79,7 @@ async function provisionTopics(admin: Admin, partnerCodes: readonly string[]): P
   const { topics } = present.length > 0 ? await admin.fetchTopicMetadata({ topics: present.map((topic) => topic.name) }) : { topics: [] };
   const plan = planTopics(catalogue, new Map(topics.map((topic) => [topic.name, topic.partitions.length])));
   if (plan.create.length > 0) {
-    await admin.createTopics({ waitForLeaders: false, topics: plan.create.map((t) => ({ topic: t.name, numPartitions: t.partitions, replicationFactor: 1 })) });
+    await admin.createTopics({ waitForLeaders: false, topics: plan.create.map((t) => ({ topic: t.name, numPartitions: t.partitions, replicationFactor: 1, configEntries: topicConfigEntries(t) })) });
     await untilReady(`leaders for ${plan.create.length} new topics`, async () => {
       const { topics: created } = await admin.fetchTopicMetadata({ topics: plan.create.map((t) => t.name) });
       return created.length === plan.create.length && created.every((topic) => topic.partitions.every((partition) => partition.leader >= 0));
@@ -80,8 +90,13 @@ async function provisionTopics(admin: Admin, partnerCodes: readonly string[]): P
     await admin.createPartitions({ validateOnly: false, topicPartitions: plan.grow.map(({ spec }) => ({ topic: spec.name, count: spec.partitions })) });
     for (const { spec, from } of plan.grow) say(`grew topic ${spec.name} (${from} -> ${spec.partitions} partitions)`);
   }
+  const retune = planRetention(catalogue, await retentionOf(admin, present.map((topic) => topic.name)));
+  if (retune.length > 0) {
+    await admin.alterConfigs({ validateOnly: false, resources: retune.map(({ spec }) => ({ type: ConfigResourceTypes.TOPIC, name: spec.name, configEntries: topicConfigEntries(spec) })) });
+    for (const { spec, from } of retune) say(`set retention.ms of ${spec.name} to ${spec.retentionMs} (was ${from ?? 'unset'})`);
+  }
   for (const { spec, have } of plan.larger) say(`kept topic ${spec.name} (${have} partitions; the catalogue says ${spec.partitions}, and partitions cannot be removed)`);
-  return `topics: ${catalogue.length} declared; ${plan.create.length} created, ${plan.grow.length} grown`;
+  return `topics: ${catalogue.length} declared; ${plan.create.length} created, ${plan.grow.length} grown, ${retune.length} retention reset`;
 }
 
 async function provisionAcls(admin: Admin, partnerCodes: readonly string[]): Promise<string> {

@@ -1,5 +1,5 @@
 import { topicCatalogueWithPartners } from '@kirim/contracts';
-import { planTopics } from './topic-plan';
+import { planRetention, planTopics, topicConfigEntries } from './topic-plan';
 
 const catalogue = topicCatalogueWithPartners(['XMPL']);
 
@@ -17,5 +17,25 @@ describe('planTopics', () => {
       ['someone.elses.topic', 3] as [string, number],
     ]);
     expect(planTopics(catalogue, existing)).toEqual({ create: [], grow: [{ spec: first, from: first.partitions - 1 }], larger: [{ spec: second, have: second.partitions + 2 }], unchanged: rest });
+  });
+});
+
+describe('retention', () => {
+  it('creates topics with the catalogue’s retention', () => {
+    const [main] = catalogue;
+    expect(topicConfigEntries(main)).toEqual([{ name: 'retention.ms', value: String(main.retentionMs) }]);
+  });
+
+  it('re-sets the retention of existing topics that differ from the catalogue, and leaves undescribed ones to creation', () => {
+    const [first, second, third] = catalogue;
+    const existing = new Map<string, string | undefined>([
+      [first.name, String(first.retentionMs)],
+      [second.name, '604800'],
+      [third.name, undefined],
+    ]);
+    expect(planRetention(catalogue, existing)).toEqual([
+      { spec: second, from: '604800' },
+      { spec: third, from: undefined },
+    ]);
   });
 });

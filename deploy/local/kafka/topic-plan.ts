@@ -21,3 +21,17 @@ export function planTopics(catalogue: readonly TopicSpec[], existing: ReadonlyMa
   }
   return plan;
 }
+
+/** The topic-level configs the catalogue declares, as kafkajs' createTopics takes them (`configEntries`). */
+export function topicConfigEntries(spec: TopicSpec): { name: string; value: string }[] {
+  return [{ name: 'retention.ms', value: String(spec.retentionMs) }];
+}
+
+/**
+ * Existing topics whose `retention.ms` (name -> value as the broker describes it, undefined when the
+ * broker has none for it) differs from the catalogue's, so the local broker keeps what Kubernetes keeps.
+ * Topics the broker did not describe are skipped: they are created with their configs.
+ */
+export function planRetention(catalogue: readonly TopicSpec[], existing: ReadonlyMap<string, string | undefined>): { readonly spec: TopicSpec; readonly from: string | undefined }[] {
+  return catalogue.filter((spec) => existing.has(spec.name) && existing.get(spec.name) !== String(spec.retentionMs)).map((spec) => ({ spec, from: existing.get(spec.name) }));
+}

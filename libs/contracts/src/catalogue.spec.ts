@@ -2,7 +2,16 @@ import { EVENT_CATALOGUE, EVENT_TYPES, eventTypesOnTopic, expectedSigner, expect
 import { kafkaAccessDeclaration, kafkaAcls, kafkaPrincipals } from './kafka-acls';
 import { parsePartnerRegistry } from './partner-registry';
 import { partnerPrincipal, partnerSource } from './principals';
-import { isSignedTopicAddress, partnerRequestsTopic, partnerResponsesTopic, PARTNER_TOPICS, resolveTopic, topicCatalogueWithPartners, TOPICS } from './topics';
+import {
+  deadLetterTopicOf,
+  isSignedTopicAddress,
+  partnerRequestsTopic,
+  partnerResponsesTopic,
+  PARTNER_TOPICS,
+  resolveTopic,
+  topicCatalogueWithPartners,
+  TOPICS,
+} from './topics';
 
 describe('topics', () => {
   it('resolves fixed and partner topics, and nothing else', () => {
@@ -28,6 +37,14 @@ describe('topics', () => {
     const names = topicCatalogueWithPartners(['XMPL']).map((topic) => topic.name);
     expect(names).toEqual(expect.arrayContaining(['partner.xmpl.requests.v1', 'partner.xmpl.responses.v1', 'partner.xmpl.requests.v1.dlq', 'partner.xmpl.responses.v1.dlq']));
     expect(new Set(names).size).toBe(names.length);
+  });
+
+  it('keeps main topics a week and dead letters a month, so an operator has time to look at what was refused', () => {
+    const retentionDays = (name: string) => (topicCatalogueWithPartners(['XMPL']).find((topic) => topic.name === name)?.retentionMs ?? 0) / 86_400_000;
+    expect(retentionDays(TOPICS.BANK_REQUESTS)).toBe(7);
+    expect(retentionDays('partner.xmpl.responses.v1')).toBe(7);
+    expect(retentionDays(deadLetterTopicOf(TOPICS.BANK_REQUESTS))).toBe(30);
+    expect(retentionDays('partner.xmpl.requests.v1.dlq')).toBe(30);
   });
 });
 

@@ -23,3 +23,4 @@ export * from './service-calls/service-calls';
 export * from './service-calls/service-token';
 export * from './service-calls/internal-contracts';
 export * from './webhooks/merchant-webhook';
+export * from './public-routes';

@@ -88,10 +88,29 @@ export interface TopicSpec {
    * Every topic that asks a bank to move money, or answers such a request, is signed.
    */
   readonly signed: boolean;
+  /** How long the broker keeps its records (`retention.ms`). */
+  readonly retentionMs: number;
 }
 
 export const MAIN_TOPIC_PARTITIONS = 6;
 export const DEAD_LETTER_TOPIC_PARTITIONS = 1;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Main topics keep 7 days: a consumer stopped over a long weekend still finds everything it missed.
+ * The consumers' inbox (INBOX_RETENTION_DAYS in libs/messaging, 14 days) must remember a message for
+ * longer than Kafka could redeliver it, so this must stay below it; deploy/k8s/kafka-manifests.spec.ts
+ * checks that for every topic a service reads.
+ */
+export const MAIN_TOPIC_RETENTION_MS = 7 * DAY_MS;
+
+/**
+ * Dead-letter topics keep 30 days: a refused record's value is kept nowhere else (docs/dead-letters.md),
+ * and an operator needs time to find the cause and replay or discard it after an incident. No kirim
+ * consumer reads them, so the inbox's window does not bound them.
+ */
+export const DEAD_LETTER_TOPIC_RETENTION_MS = 30 * DAY_MS;
 
 /**
  * Topics whose records move money, or answer a request to: their records are signed, and consumers
@@ -105,12 +124,16 @@ export function isSignedTopicAddress(address: TopicAddress): boolean {
   return SIGNED_ADDRESSES.includes(address);
 }
 
+function mainTopicSpec(name: string, description: string, signed: boolean): TopicSpec {
+  return { name, partitions: MAIN_TOPIC_PARTITIONS, description, signed, retentionMs: MAIN_TOPIC_RETENTION_MS };
+}
+
 const MAIN_TOPICS: readonly TopicSpec[] = [
-  { name: TOPICS.IDENTITY_EVENTS, partitions: MAIN_TOPIC_PARTITIONS, description: 'users registered, bank accounts linked, language and time zone set (key: userId)', signed: false },
-  { name: TOPICS.PAYMENTS_EVENTS, partitions: MAIN_TOPIC_PARTITIONS, description: 'payment lifecycle: initiated, completed, failed, reversed (key: paymentId)', signed: false },
-  { name: TOPICS.BANK_REQUESTS, partitions: MAIN_TOPIC_PARTITIONS, description: 'debit and credit commands to banks, signed by payments (key: paymentId)', signed: true },
-  { name: TOPICS.BANK_RESPONSES, partitions: MAIN_TOPIC_PARTITIONS, description: 'results of debit and credit legs, signed by bank-connector (key: paymentId)', signed: true },
-  { name: TOPICS.NOTIFICATIONS_EVENTS, partitions: MAIN_TOPIC_PARTITIONS, description: 'notifications recorded for users (key: userId)', signed: false },
+  mainTopicSpec(TOPICS.IDENTITY_EVENTS, 'users registered, bank accounts linked, language and time zone set (key: userId)', false),
+  mainTopicSpec(TOPICS.PAYMENTS_EVENTS, 'payment lifecycle: initiated, completed, failed, reversed (key: paymentId)', false),
+  mainTopicSpec(TOPICS.BANK_REQUESTS, 'debit and credit commands to banks, signed by payments (key: paymentId)', true),
+  mainTopicSpec(TOPICS.BANK_RESPONSES, 'results of debit and credit legs, signed by bank-connector (key: paymentId)', true),
+  mainTopicSpec(TOPICS.NOTIFICATIONS_EVENTS, 'notifications recorded for users (key: userId)', false),
 ];
 
 /** Fixed topics some kirim service consumes; each has a dead-letter topic. Partner topics have theirs too. */
@@ -122,6 +145,7 @@ function deadLetterSpec(topic: string): TopicSpec {
     partitions: DEAD_LETTER_TOPIC_PARTITIONS,
     description: `dead letters of ${topic}: the original record plus the reason it was refused`,
     signed: false,
+    retentionMs: DEAD_LETTER_TOPIC_RETENTION_MS,
   };
 }
 
@@ -136,8 +160,8 @@ export function partnerTopicCatalogue(bankCode: string): TopicSpec[] {
   const requests = partnerRequestsTopic(bankCode);
   const responses = partnerResponsesTopic(bankCode);
   return [
-    { name: requests, partitions: MAIN_TOPIC_PARTITIONS, description: `debit, credit and account-lookup requests to partner bank ${bankCode}, signed by bank-connector (key: paymentId or lookupId)`, signed: true },
-    { name: responses, partitions: MAIN_TOPIC_PARTITIONS, description: `answers of partner bank ${bankCode}, signed by the bank (key: paymentId or lookupId)`, signed: true },
+    mainTopicSpec(requests, `debit, credit and account-lookup requests to partner bank ${bankCode}, signed by bank-connector (key: paymentId or lookupId)`, true),
+    mainTopicSpec(responses, `answers of partner bank ${bankCode}, signed by the bank (key: paymentId or lookupId)`, true),
     deadLetterSpec(requests),
     deadLetterSpec(responses),
   ];
