@@ -12,6 +12,8 @@
  * token bucket on proxied requests, the local stand-in for the Ingress's rate limit (rate-limiter.ts),
  * EDGE_PUBLIC_URL (the `servers` URL of /docs/openapi.json; default: relative to where it is read).
  */
+// @kirim/contracts declares its DTOs with decorators that read design-time metadata at load.
+import 'reflect-metadata';
 import { defaultAsyncApiFile, loadAsyncApiDocument } from './asyncapi-file';
 import { createEdgeServer, EdgeOptions, Upstreams } from './edge-server';
 import { ClientRateLimiter } from './rate-limiter';

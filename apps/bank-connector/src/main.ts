@@ -1,3 +1,5 @@
+// First: tracing hooks node:http and fetch before anything loads them (docs/operations.md, "Traces").
+import { startTracing } from '@kirim/platform/tracing';
 import 'reflect-metadata';
 import { connectKafkaTransport } from '@kirim/messaging';
 import { bootService, createServiceApp, DataEncryptionConfig, loadConfig, runUntilSignalled } from '@kirim/platform';
@@ -10,6 +12,7 @@ async function main(): Promise<void> {
   // Validate the environment before Nest starts, so a bad variable is one clear line, not a stack.
   const config = loadConfig(BankConnectorConfig);
   loadConfig(DataEncryptionConfig);
+  startTracing(SERVICE_NAME);
   const app = await createServiceApp(AppModule, {
     serviceName: SERVICE_NAME,
     openApi: {

@@ -1,3 +1,5 @@
+// First: tracing hooks node:http and fetch before anything loads them (docs/operations.md, "Traces").
+import { startTracing } from '@kirim/platform/tracing';
 import 'reflect-metadata';
 import { bootService, createServiceApp, DataEncryptionConfig, loadConfig, runUntilSignalled } from '@kirim/platform';
 import { AppModule, SERVICE_NAME } from './app.module';
@@ -7,6 +9,7 @@ bootService(async () => {
   // Validate the environment before Nest starts, so a bad variable stops boot with its name only.
   const config = loadConfig(IdentityConfig);
   loadConfig(DataEncryptionConfig);
+  startTracing(SERVICE_NAME);
   const app = await createServiceApp(AppModule, {
     serviceName: SERVICE_NAME,
     openApi: {

@@ -1,3 +1,5 @@
+// First: tracing hooks node:http and fetch before anything loads them (docs/operations.md, "Traces").
+import { startTracing } from '@kirim/platform/tracing';
 import 'reflect-metadata';
 import { connectKafkaTransport } from '@kirim/messaging';
 import { bootService, createServiceApp, loadConfig, OPERATOR_KEY_SCHEME, OPERATOR_KEY_SECURITY, runUntilSignalled } from '@kirim/platform';
@@ -10,6 +12,7 @@ bootService(async () => {
   const config = loadConfig(PaymentsConfig);
   // The scheme profile is config too: a profile that breaks a rule stops boot naming the field.
   schemeProfile(config);
+  startTracing(SERVICE_NAME);
   const app = await createServiceApp(AppModule, {
     serviceName: SERVICE_NAME,
     openApi: {

@@ -1,8 +1,10 @@
 import { Logger } from '@nestjs/common';
 import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import { Gauge } from 'prom-client';
 import { lastValueFrom } from 'rxjs';
 import { EVENT_CATALOGUE, eventTypesOnTopic, KirimEvent } from '@kirim/contracts';
+import { catalogued, serviceMetrics } from '@kirim/platform';
 import type { ChunkPreparer, InboundMessageContext } from './messaging.types';
 import { BatchProcessor } from './consumer/batch-processor';
 import { ConsumerState } from './consumer/consumer-state';
@@ -21,6 +23,22 @@ export interface KafkaBatchTransportOptions {
 const RESTART_DELAY_MS = 2000;
 
 /**
+ * Per partition this replica consumes, how far behind the broker it is: taken from what each batch
+ * already carries (its high watermark), so it needs no admin call and no ACL beyond consuming. It is
+ * as of the last chunk handled: a consumer that stops fetching stops updating it (readiness says so).
+ */
+const consumerLag = new Gauge({ ...catalogued('kirim_kafka_consumer_lag_messages'), registers: [serviceMetrics] });
+
+/**
+ * Messages after `handledOffset` on a partition whose high watermark (the offset the next message
+ * written gets) is `highWatermark`. Never negative: the watermark is read at fetch time.
+ */
+export function lagAfter(highWatermark: string, handledOffset: string): number {
+  const lag = BigInt(highWatermark) - BigInt(handledOffset) - 1n;
+  return lag > 0n ? Number(lag) : 0;
+}
+
+/**
  * A @nestjs/microservices transport over kafkajs that consumes in batches. Services declare
  * `@EventPattern(type)` handlers as usual; this server routes each decoded, validated CloudEvent to
  * the handler for its type, many messages per database transaction (see BatchProcessor), with
@@ -34,6 +52,8 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
   private restartTimer?: NodeJS.Timeout;
   private processor?: BatchProcessor;
   private preparer?: ChunkPreparer;
+  /** The partitions this replica reports lag for, `topic\u0000partition`; dropped when they are assigned elsewhere. */
+  private readonly lagReported = new Set<string>();
 
   protected override readonly logger = new Logger(KafkaBatchTransport.name);
 
@@ -76,6 +96,7 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
     if (this.restartTimer) clearTimeout(this.restartTimer);
     await this.consumer?.disconnect();
     this.state.markStopped();
+    this.forgetLag(() => true);
   }
 
   on(): void {
@@ -150,6 +171,11 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
       this.logger.error(`consumer ${this.options.groupId} crashed: ${payload.error.message}${payload.restart ? ' (kafkajs restarts it)' : ''}`);
       if (!payload.restart) this.scheduleRestart();
     });
+    // A partition now consumed by another replica is reported there: a stale value here would count it twice.
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      const assigned = new Set(Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) => partitions.map((partition) => lagKey(topic, partition))));
+      this.forgetLag((key) => !assigned.has(key));
+    });
     await consumer.connect();
     await consumer.subscribe({ topics: [...this.options.topics], fromBeginning: true });
     await consumer.run({
@@ -168,10 +194,26 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
       if (!isRunning() || isStale()) return;
       const chunk = batch.messages.slice(start, start + size);
       await processor.process(batch.topic, batch.partition, chunk);
-      resolveOffset(chunk[chunk.length - 1].offset);
+      const handled = chunk[chunk.length - 1].offset;
+      resolveOffset(handled);
+      this.reportLag(batch.topic, batch.partition, lagAfter(batch.highWatermark, handled));
       this.state.markProgress();
       await commitOffsetsIfNecessary();
       await heartbeat();
+    }
+  }
+
+  private reportLag(topic: string, partition: number, lag: number): void {
+    consumerLag.set({ topic, partition: String(partition) }, lag);
+    this.lagReported.add(lagKey(topic, partition));
+  }
+
+  private forgetLag(forget: (key: string) => boolean): void {
+    for (const key of [...this.lagReported]) {
+      if (!forget(key)) continue;
+      const [topic, partition] = key.split('\u0000');
+      consumerLag.remove({ topic, partition });
+      this.lagReported.delete(key);
     }
   }
 
@@ -192,4 +234,8 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
       })();
     }, RESTART_DELAY_MS);
   }
+}
+
+function lagKey(topic: string, partition: number): string {
+  return `${topic}\u0000${partition}`;
 }

@@ -19,6 +19,13 @@ export interface TransactionScope {
   readonly manager: EntityManager;
   /** Validates `event.data` against the contract and appends it to the outbox. Throws on a contract violation (a bug). */
   publish<T extends object>(event: OutgoingEvent<T>): Promise<void>;
+  /**
+   * Runs `callback` once this transaction has committed, and never if it rolls back: for what must
+   * happen once per committed change however often the work is retried (a metric counted). In a
+   * consumer chunk, only the callbacks of each message's committed attempt run. A callback that
+   * throws is logged and the others still run; the caller never sees it.
+   */
+  afterCommit(callback: () => void): void;
 }
 
 /**

@@ -12,7 +12,9 @@ export abstract class TransactionRunner {
 
 /**
  * Runs a use case in one database transaction whose outgoing events go to the outbox in that same
- * transaction: either the state change and its messages both happen, or neither does.
+ * transaction: either the state change and its messages both happen, or neither does. What the use
+ * case asked to run after the commit (`tx.afterCommit`) runs once the transaction has committed, and
+ * not at all if it rolled back.
  */
 export class UnitOfWork extends TransactionRunner {
   constructor(
@@ -25,14 +27,13 @@ export class UnitOfWork extends TransactionRunner {
   }
 
   async run<T>(work: (tx: TransactionScope) => Promise<T>, options: { traceparent?: string } = {}): Promise<T> {
-    let written = 0;
-    const result = await this.dataSource.transaction(async (manager) => {
+    const { value, written, committed } = await this.dataSource.transaction(async (manager) => {
       const scope = this.writer.open(manager, options.traceparent);
-      const value = await work(scope);
-      written = await scope.flush();
-      return value;
+      const done = await work(scope);
+      return { value: done, written: await scope.flush(), committed: scope.committed };
     });
+    committed.run();
     if (written > 0) this.onMessagesCommitted();
-    return result;
+    return value;
   }
 }

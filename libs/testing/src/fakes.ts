@@ -12,17 +12,27 @@ export interface PublishedEvent<T extends object = object> {
   readonly subject?: string;
 }
 
-/** A transaction that only collects what was published. */
+/** A transaction that only collects what was published, and what to run once it commits (`commit()` runs it). */
 export class FakeTransactionScope {
   readonly manager = {} as EntityManager;
   readonly published: PublishedEvent[] = [];
+  private readonly runAfterCommit: (() => void)[] = [];
 
   async publish<T extends object>(event: PublishedEvent<T>): Promise<void> {
     this.published.push(event);
   }
+
+  afterCommit(callback: () => void): void {
+    this.runAfterCommit.push(callback);
+  }
+
+  /** The transaction commits: what the work asked to run after the commit runs, once. A scope never committed rolled back. */
+  commit(): void {
+    for (const callback of this.runAfterCommit.splice(0)) callback();
+  }
 }
 
-/** Collects what a transaction published; only committed (non-throwing) work reaches `published`. */
+/** Collects what a transaction published; only committed (non-throwing) work reaches `published` and runs its afterCommit callbacks. */
 export class FakeTransactionRunner {
   readonly published: PublishedEvent[] = [];
   transactions = 0;
@@ -32,6 +42,7 @@ export class FakeTransactionRunner {
     const result = await work(scope);
     this.transactions += 1;
     this.published.push(...scope.published);
+    scope.commit();
     return result;
   }
 }

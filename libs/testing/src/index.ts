@@ -5,3 +5,4 @@ export * from './kafka-credentials';
 export * from './kafka-test-topics';
 export * from './fakes';
 export * from './data-encryption';
+export * from './migrate-command';

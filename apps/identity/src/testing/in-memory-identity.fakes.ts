@@ -19,15 +19,18 @@ export class FakeTransactions extends TransactionRunner {
   async run<T>(work: (tx: TransactionScope) => Promise<T>): Promise<T> {
     this.transactions += 1;
     const pending: OutgoingEvent[] = [];
+    const afterCommit: (() => void)[] = [];
     const scope: TransactionScope = {
       // The fakes below never touch the manager; a use case that did would fail loudly here.
       manager: {} as EntityManager,
       publish: async <E extends object>(event: OutgoingEvent<E>) => {
         pending.push(event);
       },
+      afterCommit: (callback) => void afterCommit.push(callback),
     };
     const result = await work(scope);
     this.published.push(...pending);
+    for (const callback of afterCommit) callback();
     return result;
   }
 }

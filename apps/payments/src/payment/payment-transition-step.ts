@@ -4,8 +4,9 @@ import { IdGenerator, raiseAlert } from '@kirim/platform';
 import { SCHEME_PROFILE, SchemeProfile } from '../limits/scheme-profile';
 import { withTimers } from './leg-timer';
 import { Payment } from './payment';
+import { recordPaymentStep } from './payment-metrics';
 import { InTransaction, PaymentRepository } from './payment.repository';
-import { automaticNextStep, PaymentAlert, PaymentEvent, PaymentOutgoingEvent, transition, TransitionRejected } from './payment-state-machine';
+import { automaticNextStep, PaymentAlert, PaymentEvent, PaymentEventKind, PaymentOutgoingEvent, transition, TransitionRejected } from './payment-state-machine';
 
 export interface StepAccepted {
   readonly ok: true;
@@ -15,12 +16,14 @@ export interface StepAccepted {
   readonly payment: Payment;
   readonly events: readonly PaymentOutgoingEvent[];
   readonly alerts: readonly PaymentAlert[];
+  /** What happened, and when: the metrics read a bank's answer and its latency from it. */
+  readonly trigger: { readonly kind: PaymentEventKind; readonly at: Date };
 }
 
 export type StepResult = StepAccepted | TransitionRejected;
 
-/** Where the outgoing events go: a transaction's outbox, or a collector that forwards them later. */
-export type EventSink = Pick<TransactionScope, 'publish'> & InTransaction;
+/** Where the outgoing events go (a transaction's outbox, or a collector that forwards them later), and what runs once it commits. */
+export type EventSink = Pick<TransactionScope, 'publish' | 'afterCommit'> & InTransaction;
 
 /**
  * The one way a payment changes (docs/payment-lifecycle.md): the state machine's transition, then
@@ -57,7 +60,7 @@ export class PaymentTransitionStep {
     }
     const before = options.isNew === true ? null : payment;
     const timed = withTimers(before, current, event.at, this.profile);
-    return { ok: true, before, payment: timed.payment, events, alerts: [...alerts, ...timed.alerts] };
+    return { ok: true, before, payment: timed.payment, events, alerts: [...alerts, ...timed.alerts], trigger: { kind: event.kind, at: event.at } };
   }
 
   /**
@@ -78,11 +81,15 @@ export class PaymentTransitionStep {
     return outcome;
   }
 
-  /** Writes the payment (inserts a new one), publishes its events in the same transaction and raises its alerts. */
+  /**
+   * Writes the payment (inserts a new one), publishes its events in the same transaction, counts it
+   * once the transaction has committed (payment-metrics.ts) and raises its alerts.
+   */
   async store(tx: EventSink, outcome: StepAccepted): Promise<void> {
     if (outcome.before === null) await this.payments.insert(tx, outcome.payment);
     else await this.payments.update(tx, outcome.payment);
     for (const event of outcome.events) await tx.publish<object>(event);
+    recordPaymentStep(tx, outcome);
     for (const alert of outcome.alerts) {
       // Identifiers and states only: no phone numbers, accounts or amounts in logs.
       raiseAlert(this.logger, alert.name, alertContext(outcome.payment), alert.message);

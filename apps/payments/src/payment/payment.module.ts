@@ -15,6 +15,7 @@ import { PaymentHistoryRepository } from './list-my-payments/payment-history.rep
 import { TypeOrmPaymentHistoryRepository } from './list-my-payments/typeorm-payment-history.repository';
 import { ListPaymentsNeedingOperatorUseCase } from './list-payments-needing-operator/list-payments-needing-operator.use-case';
 import { PartyDirectory } from './party-directory';
+import { PaymentBacklogGauges } from './payment-metrics';
 import { PaymentTransitionStep } from './payment-transition-step';
 import { IdempotencyKeyRepository, PaymentRepository, TypeOrmIdempotencyKeyRepository, TypeOrmPaymentRepository } from './payment.repository';
 import { PaymentsController } from './payments.controller';
@@ -39,6 +40,8 @@ import { RetryReversalUseCase } from './retry-reversal/retry-reversal.use-case';
     ListPaymentsNeedingOperatorUseCase,
     // Status checks of legs whose answer is late: started at bootstrap, stopped at shutdown.
     PendingLegPoller,
+    // Points the status-check and reversal gauges of /metrics at the database.
+    PaymentBacklogGauges,
     { provide: PaymentRepository, useClass: TypeOrmPaymentRepository },
     { provide: IdempotencyKeyRepository, useClass: TypeOrmIdempotencyKeyRepository },
     { provide: PaymentHistoryRepository, useClass: TypeOrmPaymentHistoryRepository },

@@ -1,4 +1,14 @@
-import { isTransientDatabaseError } from './batch-processor';
+import { randomUUID } from 'node:crypto';
+import { Logger } from '@nestjs/common';
+import type { KafkaMessage } from 'kafkajs';
+import type { DataSource, EntityManager } from 'typeorm';
+import { BankLegRequested, EVENT_SOURCES, EVENT_TYPES, KirimEvent, TOPICS } from '@kirim/contracts';
+import { encodeCloudEvent } from '../codec/cloud-event.codec';
+import type { InboundMessageContext } from '../messaging.types';
+import { OutboxWriter } from '../outbox/outbox-writer';
+import { BatchProcessor, isTransientDatabaseError } from './batch-processor';
+import type { DeadLetterPublisher } from './dead-letter.publisher';
+import { deadLettersWrittenCount } from './dead-letter.store';
 
 describe('isTransientDatabaseError', () => {
   it.each(['40P01', '40001', '08006', '57P01', '53300'])('treats SQLSTATE %s as transient (retry the chunk, never dead-letter)', (code) => {
@@ -9,5 +19,142 @@ describe('isTransientDatabaseError', () => {
   it.each(['23505', '22P02', undefined])('treats SQLSTATE %s as the message\'s own failure', (code) => {
     expect(isTransientDatabaseError({ code })).toBe(false);
     expect(isTransientDatabaseError(new Error('boom'))).toBe(false);
+  });
+});
+
+describe('BatchProcessor: tx.afterCommit', () => {
+  const TOPIC = TOPICS.BANK_REQUESTS;
+  /** The handler always fails on this amount (it is dead-lettered), and on this one for its first two tries. */
+  const [FAILING, FLAKY] = ['13.13', '14.14'];
+
+  function legCommand(amount = '500.00'): BankLegRequested {
+    return {
+      requestId: randomUUID(),
+      paymentId: randomUUID(),
+      txnId: `KRM${randomUUID().replace(/-/g, '').toUpperCase()}`,
+      purpose: 'payment',
+      bankCode: 'SBXA',
+      accountRef: randomUUID(),
+      amount: { value: amount, currency: 'INR' },
+    };
+  }
+
+  function consumedRecord(data: BankLegRequested, offset: number): KafkaMessage {
+    const encoded = encodeCloudEvent({ id: randomUUID(), type: EVENT_TYPES.BANK_DEBIT_REQUESTED, source: EVENT_SOURCES.PAYMENTS, time: new Date(), key: data.paymentId, data });
+    const headers = Object.fromEntries(Object.entries(encoded.headers ?? {}).map(([name, value]) => [name, Buffer.from(String(value))]));
+    return { key: Buffer.from(data.paymentId), value: Buffer.from(String(encoded.value)), headers, offset: String(offset), timestamp: String(Date.now()), attributes: 0 };
+  }
+
+  /** A dead_letters row as the INSERT ... RETURNING gives it back. */
+  function storedDeadLetter(id: string, group: string, topic: string, partition: number, offset: string): Record<string, unknown> {
+    return {
+      id,
+      consumer_group: group,
+      topic,
+      partition,
+      kafka_offset: offset,
+      record_key: null,
+      ce_id: null,
+      ce_type: null,
+      ce_source: null,
+      ce_subject: null,
+      reason: 'x',
+      attempts: 2,
+      replayable: false,
+      event: null,
+      status: 'open',
+      created_at: new Date(),
+      replayed_at: null,
+      replay_attempts: 0,
+      last_replay_error: null,
+      created_at_micros: '0',
+    };
+  }
+
+  /** A chunk's transaction that takes every message as new, stores every dead letter, and counts its commits. */
+  function fakeDatabase(): { dataSource: DataSource; commits: { count: number } } {
+    const commits = { count: 0 };
+    const manager = {
+      query: async (sql: string, params: unknown[] = []): Promise<unknown[]> => {
+        if (sql.includes('INSERT INTO inbox_messages')) {
+          if (!sql.includes('RETURNING source, message_id')) return [1];
+          const rows: { source: unknown; message_id: unknown }[] = [];
+          for (let index = 3; index < params.length; index += 3) rows.push({ source: params[index], message_id: params[index + 1] });
+          return rows;
+        }
+        if (sql.includes('INSERT INTO dead_letters')) {
+          const [group, topic, partition, ids, offsets] = params as [string, string, number, string[], string[]];
+          return ids.map((id, index) => storedDeadLetter(id, group, topic, partition, offsets[index]));
+        }
+        return [];
+      },
+    } as unknown as EntityManager;
+    const dataSource = {
+      transaction: async <T>(work: (m: EntityManager) => Promise<T>): Promise<T> => {
+        const result = await work(manager);
+        commits.count += 1;
+        return result;
+      },
+    } as unknown as DataSource;
+    return { dataSource, commits };
+  }
+
+  /** A handler that asks to count its message after the commit, then fails as its amount says. */
+  function processorCounting(dataSource: DataSource, commits: { count: number }, counted: string[], deadLetters: Pick<DeadLetterPublisher, 'publish'>): BatchProcessor {
+    const tries = new Map<string, number>();
+    const dispatch = async (event: KirimEvent<object>, ctx: InboundMessageContext): Promise<void> => {
+      const leg = event.data as BankLegRequested;
+      const attempt = (tries.get(leg.paymentId) ?? 0) + 1;
+      tries.set(leg.paymentId, attempt);
+      ctx.tx.afterCommit(() => counted.push(`${leg.amount.value} after commit ${commits.count}`));
+      if (leg.amount.value === FAILING || (leg.amount.value === FLAKY && attempt <= 2)) throw new Error(`the test handler fails on ${leg.amount.value}`);
+    };
+    return new BatchProcessor(dataSource, new OutboxWriter(EVENT_SOURCES.BANK_CONNECTOR), deadLetters as DeadLetterPublisher, dispatch, {
+      consumerGroup: 'kirim.bank-connector',
+      maxAttempts: 2,
+      topicPrefix: '',
+    });
+  }
+
+  beforeEach(() => {
+    for (const level of ['log', 'warn', 'error'] as const) jest.spyOn(Logger.prototype, level).mockImplementation(() => undefined);
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  it('counts each message of a chunk replayed carefully once, from its committed attempt only, after the commit', async () => {
+    const { dataSource, commits } = fakeDatabase();
+    const counted: string[] = [];
+    const failedBefore = await deadLettersWrittenCount(TOPIC, 'handler-failed');
+    const processor = processorCounting(dataSource, commits, counted, { publish: async () => undefined });
+
+    // 500.00 applies at once; the fast path is abandoned at 13.13; carefully, 14.14 fails once more then
+    // applies on its second try, and 13.13 fails both tries and is dead-lettered.
+    await processor.process(TOPIC, 0, [consumedRecord(legCommand('500.00'), 10), consumedRecord(legCommand(FLAKY), 11), consumedRecord(legCommand(FAILING), 12), consumedRecord(legCommand('7.00'), 13)]);
+
+    expect(commits.count).toBe(1);
+    expect(counted).toEqual(['500.00 after commit 1', '14.14 after commit 1', '7.00 after commit 1']);
+    expect(await deadLettersWrittenCount(TOPIC, 'handler-failed')).toBe(failedBefore + 1);
+  });
+
+  it('runs nothing for a chunk whose transaction rolls back, and counts once when it is retried and commits', async () => {
+    const { dataSource, commits } = fakeDatabase();
+    const counted: string[] = [];
+    const failedBefore = await deadLettersWrittenCount(TOPIC, 'handler-failed');
+    let dlqReachable = false;
+    const processor = processorCounting(dataSource, commits, counted, {
+      publish: async () => {
+        if (!dlqReachable) throw new Error('the .dlq topic is unreachable');
+      },
+    });
+    const chunk = [consumedRecord(legCommand('500.00'), 20), consumedRecord(legCommand(FAILING), 21)];
+
+    await expect(processor.process(TOPIC, 0, chunk)).rejects.toThrow('unreachable');
+    expect(counted).toEqual([]);
+    expect(await deadLettersWrittenCount(TOPIC, 'handler-failed')).toBe(failedBefore);
+
+    dlqReachable = true;
+    await processor.process(TOPIC, 0, chunk);
+    expect(counted).toEqual(['500.00 after commit 1']);
+    expect(await deadLettersWrittenCount(TOPIC, 'handler-failed')).toBe(failedBefore + 1);
   });
 });

@@ -1,13 +1,16 @@
 import { Logger } from '@nestjs/common';
+import { Context, context, ROOT_CONTEXT, Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { parseTraceParent } from '@opentelemetry/core';
 import type { KafkaMessage } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { KirimEvent } from '@kirim/contracts';
+import { EVENT_CATALOGUE, isEventType, KirimEvent } from '@kirim/contracts';
 import { raiseAlert } from '@kirim/platform';
+import { AfterCommitCallbacks } from '../after-commit';
 import { decodeCloudEvent } from '../codec/cloud-event.codec';
 import type { ChunkPreparer, InboundMessageContext } from '../messaging.types';
 import { OutboxWriter } from '../outbox/outbox-writer';
 import { DeadLetter, DeadLetterPublisher } from './dead-letter.publisher';
-import { DeadLetterHooks, DeadLetterRecord, recordDeadLetters } from './dead-letter.store';
+import { countDeadLettersWritten, DeadLetterHooks, DeadLetterRecord, recordDeadLetters } from './dead-letter.store';
 import { describeError } from '../describe-error';
 import type { RecordVerifier } from '../trust/record-trust';
 import { isMessageRefusal } from './message-refused.error';
@@ -40,10 +43,36 @@ interface InboxLocation {
   readonly offset: string;
 }
 
-/** What a committed chunk did: messages written to the outbox, records dead-lettered (alerted after the commit). */
+/** A message whose handler's work is in the chunk's transaction, with the span it was handled in. */
+interface AppliedMessage {
+  readonly event: KirimEvent<object>;
+  readonly span: Span;
+}
+
+/**
+ * What a committed chunk did: messages applied and written to the outbox, records dead-lettered
+ * (alerted after the commit), and what its committed work asked to run after the commit.
+ */
 interface ChunkOutcome {
   readonly written: number;
+  readonly applied: readonly AppliedMessage[];
   readonly deadLettered: readonly DeadLetterRecord[];
+  readonly committed: AfterCommitCallbacks;
+}
+
+/** Where a message is handled, for its span. */
+interface HandlingLocation {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+}
+
+const tracer = trace.getTracer('@kirim/messaging');
+
+/** The context a record's handling continues: its producer's span (remote), or a new trace when it carries none. */
+function contextOfRecord(traceparent: string | undefined): Context {
+  const parent = traceparent === undefined ? null : parseTraceParent(traceparent);
+  return parent === null ? ROOT_CONTEXT : trace.setSpanContext(ROOT_CONTEXT, { ...parent, isRemote: true });
 }
 
 /** Thrown in the fast path when a handler fails: the chunk is replayed message by message. */
@@ -75,8 +104,12 @@ export function isTransientDatabaseError(error: unknown): boolean {
  * dead-letter topic, and the others commit. Records that cannot be decoded or validated go to the
  * dead-letter topic at once: retrying cannot fix them.
  *
+ * What handlers ask to run after the commit (`tx.afterCommit`) runs once the chunk's transaction has
+ * committed, only for the attempt of each message that is part of it: nothing of the abandoned fast
+ * path, nor of a careful attempt rolled back to its savepoint, nor of a chunk rolled back whole.
+ *
  * Every dead letter is also written to `dead_letters` in the chunk's transaction, so the store an
- * operator lists and replays from agrees with the inbox, and an alert is raised for it once the
+ * operator lists and replays from agrees with the inbox, and it is counted and alerted once the
  * transaction has committed. The dead letters are sent before the transaction commits, so a crash in
  * between can send one twice but never lose one; a chunk redelivered after its commit finds its dead
  * letters already stored and sends none again.
@@ -113,8 +146,55 @@ export class BatchProcessor {
       if (!(error instanceof ChunkNeedsCarefulRetry)) throw error;
       outcome = await this.runChunk(topic, partition, decoded, true, refuseReplays);
     }
+    outcome.committed.run();
     if (outcome.written > 0) this.onMessagesCommitted();
+    for (const applied of outcome.applied) this.logApplied(applied);
     for (const deadLetter of outcome.deadLettered) this.alertDeadLettered(deadLetter);
+  }
+
+  /**
+   * Runs one message's handler in its own CONSUMER span, a child of the record's traceparent, so
+   * the handler's log lines and the messages it publishes carry that message's trace even when a
+   * chunk holds the messages of many payments.
+   */
+  private async inMessageSpan<T>(event: KirimEvent<object>, location: HandlingLocation, work: (span: Span) => Promise<T>): Promise<T> {
+    const parent = contextOfRecord(event.traceparent);
+    const span = tracer.startSpan(
+      `process ${location.topic}`,
+      {
+        kind: SpanKind.CONSUMER,
+        attributes: {
+          'messaging.system': 'kafka',
+          'messaging.operation.type': 'process',
+          'messaging.destination.name': location.topic,
+          'messaging.destination.partition.id': String(location.partition),
+          'messaging.kafka.offset': Number(location.offset),
+          'messaging.consumer.group.name': this.options.consumerGroup,
+          'messaging.message.id': event.id,
+          'cloudevents.event_type': event.type,
+          'cloudevents.event_source': event.source,
+        },
+      },
+      parent,
+    );
+    try {
+      return await context.with(trace.setSpan(parent, span), () => work(span));
+    } catch (error) {
+      // The fast path marks the handler's own error before it asks for the careful replay.
+      if (!(error instanceof ChunkNeedsCarefulRetry)) span.setStatus({ code: SpanStatusCode.ERROR, message: describeError(error) });
+      throw error;
+    } finally {
+      span.end();
+    }
+  }
+
+  /**
+   * One info line per message applied, once its transaction has committed, in the message's trace:
+   * the type and the aggregate id only (paymentId, userId...), never the payload.
+   */
+  private logApplied({ event, span }: AppliedMessage): void {
+    const keyField = isEventType(event.type) ? EVENT_CATALOGUE[event.type].keyField : 'key';
+    context.with(trace.setSpan(ROOT_CONTEXT, span), () => this.logger.log({ type: event.type, [keyField]: event.key }, 'message applied'));
   }
 
   private alertDeadLettered(deadLetter: DeadLetterRecord): void {
@@ -144,21 +224,25 @@ export class BatchProcessor {
       const events = decoded.flatMap((item) => ('event' in item ? [item.event] : []));
       if (events.length > 0) await this.options.preparer?.prepareChunk(events, manager);
       const replays = { refuse: refuseReplays, deadLetters };
+      const applied: AppliedMessage[] = [];
+      const committed = new AfterCommitCallbacks();
       const written = careful
-        ? await this.applyOneByOne(manager, topic, partition, decoded, deadLetters, refuseReplays)
-        : await this.applyAllAtOnce(manager, topic, partition, decoded, replays);
+        ? await this.applyOneByOne(manager, topic, partition, decoded, deadLetters, refuseReplays, applied, committed)
+        : await this.applyAllAtOnce(manager, topic, partition, decoded, replays, applied, committed);
       // In the original order, so an operator replaying the dead-letter topic keeps the partition's order.
       deadLetters.sort((a, b) => (BigInt(a.message.offset) < BigInt(b.message.offset) ? -1 : 1));
       const recorded = await recordDeadLetters(manager, this.options.consumerGroup, topic, partition, deadLetters);
+      if (recorded.length > 0) committed.add(() => countDeadLettersWritten(topic, recorded));
       for (const { letter, record } of recorded) await this.options.onDeadLettered?.(manager, record, letter.event ?? null, letter.cause);
       await this.deadLetters.publish(topic, partition, recorded.map(({ letter }) => letter));
-      return { written, deadLettered: recorded.map(({ record }) => record) };
+      return { written, applied, deadLettered: recorded.map(({ record }) => record), committed };
     });
   }
 
   /**
    * The fast path: one inbox INSERT for the chunk, every handler in order, one outbox INSERT.
-   * Any handler error abandons the attempt (the caller replays the chunk carefully).
+   * Any handler error abandons the attempt (the caller replays the chunk carefully), with what its
+   * handlers asked to run after the commit.
    */
   private async applyAllAtOnce(
     manager: EntityManager,
@@ -166,6 +250,8 @@ export class BatchProcessor {
     partition: number,
     decoded: readonly Decoded[],
     replays: { readonly refuse: boolean; readonly deadLetters: DeadLetter[] },
+    applied: AppliedMessage[],
+    committed: AfterCommitCallbacks,
   ): Promise<number> {
     const events = decoded.filter((item): item is DecodedEvent => 'event' in item);
     const fresh = await this.recordAllInInbox(manager, topic, partition, events);
@@ -176,18 +262,29 @@ export class BatchProcessor {
     const outbox = this.writer.buffer();
     for (const item of events) {
       if (!fresh.has(item)) continue;
-      try {
-        await this.dispatch(item.event, { topic, partition, offset: item.message.offset, tx: outbox.scope(manager, item.event.traceparent) });
-      } catch (error) {
-        if (isTransientDatabaseError(error)) throw error;
-        this.logger.warn(`handler for ${item.event.type} (${item.event.id}) failed; replaying the chunk message by message: ${describeError(error)}`);
-        throw new ChunkNeedsCarefulRetry();
-      }
+      const location = { topic, partition, offset: item.message.offset };
+      const span = await this.inMessageSpan(item.event, location, async (span) => {
+        try {
+          await this.dispatch(item.event, { ...location, tx: outbox.scope(manager, item.event.traceparent) });
+          return span;
+        } catch (error) {
+          if (isTransientDatabaseError(error)) throw error;
+          span.setStatus({ code: SpanStatusCode.ERROR, message: describeError(error) });
+          this.logger.warn(`handler for ${item.event.type} (${item.event.id}) failed; replaying the chunk message by message: ${describeError(error)}`);
+          throw new ChunkNeedsCarefulRetry();
+        }
+      });
+      applied.push({ event: item.event, span });
     }
-    return outbox.flush(manager);
+    const written = await outbox.flush(manager);
+    outbox.committed.moveTo(committed);
+    return written;
   }
 
-  /** The careful path: each message under a savepoint, retried, dead-lettered if it keeps failing or is refused. */
+  /**
+   * The careful path: each message under a savepoint, retried, dead-lettered if it keeps failing or
+   * is refused. Only the attempt that is released joins `committed`.
+   */
   private async applyOneByOne(
     manager: EntityManager,
     topic: string,
@@ -195,26 +292,30 @@ export class BatchProcessor {
     decoded: readonly Decoded[],
     deadLetters: DeadLetter[],
     refuseReplays: boolean,
+    applied: AppliedMessage[],
+    committed: AfterCommitCallbacks,
   ): Promise<number> {
-    const outbox = { written: 0 };
+    const chunk = { written: 0, committed };
     for (const item of decoded) {
       if ('reason' in item) continue;
       if (!(await this.recordInInbox(manager, topic, partition, item.message.offset, item.event))) {
         if (refuseReplays) deadLetters.push(...(await this.replaysAmong(manager, topic, partition, [item])));
         continue;
       }
-      const failure = await this.applyWithRetries(manager, item.event, { topic, partition, offset: item.message.offset }, outbox);
-      if (failure) {
-        await manager.query(
-          `UPDATE inbox_messages SET outcome = 'dead-lettered' WHERE consumer_group = $1 AND source = $2 AND message_id = $3`,
-          [this.options.consumerGroup, item.event.source, item.event.id],
-        );
-        const reason = failure.refused ? `refused: ${failure.reason}` : `handler failed after ${failure.attempts} attempts: ${failure.reason}`;
-        // A refusal is the handler's verdict on what the message says: replaying it cannot change that.
-        deadLetters.push({ message: item.message, reason, attempts: failure.attempts, event: item.event, cause: failure.refused ? 'refused' : 'handler-failed' });
+      const result = await this.applyWithRetries(manager, item.event, { topic, partition, offset: item.message.offset }, chunk);
+      if ('span' in result) {
+        applied.push({ event: item.event, span: result.span });
+        continue;
       }
+      await manager.query(
+        `UPDATE inbox_messages SET outcome = 'dead-lettered' WHERE consumer_group = $1 AND source = $2 AND message_id = $3`,
+        [this.options.consumerGroup, item.event.source, item.event.id],
+      );
+      const reason = result.refused ? `refused: ${result.reason}` : `handler failed after ${result.attempts} attempts: ${result.reason}`;
+      // A refusal is the handler's verdict on what the message says: replaying it cannot change that.
+      deadLetters.push({ message: item.message, reason, attempts: result.attempts, event: item.event, cause: result.refused ? 'refused' : 'handler-failed' });
     }
-    return outbox.written;
+    return chunk.written;
   }
 
   /**
@@ -273,22 +374,25 @@ export class BatchProcessor {
   }
 
   /**
-   * Undefined once an attempt succeeds; otherwise why it did not: the last error after every
+   * The span of the attempt that succeeded; otherwise why none did: the last error after every
    * attempt failed, or at once the handler's refusal (retrying cannot change a verdict).
    */
   private async applyWithRetries(
     manager: EntityManager,
     event: KirimEvent<object>,
-    context: Omit<InboundMessageContext, 'tx'>,
-    outbox: { written: number },
-  ): Promise<{ readonly reason: string; readonly attempts: number; readonly refused: boolean } | undefined> {
+    location: HandlingLocation,
+    chunk: { written: number; readonly committed: AfterCommitCallbacks },
+  ): Promise<{ readonly span: Span } | { readonly reason: string; readonly attempts: number; readonly refused: boolean }> {
     let lastError = '';
     for (let attempt = 1; attempt <= this.options.maxAttempts; attempt += 1) {
       await manager.query('SAVEPOINT kirim_inbound_message');
       try {
-        outbox.written += await this.apply(manager, event, context);
+        const { span, written, committed } = await this.inMessageSpan(event, location, async (span) => ({ span, ...(await this.apply(manager, event, location)) }));
         await manager.query('RELEASE SAVEPOINT kirim_inbound_message');
-        return undefined;
+        // Only now is this attempt part of the chunk: a failed one is dropped with its callbacks.
+        chunk.written += written;
+        committed.moveTo(chunk.committed);
+        return { span };
       } catch (error) {
         if (isTransientDatabaseError(error)) throw error;
         // If the connection itself is gone this throws too, and the chunk is retried later as a whole.
@@ -300,10 +404,10 @@ export class BatchProcessor {
     return { reason: lastError, attempts: this.options.maxAttempts, refused: false };
   }
 
-  private async apply(manager: EntityManager, event: KirimEvent<object>, context: Omit<InboundMessageContext, 'tx'>): Promise<number> {
+  private async apply(manager: EntityManager, event: KirimEvent<object>, location: HandlingLocation): Promise<{ readonly written: number; readonly committed: AfterCommitCallbacks }> {
     const scope = this.writer.open(manager, event.traceparent);
-    await this.dispatch(event, { ...context, tx: scope });
-    return scope.flush();
+    await this.dispatch(event, { ...location, tx: scope });
+    return { written: await scope.flush(), committed: scope.committed };
   }
 
   /** True if this consumer group had not seen the message; false for a redelivery. */

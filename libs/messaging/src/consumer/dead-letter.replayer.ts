@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
 import { EVENT_CATALOGUE, isEventType, KirimEvent, validatePayload } from '@kirim/contracts';
+import { AfterCommitCallbacks } from '../after-commit';
 import type { ChunkPreparer, InboundMessageContext } from '../messaging.types';
 import type { OutboxWriter } from '../outbox/outbox-writer';
 import { describeError } from '../describe-error';
@@ -95,6 +96,7 @@ export class DeadLetterReplayer {
   async replay(id: string): Promise<ReplayResult> {
     if (!isUuid(id)) return { outcome: 'not-found' };
     let written = 0;
+    const committed = new AfterCommitCallbacks();
     let result: ReplayResult;
     try {
       result = await this.dataSource.transaction(async (manager): Promise<ReplayResult> => {
@@ -116,6 +118,7 @@ export class DeadLetterReplayer {
           const scope = this.writer.open(manager, event.traceparent);
           await dispatcher.dispatchEvent(event, { topic: deadLetter.topic, partition: deadLetter.partition, offset: deadLetter.offset, tx: scope });
           written = await scope.flush();
+          scope.committed.moveTo(committed);
           // Through a CTE: TypeORM hands back rows for a SELECT, but [rows, count] for a bare UPDATE.
           const [updated]: DeadLetterRow[] = await manager.query(
             `WITH updated AS (
@@ -138,6 +141,7 @@ export class DeadLetterReplayer {
       this.logger.warn(`replay of dead letter ${id} (${deadLetter.ceType ?? 'unknown type'}) failed: ${error.reason}`);
       return { outcome: 'failed', reason: error.reason, deadLetter };
     }
+    committed.run();
     if (result.outcome === 'replayed') {
       this.logger.log(`replayed dead letter ${id} (${result.deadLetter.ceType ?? 'unknown type'})`);
       if (written > 0) this.onMessagesCommitted();

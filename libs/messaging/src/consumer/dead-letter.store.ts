@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { Counter } from 'prom-client';
 import type { DataSource, EntityManager } from 'typeorm';
 import { CE_HEADERS, KirimEvent } from '@kirim/contracts';
+import { catalogued, serviceMetrics } from '@kirim/platform';
 import type { InboundEvent } from '../messaging.types';
 import { storableCopy, storableText } from '../persistence/storable-json';
 import type { DeadLetter, DeadLetterCause } from './dead-letter.publisher';
@@ -79,6 +81,14 @@ export interface DeadLetterPage {
 }
 
 export const MAX_DEAD_LETTER_PAGE_SIZE = 200;
+
+/**
+ * Dead letters written, by the consumed topic (a closed set: the service's own) and the cause (four
+ * values), never by anything the record says. Counted once the chunk's transaction has committed
+ * (countDeadLettersWritten, run after the commit), so a chunk rolled back and retried (the .dlq topic
+ * unreachable) counts its dead letters once, as `dead_letters` holds them.
+ */
+const deadLettersWritten = new Counter({ ...catalogued('kirim_dead_letters_total'), registers: [serviceMetrics] });
 
 /** Longest reason stored: the same bound as the `.dlq` header's (enough to act on, bounded). */
 const MAX_REASON_LENGTH = 2000;
@@ -211,7 +221,8 @@ function prepare(letter: DeadLetter): PreparedDeadLetter {
 /**
  * Writes dead letters into `dead_letters` in the caller's transaction and returns those written
  * with the record they became. One already there (same group, topic, partition and offset: a chunk
- * redelivered after it committed) is skipped and not returned.
+ * redelivered after it committed) is skipped and not returned. The caller counts what it returns
+ * with countDeadLettersWritten once the transaction has committed.
  */
 export async function recordDeadLetters(
   manager: EntityManager,
@@ -251,6 +262,17 @@ export async function recordDeadLetters(
     const record = byId.get(item.id);
     return record ? [{ letter: item.letter, record }] : [];
   });
+}
+
+/** Counts dead letters recordDeadLetters wrote from `topic`; call it once their transaction has committed. */
+export function countDeadLettersWritten(topic: string, written: readonly { readonly letter: Pick<DeadLetter, 'cause'> }[]): void {
+  for (const { letter } of written) deadLettersWritten.inc({ topic, cause: letter.cause });
+}
+
+/** How many dead letters this process wrote from `topic` for `cause` (tests read it). */
+export async function deadLettersWrittenCount(topic: string, cause: DeadLetterCause): Promise<number> {
+  const metric = await deadLettersWritten.get();
+  return metric.values.find((value) => value.labels.topic === topic && value.labels.cause === cause)?.value ?? 0;
 }
 
 /** Reads `dead_letters` for the operator: lists (newest first, paged) and single records. */

@@ -8,6 +8,7 @@ import { describeError } from '../describe-error';
 import { storableCopy, storableText } from '../persistence/storable-json';
 import { RecordSigner } from '../trust/record-trust';
 import { brokerRefusalOf, isNonRetriableProtocolError } from './broker-refusal';
+import { outboxBacklogGauges } from './outbox-backlog';
 
 export interface OutboxRow {
   position: string;
@@ -108,6 +109,8 @@ export class OutboxRelay {
   start(): void {
     if (this.running) return;
     this.running = true;
+    // The relay owns the outbox, so its backlog gauges read the relay's database.
+    outboxBacklogGauges.watch(this.dataSource);
     this.loop = this.runLoop();
   }
 

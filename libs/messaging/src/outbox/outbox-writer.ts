@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { context, isSpanContextValid, SpanContext, trace } from '@opentelemetry/api';
 import type { EntityManager } from 'typeorm';
 import { EVENT_CATALOGUE, isEventType, topicOfEvent, validatePayload } from '@kirim/contracts';
+import { AfterCommitCallbacks } from '../after-commit';
 import type { OutgoingEvent, TransactionScope } from '../messaging.types';
-import { childTraceparent } from '../codec/traceparent';
+import { childTraceparent, isValidTraceparent } from '../codec/traceparent';
 
 /** A message refused on produce: the code that emitted it broke the contract. This is a bug, so it throws. */
 export class ContractViolationError extends Error {
@@ -12,19 +14,41 @@ export class ContractViolationError extends Error {
   }
 }
 
+function traceparentOf(span: SpanContext): string {
+  return `00-${span.traceId}-${span.spanId}-${(span.traceFlags & 0xff).toString(16).padStart(2, '0')}`;
+}
+
+/**
+ * The traceparent stored with a message published now: the active span's (the HTTP request or the
+ * consumed record being handled), so the span that handles the message is its child and a payment
+ * keeps one trace id from service to service. An explicit parent from another trace wins (a replayed
+ * dead letter continues its message's trace, not the operator's request); with no active span
+ * (tracing not started, a timer's work) the message is the explicit parent's child or starts a trace.
+ */
+export function outgoingTraceparent(explicitParent?: string): string {
+  const active = trace.getSpanContext(context.active());
+  if (active !== undefined && isSpanContextValid(active)) {
+    const explicitTraceId = isValidTraceparent(explicitParent) ? explicitParent.split('-')[1] : undefined;
+    if (explicitTraceId === undefined || explicitTraceId === active.traceId) return traceparentOf(active);
+  }
+  return childTraceparent(explicitParent);
+}
+
 /**
  * The outgoing messages of one transaction, validated against the contract as they are published
  * and written with one multi-row INSERT at the end, so a whole consumer chunk costs one round trip
- * for its outbox rows however many messages it emits.
+ * for its outbox rows however many messages it emits; and what its scopes asked to run once it
+ * has committed (`committed`, run by whoever commits it).
  */
 export class OutboxBuffer {
   private readonly pending: unknown[][] = [];
+  readonly committed = new AfterCommitCallbacks();
 
   constructor(private readonly source: string) {}
 
-  /** A TransactionScope whose messages land in this buffer, as children of `parentTraceparent`. */
+  /** A TransactionScope whose messages land in this buffer, in the active span's trace or else as children of `parentTraceparent`. */
   scope(manager: EntityManager, parentTraceparent?: string): TransactionScope {
-    return { manager, publish: (event) => this.add(event, parentTraceparent) };
+    return { manager, publish: (event) => this.add(event, parentTraceparent), afterCommit: (callback) => this.committed.add(callback) };
   }
 
   async add<T extends object>(event: OutgoingEvent<T>, parentTraceparent?: string): Promise<void> {
@@ -38,7 +62,7 @@ export class OutboxBuffer {
     }
     // Serialise through JSON so what is stored is exactly what consumers will read.
     const data = JSON.parse(JSON.stringify(event.data)) as object;
-    this.pending.push([randomUUID(), topicOfEvent(spec, validated.value), event.key, event.type, this.source, event.subject ?? null, new Date(), data, childTraceparent(parentTraceparent)]);
+    this.pending.push([randomUUID(), topicOfEvent(spec, validated.value), event.key, event.type, this.source, event.subject ?? null, new Date(), data, outgoingTraceparent(parentTraceparent)]);
   }
 
   /** Writes what was published since the last flush; call it before the transaction commits. */
@@ -59,6 +83,14 @@ export class OutboxBuffer {
   }
 }
 
+/** A TransactionScope as the code that runs its transaction holds it. */
+export interface OpenTransactionScope extends TransactionScope {
+  /** Writes the outbox rows; call it before the transaction commits. */
+  flush(): Promise<number>;
+  /** What `afterCommit` collected: run it once the transaction has committed, drop it if it rolls back. */
+  readonly committed: AfterCommitCallbacks;
+}
+
 /** Makes outbox buffers for one service (its CloudEvents source). */
 export class OutboxWriter {
   constructor(private readonly source: string) {}
@@ -67,9 +99,9 @@ export class OutboxWriter {
     return new OutboxBuffer(this.source);
   }
 
-  /** A scope over `manager` with its own buffer; call `flush()` before the transaction commits. */
-  open(manager: EntityManager, parentTraceparent?: string): TransactionScope & { flush(): Promise<number> } {
+  /** A scope over `manager` with its own buffer: `flush()` before the transaction commits, `committed.run()` after. */
+  open(manager: EntityManager, parentTraceparent?: string): OpenTransactionScope {
     const buffer = this.buffer();
-    return { ...buffer.scope(manager, parentTraceparent), flush: () => buffer.flush(manager) };
+    return { ...buffer.scope(manager, parentTraceparent), flush: () => buffer.flush(manager), committed: buffer.committed };
   }
 }

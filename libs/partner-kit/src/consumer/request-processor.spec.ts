@@ -97,6 +97,14 @@ describe('PartnerRequestProcessor', () => {
     expect(payloadOf(answer)).not.toHaveProperty('rrn');
   });
 
+  it("logs the answer with the request's trace id, so the bank's line is found by kirim's trace", async () => {
+    const request = await signedLeg(fixture, legContent({ accountRef: ACCOUNT, amount: '5.00' }));
+    const traced = await processor.process({ ...request, headers: { ...request.headers, [CE_HEADERS.TRACEPARENT]: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' } });
+    expect(traced.kind === 'answer' && traced.log).toMatchObject({ trace_id: '0af7651916cd43dd8448eb211c80319c' });
+    const untraced = await processor.process(await signedLeg(fixture, legContent({ accountRef: ACCOUNT, amount: '6.00' })));
+    expect(untraced.kind === 'answer' && 'trace_id' in untraced.log).toBe(false);
+  });
+
   it('answers a credit with partner.credit.succeeded.v1', async () => {
     const answer = answerOf(await processor.process(await signedLeg(fixture, legContent({ direction: 'credit', accountRef: ACCOUNT, amount: '1.00' }))));
     expect(answer.headers[CE_HEADERS.TYPE]).toBe('partner.credit.succeeded.v1');

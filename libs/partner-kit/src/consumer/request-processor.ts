@@ -44,7 +44,7 @@ export class PartnerRequestProcessor<Tx = unknown> {
     if (request.kind === 'account-lookup') {
       const accounts = await this.bank.lookupAccounts(request);
       const answer = await this.answers.lookupAnswer(request, accounts);
-      return { kind: 'answer', record: answer, ceId, log: { ceId, lookupId: request.lookupId, type: request.envelope.ceType, accounts: accounts.length } };
+      return { kind: 'answer', record: answer, ceId, log: { ceId, lookupId: request.lookupId, type: request.envelope.ceType, accounts: accounts.length, ...traceIdOf(request.envelope.traceparent) } };
     }
     const outcome = await applyLegOnce(this.bank, request);
     if (outcome.kind === 'conflict') return { kind: 'dead-letter', check: 'idempotency', reason: outcome.reason, ceId };
@@ -55,7 +55,17 @@ export class PartnerRequestProcessor<Tx = unknown> {
       kind: 'answer',
       record: answer,
       ceId,
-      log: { ceId, requestId: request.requestId, paymentId: request.paymentId, type: request.envelope.ceType, resultCode, repeated: outcome.repeated },
+      log: { ceId, requestId: request.requestId, paymentId: request.paymentId, type: request.envelope.ceType, resultCode, repeated: outcome.repeated, ...traceIdOf(request.envelope.traceparent) },
     };
   }
+}
+
+/**
+ * The W3C trace id of the request (its traceparent's second field), so a bank's log line can be
+ * found by the same id as kirim's lines for the payment. Written by hand: the kit depends on the
+ * contract only, not on an OpenTelemetry SDK a bank may not run.
+ */
+function traceIdOf(traceparent: string | undefined): { trace_id?: string } {
+  const traceId = traceparent?.split('-')[1];
+  return traceId && /^[0-9a-f]{32}$/.test(traceId) ? { trace_id: traceId } : {};
 }

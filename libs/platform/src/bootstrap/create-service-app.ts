@@ -10,6 +10,9 @@ import { refuseRepeatedQueryParameters, RefuseControlCharactersPipe } from '../h
 import { BEARER_SECURITY_SCHEME, finishOpenApiDocument, SERVICE_TOKEN_SCHEME, OPENAPI_LICENSE, operationIdFor } from '../http/openapi-document';
 import { ProblemDetailsFilter } from '../http/problem-details.filter';
 import { createValidationPipe } from '../http/problem-details';
+import { serviceMetrics } from '../metrics/alerts';
+import { documentedPaths, HttpRequestMetrics, RouteTemplates } from '../metrics/http-metrics';
+import { collectProcessMetrics } from '../metrics/process-metrics';
 
 export interface ServiceAppOptions {
   serviceName: string;
@@ -33,6 +36,9 @@ export interface ServiceAppOptions {
  */
 export const UNVERSIONED_PATHS = ['health/live', 'health/ready', 'metrics', '.well-known/jwks.json', '.well-known/message-signing-keys.json', 'docs', 'docs-json', 'internal/*path'] as const;
 
+/** Served but not in the OpenAPI document: labelled with these templates (docs/metrics.md). */
+const UNDOCUMENTED_ROUTES = ['/health/live', '/health/ready', '/metrics', '/docs', '/docs-json', '/docs-yaml', '/docs/*'];
+
 /**
  * Creates the HTTP app with kirim's conventions. The app module must import
  * `createLoggingModule(serviceName)` (nestjs-pino's Logger is resolved here).
@@ -43,6 +49,11 @@ export async function createServiceApp(appModule: Type<unknown>, options: Servic
   // exact bytes (req.rawBody) for endpoints that verify a signature over them (webhooks).
   const app = await NestFactory.create<NestExpressApplication>(appModule, { bufferLogs: true, abortOnError: false, bodyParser: false, rawBody: true });
   app.useLogger(app.get(Logger));
+  collectProcessMetrics(serviceMetrics);
+  // The first middleware, so every request is counted: those refused before routing (body limits,
+  // repeated query parameters, unknown paths) as well as those guards, pipes and filters refuse.
+  const requestMetrics = new HttpRequestMetrics();
+  app.use(requestMetrics.middleware);
   const bodyLimitBytes = options.bodyLimitBytes ?? loadConfig(HttpInputConfig).HTTP_BODY_LIMIT_BYTES;
   // Input rules for every route of every service (docs/service-conventions.md, "Input rules"):
   // a repeated query parameter is refused before routing; larger bodies are 413 (the filter maps
@@ -56,7 +67,10 @@ export async function createServiceApp(appModule: Type<unknown>, options: Servic
   app.useGlobalPipes(new RefuseControlCharactersPipe(), createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
 
-  SwaggerModule.setup('docs', app, createOpenApiDocument(app, options.openApi), { jsonDocumentUrl: 'docs-json' });
+  const document = createOpenApiDocument(app, options.openApi);
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  // Route labels are the documented operations' templates, never the request's path.
+  requestMetrics.useRoutes(new RouteTemplates([...documentedPaths(document), ...UNDOCUMENTED_ROUTES]));
   // No enableShutdownHooks: runUntilSignalled owns the shutdown order.
   return app;
 }

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { INestApplication, Logger, LoggerService } from '@nestjs/common';
+import { shutdownTracing } from '../tracing/tracing-shutdown';
 
 export interface RunOptions {
   /** The interface to listen on (HTTP_HOST): loopback unless the process runs in a container. */
@@ -9,6 +10,9 @@ export interface RunOptions {
 }
 
 const SHUTDOWN_SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGINT'];
+
+/** Spans are worth a short wait, never a shutdown that overruns because the collector is away. */
+const TRACE_FLUSH_LIMIT_MS = 2_000;
 
 function closeHttpServer(server: Server): Promise<void> {
   return new Promise((resolve) => {
@@ -22,7 +26,8 @@ function closeHttpServer(server: Server): Promise<void> {
 /**
  * Ordered shutdown: (a) stop taking work, HTTP and Kafka consumers in parallel; (b) app.close(),
  * which runs beforeApplicationShutdown hooks (outbox final flush, producer disconnect) and then
- * closes TypeORM. Resolves to the exit code; 1 if it overran `timeoutMs`.
+ * closes TypeORM; (c) send the spans still buffered, the last ones being those of (a) and (b).
+ * Resolves to the exit code; 1 if it overran `timeoutMs`.
  */
 export async function shutdownInOrder(
   app: INestApplication,
@@ -38,6 +43,7 @@ export async function shutdownInOrder(
     ]);
     logger.log('shutdown: in-flight work finished; flushing producers and closing the database');
     await app.close();
+    if (!(await shutdownTracing(Math.min(TRACE_FLUSH_LIMIT_MS, timeoutMs)))) logger.warn('shutdown: the last spans could not be sent to the trace collector in time');
     logger.log('shutdown: complete');
     return 0;
   };

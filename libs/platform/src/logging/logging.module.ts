@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DynamicModule } from '@nestjs/common';
+import { context, isSpanContextValid, trace } from '@opentelemetry/api';
 import { IsIn } from 'class-validator';
 import { LoggerModule } from 'nestjs-pino';
 import type { Options } from 'pino-http';
@@ -47,11 +48,23 @@ export function serializeErrorWithoutData(error: unknown): Record<string, unknow
   return { type: error.name, message: error.message, ...(typeof code === 'string' ? { code } : {}), stack: error.stack };
 }
 
-/** pino-http options: JSON lines, service name on every line, secrets and personal data redacted. */
+/**
+ * The active span's ids, for every log line written while a span is active (an HTTP request, the
+ * handling of a Kafka record): the lines of one payment, in every service, share its trace_id.
+ */
+export function traceLogFields(): Record<string, string> {
+  const span = trace.getSpanContext(context.active());
+  // A new object each time: pino merges the line's own fields into what the mixin returns.
+  if (span === undefined || !isSpanContextValid(span)) return {};
+  return { trace_id: span.traceId, span_id: span.spanId, trace_flags: (span.traceFlags & 0xff).toString(16).padStart(2, '0') };
+}
+
+/** pino-http options: JSON lines, service name and trace ids on every line, secrets and personal data redacted. */
 export function pinoHttpOptions(serviceName: string, level: LogLevel): Options {
   return {
     level,
     base: { service: serviceName },
+    mixin: traceLogFields,
     redact: LOG_REDACTION,
     // Probes hit every few seconds; logging them drowns the real traffic.
     autoLogging: { ignore: (req: IncomingMessage) => UNLOGGED_PATHS.includes(req.url ?? '') },

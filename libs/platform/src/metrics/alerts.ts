@@ -1,4 +1,5 @@
 import { Counter, Registry } from 'prom-client';
+import { catalogued } from './metric-catalogue';
 
 /**
  * The service's metrics (prom-client), served as Prometheus text on `/metrics` (MetricsController)
@@ -11,12 +12,7 @@ export const serviceMetrics = new Registry();
  * Each one is logged at error level AND counted, so an alert rule on `kirim_alerts_total` finds it
  * even when nobody reads logs.
  */
-const alerts = new Counter({
-  name: 'kirim_alerts_total',
-  help: 'Conditions an operator must act on (a payment that cannot end by itself, a record set aside), by alert name',
-  labelNames: ['alert'],
-  registers: [serviceMetrics],
-});
+const alerts = new Counter({ ...catalogued('kirim_alerts_total'), registers: [serviceMetrics] });
 
 /** The logger shape raiseAlert needs: Nest's Logger (pino behind it) fits. */
 export interface AlertLogger {

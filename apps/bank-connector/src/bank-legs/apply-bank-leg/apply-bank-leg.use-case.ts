@@ -3,6 +3,7 @@ import { BankLegRequested, Money, RESULT_CODES, ResultCode } from '@kirim/contra
 import { MessageRefusedError, TransactionScope } from '@kirim/messaging';
 import { BankAdapterRouter } from '../bank-adapter.router';
 import { BankLegCommand, BankLegOutcome, LegDirection } from '../bank-adapter.port';
+import { bankLegMetrics, UNKNOWN_BANK } from '../bank-leg-metrics';
 import { bankLegResultEvent } from '../bank-leg-result';
 
 /** UPI: the remitter's bank unreachable is XY on a debit, the beneficiary's is Y1 on a credit. */
@@ -36,6 +37,8 @@ export class ApplyBankLeg {
     if (Money.isError(amount)) throw new MessageRefusedError(`amount: ${amount.reason}`);
     const leg: BankLegCommand = { ...request, amount };
     const outcome = await this.decide(tx, direction, leg);
+    // A refusal is not counted here: it is dead-lettered, and counted there.
+    if (outcome.kind !== 'refused') bankLegMetrics.legApplied(tx, this.router.adapterFor(leg.bankCode) ? leg.bankCode : UNKNOWN_BANK, direction, outcome.kind);
     switch (outcome.kind) {
       case 'forwarded':
         return 'forwarded';

@@ -4,6 +4,7 @@ import { MessageRefusedError, TransactionScope } from '@kirim/messaging';
 import { Clock } from '@kirim/platform';
 import { legAnswerOf, partnerAnswerMismatch } from '../../adapters/kafka-partner/kafka-partner.mapper';
 import type { LegDirection } from '../../bank-legs/bank-adapter.port';
+import { bankLegMetrics } from '../../bank-legs/bank-leg-metrics';
 import { bankLegResultEvent, LegAnswer } from '../../bank-legs/bank-leg-result';
 import { PartnerLegRepository } from '../partner-leg.repository';
 import { PartnerRegistry } from '../partner-registry';
@@ -43,7 +44,10 @@ export class ApplyPartnerAnswer {
     const verdict = legAnswerOf(answer, approved);
     if ('problem' in verdict) return this.refuse(answer, verdict.problem);
     if (leg.answer !== null) {
-      if (sameAnswer(leg.answer, verdict)) return 'duplicate';
+      if (sameAnswer(leg.answer, verdict)) {
+        bankLegMetrics.partnerAnswered(tx, leg.bankCode, direction, 'duplicate');
+        return 'duplicate';
+      }
       return this.refuse(answer, `the bank answered request ${answer.requestId} before, differently`);
     }
 
@@ -55,6 +59,7 @@ export class ApplyPartnerAnswer {
       this.logger.warn({ bankCode: leg.bankCode, requestId: leg.requestId, tookMs, answerTimeoutMs: partner.answerTimeoutMs }, 'partner bank answered a leg late');
     }
     await tx.publish(bankLegResultEvent(direction, leg, verdict));
+    bankLegMetrics.partnerAnswered(tx, leg.bankCode, direction, verdict.approved ? 'approved' : 'declined', tookMs / 1000);
     return 'applied';
   }
 

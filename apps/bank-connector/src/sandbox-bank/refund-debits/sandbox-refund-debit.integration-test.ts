@@ -57,7 +57,7 @@ function leg(direction: LegDirection, accountRef: string, value: string, fields:
     amount: Money.parse({ value, currency: 'INR' }) as Money,
     ...fields,
   };
-  return dataSource.transaction((manager) => adapter.apply({ manager, publish: () => Promise.resolve() }, direction, command));
+  return dataSource.transaction((manager) => adapter.apply({ manager, publish: () => Promise.resolve(), afterCommit: () => undefined }, direction, command));
 }
 
 async function balanceOf(accountRef: string): Promise<bigint> {

@@ -32,7 +32,7 @@ class DataSourceTransactions extends TransactionRunner {
     super();
   }
   run<T>(work: (tx: TransactionScope) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction((manager) => work({ manager, publish: () => Promise.reject(new Error('nothing is published here')) }));
+    return this.dataSource.transaction((manager) => work({ manager, publish: () => Promise.reject(new Error('nothing is published here')), afterCommit: () => undefined }));
   }
 }
 
@@ -92,7 +92,7 @@ function debit(accountRef: string, encryptedPin: string | undefined, value = '10
     amount: Money.parse({ value, currency: 'INR' }) as Money,
     ...(encryptedPin !== undefined ? { encryptedPin } : {}),
   };
-  return dataSource.transaction((manager) => adapter.apply({ manager, publish: () => Promise.resolve() }, 'debit', leg));
+  return dataSource.transaction((manager) => adapter.apply({ manager, publish: () => Promise.resolve(), afterCommit: () => undefined }, 'debit', leg));
 }
 
 async function balanceOf(accountRef: string): Promise<bigint> {
@@ -167,7 +167,7 @@ describe('sandbox banks check the UPI PIN (PostgreSQL)', () => {
       amount: Money.ofMinor(10_000n, 'INR'),
       ...(encryptedPin !== undefined ? { encryptedPin } : {}),
     });
-    const apply = (command: BankLegCommand): Promise<BankLegOutcome> => dataSource.transaction((manager) => adapter.apply({ manager, publish: () => Promise.resolve() }, 'debit', command));
+    const apply = (command: BankLegCommand): Promise<BankLegOutcome> => dataSource.transaction((manager) => adapter.apply({ manager, publish: () => Promise.resolve(), afterCommit: () => undefined }, 'debit', command));
     const first = await apply(legFor(await payBlock('5555')));
     expect(first).toMatchObject({ kind: 'approved' });
     // The status check re-sends the same debit without the PIN: the recorded answer, and no second debit.

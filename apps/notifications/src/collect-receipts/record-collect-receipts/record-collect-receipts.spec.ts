@@ -67,7 +67,7 @@ class SmsEndpoint extends DeliveryChannel {
 
 function fakeTransaction(): { tx: TransactionScope; published: OutgoingEvent[] } {
   const published: OutgoingEvent[] = [];
-  return { tx: { manager: {} as EntityManager, publish: async (event) => void published.push(event) }, published };
+  return { tx: { manager: {} as EntityManager, publish: async (event) => void published.push(event), afterCommit: () => undefined }, published };
 }
 
 function setup() {

@@ -2,7 +2,7 @@ import { alertCount } from '@kirim/platform';
 import { FixedClock } from '@kirim/testing';
 import { EndpointCircuitBreakers } from '../circuit-breaker';
 import type { ClaimedDelivery, DeliveryOutcome } from '../delivery';
-import { DeliveryChannel, StaticDeliveryEndpoints } from '../delivery-channel';
+import { DeliveryChannel, DeliveryEndpoints, StaticDeliveryEndpoints } from '../delivery-channel';
 import { deliveryMetrics } from '../delivery-metrics';
 import type { DeliverySettings } from '../delivery-settings';
 import { InMemoryDeliveries, ScriptedChannel } from '../../testing/in-memory-deliveries';
@@ -248,6 +248,43 @@ describe('DeliveryWorker', () => {
     await worker.tick();
     await worker.idle();
     expect(ids.filter((id) => deliveries.byId(id).status === 'delivered')).toHaveLength(8);
+  });
+
+  it("stops counting a merchant endpoint's circuit once the worker no longer serves it (disabled or removed)", async () => {
+    const { clock, deliveries, useCase } = harness();
+    await pending(deliveries, 'merchant:e9', 2);
+    const merchant = new (class extends DeliveryChannel {
+      readonly channel = 'merchant-webhook' as const;
+      readonly endpointKey = 'merchant:e9';
+      async deliver(): Promise<DeliveryOutcome> {
+        return retry('HTTP 503');
+      }
+    })();
+    const endpoints = new (class extends DeliveryEndpoints {
+      enabled = true;
+      forReceipts(): readonly DeliveryChannel[] {
+        return [];
+      }
+      async active(due: ReadonlySet<string>): Promise<readonly DeliveryChannel[]> {
+        return this.enabled && due.has(merchant.endpointKey) ? [merchant] : [];
+      }
+    })();
+    const worker = new DeliveryWorker(endpoints, useCase, 60_000);
+    const openBefore = await deliveryMetrics.circuitCount('merchant-webhook', 'open');
+
+    await worker.tick(); // two failures in a row: the circuit opens
+    await worker.idle();
+    expect(await deliveryMetrics.circuitCount('merchant-webhook', 'open')).toBe(openBefore + 1);
+
+    clock.current = at(10_000); // due again, still open: served, and still counted
+    await worker.tick();
+    await worker.idle();
+    expect(await deliveryMetrics.circuitCount('merchant-webhook', 'open')).toBe(openBefore + 1);
+
+    endpoints.enabled = false; // its rows are still due, but the endpoint is no longer served
+    await worker.tick();
+    await worker.idle();
+    expect(await deliveryMetrics.circuitCount('merchant-webhook', 'open')).toBe(openBefore);
   });
 
   it('starts no lane, and throws nothing, when the endpoints cannot be read; the next tick serves them', async () => {

@@ -52,7 +52,7 @@ export class DeliverDueNotifications {
   async execute(endpoint: DeliveryChannel): Promise<DeliverDueNotificationsResult> {
     const key = endpoint.endpointKey;
     const permitted = this.breakers.acquire(key, this.settings.concurrencyPerEndpoint);
-    deliveryMetrics.circuit(key, this.breakers.stateOf(key));
+    deliveryMetrics.circuit(endpoint, this.breakers.stateOf(key));
     // An open circuit claims nothing: the endpoint's rows stay pending, due, with no attempt used.
     if (permitted === 0) return { claimed: 0, circuitOpen: true };
     let claimed: ClaimedDelivery[] = [];
@@ -64,7 +64,7 @@ export class DeliverDueNotifications {
       if (claimed.length === 0) this.breakers.releaseTrial(key);
     }
     await Promise.all(claimed.map((delivery) => this.attempt(endpoint, delivery)));
-    deliveryMetrics.circuit(key, this.breakers.stateOf(key));
+    deliveryMetrics.circuit(endpoint, this.breakers.stateOf(key));
     return { claimed: claimed.length, circuitOpen: false };
   }
 

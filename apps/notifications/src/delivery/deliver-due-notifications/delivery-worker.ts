@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DeliveryChannel, DeliveryEndpoints } from '../delivery-channel';
+import { deliveryMetrics } from '../delivery-metrics';
 import { DeliverDueNotifications } from './deliver-due-notifications.use-case';
 
 /** Injection token of DELIVERY_POLL_INTERVAL_MS. */
@@ -91,6 +92,9 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
       const lane = this.runLane(endpoint).finally(() => this.lanes.delete(endpoint.endpointKey));
       this.lanes.set(endpoint.endpointKey, lane);
     }
+    // Every endpoint served now has a lane: the circuits of the others (a merchant endpoint
+    // disabled or removed, one with nothing due) leave the circuit gauge instead of staying forever.
+    deliveryMetrics.forgetCircuitsExcept(new Set(this.lanes.keys()));
   }
 
   /** Whether `endpointKey` has a lane running (tests). */

@@ -56,7 +56,7 @@ class FakeEndpoints extends MerchantWebhookEndpointRepository {
   }
 }
 
-const tx: TransactionScope = { manager: {} as EntityManager, publish: async () => undefined };
+const tx: TransactionScope = { manager: {} as EntityManager, publish: async () => undefined, afterCommit: () => undefined };
 
 function setUp(enabled: Record<string, string[]> = { [MERCHANT]: ['e1', 'e2'], [OTHER_MERCHANT]: ['e3'] }) {
   const events = new FakeMerchantEvents();

@@ -81,6 +81,7 @@ function fakeTransaction(): { tx: TransactionScope; published: OutgoingEvent[] }
     publish: async (event) => {
       published.push(event);
     },
+    afterCommit: () => undefined,
   };
   return { tx, published };
 }
