@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { freshHandle } from './support/merchants';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeJwt, importPKCS8, SignJWT } from 'jose';
@@ -233,7 +234,7 @@ describe('authorization matrix: every operation × every wrong credential is ref
   async function onboardMerchant(owner: Party): Promise<{ merchantId: string; keyId: string; apiKey: string; orderId: string; reference: string }> {
     const addresses = await api.request<Array<{ address: string; isPrimary: boolean }>>('GET', '/v1/me/payment-addresses', { token: owner.accessToken });
     const settlementAddress = addresses.body.find((address) => address.isPrimary)?.address;
-    const handle = `matrix.${Array.from(randomUUID().replace(/-/g, '').slice(0, 10), (hex) => String.fromCharCode(97 + (parseInt(hex, 16) % 26))).join('')}`;
+    const handle = freshHandle('matrix');
     const merchant = await api.request<{ merchantId: string }>('POST', '/v1/merchants', { token: owner.accessToken, body: { displayName: 'Matrix Shop', categoryCode: '5812', handle, settlementAddress } });
     expect(merchant.status).toBe(201);
     const key = await api.request<{ keyId: string; apiKey: string }>('POST', `/v1/merchants/${merchant.body.merchantId}/api-keys`, { token: owner.accessToken });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { freshHandle } from './support/merchants';
 import { PROBLEM_CODES } from '@kirim/contracts';
 import { eventually } from '@kirim/testing';
 import { Api, expectStatus, HttpResult, Party, PaymentAccepted, Problem, toMinor } from './support/api';
@@ -29,12 +30,6 @@ interface CollectView {
 interface PendingPage {
   readonly items: Array<{ collectRequestId: string; status: string; amount: { value: string }; merchant: { merchantId: string; displayName: string; address: string } }>;
   readonly nextCursor?: string;
-}
-
-/** Lowercase letters only: a handle that passes every address rule and is new each run. */
-function freshHandle(prefix: string): string {
-  const letters = Array.from(randomUUID().replace(/-/g, ''), (hex) => String.fromCharCode(97 + (parseInt(hex, 16) % 26))).join('');
-  return `${prefix}.${letters.slice(0, 10)}`;
 }
 
 describe('collect requests: approved with the PIN, declined, expired; P2P refused (e2e, running stack)', () => {

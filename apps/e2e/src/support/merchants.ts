@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { checkCustomHandle } from '@kirim/contracts';
 import { Api, expectStatus, HttpResult, Party, PaymentAccepted, Problem } from './api';
 
 /** A merchant as a test holds it: its id, and an API key its systems use. */
@@ -10,10 +11,16 @@ export interface TestMerchant {
   readonly keyId: string;
 }
 
-/** Lowercase letters only: a handle that passes every address rule and is new each run. */
+/**
+ * Lowercase letters only, new each run, and drawn again until the address rules accept it: random
+ * letters now and then spell a reserved fragment ("kyc", "bhim", or a look-alike of one).
+ */
 export function freshHandle(prefix: string): string {
-  const letters = Array.from(randomUUID().replace(/-/g, ''), (hex) => String.fromCharCode(97 + (parseInt(hex, 16) % 26))).join('');
-  return `${prefix}.${letters.slice(0, 10)}`;
+  for (;;) {
+    const letters = Array.from(randomUUID().replace(/-/g, ''), (hex) => String.fromCharCode(97 + (parseInt(hex, 16) % 26))).join('');
+    const handle = `${prefix}.${letters.slice(0, 10)}`;
+    if (checkCustomHandle(handle).ok) return handle;
+  }
 }
 
 /** `owner` onboards a merchant settled to their primary address (a café, category 5812) and makes it an API key. */
