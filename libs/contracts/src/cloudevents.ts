@@ -17,6 +17,16 @@ export const CE_HEADERS = {
   TRACEPARENT: 'traceparent',
 } as const;
 
+/** W3C Trace Context `traceparent`, version 00: version-traceid-parentid-flags. */
+export const TRACEPARENT_PATTERN = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
+
+/** The trace id of a well-formed `traceparent` (ids not all zeros), or undefined. */
+export function traceIdOfTraceparent(value: string | undefined): string | undefined {
+  const match = value === undefined ? null : TRACEPARENT_PATTERN.exec(value);
+  if (match === null || /^0+$/.test(match[1]) || /^0+$/.test(match[2])) return undefined;
+  return match[1];
+}
+
 /** Headers a dead-letter record carries besides the original ones. */
 export const DEAD_LETTER_HEADERS = {
   REASON: 'kirim_dlq_reason',

@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import { CE_CONTENT_TYPE, CE_HEADERS, CE_SPEC_VERSION, DEAD_LETTER_HEADERS } from '../cloudevents';
+import { CE_CONTENT_TYPE, CE_HEADERS, CE_SPEC_VERSION, DEAD_LETTER_HEADERS, TRACEPARENT_PATTERN } from '../cloudevents';
 import { EVENT_CATALOGUE, EVENT_TYPES, EventType, EventTypeSpec } from '../event-types';
 import { kafkaAccessDeclaration, OBSERVER_PRINCIPAL } from '../kafka-acls';
 import { PARTNER_SOURCE_TEMPLATE, partnerPrincipal, servicePrincipalOf } from '../principals';
@@ -101,7 +101,6 @@ function templatePrincipal(): string {
 // ---- headers ---------------------------------------------------------------------------------
 
 const DETACHED_JWS_PATTERN = '^[A-Za-z0-9_-]+\\.\\.[A-Za-z0-9_-]+$';
-const TRACEPARENT_PATTERN = '^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$';
 
 function headersSchema(spec: EventTypeSpec): JsonSchema {
   const signed = isSignedTopicAddress(spec.topic);
@@ -128,7 +127,7 @@ function headersSchema(spec: EventTypeSpec): JsonSchema {
     },
     [CE_HEADERS.SUBJECT]: { type: 'string', description: 'Optional CloudEvents subject.' },
     [CE_HEADERS.CONTENT_TYPE]: { type: 'string', const: CE_CONTENT_TYPE, description: 'The record value is JSON (UTF-8).' },
-    [CE_HEADERS.TRACEPARENT]: { type: 'string', pattern: TRACEPARENT_PATTERN, description: 'W3C Trace Context. An answer keeps the trace id of the request it answers.' },
+    [CE_HEADERS.TRACEPARENT]: { type: 'string', pattern: TRACEPARENT_PATTERN.source.replace(/[()]/g, ''), description: 'W3C Trace Context. An answer keeps the trace id of the request it answers.' },
   };
   if (signed) {
     properties[SIGNATURE_HEADER] = {

@@ -1,12 +1,9 @@
 import { randomBytes } from 'node:crypto';
-
-/** W3C Trace Context `traceparent`: version-traceid-parentid-flags. */
-const TRACEPARENT_PATTERN = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
+import type { SpanContext } from '@opentelemetry/api';
+import { TRACEPARENT_PATTERN, traceIdOfTraceparent } from '@kirim/contracts';
 
 export function isValidTraceparent(value: string | undefined): value is string {
-  if (!value) return false;
-  const match = TRACEPARENT_PATTERN.exec(value);
-  return match !== null && !/^0+$/.test(match[1]) && !/^0+$/.test(match[2]);
+  return traceIdOfTraceparent(value) !== undefined;
 }
 
 /**
@@ -20,4 +17,9 @@ export function childTraceparent(parent?: string): string {
     return `00-${traceId}-${spanId}-${flags}`;
   }
   return `00-${randomBytes(16).toString('hex')}-${spanId}-01`;
+}
+
+/** The traceparent naming `span` as the parent of what follows. */
+export function traceparentOfSpan(span: SpanContext): string {
+  return `00-${span.traceId}-${span.spanId}-${(span.traceFlags & 0xff).toString(16).padStart(2, '0')}`;
 }

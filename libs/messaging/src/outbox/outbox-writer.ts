@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { context, isSpanContextValid, SpanContext, trace } from '@opentelemetry/api';
+import { context, isSpanContextValid, trace } from '@opentelemetry/api';
 import type { EntityManager } from 'typeorm';
-import { EVENT_CATALOGUE, isEventType, topicOfEvent, validatePayload } from '@kirim/contracts';
+import { EVENT_CATALOGUE, isEventType, topicOfEvent, traceIdOfTraceparent, validatePayload } from '@kirim/contracts';
 import { AfterCommitCallbacks } from '../after-commit';
 import type { OutgoingEvent, TransactionScope } from '../messaging.types';
-import { childTraceparent, isValidTraceparent } from '../codec/traceparent';
+import { childTraceparent, traceparentOfSpan } from '../codec/traceparent';
 
 /** A message refused on produce: the code that emitted it broke the contract. This is a bug, so it throws. */
 export class ContractViolationError extends Error {
@@ -12,10 +12,6 @@ export class ContractViolationError extends Error {
     super(`refusing to publish ${type}: ${errors.join('; ')}`);
     this.name = 'ContractViolationError';
   }
-}
-
-function traceparentOf(span: SpanContext): string {
-  return `00-${span.traceId}-${span.spanId}-${(span.traceFlags & 0xff).toString(16).padStart(2, '0')}`;
 }
 
 /**
@@ -28,8 +24,8 @@ function traceparentOf(span: SpanContext): string {
 export function outgoingTraceparent(explicitParent?: string): string {
   const active = trace.getSpanContext(context.active());
   if (active !== undefined && isSpanContextValid(active)) {
-    const explicitTraceId = isValidTraceparent(explicitParent) ? explicitParent.split('-')[1] : undefined;
-    if (explicitTraceId === undefined || explicitTraceId === active.traceId) return traceparentOf(active);
+    const explicitTraceId = traceIdOfTraceparent(explicitParent);
+    if (explicitTraceId === undefined || explicitTraceId === active.traceId) return traceparentOfSpan(active);
   }
   return childTraceparent(explicitParent);
 }

@@ -1,3 +1,4 @@
+import { traceIdOfTraceparent } from '@kirim/contracts';
 import { AnswerFactory, OutgoingRecord } from '../answers/answer-factory';
 import { applyLegOnce } from '../legs/apply-leg-once';
 import type { PartnerBankPort } from '../legs/partner-bank.port';
@@ -60,12 +61,9 @@ export class PartnerRequestProcessor<Tx = unknown> {
   }
 }
 
-/**
- * The W3C trace id of the request (its traceparent's second field), so a bank's log line can be
- * found by the same id as kirim's lines for the payment. Written by hand: the kit depends on the
- * contract only, not on an OpenTelemetry SDK a bank may not run.
- */
+
+/** The request's trace id, so a bank's log line can be found by the same id as kirim's lines for the payment. */
 function traceIdOf(traceparent: string | undefined): { trace_id?: string } {
-  const traceId = traceparent?.split('-')[1];
-  return traceId && /^[0-9a-f]{32}$/.test(traceId) ? { trace_id: traceId } : {};
+  const traceId = traceIdOfTraceparent(traceparent);
+  return traceId === undefined ? {} : { trace_id: traceId };
 }
