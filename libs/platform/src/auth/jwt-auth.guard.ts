@@ -15,6 +15,7 @@ import {
   MAX_ACCESS_TOKEN_TTL_SECONDS,
 } from './jwt.constants';
 import type { JwtKeyResolver } from './jwks';
+import { VerifiedTokenCache } from './verified-token-cache';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/;
@@ -44,6 +45,8 @@ function unauthenticated(detail: string): ProblemException {
  */
 @Injectable()
 export class JwtAuthGuard implements CanActivate {
+  private readonly verifiedTokens = new VerifiedTokenCache();
+
   constructor(
     @Inject(JWT_KEY_RESOLVER) private readonly keys: JwtKeyResolver,
     @Inject(JWT_SERVICE_AUDIENCE) private readonly audience: string,
@@ -66,12 +69,14 @@ export class JwtAuthGuard implements CanActivate {
     let sub: string | undefined;
     let claims: Record<string, unknown> = {};
     try {
-      const { payload } = await jwtVerify(token, this.keys, {
-        issuer: JWT_ISSUER,
-        audience: this.audience,
-        algorithms: [JWT_ALGORITHM],
-        requiredClaims: ['sub', 'exp', 'iat', 'jti'],
-      });
+      const payload = await this.verifiedTokens.verified(token, (unverified) =>
+        jwtVerify(unverified, this.keys, {
+          issuer: JWT_ISSUER,
+          audience: this.audience,
+          algorithms: [JWT_ALGORITHM],
+          requiredClaims: ['sub', 'exp', 'iat', 'jti'],
+        }),
+      );
       sub = payload.sub;
       claims = payload;
     } catch (error: unknown) {

@@ -5,6 +5,7 @@ import { ProblemException } from '../http/problem-details';
 import { bearerJwtOf } from '../auth/jwt-auth.guard';
 import { JWT_ALGORITHM, JWT_ISSUER } from '../auth/jwt.constants';
 import type { JwtKeyResolver } from '../auth/jwks';
+import { VerifiedTokenCache } from '../auth/verified-token-cache';
 
 /** The service this process is: the audience its internal endpoints accept. */
 export const SERVICE_SELF = Symbol('SERVICE_SELF');
@@ -43,6 +44,8 @@ function forbidden(detail: string): ProblemException {
 
 @Injectable()
 export class ServiceAuthGuard implements CanActivate {
+  private readonly verifiedTokens = new VerifiedTokenCache();
+
   constructor(
     private readonly reflector: Reflector,
     @Inject(SERVICE_TOKEN_KEY_RESOLVER) private readonly keys: JwtKeyResolver,
@@ -68,12 +71,14 @@ export class ServiceAuthGuard implements CanActivate {
     const { jwtVerify, errors } = await import('jose');
     let payload: Record<string, unknown>;
     try {
-      ({ payload } = await jwtVerify(token, this.keys, {
-        issuer: JWT_ISSUER,
-        algorithms: [JWT_ALGORITHM],
-        requiredClaims: ['exp', 'iat', 'jti', 'sub'],
-        // Audience is checked below, so a user token gets a clearer answer than "aud mismatch".
-      }));
+      payload = await this.verifiedTokens.verified(token, (unverified) =>
+        jwtVerify(unverified, this.keys, {
+          issuer: JWT_ISSUER,
+          algorithms: [JWT_ALGORITHM],
+          requiredClaims: ['exp', 'iat', 'jti', 'sub'],
+          // Audience is checked below, so a user token gets a clearer answer than "aud mismatch".
+        }),
+      );
     } catch (error: unknown) {
       if (error instanceof errors.JOSEError && !(error instanceof errors.JWKSTimeout) && !(error instanceof errors.JWKSInvalid)) {
         throw unauthenticated(error instanceof errors.JWTExpired ? 'The service token has expired.' : 'The service token is not valid.');
