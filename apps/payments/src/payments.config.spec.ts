@@ -30,9 +30,27 @@ describe('PaymentsConfig', () => {
     expect(loadConfig(PaymentsConfig, { ...ENV, PAYMENT_LEG_TIMEOUT_MS: '2000' })).not.toHaveProperty('PAYMENT_LEG_TIMEOUT_MS');
   });
 
+  it('refuses new payments above 10 s of saga lag, sampled every 250 ms, with Retry-After of at most 10 s, unless told otherwise', () => {
+    expect(loadConfig(PaymentsConfig, ENV)).toMatchObject({
+      PAYMENT_ADMISSION_MAX_LAG_MS: 10_000,
+      PAYMENT_ADMISSION_SAMPLE_INTERVAL_MS: 250,
+      PAYMENT_ADMISSION_MAX_RETRY_AFTER_SECONDS: 10,
+    });
+    const tuned = loadConfig(PaymentsConfig, { ...ENV, PAYMENT_ADMISSION_MAX_LAG_MS: '5000', PAYMENT_ADMISSION_SAMPLE_INTERVAL_MS: '100', PAYMENT_ADMISSION_MAX_RETRY_AFTER_SECONDS: '30' });
+    expect(tuned).toMatchObject({ PAYMENT_ADMISSION_MAX_LAG_MS: 5000, PAYMENT_ADMISSION_SAMPLE_INTERVAL_MS: 100, PAYMENT_ADMISSION_MAX_RETRY_AFTER_SECONDS: 30 });
+  });
+
   it.each([
     ['PAYMENT_LEG_CHECK_INTERVAL_MS', '0'],
     ['PAYMENT_LEG_CHECK_INTERVAL_MS', 'soon'],
+    // Below a second the bound would refuse on a broker's ordinary hiccups.
+    ['PAYMENT_ADMISSION_MAX_LAG_MS', '999'],
+    ['PAYMENT_ADMISSION_MAX_LAG_MS', '600001'],
+    ['PAYMENT_ADMISSION_MAX_LAG_MS', '10s'],
+    ['PAYMENT_ADMISSION_SAMPLE_INTERVAL_MS', '10'],
+    ['PAYMENT_ADMISSION_SAMPLE_INTERVAL_MS', '5001'],
+    ['PAYMENT_ADMISSION_MAX_RETRY_AFTER_SECONDS', '0'],
+    ['PAYMENT_ADMISSION_MAX_RETRY_AFTER_SECONDS', '2.5'],
   ])('refuses %s=%s, naming the variable', (name, value) => {
     const problems = problemsOf({ ...ENV, [name]: value });
     expect(problems).toHaveLength(1);

@@ -37,6 +37,36 @@ export class PaymentsConfig extends BaseServiceConfig {
   @Min(10, { message: '$property must be an integer number of milliseconds between 10 and 60000' })
   @Max(60_000, { message: '$property must be an integer number of milliseconds between 10 and 60000' })
   PAYMENT_LEG_CHECK_INTERVAL_MS = 1000;
+
+  /**
+   * Backpressure (docs/payment-lifecycle.md, "Backpressure"): new payments are refused with 503
+   * payments-overloaded while the saga lags more than this (the age of payments' oldest unpublished
+   * outbox row). Default 10 s: twenty times the p99 of a whole payment at 1,000 payments/s, so a
+   * broker's leader election or a relay taking over rides through, and far short of the minutes a
+   * payer would otherwise queue.
+   */
+  @Type(() => Number)
+  @IsInt({ message: '$property must be an integer number of milliseconds between 1000 and 600000' })
+  @Min(1000, { message: '$property must be an integer number of milliseconds between 1000 and 600000' })
+  @Max(600_000, { message: '$property must be an integer number of milliseconds between 1000 and 600000' })
+  PAYMENT_ADMISSION_MAX_LAG_MS = 10_000;
+
+  /**
+   * How often each replica reads the saga's lag from the database; a request only reads the last
+   * value. A value older than 20 of these intervals (5 s by default) is not used: admission opens.
+   */
+  @Type(() => Number)
+  @IsInt({ message: '$property must be an integer number of milliseconds between 50 and 5000' })
+  @Min(50, { message: '$property must be an integer number of milliseconds between 50 and 5000' })
+  @Max(5000, { message: '$property must be an integer number of milliseconds between 50 and 5000' })
+  PAYMENT_ADMISSION_SAMPLE_INTERVAL_MS = 250;
+
+  /** The longest Retry-After a refusal carries; shorter when the lag is just over its bound. Default 10 s. */
+  @Type(() => Number)
+  @IsInt({ message: '$property must be an integer number of seconds between 1 and 300' })
+  @Min(1, { message: '$property must be an integer number of seconds between 1 and 300' })
+  @Max(300, { message: '$property must be an integer number of seconds between 1 and 300' })
+  PAYMENT_ADMISSION_MAX_RETRY_AFTER_SECONDS = 10;
 }
 
 /**

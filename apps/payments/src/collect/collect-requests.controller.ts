@@ -2,8 +2,10 @@ import { Body, Controller, Get, Headers, HttpCode, HttpStatus, Param, ParseUUIDP
 import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PROBLEM_CODES } from '@kirim/contracts';
 import { ApiProblems, type AuthenticatedUser, CurrentUser, GENERIC_PROBLEMS, JwtAuthGuard, ProblemException } from '@kirim/platform';
+import { SagaAdmissionGuard } from '../admission/saga-admission.guard';
 import { problemOf } from '../merchant/merchant-problem.exception';
 import { answerStartedPayment, requiredIdempotencyKey, StartedPaymentResponse } from '../payment/payment-http';
+import { ADMISSION_PROBLEMS } from '../payment/payment-problems';
 import { PaymentInitiatedResponse } from '../payment/payments.dto';
 import { ApproveCollectRequestUseCase } from './approve-collect-request/approve-collect-request.use-case';
 import { collectProblemCodes } from './collect-problems';
@@ -118,7 +120,8 @@ export class CollectRequestsController {
 
   @Post(':collectRequestId/approve')
   @ApiBearerAuth()
-  @UseGuards(JwtAuthGuard)
+  // Backpressure after the token: while the saga lags, 503 before anything is written.
+  @UseGuards(JwtAuthGuard, SagaAdmissionGuard)
   @ApiOperation({
     summary: 'Approve a collect request with the UPI PIN: pay the requester (the customer asked)',
     description:
@@ -127,7 +130,8 @@ export class CollectRequestsController {
       "A request between people is an ordinary P2P payment into the requester's pay-to address, with its limits; refused (403 p2p-collect-disabled, 422 amount-out-of-range) if the profile has turned P2P collect off or lowered its cap since, " +
       'and 422 pay-to-address-not-usable if that address no longer leads to the requester. ' +
       'Only the customer asked may approve (404 for anyone else). Declined or already approved: 409; past its expiry: 422 collect-request-expired (U69), nothing moves. ' +
-      'One approval is one payment: if it then fails (a wrong PIN, insufficient funds) the requester asks again.',
+      'One approval is one payment: if it then fails (a wrong PIN, insufficient funds) the requester asks again. ' +
+      `While payments lags behind the payments already accepted: ${ADMISSION_PROBLEMS.summary()}, with Retry-After (seconds); nothing is recorded, and a retry of an accepted approval is still answered.`,
   })
   @ApiHeader({ name: 'Idempotency-Key', required: true, description: '1..64 characters of [A-Za-z0-9_-], unique per payment attempt' })
   @ApiAcceptedResponse({ type: PaymentInitiatedResponse })
@@ -142,6 +146,7 @@ export class CollectRequestsController {
     PROBLEM_CODES.DAILY_COUNT_LIMIT,
     PROBLEM_CODES.NEW_DEVICE_LIMIT,
     PROBLEM_CODES.RATE_LIMITED,
+    ...ADMISSION_PROBLEMS.allCodes(),
     ...GENERIC_PROBLEMS.body,
     ...GENERIC_PROBLEMS.bearer,
   )

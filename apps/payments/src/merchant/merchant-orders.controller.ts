@@ -2,7 +2,9 @@ import { Body, Controller, Get, Headers, HttpStatus, Param, ParseUUIDPipe, Post,
 import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PROBLEM_CODES } from '@kirim/contracts';
 import { ApiProblems, type AuthenticatedUser, CurrentUser, GENERIC_PROBLEMS, JwtAuthGuard, ProblemException } from '@kirim/platform';
+import { SagaAdmissionGuard } from '../admission/saga-admission.guard';
 import { answerStartedPayment, requiredIdempotencyKey, StartedPaymentResponse } from '../payment/payment-http';
+import { ADMISSION_PROBLEMS } from '../payment/payment-problems';
 import { PaymentInitiatedResponse } from '../payment/payments.dto';
 import { CreateMerchantOrderUseCase } from './create-merchant-order/create-merchant-order.use-case';
 import { GetMerchantOrderUseCase } from './get-merchant-order/get-merchant-order.use-case';
@@ -82,12 +84,14 @@ export class MerchantOrdersController {
 
   @Post(':orderId/payment')
   @ApiBearerAuth()
-  @UseGuards(JwtAuthGuard)
+  // Backpressure after the token: while the saga lags, 503 before anything is written.
+  @UseGuards(JwtAuthGuard, SagaAdmissionGuard)
   @ApiOperation({
     summary: "Pay a merchant's order with the UPI PIN (the customer's token)",
     description:
       'Accepted (202) once the payment is recorded and its debit requested; follow it at GET /v1/payments/{paymentId}. A retry with the same Idempotency-Key answers 200 with the same payment. ' +
-      'The payer limits apply as to any payment; the per-payment cap is that of the merchant\'s category.',
+      'The payer limits apply as to any payment; the per-payment cap is that of the merchant\'s category. ' +
+      `While payments lags behind the payments already accepted: ${ADMISSION_PROBLEMS.summary()}, with Retry-After (seconds); nothing is recorded, and a retry of an accepted payment is still answered.`,
   })
   @ApiHeader({ name: 'Idempotency-Key', required: true, description: '1..64 characters of [A-Za-z0-9_-], unique per payment attempt' })
   @ApiAcceptedResponse({ type: PaymentInitiatedResponse })
@@ -102,6 +106,7 @@ export class MerchantOrdersController {
     PROBLEM_CODES.DAILY_COUNT_LIMIT,
     PROBLEM_CODES.NEW_DEVICE_LIMIT,
     PROBLEM_CODES.RATE_LIMITED,
+    ...ADMISSION_PROBLEMS.allCodes(),
     ...GENERIC_PROBLEMS.body,
     ...GENERIC_PROBLEMS.bearer,
   )

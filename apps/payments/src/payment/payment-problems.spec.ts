@@ -1,6 +1,6 @@
 import { PROBLEM_CODES } from '@kirim/contracts';
 import { LIMIT_PROBLEMS, LimitKind } from '../limits/payment-limits-policy';
-import { INITIATE_PAYMENT_PROBLEMS, LIMIT_REFUSAL_REASONS, PAYMENT_PROBLEMS } from './payment-problems';
+import { ADMISSION_PROBLEMS, INITIATE_PAYMENT_PROBLEMS, LIMIT_REFUSAL_REASONS, PAYMENT_PROBLEMS } from './payment-problems';
 
 describe('the payment problem table', () => {
   it.each(Object.keys(LIMIT_PROBLEMS) as LimitKind[])('answers the %s limit with the limits policy problem', (limit) => {
@@ -33,6 +33,18 @@ describe('the payment problem table', () => {
         '422 payer-account-missing (XH), 422 self-payment, 422 payee-is-merchant, 422 amount-out-of-range (Z8), 422 daily-amount-limit (Z8), 422 daily-count-limit (Z7), ' +
         '422 new-device-limit (FL/FP), 429 rate-limited, 503 dependency-unavailable',
     );
+  });
+
+  it('answers a payment started while the saga lags with 503 payments-overloaded and Retry-After, a problem the use case never answers', () => {
+    expect(ADMISSION_PROBLEMS.failure('payments-overloaded', 'Payments are behind.', { retryAfterSeconds: 4 })).toEqual({
+      ok: false,
+      status: 503,
+      code: PROBLEM_CODES.PAYMENTS_OVERLOADED,
+      detail: 'Payments are behind.',
+      retryAfterSeconds: 4,
+    });
+    expect(ADMISSION_PROBLEMS.summary()).toBe('503 payments-overloaded');
+    expect(INITIATE_PAYMENT_PROBLEMS.rows).not.toHaveProperty('payments-overloaded');
   });
 
   it('answers a payment nobody may see with not-found', () => {

@@ -44,10 +44,12 @@ export const PAYMENT_PROBLEMS = defineProblemTable({
   'validation-failed': { status: 400, code: PROBLEM_CODES.VALIDATION_FAILED },
   /** identity could not be asked, or answered what this table does not pass on. */
   'dependency-unavailable': { status: 503, code: PROBLEM_CODES.DEPENDENCY_UNAVAILABLE },
+  /** Backpressure (SagaAdmissionGuard): the saga lags past its bound; nothing was recorded, Retry-After says when to try again. */
+  'payments-overloaded': { status: 503, code: PROBLEM_CODES.PAYMENTS_OVERLOADED },
   'not-found': { status: 404, code: PROBLEM_CODES.NOT_FOUND },
 });
 
-/** What POST /v1/payments answers (InitiatePaymentUseCase and the controller's Idempotency-Key check): all but not-found. */
+/** What POST /v1/payments answers (InitiatePaymentUseCase and the controller's Idempotency-Key check): all but not-found and the admission's refusal. */
 export const INITIATE_PAYMENT_PROBLEMS = PAYMENT_PROBLEMS.pick(
   'idempotency-key-missing',
   'idempotency-key-reused',
@@ -66,6 +68,12 @@ export const INITIATE_PAYMENT_PROBLEMS = PAYMENT_PROBLEMS.pick(
   'validation-failed',
   'dependency-unavailable',
 );
+
+/**
+ * What every route that starts a payment for a payer answers, beside its own problems, while the
+ * saga lags (SagaAdmissionGuard, apps/payments/src/admission): 503 with Retry-After.
+ */
+export const ADMISSION_PROBLEMS = PAYMENT_PROBLEMS.pick('payments-overloaded');
 
 export type InitiatePaymentFailureReason = ProblemReason<typeof INITIATE_PAYMENT_PROBLEMS>;
 

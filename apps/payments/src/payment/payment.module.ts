@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AdmissionModule } from '../admission/admission.module';
 import { LimitsModule } from '../limits/limits.module';
 import { PaymentsConfig } from '../payments.config';
 import { AlertOverdueReversalsUseCase } from './alert-overdue-reversals/alert-overdue-reversals.use-case';
@@ -23,7 +24,8 @@ import { ResolveReversalByOperatorUseCase } from './resolve-reversal-by-operator
 import { RetryReversalUseCase } from './retry-reversal/retry-reversal.use-case';
 
 @Module({
-  imports: [LimitsModule],
+  // Backpressure: the saga's lag, which the routes that start a payment are admitted by (SagaAdmissionGuard).
+  imports: [LimitsModule, AdmissionModule],
   controllers: [PaymentsController, BankResponsesConsumer],
   providers: [
     // Every change of a payment goes through this one step (transition, automatic step, timers, alerts).
@@ -63,6 +65,8 @@ import { RetryReversalUseCase } from './retry-reversal/retry-reversal.use-case';
     PartyDirectory,
     Clock,
     IdGenerator,
+    // So the merchant-order and collect-request routes that start a payment can use SagaAdmissionGuard.
+    AdmissionModule,
   ],
 })
 export class PaymentModule {}

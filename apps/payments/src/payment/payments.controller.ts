@@ -1,11 +1,12 @@
 import { Body, Controller, Get, Headers, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems, type AuthenticatedUser, CurrentUser, GENERIC_PROBLEMS, JwtAuthGuard, toProblemException } from '@kirim/platform';
+import { SagaAdmissionGuard } from '../admission/saga-admission.guard';
 import { GetPaymentUseCase } from './get-payment/get-payment.use-case';
 import { InitiatePaymentUseCase } from './initiate-payment/initiate-payment.use-case';
 import { ListMyPaymentsUseCase } from './list-my-payments/list-my-payments.use-case';
 import { MyPaymentsPageResponse, MyPaymentsQuery, toMyPaymentItemResponse } from './list-my-payments/my-payments.dto';
-import { INITIATE_PAYMENT_PROBLEMS, PAYMENT_PROBLEMS } from './payment-problems';
+import { ADMISSION_PROBLEMS, INITIATE_PAYMENT_PROBLEMS, PAYMENT_PROBLEMS } from './payment-problems';
 import { answerStartedPayment, requiredIdempotencyKey, StartedPaymentResponse } from './payment-http';
 import { InitiatePaymentBody, PaymentInitiatedResponse, PaymentResponse, toPaymentResponse } from './payments.dto';
 
@@ -22,17 +23,20 @@ export class PaymentsController {
   ) {}
 
   @Post()
+  // After the class's JwtAuthGuard: while the saga lags, 503 before anything is written.
+  @UseGuards(SagaAdmissionGuard)
   @ApiOperation({
     summary: 'Pay a contact by phone number or payment address',
     description:
       'Accepted (202) once the payment is recorded and its debit requested; poll GET /v1/payments/{id} or wait for the receipt. ' +
       'A retry with the same Idempotency-Key and body answers 200 with the same payment. ' +
-      `Problems, with their UPI result codes: ${INITIATE_PAYMENT_PROBLEMS.summary()}.`,
+      `Problems, with their UPI result codes: ${INITIATE_PAYMENT_PROBLEMS.summary()}. ` +
+      `While payments lags behind the payments already accepted: ${ADMISSION_PROBLEMS.summary()}, with Retry-After (seconds); nothing is recorded, and a retry of an accepted payment is still answered.`,
   })
   @ApiHeader({ name: 'Idempotency-Key', required: true, description: '1..64 characters of [A-Za-z0-9_-], unique per payment attempt' })
   @ApiAcceptedResponse({ type: PaymentInitiatedResponse })
   @ApiOkResponse({ type: PaymentInitiatedResponse, description: 'A replay of an earlier request with the same key' })
-  @ApiProblems(...INITIATE_PAYMENT_PROBLEMS.allCodes(), ...GENERIC_PROBLEMS.body, ...GENERIC_PROBLEMS.bearer)
+  @ApiProblems(...INITIATE_PAYMENT_PROBLEMS.allCodes(), ...ADMISSION_PROBLEMS.allCodes(), ...GENERIC_PROBLEMS.body, ...GENERIC_PROBLEMS.bearer)
   async initiate(
     @CurrentUser() user: AuthenticatedUser,
     @Headers('idempotency-key') idempotencyKeyHeader: string | undefined,

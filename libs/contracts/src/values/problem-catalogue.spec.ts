@@ -11,7 +11,7 @@ describe('the problem catalogue', () => {
       expect(entry.title.length).toBeGreaterThan(0);
       for (const status of entry.statuses) {
         expect(status >= 400 && status <= 599).toBe(true);
-        if (code === PROBLEM_CODES.INTERNAL || code === PROBLEM_CODES.DEPENDENCY_UNAVAILABLE) expect(status).toBeGreaterThanOrEqual(500);
+        if (code === PROBLEM_CODES.INTERNAL || code === PROBLEM_CODES.DEPENDENCY_UNAVAILABLE || code === PROBLEM_CODES.PAYMENTS_OVERLOADED) expect(status).toBeGreaterThanOrEqual(500);
         else expect(status).toBeLessThan(500);
       }
     }

@@ -302,6 +302,12 @@ export const PROBLEM_CATALOGUE = {
     title: 'Temporarily unavailable',
     description: 'A service this request needs cannot be reached right now; retry shortly.',
   },
+  [PROBLEM_CODES.PAYMENTS_OVERLOADED]: {
+    statuses: [503],
+    title: 'Payments are backed up',
+    description:
+      'payments is behind with the payments it has already accepted, so it takes no new one for now (docs/payment-lifecycle.md, "Backpressure"). Nothing was recorded: retry with the same Idempotency-Key after the seconds in the Retry-After header. A retry of a payment already accepted is still answered with it.',
+  },
   [PROBLEM_CODES.INTERNAL]: {
     statuses: [500],
     title: 'Internal error',

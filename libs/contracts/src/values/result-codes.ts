@@ -108,6 +108,7 @@ export const PROBLEM_CODES = {
   WEBHOOK_ENDPOINT_DISABLED: 'webhook-endpoint-disabled',
   USER_NOT_FOUND: 'user-not-found',
   DEPENDENCY_UNAVAILABLE: 'dependency-unavailable',
+  PAYMENTS_OVERLOADED: 'payments-overloaded',
   INTERNAL: 'internal-error',
   PAYEE_IS_MERCHANT: 'payee-is-merchant',
 } as const;

@@ -71,7 +71,8 @@ export function ApiProblems(...codes: ProblemCode[]): MethodDecorator & ClassDec
       ApiResponse({
         status,
         description: describeCodes(statusCodes),
-        ...(status === 429 ? { headers: { 'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer', minimum: 1 } } } } : {}),
+        // A 503 carries Retry-After when the service knows when to retry (payments-overloaded always does).
+        ...(status === 429 || status === 503 ? { headers: { 'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer', minimum: 1 } } } } : {}),
         content: {
           [PROBLEM_CONTENT_TYPE]: {
             schema: {

@@ -125,6 +125,20 @@ export const METRIC_CATALOGUE = {
     owner: 'payments',
     exposedBy: 'payments',
   },
+  kirim_payment_saga_lag_seconds: {
+    type: 'gauge',
+    help: "The saga's lag new payments are admitted by (the age of payments' oldest unpublished outbox row), as this replica last sampled it; NaN without a sample from the last 20 sampling intervals",
+    labels: {},
+    owner: 'payments',
+    exposedBy: 'payments',
+  },
+  kirim_payment_admission_refusals_total: {
+    type: 'counter',
+    help: 'Requests to start a payment answered 503 payments-overloaded, nothing recorded, because the saga lagged past PAYMENT_ADMISSION_MAX_LAG_MS',
+    labels: {},
+    owner: 'payments',
+    exposedBy: 'payments',
+  },
   kirim_bank_legs_total: {
     type: 'counter',
     help: 'Debit and credit legs bank-connector applied, by bank, direction and outcome',

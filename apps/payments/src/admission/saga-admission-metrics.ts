@@ -1,0 +1,35 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Counter, Gauge } from 'prom-client';
+import { catalogued, serviceMetrics } from '@kirim/platform';
+import { SagaAdmission } from './saga-admission';
+
+/**
+ * Backpressure's metrics (docs/metrics.md): the lag this replica admits new payments by, as last
+ * sampled (no database read at scrape time), and the payments it refused.
+ */
+
+let watched: SagaAdmission | undefined;
+
+new Gauge({
+  ...catalogued('kirim_payment_saga_lag_seconds'),
+  registers: [serviceMetrics],
+  collect() {
+    this.set(watched?.freshLagSeconds() ?? Number.NaN);
+  },
+});
+
+const refusals = new Counter({ ...catalogued('kirim_payment_admission_refusals_total'), registers: [serviceMetrics] });
+
+export function countAdmissionRefusal(): void {
+  refusals.inc();
+}
+
+/** Points the gauge at this replica's SagaAdmission once Nest has made it (until then it shows NaN). */
+@Injectable()
+export class SagaAdmissionMetrics implements OnModuleInit {
+  constructor(private readonly admission: SagaAdmission) {}
+
+  onModuleInit(): void {
+    watched = this.admission;
+  }
+}

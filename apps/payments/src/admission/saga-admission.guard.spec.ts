@@ -1,0 +1,115 @@
+import { ExecutionContext } from '@nestjs/common';
+import { AuthenticatedUser, catalogueMismatches, ProblemException, serviceMetrics } from '@kirim/platform';
+import { IdempotencyRecord } from '../payment/payment.repository';
+import { FixedClock, InMemoryIdempotencyKeyRepository } from '../testing/payment-fakes';
+import { SagaAdmission } from './saga-admission';
+import { SagaAdmissionMetrics } from './saga-admission-metrics';
+import { SagaAdmissionGuard } from './saga-admission.guard';
+
+const PAYER: AuthenticatedUser = { userId: 'c0c0c0c0-c0c0-4c0c-8c0c-c0c0c0c0c0c0', deviceBindingId: null, deviceBoundAt: null };
+const ACCEPTED_KEY = 'accepted-before';
+
+/** The idempotency keys, counting reads: admitting must not read the database. */
+class CountingKeys extends InMemoryIdempotencyKeyRepository {
+  reads = 0;
+  failing = false;
+
+  override async find(userId: string, key: string): Promise<IdempotencyRecord | null> {
+    this.reads += 1;
+    if (this.failing) throw new Error('connection terminated');
+    return super.find(userId, key);
+  }
+}
+
+/** A request as it reaches the guard; `user` null: none authenticated. */
+function requestFor(headers: Record<string, string>, user: AuthenticatedUser | null = PAYER): ExecutionContext {
+  const request = { headers, ...(user !== null ? { user } : {}) };
+  return { switchToHttp: () => ({ getRequest: () => request }) } as unknown as ExecutionContext;
+}
+
+async function refusalOf(guard: SagaAdmissionGuard, context: ExecutionContext): Promise<ProblemException> {
+  const outcome: unknown = await guard.canActivate(context).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  if (!(outcome instanceof ProblemException)) throw new Error(`expected a refusal, got ${String(outcome)}`);
+  return outcome;
+}
+
+async function refusalsCounted(): Promise<number> {
+  const metric = await serviceMetrics.getSingleMetric('kirim_payment_admission_refusals_total')?.get();
+  return metric?.values[0]?.value ?? 0;
+}
+
+async function lagShown(): Promise<number> {
+  const metric = await serviceMetrics.getSingleMetric('kirim_payment_saga_lag_seconds')?.get();
+  return metric?.values[0]?.value ?? Number.NaN;
+}
+
+describe('SagaAdmissionGuard', () => {
+  const clock = new FixedClock(new Date('2026-11-28T10:00:00.000Z'));
+  let admission: SagaAdmission;
+  let keys: CountingKeys;
+  let guard: SagaAdmissionGuard;
+
+  beforeEach(() => {
+    admission = new SagaAdmission({ maxLagMs: 10_000, maxRetryAfterSeconds: 10, sampleMaxAgeMs: 5_000 }, clock);
+    new SagaAdmissionMetrics(admission).onModuleInit();
+    keys = new CountingKeys();
+    keys.rows.set(`${PAYER.userId}|${ACCEPTED_KEY}`, { userId: PAYER.userId, key: ACCEPTED_KEY, requestFingerprint: 'f'.repeat(64), paymentId: '0b6f7c1e-8a44-4c1e-9d2a-0f6a1b2c3d4e' });
+    guard = new SagaAdmissionGuard(admission, keys);
+  });
+
+  it('admits within the bound, reading nothing but memory', async () => {
+    admission.record({ lagSeconds: 9.5, sampledAt: clock.now() });
+    await expect(guard.canActivate(requestFor({ 'idempotency-key': 'new-payment' }))).resolves.toBe(true);
+    expect(keys.reads).toBe(0);
+  });
+
+  it('refuses a new payment over the bound: 503 payments-overloaded with Retry-After, counted', async () => {
+    admission.record({ lagSeconds: 12.5, sampledAt: clock.now() });
+    const before = await refusalsCounted();
+    const refusal = await refusalOf(guard, requestFor({ 'idempotency-key': 'new-payment' }));
+    expect(refusal.getStatus()).toBe(503);
+    expect(refusal.problem).toMatchObject({ status: 503, code: 'payments-overloaded', type: 'https://kirim.dev/problems/payments-overloaded' });
+    expect(refusal.problem.detail).toMatch(/try again in 3 s/);
+    expect(refusal.retryAfterSeconds).toBe(3);
+    expect(await refusalsCounted()).toBe(before + 1);
+  });
+
+  it('lets a retry of an accepted payment through, so the use case answers it with that payment', async () => {
+    admission.record({ lagSeconds: 60, sampledAt: clock.now() });
+    await expect(guard.canActivate(requestFor({ 'idempotency-key': ACCEPTED_KEY }))).resolves.toBe(true);
+    // The same key is another user's own: for them it is a new payment.
+    const stranger = { ...PAYER, userId: 'd0d0d0d0-d0d0-4d0d-8d0d-d0d0d0d0d0d0' };
+    expect((await refusalOf(guard, requestFor({ 'idempotency-key': ACCEPTED_KEY }, stranger))).getStatus()).toBe(503);
+  });
+
+  it('lets a request without a valid Idempotency-Key through: the route refuses it itself (400), writing nothing', async () => {
+    admission.record({ lagSeconds: 60, sampledAt: clock.now() });
+    await expect(guard.canActivate(requestFor({}))).resolves.toBe(true);
+    await expect(guard.canActivate(requestFor({ 'idempotency-key': 'not a key!' }))).resolves.toBe(true);
+    expect(keys.reads).toBe(0);
+  });
+
+  it('refuses when the key cannot be looked up, or no user was authenticated', async () => {
+    admission.record({ lagSeconds: 60, sampledAt: clock.now() });
+    expect((await refusalOf(guard, requestFor({ 'idempotency-key': ACCEPTED_KEY }, null))).retryAfterSeconds).toBe(10);
+    keys.failing = true;
+    expect((await refusalOf(guard, requestFor({ 'idempotency-key': ACCEPTED_KEY }))).retryAfterSeconds).toBe(10);
+  });
+
+  it('admits on a stale sample, however far over the bound it was', async () => {
+    admission.record({ lagSeconds: 600, sampledAt: new Date(clock.now().getTime() - 5_001) });
+    await expect(guard.canActivate(requestFor({ 'idempotency-key': 'new-payment' }))).resolves.toBe(true);
+  });
+
+  it('shows the fresh lag on /metrics, NaN once it is stale, with the catalogue\'s names', async () => {
+    admission.record({ lagSeconds: 4.25, sampledAt: clock.now() });
+    expect(await lagShown()).toBe(4.25);
+    admission.record({ lagSeconds: 4.25, sampledAt: new Date(clock.now().getTime() - 5_001) });
+    expect(await lagShown()).toBeNaN();
+    const ours = catalogueMismatches(serviceMetrics, 'payments').filter((problem) => /saga_lag|admission/.test(problem));
+    expect(ours).toEqual([]);
+  });
+});

@@ -1,0 +1,61 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import type { AuthenticatedUser } from '@kirim/platform';
+import { parseIdempotencyKey } from '../payment/initiate-payment/payment-request-rules';
+import { ADMISSION_PROBLEMS } from '../payment/payment-problems';
+import { IdempotencyKeyRepository } from '../payment/payment.repository';
+import { countAdmissionRefusal } from './saga-admission-metrics';
+import { SagaAdmission } from './saga-admission';
+
+interface RequestStartingAPayment {
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** Put there by JwtAuthGuard, which runs first. */
+  readonly user?: AuthenticatedUser;
+}
+
+/**
+ * Backpressure in front of every route that starts a payment for a payer (docs/payment-lifecycle.md,
+ * "Backpressure"): while the saga lags past its bound, 503 payments-overloaded with Retry-After,
+ * before the use case runs, so nothing is written: no idempotency key claimed, no limit counted, no
+ * payment. Placed after JwtAuthGuard (`@UseGuards(JwtAuthGuard, SagaAdmissionGuard)`, or on the
+ * method of a controller guarded by it), since a replay is known by the payer's user id.
+ *
+ * Admitting costs a read of memory. Only a request about to be refused costs more: one primary-key
+ * read of the payer's Idempotency-Key, so a retry of a payment already accepted (its answer lost)
+ * is still answered with that payment: the use case answers it from its record, with no new work.
+ */
+@Injectable()
+export class SagaAdmissionGuard implements CanActivate {
+  constructor(
+    private readonly admission: SagaAdmission,
+    private readonly idempotencyKeys: IdempotencyKeyRepository,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const decision = this.admission.decide();
+    if (decision.admit) return true;
+    if (await this.answeredWithoutNewWork(context.switchToHttp().getRequest<RequestStartingAPayment>())) return true;
+    countAdmissionRefusal();
+    throw ADMISSION_PROBLEMS.exception(
+      'payments-overloaded',
+      `Payments are behind with the payments already accepted, so this one was not recorded; try again in ${decision.retryAfterSeconds} s with the same Idempotency-Key.`,
+      { retryAfterSeconds: decision.retryAfterSeconds },
+    );
+  }
+
+  /**
+   * Requests the route answers without starting a payment go on: one without a valid
+   * Idempotency-Key (the route refuses it, 400) and one whose key the payer already used (the use
+   * case answers the earlier payment, or idempotency-key-reused for another body).
+   */
+  private async answeredWithoutNewWork(request: RequestStartingAPayment): Promise<boolean> {
+    const key = parseIdempotencyKey(request.headers['idempotency-key']);
+    if (key === null) return true;
+    if (request.user === undefined) return false;
+    try {
+      return (await this.idempotencyKeys.find(request.user.userId, key)) !== null;
+    } catch {
+      // The database not answering this read is no reason to admit: the refusal stands.
+      return false;
+    }
+  }
+}
