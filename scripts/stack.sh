@@ -105,9 +105,11 @@ ensure_local_secrets() {
     node -e 'process.stdout.write("kop_" + require("crypto").randomBytes(32).toString("base64url"))' >"$KEY_DIR/operator.key"
     chmod 600 "$KEY_DIR/operator.key"
   fi
-  # The example partner bank's own keys (a real bank makes these itself and sends kirim its jwks.json).
+  # The example partner bank's own keys (a real bank makes these itself and sends kirim its jwks.json);
+  # --keep-existing adds a PIN verification key to a key folder made before them.
   (cd "$REPO_ROOT" && node -r ./tools/ts-register.cjs libs/partner-kit/src/bin/partner-keys.ts --bank "$EXAMPLE_PARTNER_BANK" --out "$KEY_DIR/partners/$EXAMPLE_PARTNER_BANK" --keep-existing >/dev/null)
-  # The sandbox banks' UPI PIN keys (docs/upi-pin.md): made once, private halves for bank-connector alone.
+  # The sandbox banks' UPI PIN keys and PIN verification keys (docs/upi-pin.md): made once (what an older
+  # folder lacks is added), for bank-connector alone.
   (cd "$REPO_ROOT" && node deploy/local/sandbox-pin-keys.js ensure "$KEY_DIR/sandbox-pin" SBXA SBXB >/dev/null)
 }
 

@@ -24,8 +24,9 @@ export class BankConnectorConfig extends BaseServiceConfig {
   PARTNER_REGISTRY_FILE?: string;
 
   /**
-   * The sandbox banks' UPI PIN keys (deploy/local/sandbox-pin-keys.js): `<dir>/<BANK>/<kid>.pem` and
-   * `<dir>/<BANK>/current.kid`. Private keys: mount them for bank-connector alone. Unset: the sandbox
+   * The sandbox banks' UPI PIN keys (deploy/local/sandbox-pin-keys.js): `<dir>/<BANK>/<kid>.pem`,
+   * `<dir>/<BANK>/current.kid` and `<dir>/<BANK>/pin-verification.keys` (the keys stored PIN hashes
+   * are made with). Secrets: mount them for bank-connector alone. Unset: the sandbox
    * banks publish no PIN key and decline every debit, as no PIN can be checked.
    */
   @IsOptional()

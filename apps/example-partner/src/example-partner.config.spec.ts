@@ -30,6 +30,7 @@ describe('loadExamplePartnerConfig', () => {
       signingKeyFile: '/keys/XMPL/signing-key.pem',
       encryptionKeyFile: '/keys/XMPL/encryption-key.pem',
       jwksFile: '/keys/XMPL/jwks.json',
+      pinVerificationKeysFile: '/keys/XMPL/pin-verification.keys',
       platformJwks: { file: '/keys/platform-jwks.json' },
       freshness: { maxAgeMs: 300_000, maxFutureSkewMs: 30_000 },
       kafka: { brokers: ['127.0.0.1:9092'], sasl: { mechanism: 'scram-sha-512', username: 'partner-xmpl', password: 'a-secret-password' } },
@@ -37,8 +38,8 @@ describe('loadExamplePartnerConfig', () => {
   });
 
   it('takes an https JWKS URL and explicit key files', () => {
-    const config = loadExamplePartnerConfig({ ...minimal, PARTNER_KEYS_DIR: undefined, PARTNER_SIGNING_KEY_FILE: '/s.pem', PARTNER_ENCRYPTION_KEY_FILE: '/e.pem', PARTNER_JWKS_FILE: '/j.json', KIRIM_PLATFORM_JWKS: 'https://kirim.example/jwks.json' });
-    expect(config).toMatchObject({ signingKeyFile: '/s.pem', platformJwks: { url: 'https://kirim.example/jwks.json' } });
+    const config = loadExamplePartnerConfig({ ...minimal, PARTNER_KEYS_DIR: undefined, PARTNER_SIGNING_KEY_FILE: '/s.pem', PARTNER_ENCRYPTION_KEY_FILE: '/e.pem', PARTNER_JWKS_FILE: '/j.json', PARTNER_PIN_VERIFICATION_KEYS_FILE: '/p.keys', KIRIM_PLATFORM_JWKS: 'https://kirim.example/jwks.json' });
+    expect(config).toMatchObject({ signingKeyFile: '/s.pem', pinVerificationKeysFile: '/p.keys', platformJwks: { url: 'https://kirim.example/jwks.json' } });
   });
 
   it('names every missing variable at once', () => {
@@ -48,6 +49,7 @@ describe('loadExamplePartnerConfig', () => {
       expect.stringMatching(/^PARTNER_SIGNING_KEY_FILE is required/),
       expect.stringMatching(/^PARTNER_ENCRYPTION_KEY_FILE is required/),
       expect.stringMatching(/^PARTNER_JWKS_FILE is required/),
+      expect.stringMatching(/^PARTNER_PIN_VERIFICATION_KEYS_FILE is required/),
       expect.stringMatching(/^KIRIM_PLATFORM_JWKS is required/),
       expect.stringMatching(/^PARTNER_ADMIN_TOKEN is required/),
     ]);

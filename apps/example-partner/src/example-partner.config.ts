@@ -12,6 +12,7 @@ export interface ExamplePartnerConfig {
   readonly signingKeyFile: string;
   readonly encryptionKeyFile: string;
   readonly jwksFile: string;
+  readonly pinVerificationKeysFile: string;
   readonly platformJwks: JwksLocation;
   readonly httpHost: string;
   readonly httpPort: number;
@@ -36,8 +37,9 @@ const HOST_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$/;
 /**
  * Reads and validates the environment; throws ConfigError listing every bad variable at once.
  *
- * PARTNER_KEYS_DIR names the directory `npm run partner:keys` wrote; the three key files default to
- * its signing-key.pem, encryption-key.pem and jwks.json, and each can be set on its own instead.
+ * PARTNER_KEYS_DIR names the directory `npm run partner:keys` wrote; the four key files default to
+ * its signing-key.pem, encryption-key.pem, jwks.json and pin-verification.keys, and each can be set
+ * on its own instead.
  */
 export function loadExamplePartnerConfig(env: Env): ExamplePartnerConfig {
   const problems: string[] = [];
@@ -110,6 +112,7 @@ export function loadExamplePartnerConfig(env: Env): ExamplePartnerConfig {
   const signingKeyFile = keyFile('PARTNER_SIGNING_KEY_FILE', BANK_KEY_FILES.SIGNING_KEY);
   const encryptionKeyFile = keyFile('PARTNER_ENCRYPTION_KEY_FILE', BANK_KEY_FILES.ENCRYPTION_KEY);
   const jwksFile = keyFile('PARTNER_JWKS_FILE', BANK_KEY_FILES.JWKS);
+  const pinVerificationKeysFile = keyFile('PARTNER_PIN_VERIFICATION_KEYS_FILE', BANK_KEY_FILES.PIN_VERIFICATION_KEYS);
 
   let platformJwks: JwksLocation = { jwks: { keys: [] } };
   const platform = required('KIRIM_PLATFORM_JWKS', "kirim's platform JWKS, a file path or an https:// URL");
@@ -143,6 +146,7 @@ export function loadExamplePartnerConfig(env: Env): ExamplePartnerConfig {
     signingKeyFile,
     encryptionKeyFile,
     jwksFile,
+    pinVerificationKeysFile,
     platformJwks,
     httpHost,
     httpPort,

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Pool, PoolClient } from 'pg';
-import { jsonLinesLogger, PartnerBankPort, PartnerBankRunner, PartnerLogger, readBankKeyFiles, startPartnerBank, UpiPinCheck } from '@kirim/partner-kit';
+import { jsonLinesLogger, PartnerBankPort, PartnerBankRunner, PartnerLogger, readBankKeyFiles, readPinVerificationKeys, startPartnerBank, UpiPinCheck } from '@kirim/partner-kit';
 import { AccountsRepository } from './accounts/accounts.repository';
 import type { ExamplePartnerConfig } from './example-partner.config';
 import { createHttpServer } from './http/http-server';
@@ -33,10 +33,12 @@ export interface RunningExamplePartner {
 export async function startExamplePartner(config: ExamplePartnerConfig, overrides: ExamplePartnerOverrides = {}): Promise<RunningExamplePartner> {
   const logger = overrides.logger ?? jsonLinesLogger({ name: SERVICE_NAME, level: config.logLevel });
   const keys = readBankKeyFiles({ signingKeyFile: config.signingKeyFile, encryptionKeyFile: config.encryptionKeyFile, jwksFile: config.jwksFile });
+  // The secret key PIN hashes are made with: a file beside the other keys, never in the database.
+  const pinVerificationKeys = readPinVerificationKeys(config.pinVerificationKeysFile);
   const pool = createPool(config.databaseUrl, config.databasePoolSize);
   // PIN blocks are encrypted for the bank's encryption key, the one kirim publishes as its PIN key.
   const pinStore = new PgUpiPinStore();
-  const pinCheck = new UpiPinCheck<PoolClient>([keys.decryption], pinStore);
+  const pinCheck = new UpiPinCheck<PoolClient>([keys.decryption], pinVerificationKeys, pinStore);
   pool.on('error', (error) => logger.error('idle database connection failed', { error: error.message }));
   let runner: PartnerBankRunner | undefined;
   let server: Server | undefined;

@@ -4,13 +4,23 @@
  * partner with a defect injected (it moves money again for a repeated requestId) must fail it.
  */
 import { ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
-import { bankEncryptionKeyOf, DEAD_LETTER_HEADERS, encryptPinBlock, generateEncryptionKeyPair, generateRecordSigningKeyPair, PinBlock, partnerTopicCatalogue } from '@kirim/contracts';
+import {
+  bankEncryptionKeyOf,
+  DEAD_LETTER_HEADERS,
+  encryptPinBlock,
+  generateEncryptionKeyPair,
+  generateRecordSigningKeyPair,
+  legacyScryptUpiPinHash,
+  parsePinVerificationKeys,
+  PinBlock,
+  partnerTopicCatalogue,
+} from '@kirim/contracts';
 import { createTestDatabase, createTopicsWithLeaders, eventually, TestDatabase, testKafkaClientConfig, testKafkaEnv, uniquePhone } from '@kirim/testing';
 
 const REPO_ROOT = resolve(__dirname, '../../..');
@@ -224,6 +234,8 @@ describe('example partner bank against the conformance test', () => {
     const keyDir = join(dir, GOOD);
     expect(statSync(join(keyDir, 'signing-key.pem')).mode & 0o777).toBe(0o600);
     expect(statSync(join(keyDir, 'encryption-key.pem')).mode & 0o777).toBe(0o600);
+    expect(statSync(join(keyDir, 'pin-verification.keys')).mode & 0o777).toBe(0o600);
+    expect(parsePinVerificationKeys(readFileSync(join(keyDir, 'pin-verification.keys'), 'utf8'), 'pin-verification.keys').map((key) => key.keyId)).toEqual([expect.stringMatching(/^tsta-pvk-/)]);
     const jwks = JSON.parse(readFileSync(join(keyDir, 'jwks.json'), 'utf8')) as { keys: { use: string; kid: string; d?: string }[] };
     expect(jwks.keys.map((key) => key.use)).toEqual(['sig', 'enc']);
     expect(jwks.keys.every((key) => key.d === undefined && key.kid.startsWith('tsta-'))).toBe(true);
@@ -233,6 +245,29 @@ describe('example partner bank against the conformance test', () => {
     expect(again.stderr).toMatch(/already exist and are kept/);
     expect((await runTs(KEYS_BIN, ['--bank', GOOD, '--out', keyDir, '--keep-existing'])).code).toBe(0);
     expect(readFileSync(join(keyDir, 'signing-key.pem'), 'utf8')).toBe(before);
+  });
+
+  it('adds a PIN verification key to a key directory made before them, rotates it, and never drops one', async () => {
+    const keyDir = join(dir, 'older-layout');
+    expect((await runTs(KEYS_BIN, ['--bank', GOOD, '--out', keyDir, '--label', 'first'])).code).toBe(0);
+    unlinkSync(join(keyDir, 'pin-verification.keys'));
+    const signingKey = readFileSync(join(keyDir, 'signing-key.pem'), 'utf8');
+    const keyIds = (): string[] => parsePinVerificationKeys(readFileSync(join(keyDir, 'pin-verification.keys'), 'utf8'), 'pin-verification.keys').map((key) => key.keyId);
+
+    // What setup scripts run on every start: the missing file is made, the other keys are kept.
+    const kept = await runTs(KEYS_BIN, ['--bank', GOOD, '--out', keyDir, '--keep-existing', '--label', 'second']);
+    expect(kept).toMatchObject({ code: 0, stdout: expect.stringContaining('kept them and added') });
+    expect(readFileSync(join(keyDir, 'signing-key.pem'), 'utf8')).toBe(signingKey);
+    expect(keyIds()).toEqual(['tsta-pvk-second']);
+    expect(statSync(join(keyDir, 'pin-verification.keys')).mode & 0o777).toBe(0o600);
+
+    expect((await runTs(KEYS_BIN, ['--bank', GOOD, '--out', keyDir, '--rotate-pin-verification', '--label', 'third'])).code).toBe(0);
+    expect(keyIds()).toEqual(['tsta-pvk-second', 'tsta-pvk-third']);
+    expect((await runTs(KEYS_BIN, ['--bank', GOOD, '--out', keyDir, '--rotate-pin-verification', '--label', 'third'])).stderr).toMatch(/already lists PIN verification key tsta-pvk-third/);
+    // Even --force, which replaces the signing and encryption keys, keeps every PIN verification key.
+    expect((await runTs(KEYS_BIN, ['--bank', GOOD, '--out', keyDir, '--force', '--label', 'fourth'])).code).toBe(0);
+    expect(readFileSync(join(keyDir, 'signing-key.pem'), 'utf8')).not.toBe(signingKey);
+    expect(keyIds()).toEqual(['tsta-pvk-second', 'tsta-pvk-third', 'tsta-pvk-fourth']);
   });
 
   it('passes every conformance case, leaving the test account at 0.00', async () => {
@@ -257,7 +292,7 @@ describe('example partner bank against the conformance test', () => {
     expect(good.logs()).not.toMatch(/"[A-Za-z0-9_-]{20,}\.\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+"/);
   });
 
-  it("keeps only a salted hash of the PIN, and the bank's admin API sets, refuses and resets PINs as the bank decides", async () => {
+  it("keeps only a salted keyed hash of the PIN, and the bank's admin API sets, refuses and resets PINs as the bank decides", async () => {
     const database = databases[0];
     const keyDir = join(dir, GOOD);
     const opened = await admin(good, 'POST', '/v1/admin/accounts', { mobile: uniquePhone(), holderName: 'Pin Admin', openingBalance: '0.00' });
@@ -266,7 +301,7 @@ describe('example partner bank against the conformance test', () => {
 
     expect(await set({ purpose: 'set-pin', newPin: '135790', iat: nowSeconds() })).toMatchObject({ status: 200, json: { change: 'set' } });
     const stored = await query<{ pin_hash: string; failed_tries: number }>(database, 'SELECT pin_hash, failed_tries FROM upi_pins WHERE account_ref = $1', [opened.json.accountRef]);
-    expect(stored).toEqual([{ pin_hash: expect.stringMatching(/^scrypt\$/), failed_tries: 0 }]);
+    expect(stored).toEqual([{ pin_hash: expect.stringMatching(/^hmac-sha256\$tsta-pvk-[^$]+\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{43}$/), failed_tries: 0 }]);
     expect(stored[0].pin_hash).not.toContain('135790');
 
     // Once set, a "set" cannot overwrite it: only the current PIN changes it, and a wrong one counts a try.
@@ -281,6 +316,12 @@ describe('example partner bank against the conformance test', () => {
     expect((await admin(good, 'DELETE', path)).status).toBe(204);
     expect(await query(database, 'SELECT 1 FROM upi_pins WHERE account_ref = $1', [opened.json.accountRef])).toEqual([]);
     expect(await set({ purpose: 'set-pin', newPin: '4321', iat: nowSeconds() })).toMatchObject({ status: 200, json: { change: 'set' } });
+
+    // A PIN stored as a legacy scrypt hash still checks: a wrong current PIN is counted, the right one changes it.
+    await query(database, 'UPDATE upi_pins SET pin_hash = $2 WHERE account_ref = $1', [opened.json.accountRef, await legacyScryptUpiPinHash('4321')]);
+    expect(await set({ purpose: 'change-pin', pin: '1234', newPin: '5678', iat: nowSeconds() })).toMatchObject({ status: 422, json: { resultCode: 'ZM' } });
+    expect(await set({ purpose: 'change-pin', pin: '4321', newPin: '5678', iat: nowSeconds() })).toMatchObject({ status: 200, json: { change: 'changed' } });
+    expect(await query(database, 'SELECT pin_hash, failed_tries FROM upi_pins WHERE account_ref = $1', [opened.json.accountRef])).toEqual([{ pin_hash: expect.stringMatching(/^hmac-sha256\$tsta-pvk-/), failed_tries: 0 }]);
 
     const unknown = `/v1/admin/accounts/00000000-0000-4000-8000-000000000000/upi-pin`;
     expect((await admin(good, 'DELETE', unknown)).status).toBe(404);

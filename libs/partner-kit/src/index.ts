@@ -16,9 +16,21 @@ export type { LegRequest, AccountLookupRequest, PartnerRequest, LegDirection, Re
 export { RequestGate, REQUEST_CHECKS, DEFAULT_FRESHNESS } from './requests/request-gate';
 export { UpiPinCheck, PIN_BLOCK_MEMORY_MS } from './pin/upi-pin-check';
 export type { UpiPinStore, PinDecline, PinChangeOutcome } from './pin/upi-pin-check';
-// The PIN block format and hashes, for a bank that stores PINs or tests its PIN check (docs/upi-pin.md).
-export { hashUpiPin, upiPinMatches, encryptPinBlock, UPI_PIN_MAX_TRIES, UPI_PIN_PATTERN, isEncryptedPinShape, MAX_ENCRYPTED_PIN_LENGTH } from '@kirim/contracts';
-export type { StoredUpiPin, PinBlock } from '@kirim/contracts';
+// The PIN block format and keyed PIN hashes, for a bank that stores PINs or tests its PIN check (docs/upi-pin.md).
+export {
+  UpiPinVerifier,
+  UnknownPinVerificationKeyError,
+  generatePinVerificationKey,
+  parsePinVerificationKeys,
+  formatPinVerificationKey,
+  legacyScryptUpiPinHash,
+  encryptPinBlock,
+  UPI_PIN_MAX_TRIES,
+  UPI_PIN_PATTERN,
+  isEncryptedPinShape,
+  MAX_ENCRYPTED_PIN_LENGTH,
+} from '@kirim/contracts';
+export type { StoredUpiPin, PinBlock, PinVerificationKey, UpiPinDecision } from '@kirim/contracts';
 export type { Admission, RequestCheck, RequestGateOptions } from './requests/request-gate';
 export { InMemorySeenRecordStore } from './requests/seen-records';
 export type { SeenRecordStore, SeenClaim } from './requests/seen-records';
@@ -28,9 +40,9 @@ export { PartnerRequestProcessor } from './consumer/request-processor';
 export type { ProcessOutcome, RefusalCheck } from './consumer/request-processor';
 export { PARTNER_SASL_MECHANISMS, kafkaConnectionProblems, toKafkaConfig } from './kafka/kafka-connection';
 export type { PartnerKafkaConnection, PartnerSaslCredentials, PartnerSaslMechanism } from './kafka/kafka-connection';
-export { loadBankKeys, generateBankKeys, defaultKeyLabel } from './keys/bank-keys';
+export { loadBankKeys, generateBankKeys, generateBankPinVerificationKey, defaultKeyLabel } from './keys/bank-keys';
 export type { BankKeys, BankKeyMaterial, BankDecryptionKey, GeneratedBankKeys } from './keys/bank-keys';
-export { BANK_KEY_FILES, BankKeysExistError, readBankKeyFiles, writeBankKeyFiles, existingBankKeyFiles } from './keys/bank-key-files';
+export { BANK_KEY_FILES, BankKeysExistError, readBankKeyFiles, writeBankKeyFiles, existingBankKeyFiles, addPinVerificationKey, readPinVerificationKeys } from './keys/bank-key-files';
 export type { BankKeyFilePaths } from './keys/bank-key-files';
 export { loadJwks, jwksLocationOf, describeJwksLocation } from './keys/jwks-location';
 export type { JwksLocation } from './keys/jwks-location';

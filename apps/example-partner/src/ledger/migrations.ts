@@ -86,6 +86,15 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX pin_block_uses_used_at_idx ON pin_block_uses (used_at);
     `,
   },
+  {
+    // Keyed PIN verification (docs/upi-pin.md): new hashes are hmac-sha256$<keyId>$<salt>$<mac> under the
+    // bank's PIN verification key; scrypt hashes stay valid until their next right PIN replaces them.
+    version: '1765400000000-keyed-upi-pin-hashes',
+    sql: `
+      ALTER TABLE upi_pins DROP CONSTRAINT upi_pins_pin_hash_check,
+        ADD CONSTRAINT upi_pins_pin_hash_check CHECK (pin_hash LIKE 'scrypt$%' OR pin_hash LIKE 'hmac-sha256$%');
+    `,
+  },
 ];
 
 const MIGRATION_LOCK = 7_243_101;

@@ -4,7 +4,6 @@ import { Money } from '../values/money';
 import { RESULT_CODES } from '../values/result-codes';
 import { bankEncryptionKeyOf, BankEncryptionKey, generateEncryptionKeyPair } from './message-keys';
 import { encryptPinBlock, isEncryptedPinShape, openPinBlock, PIN_BLOCK_MAX_AGE_SECONDS } from './upi-pin';
-import { checkUpiPin, hashUpiPin, upiPinMatches } from './upi-pin-hash';
 
 const NOW = 1_764_630_000;
 const amount = (value: string): Money => Money.parse({ value, currency: 'INR' }) as Money;
@@ -77,26 +76,5 @@ describe('UPI PIN blocks', () => {
     await expect(openPinBlock(set, keyFor, { purpose: 'set-pin', nowSeconds: NOW })).resolves.toMatchObject({ ok: true, block: { purpose: 'set-pin', newPin: '4321', iat: NOW } });
     const badNew = await encryptPinBlock({ purpose: 'change-pin', pin: '4321', newPin: '12345', iat: NOW }, bankKey);
     await expect(openPinBlock(badNew, keyFor, { purpose: 'change-pin', nowSeconds: NOW })).resolves.toMatchObject({ ok: false, resultCode: RESULT_CODES.PIN_BLOCK_INVALID });
-  });
-});
-
-describe('UPI PIN hashes and tries', () => {
-  it('stores a salted scrypt hash, never the PIN, and checks it', async () => {
-    const first = await hashUpiPin('2468');
-    const second = await hashUpiPin('2468');
-    expect(first).toMatch(/^scrypt\$16384\$8\$1\$/);
-    expect(first).not.toContain('2468');
-    expect(first).not.toBe(second);
-    await expect(upiPinMatches('2468', first)).resolves.toBe(true);
-    await expect(upiPinMatches('2469', first)).resolves.toBe(false);
-  });
-
-  it('counts wrong PINs, locks at the third with Z6 until reset, and starts again after a right one', async () => {
-    const pinHash = await hashUpiPin('1357');
-    await expect(checkUpiPin(null, '1357')).resolves.toMatchObject({ ok: false, resultCode: RESULT_CODES.PIN_NOT_SET, failedTries: 0 });
-    await expect(checkUpiPin({ pinHash, failedTries: 0 }, '0000')).resolves.toMatchObject({ ok: false, resultCode: RESULT_CODES.WRONG_PIN, failedTries: 1 });
-    await expect(checkUpiPin({ pinHash, failedTries: 2 }, '0000')).resolves.toMatchObject({ ok: false, resultCode: RESULT_CODES.WRONG_PIN, failedTries: 3 });
-    await expect(checkUpiPin({ pinHash, failedTries: 3 }, '1357')).resolves.toMatchObject({ ok: false, resultCode: RESULT_CODES.PIN_TRIES_EXCEEDED, failedTries: 3 });
-    await expect(checkUpiPin({ pinHash, failedTries: 2 }, '1357')).resolves.toEqual({ ok: true, failedTries: 0 });
   });
 });

@@ -1,6 +1,6 @@
 import { generateEncryptionKeyPair, generateRecordSigningKeyPair } from '@kirim/contracts';
 import { fakeJwksFiles } from '../testing/kit-fixtures';
-import { generateBankKeys, loadBankKeys } from './bank-keys';
+import { generateBankKeys, generateBankPinVerificationKey, loadBankKeys } from './bank-keys';
 import { jwksLocationOf, loadJwks } from './jwks-location';
 import { PlatformKeyring } from './platform-keyring';
 
@@ -13,6 +13,17 @@ describe('bank keys', () => {
     ]);
     for (const jwk of keys.jwks.keys) expect(jwk).not.toHaveProperty('d');
     expect(keys.signingKeyPem).toMatch(/BEGIN PRIVATE KEY/);
+  });
+
+  it('generates a secret PIN verification key of 32 bytes beside them, kept out of the JWKS', async () => {
+    const keys = await generateBankKeys('XMPL', '20261201');
+    expect(keys.pinVerificationKey.keyId).toBe('xmpl-pvk-20261201');
+    expect(keys.pinVerificationKey.key).toHaveLength(32);
+    expect(JSON.stringify(keys.jwks)).not.toContain(keys.pinVerificationKey.key.toString('base64url'));
+    const rotated = generateBankPinVerificationKey('XMPL', '20270101');
+    expect(rotated.keyId).toBe('xmpl-pvk-20270101');
+    expect(rotated.key.equals(keys.pinVerificationKey.key)).toBe(false);
+    expect(() => generateBankPinVerificationKey('xmpl')).toThrow(/bank code/);
   });
 
   it('loads the keys with the kids the JWKS gives them', async () => {

@@ -2,17 +2,20 @@ import { createPrivateKey, createPublicKey, KeyObject, randomBytes } from 'node:
 import {
   BANK_CODE_PATTERN,
   generateEncryptionKeyPair,
+  generatePinVerificationKey,
   generateRecordSigningKeyPair,
   JSONWebKeySetLike,
   JsonWebKey,
   loadRecordSigningKey,
+  PinVerificationKey,
   RecordSigningKey,
 } from '@kirim/contracts';
 
 /**
  * The bank's own keys: an Ed25519 key that signs its answers and an X25519 key that kirim encrypts
  * account data for. The private halves stay with the bank (PKCS#8 PEM files, 0600); the public halves
- * go into the bank's JWKS, which the bank registers with kirim.
+ * go into the bank's JWKS, which the bank registers with kirim. Beside them, a secret key kirim never
+ * learns of: the PIN verification key its stored UPI PIN hashes are made with (docs/upi-pin.md).
  */
 
 /** The bank's private encryption key, with the kid kirim names in each JWE it sends. */
@@ -74,6 +77,8 @@ export interface GeneratedBankKeys {
   readonly jwks: { keys: JsonWebKey[] };
   readonly signingKid: string;
   readonly encryptionKid: string;
+  /** The PIN verification key, kid `<code>-pvk-<label>`: secret, never in the JWKS. */
+  readonly pinVerificationKey: PinVerificationKey;
 }
 
 const LABEL_PATTERN = /^[A-Za-z0-9._-]{1,40}$/;
@@ -83,14 +88,34 @@ export function defaultKeyLabel(now: Date = new Date()): string {
   return `${now.toISOString().slice(0, 10).replace(/-/g, '')}-${randomBytes(2).toString('hex')}`;
 }
 
-/** New signing (Ed25519) and encryption (X25519) keys for a bank, with kids `<code>-sig-<label>` and `<code>-enc-<label>`. */
-export async function generateBankKeys(bankCode: string, label: string = defaultKeyLabel()): Promise<GeneratedBankKeys> {
+function checkCodeAndLabel(bankCode: string, label: string): void {
   if (!BANK_CODE_PATTERN.test(bankCode)) throw new Error(`not a bank code: ${JSON.stringify(bankCode)} (four capital letters)`);
   if (!LABEL_PATTERN.test(label)) throw new Error(`a key label holds 1 to 40 letters, digits, ".", "_" or "-"`);
+}
+
+/** A new PIN verification key for a bank (32 random bytes), key id `<code>-pvk-<label>`: for a rotation. */
+export function generateBankPinVerificationKey(bankCode: string, label: string = defaultKeyLabel()): PinVerificationKey {
+  checkCodeAndLabel(bankCode, label);
+  return generatePinVerificationKey(`${bankCode.toLowerCase()}-pvk-${label}`);
+}
+
+/**
+ * New signing (Ed25519) and encryption (X25519) keys for a bank, with kids `<code>-sig-<label>` and
+ * `<code>-enc-<label>`, and a PIN verification key `<code>-pvk-<label>`.
+ */
+export async function generateBankKeys(bankCode: string, label: string = defaultKeyLabel()): Promise<GeneratedBankKeys> {
+  checkCodeAndLabel(bankCode, label);
   const code = bankCode.toLowerCase();
   const signingKid = `${code}-sig-${label}`;
   const encryptionKid = `${code}-enc-${label}`;
   const signing = await generateRecordSigningKeyPair(signingKid);
   const encryption = await generateEncryptionKeyPair(encryptionKid);
-  return { signingKeyPem: signing.privateKeyPem, encryptionKeyPem: encryption.privateKeyPem, jwks: { keys: [signing.publicJwk, encryption.publicJwk] }, signingKid, encryptionKid };
+  return {
+    signingKeyPem: signing.privateKeyPem,
+    encryptionKeyPem: encryption.privateKeyPem,
+    jwks: { keys: [signing.publicJwk, encryption.publicJwk] },
+    signingKid,
+    encryptionKid,
+    pinVerificationKey: generateBankPinVerificationKey(bankCode, label),
+  };
 }

@@ -1,5 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { bankEncryptionKeyOf, BankEncryptionKey, encryptPinBlock, generateEncryptionKeyPair, hashUpiPin, Money, PinBlock, RESULT_CODES, StoredUpiPin } from '@kirim/contracts';
+import {
+  bankEncryptionKeyOf,
+  BankEncryptionKey,
+  encryptPinBlock,
+  generateEncryptionKeyPair,
+  generatePinVerificationKey,
+  legacyScryptUpiPinHash,
+  Money,
+  PinBlock,
+  PinVerificationKey,
+  RESULT_CODES,
+  StoredUpiPin,
+  UnknownPinVerificationKeyError,
+  UpiPinVerifier,
+} from '@kirim/contracts';
 import { generateBankKeys, loadBankKeys } from '../keys/bank-keys';
 import { fingerprintLeg, LegContent } from '../legs/leg-fingerprint';
 import type { LegRequest } from '../requests/partner-request';
@@ -59,6 +73,7 @@ describe('UpiPinCheck', () => {
   let store: MemoryPinStore;
   let check: UpiPinCheck<null>;
   let now: Date;
+  let pinKey: PinVerificationKey;
 
   const block = (b: PinBlock, key: BankEncryptionKey = bankKey): Promise<string> => encryptPinBlock(b, key);
   const pay = (pin: string, amount = '60.00', iat = NOW_SECONDS): Promise<string> => block({ purpose: 'pay', pin, amount: { value: amount, currency: 'INR' }, iat });
@@ -66,16 +81,17 @@ describe('UpiPinCheck', () => {
   beforeAll(async () => {
     fixture = await kitFixture(() => NOW);
     bankKey = await bankEncryptionKeyOf(fixture.bank.jwks);
+    pinKey = fixture.bank.pinVerificationKey;
   });
 
   beforeEach(() => {
     now = NOW;
     store = new MemoryPinStore();
-    check = new UpiPinCheck([fixture.bankKeys.decryption], store, () => now);
+    check = new UpiPinCheck([fixture.bankKeys.decryption], [pinKey], store, () => now);
   });
 
   async function withPin(pin: string, failedTries = 0): Promise<void> {
-    store.pins.set(ACCOUNT, { pinHash: await hashUpiPin(pin), failedTries });
+    store.pins.set(ACCOUNT, { pinHash: new UpiPinVerifier([pinKey]).hash(pin), failedTries });
   }
 
   it('authorizes a debit with the right PIN for its amount, and a right PIN starts the count of wrong tries again', async () => {
@@ -148,7 +164,7 @@ describe('UpiPinCheck', () => {
   it('opens blocks made for a key being rotated out, picked by the kid in their header', async () => {
     const retiring = await generateEncryptionKeyPair('xmpl-enc-old');
     const retired = loadBankKeys({ signingKeyPem: fixture.bank.signingKeyPem, encryptionKeyPem: retiring.privateKeyPem, jwks: { keys: [...fixture.bank.jwks.keys, retiring.publicJwk] } }).decryption;
-    check = new UpiPinCheck([fixture.bankKeys.decryption, retired], store, () => now);
+    check = new UpiPinCheck([fixture.bankKeys.decryption, retired], [pinKey], store, () => now);
     await withPin('2580');
     const forOldKey = await encryptPinBlock({ purpose: 'pay', pin: '2580', amount: { value: '60.00', currency: 'INR' }, iat: NOW_SECONDS }, await bankEncryptionKeyOf({ keys: [retiring.publicJwk] }));
     expect(await check.authorizeDebit(null, debit('60.00', forOldKey))).toBeNull();
@@ -164,10 +180,45 @@ describe('UpiPinCheck', () => {
     expect(await check.authorizeDebit(null, debit('60.00', captured))).toMatchObject({ resultCode: RESULT_CODES.PIN_BLOCK_INVALID, reason: 'the PIN block has expired' });
   });
 
+  describe('keyed PIN hashes', () => {
+    it('stores the hash of a right PIN again under the current key when it is a legacy scrypt hash, and only then', async () => {
+      const legacy = await legacyScryptUpiPinHash('2580');
+      store.pins.set(ACCOUNT, { pinHash: legacy, failedTries: 1 });
+      expect(await check.authorizeDebit(null, debit('60.00', await pay('0000')))).toMatchObject({ resultCode: RESULT_CODES.WRONG_PIN });
+      expect(store.pins.get(ACCOUNT)).toEqual({ pinHash: legacy, failedTries: 2 });
+      expect(await check.authorizeDebit(null, debit('60.00', await pay('2580')))).toBeNull();
+      const upgraded = store.pins.get(ACCOUNT);
+      expect(upgraded).toEqual({ pinHash: expect.stringMatching(/^hmac-sha256\$xmpl-pvk-test\$/), failedTries: 0 });
+      // From now on the fast keyed hash is what the PIN is checked against.
+      expect(await check.authorizeDebit(null, debit('60.00', await pay('2580')))).toBeNull();
+      expect(store.pins.get(ACCOUNT)).toEqual(upgraded);
+    });
+
+    it('after a rotation, checks hashes under the older key and moves each to the new key on its next right PIN', async () => {
+      await withPin('2580');
+      const next = generatePinVerificationKey('xmpl-pvk-next');
+      check = new UpiPinCheck([fixture.bankKeys.decryption], [pinKey, next], store, () => now);
+      expect(await check.authorizeDebit(null, debit('60.00', await pay('2580')))).toBeNull();
+      const pinHash = store.pins.get(ACCOUNT)?.pinHash ?? '';
+      expect(pinHash).toMatch(/^hmac-sha256\$xmpl-pvk-next\$/);
+      await expect(new UpiPinVerifier([next]).matches('2580', pinHash)).resolves.toBe(true);
+    });
+
+    it('throws, deciding nothing and counting no try, for a stored hash under a key it was not given', async () => {
+      store.pins.set(ACCOUNT, { pinHash: new UpiPinVerifier([generatePinVerificationKey('xmpl-pvk-lost')]).hash('2580'), failedTries: 1 });
+      await expect(check.authorizeDebit(null, debit('60.00', await pay('0000')))).rejects.toThrow(UnknownPinVerificationKeyError);
+      expect(store.pins.get(ACCOUNT)?.failedTries).toBe(1);
+    });
+
+    it('needs a PIN verification key', () => {
+      expect(() => new UpiPinCheck([fixture.bankKeys.decryption], [], store)).toThrow(/PIN verification key/);
+    });
+  });
+
   describe('setOrChange', () => {
     it('sets the first PIN from a set-pin block, storing only a salted hash', async () => {
       expect(await check.setOrChange(null, ACCOUNT, await block({ purpose: 'set-pin', newPin: '135790', iat: NOW_SECONDS }))).toEqual({ ok: true, change: 'set' });
-      expect(store.pins.get(ACCOUNT)?.pinHash).toMatch(/^scrypt\$/);
+      expect(store.pins.get(ACCOUNT)?.pinHash).toMatch(/^hmac-sha256\$xmpl-pvk-test\$/);
       expect(store.pins.get(ACCOUNT)?.pinHash).not.toContain('135790');
       expect(await check.authorizeDebit(null, debit('60.00', await pay('135790')))).toBeNull();
     });

@@ -1,13 +1,14 @@
 import type { KeyObject } from 'node:crypto';
 import {
-  checkUpiPin,
-  hashUpiPin,
   openPinBlock,
   PIN_BLOCK_MAX_AGE_SECONDS,
   PIN_BLOCK_MAX_FUTURE_SKEW_SECONDS,
+  PinVerificationKey,
   RESULT_CODES,
   ResultCode,
   StoredUpiPin,
+  UpiPinDecision,
+  UpiPinVerifier,
 } from '@kirim/contracts';
 import type { BankDecryptionKey } from '../keys/bank-keys';
 import type { DeclineCode, LegDecision } from '../legs/partner-bank.port';
@@ -20,9 +21,9 @@ import type { LegRequest } from '../requests/partner-request';
  * tries one after the other.
  */
 export interface UpiPinStore<Tx> {
-  /** The account's PIN record: a salted hash (never the PIN) and the wrong tries counted; null when no PIN is set. */
+  /** The account's PIN record: a salted keyed hash (never the PIN) and the wrong tries counted; null when no PIN is set. */
   findPin(tx: Tx, accountRef: string): Promise<StoredUpiPin | null>;
-  /** Stores a new PIN hash with no wrong tries (a set or a change). */
+  /** Stores a new PIN hash with no wrong tries (a set, a change, or a right PIN's hash upgraded to the current key). */
   savePin(tx: Tx, accountRef: string, pinHash: string, at: Date): Promise<void>;
   /** Stores a new count of wrong tries for an account that has a PIN. */
   saveFailedTries(tx: Tx, accountRef: string, failedTries: number, at: Date): Promise<void>;
@@ -48,19 +49,32 @@ export type PinChangeOutcome =
  * does not write the sensitive part itself: the PIN block is opened with the bank's own encryption
  * key (the one kirim publishes as its PIN key; the header's kid picks it, so a key being rotated out
  * still opens blocks made for it), checked for what it is bound to (purpose, age, the debit's
- * amount), taken once only, and its PIN compared with the stored scrypt hash, counting wrong tries.
+ * amount), taken once only, and its PIN compared with the stored hash, counting wrong tries.
+ *
+ * PINs are hashed with the bank's PIN verification keys (docs/upi-pin.md): HMAC-SHA256 under a
+ * secret key the bank keeps apart from the database, as an HSM keeps its PIN verification key;
+ * `pinVerificationKeys` oldest first, the last one current (readPinVerificationKeys reads the file
+ * `partner-keys` writes). A right PIN whose stored hash is under an older key, or a legacy scrypt
+ * hash, is stored again under the current key in the same transaction (upgrade on use). A stored
+ * hash under a key not given throws UnknownPinVerificationKeyError: nothing is decided and no try
+ * is counted, and the bank's transaction rolls back.
+ *
  * The bank brings the storage (UpiPinStore) and calls this inside its own transaction.
  */
 export class UpiPinCheck<Tx> {
   private readonly keys: ReadonlyMap<string, KeyObject>;
+  private readonly verifier: UpiPinVerifier;
 
   constructor(
     decryptionKeys: readonly BankDecryptionKey[],
+    pinVerificationKeys: readonly PinVerificationKey[],
     private readonly store: UpiPinStore<Tx>,
     private readonly now: () => Date = () => new Date(),
   ) {
     if (decryptionKeys.length === 0) throw new Error("the UPI PIN check needs the bank's private encryption key");
+    if (pinVerificationKeys.length === 0) throw new Error("the UPI PIN check needs the bank's PIN verification key");
     this.keys = new Map(decryptionKeys.map((key) => [key.kid, key.privateKey]));
+    this.verifier = new UpiPinVerifier(pinVerificationKeys);
   }
 
   /**
@@ -97,8 +111,8 @@ export class UpiPinCheck<Tx> {
       return decline(RESULT_CODES.PIN_BLOCK_INVALID, 'this PIN block was used before');
     }
     const stored = await this.store.findPin(tx, leg.accountRef);
-    const check = await checkUpiPin(stored, opened.block.pin);
-    if (stored !== null && check.failedTries !== stored.failedTries) await this.store.saveFailedTries(tx, leg.accountRef, check.failedTries, at);
+    const check = await this.verifier.check(stored, opened.block.pin);
+    await this.record(tx, leg.accountRef, stored, check, at);
     return check.ok ? null : decline(check.resultCode, check.reason);
   }
 
@@ -122,14 +136,22 @@ export class UpiPinCheck<Tx> {
       return rejected(RESULT_CODES.PIN_BLOCK_INVALID, 'this PIN block was used before');
     }
     if (opened.block.purpose === 'change-pin') {
-      const check = await checkUpiPin(stored, opened.block.pin);
+      const check = await this.verifier.check(stored, opened.block.pin);
       if (!check.ok) {
-        if (stored !== null && check.failedTries !== stored.failedTries) await this.store.saveFailedTries(tx, accountRef, check.failedTries, at);
+        await this.record(tx, accountRef, stored, check, at);
         return rejected(check.resultCode, check.reason);
       }
     }
-    await this.store.savePin(tx, accountRef, await hashUpiPin(opened.block.newPin), at);
+    // A change stores the new PIN's hash, which replaces any upgrade of the current one.
+    await this.store.savePin(tx, accountRef, this.verifier.hash(opened.block.newPin), at);
     return { ok: true, change: opened.block.purpose === 'set-pin' ? 'set' : 'changed' };
+  }
+
+  /** Stores what a decision changed: a right PIN's upgraded hash (tries back to 0), or a new count of wrong tries. */
+  private async record(tx: Tx, accountRef: string, stored: StoredUpiPin | null, check: UpiPinDecision, at: Date): Promise<void> {
+    if (stored === null) return;
+    if (check.ok && check.upgradedPinHash !== null) await this.store.savePin(tx, accountRef, check.upgradedPinHash, at);
+    else if (check.failedTries !== stored.failedTries) await this.store.saveFailedTries(tx, accountRef, check.failedTries, at);
   }
 }
 

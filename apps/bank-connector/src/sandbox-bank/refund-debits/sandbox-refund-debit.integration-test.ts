@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { LegPurpose, Money, RESULT_CODES } from '@kirim/contracts';
+import { formatPinVerificationKey, generatePinVerificationKey, LegPurpose, Money, RESULT_CODES } from '@kirim/contracts';
 import { SystemClock } from '@kirim/platform';
 import { createMigratedTestDatabase, MigratedTestDatabase, testDataProtection } from '@kirim/testing';
 import { DataSource } from 'typeorm';
@@ -31,6 +31,7 @@ beforeAll(async () => {
   mkdirSync(join(keyDir, 'SBXA'), { recursive: true });
   writeFileSync(join(keyDir, 'SBXA', 'SBXA-pin-test1.pem'), generateKeyPairSync('x25519').privateKey.export({ type: 'pkcs8', format: 'pem' }));
   writeFileSync(join(keyDir, 'SBXA', 'current.kid'), 'SBXA-pin-test1\n');
+  writeFileSync(join(keyDir, 'SBXA', 'pin-verification.keys'), formatPinVerificationKey(generatePinVerificationKey('SBXA-pvk-test1')));
   const protection = testDataProtection();
   database = await createMigratedTestDatabase('bank_connector_refunds', bankConnectorSchema(protection));
   dataSource = database.dataSource;

@@ -1,9 +1,21 @@
 import 'reflect-metadata';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { bankEncryptionKeyOf, BankEncryptionKey, encryptPinBlock, Money, PinBlock, RESULT_CODES } from '@kirim/contracts';
+import {
+  bankEncryptionKeyOf,
+  BankEncryptionKey,
+  encryptPinBlock,
+  formatPinVerificationKey,
+  generatePinVerificationKey,
+  legacyScryptUpiPinHash,
+  Money,
+  PinBlock,
+  RESULT_CODES,
+  UnknownPinVerificationKeyError,
+  UpiPinVerifier,
+} from '@kirim/contracts';
 import { TransactionRunner, TransactionScope } from '@kirim/messaging';
 import { createMigratedTestDatabase, MigratedTestDatabase, testDataProtection } from '@kirim/testing';
 import { SystemClock } from '@kirim/platform';
@@ -18,12 +30,13 @@ import { SandboxPinKeys } from './sandbox-pin-keys';
 import { SetSandboxUpiPin } from './set-sandbox-upi-pin/set-sandbox-upi-pin.use-case';
 import { TypeOrmSandboxUpiPinRepository } from './typeorm-sandbox-upi-pin.repository';
 
-/** The layout deploy/local/sandbox-pin-keys.js writes: <dir>/<BANK>/<kid>.pem and current.kid. */
+/** The layout deploy/local/sandbox-pin-keys.js writes: <dir>/<BANK>/<kid>.pem, current.kid and pin-verification.keys. */
 function writePinKey(dir: string, bank: string): void {
   const kid = `${bank}-pin-test1`;
   mkdirSync(join(dir, bank), { recursive: true });
   writeFileSync(join(dir, bank, `${kid}.pem`), generateKeyPairSync('x25519').privateKey.export({ type: 'pkcs8', format: 'pem' }));
   writeFileSync(join(dir, bank, 'current.kid'), `${kid}\n`);
+  writeFileSync(join(dir, bank, 'pin-verification.keys'), formatPinVerificationKey(generatePinVerificationKey(`${bank}-pvk-test1`)));
 }
 
 /** Runs work in a transaction; these use cases publish nothing. */
@@ -39,6 +52,7 @@ class DataSourceTransactions extends TransactionRunner {
 let database: MigratedTestDatabase;
 let dataSource: DataSource;
 let ledger: TypeOrmSandboxLedgerRepository;
+let pins: TypeOrmSandboxUpiPinRepository;
 let adapter: SandboxBankAdapter;
 let setPin: SetSandboxUpiPin;
 let resetPin: ResetSandboxUpiPin;
@@ -59,7 +73,7 @@ beforeAll(async () => {
   database = await createMigratedTestDatabase('bank_connector', bankConnectorSchema(protection));
   dataSource = database.dataSource;
   ledger = new TypeOrmSandboxLedgerRepository(dataSource, protection.fields, protection.lookups);
-  const pins = new TypeOrmSandboxUpiPinRepository();
+  pins = new TypeOrmSandboxUpiPinRepository();
   const clock = new SystemClock();
   adapter = new SandboxBankAdapter(ledger, new SandboxPinCheck(keys, pins, clock));
   const transactions = new DataSourceTransactions(dataSource);
@@ -81,7 +95,7 @@ async function openAccount(): Promise<string> {
   return (await ledger.openAccount({ bankCode: 'SBXA', mobile, holderName: 'Pin Holder', openingBalanceMinor: 1_000_000n, currency: 'INR' })).accountRef;
 }
 
-function debit(accountRef: string, encryptedPin: string | undefined, value = '100.00', requestId = randomUUID()): Promise<BankLegOutcome> {
+function debit(accountRef: string, encryptedPin: string | undefined, value = '100.00', requestId = randomUUID(), bank: SandboxBankAdapter = adapter): Promise<BankLegOutcome> {
   const leg: BankLegCommand = {
     requestId,
     paymentId: randomUUID(),
@@ -92,7 +106,17 @@ function debit(accountRef: string, encryptedPin: string | undefined, value = '10
     amount: Money.parse({ value, currency: 'INR' }) as Money,
     ...(encryptedPin !== undefined ? { encryptedPin } : {}),
   };
-  return dataSource.transaction((manager) => adapter.apply({ manager, publish: () => Promise.resolve(), afterCommit: () => undefined }, 'debit', leg));
+  return dataSource.transaction((manager) => bank.apply({ manager, publish: () => Promise.resolve(), afterCommit: () => undefined }, 'debit', leg));
+}
+
+async function pinRow(accountRef: string): Promise<{ pin_hash: string; failed_tries: number } | undefined> {
+  const [row] = await dataSource.query<Array<{ pin_hash: string; failed_tries: number }>>(`SELECT pin_hash, failed_tries FROM sandbox_upi_pins WHERE account_id = $1`, [accountRef]);
+  return row;
+}
+
+/** Stores a PIN hash as an older bank-connector (or a key since rotated out) left it. */
+async function storePinHash(accountRef: string, pinHash: string, failedTries: number): Promise<void> {
+  await dataSource.query(`INSERT INTO sandbox_upi_pins (account_id, pin_hash, failed_tries, updated_at) VALUES ($1, $2, $3, now())`, [accountRef, pinHash, failedTries]);
 }
 
 async function balanceOf(accountRef: string): Promise<bigint> {
@@ -107,14 +131,74 @@ describe('sandbox banks check the UPI PIN (PostgreSQL)', () => {
     expect(await balanceOf(account)).toBe(1_000_000n);
   });
 
-  it('debits with the right PIN, and stores only a salted hash', async () => {
+  it('debits with the right PIN, and stores only a salted hash under the bank’s PIN verification key', async () => {
     const account = await openAccount();
     expect(await setPin.execute({ accountRef: account, encryptedPin: await block({ purpose: 'set-pin', newPin: '2468', iat: nowSeconds() }) })).toEqual({ ok: true, change: 'set' });
     expect(await debit(account, await payBlock('2468'))).toMatchObject({ kind: 'approved' });
     expect(await balanceOf(account)).toBe(1_000_000n - 10_000n);
-    const [row] = await dataSource.query<Array<{ pin_hash: string }>>(`SELECT pin_hash FROM sandbox_upi_pins WHERE account_id = $1`, [account]);
-    expect(row.pin_hash).toMatch(/^scrypt\$/);
-    expect(row.pin_hash).not.toContain('2468');
+    const row = await pinRow(account);
+    expect(row?.pin_hash).toMatch(/^hmac-sha256\$SBXA-pvk-test1\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{43}$/);
+    expect(row?.pin_hash).not.toContain('2468');
+  });
+
+  it('upgrades a stored legacy scrypt hash to the keyed form after one right PIN, in the debit’s transaction', async () => {
+    const account = await openAccount();
+    const legacy = await legacyScryptUpiPinHash('8080');
+    await storePinHash(account, legacy, 1);
+    // A wrong PIN against the legacy hash is counted, and upgrades nothing.
+    expect(await debit(account, await payBlock('0808'))).toMatchObject({ kind: 'declined', resultCode: RESULT_CODES.WRONG_PIN });
+    expect(await pinRow(account)).toEqual({ pin_hash: legacy, failed_tries: 2 });
+
+    expect(await debit(account, await payBlock('8080'))).toMatchObject({ kind: 'approved' });
+    const upgraded = await pinRow(account);
+    expect(upgraded).toEqual({ pin_hash: expect.stringMatching(/^hmac-sha256\$SBXA-pvk-test1\$/), failed_tries: 0 });
+    // The keyed hash is the same PIN: the next payments check it (fast), and it is not rewritten again.
+    expect(await debit(account, await payBlock('8080'))).toMatchObject({ kind: 'approved' });
+    expect(await debit(account, await payBlock('0808'))).toMatchObject({ kind: 'declined', resultCode: RESULT_CODES.WRONG_PIN });
+    expect(await pinRow(account)).toEqual({ pin_hash: upgraded?.pin_hash, failed_tries: 1 });
+    expect(await balanceOf(account)).toBe(1_000_000n - 20_000n);
+  });
+
+  it('after a rotation of the PIN verification key, a hash under the older key still pays and moves to the new key', async () => {
+    const account = await openAccount();
+    await setPin.execute({ accountRef: account, encryptedPin: await block({ purpose: 'set-pin', newPin: '6060', iat: nowSeconds() }) });
+    const rotatedDir = mkdtempSync(join(tmpdir(), 'kirim-pin-keys-rotated-'));
+    try {
+      cpSync(keyDir, rotatedDir, { recursive: true });
+      // What `sandbox-pin-keys.js rotate-verification` does: a new last line, the older key kept.
+      appendFileSync(join(rotatedDir, 'SBXA', 'pin-verification.keys'), formatPinVerificationKey(generatePinVerificationKey('SBXA-pvk-test2')));
+      const rotated = new SandboxBankAdapter(ledger, new SandboxPinCheck(SandboxPinKeys.load(rotatedDir, ['SBXA', 'SBXB']), pins, new SystemClock()));
+      expect(await debit(account, await payBlock('6060'), '100.00', randomUUID(), rotated)).toMatchObject({ kind: 'approved' });
+      expect(await pinRow(account)).toEqual({ pin_hash: expect.stringMatching(/^hmac-sha256\$SBXA-pvk-test2\$/), failed_tries: 0 });
+    } finally {
+      rmSync(rotatedDir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses to decide on a hash under a PIN verification key it does not hold: the debit fails as an error, rolled back, no try counted', async () => {
+    const account = await openAccount();
+    const lostKey = generatePinVerificationKey('SBXA-pvk-lost');
+    const lost = new UpiPinVerifier([lostKey]).hash('7070');
+    await storePinHash(account, lost, 1);
+    const pinBlock = await payBlock('0000');
+    await expect(debit(account, pinBlock)).rejects.toThrow(UnknownPinVerificationKeyError);
+    expect(await pinRow(account)).toEqual({ pin_hash: lost, failed_tries: 1 });
+    expect(await balanceOf(account)).toBe(1_000_000n);
+    const [{ count }] = await dataSource.query<Array<{ count: string }>>(`SELECT count(*) AS count FROM sandbox_postings WHERE customer_account_id = $1 AND purpose = 'payment'`, [account]);
+    expect(Number(count)).toBe(0);
+
+    // Nothing was recorded, the PIN block not taken either: with the key loaded again, the same debit is decided.
+    const restoredDir = mkdtempSync(join(tmpdir(), 'kirim-pin-keys-restored-'));
+    try {
+      cpSync(keyDir, restoredDir, { recursive: true });
+      const file = join(restoredDir, 'SBXA', 'pin-verification.keys');
+      writeFileSync(file, `${formatPinVerificationKey(lostKey)}${readFileSync(file, 'utf8')}`);
+      const restored = new SandboxBankAdapter(ledger, new SandboxPinCheck(SandboxPinKeys.load(restoredDir, ['SBXA', 'SBXB']), pins, new SystemClock()));
+      expect(await debit(account, pinBlock, '100.00', randomUUID(), restored)).toMatchObject({ kind: 'declined', resultCode: RESULT_CODES.WRONG_PIN });
+      expect(await pinRow(account)).toEqual({ pin_hash: lost, failed_tries: 2 });
+    } finally {
+      rmSync(restoredDir, { recursive: true, force: true });
+    }
   });
 
   it('wrong PIN: ZM three times, then Z6 even with the right PIN, until the operator resets it', async () => {

@@ -12,7 +12,7 @@ import { SetSandboxUpiPin } from './set-sandbox-upi-pin/set-sandbox-upi-pin.use-
 import { TypeOrmSandboxUpiPinRepository } from './typeorm-sandbox-upi-pin.repository';
 
 /**
- * The sandbox banks' UPI PINs: their PIN keys (read once at boot), the PIN check of every debit,
+ * The sandbox banks' UPI PINs: their PIN keys and PIN verification keys (read once at boot), the PIN check of every debit,
  * set/change (internal, for identity) and the operator's reset. Without SANDBOX_PIN_KEYS_DIR the
  * sandbox banks publish no PIN key, and every debit at them is declined (U14): no PIN can be opened.
  */

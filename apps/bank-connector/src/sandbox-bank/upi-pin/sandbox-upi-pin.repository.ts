@@ -9,7 +9,7 @@ export interface SandboxPinAccount {
 }
 
 /**
- * The sandbox banks' UPI PIN records (port): a salted hash and the count of wrong tries per customer
+ * The sandbox banks' UPI PIN records (port): a salted keyed hash and the count of wrong tries per customer
  * account, and the PIN blocks already taken. TypeOrmSandboxUpiPinRepository keeps them in PostgreSQL.
  */
 export abstract class SandboxUpiPinRepository {
@@ -18,7 +18,7 @@ export abstract class SandboxUpiPinRepository {
    * debits of one account count their tries one after the other; null for an unknown account.
    */
   abstract lockAccountPin(tx: InTransaction, accountRef: string): Promise<SandboxPinAccount | null>;
-  /** Stores the hash and the try count (a set, a change, or a counted try). */
+  /** Stores the hash and the try count (a set, a change, or a right PIN's hash upgraded to the current key). */
   abstract savePin(tx: InTransaction, accountRef: string, pin: StoredUpiPin, at: Date): Promise<void>;
   /** Stores a new try count for an account that has a PIN. */
   abstract saveFailedTries(tx: InTransaction, accountRef: string, failedTries: number, at: Date): Promise<void>;

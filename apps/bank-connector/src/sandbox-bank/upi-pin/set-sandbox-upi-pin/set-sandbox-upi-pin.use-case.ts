@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { checkUpiPin, hashUpiPin, openPinBlock, RESULT_CODES, ResultCode } from '@kirim/contracts';
+import { openPinBlock, RESULT_CODES, ResultCode } from '@kirim/contracts';
 import { TransactionRunner } from '@kirim/messaging';
 import { Clock } from '@kirim/platform';
-import { PIN_BLOCK_MEMORY_MS } from '../sandbox-pin-check';
+import { PIN_BLOCK_MEMORY_MS, recordPinDecision } from '../sandbox-pin-check';
 import { SandboxPinKeys } from '../sandbox-pin-keys';
 import { SandboxUpiPinRepository } from '../sandbox-upi-pin.repository';
 
@@ -51,16 +51,16 @@ export class SetSandboxUpiPin {
       if (!(await this.pins.takePinBlock(tx, opened.blockId, now, new Date(now.getTime() - PIN_BLOCK_MEMORY_MS)))) {
         return { ok: false, kind: 'rejected', resultCode: RESULT_CODES.PIN_BLOCK_INVALID, reason: 'this PIN block was used before' };
       }
+      const verifier = this.keys.pinVerifierOf(account.bankCode);
       if (opened.block.purpose === 'change-pin') {
-        const check = await checkUpiPin(account.pin, opened.block.pin);
+        const check = await verifier.check(account.pin, opened.block.pin);
         if (!check.ok) {
-          if (account.pin !== null && check.failedTries !== account.pin.failedTries) {
-            await this.pins.saveFailedTries(tx, command.accountRef, check.failedTries, now);
-          }
+          await recordPinDecision(tx, this.pins, command.accountRef, account, check, now);
           return { ok: false, kind: 'rejected', resultCode: check.resultCode, reason: check.reason };
         }
       }
-      await this.pins.savePin(tx, command.accountRef, { pinHash: await hashUpiPin(opened.block.newPin), failedTries: 0 }, now);
+      // A change stores the new PIN's hash under the current key, which makes any upgrade moot.
+      await this.pins.savePin(tx, command.accountRef, { pinHash: verifier.hash(opened.block.newPin), failedTries: 0 }, now);
       return { ok: true, change: opened.block.purpose === 'set-pin' ? 'set' : 'changed' };
     });
   }
