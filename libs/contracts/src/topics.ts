@@ -99,7 +99,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Main topics keep 7 days: a consumer stopped over a long weekend still finds everything it missed.
- * The consumers' inbox (INBOX_RETENTION_DAYS in libs/messaging, 14 days) must remember a message for
+ * The consumers' inbox (INBOX_RETENTION_DAYS in libs/messaging, 15 days) must remember a message for
  * longer than Kafka could redeliver it, so this must stay below it; deploy/k8s/kafka-manifests.spec.ts
  * checks that for every topic a service reads.
  */

@@ -77,9 +77,15 @@ export class MessagingConfig {
   @Max(60000)
   OUTBOX_POLL_INTERVAL_MS: number = 100;
 
-  /** Days an inbox row is kept; must exceed the consumed topics' retention (Kafka's default: 7 days). */
+  /**
+   * Days an inbox row is kept. Kafka can deliver a record again for as long as its segment exists:
+   * up to the topic's retention (7 days) after the segment's last record, and a segment of a quiet
+   * topic stays open up to segment.ms (7 days by default) after its first. 15 days outlasts both,
+   * plus the broker's retention check, so no redelivery outlives its inbox row (InboxPruner refuses
+   * anything not above the retention itself).
+   */
   @IsInt()
-  @Min(1)
+  @Min(8)
   @Max(3650)
-  INBOX_RETENTION_DAYS: number = 14;
+  INBOX_RETENTION_DAYS: number = 15;
 }

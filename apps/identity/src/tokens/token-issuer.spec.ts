@@ -7,7 +7,8 @@ import { loadSigningKey, parsePublishedKey, SigningKey } from './signing-key';
 import { TokenIssuer } from './token-issuer';
 
 const USER_ID = '5b0f7d1e-8c1a-4a57-9d0e-0e6f3a1c2b4d';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+/** Any RFC 9562 uuid: the ids are time-ordered v7 now, and what a jti needs is uniqueness, not a version. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 function newP256Pem(): string {
   return generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { EntityManager, Repository } from 'typeorm';
 import type { NotificationKind } from '@kirim/contracts';
+import { uuidv7 } from '@kirim/platform';
 import { NotificationDraft, NotificationStore, NotificationSubject, RecordedNotification } from '../payment-receipts/record-payment-receipts/notification-store';
 import { InboxCursor, NotificationInbox, NotificationView } from './list-my-notifications/notification-inbox';
 import { NotificationEntity } from './notification.entity';
@@ -15,7 +16,7 @@ interface InsertedRow {
   created_at: Date;
 }
 
-const COLUMNS_PER_ROW = 7;
+const COLUMNS_PER_ROW = 8;
 
 /** PostgreSQL adapter of both notification ports. */
 @Injectable()
@@ -30,13 +31,14 @@ export class NotificationRepository implements NotificationStore, NotificationIn
         return `(${Array.from({ length: COLUMNS_PER_ROW }, (_unused, column) => `$${first + column + 1}`).join(', ')})`;
       })
       .join(', ');
-    const parameters = drafts.flatMap((d) => [d.userId, d.kind, d.paymentId ?? null, d.collectRequestId ?? null, d.locale, d.title, d.body]);
+    // Time-ordered ids (not the column's gen_random_uuid() default): new rows go in at the right edge of the primary key.
+    const parameters = drafts.flatMap((d) => [uuidv7(), d.userId, d.kind, d.paymentId ?? null, d.collectRequestId ?? null, d.locale, d.title, d.body]);
     // ON CONFLICT DO NOTHING + RETURNING yields exactly the rows inserted now: a replay returns none,
     // and two replicas racing on the same event cannot both insert (the unique keys decide). No
     // conflict target: a payment's receipt meets (user_id, payment_id, kind), a collect request's
     // (user_id, collect_request_id, kind), and one statement may carry both.
     const rows: InsertedRow[] = await manager.query(
-      `INSERT INTO notifications (user_id, kind, payment_id, collect_request_id, locale, title, body)
+      `INSERT INTO notifications (id, user_id, kind, payment_id, collect_request_id, locale, title, body)
        VALUES ${values}
        ON CONFLICT DO NOTHING
        RETURNING id, user_id, kind, payment_id, collect_request_id, created_at`,

@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { context, isSpanContextValid, trace } from '@opentelemetry/api';
 import type { EntityManager } from 'typeorm';
 import { EVENT_CATALOGUE, isEventType, topicOfEvent, traceIdOfTraceparent, validatePayload } from '@kirim/contracts';
+import { uuidv7 } from '@kirim/platform';
 import { AfterCommitCallbacks } from '../after-commit';
 import type { OutgoingEvent, TransactionScope } from '../messaging.types';
 import { childTraceparent, traceparentOfSpan } from '../codec/traceparent';
@@ -58,7 +58,8 @@ export class OutboxBuffer {
     }
     // Serialise through JSON so what is stored is exactly what consumers will read.
     const data = JSON.parse(JSON.stringify(event.data)) as object;
-    this.pending.push([randomUUID(), topicOfEvent(spec, validated.value), event.key, event.type, this.source, event.subject ?? null, new Date(), data, outgoingTraceparent(parentTraceparent)]);
+    // A time-ordered ce_id: every consumer's inbox key (group, source, id) then grows at its right edge.
+    this.pending.push([uuidv7(), topicOfEvent(spec, validated.value), event.key, event.type, this.source, event.subject ?? null, new Date(), data, outgoingTraceparent(parentTraceparent)]);
   }
 
   /** Writes what was published since the last flush; call it before the transaction commits. */
