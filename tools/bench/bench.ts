@@ -4,6 +4,10 @@
  *   npm run bench -- [--users 125] [--payments 2000] [--concurrency 64] [--rate N] [--smoke]
  *                    [--deadline-seconds 120] [--result-file F] [--until-stopped]
  *
+ * That is the closed loop (below). With --duration it is an open loop instead (open-loop-bench.ts:
+ * payments sent at --rate on schedule, a list of rates is a sweep, the PostgreSQL ceiling first), and
+ * --ceiling-only measures the PostgreSQL ceiling alone (bench-options.ts says which flags go where).
+ *
  * Seeds users with large sandbox balances at both banks (through the sandbox administration API on
  * bank-connector's own port, as an operator would: it is not on the edge), registers and links them
  * through the edge, then drives payments between them (load-driver.ts). Then:
@@ -24,7 +28,7 @@
 import { performance } from 'node:perf_hooks';
 import { Api } from '../../apps/e2e/src/support/api';
 import { kirimHome } from '../../apps/e2e/src/support/config';
-import { BenchOptions, parseBenchOptions } from './bench-options';
+import { ClosedLoopOptions, parseBenchOptions } from './bench-options';
 import { BenchToParent, isParentToBench } from './bench-ipc';
 import { printBenchReport } from './bench-report';
 import { BenchResult, RecordedPayment, writeBenchResult } from './bench-result';
@@ -32,11 +36,13 @@ import { CompletionWatch } from './completion-watch';
 import { judgeAgainstLedger } from './judge-against-ledger';
 import { LatencyRecorder } from './latency';
 import { DrivenPayment, LoadDriver, seedUsers } from './load-driver';
-import { PaymentStateReader } from './payment-states';
-import { isFinalStatus, PaymentState } from './run-verdict';
+import { runCeilingOnly, runOpenLoop } from './open-loop-bench';
+import { PaymentStateReader, paymentGetThroughApi } from './payment-states';
+import { isFinalStatus } from './run-verdict';
 import { readLedgerTotals, readRunLedger } from './sandbox-ledger-reader';
-import { errorText, pool, sleep } from './task-pool';
+import { errorText, sleep } from './task-pool';
 import { SessionKeeper } from './user-sessions';
+import { waitUntilFinal } from './wait-until-final';
 
 function log(message: string): void {
   console.log(`[bench] ${message}`);
@@ -53,6 +59,19 @@ const EVENT_GRACE_MS = 30_000;
 
 async function main(): Promise<number> {
   const options = parseBenchOptions(process.argv.slice(2), kirimHome());
+  switch (options.mode) {
+    case 'open-loop':
+      return runOpenLoop(options);
+    case 'ceiling-only':
+      return runCeilingOnly(options);
+    case 'closed-loop':
+      return runClosedLoop(options);
+    default:
+      throw new Error(`unknown mode ${JSON.stringify(options satisfies never)}`);
+  }
+}
+
+async function runClosedLoop(options: ClosedLoopOptions): Promise<number> {
   if (options.untilStopped && !process.send) throw new Error('--until-stopped needs a parent process to say when to stop (npm run chaos forks the bench with it)');
   const api = new Api();
   log(
@@ -61,7 +80,7 @@ async function main(): Promise<number> {
 
   // 1. Users: a sandbox account each (alternating banks, large balances), registered and linked.
   const setupStart = performance.now();
-  const users = await seedUsers(api, options.users);
+  const users = await seedUsers(api, options.users, options.seedParallelism, log);
   const accountRefs = users.map((user) => user.accountRef);
   const opening = (await readRunLedger([], accountRefs)).balances;
   const accounts = accountRefs.map((accountRef) => {
@@ -114,8 +133,8 @@ async function main(): Promise<number> {
   log(`submitted ${load.submitted} payments in ${load.submissionSeconds.toFixed(1)} s; waiting up to ${options.deadlineSeconds} s for every accepted one to be final`);
 
   // 4. Every accepted payment's state, by the API, until all are final or the deadline passes.
-  const reader = new PaymentStateReader(api, sessions);
-  const states = await waitUntilFinal(load.accepted, reader, watch, Date.now() + options.deadlineSeconds * 1000);
+  const reader = new PaymentStateReader(sessions, paymentGetThroughApi(api));
+  const states = await waitUntilFinal(load.accepted, reader, watch, Date.now() + options.deadlineSeconds * 1000, { parallelism: 8, log });
   if (watch) {
     const graceEnd = Date.now() + EVENT_GRACE_MS;
     while (Date.now() < graceEnd && load.accepted.some((p) => isFinalStatus(states.get(p.paymentId)?.status) && watch?.finalSeenAt(p.paymentId) === undefined)) await sleep(250);
@@ -188,34 +207,7 @@ async function main(): Promise<number> {
   return verdict.ok && load.unanswered === 0 ? 0 : 1;
 }
 
-/**
- * Polls the API for the payments not yet known final: those whose final event the consumer saw
- * every second (they are final: one read confirms it), all of them every 5 s (the consumer may
- * have missed some, or be gone). A final state never changes, so each is read once it is final.
- */
-async function waitUntilFinal(payments: readonly DrivenPayment[], reader: PaymentStateReader, watch: CompletionWatch | undefined, deadlineAt: number): Promise<Map<string, PaymentState>> {
-  const states = new Map<string, PaymentState>();
-  let lastFullSweepAt = watch ? Date.now() : 0;
-  for (;;) {
-    const pending = payments.filter((payment) => !isFinalStatus(states.get(payment.paymentId)?.status));
-    if (pending.length === 0) return states;
-    const fullSweep = Date.now() - lastFullSweepAt >= 5000 || Date.now() >= deadlineAt;
-    if (fullSweep) lastFullSweepAt = Date.now();
-    const toRead = fullSweep ? pending : pending.filter((payment) => watch?.finalSeenAt(payment.paymentId) !== undefined);
-    await pool(toRead, 8, async (payment) => {
-      const state = await reader.read(payment, 0); // one attempt: the loop comes back
-      if (state.status !== null || !states.has(payment.paymentId)) states.set(payment.paymentId, state);
-    });
-    if (Date.now() >= deadlineAt) {
-      const still = payments.filter((payment) => !isFinalStatus(states.get(payment.paymentId)?.status)).length;
-      if (still > 0) log(`${still} accepted payment(s) not final at the deadline`);
-      return states;
-    }
-    await sleep(1000);
-  }
-}
-
-function optionsForRecord(options: BenchOptions): Record<string, unknown> {
+function optionsForRecord(options: ClosedLoopOptions): Record<string, unknown> {
   return { ...options, rate: options.rate ?? null };
 }
 

@@ -5,6 +5,7 @@ export interface LatencySummary {
   readonly p50Ms: number;
   readonly p90Ms: number;
   readonly p99Ms: number;
+  readonly p999Ms: number;
   readonly maxMs: number;
   readonly meanMs: number;
 }
@@ -23,6 +24,6 @@ export class LatencyRecorder {
     const ms = (micros: number): number => Math.round(micros / 10) / 100;
     // Percentiles are reported as their bucket's highest equivalent value; never above the true max.
     const at = (percentile: number): number => (h.totalCount === 0 ? 0 : ms(Math.min(h.getValueAtPercentile(percentile), h.maxValue)));
-    return { count: h.totalCount, p50Ms: at(50), p90Ms: at(90), p99Ms: at(99), maxMs: ms(h.maxValue), meanMs: h.totalCount === 0 ? 0 : ms(h.mean) };
+    return { count: h.totalCount, p50Ms: at(50), p90Ms: at(90), p99Ms: at(99), p999Ms: at(99.9), maxMs: ms(h.maxValue), meanMs: h.totalCount === 0 ? 0 : ms(h.mean) };
   }
 }

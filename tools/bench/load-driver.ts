@@ -1,7 +1,8 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { uniquePhone } from '@kirim/testing';
-import { Api, BankCode, formatMinor, PaymentAccepted, Party, Problem } from '../../apps/e2e/src/support/api';
+import { Api, ApiError, BankCode, expectStatus, formatMinor, PaymentAccepted, Party, Problem } from '../../apps/e2e/src/support/api';
+import { DEFAULT_TEST_PIN } from '../../apps/e2e/src/support/upi-pin';
 import { LatencyRecorder, LatencySummary } from './latency';
 import { isNetworkFailure } from './payment-states';
 import { AcceptedPayment } from './run-verdict';
@@ -23,14 +24,71 @@ import { SessionKeeper, SessionUnavailable } from './user-sessions';
 
 export const OPENING_BALANCE = '1000000.00';
 
-/** Registers `count` users with an account each, 8 at a time. */
-export async function seedUsers(api: Api, count: number): Promise<Party[]> {
-  return pool(
+/**
+ * Registers `count` users with an account each, `parallelism` at a time, as the bench's users sign
+ * up: a sandbox account opened at the bank for the phone (alternating banks), a device bound to the
+ * phone (which creates the user), the account linked (identity finds it at the bank by the phone
+ * itself, so the client's own discovery call is left out: the account's reference is known from its
+ * opening) and the UPI PIN set. See docs/benchmarks.md ("Open-loop load") for the parallelism.
+ *
+ * A user whose sign-up fails half-way on a transient answer (5xx, no answer: the stack is busy) is
+ * left aside and another one seeded with a new phone number, a few times at most. So is a phone
+ * number that turns out to belong to a user of an earlier run (uniquePhone draws from a billion
+ * numbers; the runs' users add up): binding signed that user in instead of creating one, and it may
+ * have paid within the last 24 hours. Users left aside own an opened account and nothing else; the
+ * run reads the ledger's totals after seeding, so they play no part in its verdict.
+ */
+export async function seedUsers(api: Api, count: number, parallelism: number, log: (message: string) => void = () => undefined): Promise<Party[]> {
+  const phones = new Set<string>();
+  let reused = 0;
+  let failed = 0;
+  const parties = await pool(
     Array.from({ length: count }, (_, i) => i),
-    8,
-    (i): Promise<Party> =>
-      api.registerWithAccount({ phone: uniquePhone(), displayName: `bench ${i + 1}`, bankCode: (i % 2 === 0 ? 'SBXA' : 'SBXB') as BankCode, openingBalance: OPENING_BALANCE }),
+    parallelism,
+    async (i): Promise<Party> => {
+      for (let attempt = 1; ; attempt++) {
+        let phone = uniquePhone();
+        while (phones.has(phone)) phone = uniquePhone();
+        phones.add(phone);
+        try {
+          const party = await seedUser(api, phone, `bench ${i + 1}`, i % 2 === 0 ? 'SBXA' : 'SBXB');
+          if (party) return party;
+          reused++;
+        } catch (error) {
+          if (attempt >= SEED_ATTEMPTS || !isTransient(error)) throw error;
+          if (failed++ === 0) log(`seeding a user failed (${errorText(error)}); seeding another instead`);
+          await sleep(backoffMs(attempt));
+        }
+      }
+    },
   );
+  if (reused > 0) log(`${reused} phone number(s) drawn belonged to users of earlier runs; seeded others instead`);
+  if (failed > 0) log(`${failed} user(s) failed half-way on a transient answer and were replaced`);
+  return parties;
+}
+
+const SEED_ATTEMPTS = 5;
+
+function isTransient(error: unknown): boolean {
+  return (error instanceof ApiError && (error.result.status >= 500 || error.result.status === 429)) || isNetworkFailure(error);
+}
+
+/** One user, or undefined when the phone number already had a user. */
+async function seedUser(api: Api, phone: string, displayName: string, bankCode: BankCode): Promise<Party | undefined> {
+  const opened = await api.openSandboxAccount({ bankCode, mobile: phone, holderName: displayName, openingBalance: OPENING_BALANCE });
+  const { userCreated, ...session } = await api.bindDevice(phone, displayName);
+  if (!userCreated) return undefined;
+  const linked = await api.linkAccount(session, opened.accountRef);
+  expectStatus(await api.setUpiPin(session, linked.linkedAccountId, await api.pinKeys.setPin(linked.bankCode, DEFAULT_TEST_PIN)), 200);
+  return {
+    ...session,
+    displayName,
+    bankCode: linked.bankCode,
+    accountRef: linked.accountRef,
+    maskedAccountNumber: linked.maskedAccountNumber,
+    linkedAccountId: linked.linkedAccountId,
+    pin: DEFAULT_TEST_PIN,
+  };
 }
 
 export interface LoadPlan {

@@ -3,6 +3,14 @@ import { AcceptedPayment, isFinalStatus, PaymentState } from './run-verdict';
 import { backoffMs, errorText, sleep, withTimeout } from './task-pool';
 import { SessionKeeper, SessionUnavailable } from './user-sessions';
 
+/** GET /v1/payments/{id} with the payer's token: its status and body. */
+export type PaymentGet = (paymentId: string, accessToken: string) => Promise<{ readonly status: number; readonly body: unknown }>;
+
+/** The read through apps/e2e's Api (global fetch, every exchange on record for the sensitive-data audit). */
+export function paymentGetThroughApi(api: Api): PaymentGet {
+  return (paymentId, accessToken) => api.request<PaymentView>('GET', `/v1/payments/${encodeURIComponent(paymentId)}`, { token: accessToken });
+}
+
 /**
  * What a payment became, as its payer sees it: GET /v1/payments/{id} over the edge with the payer's
  * token. While services restart the edge answers 502/503/504 or nothing at all, and a token may
@@ -10,8 +18,8 @@ import { SessionKeeper, SessionUnavailable } from './user-sessions';
  */
 export class PaymentStateReader {
   constructor(
-    private readonly api: Api,
     private readonly sessions: SessionKeeper,
+    private readonly get: PaymentGet,
   ) {}
 
   /** The payment's state; status null when the API gave no answer within `patienceMs`. */
@@ -21,12 +29,8 @@ export class PaymentStateReader {
     for (let attempt = 0; ; attempt++) {
       try {
         const payer = await this.sessions.current(payment.payerUserId);
-        const result = await withTimeout(
-          this.api.request<PaymentView>('GET', `/v1/payments/${encodeURIComponent(payment.paymentId)}`, { token: payer.accessToken }),
-          30_000,
-          'GET /v1/payments/{id}',
-        );
-        if (result.status === 200) return stateOf(payment.paymentId, result.body);
+        const result = await withTimeout(this.get(payment.paymentId, payer.accessToken), 30_000, 'GET /v1/payments/{id}');
+        if (result.status === 200) return stateOf(payment.paymentId, result.body as PaymentView);
         if (result.status === 404) return { paymentId: payment.paymentId, status: 'missing' }; // accepted, then gone: lost
         if (result.status === 401) await this.sessions.renew(payment.payerUserId, payer.accessToken);
         lastProblem = `answered ${result.status}`;
@@ -45,7 +49,7 @@ function stateOf(paymentId: string, view: PaymentView): PaymentState {
   return { paymentId, status: view.status, ...(view.resultCode ? { resultCode: view.resultCode } : {}), ...(finalAt !== undefined && Number.isFinite(finalAt) ? { finalAt } : {}) };
 }
 
-/** fetch's own failures (refused, reset, timed out): the service is away, not answering wrongly. */
+/** fetch's (and EdgeHttp's) own failures (refused, reset, timed out): the service is away, not answering wrongly. */
 export function isNetworkFailure(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'TimedOut' || error instanceof TypeError);
+  return error instanceof Error && (error.name === 'TimedOut' || error.name === 'EdgeUnreachable' || error instanceof TypeError);
 }

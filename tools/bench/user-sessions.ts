@@ -1,4 +1,5 @@
 import { Api, DeviceSession, Party } from '../../apps/e2e/src/support/api';
+import { pool } from './task-pool';
 
 /**
  * The bench's simulated users keep their sessions alive as an app does: access tokens live 5
@@ -25,6 +26,8 @@ const RENEW_AHEAD_SECONDS = 60;
 
 export class SessionKeeper {
   private readonly sessions = new Map<string, UserSession>();
+  /** userId -> its access token's `exp` (epoch seconds), read once per token. */
+  private readonly expiries = new Map<string, number>();
   private readonly renewals = new Map<string, Promise<void>>();
   private renewedCount = 0;
   private reboundCount = 0;
@@ -35,7 +38,7 @@ export class SessionKeeper {
   ) {
     for (const party of parties) {
       if (!party.device || !party.bindingId || !party.refreshToken) throw new Error(`user ${party.userId} has no device session to keep alive`);
-      this.sessions.set(party.userId, party as UserSession);
+      this.keep(party as UserSession);
     }
   }
 
@@ -46,10 +49,38 @@ export class SessionKeeper {
 
   /** The user's party with a token that is valid for at least a minute. */
   async current(userId: string): Promise<Party> {
+    return this.fresh(userId) ?? (await this.renewAndGet(userId));
+  }
+
+  /** The user's party when its token is valid for at least a minute; undefined when it needs renewing (current() does). */
+  fresh(userId: string): Party | undefined {
     const session = this.sessionOf(userId);
-    if (secondsLeft(session.accessToken) > RENEW_AHEAD_SECONDS) return session;
-    await this.renew(userId, session.accessToken);
+    return this.secondsLeft(userId) > RENEW_AHEAD_SECONDS ? session : undefined;
+  }
+
+  /**
+   * Renews, `parallelism` at a time, every token that expires within `seconds`: before a timed load,
+   * so that renewals do not land in it (access tokens live 5 minutes; seeding thousands of users
+   * takes minutes).
+   */
+  async renewExpiringWithin(seconds: number, parallelism: number): Promise<number> {
+    const expiring = [...this.sessions.keys()].filter((userId) => this.secondsLeft(userId) < seconds);
+    await pool(expiring, parallelism, async (userId) => this.renew(userId, this.sessionOf(userId).accessToken));
+    return expiring.length;
+  }
+
+  private async renewAndGet(userId: string): Promise<Party> {
+    await this.renew(userId, this.sessionOf(userId).accessToken);
     return this.sessionOf(userId);
+  }
+
+  private secondsLeft(userId: string): number {
+    return (this.expiries.get(userId) ?? 0) - Date.now() / 1000;
+  }
+
+  private keep(session: UserSession): void {
+    this.sessions.set(session.userId, session);
+    this.expiries.set(session.userId, tokenExpiry(session.accessToken));
   }
 
   /** After a 401 with `refusedToken`: renews once, however many requests saw the refusal. */
@@ -79,7 +110,7 @@ export class SessionKeeper {
     }
     if (refreshed.status === 200) {
       const tokens = refreshed.body as { accessToken: string; refreshToken: string };
-      this.sessions.set(userId, { ...session, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken });
+      this.keep({ ...session, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken });
       this.renewedCount++;
       return;
     }
@@ -87,7 +118,7 @@ export class SessionKeeper {
     // Refused (rotated token presented again, binding revoked): sign in again on a new device.
     try {
       const rebound = await this.api.login(session.phone);
-      this.sessions.set(userId, { ...session, accessToken: rebound.accessToken, refreshToken: rebound.refreshToken, bindingId: rebound.bindingId, device: rebound.device });
+      this.keep({ ...session, accessToken: rebound.accessToken, refreshToken: rebound.refreshToken, bindingId: rebound.bindingId, device: rebound.device });
       this.reboundCount++;
     } catch (error) {
       throw new SessionUnavailable(`refresh answered ${refreshed.status}, and binding a new device failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -95,11 +126,11 @@ export class SessionKeeper {
   }
 }
 
-/** Seconds until the token's `exp` (read, not verified: only to know when to refresh). */
-function secondsLeft(accessToken: string): number {
+/** The token's `exp` in epoch seconds (read, not verified: only to know when to refresh); 0 when unreadable. */
+function tokenExpiry(accessToken: string): number {
   try {
     const payload = JSON.parse(Buffer.from(accessToken.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp?: unknown };
-    return typeof payload.exp === 'number' ? payload.exp - Date.now() / 1000 : 0;
+    return typeof payload.exp === 'number' ? payload.exp : 0;
   } catch {
     return 0;
   }

@@ -1,0 +1,55 @@
+import { CeilingResult } from './pg-ceiling';
+import { LatencySummary } from './latency';
+import { StepFigures } from './open-loop-figures';
+import { RunVerdict } from './run-verdict';
+
+/**
+ * What an open-loop run writes (.local/bench/last.json, or --result-file): the PostgreSQL ceiling and,
+ * per step, its load, figures and verdict. Unlike a closed-loop run's result it holds no per-payment
+ * record (a sweep has hundreds of thousands): nothing re-judges an open-loop run later.
+ */
+export interface OpenLoopResult {
+  readonly mode: 'open-loop' | 'ceiling-only';
+  readonly finishedAt: string;
+  readonly commit: string;
+  readonly edge: string | null;
+  readonly options: Readonly<Record<string, unknown>>;
+  readonly ceiling: CeilingResult | null;
+  readonly steps: readonly OpenLoopStepResult[];
+  readonly ok: boolean;
+}
+
+export interface OpenLoopStepResult {
+  readonly offeredRate: number;
+  readonly durationSeconds: number;
+  readonly users: number;
+  readonly seeding: { readonly seconds: number; readonly usersPerSecond: number; readonly parallelism: number; readonly sessionsRenewedBeforeLoad: number };
+  readonly load: {
+    readonly scheduled: number;
+    readonly sent: number;
+    readonly accepted: number;
+    readonly shed: number;
+    readonly shedAnswers: number;
+    readonly throttledAnswers: number;
+    readonly refusals: Readonly<Record<string, number>>;
+    readonly unanswered: number;
+    readonly resent: number;
+    readonly retries: Readonly<Record<string, number>>;
+    readonly notPrepared: number;
+    readonly clientErrors: number;
+    readonly preparedLate: number;
+    readonly peakInFlight: number;
+    readonly peakSockets: number;
+    readonly sessionsRefreshed: number;
+  };
+  readonly sendLag: LatencySummary;
+  readonly clientFellBehind: boolean;
+  readonly client: { readonly cpuSeconds: number; readonly eventLoopUtilization: number };
+  readonly figures: StepFigures;
+  /** From the 202 to the bench's consumer seeing the final event (latency only, never the verdict). */
+  readonly finalEventAfterAcceptance: LatencySummary;
+  /** kirim's completed/s over the PostgreSQL ceiling's payments/s, per payments-per-transaction variant. */
+  readonly ofCeiling: Readonly<Record<string, number>>;
+  readonly verdict: RunVerdict;
+  readonly ok: boolean;
+}
