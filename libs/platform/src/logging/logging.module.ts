@@ -43,7 +43,11 @@ export function serializeRequestWithoutQuery(req: SerializedRequest): Serialized
  * the query's parameters and PostgreSQL's detail ("Key (phone)=(+91...)"), which hold personal data.
  */
 export function serializeErrorWithoutData(error: unknown): Record<string, unknown> {
-  if (!(error instanceof Error)) return { message: String(error) };
+  if (!(error instanceof Error)) {
+    // Something thrown that is not an Error: its kind and field names say what threw it; its values may hold data.
+    if (typeof error !== 'object' || error === null) return { type: typeof error, message: String(error) };
+    return { type: error.constructor?.name ?? 'Object', message: 'a thrown value that is not an Error', fields: Object.keys(error).slice(0, 20) };
+  }
   const code = (error as { code?: unknown }).code;
   return { type: error.name, message: error.message, ...(typeof code === 'string' ? { code } : {}), stack: error.stack };
 }

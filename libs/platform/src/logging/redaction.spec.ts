@@ -94,4 +94,12 @@ describe('logged errors', () => {
     expect(JSON.stringify(serialized)).not.toContain('9800000001');
     expect(serialized).toMatchObject({ type: 'QueryFailedError', code: '23505', message: 'duplicate key value violates unique constraint' });
   });
+
+  it('name a thrown value that is not an Error by its kind and field names, never its values', () => {
+    const { serializeErrorWithoutData } = jest.requireActual<typeof import('./logging.module')>('./logging.module');
+    const serialized = serializeErrorWithoutData({ type: 'Error', message: 'payee +919800000001', stack: 'at x' });
+    expect(JSON.stringify(serialized)).not.toContain('9800000001');
+    expect(serialized).toEqual({ type: 'Object', message: 'a thrown value that is not an Error', fields: ['type', 'message', 'stack'] });
+    expect(serializeErrorWithoutData('boom')).toEqual({ type: 'string', message: 'boom' });
+  });
 });
