@@ -39,7 +39,7 @@ import { DrivenPayment, LoadDriver, seedUsers } from './load-driver';
 import { runCeilingOnly, runOpenLoop } from './open-loop-bench';
 import { PaymentStateReader, paymentGetThroughApi } from './payment-states';
 import { isFinalStatus } from './run-verdict';
-import { readLedgerTotals, readRunLedger } from './sandbox-ledger-reader';
+import { openingAccounts, readLedgerTotals } from './sandbox-ledger-reader';
 import { errorText, sleep } from './task-pool';
 import { SessionKeeper } from './user-sessions';
 import { waitUntilFinal } from './wait-until-final';
@@ -81,13 +81,7 @@ async function runClosedLoop(options: ClosedLoopOptions): Promise<number> {
   // 1. Users: a sandbox account each (alternating banks, large balances), registered and linked.
   const setupStart = performance.now();
   const users = await seedUsers(api, options.users, options.seedParallelism, log);
-  const accountRefs = users.map((user) => user.accountRef);
-  const opening = (await readRunLedger([], accountRefs)).balances;
-  const accounts = accountRefs.map((accountRef) => {
-    const openingMinor = opening.get(accountRef);
-    if (openingMinor === undefined) throw new Error(`the sandbox ledger has no account ${accountRef} just opened`);
-    return { accountRef, openingMinor };
-  });
+  const accounts = await openingAccounts(users.map((user) => user.accountRef));
   const ledgerBefore = await readLedgerTotals(api);
   log(`seeded and linked ${users.length} users in ${((performance.now() - setupStart) / 1000).toFixed(1)} s`);
 

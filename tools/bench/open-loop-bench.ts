@@ -18,7 +18,7 @@ import { OpenLoopResult, OpenLoopStepResult } from './open-loop-result';
 import { planSchedule, steadyWindow, usersNeeded } from './open-loop-schedule';
 import { PaymentStateReader } from './payment-states';
 import { CeilingResult, measurePostgresCeiling } from './pg-ceiling';
-import { readLedgerTotals, readRunLedger } from './sandbox-ledger-reader';
+import { openingAccounts, readLedgerTotals } from './sandbox-ledger-reader';
 import { errorText, sleep } from './task-pool';
 import { SessionKeeper } from './user-sessions';
 import { isFinalStatus } from './run-verdict';
@@ -159,13 +159,7 @@ async function runStep(api: Api, edge: EdgeHttp, watch: CompletionWatch | undefi
   const users = await seedUsers(api, userCount, options.seedParallelism, log);
   const seedSeconds = (performance.now() - seedStart) / 1000;
   log(`${rate}/s: seeded and linked ${users.length} users in ${seedSeconds.toFixed(1)} s (${(users.length / seedSeconds).toFixed(1)} users/s)`);
-  const accountRefs = users.map((user) => user.accountRef);
-  const opening = (await readRunLedger([], accountRefs)).balances;
-  const accounts = accountRefs.map((accountRef) => {
-    const openingMinor = opening.get(accountRef);
-    if (openingMinor === undefined) throw new Error(`the sandbox ledger has no account ${accountRef} just opened`);
-    return { accountRef, openingMinor };
-  });
+  const accounts = await openingAccounts(users.map((user) => user.accountRef));
   const ledgerBefore = await readLedgerTotals(api);
 
   // Tokens that would expire during the step are renewed now, not on the load's hot path.

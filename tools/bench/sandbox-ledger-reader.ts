@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { testDatabaseServerUrl } from '@kirim/testing';
 import { Api, LedgerSummary } from '../../apps/e2e/src/support/api';
-import { AcceptedPayment, LedgerTotals, LegKind, PostedLeg } from './run-verdict';
+import { AcceptedPayment, LedgerTotals, LegKind, PostedLeg, RunAccount } from './run-verdict';
 import { backoffMs, errorText, sleep, withTimeout } from './task-pool';
 
 /**
@@ -139,4 +139,14 @@ export async function readRunLedger(payments: readonly AcceptedPayment[], accoun
     }
   }
   return { legs, strangerPaymentIds: [...strangers], balances };
+}
+
+/** Each account's balance as the run starts: what the verdict expects it to hold plus its payments. */
+export async function openingAccounts(accountRefs: readonly string[]): Promise<RunAccount[]> {
+  const opening = (await readRunLedger([], accountRefs)).balances;
+  return accountRefs.map((accountRef) => {
+    const openingMinor = opening.get(accountRef);
+    if (openingMinor === undefined) throw new Error(`the sandbox ledger has no account ${accountRef} just opened`);
+    return { accountRef, openingMinor };
+  });
 }
