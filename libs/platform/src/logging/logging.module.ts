@@ -41,15 +41,26 @@ export function serializeRequestWithoutQuery(req: SerializedRequest): Serialized
 /**
  * Errors are logged by type, message, SQLSTATE and stack only. TypeORM's QueryFailedError carries
  * the query's parameters and PostgreSQL's detail ("Key (phone)=(+91...)"), which hold personal data.
+ *
+ * pino-http wraps this serializer (pino-std-serializers' wrapErrorSerializer), so on the services'
+ * loggers it receives the standard serializer's plain copy of the error, `{ type, message, stack,
+ * ...every own field }`, not the Error: the same four fields are picked from either. Until this
+ * was understood, every 5xx was logged as `{"message":"[object Object]"}`.
  */
 export function serializeErrorWithoutData(error: unknown): Record<string, unknown> {
-  if (!(error instanceof Error)) {
-    // Something thrown that is not an Error: its kind and field names say what threw it; its values may hold data.
-    if (typeof error !== 'object' || error === null) return { type: typeof error, message: String(error) };
+  if (typeof error !== 'object' || error === null) return { type: typeof error, message: String(error) };
+  const fields = error as { name?: unknown; type?: unknown; message?: unknown; code?: unknown; stack?: unknown };
+  const type = error instanceof Error ? error.name : fields.type;
+  if (typeof type !== 'string' || typeof fields.message !== 'string') {
+    // A thrown value that is not an Error: its kind and field names say what threw it; its values may hold data.
     return { type: error.constructor?.name ?? 'Object', message: 'a thrown value that is not an Error', fields: Object.keys(error).slice(0, 20) };
   }
-  const code = (error as { code?: unknown }).code;
-  return { type: error.name, message: error.message, ...(typeof code === 'string' ? { code } : {}), stack: error.stack };
+  return {
+    type,
+    message: fields.message,
+    ...(typeof fields.code === 'string' ? { code: fields.code } : {}),
+    ...(typeof fields.stack === 'string' ? { stack: fields.stack } : {}),
+  };
 }
 
 /**

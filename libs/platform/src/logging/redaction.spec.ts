@@ -95,11 +95,25 @@ describe('logged errors', () => {
     expect(serialized).toMatchObject({ type: 'QueryFailedError', code: '23505', message: 'duplicate key value violates unique constraint' });
   });
 
+  it('pick the same fields from the plain copy pino-http hands over (its standard serializer runs first), dropping the rest', () => {
+    const { serializeErrorWithoutData } = jest.requireActual<typeof import('./logging.module')>('./logging.module');
+    const { err: standardSerializer } = jest.requireActual<typeof import('pino-std-serializers')>('pino-std-serializers');
+    class QueryFailedError extends Error {}
+    const error = Object.assign(new QueryFailedError('duplicate key value violates unique constraint'), {
+      code: '23505',
+      parameters: ['+919800000001'],
+      detail: 'Key (phone)=(+919800000001) already exists.',
+    });
+    const serialized = serializeErrorWithoutData(standardSerializer(error));
+    expect(JSON.stringify(serialized)).not.toContain('9800000001');
+    expect(serialized).toEqual({ type: 'QueryFailedError', code: '23505', message: 'duplicate key value violates unique constraint', stack: error.stack });
+  });
+
   it('name a thrown value that is not an Error by its kind and field names, never its values', () => {
     const { serializeErrorWithoutData } = jest.requireActual<typeof import('./logging.module')>('./logging.module');
-    const serialized = serializeErrorWithoutData({ type: 'Error', message: 'payee +919800000001', stack: 'at x' });
+    const serialized = serializeErrorWithoutData({ paymentId: 'p-1', phone: '+919800000001' });
     expect(JSON.stringify(serialized)).not.toContain('9800000001');
-    expect(serialized).toEqual({ type: 'Object', message: 'a thrown value that is not an Error', fields: ['type', 'message', 'stack'] });
+    expect(serialized).toEqual({ type: 'Object', message: 'a thrown value that is not an Error', fields: ['paymentId', 'phone'] });
     expect(serializeErrorWithoutData('boom')).toEqual({ type: 'string', message: 'boom' });
   });
 });
