@@ -30,6 +30,9 @@ function toProblemWithoutInstance(exception: unknown): ProblemDetails {
   }
   const clientError = requestReadingErrorOf(exception);
   if (clientError !== null) return clientError;
+  if (isDatabaseBusy(exception)) {
+    return buildProblem(HttpStatus.SERVICE_UNAVAILABLE, PROBLEM_CODES.DEPENDENCY_UNAVAILABLE, 'The service is too busy to take this request; try again shortly.');
+  }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     const code = problemCodeForStatus(status);
@@ -38,6 +41,19 @@ function toProblemWithoutInstance(exception: unknown): ProblemDetails {
     return buildProblem(status, code, errors.length === 1 ? errors[0] : exception.message, errors.length > 1 ? { errors } : {});
   }
   return buildProblem(HttpStatus.INTERNAL_SERVER_ERROR, PROBLEM_CODES.INTERNAL, 'An unexpected error occurred.');
+}
+
+/** pg-pool's error when no pooled connection frees up within connectionTimeoutMillis (it has no code). */
+const POOL_TIMEOUT_MESSAGE = 'timeout exceeded when trying to connect';
+/** Retry-After on a 503 for a busy database: connections free up within a second or two. */
+export const DATABASE_BUSY_RETRY_AFTER_SECONDS = 1;
+
+/**
+ * Every database connection of the process is taken (load past what the pool serves): the request
+ * did nothing, and the same request shortly after will do, so 503 with Retry-After, not a 500.
+ */
+export function isDatabaseBusy(exception: unknown): boolean {
+  return exception instanceof Error && exception.message === POOL_TIMEOUT_MESSAGE;
 }
 
 const JSON_PARSE_MESSAGE = /JSON|^Unexpected (token|end|non-whitespace)/;
@@ -118,9 +134,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (problem.status >= 500) {
       this.logger.error({ err: exception, instance: problem.instance }, 'request failed');
     }
-    if (exception instanceof ProblemException && exception.retryAfterSeconds !== undefined && !response.headersSent) {
-      response.setHeader('Retry-After', String(exception.retryAfterSeconds));
-    }
+    const retryAfterSeconds = exception instanceof ProblemException ? exception.retryAfterSeconds : isDatabaseBusy(exception) ? DATABASE_BUSY_RETRY_AFTER_SECONDS : undefined;
+    if (retryAfterSeconds !== undefined && !response.headersSent) response.setHeader('Retry-After', String(retryAfterSeconds));
     writeProblem(response, problem);
   }
 }

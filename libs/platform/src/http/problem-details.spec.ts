@@ -145,4 +145,20 @@ describe('problem details', () => {
     });
     expect(response.body).not.toMatch(/relation|db-primary|stack/);
   });
+
+  it("answers a request that found every database connection taken with 503 and Retry-After, since the same request shortly after will do", () => {
+    const filter = new ProblemDetailsFilter();
+    jest.spyOn((filter as unknown as { logger: { error: () => void } }).logger, 'error').mockImplementation(() => undefined);
+    const { host, response } = fakeHttpHost('/v1/payments');
+    // pg-pool's own error when connectionTimeoutMillis passes with the pool full.
+    filter.catch(new Error('timeout exceeded when trying to connect'), host);
+    expect(response.statusCode).toBe(503);
+    expect(response.headers['retry-after']).toBe('1');
+    expect(JSON.parse(response.body)).toMatchObject({ status: 503, code: 'dependency-unavailable', instance: '/v1/payments' });
+    // Any other error stays a 500 without Retry-After.
+    const other = fakeHttpHost('/v1/payments');
+    filter.catch(new Error('timeout exceeded'), other.host);
+    expect(other.response.statusCode).toBe(500);
+    expect(other.response.headers['retry-after']).toBeUndefined();
+  });
 });
