@@ -17,6 +17,7 @@ export { DeadLetterReplayer } from './consumer/dead-letter.replayer';
 export type { ReplayResult, ReplayDispatcher, DeadLetterReplayerOptions } from './consumer/dead-letter.replayer';
 export * from './outbox/outbox-quarantine';
 export { brokerRefusalOf } from './outbox/broker-refusal';
+export { OUTBOX_OLDEST_AGE_SQL } from './outbox/outbox-backlog';
 export * from './consumer/consumer-state';
 export * from './consumer/inbox-pruner';
 export * from './kafka/kafka-client';

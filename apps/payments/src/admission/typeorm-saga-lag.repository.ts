@@ -1,16 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { OUTBOX_OLDEST_AGE_SQL } from '@kirim/messaging';
 import { readWithStatementTimeout } from '@kirim/platform';
 import { SagaLagRepository } from './saga-lag.repository';
 
 /**
  * The age of the oldest unpublished outbox row, by the database's clock: one read of the outbox's
  * primary key from its first end (the relay publishes and deletes from there), so its cost does
- * not grow with the backlog or with the payments' history. The same read as the oldest-age part
- * of the outbox gauges (libs/messaging outbox-backlog.ts), without their counts, which admission
- * does not need four times a second.
+ * not grow with the backlog or with the payments' history. The outbox gauges' oldest-age read
+ * (libs/messaging outbox-backlog.ts), without their counts, which admission does not need four
+ * times a second.
  */
-export const SAGA_LAG_SQL = `SELECT COALESCE((SELECT extract(epoch FROM clock_timestamp() - occurred_at)::float8 FROM outbox_messages ORDER BY position ASC LIMIT 1), 0) AS outbox_age`;
+export const SAGA_LAG_SQL = `SELECT COALESCE((${OUTBOX_OLDEST_AGE_SQL}), 0) AS outbox_age`;
 
 /** A read slower than this means the database itself is in trouble: the sample is skipped, and the last one ages. */
 const READ_TIMEOUT_MS = 1_000;

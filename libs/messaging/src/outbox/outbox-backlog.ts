@@ -28,10 +28,16 @@ const SCRAPE_READ_TIMEOUT_MS = 2_000;
  * position order) or a bounded number of entries, so its cost does not grow with the backlog.
  * $1: EXACT_COUNT_LIMIT + 1.
  */
+/**
+ * Seconds since the oldest unpublished row was written, by the database's clock (no row: no result):
+ * one read of the primary key from the end the relay publishes from, whatever the backlog's size.
+ */
+export const OUTBOX_OLDEST_AGE_SQL = 'SELECT extract(epoch FROM clock_timestamp() - occurred_at)::float8 FROM outbox_messages ORDER BY position ASC LIMIT 1';
+
 export const OUTBOX_BACKLOG_SQL = `SELECT (SELECT count(*)::int FROM (SELECT 1 FROM outbox_messages ORDER BY position LIMIT $1) AS head) AS counted,
        (SELECT position FROM outbox_messages ORDER BY position ASC LIMIT 1)::text AS first,
        (SELECT position FROM outbox_messages ORDER BY position DESC LIMIT 1)::text AS last,
-       (SELECT extract(epoch FROM clock_timestamp() - occurred_at)::float8 FROM outbox_messages ORDER BY position ASC LIMIT 1) AS oldest_age,
+       (${OUTBOX_OLDEST_AGE_SQL}) AS oldest_age,
        (SELECT count(*)::int FROM (SELECT 1 FROM outbox_quarantine ORDER BY position LIMIT $1) AS aside) AS quarantined`;
 
 export async function readOutboxBacklog(dataSource: DataSource, timeoutMs: number = SCRAPE_READ_TIMEOUT_MS): Promise<OutboxBacklog> {
