@@ -13,6 +13,12 @@ class FakeConsumer {
   private readonly listeners = new Map<string, ((event: { payload: unknown }) => void)[]>();
   eachBatch?: (payload: EachBatchPayload) => Promise<void>;
   readonly resolved: string[] = [];
+  /** What happened to offsets and the group, in order: `commit <offsets>` for an explicit commit, `commit-if-due`, `disconnect`. */
+  readonly log: string[] = [];
+  /** The highest offset committed explicitly. */
+  private committedUpTo?: string;
+  running = true;
+  heartbeatFails = false;
 
   on(event: string, listener: (event: { payload: unknown }) => void): void {
     this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener]);
@@ -31,6 +37,7 @@ class FakeConsumer {
   }
 
   disconnect(): Promise<void> {
+    this.log.push('disconnect');
     return Promise.resolve();
   }
   async run(config: ConsumerRunConfig): Promise<void> {
@@ -45,9 +52,21 @@ class FakeConsumer {
     await this.eachBatch({
       batch,
       resolveOffset: (offset: string) => this.resolved.push(offset),
-      heartbeat: async () => undefined,
-      commitOffsetsIfNecessary: async () => undefined,
-      isRunning: () => true,
+      heartbeat: async () => {
+        if (this.heartbeatFails) throw new Error('The group is rebalancing, so a rejoin is needed');
+      },
+      // As kafkajs: explicit offsets are committed at once; none, only once its interval has passed (not modelled here).
+      commitOffsetsIfNecessary: async (offsets?: { topics: { partitions: { offset: string }[] }[] }) => {
+        if (!offsets) return void this.log.push('commit-if-due');
+        const upTo = offsets.topics.flatMap((topic) => topic.partitions.map((p) => p.offset)).join(',');
+        if (upTo !== '') this.log.push(`commit ${upTo}`);
+        this.committedUpTo = this.resolved.at(-1);
+      },
+      uncommittedOffsets: () => {
+        const last = this.resolved.at(-1);
+        return { topics: last === undefined || last === this.committedUpTo ? [] : [{ topic: TOPIC, partitions: [{ partition, offset: last }] }] };
+      },
+      isRunning: () => this.running,
       isStale: () => false,
     } as unknown as EachBatchPayload);
   }
@@ -58,13 +77,21 @@ async function lagOf(partition: number): Promise<number | undefined> {
   return metric?.values.find((value) => value.labels.topic === TOPIC && value.labels.partition === String(partition))?.value;
 }
 
-async function started(transactionSize: number): Promise<{ consumer: FakeConsumer; transport: KafkaBatchTransport; processed: string[][] }> {
+async function started(
+  transactionSize: number,
+  afterChunk: (consumer: FakeConsumer) => void = () => undefined,
+): Promise<{ consumer: FakeConsumer; transport: KafkaBatchTransport; processed: string[][] }> {
   const consumer = new FakeConsumer();
   const processed: string[][] = [];
-  const processor = { process: async (_topic: string, _partition: number, chunk: readonly KafkaMessage[]) => void processed.push(chunk.map((message) => message.offset)) };
+  const processor = {
+    process: async (_topic: string, _partition: number, chunk: readonly KafkaMessage[]) => {
+      processed.push(chunk.map((message) => message.offset));
+      afterChunk(consumer);
+    },
+  };
   const transport = new KafkaBatchTransport(
     { consumer: () => consumer as unknown as Consumer } as unknown as Kafka,
-    { groupId: 'kirim.test', topics: [TOPIC], partitionsConsumedConcurrently: 1, transactionSize, topicPrefix: '' },
+    { groupId: 'kirim.test', topics: [TOPIC], partitionsConsumedConcurrently: 1, transactionSize, offsetCommitIntervalMs: 1000, topicPrefix: '' },
     () => processor as unknown as BatchProcessor,
     new ConsumerState(15_000),
   );
@@ -112,5 +139,54 @@ describe('KafkaBatchTransport consumer lag', () => {
 
     await transport.close();
     expect(await lagOf(2)).toBeUndefined();
+  });
+});
+
+describe('KafkaBatchTransport offset commits', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+  afterEach(() => jest.useRealTimers());
+
+  it('asks kafkajs to commit only when due after each chunk, and commits what was handled once the interval has passed', async () => {
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick'] });
+    const { consumer, transport } = await started(2);
+    await consumer.deliver(0, ['10', '11', '12'], '20');
+    await consumer.deliver(0, ['13'], '20');
+    // No OffsetCommit per batch: kafkajs decides by the interval (autoCommitInterval), nothing is forced.
+    expect(consumer.log).toEqual(['commit-if-due', 'commit-if-due', 'commit-if-due']);
+
+    await jest.advanceTimersByTimeAsync(999);
+    expect(consumer.log).not.toContain('commit 13');
+    await jest.advanceTimersByTimeAsync(1);
+    expect(consumer.log.filter((entry) => entry.startsWith('commit '))).toEqual(['commit 13']);
+
+    // Nothing new handled: the next tick commits nothing.
+    await jest.advanceTimersByTimeAsync(5000);
+    expect(consumer.log.filter((entry) => entry.startsWith('commit '))).toEqual(['commit 13']);
+    await transport.close();
+  });
+
+  it('commits what was handled when it stops, before it leaves the group', async () => {
+    const { consumer, transport } = await started(10);
+    await consumer.deliver(0, ['5', '6'], '7');
+    await transport.close();
+    expect(consumer.log.slice(-2)).toEqual(['commit 6', 'disconnect']);
+  });
+
+  it('commits the chunk it finishes while kafkajs is stopping it, without waiting for the interval, and handles no more', async () => {
+    // kafkajs stops the runner while the first chunk is being applied, then waits for the batch in hand.
+    const { consumer, transport, processed } = await started(1, (fake) => (fake.running = false));
+    await consumer.deliver(0, ['40', '41'], '42');
+    expect(processed).toEqual([['40']]);
+    expect(consumer.log).toEqual(['commit 40']);
+    await transport.close();
+  });
+
+  it('commits what was handled before giving up the partitions to a rebalance, then lets kafkajs rejoin', async () => {
+    const { consumer, transport } = await started(10);
+    consumer.heartbeatFails = true;
+    await expect(consumer.deliver(3, ['8'], '9')).rejects.toThrow(/rebalancing/);
+    expect(consumer.log).toEqual(['commit-if-due', 'commit 8']);
+    consumer.heartbeatFails = false;
+    await transport.close();
   });
 });

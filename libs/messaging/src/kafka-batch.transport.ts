@@ -14,6 +14,11 @@ export interface KafkaBatchTransportOptions {
   readonly topics: readonly string[];
   readonly partitionsConsumedConcurrently: number;
   readonly transactionSize: number;
+  /**
+   * How long handled offsets may wait before they are committed (CONSUMER_OFFSET_COMMIT_INTERVAL_MS);
+   * 0 commits after every chunk. See KafkaBatchTransport.
+   */
+  readonly offsetCommitIntervalMs: number;
   /** Stripped from `topics` to find the event types consumed. */
   readonly topicPrefix: string;
   /** Addresses whose types need handlers even if none of their topics is consumed (see MessagingOptions). */
@@ -45,6 +50,12 @@ export function lagAfter(highWatermark: string, handledOffset: string): number {
  * per-partition order kept and several partitions worked on at once.
  *
  * Nest's built-in Kafka server handles one message at a time and cannot batch, hence this one.
+ *
+ * Offsets are committed at most once per `offsetCommitIntervalMs`, not after every fetched batch as
+ * kafkajs's autoCommit does (at a low rate, every record is a batch, and an OffsetCommit per record
+ * per group cost the broker more than the records did). What is handled but not yet committed is
+ * committed when the interval passes, when the consumer stops, and before it gives up a rebalance;
+ * after a crash it is delivered again, which the inbox (BatchProcessor) makes harmless.
  */
 export class KafkaBatchTransport extends Server implements CustomTransportStrategy {
   private consumer?: Consumer;
@@ -52,6 +63,9 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
   private restartTimer?: NodeJS.Timeout;
   private processor?: BatchProcessor;
   private preparer?: ChunkPreparer;
+  /** Commits what has been handled and not yet committed; set by the latest batch, run by the commit timer or at stop. */
+  private commitHandled?: () => Promise<void>;
+  private commitTimer?: NodeJS.Timeout;
   /** The partitions this replica reports lag for, `topic\u0000partition`; dropped when they are assigned elsewhere. */
   private readonly lagReported = new Set<string>();
 
@@ -94,6 +108,9 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
   async close(): Promise<void> {
     this.stopping = true;
     if (this.restartTimer) clearTimeout(this.restartTimer);
+    // What was handled while no batch came since goes now; a batch in hand commits its own once
+    // kafkajs stops it (handleBatch), before the group is left.
+    await this.flushCommits();
     await this.consumer?.disconnect();
     this.state.markStopped();
     this.forgetLag(() => true);
@@ -179,16 +196,22 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
     await consumer.connect();
     await consumer.subscribe({ topics: [...this.options.topics], fromBeginning: true });
     await consumer.run({
-      autoCommit: true,
+      // Committed by this class, on an interval (see the class comment); kafkajs's autoCommit would
+      // commit after every batch whatever the interval.
+      autoCommit: false,
+      autoCommitInterval: this.options.offsetCommitIntervalMs,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
       eachBatch: (payload) => this.handleBatch(payload),
     });
   }
 
-  private async handleBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async handleBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, uncommittedOffsets, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const processor = this.processor;
     if (!processor) throw new Error('batch processor not initialised');
+    // Everything this consumer has handled and not committed, whatever the interval (kafkajs commits
+    // the offsets given, in this group generation).
+    const commitHandled = () => commitOffsetsIfNecessary(uncommittedOffsets());
     const size = this.options.transactionSize;
     for (let start = 0; start < batch.messages.length; start += size) {
       if (!isRunning() || isStale()) return;
@@ -198,8 +221,47 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
       resolveOffset(handled);
       this.reportLag(batch.topic, batch.partition, lagAfter(batch.highWatermark, handled));
       this.state.markProgress();
-      await commitOffsetsIfNecessary();
-      await heartbeat();
+      if (!isRunning()) {
+        // Stopping: hand over what was handled before the group is left.
+        await commitHandled();
+        return;
+      }
+      await commitOffsetsIfNecessary(); // only once the interval has passed since the last commit
+      this.scheduleCommit(commitHandled);
+      try {
+        await heartbeat();
+      } catch (error) {
+        // A rebalance is under way (or the coordinator moved): commit while this generation still may,
+        // so the partitions' next owner does not redo the interval's work. Failing that, it redoes it.
+        await commitHandled().catch(() => undefined);
+        throw error;
+      }
+    }
+  }
+
+  /** Makes sure what was handled is committed within the interval even if no further batch comes. */
+  private scheduleCommit(commitHandled: () => Promise<void>): void {
+    this.commitHandled = commitHandled;
+    if (this.commitTimer) return;
+    this.commitTimer = setTimeout(() => {
+      this.commitTimer = undefined;
+      void this.flushCommits();
+    }, this.options.offsetCommitIntervalMs);
+    this.commitTimer.unref();
+  }
+
+  private async flushCommits(): Promise<void> {
+    if (this.commitTimer) clearTimeout(this.commitTimer);
+    this.commitTimer = undefined;
+    const commitHandled = this.commitHandled;
+    this.commitHandled = undefined;
+    if (!commitHandled) return;
+    try {
+      await commitHandled();
+    } catch (error) {
+      // The group moved on (rebalance, restart): the next owner starts from the last commit and the
+      // inbox absorbs what is delivered twice.
+      this.logger.warn(`consumer ${this.options.groupId} could not commit its handled offsets; they will be delivered again: ${String(error)}`);
     }
   }
 

@@ -65,6 +65,16 @@ export class MessagingConfig {
   @Max(5000)
   CONSUMER_TRANSACTION_SIZE: number = 250;
 
+  /**
+   * Longest a handled message's offset waits to be committed: one OffsetCommit per interval per
+   * consumer instead of one per fetched batch. A crash redelivers at most this much, which the inbox
+   * turns away. 0 commits after every chunk.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(60000)
+  CONSUMER_OFFSET_COMMIT_INTERVAL_MS: number = 1000;
+
   /** Most outbox messages published in one producer request. */
   @IsInt()
   @Min(1)

@@ -331,6 +331,28 @@ describe('messaging against the real broker and database', () => {
     }
   });
 
+  it('commits the offsets of what it applied within the commit interval, though no later record carries the commit', async () => {
+    const commands = Array.from({ length: 20 }, () => legCommand({ paymentId: randomUUID() }));
+    const before = await appliedCount();
+    await producer.send({ topic: topics.prefix + TOPICS.BANK_REQUESTS, acks: -1, messages: await Promise.all(commands.map((command) => commandRecord(command))) });
+    await eventually(async () => expect(await appliedCount()).toBe(before + commands.length), { timeoutMs: 30000 });
+
+    // Every partition's committed offset reaches its end: the group's next member would start after the last record applied.
+    const admin = topics.kafka.admin();
+    await admin.connect();
+    try {
+      const topic = topics.prefix + TOPICS.BANK_REQUESTS;
+      const ends = await admin.fetchTopicOffsets(topic);
+      await eventually(async () => {
+        const [committed] = await admin.fetchOffsets({ groupId: topics.prefix + CONSUMER_GROUPS.BANK_CONNECTOR, topics: [topic] });
+        const committedAt = new Map(committed.partitions.map((entry) => [entry.partition, entry.offset]));
+        expect(ends.filter((end) => end.high !== '0').map((end) => [end.partition, committedAt.get(end.partition)])).toEqual(ends.filter((end) => end.high !== '0').map((end) => [end.partition, end.high]));
+      }, { timeoutMs: 15000 });
+    } finally {
+      await admin.disconnect();
+    }
+  });
+
   it('changes nothing when a signed record is produced again with the same CloudEvents id, and dead-letters the copies as replays', async () => {
     const command = legCommand();
     const id = randomUUID();

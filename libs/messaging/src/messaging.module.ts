@@ -157,7 +157,7 @@ export class MessagingModule {
             const deadLetters = new DeadLetterPublisher(producer, groupId);
             return new KafkaBatchTransport(
               kafka,
-              { groupId, topics: topics.map((topic) => config.KAFKA_TOPIC_PREFIX + topic), handledAddresses: options.consumer.handledAddresses, partitionsConsumedConcurrently: config.CONSUMER_PARTITIONS_CONCURRENTLY, transactionSize: config.CONSUMER_TRANSACTION_SIZE, topicPrefix: config.KAFKA_TOPIC_PREFIX },
+              { groupId, topics: topics.map((topic) => config.KAFKA_TOPIC_PREFIX + topic), handledAddresses: options.consumer.handledAddresses, partitionsConsumedConcurrently: config.CONSUMER_PARTITIONS_CONCURRENTLY, transactionSize: config.CONSUMER_TRANSACTION_SIZE, offsetCommitIntervalMs: config.CONSUMER_OFFSET_COMMIT_INTERVAL_MS, topicPrefix: config.KAFKA_TOPIC_PREFIX },
               (dispatch, preparer) =>
                 new BatchProcessor(
                   dataSource,
