@@ -34,6 +34,12 @@ export interface OutboxRelayOptions {
 
 const MAX_BACKOFF_MS = 5000;
 
+/**
+ * How soon a relay that found another replica publishing looks again. That replica may have read the
+ * outbox just before this one's rows committed, and would then leave them for its next poll.
+ */
+const LOCK_BUSY_RETRY_MS = 20;
+
 /** Longest quarantine reason kept: enough to act on, bounded. */
 const MAX_REASON_LENGTH = 2000;
 
@@ -57,6 +63,8 @@ interface BatchOutcome {
 }
 
 const NOTHING_DONE: BatchOutcome = { published: 0, quarantined: [] };
+/** Another replica holds the relay lock. */
+const LOCK_BUSY: BatchOutcome = { published: 0, quarantined: [] };
 
 /**
  * Publishes outbox rows to Kafka in insertion order, in batches, with the idempotent producer, and
@@ -147,8 +155,12 @@ export class OutboxRelay {
    * done before it.
    */
   async publishBatch(): Promise<number> {
+    return (await this.publishOneBatch()).done;
+  }
+
+  private async publishOneBatch(): Promise<{ readonly done: number; readonly lockBusy: boolean }> {
     const outcome = await this.dataSource.transaction(async (manager): Promise<BatchOutcome> => {
-      if (!(await this.tryLock(manager))) return NOTHING_DONE;
+      if (!(await this.tryLock(manager))) return LOCK_BUSY;
       const rows: OutboxRow[] = await manager.query(
         `SELECT position, id, topic, record_key, type, source, subject, occurred_at, data, traceparent
            FROM outbox_messages ORDER BY position LIMIT $1`,
@@ -173,7 +185,7 @@ export class OutboxRelay {
       raiseAlert(this.logger, 'outbox-record-quarantined', { outboxId: row.id, position: row.position, topic: row.topic, type: row.type }, `outbox record set aside: ${reason}`);
     }
     if (outcome.failure !== undefined) throw outcome.failure;
-    return outcome.published + outcome.quarantined.length;
+    return { done: outcome.published + outcome.quarantined.length, lockBusy: outcome === LOCK_BUSY };
   }
 
   private async encode(row: OutboxRow): Promise<Message> {
@@ -264,8 +276,9 @@ export class OutboxRelay {
   private async runLoop(): Promise<void> {
     while (this.running) {
       let published = 0;
+      let lockBusy = false;
       try {
-        published = await this.publishBatch();
+        ({ done: published, lockBusy } = await this.publishOneBatch());
         if (this.consecutiveFailures > 0) this.logger.log('outbox relay recovered');
         this.consecutiveFailures = 0;
         this.lastError = undefined;
@@ -279,7 +292,7 @@ export class OutboxRelay {
         continue;
       }
       // A full batch means more is waiting: go again at once.
-      if (published < this.options.batchSize) await this.pause(this.options.pollIntervalMs);
+      if (published < this.options.batchSize) await this.pause(lockBusy ? Math.min(LOCK_BUSY_RETRY_MS, this.options.pollIntervalMs) : this.options.pollIntervalMs);
     }
   }
 
