@@ -299,6 +299,8 @@ describe('deploy/docker/Dockerfile: one image build for every project', () => {
   it('copies into the runtime image only the production node_modules, the staged build output and the start script', () => {
     expect(runtimeCopies.map((line) => line.replace(/\s+/g, ' '))).toEqual([
       'COPY --from=deps /app/node_modules ./node_modules',
+      // patches/ as patch-package applied it in the builder (the deps stage runs no install scripts).
+      'COPY --from=builder /workspace/node_modules/kafkajs ./node_modules/kafkajs',
       'COPY package.json ./package.json',
       'COPY deploy/docker/start.sh ./start.sh',
       'COPY --from=builder /out/ ./',
