@@ -1,6 +1,6 @@
 import { AttemptHistory, nextStep, PayAnswer, retryAfterMs, SHED_WAIT_CAP_MS, THROTTLED_RETRIES } from './open-loop-answers';
 
-const FIRST: AttemptHistory = { attempts: 1, shedAnswers: 0, throttledAnswers: 0, patienceSpent: false };
+const FIRST: AttemptHistory = { attempts: 1, shedAnswers: 0, throttledAnswers: 0, patienceSpent: false, fateUnknown: false };
 const backoff = (attempt: number): number => attempt * 100;
 const answered = (status: number, retryAfter?: string, problemCode?: string, resultCode?: string): PayAnswer => ({ kind: 'answered', status, retryAfter, problemCode, resultCode });
 
@@ -13,6 +13,13 @@ describe('nextStep: what the open-loop client does with an answer', () => {
   it('sends a shed payment (503 + Retry-After) once more after Retry-After, then counts it shed', () => {
     expect(nextStep(answered(503, '2'), FIRST, backoff)).toEqual({ kind: 'retry', afterMs: 2000, because: 'shed' });
     expect(nextStep(answered(503, '2'), { ...FIRST, attempts: 2, shedAnswers: 1 }, backoff)).toEqual({ kind: 'shed' });
+  });
+
+  it('never counts shed a payment an earlier unanswered attempt may have placed: asks again with its key until an answer settles it', () => {
+    const afterA504 = { ...FIRST, attempts: 3, shedAnswers: 1, fateUnknown: true };
+    expect(nextStep(answered(503, '1'), afterA504, backoff)).toEqual({ kind: 'retry', afterMs: 1000, because: 'shed' });
+    expect(nextStep(answered(200), { ...afterA504, shedAnswers: 5 }, backoff)).toEqual({ kind: 'accepted' });
+    expect(nextStep(answered(503, '1'), { ...afterA504, patienceSpent: true }, backoff)).toEqual({ kind: 'unanswered', problem: 'shed, after an attempt that got no answer' });
   });
 
   it('waits no longer than the cap, however long Retry-After says', () => {

@@ -8,7 +8,10 @@
  * - 202 / 200: accepted (200 is the replay of an attempt whose answer was lost);
  * - 503 with Retry-After: the stack sheds load (it refuses new payments while its saga lags). Sent
  *   once more after Retry-After (at most SHED_WAIT_CAP_MS); refused again, the payment is SHED:
- *   counted, never retried again. A refusal is an answer: nothing was accepted;
+ *   counted, never retried again. A refusal is an answer: nothing was accepted by that attempt. But
+ *   an earlier attempt that got no answer may still be committing (the edge's 504 does not stop
+ *   payments): such a payment is never counted shed; it is sent again, with the same key, until an
+ *   answer settles it (a replay is let through the shedding) or the patience runs out;
  * - 429 with or without Retry-After: the payer's payee-lookup bucket (or the edge's rate limit) is
  *   empty; sent again after Retry-After, THROTTLED_RETRIES times at most, then refused;
  * - 401: the access token expired or was refused; the session is renewed and the payment sent again;
@@ -36,6 +39,8 @@ export interface AttemptHistory {
   readonly throttledAnswers: number;
   /** True once the payment has been sent again without an answer for longer than the patience. */
   readonly patienceSpent: boolean;
+  /** An earlier attempt got no answer (a network failure, a 5xx without Retry-After): it may have been accepted. */
+  readonly fateUnknown: boolean;
 }
 
 export type NextStep =
@@ -61,6 +66,9 @@ export function nextStep(answer: PayAnswer, history: AttemptHistory, backoff: (a
   if (status === 202 || status === 200) return { kind: 'accepted' };
   const waitMs = retryAfterMs(answer.retryAfter);
   if (status === 503 && waitMs !== undefined) {
+    if (history.fateUnknown) {
+      return history.patienceSpent ? { kind: 'unanswered', problem: 'shed, after an attempt that got no answer' } : { kind: 'retry', afterMs: Math.min(waitMs, SHED_WAIT_CAP_MS), because: 'shed' };
+    }
     return history.shedAnswers < SHED_RETRIES ? { kind: 'retry', afterMs: Math.min(waitMs, SHED_WAIT_CAP_MS), because: 'shed' } : { kind: 'shed' };
   }
   if (status === 429) {

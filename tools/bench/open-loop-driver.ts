@@ -241,6 +241,7 @@ export class OpenLoopDriver {
     const giveUpAt = Date.now() + patienceMs;
     let shedAnswers = 0;
     let throttledAnswers = 0;
+    let fateUnknown = false;
     for (let attempts = 1; ; attempts++) {
       if (attempts === 2) counters.resent++;
       let answer: PayAnswer;
@@ -269,7 +270,8 @@ export class OpenLoopDriver {
         if (!(error instanceof SessionUnavailable) && !isNetworkFailure(error)) throw error;
         answer = { kind: 'no-answer', problem: errorText(error) };
       }
-      const step = nextStep(answer, { attempts, shedAnswers, throttledAnswers, patienceSpent: Date.now() >= giveUpAt }, (attempt) => backoffMs(attempt - 1));
+      const step = nextStep(answer, { attempts, shedAnswers, throttledAnswers, patienceSpent: Date.now() >= giveUpAt, fateUnknown }, (attempt) => backoffMs(attempt - 1));
+      if (step.kind === 'retry' && step.because === 'no-answer') fateUnknown = true;
       if (step.kind === 'shed' || (step.kind === 'retry' && step.because === 'shed')) {
         shedAnswers++;
         counters.shedAnswers++;
