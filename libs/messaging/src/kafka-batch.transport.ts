@@ -216,7 +216,12 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
     for (let start = 0; start < batch.messages.length; start += size) {
       if (!isRunning() || isStale()) return;
       const chunk = batch.messages.slice(start, start + size);
-      await processor.process(batch.topic, batch.partition, chunk);
+      const applied = this.state.startApplying(Math.min(...chunk.map((message) => Number(message.timestamp))));
+      try {
+        await processor.process(batch.topic, batch.partition, chunk);
+      } finally {
+        applied();
+      }
       const handled = chunk[chunk.length - 1].offset;
       resolveOffset(handled);
       this.reportLag(batch.topic, batch.partition, lagAfter(batch.highWatermark, handled));

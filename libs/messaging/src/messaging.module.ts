@@ -199,7 +199,7 @@ export class MessagingModule {
         },
         MessagingLifecycle,
       ],
-      exports: [UnitOfWork, TransactionRunner, KafkaBatchTransport, KafkaReadinessCheck, OutboxRelay, DeadLetterStore, DeadLetterReplayer, OutboxQuarantine],
+      exports: [UnitOfWork, TransactionRunner, KafkaBatchTransport, KafkaReadinessCheck, OutboxRelay, DeadLetterStore, DeadLetterReplayer, OutboxQuarantine, ConsumerState],
     };
   }
 }

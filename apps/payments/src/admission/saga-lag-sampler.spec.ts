@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { ConsumerState } from '@kirim/messaging';
 import { FixedClock } from '../testing/payment-fakes';
 import { SagaAdmission } from './saga-admission';
 import { AdmissionPolicy } from './saga-admission-policy';
@@ -24,13 +25,15 @@ describe('SagaLagSampler', () => {
   let lag: ScriptedLag;
   let admission: SagaAdmission;
   let sampler: SagaLagSampler;
+  let consumer: ConsumerState;
   let warnings: string[];
 
   beforeEach(() => {
     clock = new FixedClock(new Date('2026-11-28T10:00:00.000Z'));
     lag = new ScriptedLag();
     admission = new SagaAdmission(POLICY, clock);
-    sampler = new SagaLagSampler(lag, admission, clock, 250);
+    consumer = new ConsumerState(15_000);
+    sampler = new SagaLagSampler(lag, consumer, admission, clock, 250);
     warnings = [];
     jest.spyOn(Logger.prototype, 'warn').mockImplementation((message: unknown) => void warnings.push(String(message)));
     jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
@@ -81,5 +84,21 @@ describe('SagaLagSampler', () => {
     await sampler.tick();
     expect(admission.decide()).toMatchObject({ admit: false });
     expect(lag.reads).toBe(5);
+  });
+
+  it("refuses while this replica's consumer applies records long after they were produced, though the outbox is empty", async () => {
+    lag.answer = 0;
+    // A chunk of bank answers produced 14 s ago is still being applied (the event loop is saturated).
+    const applied = consumer.startApplying(Date.now() - 14_000);
+    await sampler.tick();
+    expect(admission.decide()).toMatchObject({ admit: false, retryAfterSeconds: 5 });
+    applied();
+
+    // Applied now: its delay counts for two seconds more, then nothing applied lately was late.
+    await sampler.tick();
+    expect(admission.decide()).toMatchObject({ admit: false });
+    jest.spyOn(Date, 'now').mockReturnValue(Date.now() + 2_500);
+    await sampler.tick();
+    expect(admission.decide()).toEqual({ admit: true, why: 'within-bound' });
   });
 });

@@ -1,15 +1,21 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { ConsumerState } from '@kirim/messaging';
 import { Clock } from '@kirim/platform';
 import { IntervalPoller } from '../scheduling/interval-poller';
 import { SagaAdmission } from './saga-admission';
 import { SagaLagRepository } from './saga-lag.repository';
 
+/** How far back the consumer's apply delay looks: the chunks applied in the last two seconds. */
+export const APPLY_DELAY_WINDOW_MS = 2000;
+
 /** Injection token of PAYMENT_ADMISSION_SAMPLE_INTERVAL_MS. */
 export const ADMISSION_SAMPLE_INTERVAL_MS = Symbol('ADMISSION_SAMPLE_INTERVAL_MS');
 
 /**
- * Every PAYMENT_ADMISSION_SAMPLE_INTERVAL_MS (250 ms), reads the saga's lag from the database into
- * SagaAdmission. Every replica runs one; they read the same rows, so they agree. It logs when this
+ * Every PAYMENT_ADMISSION_SAMPLE_INTERVAL_MS (250 ms), takes the saga's lag into SagaAdmission: the
+ * longer of the outbox's lag, read from the database (every replica reads the same rows, so they
+ * agree), and how long this replica's consumer takes to apply what it is sent (its own: a replica
+ * whose event loop is saturated refuses, the others need not). It logs when this
  * replica starts and stops refusing, and once when the lag cannot be read and once when it can
  * again (not every tick: four warnings a second while the database is away would bury the rest).
  */
@@ -19,6 +25,7 @@ export class SagaLagSampler extends IntervalPoller {
 
   constructor(
     private readonly lag: SagaLagRepository,
+    private readonly consumer: ConsumerState,
     private readonly admission: SagaAdmission,
     private readonly clock: Clock,
     @Inject(ADMISSION_SAMPLE_INTERVAL_MS) intervalMs: number,
@@ -27,9 +34,9 @@ export class SagaLagSampler extends IntervalPoller {
   }
 
   protected async pass(): Promise<void> {
-    let lagSeconds: number;
+    let outboxLagSeconds: number;
     try {
-      lagSeconds = await this.lag.readLagSeconds();
+      outboxLagSeconds = await this.lag.readLagSeconds();
     } catch (error) {
       if (!this.unreadable) {
         const { sampleMaxAgeMs } = this.admission.policy;
@@ -40,6 +47,7 @@ export class SagaLagSampler extends IntervalPoller {
     }
     if (this.unreadable) this.logger.log("the saga's lag is read again");
     this.unreadable = false;
+    const lagSeconds = Math.max(outboxLagSeconds, this.consumer.applyDelayMs(APPLY_DELAY_WINDOW_MS) / 1000);
 
     const before = this.admission.decide();
     this.admission.record({ lagSeconds, sampledAt: this.clock.now() });

@@ -127,7 +127,7 @@ export const METRIC_CATALOGUE = {
   },
   kirim_payment_saga_lag_seconds: {
     type: 'gauge',
-    help: "The saga's lag new payments are admitted by (the age of payments' oldest unpublished outbox row), as this replica last sampled it; NaN without a sample from the last 20 sampling intervals",
+    help: "The saga's lag new payments are admitted by (the longer of the age of payments' oldest unpublished outbox row and this replica's consumer apply delay), as this replica last sampled it; NaN without a sample from the last 20 sampling intervals",
     labels: {},
     owner: 'payments',
     exposedBy: 'payments',
