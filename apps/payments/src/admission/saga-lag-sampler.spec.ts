@@ -88,8 +88,8 @@ describe('SagaLagSampler', () => {
 
   it("refuses while this replica's consumer applies records long after they were produced, though the outbox is empty", async () => {
     lag.answer = 0;
-    // A chunk of bank answers produced 14 s ago is still being applied (the event loop is saturated).
-    const applied = consumer.startApplying(Date.now() - 14_000);
+    // A chunk of bank answers produced 14.5 s ago is still being applied (the event loop is saturated).
+    const applied = consumer.startApplying(Date.now() - 14_500);
     await sampler.tick();
     expect(admission.decide()).toMatchObject({ admit: false, retryAfterSeconds: 5 });
     applied();
