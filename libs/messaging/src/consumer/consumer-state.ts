@@ -1,13 +1,13 @@
 import type { Consumer } from 'kafkajs';
 
+/** Applied chunks kept for applyDelayMs: a bound on memory, far above what a window of a few seconds holds in practice. */
+const MAX_RECENT_CHUNKS = 10_000;
+
 /**
  * What readiness needs to know about the consumer: has it joined its group, and is it still
  * fetching. A consumer that has stopped fetching (broker gone, crashed) is not ready even though
  * its process is alive; Terminus' own Kafka check cannot tell that.
  */
-/** Applied chunks kept for applyDelayMs: a bound on memory, far above what a window of a few seconds holds in practice. */
-const MAX_RECENT_CHUNKS = 10_000;
-
 export class ConsumerState {
   private joined = false;
   private lastActivityAt = 0;
