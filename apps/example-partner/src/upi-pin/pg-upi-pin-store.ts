@@ -24,8 +24,12 @@ export class PgUpiPinStore implements UpiPinStore<PoolClient> {
   }
 
   async takePinBlock(tx: PoolClient, blockId: string, at: Date, forgetBefore: Date): Promise<boolean> {
-    // Cheap on every call: an index range scan over the few blocks that just became too old.
-    await tx.query('DELETE FROM pin_block_uses WHERE used_at < $1', [forgetBefore]);
+    // A few of the blocks that just became too old, on every call: bounded, and skipping rows a
+    // concurrent debit is already deleting, so debits never wait on each other's housekeeping.
+    await tx.query(
+      'DELETE FROM pin_block_uses WHERE block_id IN (SELECT block_id FROM pin_block_uses WHERE used_at < $1 ORDER BY used_at LIMIT 16 FOR UPDATE SKIP LOCKED)',
+      [forgetBefore],
+    );
     const inserted = await tx.query('INSERT INTO pin_block_uses (block_id, used_at) VALUES ($1, $2) ON CONFLICT (block_id) DO NOTHING RETURNING block_id', [blockId, at]);
     return inserted.rowCount === 1;
   }

@@ -283,4 +283,41 @@ describe('sandbox banks check the UPI PIN (PostgreSQL)', () => {
       kind: 'account-not-found',
     });
   });
+
+  it('takes a PIN block once, and forgets expired uses a few per block taken, without waiting on a debit deleting the same ones', async () => {
+    const inTx = <T>(work: (tx: TransactionScope) => Promise<T>): Promise<T> =>
+      dataSource.transaction((manager) => work({ manager, publish: () => Promise.resolve(), afterCommit: () => undefined }));
+    const now = new Date();
+    const forgetBefore = new Date(now.getTime() - 60_000);
+    const expired = Array.from({ length: 20 }, () => randomUUID());
+    await dataSource.query(`DELETE FROM sandbox_pin_block_uses`);
+    await dataSource.query(`INSERT INTO sandbox_pin_block_uses (block_id, used_at) SELECT unnest($1::text[]), $2`, [expired, new Date(forgetBefore.getTime() - 1000)]);
+
+    const expiredLeft = async (): Promise<number> => {
+      const [{ left }] = await dataSource.query<Array<{ left: number }>>(`SELECT count(*)::int AS left FROM sandbox_pin_block_uses WHERE used_at < $1`, [forgetBefore]);
+      return left;
+    };
+    const blockId = randomUUID();
+    expect(await inTx((tx) => pins.takePinBlock(tx, blockId, now, forgetBefore))).toBe(true);
+    expect(await expiredLeft()).toBe(4); // 16 forgotten per block taken
+    expect(await inTx((tx) => pins.takePinBlock(tx, blockId, now, forgetBefore))).toBe(false); // a replay
+    expect(await expiredLeft()).toBe(0);
+
+    // A transaction that holds the expired rows (a debit deleting them) does not hold this one up.
+    await dataSource.query(`INSERT INTO sandbox_pin_block_uses (block_id, used_at) SELECT unnest($1::text[]), $2`, [expired, new Date(forgetBefore.getTime() - 1000)]);
+    const runner = dataSource.createQueryRunner();
+    await runner.connect();
+    await runner.startTransaction();
+    try {
+      await runner.query(`SELECT block_id FROM sandbox_pin_block_uses WHERE used_at < $1 FOR UPDATE`, [forgetBefore]);
+      const other = randomUUID();
+      await inTx(async (tx) => {
+        await tx.manager.query(`SET LOCAL lock_timeout = '2s'`);
+        expect(await pins.takePinBlock(tx, other, now, forgetBefore)).toBe(true);
+      });
+    } finally {
+      await runner.rollbackTransaction();
+      await runner.release();
+    }
+  });
 });
