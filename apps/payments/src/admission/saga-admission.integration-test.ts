@@ -6,7 +6,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { createLocalJWKSet, exportJWK, generateKeyPair, JWK, SignJWT } from 'jose';
 import { DataSource } from 'typeorm';
 import { EVENT_SOURCES, ServicePrincipal } from '@kirim/contracts';
-import { MESSAGING_ENTITIES, OutboxWriter, TransactionRunner, UnitOfWork } from '@kirim/messaging';
+import { ConsumerState, MESSAGING_ENTITIES, OutboxWriter, TransactionRunner, UnitOfWork } from '@kirim/messaging';
 import {
   AuthModule,
   ConfigModule,
@@ -103,8 +103,10 @@ beforeAll(async () => {
     providers: [
       { provide: InternalHttpClient, useValue: new InternalHttpClient({ baseUrls: { identity: 'http://identity.test' }, tokens: new FixedServiceToken(), fetch: identity.fetch }) },
       { provide: TransactionRunner, inject: [DataSource], useFactory: (source: DataSource) => new UnitOfWork(source, new OutboxWriter(EVENT_SOURCES.PAYMENTS)) },
+      // No consumer here: nothing applied, no apply delay (the outbox's lag alone decides).
+      { provide: ConsumerState, useValue: new ConsumerState(15_000) },
     ],
-    exports: [InternalHttpClient, TransactionRunner],
+    exports: [InternalHttpClient, TransactionRunner, ConsumerState],
   })
   class StandInsModule {}
 

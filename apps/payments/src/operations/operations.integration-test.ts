@@ -5,7 +5,7 @@ import { Global, INestApplication, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { createLocalJWKSet } from 'jose';
 import { EVENT_SOURCES, EVENT_TYPES, KirimEvent, ServicePrincipal } from '@kirim/contracts';
-import { DeadLetterRecord, DeadLetterReplayer, DeadLetterStore, InboundMessageContext, MESSAGING_ENTITIES, OutboxQuarantine, OutboxWriter, TransactionRunner, UnitOfWork } from '@kirim/messaging';
+import { ConsumerState, DeadLetterRecord, DeadLetterReplayer, DeadLetterStore, InboundMessageContext, MESSAGING_ENTITIES, OutboxQuarantine, OutboxWriter, TransactionRunner, UnitOfWork } from '@kirim/messaging';
 import {
   AuthModule,
   ConfigModule,
@@ -83,6 +83,8 @@ beforeAll(async () => {
     providers: [
       { provide: InternalHttpClient, useValue: new InternalHttpClient({ baseUrls: {}, tokens: new NoServiceTokens() }) },
       { provide: TransactionRunner, inject: [DataSource], useFactory: (source: DataSource) => new UnitOfWork(source, new OutboxWriter(EVENT_SOURCES.PAYMENTS)) },
+      // No consumer here: nothing applied, no apply delay (backpressure reads the outbox alone).
+      { provide: ConsumerState, useValue: new ConsumerState(15_000) },
       { provide: DeadLetterStore, inject: [DataSource], useFactory: (source: DataSource) => new DeadLetterStore(source) },
       { provide: OutboxQuarantine, inject: [DataSource], useFactory: (source: DataSource) => new OutboxQuarantine(source) },
       {
@@ -102,7 +104,7 @@ beforeAll(async () => {
           ),
       },
     ],
-    exports: [InternalHttpClient, TransactionRunner, DeadLetterStore, OutboxQuarantine, DeadLetterReplayer],
+    exports: [InternalHttpClient, TransactionRunner, ConsumerState, DeadLetterStore, OutboxQuarantine, DeadLetterReplayer],
   })
   class MessagingStandInModule {}
 
