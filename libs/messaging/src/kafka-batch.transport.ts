@@ -216,15 +216,18 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
     for (let start = 0; start < batch.messages.length; start += size) {
       if (!isRunning() || isStale()) return;
       const chunk = batch.messages.slice(start, start + size);
-      const applied = this.state.startApplying(Math.min(...chunk.map((message) => Number(message.timestamp))));
+      const handled = chunk[chunk.length - 1].offset;
+      const behind = lagAfter(batch.highWatermark, handled);
+      const applied = this.state.startApplying(lagKey(batch.topic, batch.partition), Math.min(...chunk.map((message) => Number(message.timestamp))));
+      let caughtUp = false;
       try {
         await processor.process(batch.topic, batch.partition, chunk);
+        caughtUp = behind === 0;
       } finally {
-        applied();
+        applied(caughtUp);
       }
-      const handled = chunk[chunk.length - 1].offset;
       resolveOffset(handled);
-      this.reportLag(batch.topic, batch.partition, lagAfter(batch.highWatermark, handled));
+      this.reportLag(batch.topic, batch.partition, behind);
       this.state.markProgress();
       if (!isRunning()) {
         // Stopping: hand over what was handled before the group is left.

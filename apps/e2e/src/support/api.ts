@@ -488,16 +488,19 @@ export class Api {
   }
 
   /**
-   * Pays as a well-behaved client does when it fires several payments at once: an answer 429 (the
-   * payer's payee-lookup bucket reserves a miss's cost for every lookup in flight, so only a few
-   * lookups can be in flight at once; docs/payment-addresses.md) is sent again with the same
-   * Idempotency-Key after its Retry-After, until it is answered otherwise. A 429 records nothing.
+   * Pays as a well-behaved client does: an answer that says to come back later is sent again with
+   * the same Idempotency-Key after its Retry-After, until it is answered otherwise. Such answers
+   * record nothing: 429 (the payer's payee-lookup bucket reserves a miss's cost for every lookup in
+   * flight, so only a few lookups can be in flight at once; docs/payment-addresses.md) and 503
+   * `payments-overloaded` (payments is behind, e.g. catching up after an outage;
+   * docs/payment-lifecycle.md, "Backpressure").
    */
   async payHonouringRetryAfter(session: Session, request: PayRequest, attempts = 20): Promise<HttpResult<PaymentAccepted | Problem>> {
     const keyed = { ...request, idempotencyKey: request.idempotencyKey ?? randomUUID() };
     for (let attempt = 1; ; attempt += 1) {
       const result = await this.pay(session, keyed);
-      if (result.status !== 429 || attempt >= attempts) return result;
+      const comeBackLater = result.status === 429 || (result.status === 503 && (result.body as Partial<Problem> | undefined)?.code === 'payments-overloaded');
+      if (!comeBackLater || attempt >= attempts) return result;
       const seconds = Number(result.headers.get('retry-after'));
       await new Promise((resolve) => setTimeout(resolve, (Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 5) : 1) * 1000 + Math.floor(Math.random() * 250)));
     }

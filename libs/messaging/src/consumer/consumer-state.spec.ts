@@ -32,29 +32,43 @@ describe('ConsumerState (readiness of the consumer)', () => {
     expect(state.snapshot().running).toBe(true);
   });
 
-  describe('apply delay: how long records wait between being produced and being applied', () => {
+  describe('apply delay: how late records are applied after they were produced', () => {
     it('is 0 with nothing applied lately and nothing in hand', () => {
       expect(new ConsumerState(1000).applyDelayMs(2000)).toBe(0);
     });
 
-    it('counts a chunk in hand by the age of its oldest record, and an applied one by how long it had waited', () => {
+    it('counts a chunk in hand by the age of its oldest record, and after it how late it was applied, until the partition is caught up', () => {
       const state = new ConsumerState(1000);
       const now = Date.now();
-      const slow = state.startApplying(now - 8000);
+      const slow = state.startApplying('bank.responses.v1/0', now - 8000);
       expect(state.applyDelayMs(2000, now)).toBe(8000);
       expect(state.applyDelayMs(2000, now + 1000)).toBe(9000);
-      slow();
-      const quick = state.startApplying(Date.now() - 40);
-      quick();
+      slow(false); // more records were behind it
       expect(state.applyDelayMs(2000)).toBeGreaterThanOrEqual(8000);
-      // Out of the window, neither counts.
+
+      const quick = state.startApplying('bank.responses.v1/0', Date.now() - 40);
+      quick(true); // the partition is caught up: nothing waits, however late the last chunk was
+      expect(state.applyDelayMs(2000)).toBe(0);
+    });
+
+    it('takes the latest of each partition and the longest across partitions, and forgets a partition not heard of within the window', () => {
+      const state = new ConsumerState(1000);
+      state.startApplying('t/0', Date.now() - 12_000)(false);
+      state.startApplying('t/1', Date.now() - 3_000)(false);
+      expect(state.applyDelayMs(2000)).toBeGreaterThanOrEqual(12_000);
       expect(state.applyDelayMs(2000, Date.now() + 2001)).toBe(0);
+    });
+
+    it('keeps counting a chunk that is still in hand, however long it takes (a database outage)', () => {
+      const state = new ConsumerState(1000);
+      state.startApplying('t/0', Date.now() - 100);
+      expect(state.applyDelayMs(2000, Date.now() + 60_000)).toBeGreaterThanOrEqual(60_000);
     });
 
     it('ignores a record without a usable timestamp', () => {
       const state = new ConsumerState(1000);
-      state.startApplying(Number('not a timestamp'));
-      state.startApplying(-1);
+      state.startApplying('t/0', Number('not a timestamp'));
+      state.startApplying('t/1', -1);
       expect(state.applyDelayMs(2000)).toBe(0);
     });
   });

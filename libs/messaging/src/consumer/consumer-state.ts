@@ -1,20 +1,16 @@
 import type { Consumer } from 'kafkajs';
 
-/** Applied chunks kept for applyDelayMs: a bound on memory, far above what a window of a few seconds holds in practice. */
-const MAX_RECENT_CHUNKS = 10_000;
-
 /**
  * What readiness needs to know about the consumer: has it joined its group, and is it still
  * fetching. A consumer that has stopped fetching (broker gone, crashed) is not ready even though
- * its process is alive; Terminus' own Kafka check cannot tell that.
+ * its process is alive; Terminus' own Kafka check cannot tell that. And, for backpressure, how late
+ * it applies the records it is sent (applyDelayMs).
  */
 export class ConsumerState {
   private joined = false;
   private lastActivityAt = 0;
-  /** The chunks being applied now, each by when its oldest record was produced (ms). */
-  private readonly inHand = new Set<{ readonly producedAt: number }>();
-  /** Chunks applied lately: when, and how long their oldest record had waited since it was produced. */
-  private recent: { readonly appliedAt: number; readonly delayMs: number }[] = [];
+  /** Per partition (`topic\u0000partition`), how late its records are applied: see applyDelayMs. */
+  private readonly delays = new Map<string, PartitionDelay>();
 
   constructor(private readonly staleAfterMs: number) {}
 
@@ -38,33 +34,39 @@ export class ConsumerState {
   }
 
   /**
-   * A chunk whose oldest record was produced at `producedAt` (the Kafka record timestamp, ms) is
-   * being applied; call the function returned once it is done, applied or not.
+   * A chunk of `partition` whose oldest record was produced at `producedAt` (the Kafka record
+   * timestamp, ms) is being applied. Call the function returned once it is done, saying whether the
+   * partition was then caught up (nothing behind the chunk when its batch was fetched).
    */
-  startApplying(producedAt: number): () => void {
+  startApplying(partition: string, producedAt: number): (caughtUp: boolean) => void {
     if (!Number.isFinite(producedAt) || producedAt <= 0) return () => undefined;
-    const chunk = { producedAt };
-    this.inHand.add(chunk);
-    return () => {
-      if (!this.inHand.delete(chunk)) return;
+    const entry: PartitionDelay = { inHandSince: producedAt, lastDelayMs: 0, caughtUp: false, updatedAt: Date.now() };
+    this.delays.set(partition, entry);
+    return (caughtUp) => {
+      if (this.delays.get(partition) !== entry) return;
       const now = Date.now();
-      this.recent.push({ appliedAt: now, delayMs: Math.max(0, now - producedAt) });
-      if (this.recent.length > MAX_RECENT_CHUNKS) this.recent = this.recent.slice(-MAX_RECENT_CHUNKS);
+      this.delays.set(partition, { inHandSince: undefined, lastDelayMs: Math.max(0, now - producedAt), caughtUp, updatedAt: now });
     };
   }
 
   /**
-   * How long records wait between being produced and being applied by this consumer, ms: the
-   * longest of the chunks applied within the last `windowMs`, and the age of the oldest record of a
-   * chunk in hand. 0 with neither. Records that wait on the broker behind others, or in kafkajs's
-   * fetched batches, count as soon as their chunk starts or ends; a slow producer (a slow bank) does
-   * not count at all: its records are late when produced, not when applied.
+   * How late this consumer applies what it is sent, ms: the longest, over its partitions, of the age
+   * of the oldest record of a chunk being applied, or, between chunks, how late the last chunk was
+   * applied unless the partition was caught up by then. A partition not heard of for `windowMs` (no
+   * longer assigned here, or idle) does not count. A slow producer (a slow bank) does not count at
+   * all: its records are late when produced, not when applied.
    */
   applyDelayMs(windowMs: number, now = Date.now()): number {
-    this.recent = this.recent.filter((chunk) => now - chunk.appliedAt <= windowMs);
     let delay = 0;
-    for (const chunk of this.recent) delay = Math.max(delay, chunk.delayMs);
-    for (const chunk of this.inHand) delay = Math.max(delay, now - chunk.producedAt);
+    for (const [partition, entry] of this.delays) {
+      if (entry.inHandSince !== undefined) {
+        delay = Math.max(delay, now - entry.inHandSince);
+      } else if (now - entry.updatedAt > windowMs) {
+        this.delays.delete(partition);
+      } else if (!entry.caughtUp) {
+        delay = Math.max(delay, entry.lastDelayMs);
+      }
+    }
     return delay;
   }
 
@@ -76,4 +78,14 @@ export class ConsumerState {
     const ago = this.lastActivityAt === 0 ? null : now - this.lastActivityAt;
     return { running: this.joined && ago !== null && ago <= this.staleAfterMs, joined: this.joined, lastActivityMsAgo: ago };
   }
+}
+
+interface PartitionDelay {
+  /** When the oldest record of the chunk being applied was produced; undefined between chunks. */
+  readonly inHandSince: number | undefined;
+  /** How long the last chunk applied had waited since its oldest record was produced. */
+  readonly lastDelayMs: number;
+  /** Nothing was behind the last chunk applied when its batch was fetched. */
+  readonly caughtUp: boolean;
+  readonly updatedAt: number;
 }
