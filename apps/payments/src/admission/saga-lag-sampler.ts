@@ -5,7 +5,7 @@ import { IntervalPoller } from '../scheduling/interval-poller';
 import { SagaAdmission } from './saga-admission';
 import { SagaLagRepository } from './saga-lag.repository';
 
-/** How far back the consumer's apply delay looks: the chunks applied in the last two seconds. */
+/** A consumer partition not heard of for this long (idle, or assigned elsewhere) no longer counts in the apply delay. */
 export const APPLY_DELAY_WINDOW_MS = 2000;
 
 /** Injection token of PAYMENT_ADMISSION_SAMPLE_INTERVAL_MS. */

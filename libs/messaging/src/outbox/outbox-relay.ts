@@ -60,11 +60,12 @@ interface BatchOutcome {
   readonly published: number;
   readonly quarantined: readonly SetAside[];
   readonly failure?: unknown;
+  /** Another replica held the relay lock: nothing was looked at. */
+  readonly lockBusy?: true;
 }
 
 const NOTHING_DONE: BatchOutcome = { published: 0, quarantined: [] };
-/** Another replica holds the relay lock. */
-const LOCK_BUSY: BatchOutcome = { published: 0, quarantined: [] };
+const LOCK_BUSY: BatchOutcome = { published: 0, quarantined: [], lockBusy: true };
 
 /**
  * Publishes outbox rows to Kafka in insertion order, in batches, with the idempotent producer, and
@@ -185,7 +186,7 @@ export class OutboxRelay {
       raiseAlert(this.logger, 'outbox-record-quarantined', { outboxId: row.id, position: row.position, topic: row.topic, type: row.type }, `outbox record set aside: ${reason}`);
     }
     if (outcome.failure !== undefined) throw outcome.failure;
-    return { done: outcome.published + outcome.quarantined.length, lockBusy: outcome === LOCK_BUSY };
+    return { done: outcome.published + outcome.quarantined.length, lockBusy: outcome.lockBusy === true };
   }
 
   private async encode(row: OutboxRow): Promise<Message> {
