@@ -32,6 +32,19 @@ summarise() {
       passed += report.numPassedTests; failed += report.numFailedTests + (report.numRuntimeErrorTestSuites || 0);
       skipped += report.numPendingTests + report.numTodoTests;
       console.log(`  ${file.replace(/\.json$/, "").padEnd(24)} ${report.numPassedTests} passed, ${report.numFailedTests} failed`);
+      // Name what failed, with the first lines of why, so a CI log that keeps only its tail
+      // still says which test to look at.
+      for (const suite of report.testResults) {
+        const where = path.relative(process.cwd(), suite.name);
+        const failedTests = suite.assertionResults.filter((test) => test.status === "failed");
+        if (suite.status === "failed" && failedTests.length === 0) {
+          console.log(`      FAILED ${where}: ${(suite.message || "").split("\n").slice(0, 6).join(" | ").slice(0, 600)}`);
+        }
+        for (const test of failedTests) {
+          const why = (test.failureMessages || []).join("\n").split("\n").slice(0, 4).join(" | ").slice(0, 600);
+          console.log(`      FAILED ${where} › ${test.fullName}: ${why}`);
+        }
+      }
     }
     console.log(`Tests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
     process.exit(failed > 0 ? 1 : 0);
