@@ -693,6 +693,20 @@ describe('messaging against the real broker and database', () => {
       } finally {
         await admin.disconnect();
       }
+      // The broker applies a topic's new config a moment after accepting it: requeue only once both
+      // partitions take a record as large, or the requeued row is refused (and set aside) again.
+      const probe = { key: 'probe', value: JSON.stringify({ seq: 0, padding: 'y'.repeat(QUARANTINE_MAX_MESSAGE_BYTES * 2) }) };
+      const prober = topics.kafka.producer({ retry: { retries: 0 } });
+      await prober.connect();
+      try {
+        for (const partition of [0, 1]) {
+          await eventually(async () => {
+            await prober.send({ topic: topics.prefix + QUARANTINE_TOPIC, acks: -1, messages: [{ ...probe, partition }] });
+          });
+        }
+      } finally {
+        await prober.disconnect();
+      }
       expect(await app.get(OutboxQuarantine).requeue(large)).toMatchObject({ outcome: 'requeued' });
       await eventually(() => expect(onQuarantineTopic().filter((message) => message.key?.toString() === key).map(sequenceOf)).toEqual([7]));
       expect((await app.get(OutboxQuarantine).list({ limit: 200 })).items.map((item) => item.id)).not.toContain(large);
