@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { IsBoolean, IsDefined, IsIn, IsInt, IsIP, Matches, Max, Min } from 'class-validator';
 import { IsIdentityUrl } from '../auth/identity-url';
 import { HttpInputConfig } from '../http/http-input.config';
+import { DEFAULT_PREPARE_THRESHOLD } from '../persistence/prepared-statements';
 import { EnvBoolean, IsUrlWithProtocol } from './env-validators';
 
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
@@ -54,6 +55,17 @@ export class BaseServiceConfig extends HttpInputConfig {
   @EnvBoolean()
   @IsBoolean({ message: '$property must be true or false' })
   DATABASE_MIGRATIONS_AT_BOOT = true;
+
+  /**
+   * Uses of one SQL statement on one database connection before it runs as a prepared statement,
+   * parsed and planned once (libs/platform/src/persistence/prepared-statements.ts). 0 prepares
+   * nothing, as a transaction-mode connection pooler before PgBouncer 1.21 needs.
+   */
+  @Type(() => Number)
+  @IsInt({ message: '$property must be an integer from 0 (off) to 1000' })
+  @Min(0, { message: '$property must be an integer from 0 (off) to 1000' })
+  @Max(1000, { message: '$property must be an integer from 0 (off) to 1000' })
+  DATABASE_PREPARE_THRESHOLD = DEFAULT_PREPARE_THRESHOLD;
 
   @IsDefined({ message: '$property is required' })
   @Matches(HOST_PORT_LIST, { message: '$property must be a comma-separated list of host:port' })

@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { BaseServiceConfig } from '../config/base-service.config';
 import { ConfigError } from '../config/config-error';
 import { loadConfig } from '../config/load-config';
@@ -66,5 +67,29 @@ describe('the migrate command config', () => {
     const error = configErrorOf(() => loadConfig(MigrateCommandConfig, { DATABASE_URL: 'mysql://kirim:hunter2@db/kirim' }));
     expect(error.problems).toEqual(['DATABASE_URL must be a postgres:// or postgresql:// URL']);
     expect(error.message).not.toContain('hunter2');
+  });
+});
+
+describe('DATABASE_PREPARE_THRESHOLD', () => {
+  it('is 5 when unset, and 0 turns preparing off', () => {
+    expect(loadConfig(BaseServiceConfig, SERVICE_ENV).DATABASE_PREPARE_THRESHOLD).toBe(5);
+    expect(loadConfig(BaseServiceConfig, { ...SERVICE_ENV, DATABASE_PREPARE_THRESHOLD: '0' }).DATABASE_PREPARE_THRESHOLD).toBe(0);
+  });
+
+  it.each(['-1', '1001', '2.5', 'often'])('stops the boot on %s, naming the variable', (value) => {
+    const error = configErrorOf(() => loadConfig(BaseServiceConfig, { ...SERVICE_ENV, DATABASE_PREPARE_THRESHOLD: value }));
+    expect(error.problems).toEqual(['DATABASE_PREPARE_THRESHOLD must be an integer from 0 (off) to 1000']);
+  });
+
+  it('gives the data source a pool client that prepares on that threshold', async () => {
+    const config = loadConfig(BaseServiceConfig, { ...SERVICE_ENV, DATABASE_PREPARE_THRESHOLD: '1' });
+    const extra = typeOrmOptions(INPUT, config).extra as { Client: new () => { query: (text: string, values: unknown[]) => Promise<unknown> } };
+    const query = jest.spyOn(Client.prototype, 'query').mockImplementation((() => Promise.resolve({ rows: [] })) as never);
+    try {
+      await new extra.Client().query('SELECT $1::int', [1]);
+      expect(query).toHaveBeenCalledWith({ name: 'kirim_s1', text: 'SELECT $1::int', values: [1] });
+    } finally {
+      query.mockRestore();
+    }
   });
 });

@@ -2,6 +2,7 @@ import type { TypeOrmModuleOptions } from '@nestjs/typeorm';
 import { DataSource, DataSourceOptions, MixedList, EntitySchema } from 'typeorm';
 import type { BaseServiceConfig } from '../config/base-service.config';
 import { pendingMigrations, PendingMigrationsError, runMigrationsLocked } from './migrations-lock';
+import { DEFAULT_PREPARE_THRESHOLD, PREPARED_STATEMENTS_PER_CONNECTION, preparingClient } from './prepared-statements';
 
 export interface ServiceDataSourceInput {
   url: string;
@@ -14,9 +15,10 @@ export interface ServiceDataSourceInput {
 }
 
 /** The database settings that shape a data source beyond its input (BaseServiceConfig carries them). */
-export type DatabaseSettings = Pick<BaseServiceConfig, 'DATABASE_MIGRATIONS_AT_BOOT'>;
+export type DatabaseSettings = Pick<BaseServiceConfig, 'DATABASE_MIGRATIONS_AT_BOOT' | 'DATABASE_PREPARE_THRESHOLD'>;
 
-const MIGRATE_AT_BOOT: DatabaseSettings = { DATABASE_MIGRATIONS_AT_BOOT: true };
+/** BaseServiceConfig's defaults, for the jobs and tests that have no service config. */
+const DEFAULT_SETTINGS: DatabaseSettings = { DATABASE_MIGRATIONS_AT_BOOT: true, DATABASE_PREPARE_THRESHOLD: DEFAULT_PREPARE_THRESHOLD };
 
 /**
  * PostgreSQL options shared by the Nest module, the jobs and the tests. Schema changes only by
@@ -25,7 +27,7 @@ const MIGRATE_AT_BOOT: DatabaseSettings = { DATABASE_MIGRATIONS_AT_BOOT: true };
  * `openServiceDataSource`, which runs them under the migrations lock; TypeORM's own `initialize()`
  * would run them unlocked.
  */
-export function typeOrmOptions(input: ServiceDataSourceInput, settings: DatabaseSettings = MIGRATE_AT_BOOT): DataSourceOptions {
+export function typeOrmOptions(input: ServiceDataSourceInput, settings: DatabaseSettings = DEFAULT_SETTINGS): DataSourceOptions {
   return {
     type: 'postgres',
     url: input.url,
@@ -36,7 +38,12 @@ export function typeOrmOptions(input: ServiceDataSourceInput, settings: Database
     migrationsRun: settings.DATABASE_MIGRATIONS_AT_BOOT,
     migrationsTransactionMode: 'each',
     // 10 per pod keeps replicas x services under PostgreSQL's default max_connections (100).
-    extra: { max: 10, connectionTimeoutMillis: 2000 },
+    // Statements a connection repeats run prepared (prepared-statements.ts).
+    extra: {
+      max: 10,
+      connectionTimeoutMillis: 2000,
+      Client: preparingClient({ threshold: settings.DATABASE_PREPARE_THRESHOLD, maxPerConnection: PREPARED_STATEMENTS_PER_CONNECTION }),
+    },
   };
 }
 
@@ -45,7 +52,7 @@ export function typeOrmOptions(input: ServiceDataSourceInput, settings: Database
  * PostgreSQL may still be starting when the pod boots, so retry for ~10 s. A service that does not
  * migrate at boot retries too while migrations are pending, which gives its migrate Job a moment.
  */
-export function typeOrmModuleOptions(input: ServiceDataSourceInput, settings: DatabaseSettings = MIGRATE_AT_BOOT): TypeOrmModuleOptions {
+export function typeOrmModuleOptions(input: ServiceDataSourceInput, settings: DatabaseSettings = DEFAULT_SETTINGS): TypeOrmModuleOptions {
   return { ...typeOrmOptions(input, settings), retryAttempts: 10, retryDelay: 1000 };
 }
 
