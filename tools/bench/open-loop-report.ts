@@ -3,6 +3,7 @@ import { LatencySummary } from './latency';
 import { SEND_LAG_P99_LIMIT_MS } from './open-loop-figures';
 import { OpenLoopStepResult } from './open-loop-result';
 import { CeilingResult } from './pg-ceiling';
+import { StackCpuFigures } from './stack-cpu';
 
 function entries(record: Readonly<Record<string, number>>): string {
   return (
@@ -47,6 +48,7 @@ export function stepLines(step: OpenLoopStepResult, position: string, ceiling: C
     `  throughput: ${figures.completedPerSecond} completed payments/s sustained (${figures.steadyCompletions.completions} completions over ${figures.steadyCompletions.seconds} s, the first and last tenth left out); ${figures.completed} completed in all`,
     `  against the PostgreSQL ceiling: ${ceilingRatioText(figures.completedPerSecond, ceiling)}`,
     `  client: send lag p50 ${ms(step.sendLag.p50Ms)} / p99 ${ms(step.sendLag.p99Ms)} / max ${ms(step.sendLag.maxMs)} ms, ${load.preparedLate} not prepared in time, peak ${load.peakInFlight} in flight on ${load.peakSockets} sockets, ${step.client.cpuSeconds} s CPU, event loop ${(step.client.eventLoopUtilization * 100).toFixed(0)} % busy`,
+    `  ${stackCpuText(step.stackCpu)}`,
     '',
     `  ${`latency (ms), due ${figures.window.fromSeconds}–${figures.window.toSeconds} s`.padEnd(34)}${'count'.padStart(7)}${['p50', 'p90', 'p99', 'p99.9', 'max'].map((label) => label.padStart(10)).join('')}`,
     latencyRow('scheduled -> accepted (202)', figures.scheduledToAccepted),
@@ -58,6 +60,15 @@ export function stepLines(step: OpenLoopStepResult, position: string, ceiling: C
   ];
   if (step.clientFellBehind) lines.push('', ...fellBehindWarning(step));
   return lines;
+}
+
+/** "stack CPU: 96.3 ms per final payment (payments 24.1, postgresql 20.2, ...); 1.82 cores busy over 45.2 s". */
+export function stackCpuText(cpu: StackCpuFigures | null): string {
+  if (!cpu) return 'stack CPU: not measured (no /proc on this machine)';
+  const programs = Object.entries(cpu.msPerPayment)
+    .map(([program, value]) => `${program} ${value}`)
+    .join(', ');
+  return `stack CPU: ${cpu.totalMsPerPayment} ms per final payment (${programs}); ${cpu.coresBusy} cores busy over ${cpu.seconds} s (first send to last final, ${cpu.finalPayments} final payments)`;
 }
 
 export function fellBehindWarning(step: OpenLoopStepResult): string[] {
@@ -74,7 +85,7 @@ export function fellBehindWarning(step: OpenLoopStepResult): string[] {
 /** One row per step: what was offered, what completed, what was shed, and the latency from the scheduled moment to final. */
 export function sweepTable(steps: readonly OpenLoopStepResult[], ceiling: CeilingResult | null): string[] {
   const ceilingHeader = ceiling ? ceiling.variants.map((variant) => `% of PG ${variant.paymentsPerTransaction}/tx`) : [];
-  const header = ['offered/s', 'completed/s', 'shed', 'refused', 'p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'send lag p99', ...ceilingHeader, 'verdict'];
+  const header = ['offered/s', 'completed/s', 'shed', 'refused', 'p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'send lag p99', 'stack CPU ms/payment', ...ceilingHeader, 'verdict'];
   const rows = steps.map((step) => {
     const latency = step.figures.scheduledToFinal;
     const refused = Object.values(step.load.refusals).reduce((sum, count) => sum + count, 0);
@@ -89,6 +100,7 @@ export function sweepTable(steps: readonly OpenLoopStepResult[], ceiling: Ceilin
       ms(latency.p999Ms),
       ms(latency.maxMs),
       `${ms(step.sendLag.p99Ms)}${step.clientFellBehind ? ' (!)' : ''}`,
+      step.stackCpu ? String(step.stackCpu.totalMsPerPayment) : '-',
       ...(ceiling ? ceiling.variants.map((variant) => `${((step.figures.completedPerSecond / variant.paymentsPerSecond) * 100).toFixed(1)} %`) : []),
       step.ok ? 'OK' : 'FAILED',
     ];

@@ -2,6 +2,7 @@ import { CeilingResult } from './pg-ceiling';
 import { LatencySummary } from './latency';
 import { StepFigures } from './open-loop-figures';
 import { RunVerdict } from './run-verdict';
+import { StackCpuFigures } from './stack-cpu';
 
 /**
  * What an open-loop run writes (.local/bench/last.json, or --result-file): the PostgreSQL ceiling and,
@@ -45,6 +46,8 @@ export interface OpenLoopStepResult {
   readonly sendLag: LatencySummary;
   readonly clientFellBehind: boolean;
   readonly client: { readonly cpuSeconds: number; readonly eventLoopUtilization: number };
+  /** The stack's CPU from the first send until every accepted payment was final, per final payment (stack-cpu.ts); null without /proc. */
+  readonly stackCpu: StackCpuFigures | null;
   readonly figures: StepFigures;
   /** From the 202 to the bench's consumer seeing the final event (latency only, never the verdict). */
   readonly finalEventAfterAcceptance: LatencySummary;
