@@ -185,14 +185,13 @@ async function runStep(api: Api, edge: EdgeHttp, watch: CompletionWatch | undefi
     fullSweepEveryMs: watch ? 30_000 : 5_000,
     log,
   });
+  const cpuAfter = readStackCpu();
+  const finalPayments = load.accepted.filter((payment) => isFinalStatus(states.get(payment.paymentId)?.status)).length;
+  const stackCpu = cpuBefore && cpuAfter ? stackCpuBetween(cpuBefore, cpuAfter, finalPayments) : null;
   if (watch) {
     const graceEnd = Date.now() + EVENT_GRACE_MS;
     while (Date.now() < graceEnd && load.accepted.some((payment) => isFinalStatus(states.get(payment.paymentId)?.status) && watch.finalSeenAt(payment.paymentId) === undefined)) await sleep(250);
   }
-
-  const cpuAfter = readStackCpu();
-  const finalPayments = load.accepted.filter((payment) => isFinalStatus(states.get(payment.paymentId)?.status)).length;
-  const stackCpu = cpuBefore && cpuAfter ? stackCpuBetween(cpuBefore, cpuAfter, finalPayments) : null;
 
   const verdict = await judgeAgainstLedger(api, { accounts, payments: load.accepted, states, ledgerBefore }, { log });
 

@@ -61,6 +61,9 @@ export class ConnectionStatements {
  * which TypeORM passes through `extra`. A prepared statement lives on its server session, outside
  * any transaction, and node-postgres re-sends the Parse if it ever failed; a transaction-mode
  * connection pooler before PgBouncer 1.21 does not keep sessions, so there the threshold must be 0.
+ * PostgreSQL re-plans a prepared statement after a migration, but refuses one whose result columns
+ * changed type ("cached plan must not change result type") until its connection is replaced: a
+ * column's type changes by adding a new column, never in place, as a rolling deploy needs anyway.
  */
 export function preparingClient(preparation: StatementPreparation): typeof Client {
   return class PreparingClient extends Client {
