@@ -1,0 +1,97 @@
+/**
+ * The payment row's own statements against real PostgreSQL with the real migrations: every field a
+ * payment has is written and read back as it was, an update never rewrites what is fixed at insert,
+ * and lockById holds the row until its transaction ends.
+ */
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Money } from '@kirim/contracts';
+import { MESSAGING_ENTITIES } from '@kirim/messaging';
+import { createMigratedTestDatabase, MigratedTestDatabase } from '@kirim/testing';
+import { PAYMENTS_MIGRATIONS } from '../migrations';
+import { samplePayment } from '../testing/payment-fakes';
+import { Payment } from './payment';
+import { PAYMENT_ENTITIES } from './payment-entities';
+import { TypeOrmPaymentRepository } from './payment.repository';
+
+describe('the payment row (PostgreSQL)', () => {
+  let database: MigratedTestDatabase;
+  let dataSource: DataSource;
+  let payments: TypeOrmPaymentRepository;
+
+  beforeAll(async () => {
+    Logger.overrideLogger(false);
+    database = await createMigratedTestDatabase('payments_row', { entities: [...PAYMENT_ENTITIES, ...MESSAGING_ENTITIES], migrations: PAYMENTS_MIGRATIONS });
+    dataSource = database.dataSource;
+    payments = new TypeOrmPaymentRepository(dataSource);
+  });
+
+  afterAll(async () => {
+    await database?.close();
+  });
+
+  /** A refund with every optional field set, so a field dropped or swapped on the way shows. */
+  function everyFieldSet(): Payment {
+    return samplePayment(
+      'reversal_failed',
+      {
+        payeeDisplayName: 'Asha Rao',
+        amount: Money.ofMinor(1_234_567_890_123n, 'INR'),
+        resultCode: 'U30',
+        rrn: '123456789012',
+        debitRequestId: randomUUID(),
+        creditRequestId: randomUUID(),
+        reversalRequestId: randomUUID(),
+        note: 'rent, November',
+        legCheckAt: new Date('2026-11-28T09:05:00.123Z'),
+        legChecks: 3,
+        deemedLeg: 'credit',
+        reversalAttempts: 2,
+        reversalFailure: 'unanswered',
+        reversalResultCode: 'ZM',
+        reversalDueBy: new Date('2026-12-03T09:00:00.000Z'),
+        lateCreditAt: new Date('2026-11-28T10:00:00.000Z'),
+        merchant: { merchantId: randomUUID(), orderId: randomUUID(), refundOf: randomUUID() },
+        updatedAt: new Date('2026-11-28T09:06:00.000Z'),
+      },
+      randomUUID(),
+    );
+  }
+
+  it('reads back every field as it was written', async () => {
+    const payment = everyFieldSet();
+    await payments.insert({ manager: dataSource.manager }, payment);
+    expect(await payments.findById(payment.id)).toEqual(payment);
+    expect(await payments.findById(randomUUID())).toBeNull();
+  });
+
+  it('updates every field that changes, and never the id, transaction id or creation time', async () => {
+    const created = samplePayment('debit_pending', {}, randomUUID());
+    await payments.insert({ manager: dataSource.manager }, created);
+    const changed = { ...everyFieldSet(), id: created.id, txnId: 'X'.repeat(35), createdAt: new Date('2030-01-01T00:00:00.000Z') };
+
+    await dataSource.transaction(async (manager) => payments.update({ manager }, changed));
+
+    const stored = await dataSource.transaction(async (manager) => payments.lockById({ manager }, created.id));
+    expect(stored).toEqual({ ...changed, txnId: created.txnId, createdAt: created.createdAt });
+  });
+
+  it('holds the row locked until the transaction that locked it ends', async () => {
+    const payment = samplePayment('debit_pending', {}, randomUUID());
+    await payments.insert({ manager: dataSource.manager }, payment);
+    const other = dataSource.createQueryRunner();
+    await other.connect();
+    try {
+      await dataSource.transaction(async (manager) => {
+        expect(await payments.lockById({ manager }, payment.id)).toEqual(payment);
+        await expect(other.query('SELECT id FROM payments WHERE id = $1 FOR UPDATE NOWAIT', [payment.id])).rejects.toThrow(/could not obtain lock/);
+      });
+      expect(await other.query('SELECT id FROM payments WHERE id = $1 FOR UPDATE NOWAIT', [payment.id])).toEqual([{ id: payment.id }]);
+      expect(await dataSource.transaction(async (manager) => payments.lockById({ manager }, randomUUID()))).toBeNull();
+    } finally {
+      await other.release();
+    }
+  });
+});
