@@ -110,15 +110,15 @@ export abstract class IdempotencyKeyRepository {
  */
 class PaymentRowStatements {
   private readonly columnOf: ReadonlyMap<string, string>;
-  private readonly selectList: string;
+  /** INSERT and UPDATE texts by the properties they write: toEntity always writes the same ones, so each is built once. */
+  private readonly texts = new Map<string, string>();
   readonly select: string;
   readonly lock: string;
 
   constructor(dataSource: DataSource) {
     const columns = dataSource.getMetadata(PaymentEntity).columns.map((column) => [column.propertyName, column.databaseName] as const);
     this.columnOf = new Map(columns);
-    this.selectList = columns.map(([, column]) => `"${column}"`).join(', ');
-    this.select = `SELECT ${this.selectList} FROM payments WHERE id = $1`;
+    this.select = `SELECT ${columns.map(([, column]) => `"${column}"`).join(', ')} FROM payments WHERE id = $1`;
     this.lock = `${this.select} FOR UPDATE`;
   }
 
@@ -129,17 +129,28 @@ class PaymentRowStatements {
     return entity;
   }
 
-  /** INSERT of the entity's properties, in their order (toEntity's, so the text is always the same). */
+  /** INSERT of the entity's properties, in their order. */
   insert(entity: PaymentEntity): [string, unknown[]] {
     const properties = Object.keys(entity);
-    return [`INSERT INTO payments (${properties.map((property) => `"${this.column(property)}"`).join(', ')}) VALUES (${properties.map((_, i) => `$${i + 1}`).join(', ')})`, properties.map((property) => entity[property as keyof PaymentEntity])];
+    const text = this.textFor('insert', properties, () => `INSERT INTO payments (${properties.map((property) => `"${this.column(property)}"`).join(', ')}) VALUES (${properties.map((_, i) => `$${i + 1}`).join(', ')})`);
+    return [text, properties.map((property) => entity[property as keyof PaymentEntity])];
   }
 
   /** UPDATE of every property but the id and what never changes after insert. */
   update(entity: PaymentEntity): [string, unknown[]] {
     const properties = Object.keys(entity).filter((property) => !IMMUTABLE_PROPERTIES.has(property));
-    const assignments = properties.map((property, i) => `"${this.column(property)}" = $${i + 2}`).join(', ');
-    return [`UPDATE payments SET ${assignments} WHERE id = $1`, [entity.id, ...properties.map((property) => entity[property as keyof PaymentEntity])]];
+    const text = this.textFor('update', properties, () => `UPDATE payments SET ${properties.map((property, i) => `"${this.column(property)}" = $${i + 2}`).join(', ')} WHERE id = $1`);
+    return [text, [entity.id, ...properties.map((property) => entity[property as keyof PaymentEntity])]];
+  }
+
+  private textFor(kind: 'insert' | 'update', properties: readonly string[], build: () => string): string {
+    const key = `${kind}:${properties.join(',')}`;
+    let text = this.texts.get(key);
+    if (text === undefined) {
+      text = build();
+      this.texts.set(key, text);
+    }
+    return text;
   }
 
   private column(property: string): string {
