@@ -1,4 +1,4 @@
-import type { JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, type JWTVerifyGetKey } from 'jose';
 import { IsBoolean, IsDefined, IsIn } from 'class-validator';
 import { NODE_ENVS, NodeEnv } from '../config/base-service.config';
 import { EnvBoolean } from '../config/env-validators';
@@ -26,13 +26,11 @@ const remoteKeySets = new Map<string, JwtKeyResolver>();
 /**
  * One remote JWKS per URL per process: jose caches the keys and rate-limits refetches per instance.
  * A token whose `kid` is not cached makes jose refetch (at most every 30 s), so a key published
- * during a rotation is picked up without a restart. jose is loaded on first use, so processes and
- * specs that never verify a token do not load it.
+ * during a rotation is picked up without a restart.
  */
 export async function remoteJwtKeyResolver(url: string): Promise<JwtKeyResolver> {
   let keySet = remoteKeySets.get(url);
   if (!keySet) {
-    const { createRemoteJWKSet } = await import('jose');
     keySet = createRemoteJWKSet(new URL(url));
     remoteKeySets.set(url, keySet);
   }

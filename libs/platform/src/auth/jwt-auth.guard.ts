@@ -1,5 +1,5 @@
 import { CanActivate, ExecutionContext, HttpStatus, Inject, Injectable } from '@nestjs/common';
-import type { errors as JoseErrors } from 'jose';
+import { errors, jwtVerify } from 'jose';
 import { PROBLEM_CODES } from '@kirim/contracts';
 import { ProblemException } from '../http/problem-details';
 import { DeviceBindingRevocations } from './device-binding-revocations';
@@ -64,8 +64,6 @@ export class JwtAuthGuard implements CanActivate {
     const token = bearerJwtOf(header);
     if (token === null) throw unauthenticated('The Authorization header must be "Bearer <token>".');
 
-    // Loaded on first use (see jwks.ts); Node caches the module after the first request.
-    const { jwtVerify, errors } = await import('jose');
     let sub: string | undefined;
     let claims: Record<string, unknown> = {};
     try {
@@ -80,11 +78,11 @@ export class JwtAuthGuard implements CanActivate {
       sub = payload.sub;
       claims = payload;
     } catch (error: unknown) {
-      if (isKeySourceFailure(errors, error)) {
+      if (isKeySourceFailure(error)) {
         // Identity's JWKS is unreachable: an outage, not a bad token, so the client should retry, not re-login.
         throw new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, PROBLEM_CODES.DEPENDENCY_UNAVAILABLE, 'Tokens cannot be verified right now.');
       }
-      throw unauthenticated(describeJoseError(errors, error));
+      throw unauthenticated(describeJoseError(error));
     }
     if (sub === undefined || !UUID.test(sub)) throw unauthenticated('The token subject is not a user id.');
     if (typeof claims['jti'] !== 'string' || claims['jti'].length === 0) throw unauthenticated('The token claim "jti" is not valid.');
@@ -110,12 +108,12 @@ export class JwtAuthGuard implements CanActivate {
   }
 }
 
-function isKeySourceFailure(errors: typeof JoseErrors, error: unknown): boolean {
+function isKeySourceFailure(error: unknown): boolean {
   // jose's own errors are all JOSEError (JWKSTimeout included); a fetch failure is a plain TypeError.
   return error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid || !(error instanceof errors.JOSEError);
 }
 
-function describeJoseError(errors: typeof JoseErrors, error: unknown): string {
+function describeJoseError(error: unknown): string {
   if (error instanceof errors.JWTExpired) return 'The token has expired.';
   if (error instanceof errors.JWSSignatureVerificationFailed) return 'The token signature is not valid.';
   if (error instanceof errors.JWKSNoMatchingKey) return 'The token was signed with an unknown key.';

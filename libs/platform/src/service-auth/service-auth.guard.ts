@@ -1,5 +1,6 @@
 import { applyDecorators, CanActivate, ExecutionContext, HttpStatus, Inject, Injectable, SetMetadata, UseGuards } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { errors, jwtVerify } from 'jose';
 import { InternalOperation, isServicePrincipal, PROBLEM_CODES, SERVICE_CLIENT_CLAIM, serviceAudience, ServicePrincipal } from '@kirim/contracts';
 import { ProblemException } from '../http/problem-details';
 import { bearerJwtOf } from '../auth/jwt-auth.guard';
@@ -68,7 +69,6 @@ export class ServiceAuthGuard implements CanActivate {
     if (header === undefined || header === '') throw unauthenticated('The Authorization header is missing.');
     const token = bearerJwtOf(header);
     if (token === null) throw unauthenticated('The Authorization header must be "Bearer <token>".');
-    const { jwtVerify, errors } = await import('jose');
     let payload: Record<string, unknown>;
     try {
       payload = await this.verifiedTokens.verified(token, (unverified) =>
