@@ -62,6 +62,14 @@ describe('resolveReceiptTimeZone', () => {
     expect(resolveReceiptTimeZone(zone)).toBe('Asia/Kolkata');
   });
 
+  it('answers the same when asked again, also once more zones were asked about than it remembers', () => {
+    const asked = Array.from({ length: 1_200 }, (_, i) => `Nowhere/Zone_${i}`);
+    for (const zone of asked) expect(resolveReceiptTimeZone(zone)).toBe('Asia/Kolkata');
+    for (const zone of ['Asia/Jakarta', 'Mars/Olympus_Mons', 'Asia/Jakarta', 'Mars/Olympus_Mons', asked[0], asked[1_199]]) {
+      expect(resolveReceiptTimeZone(zone)).toBe(zone === 'Asia/Jakarta' ? zone : 'Asia/Kolkata');
+    }
+  });
+
   it('defaults to the UPI scheme zone', () => {
     expect(DEFAULT_RECEIPT_TIME_ZONE).toBe('Asia/Kolkata');
   });

@@ -55,7 +55,23 @@ export function resolveReceiptTimeZone(timeZone: string | null | undefined): str
   return isKnownTimeZone(timeZone) ? timeZone : DEFAULT_RECEIPT_TIME_ZONE;
 }
 
+/**
+ * Zones already asked about. Building an Intl.DateTimeFormat to ask ICU costs more than rendering
+ * the rest of a receipt, and every receipt asks; the answer for a name does not change while the
+ * process runs. Users choose their zone, so the memo is bounded: past the bound ICU is asked again.
+ */
+const knownTimeZones = new Map<string, boolean>();
+const KNOWN_TIME_ZONES_MAX = 1_000;
+
 function isKnownTimeZone(timeZone: string): boolean {
+  const remembered = knownTimeZones.get(timeZone);
+  if (remembered !== undefined) return remembered;
+  const known = askIcuForTimeZone(timeZone);
+  if (knownTimeZones.size < KNOWN_TIME_ZONES_MAX) knownTimeZones.set(timeZone, known);
+  return known;
+}
+
+function askIcuForTimeZone(timeZone: string): boolean {
   try {
     return new Intl.DateTimeFormat('en', { timeZone }).resolvedOptions().timeZone !== '';
   } catch {
