@@ -131,10 +131,15 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const response = http.getResponse<HttpResponseLike>();
     const problem = toProblem(exception, (request.originalUrl ?? request.url ?? '').split('?')[0]);
 
-    if (problem.status >= 500) {
+    const retryAfterSeconds = exception instanceof ProblemException ? exception.retryAfterSeconds : isDatabaseBusy(exception) ? DATABASE_BUSY_RETRY_AFTER_SECONDS : undefined;
+    if (problem.status >= 500 && exception instanceof ProblemException && retryAfterSeconds !== undefined) {
+      // A deliberate "not now" (shedding load, a dependency down): its code says all, and under
+      // overload, where these come by the hundred, formatting a stack for each costs the CPU that
+      // shedding is meant to save.
+      this.logger.warn({ code: problem.code, instance: problem.instance, retryAfterSeconds }, 'request refused for now');
+    } else if (problem.status >= 500) {
       this.logger.error({ err: exception, instance: problem.instance }, 'request failed');
     }
-    const retryAfterSeconds = exception instanceof ProblemException ? exception.retryAfterSeconds : isDatabaseBusy(exception) ? DATABASE_BUSY_RETRY_AFTER_SECONDS : undefined;
     if (retryAfterSeconds !== undefined && !response.headersSent) response.setHeader('Retry-After', String(retryAfterSeconds));
     writeProblem(response, problem);
   }

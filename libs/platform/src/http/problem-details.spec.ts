@@ -84,6 +84,23 @@ describe('problem details', () => {
     expect(JSON.parse(response.body)).not.toHaveProperty('retryAfterSeconds');
   });
 
+  it('logs a deliberate 503 with Retry-After as a warning naming its code, and a 5xx nobody meant as an error with the exception', () => {
+    const filter = new ProblemDetailsFilter();
+    const logger = (filter as unknown as { logger: { warn: () => void; error: () => void } }).logger;
+    const warn = jest.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    const error = jest.spyOn(logger, 'error').mockImplementation(() => undefined);
+    const refused = fakeHttpHost('/v1/payments');
+    filter.catch(new ProblemException(503, PROBLEM_CODES.DEPENDENCY_UNAVAILABLE, 'identity is not answering.', { retryAfterSeconds: 2 }), refused.host);
+    expect(refused.response.statusCode).toBe(503);
+    expect(refused.response.headers['retry-after']).toBe('2');
+    expect(warn).toHaveBeenCalledWith({ code: 'dependency-unavailable', instance: '/v1/payments', retryAfterSeconds: 2 }, 'request refused for now');
+    expect(error).not.toHaveBeenCalled();
+
+    const thrown = new Error('relation "payments" does not exist');
+    filter.catch(thrown, fakeHttpHost('/v1/payments').host);
+    expect(error).toHaveBeenCalledWith({ err: thrown, instance: '/v1/payments' }, 'request failed');
+  });
+
   it('maps Nest HTTP exceptions to codes by status', () => {
     expect(toProblem(new NotFoundException('Cannot GET /v1/nope'))).toMatchObject({ status: 404, code: 'not-found', detail: 'Cannot GET /v1/nope' });
     expect(toProblem(new UnauthorizedException())).toMatchObject({ status: 401, code: 'unauthenticated' });

@@ -59,7 +59,7 @@ export function serializeErrorWithoutData(error: unknown): Record<string, unknow
     type,
     message: fields.message,
     ...(typeof fields.code === 'string' ? { code: fields.code } : {}),
-    ...(typeof fields.stack === 'string' ? { stack: fields.stack } : {}),
+    ...(typeof fields.stack === 'string' && fields.stack !== '' ? { stack: fields.stack } : {}),
   };
 }
 
@@ -92,6 +92,14 @@ export function pinoHttpOptions(serviceName: string, level: LogLevel): Options {
     // No body (bodies carry PINs and phones), and no query string: lookups such as
     // `?payeePhone=+91...` or `?mobile=` would put phone numbers in every request log line.
     serializers: { req: serializeRequestWithoutQuery, err: serializeErrorWithoutData },
+    // The request line of a 5xx names the error without its stack: for a thrown error the problem
+    // filter has logged the stack already, and otherwise pino-http's own "failed with status code"
+    // error has one only into pino-http. Formatting it (source-mapped) was most of what a shed 503 cost.
+    customErrorObject: (_req: IncomingMessage, _res: ServerResponse, error: Error, fields: Record<string, unknown>) => ({
+      ...fields,
+      // No prototype, so pino's standard error serializer takes the type from `name` and finds no stack.
+      err: Object.assign(Object.create(null) as object, { name: error.name, message: error.message }),
+    }),
   };
 }
 

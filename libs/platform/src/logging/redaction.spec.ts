@@ -117,3 +117,47 @@ describe('logged errors', () => {
     expect(serializeErrorWithoutData('boom')).toEqual({ type: 'string', message: 'boom' });
   });
 });
+
+describe("a request's own log line", () => {
+  /** Runs one request through pino-http with the services' options and returns the line it logged. */
+  async function logLineFor(status: number): Promise<Record<string, unknown>> {
+    const { createServer } = jest.requireActual<typeof import('node:http')>('node:http');
+    const pinoHttp = jest.requireActual<typeof import('pino-http')>('pino-http').default;
+    const { pinoHttpOptions } = jest.requireActual<typeof import('./logging.module')>('./logging.module');
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        lines.push(chunk.toString());
+        callback();
+      },
+    });
+    const log = pinoHttp(pinoHttpOptions('payments', 'info'), sink);
+    const server = createServer((req, res) => {
+      log(req, res);
+      res.statusCode = status;
+      res.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      await fetch(`http://127.0.0.1:${port}/v1/payments`);
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+    expect(lines).toHaveLength(1);
+    return JSON.parse(lines.join('')) as Record<string, unknown>;
+  }
+
+  it('names a 5xx without a stack (the problem filter logs the stack of what was thrown)', async () => {
+    const line = await logLineFor(503);
+    expect(line['err']).toEqual({ type: 'Error', message: 'failed with status code 503' });
+    expect((line['res'] as { statusCode: number }).statusCode).toBe(503);
+  });
+
+  it('carries no error for a success', async () => {
+    const line = await logLineFor(200);
+    expect(line['err']).toBeUndefined();
+    expect(line['msg']).toBe('request completed');
+  });
+});
