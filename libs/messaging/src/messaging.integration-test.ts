@@ -714,6 +714,38 @@ describe('messaging against the real broker and database', () => {
       expect(await app.get(OutboxQuarantine).requeue('not-a-uuid')).toEqual({ outcome: 'not-found' });
     });
 
+    it('publishes nothing while another replica holds the relay lock, and everything, in order, once it is let go', async () => {
+      const migrated = await createMigratedTestDatabase('messaging-relay-lock', { entities: [...MESSAGING_ENTITIES], migrations: MIGRATIONS });
+      const holder = migrated.dataSource.createQueryRunner();
+      const key = randomUUID();
+      const lockName = 'it-relay-lock';
+      const relay = new OutboxRelay(migrated.dataSource, () => topics.kafka.producer({ idempotent: true, maxInFlightRequests: 1 }), { batchSize: 10, pollIntervalMs: 100, lockName, topicPrefix: topics.prefix });
+      try {
+        for (const seq of [1, 2, 3]) {
+          await migrated.dataSource.query(
+            `INSERT INTO outbox_messages (id, topic, record_key, type, source, occurred_at, data) VALUES ($1, $2, $3, 'it.quarantine.test.v1', $4, now(), $5::jsonb)`,
+            [randomUUID(), QUARANTINE_TOPIC, key, EVENT_SOURCES.BANK_CONNECTOR, JSON.stringify({ seq })],
+          );
+        }
+        await holder.connect();
+        await holder.query('SELECT pg_advisory_lock(hashtext($1))', [lockName]);
+        expect(await relay.publishBatch()).toBe(0);
+        expect(await migrated.dataSource.query('SELECT 1 FROM outbox_messages')).toHaveLength(3);
+
+        await holder.query('SELECT pg_advisory_unlock(hashtext($1))', [lockName]);
+        expect(await relay.publishBatch()).toBe(3);
+        expect(await migrated.dataSource.query('SELECT 1 FROM outbox_messages')).toHaveLength(0);
+        // An empty outbox: the lock is taken and nothing is read.
+        expect(await relay.publishBatch()).toBe(0);
+        await eventually(() => expect(onQuarantineTopic().filter((message) => message.key?.toString() === key).map(sequenceOf)).toEqual([1, 2, 3]));
+      } finally {
+        relay.start();
+        await relay.stop();
+        await holder.release();
+        await migrated.close();
+      }
+    });
+
     it('quarantines nothing while the broker is unreachable or refuses the service itself, and keeps the rows', async () => {
       const migrated = await createMigratedTestDatabase('messaging-outage', { entities: [...MESSAGING_ENTITIES], migrations: MIGRATIONS });
       try {

@@ -13,8 +13,12 @@ class FakeOutboxDatabase {
   } as unknown as DataSource;
 
   private async query(sql: string, parameters: unknown[]): Promise<unknown> {
-    if (sql.includes('pg_try_advisory_xact_lock')) return [{ locked: !this.lockHeldElsewhere }];
-    if (sql.includes('FROM outbox_messages ORDER BY position')) return this.rows.slice(0, parameters[0] as number);
+    if (sql.includes('pg_try_advisory_xact_lock')) {
+      // The lock's answer on every row, and one row of nulls when there is nothing to read.
+      if (this.lockHeldElsewhere) return [{ locked: false, position: null }];
+      const batch = this.rows.slice(0, parameters[1] as number);
+      return batch.length === 0 ? [{ locked: true, position: null }] : batch.map((row) => ({ locked: true, ...row }));
+    }
     if (sql.startsWith('DELETE FROM outbox_messages')) {
       const gone = new Set(parameters[0] as string[]);
       this.rows = this.rows.filter((row) => !gone.has(row.position));

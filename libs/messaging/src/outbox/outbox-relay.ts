@@ -161,12 +161,8 @@ export class OutboxRelay {
 
   private async publishOneBatch(): Promise<{ readonly done: number; readonly lockBusy: boolean }> {
     const outcome = await this.dataSource.transaction(async (manager): Promise<BatchOutcome> => {
-      if (!(await this.tryLock(manager))) return LOCK_BUSY;
-      const rows: OutboxRow[] = await manager.query(
-        `SELECT position, id, topic, record_key, type, source, subject, occurred_at, data, traceparent
-           FROM outbox_messages ORDER BY position LIMIT $1`,
-        [this.options.batchSize],
-      );
+      const rows = await this.lockAndRead(manager);
+      if (rows === 'lock-busy') return LOCK_BUSY;
       if (rows.length === 0) return NOTHING_DONE;
       const encoded: EncodedRow[] = [];
       const quarantined: SetAside[] = [];
@@ -269,9 +265,22 @@ export class OutboxRelay {
     await previous.disconnect().catch((error: unknown) => this.logger.warn(`replaced outbox producer did not disconnect cleanly: ${describeError(error)}`));
   }
 
-  private async tryLock(manager: EntityManager): Promise<boolean> {
-    const [{ locked }] = (await manager.query('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [this.options.lockName])) as [{ locked: boolean }];
-    return locked;
+  /**
+   * Takes the relay lock and reads the oldest batch in one round trip: the lock is tried once, and
+   * the rows are read only if it was taken. Always one row back at least: the lock's answer, with
+   * the columns of the first outbox row, or nulls when the outbox is empty or the lock was busy.
+   */
+  private async lockAndRead(manager: EntityManager): Promise<OutboxRow[] | 'lock-busy'> {
+    const rows = (await manager.query(
+      `SELECT relay.locked, o.position, o.id, o.topic, o.record_key, o.type, o.source, o.subject, o.occurred_at, o.data, o.traceparent
+         FROM (SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked) relay
+         LEFT JOIN LATERAL (
+           SELECT * FROM outbox_messages WHERE relay.locked ORDER BY position LIMIT $2
+         ) o ON true`,
+      [this.options.lockName, this.options.batchSize],
+    )) as (OutboxRow & { locked: boolean })[];
+    if (rows[0]?.locked !== true) return 'lock-busy';
+    return rows.filter((row) => row.position !== null).map(({ locked: _locked, ...row }) => row);
   }
 
   private async runLoop(): Promise<void> {
