@@ -77,6 +77,13 @@ describe('createServiceApp: every bad input is a 4xx problem', () => {
     expect(await send('/v1/notes', json('{"note":"hello"}'))).toMatchObject({ status: 201, body: { note: 'hello' } });
   });
 
+  it('names neither its framework nor an ETag in its answers', async () => {
+    const response = await fetch(`${base}/v1/notes?phone=%2B919800000001`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-powered-by')).toBeNull();
+    expect(response.headers.get('etag')).toBeNull();
+  });
+
   it('answers a body over the limit with 413 payload-too-large', async () => {
     const result = await send('/v1/notes', json(JSON.stringify({ note: 'x'.repeat(5000) })));
     expect(result).toMatchObject({ status: 413, body: { code: 'payload-too-large', detail: 'The request body is larger than 2048 bytes.' } });

@@ -49,6 +49,10 @@ export async function createServiceApp(appModule: Type<unknown>, options: Servic
   // exact bytes (req.rawBody) for endpoints that verify a signature over them (webhooks).
   const app = await NestFactory.create<NestExpressApplication>(appModule, { bufferLogs: true, abortOnError: false, bodyParser: false, rawBody: true });
   app.useLogger(app.get(Logger));
+  // No Express banner for scanners, and no ETag: hashing every JSON answer costs CPU on each request,
+  // and no client of these APIs revalidates (payments' states change; clients poll or take events).
+  app.disable('x-powered-by');
+  app.set('etag', false);
   collectProcessMetrics(serviceMetrics);
   // The first middleware, so every request is counted: those refused before routing (body limits,
   // repeated query parameters, unknown paths) as well as those guards, pipes and filters refuse.
