@@ -16,7 +16,9 @@ import { PAYEE_LOOKUP_BUCKET_POLICY, PIX_DICT_BUCKET_DEFAULTS } from '../payees/
 import { PayeeLookupBucketRepository } from '../payees/payee-lookup-bucket.repository';
 import { TypeOrmPayeeLookupBucketRepository } from '../payees/typeorm-payee-lookup-bucket.repository';
 import { PaymentPartiesController } from '../payment-parties/payment-parties.controller';
+import { PaymentPartyReader } from '../payment-parties/payment-party-reader';
 import { ResolvePaymentParties } from '../payment-parties/resolve-payment-parties/resolve-payment-parties.use-case';
+import { TypeOrmPaymentPartyReader } from '../payment-parties/typeorm-payment-party-reader';
 import { TypeOrmUserRepository } from '../users/typeorm-user.repository';
 import { UserRepository } from '../users/user.repository';
 import { AddPaymentAddress } from './add-payment-address/add-payment-address.use-case';
@@ -74,6 +76,7 @@ beforeAll(async () => {
     providers: [
       ReserveMerchantAddress,
       ResolvePaymentParties,
+      { provide: PaymentPartyReader, useClass: TypeOrmPaymentPartyReader },
       { provide: FieldEncryption, useValue: protection.fields },
       { provide: LookupHasher, useValue: protection.lookups },
       { provide: UserRepository, useClass: TypeOrmUserRepository },

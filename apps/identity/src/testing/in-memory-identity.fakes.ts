@@ -4,6 +4,7 @@ import { BankAccountDirectory, BankAccountDiscovery, DiscoverableBankAccount } f
 import type { LinkedBankAccount } from '../bank-accounts/linked-bank-account';
 import { LinkedBankAccountRepository } from '../bank-accounts/linked-bank-account.repository';
 import { TransactionRunner } from '@kirim/messaging';
+import { PayeeReference, PaymentPartyReader, PaymentPartyRecord } from '../payment-parties/payment-party-reader';
 import type { User, UserPreferences } from '../users/user';
 import { UserRepository } from '../users/user.repository';
 
@@ -105,6 +106,27 @@ export class InMemoryLinkedAccounts extends LinkedBankAccountRepository {
       throw new Error('unique violation: (user_id, account_ref)');
     }
     this.rows.push(account);
+  }
+}
+
+/** Payment parties read from the in-memory users and accounts, as the TypeORM reader reads the tables. */
+export class InMemoryPaymentPartyReader extends PaymentPartyReader {
+  constructor(
+    private readonly users: InMemoryUsers,
+    private readonly accounts: InMemoryLinkedAccounts,
+  ) {
+    super();
+  }
+
+  async read(payerUserId: string, payee: PayeeReference | null): Promise<{ payer: PaymentPartyRecord | null; payee: PaymentPartyRecord | null }> {
+    const payeeUser = payee === null ? null : 'phone' in payee ? await this.users.findByPhone(payee.phone) : await this.users.findById(payee.userId);
+    return { payer: await this.recordOf(await this.users.findById(payerUserId)), payee: await this.recordOf(payeeUser) };
+  }
+
+  private async recordOf(user: User | null): Promise<PaymentPartyRecord | null> {
+    if (user === null) return null;
+    const primary = await this.accounts.findPrimary(user.id);
+    return { userId: user.id, displayName: user.displayName, primaryAccount: primary ? { bankCode: primary.bankCode, accountRef: primary.accountRef } : null };
   }
 }
 

@@ -78,14 +78,8 @@ export class TypeOrmUserRepository extends UserRepository {
     return entity ? this.toUser(entity) : null;
   }
 
-  /** The lookup hash of a number; null for one that is not E.164, which no user can have. */
   private phoneHashOf(phone: string): string | null {
-    try {
-      return this.lookups.phoneNumber(phone);
-    } catch (error) {
-      if (error instanceof LookupNormalizationError) return null;
-      throw error;
-    }
+    return phoneLookupHash(this.lookups, phone);
   }
 
   private toUser(entity: UserEntity): User {
@@ -97,5 +91,15 @@ export class TypeOrmUserRepository extends UserRepository {
       preferences: { locale: entity.locale, timeZone: entity.timeZone, changedAt: entity.preferencesChangedAt },
       appPresenceChangedAt: entity.appPresenceChangedAt,
     };
+  }
+}
+
+/** The lookup hash of a number; null for one that is not E.164, which no user can have. */
+export function phoneLookupHash(lookups: LookupHasher, phone: string): string | null {
+  try {
+    return lookups.phoneNumber(phone);
+  } catch (error) {
+    if (error instanceof LookupNormalizationError) return null;
+    throw error;
   }
 }

@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { LinkBankAccount } from '../bank-accounts/link-bank-account/link-bank-account.use-case';
 import { TypeOrmLinkedBankAccountRepository } from '../bank-accounts/typeorm-linked-bank-account.repository';
 import { ResolvePaymentParties } from '../payment-parties/resolve-payment-parties/resolve-payment-parties.use-case';
+import { TypeOrmPaymentPartyReader } from '../payment-parties/typeorm-payment-party-reader';
 import { identitySchema } from '../identity.persistence';
 import { FakeBankAccountDirectory } from '../testing/in-memory-identity.fakes';
 import { testTokenIssuer } from '../testing/test-token-issuer';
@@ -124,8 +125,7 @@ describe('identity persistence (PostgreSQL)', () => {
     const directory = new FakeBankAccountDirectory();
     const linkBankAccount = new LinkBankAccount(unitOfWork, users, accounts, directory, clock, ids);
     const resolve = new ResolvePaymentParties(
-      users,
-      accounts,
+      new TypeOrmPaymentPartyReader(dataSource, protection.lookups),
       new TypeOrmPaymentAddressRepository(dataSource),
       new TypeOrmPayeeLookupBucketRepository(dataSource),
       { capacity: 100, refillPerMinute: 2, hitCost: 1, missCost: 20 },

@@ -1,4 +1,4 @@
-import { aLinkedAccount, aUser, InMemoryLinkedAccounts, InMemoryUsers } from '../../testing/in-memory-identity.fakes';
+import { aLinkedAccount, aUser, InMemoryLinkedAccounts, InMemoryPaymentPartyReader, InMemoryUsers } from '../../testing/in-memory-identity.fakes';
 import { FakeTransactionScope, FixedClock } from '@kirim/testing';
 import { handleSkeleton } from '../../payment-addresses/payment-handle-rules';
 import { InMemoryPayeeLookupBuckets, InMemoryPaymentAddresses } from '../../testing/in-memory-payment-addresses.fakes';
@@ -25,7 +25,7 @@ describe('ResolvePaymentParties', () => {
     await addresses.insertIfFree(new FakeTransactionScope(), { id: 'a1', userId: payee.id, handle: '9876500002', isPrimary: true, isDefault: true, merchantId: null, createdAt: created }, handleSkeleton('9876500002'));
     await addresses.insertIfFree(new FakeTransactionScope(), { id: 'a2', userId: payee.id, handle: 'ravi.s', isPrimary: false, isDefault: false, merchantId: null, createdAt: created }, handleSkeleton('ravi.s'));
     buckets = new InMemoryPayeeLookupBuckets();
-    resolve = new ResolvePaymentParties(users, accounts, addresses, buckets, policy, clock);
+    resolve = new ResolvePaymentParties(new InMemoryPaymentPartyReader(users, accounts), addresses, buckets, policy, clock);
   });
 
   it('resolves the payee by payment address too, without regard to case', async () => {

@@ -1,13 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RESULT_CODES } from '@kirim/contracts';
 import { Clock } from '@kirim/platform';
-import { LinkedBankAccountRepository } from '../../bank-accounts/linked-bank-account.repository';
 import { PAYEE_LOOKUP_BUCKET_POLICY, PayeeLookupBucketPolicy, secondsUntilLevel } from '../../payees/payee-lookup-bucket';
 import { PayeeLookupBucketRepository } from '../../payees/payee-lookup-bucket.repository';
 import { PaymentAddressRepository } from '../../payment-addresses/payment-address.repository';
 import { parsePaymentAddress } from '../../payment-addresses/payment-handle-rules';
-import type { User } from '../../users/user';
-import { UserRepository } from '../../users/user.repository';
+import { PayeeReference, PaymentPartyReader } from '../payment-party-reader';
 
 /** The payee by exactly one of their phone number and their payment address (`handle@kirim`). */
 export type ResolvePaymentPartiesCommand = {
@@ -44,8 +42,7 @@ export type ResolvePaymentPartiesResult = ({ readonly ok: true } & PaymentPartie
 @Injectable()
 export class ResolvePaymentParties {
   constructor(
-    private readonly users: UserRepository,
-    private readonly accounts: LinkedBankAccountRepository,
+    private readonly parties: PaymentPartyReader,
     private readonly addresses: PaymentAddressRepository,
     private readonly buckets: PayeeLookupBucketRepository,
     @Inject(PAYEE_LOOKUP_BUCKET_POLICY) private readonly policy: PayeeLookupBucketPolicy,
@@ -53,33 +50,34 @@ export class ResolvePaymentParties {
   ) {}
 
   async execute(command: ResolvePaymentPartiesCommand): Promise<ResolvePaymentPartiesResult> {
-    const payer = await this.users.findById(command.payerUserId);
+    // Everything is read first (an address, then both users with their accounts in one read); the
+    // answers are then given in the order the rules rank them, so reading early changes none of them.
+    const named = command.payeePhone !== undefined ? ({ phone: command.payeePhone } as const) : await this.findByAddress(command.payeeAddress);
+    const { payer, payee } = await this.parties.read(command.payerUserId, named === 'merchant' ? null : named);
     if (!payer) return { ok: false, code: 'payer-unknown' };
     // A hit's cost first, so a payer paying several people at once is not slowed; a miss then pays the
     // rest of a miss's cost, or all that is left (a scan drains the bucket and is refused after).
-    const taken = await this.buckets.take(payer.id, this.policy.hitCost, this.clock.now(), this.policy);
+    const taken = await this.buckets.take(payer.userId, this.policy.hitCost, this.clock.now(), this.policy);
     if (!taken.taken) return { ok: false, code: 'rate-limited', retryAfterSeconds: secondsUntilLevel(taken.level, this.policy.hitCost, this.policy) };
-    const payee = command.payeePhone !== undefined ? await this.users.findByPhone(command.payeePhone) : await this.findByAddress(command.payeeAddress);
-    // UPI ZH: "invalid virtual address" — the payee is not known to the platform.
-    if (!payee) {
-      await this.chargeMiss(payer.id);
-      return { ok: false, code: 'payee-unknown', resultCode: RESULT_CODES.INVALID_ADDRESS };
-    }
     // Found (a hit, already paid for), but not a person: resolving it to the owner would pay the owner
     // privately, outside the merchant's orders, caps and refunds. Before self-payment, so the owner
     // naming their merchant's address (as a settlement address, say) is told the same.
-    if (payee === 'merchant') return { ok: false, code: 'payee-is-merchant' };
-    if (payee.id === payer.id) return { ok: false, code: 'self-payment' };
+    if (named === 'merchant') return { ok: false, code: 'payee-is-merchant' };
+    // UPI ZH: "invalid virtual address" — the payee is not known to the platform.
+    if (!payee) {
+      await this.chargeMiss(payer.userId);
+      return { ok: false, code: 'payee-unknown', resultCode: RESULT_CODES.INVALID_ADDRESS };
+    }
+    if (payee.userId === payer.userId) return { ok: false, code: 'self-payment' };
 
-    const [payerAccount, payeeAccount] = await Promise.all([this.accounts.findPrimary(payer.id), this.accounts.findPrimary(payee.id)]);
     // UPI XH / XI: remitter / beneficiary account does not exist.
-    if (!payerAccount) return { ok: false, code: 'payer-account-missing', resultCode: RESULT_CODES.REMITTER_ACCOUNT_MISSING };
-    if (!payeeAccount) return { ok: false, code: 'payee-account-missing', resultCode: RESULT_CODES.BENEFICIARY_ACCOUNT_MISSING };
+    if (!payer.primaryAccount) return { ok: false, code: 'payer-account-missing', resultCode: RESULT_CODES.REMITTER_ACCOUNT_MISSING };
+    if (!payee.primaryAccount) return { ok: false, code: 'payee-account-missing', resultCode: RESULT_CODES.BENEFICIARY_ACCOUNT_MISSING };
 
     return {
       ok: true,
-      payer: { userId: payer.id, bankCode: payerAccount.bankCode, accountRef: payerAccount.accountRef },
-      payee: { userId: payee.id, displayName: payee.displayName, bankCode: payeeAccount.bankCode, accountRef: payeeAccount.accountRef },
+      payer: { userId: payer.userId, bankCode: payer.primaryAccount.bankCode, accountRef: payer.primaryAccount.accountRef },
+      payee: { userId: payee.userId, displayName: payee.displayName, bankCode: payee.primaryAccount.bankCode, accountRef: payee.primaryAccount.accountRef },
     };
   }
 
@@ -89,14 +87,14 @@ export class ResolvePaymentParties {
   }
 
   /**
-   * The holder of a kirim address, or 'merchant' for a merchant's; another PSP's address, like an
-   * unknown one, resolves to nobody (ZH).
+   * The holder of a kirim address, 'merchant' for a merchant's, or null for an address nobody holds
+   * (another PSP's address, like an unknown one, resolves to nobody: ZH).
    */
-  private async findByAddress(address: string): Promise<User | 'merchant' | null> {
+  private async findByAddress(address: string): Promise<PayeeReference | 'merchant' | null> {
     const parsed = parsePaymentAddress(address);
     if (!parsed.ok) return null;
     const held = await this.addresses.findByHandle(parsed.handle);
     if (held === null) return null;
-    return held.merchantId !== null ? 'merchant' : this.users.findById(held.userId);
+    return held.merchantId !== null ? 'merchant' : { userId: held.userId };
   }
 }

@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import { EVENT_SOURCES } from '@kirim/contracts';
+import { OutboxWriter, UnitOfWork } from '@kirim/messaging';
+import { createMigratedTestDatabase, MigratedTestDatabase, testDataProtection, uniquePhone } from '@kirim/testing';
+import { DataSource } from 'typeorm';
+import { TypeOrmLinkedBankAccountRepository } from '../bank-accounts/typeorm-linked-bank-account.repository';
+import { identitySchema } from '../identity.persistence';
+import { aLinkedAccount, aUser } from '../testing/in-memory-identity.fakes';
+import { TypeOrmUserRepository } from '../users/typeorm-user.repository';
+import { TypeOrmPaymentPartyReader } from './typeorm-payment-party-reader';
+
+/** The one-statement read of a payment's parties against the real schema, indexes and encryption. */
+describe('TypeOrmPaymentPartyReader (PostgreSQL)', () => {
+  let database: MigratedTestDatabase;
+  let dataSource: DataSource;
+  let reader: TypeOrmPaymentPartyReader;
+  const protection = testDataProtection();
+  const asha = aUser({ id: randomUUID(), phone: uniquePhone(), displayName: 'Asha' });
+  const ravi = aUser({ id: randomUUID(), phone: uniquePhone(), displayName: 'Ravi' });
+  const newcomer = aUser({ id: randomUUID(), phone: uniquePhone(), displayName: 'Meera' });
+  const ashaPrimary = aLinkedAccount({ id: randomUUID(), userId: asha.id, accountRef: randomUUID(), bankCode: 'SBXA', isPrimary: true });
+  const ashaOther = aLinkedAccount({ id: randomUUID(), userId: asha.id, accountRef: randomUUID(), bankCode: 'SBXB', isPrimary: false });
+  const raviPrimary = aLinkedAccount({ id: randomUUID(), userId: ravi.id, accountRef: randomUUID(), bankCode: 'SBXB', isPrimary: true });
+
+  beforeAll(async () => {
+    database = await createMigratedTestDatabase('identity-party-reader', identitySchema(protection));
+    dataSource = database.dataSource;
+    reader = new TypeOrmPaymentPartyReader(dataSource, protection.lookups);
+    const users = new TypeOrmUserRepository(dataSource, protection.fields, protection.lookups);
+    const accounts = new TypeOrmLinkedBankAccountRepository(dataSource, protection.fields);
+    await new UnitOfWork(dataSource, new OutboxWriter(EVENT_SOURCES.IDENTITY)).run(async (tx) => {
+      for (const user of [asha, ravi, newcomer]) expect(await users.insertIfPhoneFree(tx, user)).toBe(true);
+      for (const account of [ashaOther, ashaPrimary, raviPrimary]) await accounts.insert(tx, account);
+    });
+  });
+
+  afterAll(async () => {
+    await database?.close();
+  });
+
+  const party = (user: typeof asha, account: typeof ashaPrimary | null) => ({
+    userId: user.id,
+    displayName: user.displayName,
+    primaryAccount: account === null ? null : { bankCode: account.bankCode, accountRef: account.accountRef },
+  });
+
+  it('reads the payer by id and the payee by phone number, each with the primary account only', async () => {
+    expect(await reader.read(asha.id, { phone: ravi.phone })).toEqual({ payer: party(asha, ashaPrimary), payee: party(ravi, raviPrimary) });
+  });
+
+  it('reads the payee by user id (a resolved address), and a user who linked no account with none', async () => {
+    expect(await reader.read(ravi.id, { userId: newcomer.id })).toEqual({ payer: party(ravi, raviPrimary), payee: party(newcomer, null) });
+  });
+
+  it('gives the same record twice when the payee is the payer, by phone or by id', async () => {
+    expect(await reader.read(asha.id, { phone: asha.phone })).toEqual({ payer: party(asha, ashaPrimary), payee: party(asha, ashaPrimary) });
+    expect(await reader.read(asha.id, { userId: asha.id })).toEqual({ payer: party(asha, ashaPrimary), payee: party(asha, ashaPrimary) });
+  });
+
+  it('finds nobody for an unknown payer, an unknown number, a number that is not E.164, or no payee', async () => {
+    expect(await reader.read(randomUUID(), { phone: ravi.phone })).toEqual({ payer: null, payee: party(ravi, raviPrimary) });
+    expect(await reader.read(asha.id, { phone: uniquePhone() })).toEqual({ payer: party(asha, ashaPrimary), payee: null });
+    expect(await reader.read(asha.id, { phone: 'not a number' })).toEqual({ payer: party(asha, ashaPrimary), payee: null });
+    expect(await reader.read(asha.id, { userId: randomUUID() })).toEqual({ payer: party(asha, ashaPrimary), payee: null });
+    expect(await reader.read(asha.id, null)).toEqual({ payer: party(asha, ashaPrimary), payee: null });
+  });
+
+  it('answers the same once the statement runs prepared (from its fifth use on a connection)', async () => {
+    for (let i = 0; i < 8; i += 1) {
+      expect(await reader.read(asha.id, { phone: ravi.phone })).toEqual({ payer: party(asha, ashaPrimary), payee: party(ravi, raviPrimary) });
+      expect(await reader.read(ravi.id, { userId: asha.id })).toEqual({ payer: party(ravi, raviPrimary), payee: party(asha, ashaPrimary) });
+    }
+  });
+});

@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { LookupHasher } from '@kirim/platform';
+import { DataSource } from 'typeorm';
+import { phoneLookupHash } from '../users/typeorm-user.repository';
+import { PayeeReference, PaymentPartyReader, PaymentPartyRecord } from './payment-party-reader';
+
+interface PartyRow {
+  readonly id: string;
+  readonly display_name: string;
+  readonly bank_code: string | null;
+  readonly account_ref: string | null;
+  readonly is_payer: boolean;
+  readonly is_payee: boolean;
+}
+
+/*
+ * Both users and their primary accounts in one statement, by the primary key and the phone hash's
+ * unique index; `a.is_primary` is written as a literal so the one-primary-per-user partial index
+ * serves the join under a generic (prepared) plan too. $2 and $3 are null for the side not asked.
+ */
+const READ_PARTIES = `
+  SELECT u.id, u.display_name, a.bank_code, a.account_ref::text AS account_ref,
+         u.id = $1::uuid AS is_payer,
+         coalesce(u.phone_hash = $2::char(43) OR u.id = $3::uuid, false) AS is_payee
+    FROM users u
+    LEFT JOIN linked_bank_accounts a ON a.user_id = u.id AND a.is_primary
+   WHERE u.id = $1::uuid OR u.phone_hash = $2::char(43) OR u.id = $3::uuid`;
+
+@Injectable()
+export class TypeOrmPaymentPartyReader extends PaymentPartyReader {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly lookups: LookupHasher,
+  ) {
+    super();
+  }
+
+  async read(payerUserId: string, payee: PayeeReference | null): Promise<{ payer: PaymentPartyRecord | null; payee: PaymentPartyRecord | null }> {
+    const payeePhoneHash = payee !== null && 'phone' in payee ? phoneLookupHash(this.lookups, payee.phone) : null;
+    const payeeUserId = payee !== null && 'userId' in payee ? payee.userId : null;
+    const rows: PartyRow[] = await this.dataSource.query(READ_PARTIES, [payerUserId, payeePhoneHash, payeeUserId]);
+    const payerRow = rows.find((row) => row.is_payer);
+    const payeeRow = rows.find((row) => row.is_payee);
+    return { payer: payerRow ? toRecord(payerRow) : null, payee: payeeRow ? toRecord(payeeRow) : null };
+  }
+}
+
+function toRecord(row: PartyRow): PaymentPartyRecord {
+  return {
+    userId: row.id,
+    displayName: row.display_name,
+    primaryAccount: row.bank_code !== null && row.account_ref !== null ? { bankCode: row.bank_code, accountRef: row.account_ref } : null,
+  };
+}
