@@ -1,5 +1,5 @@
 import { RESULT_CODES } from '@kirim/contracts';
-import { decideLeg, formatRrn, freezeStops, generateAccountNumber, LedgerAccountState, LedgerLegRequest } from './sandbox-ledger.rules';
+import { decideLeg, freezeStops, generateAccountNumber, LedgerAccountState, LedgerLegRequest } from './sandbox-ledger.rules';
 
 const account = (overrides: Partial<LedgerAccountState> = {}): LedgerAccountState => ({
   bankCode: 'SBXA',
@@ -110,18 +110,6 @@ describe('freezeStops', () => {
   ] as const)('under %s stops credits: %s, debits: %s', (freeze, stopsCredits, stopsDebits) => {
     expect(freezeStops(freeze, 'credit')).toBe(stopsCredits);
     expect(freezeStops(freeze, 'debit')).toBe(stopsDebits);
-  });
-});
-
-describe('formatRrn', () => {
-  it('pads the sequence value to 12 digits', () => {
-    expect(formatRrn(42n)).toBe('000000000042');
-    expect(formatRrn(999_999_999_999n)).toBe('999999999999');
-  });
-
-  it('refuses values that do not fit 12 digits', () => {
-    expect(() => formatRrn(0n)).toThrow();
-    expect(() => formatRrn(1_000_000_000_000n)).toThrow();
   });
 });
 

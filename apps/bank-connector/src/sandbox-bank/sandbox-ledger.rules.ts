@@ -77,14 +77,6 @@ export function decideLeg(account: LedgerAccountState | null, leg: LedgerLegRequ
   }
 }
 
-/** A 12-digit RRN from the sequence value (RRN_PATTERN). */
-export function formatRrn(sequenceValue: bigint): string {
-  if (sequenceValue < 1n || sequenceValue > 999_999_999_999n) {
-    throw new Error('RRN sequence value out of range');
-  }
-  return sequenceValue.toString().padStart(12, '0');
-}
-
 /**
  * A 12-digit account number, not starting with 0. `randomBelow(n)` returns an integer in [0, n);
  * injected so tests are deterministic (production passes crypto.randomInt).

@@ -6,7 +6,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { SandboxAccountFreeze, SandboxAccountKind } from './sandbox-account.entity';
 import { SANDBOX_ACCOUNT_PURPOSES } from './sandbox-account-encryption';
 import { LegDirection, SandboxPostingPurpose } from './sandbox-posting.entity';
-import { decideLeg, differenceFromRecordedLeg, formatRrn, generateAccountNumber, LedgerAccountState, LedgerDecision } from './sandbox-ledger.rules';
+import { decideLeg, differenceFromRecordedLeg, generateAccountNumber, LedgerAccountState, LedgerDecision } from './sandbox-ledger.rules';
 import type { InTransaction } from '@kirim/messaging';
 import {
   LegAuthorization,
@@ -343,34 +343,52 @@ export class TypeOrmSandboxLedgerRepository extends SandboxLedgerRepository {
    * Records an approved posting, its two entries (customer and settlement, summing to zero) and the
    * customer's new balance. Returns the RRN, or null when the request id was taken concurrently.
    * The caller holds the customer row lock and has checked the funds.
+   *
+   * One statement: the RRN is drawn, the posting inserted, its entries written and the balance moved
+   * by data-modifying CTEs, each run once and to completion; nothing after the posting happens when
+   * the request id was taken. (Four round trips per approved leg before.) The entries' balance is
+   * checked at commit by the deferred constraint trigger, and the sequence stops at 12 digits.
    */
   private async postApproved(manager: EntityManager, posting: LegPosting): Promise<string | null> {
-    const [{ value }] = await manager.query<Array<{ value: string }>>(`SELECT nextval('sandbox_rrn_seq')::text AS value`);
-    const rrn = formatRrn(BigInt(value));
-    const postingId = await this.insertPosting(manager, posting, { resultCode: RESULT_CODES.SUCCESS, rrn, reason: null });
-    if (postingId === null) {
-      return null;
-    }
     const customerDelta = posting.direction === 'debit' ? -posting.amountMinor : posting.amountMinor;
-    const entries = await manager.query<Array<{ account_id: string }>>(
-      `WITH settlement AS (
-         SELECT id FROM sandbox_accounts WHERE kind = 'settlement' AND bank_code = $3 AND currency = $4
+    const [result] = await manager.query<Array<{ rrn: string | null; entries: number }>>(
+      `WITH posting AS (
+         INSERT INTO sandbox_postings
+           (request_id, payment_id, purpose, direction, bank_code, customer_account_id, result_code, rrn, reason, amount_minor, currency)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, lpad(nextval('sandbox_rrn_seq')::text, 12, '0'), NULL, $8, $9)
+         ON CONFLICT (request_id) DO NOTHING
+         RETURNING id, rrn
+       ), entries AS (
+         INSERT INTO sandbox_ledger_entries (posting_id, account_id, amount_minor)
+         SELECT posting.id, $6::uuid, $10::bigint FROM posting
+         UNION ALL
+         SELECT posting.id, settlement.id, -($10::bigint)
+           FROM posting, sandbox_accounts settlement
+          WHERE settlement.kind = 'settlement' AND settlement.bank_code = $5 AND settlement.currency = $9
+         RETURNING account_id
+       ), balance AS (
+         UPDATE sandbox_accounts SET balance_minor = balance_minor + $10::bigint
+          WHERE id = $6::uuid AND EXISTS (SELECT 1 FROM posting)
        )
-       INSERT INTO sandbox_ledger_entries (posting_id, account_id, amount_minor)
-       SELECT $1::uuid, $2::uuid, $5::bigint
-       UNION ALL
-       SELECT $1::uuid, id, -($5::bigint) FROM settlement
-       RETURNING account_id`,
-      [postingId, posting.accountId, posting.bankCode, posting.currency, customerDelta.toString()],
+       SELECT (SELECT rrn FROM posting) AS rrn, (SELECT count(*) FROM entries)::int AS entries`,
+      [
+        posting.requestId,
+        posting.paymentId,
+        posting.purpose,
+        posting.direction,
+        posting.bankCode,
+        posting.accountId,
+        RESULT_CODES.SUCCESS,
+        posting.amountMinor.toString(),
+        posting.currency,
+        customerDelta.toString(),
+      ],
     );
-    if (entries.length !== 2) {
+    if (result.rrn === null) return null;
+    if (result.entries !== 2) {
       throw new Error(`sandbox bank ${posting.bankCode} has no ${posting.currency} settlement account`);
     }
-    await manager.query(`UPDATE sandbox_accounts SET balance_minor = balance_minor + $2::bigint WHERE id = $1`, [
-      posting.accountId,
-      customerDelta.toString(),
-    ]);
-    return rrn;
+    return result.rrn;
   }
 }
 
