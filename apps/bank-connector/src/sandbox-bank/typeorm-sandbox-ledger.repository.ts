@@ -118,7 +118,7 @@ export class TypeOrmSandboxLedgerRepository extends SandboxLedgerRepository {
     const refusal = authorize ? await authorize() : null;
     const decision: LedgerDecision = refusal ? { approved: false, ...refusal } : decideLeg(account, leg);
     if (!decision.approved) {
-      const inserted = await this.insertPosting(manager, posting, { resultCode: decision.resultCode, rrn: null, reason: decision.reason });
+      const inserted = await this.insertDeclinedPosting(manager, posting, { resultCode: decision.resultCode, reason: decision.reason });
       if (inserted === null) {
         return this.answerOfConcurrentWinner(manager, leg);
       }
@@ -308,33 +308,16 @@ export class TypeOrmSandboxLedgerRepository extends SandboxLedgerRepository {
   }
 
   /**
-   * Records a leg's answer under its request id, approved or declined. Returns the posting id, or
-   * null when a concurrent transaction recorded an answer for the same request id first.
+   * Records a declined leg's answer under its request id. Returns the posting id, or null when a
+   * concurrent transaction recorded an answer for the same request id first.
    */
-  private async insertPosting(
-    manager: EntityManager,
-    posting: LegPosting,
-    answer: { resultCode: string; rrn: string | null; reason: string | null },
-  ): Promise<string | null> {
+  private async insertDeclinedPosting(manager: EntityManager, posting: LegPosting, answer: { resultCode: string; reason: string | null }): Promise<string | null> {
     const inserted = await manager.query<Array<{ id: string }>>(
-      `INSERT INTO sandbox_postings
-         (request_id, payment_id, purpose, direction, bank_code, customer_account_id, result_code, rrn, reason, amount_minor, currency)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+      `INSERT INTO sandbox_postings (${POSTING_COLUMNS}, result_code, rrn, reason)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, $10)
        ON CONFLICT (request_id) DO NOTHING
        RETURNING id`,
-      [
-        posting.requestId,
-        posting.paymentId,
-        posting.purpose,
-        posting.direction,
-        posting.bankCode,
-        posting.accountId,
-        answer.resultCode,
-        answer.rrn,
-        answer.reason,
-        posting.amountMinor.toString(),
-        posting.currency,
-      ],
+      [...postingValues(posting), answer.resultCode, answer.reason],
     );
     return inserted[0]?.id ?? null;
   }
@@ -353,9 +336,8 @@ export class TypeOrmSandboxLedgerRepository extends SandboxLedgerRepository {
     const customerDelta = posting.direction === 'debit' ? -posting.amountMinor : posting.amountMinor;
     const [result] = await manager.query<Array<{ rrn: string | null; entries: number }>>(
       `WITH posting AS (
-         INSERT INTO sandbox_postings
-           (request_id, payment_id, purpose, direction, bank_code, customer_account_id, result_code, rrn, reason, amount_minor, currency)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, lpad(nextval('sandbox_rrn_seq')::text, 12, '0'), NULL, $8, $9)
+         INSERT INTO sandbox_postings (${POSTING_COLUMNS}, result_code, rrn, reason)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, lpad(nextval('sandbox_rrn_seq')::text, 12, '0'), NULL)
          ON CONFLICT (request_id) DO NOTHING
          RETURNING id, rrn
        ), entries AS (
@@ -364,25 +346,14 @@ export class TypeOrmSandboxLedgerRepository extends SandboxLedgerRepository {
          UNION ALL
          SELECT posting.id, settlement.id, -($10::bigint)
            FROM posting, sandbox_accounts settlement
-          WHERE settlement.kind = 'settlement' AND settlement.bank_code = $5 AND settlement.currency = $9
+          WHERE settlement.kind = 'settlement' AND settlement.bank_code = $5 AND settlement.currency = $7
          RETURNING account_id
        ), balance AS (
          UPDATE sandbox_accounts SET balance_minor = balance_minor + $10::bigint
           WHERE id = $6::uuid AND EXISTS (SELECT 1 FROM posting)
        )
        SELECT (SELECT rrn FROM posting) AS rrn, (SELECT count(*) FROM entries)::int AS entries`,
-      [
-        posting.requestId,
-        posting.paymentId,
-        posting.purpose,
-        posting.direction,
-        posting.bankCode,
-        posting.accountId,
-        RESULT_CODES.SUCCESS,
-        posting.amountMinor.toString(),
-        posting.currency,
-        customerDelta.toString(),
-      ],
+      [...postingValues(posting), RESULT_CODES.SUCCESS, customerDelta.toString()],
     );
     if (result.rrn === null) return null;
     if (result.entries !== 2) {
@@ -392,3 +363,9 @@ export class TypeOrmSandboxLedgerRepository extends SandboxLedgerRepository {
   }
 }
 
+/** A posting's own columns, which both of its INSERTs list first, as $1 to $8 (postingValues). */
+const POSTING_COLUMNS = 'request_id, payment_id, purpose, direction, bank_code, customer_account_id, currency, amount_minor';
+
+function postingValues(posting: LegPosting): Array<string | null> {
+  return [posting.requestId, posting.paymentId, posting.purpose, posting.direction, posting.bankCode, posting.accountId, posting.currency, posting.amountMinor.toString()];
+}
