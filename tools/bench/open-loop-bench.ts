@@ -20,6 +20,7 @@ import { PaymentStateReader } from './payment-states';
 import { CeilingResult, measurePostgresCeiling } from './pg-ceiling';
 import { openingAccounts, readLedgerTotals } from './sandbox-ledger-reader';
 import { errorText, sleep } from './task-pool';
+import { databaseWorkBetween, readStackDatabaseWork } from './database-work';
 import { readStackCpu, stackCpuBetween } from './stack-cpu';
 import { SessionKeeper } from './user-sessions';
 import { isFinalStatus } from './run-verdict';
@@ -172,6 +173,7 @@ async function runStep(api: Api, edge: EdgeHttp, watch: CompletionWatch | undefi
   log(`${rate}/s: sending ${planned.length} payments over ${duration} s`);
   const driver = new OpenLoopDriver(api, edge, sessions, users, log);
   // From the first send until every accepted payment is final: all the work those payments caused.
+  const databaseBefore = await readStackDatabaseWork();
   const cpuBefore = readStackCpu();
   const load = await driver.run(planned, ANSWER_PATIENCE_MS);
   log(`${rate}/s: ${load.sent} sent, ${load.accepted.length} accepted, ${load.shed} shed; waiting up to ${options.deadlineSeconds} s for every accepted one to be final`);
@@ -188,6 +190,8 @@ async function runStep(api: Api, edge: EdgeHttp, watch: CompletionWatch | undefi
   const cpuAfter = readStackCpu();
   const finalPayments = load.accepted.filter((payment) => isFinalStatus(states.get(payment.paymentId)?.status)).length;
   const stackCpu = cpuBefore && cpuAfter ? stackCpuBetween(cpuBefore, cpuAfter, finalPayments) : null;
+  const databaseAfter = await readStackDatabaseWork();
+  const databaseWork = databaseBefore && databaseAfter ? databaseWorkBetween(databaseBefore, databaseAfter, finalPayments) : null;
   if (watch) {
     const graceEnd = Date.now() + EVENT_GRACE_MS;
     while (Date.now() < graceEnd && load.accepted.some((payment) => isFinalStatus(states.get(payment.paymentId)?.status) && watch.finalSeenAt(payment.paymentId) === undefined)) await sleep(250);
@@ -236,6 +240,7 @@ async function runStep(api: Api, edge: EdgeHttp, watch: CompletionWatch | undefi
     clientFellBehind: fellBehind,
     client: load.client,
     stackCpu,
+    databaseWork,
     figures,
     finalEventAfterAcceptance: finalEvent.summary(),
     ofCeiling: Object.fromEntries((ceiling?.variants ?? []).map((variant) => [`${variant.paymentsPerTransaction}-per-transaction`, Math.round((figures.completedPerSecond / variant.paymentsPerSecond) * 10_000) / 10_000])),

@@ -3,6 +3,7 @@ import { LatencySummary } from './latency';
 import { SEND_LAG_P99_LIMIT_MS } from './open-loop-figures';
 import { OpenLoopStepResult } from './open-loop-result';
 import { CeilingResult } from './pg-ceiling';
+import { databaseWorkText } from './database-work';
 import { StackCpuFigures } from './stack-cpu';
 
 function entries(record: Readonly<Record<string, number>>): string {
@@ -49,6 +50,7 @@ export function stepLines(step: OpenLoopStepResult, position: string, ceiling: C
     `  against the PostgreSQL ceiling: ${ceilingRatioText(figures.completedPerSecond, ceiling)}`,
     `  client: send lag p50 ${ms(step.sendLag.p50Ms)} / p99 ${ms(step.sendLag.p99Ms)} / max ${ms(step.sendLag.maxMs)} ms, ${load.preparedLate} not prepared in time, peak ${load.peakInFlight} in flight on ${load.peakSockets} sockets, ${step.client.cpuSeconds} s CPU, event loop ${(step.client.eventLoopUtilization * 100).toFixed(0)} % busy`,
     `  ${stackCpuText(step.stackCpu)}`,
+    `  ${databaseWorkText(step.databaseWork)}`,
     '',
     `  ${`latency (ms), due ${figures.window.fromSeconds}–${figures.window.toSeconds} s`.padEnd(34)}${'count'.padStart(7)}${['p50', 'p90', 'p99', 'p99.9', 'max'].map((label) => label.padStart(10)).join('')}`,
     latencyRow('scheduled -> accepted (202)', figures.scheduledToAccepted),
@@ -85,7 +87,7 @@ export function fellBehindWarning(step: OpenLoopStepResult): string[] {
 /** One row per step: what was offered, what completed, what was shed, and the latency from the scheduled moment to final. */
 export function sweepTable(steps: readonly OpenLoopStepResult[], ceiling: CeilingResult | null): string[] {
   const ceilingHeader = ceiling ? ceiling.variants.map((variant) => `% of PG ${variant.paymentsPerTransaction}/tx`) : [];
-  const header = ['offered/s', 'completed/s', 'shed', 'refused', 'p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'send lag p99', 'stack CPU ms/payment', ...ceilingHeader, 'verdict'];
+  const header = ['offered/s', 'completed/s', 'shed', 'refused', 'p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'send lag p99', 'stack CPU ms/payment', 'SQL statements/payment', ...ceilingHeader, 'verdict'];
   const rows = steps.map((step) => {
     const latency = step.figures.scheduledToFinal;
     const refused = Object.values(step.load.refusals).reduce((sum, count) => sum + count, 0);
@@ -101,6 +103,7 @@ export function sweepTable(steps: readonly OpenLoopStepResult[], ceiling: Ceilin
       ms(latency.maxMs),
       `${ms(step.sendLag.p99Ms)}${step.clientFellBehind ? ' (!)' : ''}`,
       step.stackCpu ? String(step.stackCpu.totalMsPerPayment) : '-',
+      step.databaseWork && step.databaseWork.totalPerPayment.statements !== null ? String(step.databaseWork.totalPerPayment.statements) : '-',
       ...(ceiling ? ceiling.variants.map((variant) => `${((step.figures.completedPerSecond / variant.paymentsPerSecond) * 100).toFixed(1)} %`) : []),
       step.ok ? 'OK' : 'FAILED',
     ];

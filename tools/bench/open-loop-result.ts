@@ -2,6 +2,7 @@ import { CeilingResult } from './pg-ceiling';
 import { LatencySummary } from './latency';
 import { StepFigures } from './open-loop-figures';
 import { RunVerdict } from './run-verdict';
+import { DatabaseWorkFigures } from './database-work';
 import { StackCpuFigures } from './stack-cpu';
 
 /**
@@ -48,6 +49,8 @@ export interface OpenLoopStepResult {
   readonly client: { readonly cpuSeconds: number; readonly eventLoopUtilization: number };
   /** The stack's CPU from the first send until every accepted payment was final, per final payment (stack-cpu.ts); null without /proc. */
   readonly stackCpu: StackCpuFigures | null;
+  /** The stack's databases over the same window, per final payment (database-work.ts); null when PostgreSQL could not be read. */
+  readonly databaseWork: DatabaseWorkFigures | null;
   readonly figures: StepFigures;
   /** From the 202 to the bench's consumer seeing the final event (latency only, never the verdict). */
   readonly finalEventAfterAcceptance: LatencySummary;

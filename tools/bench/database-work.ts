@@ -1,0 +1,135 @@
+import { Client } from 'pg';
+import { testDatabaseServerUrl } from '@kirim/testing';
+
+/**
+ * What the stack's databases did between two moments, per final payment: transactions committed,
+ * rows written and, where the server has pg_stat_statements, statements run. Unlike CPU these do
+ * not move with the machine's noise, so a change that saves statements shows in one run.
+ *
+ * Transactions and rows come from pg_stat_database, which every server keeps; a backend publishes
+ * its counts when it goes idle, at most once a second, so up to about a second of work at either
+ * end may fall outside the window (a few per cent of a 30 s step). Statements come from
+ * pg_stat_statements (shared memory, exact) when the extension is created in the payments database;
+ * otherwise they are not reported. The bench's own reads of payment states (GET /v1/payments/:id)
+ * are in payments' figures.
+ */
+
+/** The local stack's services with a database, as scripts/stack.sh names them (kirim_<service>). */
+export const STACK_DATABASE_SERVICES = ['payments', 'bank-connector', 'notifications', 'identity', 'example-partner'] as const;
+
+export function databaseNameOf(service: string): string {
+  return `kirim_${service.replace(/-/g, '_')}`;
+}
+
+export interface DatabaseCounters {
+  readonly transactions: number;
+  readonly rowsWritten: number;
+  /** Null when pg_stat_statements cannot be read. */
+  readonly statements: number | null;
+}
+
+/** Counters by service (STACK_DATABASE_SERVICES), for the databases that exist. */
+export type DatabaseWorkSnapshot = ReadonlyMap<string, DatabaseCounters>;
+
+export type QueryRows = (sql: string, parameters?: unknown[]) => Promise<Array<Record<string, unknown>>>;
+
+const COUNTERS_SQL = `
+  SELECT datname, xact_commit + xact_rollback AS transactions, tup_inserted + tup_updated + tup_deleted AS rows_written
+    FROM pg_stat_database WHERE datname = ANY($1::text[])`;
+
+const STATEMENTS_SQL = `
+  SELECT d.datname, sum(s.calls) AS statements
+    FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
+   WHERE d.datname = ANY($1::text[]) GROUP BY d.datname`;
+
+/** Reads the counters through `query` (a connection to a database where pg_stat_statements may exist). */
+export async function readDatabaseCounters(query: QueryRows, services: readonly string[] = STACK_DATABASE_SERVICES): Promise<DatabaseWorkSnapshot> {
+  const serviceOf = new Map(services.map((service) => [databaseNameOf(service), service]));
+  const names = [...serviceOf.keys()];
+  const statements = new Map<string, number>();
+  let statementsReadable = true;
+  try {
+    for (const row of await query(STATEMENTS_SQL, [names])) statements.set(String(row['datname']), Number(row['statements']));
+  } catch {
+    // No pg_stat_statements here (not preloaded, or not created in this database): statements go unreported.
+    statementsReadable = false;
+  }
+  const snapshot = new Map<string, DatabaseCounters>();
+  for (const row of await query(COUNTERS_SQL, [names])) {
+    const name = String(row['datname']);
+    const service = serviceOf.get(name);
+    if (service === undefined) continue;
+    snapshot.set(service, {
+      transactions: Number(row['transactions']),
+      rowsWritten: Number(row['rows_written']),
+      statements: statementsReadable ? (statements.get(name) ?? 0) : null,
+    });
+  }
+  return snapshot;
+}
+
+/** The stack's counters, read from payments' database on the stack's server; null when it cannot be reached. */
+export async function readStackDatabaseWork(serverUrl: string = testDatabaseServerUrl()): Promise<DatabaseWorkSnapshot | null> {
+  const url = new URL(serverUrl);
+  url.pathname = `/${databaseNameOf('payments')}`;
+  const client = new Client({ connectionString: url.toString(), connectionTimeoutMillis: 5_000 });
+  try {
+    await client.connect();
+    return await readDatabaseCounters(async (sql, parameters) => (await client.query(sql, parameters)).rows as Array<Record<string, unknown>>);
+  } catch {
+    return null;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+export interface DatabaseWorkFigures {
+  readonly finalPayments: number;
+  /** Per final payment, by service, heaviest first. */
+  readonly perPayment: Readonly<Record<string, DatabaseCounters>>;
+  readonly totalPerPayment: DatabaseCounters;
+}
+
+/** What each database did between two snapshots, per payment made final in between (one decimal). */
+export function databaseWorkBetween(before: DatabaseWorkSnapshot, after: DatabaseWorkSnapshot, finalPayments: number): DatabaseWorkFigures {
+  const perPayment = (value: number): number => (finalPayments > 0 ? Math.round((value * 10) / finalPayments) / 10 : 0);
+  const deltas: Array<[string, { transactions: number; rowsWritten: number; statements: number | null }]> = [];
+  for (const [service, now] of after) {
+    const earlier = before.get(service);
+    // A database created in between counts from zero; a counter reset in between counts nothing.
+    const delta = (field: 'transactions' | 'rowsWritten'): number => Math.max(0, now[field] - (earlier?.[field] ?? 0));
+    const statements = now.statements === null || earlier?.statements === null ? null : Math.max(0, now.statements - (earlier?.statements ?? 0));
+    deltas.push([service, { transactions: delta('transactions'), rowsWritten: delta('rowsWritten'), statements }]);
+  }
+  deltas.sort(([, a], [, b]) => (b.statements ?? b.transactions) - (a.statements ?? a.transactions));
+  const sum = (field: 'transactions' | 'rowsWritten'): number => deltas.reduce((total, [, delta]) => total + delta[field], 0);
+  const statementsKnown = deltas.length > 0 && deltas.every(([, delta]) => delta.statements !== null);
+  return {
+    finalPayments,
+    perPayment: Object.fromEntries(
+      deltas.map(([service, delta]) => [
+        service,
+        { transactions: perPayment(delta.transactions), rowsWritten: perPayment(delta.rowsWritten), statements: delta.statements === null ? null : perPayment(delta.statements) },
+      ]),
+    ),
+    totalPerPayment: {
+      transactions: perPayment(sum('transactions')),
+      rowsWritten: perPayment(sum('rowsWritten')),
+      statements: statementsKnown ? perPayment(deltas.reduce((total, [, delta]) => total + (delta.statements ?? 0), 0)) : null,
+    },
+  };
+}
+
+/** "database work per final payment: 75.8 statements, 10.7 transactions, 14.2 rows written (payments 27.8 st / 4.5 tx / 5.1 rows, ...)". */
+export function databaseWorkText(work: DatabaseWorkFigures | null): string {
+  if (!work) return 'database work: not measured (the stack\'s PostgreSQL could not be read)';
+  const counts = (counters: DatabaseCounters, short: boolean): string =>
+    [counters.statements === null ? null : `${counters.statements}${short ? ' st' : ' statements'}`, `${counters.transactions}${short ? ' tx' : ' transactions'}`, `${counters.rowsWritten}${short ? ' rows' : ' rows written'}`]
+      .filter((part): part is string => part !== null)
+      .join(short ? ' / ' : ', ');
+  const services = Object.entries(work.perPayment)
+    .map(([service, counters]) => `${service} ${counts(counters, true)}`)
+    .join(', ');
+  const statementsNote = work.totalPerPayment.statements === null ? '; statements not counted (pg_stat_statements is not in kirim_payments)' : '';
+  return `database work per final payment: ${counts(work.totalPerPayment, false)} (${services})${statementsNote}`;
+}
