@@ -10,8 +10,7 @@ import { testDatabaseServerUrl } from '@kirim/testing';
  * its counts when it goes idle, at most once a second, so up to about a second of work at either
  * end may fall outside the window (a few per cent of a 30 s step). Statements come from
  * pg_stat_statements (shared memory, exact) when the extension is created in the payments database;
- * otherwise they are not reported. The bench's own reads of payment states (GET /v1/payments/:id)
- * are in payments' figures.
+ * otherwise they are not reported.
  */
 
 /** The local stack's services with a database, as scripts/stack.sh names them (kirim_<service>). */

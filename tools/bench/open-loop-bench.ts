@@ -20,11 +20,11 @@ import { PaymentStateReader } from './payment-states';
 import { CeilingResult, measurePostgresCeiling } from './pg-ceiling';
 import { openingAccounts, readLedgerTotals } from './sandbox-ledger-reader';
 import { errorText, sleep } from './task-pool';
-import { databaseWorkBetween, readStackDatabaseWork } from './database-work';
-import { readStackCpu, stackCpuBetween } from './stack-cpu';
+import { databaseWorkBetween, DatabaseWorkSnapshot, readStackDatabaseWork } from './database-work';
+import { CpuSnapshot, readStackCpu, stackCpuBetween } from './stack-cpu';
 import { SessionKeeper } from './user-sessions';
 import { isFinalStatus } from './run-verdict';
-import { waitUntilFinal } from './wait-until-final';
+import { untilEventsSayFinal, waitUntilFinal } from './wait-until-final';
 
 /**
  * The open-loop bench (--duration): the PostgreSQL ceiling first (unless --ceiling-seconds 0), then
@@ -178,19 +178,33 @@ async function runStep(api: Api, edge: EdgeHttp, watch: CompletionWatch | undefi
   const load = await driver.run(planned, ANSWER_PATIENCE_MS);
   log(`${rate}/s: ${load.sent} sent, ${load.accepted.length} accepted, ${load.shed} shed; waiting up to ${options.deadlineSeconds} s for every accepted one to be final`);
 
+  // With the completion watch, the stack's cost is read once every final event is seen, before the
+  // bench reads any state through the API: those reads (one per payment) are the bench's, not the
+  // payments'. Without it, completion is only known through those reads, which then fall inside.
+  const deadlineAt = Date.now() + options.deadlineSeconds * 1000;
+  let cpuAfter: CpuSnapshot | null = null;
+  let databaseAfter: DatabaseWorkSnapshot | null = null;
+  if (watch) {
+    const seen = await untilEventsSayFinal(load.accepted, watch, deadlineAt);
+    if (seen !== 'all-seen') log(`${rate}/s: the completion watch did not see every final event (${seen}); the rest is found through the API`);
+    cpuAfter = readStackCpu();
+    databaseAfter = await readStackDatabaseWork();
+  }
   const reader = new PaymentStateReader(sessions, async (paymentId, accessToken) => {
     const answer = await edge.request('GET', `/v1/payments/${encodeURIComponent(paymentId)}`, { accept: 'application/json, application/problem+json', authorization: `Bearer ${accessToken}` });
     return { status: answer.status, body: EdgeHttp.json(answer) };
   });
-  const states = await waitUntilFinal(load.accepted, reader, watch, Date.now() + options.deadlineSeconds * 1000, {
+  const states = await waitUntilFinal(load.accepted, reader, watch, deadlineAt, {
     parallelism: STATE_READ_PARALLELISM,
     fullSweepEveryMs: watch ? 30_000 : 5_000,
     log,
   });
-  const cpuAfter = readStackCpu();
+  if (!watch) {
+    cpuAfter = readStackCpu();
+    databaseAfter = await readStackDatabaseWork();
+  }
   const finalPayments = load.accepted.filter((payment) => isFinalStatus(states.get(payment.paymentId)?.status)).length;
   const stackCpu = cpuBefore && cpuAfter ? stackCpuBetween(cpuBefore, cpuAfter, finalPayments) : null;
-  const databaseAfter = await readStackDatabaseWork();
   const databaseWork = databaseBefore && databaseAfter ? databaseWorkBetween(databaseBefore, databaseAfter, finalPayments) : null;
   if (watch) {
     const graceEnd = Date.now() + EVENT_GRACE_MS;

@@ -36,3 +36,33 @@ export async function waitUntilFinal(
     await sleep(1000);
   }
 }
+
+/** How long without a new final event before untilEventsSayFinal stops waiting for the rest. */
+export const EVENTS_STALL_MS = 10_000;
+
+/**
+ * Resolves once `watch` has seen every payment's final event; or when none came for `stallMs` while
+ * some are still missing (the watch may have missed them: the API sweep finds them), or at the
+ * deadline. The bench measures the stack's cost up to here, before it reads any state through the
+ * API, so its own reads are not counted as the payments' cost.
+ */
+export async function untilEventsSayFinal(
+  payments: readonly AcceptedPayment[],
+  watch: Pick<CompletionWatch, 'finalSeenAt'>,
+  deadlineAt: number,
+  { stallMs = EVENTS_STALL_MS, pollMs = 100, now = Date.now }: { readonly stallMs?: number; readonly pollMs?: number; readonly now?: () => number } = {},
+): Promise<'all-seen' | 'stalled' | 'deadline'> {
+  let seen = -1;
+  let lastProgressAt = now();
+  for (;;) {
+    const count = payments.filter((payment) => watch.finalSeenAt(payment.paymentId) !== undefined).length;
+    if (count === payments.length) return 'all-seen';
+    if (count !== seen) {
+      seen = count;
+      lastProgressAt = now();
+    }
+    if (now() >= deadlineAt) return 'deadline';
+    if (now() - lastProgressAt >= stallMs) return 'stalled';
+    await sleep(pollMs);
+  }
+}
