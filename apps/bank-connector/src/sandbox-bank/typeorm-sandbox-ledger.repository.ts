@@ -27,6 +27,9 @@ interface LockedAccountRow {
   freeze_kind: SandboxAccountFreeze;
 }
 
+/** A LockedAccountRow, or all nulls when no account has the id (an outer join's empty side). */
+type LockedAccountOrNoneRow = LockedAccountRow | { [column in keyof LockedAccountRow]: null };
+
 interface PostingAnswerRow {
   result_code: string;
   rrn: string | null;
@@ -97,8 +100,7 @@ export class TypeOrmSandboxLedgerRepository extends SandboxLedgerRepository {
 
   async applyLeg(tx: InTransaction, leg: SandboxLegInput, authorize?: LegAuthorization): Promise<SandboxLegOutcome> {
     const { manager } = tx;
-    const account = await this.lockAccount(manager, leg.accountRef);
-    const earlier = await this.findAnswer(manager, leg);
+    const { account, earlier } = await this.lockAccountAndFindAnswer(manager, leg);
     if (earlier) {
       return earlier;
     }
@@ -248,50 +250,41 @@ export class TypeOrmSandboxLedgerRepository extends SandboxLedgerRepository {
     return { accounts, totalMinorByCurrency: total, customerTotalMinorByCurrency: customerTotal, unreconciledAccounts: Number(unreconciled.count) };
   }
 
-  private async lockAccount(manager: EntityManager, accountRef: string): Promise<LedgerAccountState | null> {
-    const rows = await manager.query<LockedAccountRow[]>(
-      `SELECT bank_code, kind, currency, balance_minor, freeze_kind FROM sandbox_accounts WHERE id = $1 FOR UPDATE`,
-      [accountRef],
+  /**
+   * Locks the leg's account and reads the answer recorded for its request id, in one statement. The
+   * consumer's chunk holds the account lock already (lockAccountsInOrder), so the read sees every
+   * posting committed before it. A caller that has to wait here reads postings as of before the
+   * wait; one committed meanwhile for the same request id then makes this leg's posting conflict,
+   * and answerOfConcurrentWinner answers with it, so nothing moves twice either way.
+   */
+  private async lockAccountAndFindAnswer(manager: EntityManager, leg: SandboxLegInput): Promise<{ account: LedgerAccountState | null; earlier: SandboxLegOutcome | null }> {
+    const [row] = await manager.query<Array<LockedAccountOrNoneRow & { posted: PostingAnswerRow | null }>>(
+      `SELECT a.bank_code, a.kind, a.currency, a.balance_minor::text AS balance_minor, a.freeze_kind,
+              CASE WHEN p.request_id IS NULL THEN NULL ELSE json_build_object(
+                'result_code', p.result_code, 'rrn', p.rrn, 'reason', p.reason, 'payment_id', p.payment_id, 'purpose', p.purpose,
+                'direction', p.direction, 'bank_code', p.bank_code, 'customer_account_id', p.customer_account_id,
+                'amount_minor', p.amount_minor::text, 'currency', p.currency) END AS posted
+         FROM (SELECT 1) AS leg
+         LEFT JOIN LATERAL (
+           SELECT bank_code, kind, currency, balance_minor, freeze_kind FROM sandbox_accounts WHERE id = $1 FOR UPDATE
+         ) a ON true
+         LEFT JOIN sandbox_postings p ON p.request_id = $2`,
+      [leg.accountRef, leg.requestId],
     );
-    if (rows.length === 0) {
-      return null;
-    }
-    const [row] = rows;
-    return { bankCode: row.bank_code, kind: row.kind, currency: row.currency, balanceMinor: BigInt(row.balance_minor), freeze: row.freeze_kind };
+    // bank_code is NOT NULL in the table: null here means no account has the leg's id.
+    const account: LedgerAccountState | null =
+      row.bank_code === null ? null : { bankCode: row.bank_code, kind: row.kind, currency: row.currency, balanceMinor: BigInt(row.balance_minor), freeze: row.freeze_kind };
+    return { account, earlier: row.posted === null ? null : answerFromPosting(leg, row.posted) };
   }
 
-  /**
-   * The answer recorded for the leg's request id, if any. A request id names one leg for good: one
-   * that comes back naming another account, amount, direction or payment is not a redelivery but a
-   * reuse, and is refused rather than answered from the first (which would tell the sender its new
-   * leg was done).
-   */
+  /** The answer recorded for the leg's request id, if any (answerFromPosting). */
   private async findAnswer(manager: EntityManager, leg: SandboxLegInput): Promise<SandboxLegOutcome | null> {
     const rows = await manager.query<PostingAnswerRow[]>(
       `SELECT result_code, rrn, reason, payment_id, purpose, direction, bank_code, customer_account_id, amount_minor::text AS amount_minor, currency
          FROM sandbox_postings WHERE request_id = $1`,
       [leg.requestId],
     );
-    if (rows.length === 0) {
-      return null;
-    }
-    const [row] = rows;
-    const difference = differenceFromRecordedLeg(leg, {
-      paymentId: row.payment_id,
-      purpose: row.purpose,
-      direction: row.direction,
-      bankCode: row.bank_code,
-      accountRef: row.customer_account_id,
-      amountMinor: BigInt(row.amount_minor),
-      currency: row.currency.trim(),
-    });
-    if (difference !== null) {
-      return { approved: false, refused: true, reason: `request id ${leg.requestId} was already used for another leg: ${difference} differs` };
-    }
-    if (row.result_code === RESULT_CODES.SUCCESS && row.rrn !== null) {
-      return { approved: true, rrn: row.rrn, replayed: true };
-    }
-    return { approved: false, resultCode: row.result_code as ResultCode, reason: row.reason ?? 'declined', replayed: true };
+    return rows.length === 0 ? null : answerFromPosting(leg, rows[0]);
   }
 
   /**
@@ -368,4 +361,29 @@ const POSTING_COLUMNS = 'request_id, payment_id, purpose, direction, bank_code, 
 
 function postingValues(posting: LegPosting): Array<string | null> {
   return [posting.requestId, posting.paymentId, posting.purpose, posting.direction, posting.bankCode, posting.accountId, posting.currency, posting.amountMinor.toString()];
+}
+
+/**
+ * The answer a recorded posting gives a leg with its request id. A request id names one leg for good:
+ * one that comes back naming another account, amount, direction or payment is not a redelivery but
+ * a reuse, and is refused rather than answered from the first (which would tell the sender its new
+ * leg was done).
+ */
+function answerFromPosting(leg: SandboxLegInput, row: PostingAnswerRow): SandboxLegOutcome {
+  const difference = differenceFromRecordedLeg(leg, {
+    paymentId: row.payment_id,
+    purpose: row.purpose,
+    direction: row.direction,
+    bankCode: row.bank_code,
+    accountRef: row.customer_account_id,
+    amountMinor: BigInt(row.amount_minor),
+    currency: row.currency.trim(),
+  });
+  if (difference !== null) {
+    return { approved: false, refused: true, reason: `request id ${leg.requestId} was already used for another leg: ${difference} differs` };
+  }
+  if (row.result_code === RESULT_CODES.SUCCESS && row.rrn !== null) {
+    return { approved: true, rrn: row.rrn, replayed: true };
+  }
+  return { approved: false, resultCode: row.result_code as ResultCode, reason: row.reason ?? 'declined', replayed: true };
 }
