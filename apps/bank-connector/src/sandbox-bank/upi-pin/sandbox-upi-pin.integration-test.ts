@@ -302,6 +302,12 @@ describe('sandbox banks check the UPI PIN (PostgreSQL)', () => {
     expect(await expiredLeft()).toBe(4); // 16 forgotten per block taken
     expect(await inTx((tx) => pins.takePinBlock(tx, blockId, now, forgetBefore))).toBe(false); // a replay
     expect(await expiredLeft()).toBe(0);
+    // A block whose own use has expired is not forgotten by taking it again: the take is refused.
+    const old = randomUUID();
+    await dataSource.query(`INSERT INTO sandbox_pin_block_uses (block_id, used_at) VALUES ($1, $2)`, [old, new Date(forgetBefore.getTime() - 1000)]);
+    expect(await inTx((tx) => pins.takePinBlock(tx, old, now, forgetBefore))).toBe(false);
+    expect(await expiredLeft()).toBe(1);
+    await dataSource.query(`DELETE FROM sandbox_pin_block_uses WHERE block_id = $1`, [old]);
 
     // A transaction that holds the expired rows (a debit deleting them) does not hold this one up.
     await dataSource.query(`INSERT INTO sandbox_pin_block_uses (block_id, used_at) SELECT unnest($1::text[]), $2`, [expired, new Date(forgetBefore.getTime() - 1000)]);

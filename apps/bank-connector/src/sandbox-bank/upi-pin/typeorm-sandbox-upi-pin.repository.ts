@@ -53,14 +53,18 @@ export class TypeOrmSandboxUpiPinRepository extends SandboxUpiPinRepository {
     // rows a concurrent debit is already deleting. A plain DELETE of all expired rows made every debit
     // of a busy bank wait on the one that got there first (2.9 ms mean at 10 payments/s, the costliest
     // statement of bank-connector). Forgetting is housekeeping: a block this old is refused as stale.
-    await tx.manager.query(
-      `DELETE FROM sandbox_pin_block_uses
-        WHERE block_id IN (SELECT block_id FROM sandbox_pin_block_uses WHERE used_at < $1 ORDER BY used_at LIMIT $2 FOR UPDATE SKIP LOCKED)`,
-      [forgetBefore, FORGET_PER_CALL],
-    );
+    // One statement with the insert (a CTE runs once, to completion); the block being taken is never
+    // among those forgotten, so its own earlier use always shows as the conflict it is.
     const inserted = await tx.manager.query<Array<{ block_id: string }>>(
-      `INSERT INTO sandbox_pin_block_uses (block_id, used_at) VALUES ($1, $2) ON CONFLICT (block_id) DO NOTHING RETURNING block_id`,
-      [blockId, at],
+      `WITH forgotten AS (
+         DELETE FROM sandbox_pin_block_uses
+          WHERE block_id IN (
+            SELECT block_id FROM sandbox_pin_block_uses
+             WHERE used_at < $3 AND block_id <> $1
+             ORDER BY used_at LIMIT $4 FOR UPDATE SKIP LOCKED)
+       )
+       INSERT INTO sandbox_pin_block_uses (block_id, used_at) VALUES ($1, $2) ON CONFLICT (block_id) DO NOTHING RETURNING block_id`,
+      [blockId, at, forgetBefore, FORGET_PER_CALL],
     );
     return inserted.length > 0;
   }
