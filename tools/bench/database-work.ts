@@ -92,7 +92,7 @@ export interface DatabaseWorkFigures {
 /** What each database did between two snapshots, per payment made final in between (one decimal). */
 export function databaseWorkBetween(before: DatabaseWorkSnapshot, after: DatabaseWorkSnapshot, finalPayments: number): DatabaseWorkFigures {
   const perPayment = (value: number): number => (finalPayments > 0 ? Math.round((value * 10) / finalPayments) / 10 : 0);
-  const deltas: Array<[string, { transactions: number; rowsWritten: number; statements: number | null }]> = [];
+  const deltas: Array<[string, DatabaseCounters]> = [];
   for (const [service, now] of after) {
     const earlier = before.get(service);
     // A database created in between counts from zero; a counter reset in between counts nothing.
@@ -101,21 +101,21 @@ export function databaseWorkBetween(before: DatabaseWorkSnapshot, after: Databas
     deltas.push([service, { transactions: delta('transactions'), rowsWritten: delta('rowsWritten'), statements }]);
   }
   deltas.sort(([, a], [, b]) => (b.statements ?? b.transactions) - (a.statements ?? a.transactions));
-  const sum = (field: 'transactions' | 'rowsWritten'): number => deltas.reduce((total, [, delta]) => total + delta[field], 0);
-  const statementsKnown = deltas.length > 0 && deltas.every(([, delta]) => delta.statements !== null);
+  const total: DatabaseCounters = {
+    transactions: deltas.reduce((sum, [, delta]) => sum + delta.transactions, 0),
+    rowsWritten: deltas.reduce((sum, [, delta]) => sum + delta.rowsWritten, 0),
+    // Statements in all only when every database counted them.
+    statements: deltas.length > 0 && deltas.every(([, delta]) => delta.statements !== null) ? deltas.reduce((sum, [, delta]) => sum + (delta.statements ?? 0), 0) : null,
+  };
+  const perPaymentOf = (counters: DatabaseCounters): DatabaseCounters => ({
+    transactions: perPayment(counters.transactions),
+    rowsWritten: perPayment(counters.rowsWritten),
+    statements: counters.statements === null ? null : perPayment(counters.statements),
+  });
   return {
     finalPayments,
-    perPayment: Object.fromEntries(
-      deltas.map(([service, delta]) => [
-        service,
-        { transactions: perPayment(delta.transactions), rowsWritten: perPayment(delta.rowsWritten), statements: delta.statements === null ? null : perPayment(delta.statements) },
-      ]),
-    ),
-    totalPerPayment: {
-      transactions: perPayment(sum('transactions')),
-      rowsWritten: perPayment(sum('rowsWritten')),
-      statements: statementsKnown ? perPayment(deltas.reduce((total, [, delta]) => total + (delta.statements ?? 0), 0)) : null,
-    },
+    perPayment: Object.fromEntries(deltas.map(([service, delta]) => [service, perPaymentOf(delta)])),
+    totalPerPayment: perPaymentOf(total),
   };
 }
 

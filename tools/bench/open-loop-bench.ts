@@ -182,13 +182,12 @@ async function runStep(api: Api, edge: EdgeHttp, watch: CompletionWatch | undefi
   // bench reads any state through the API: those reads (one per payment) are the bench's, not the
   // payments'. Without it, completion is only known through those reads, which then fall inside.
   const deadlineAt = Date.now() + options.deadlineSeconds * 1000;
-  let cpuAfter: CpuSnapshot | null = null;
-  let databaseAfter: DatabaseWorkSnapshot | null = null;
+  const readWindowEnd = async (): Promise<{ cpu: CpuSnapshot | null; database: DatabaseWorkSnapshot | null }> => ({ cpu: readStackCpu(), database: await readStackDatabaseWork() });
+  let windowEnd: Awaited<ReturnType<typeof readWindowEnd>> | undefined;
   if (watch) {
     const seen = await untilEventsSayFinal(load.accepted, watch, deadlineAt);
     if (seen !== 'all-seen') log(`${rate}/s: the completion watch did not see every final event (${seen}); the rest is found through the API`);
-    cpuAfter = readStackCpu();
-    databaseAfter = await readStackDatabaseWork();
+    windowEnd = await readWindowEnd();
   }
   const reader = new PaymentStateReader(sessions, async (paymentId, accessToken) => {
     const answer = await edge.request('GET', `/v1/payments/${encodeURIComponent(paymentId)}`, { accept: 'application/json, application/problem+json', authorization: `Bearer ${accessToken}` });
@@ -199,13 +198,10 @@ async function runStep(api: Api, edge: EdgeHttp, watch: CompletionWatch | undefi
     fullSweepEveryMs: watch ? 30_000 : 5_000,
     log,
   });
-  if (!watch) {
-    cpuAfter = readStackCpu();
-    databaseAfter = await readStackDatabaseWork();
-  }
+  windowEnd ??= await readWindowEnd();
   const finalPayments = load.accepted.filter((payment) => isFinalStatus(states.get(payment.paymentId)?.status)).length;
-  const stackCpu = cpuBefore && cpuAfter ? stackCpuBetween(cpuBefore, cpuAfter, finalPayments) : null;
-  const databaseWork = databaseBefore && databaseAfter ? databaseWorkBetween(databaseBefore, databaseAfter, finalPayments) : null;
+  const stackCpu = cpuBefore && windowEnd.cpu ? stackCpuBetween(cpuBefore, windowEnd.cpu, finalPayments) : null;
+  const databaseWork = databaseBefore && windowEnd.database ? databaseWorkBetween(databaseBefore, windowEnd.database, finalPayments) : null;
   if (watch) {
     const graceEnd = Date.now() + EVENT_GRACE_MS;
     while (Date.now() < graceEnd && load.accepted.some((payment) => isFinalStatus(states.get(payment.paymentId)?.status) && watch.finalSeenAt(payment.paymentId) === undefined)) await sleep(250);
