@@ -266,6 +266,41 @@ describe('notification deliveries (PostgreSQL, HTTP receivers)', () => {
     await eventually(async () => expect((await rows()).map((r) => r.status)).toEqual(['delivered', 'delivered', 'delivered', 'delivered']));
     expect(slow.receiver.verified(SECRET_A)).toHaveLength(2);
   });
+
+  it("stores a pass's outcomes in one statement, each over its own claim only", async () => {
+    const endpoints = new StaticDeliveryEndpoints([chat('chat', 'http://127.0.0.1:9/unused', SECRET_A)]);
+    const { consumer } = service(endpoints);
+    await completed(consumer, paymentEvent({ paymentId: randomUUID() }));
+    await completed(consumer, paymentEvent({ paymentId: randomUUID() }));
+    const now = new Date();
+    const claimed = await deliveries.claimDue({ endpointKey: 'chat', now, limit: 4, leaseUntil: new Date(now.getTime() + 60_000) });
+    expect(claimed).toHaveLength(4);
+    const [delivered, retried, dead, reclaimed] = claimed;
+    // Another worker claimed this one again after its lease lapsed: its attempt moved on.
+    await dataSource.query('UPDATE deliveries SET attempts = attempts + 1 WHERE id = $1', [reclaimed.deliveryId]);
+    const at = new Date('2026-11-28T10:00:00.000Z');
+    const retryAt = new Date('2026-11-28T10:05:00.000Z');
+    const queries = jest.spyOn(dataSource, 'query');
+
+    const stored = await deliveries.recordOutcomes([
+      { deliveryId: delivered.deliveryId, attempt: delivered.attempt, outcome: { status: 'delivered', at } },
+      { deliveryId: retried.deliveryId, attempt: retried.attempt, outcome: { status: 'pending', nextAttemptAt: retryAt, error: 'HTTP 503' } },
+      { deliveryId: dead.deliveryId, attempt: dead.attempt, outcome: { status: 'dead', at, error: 'refused: HTTP 410' } },
+      { deliveryId: reclaimed.deliveryId, attempt: reclaimed.attempt, outcome: { status: 'delivered', at } },
+    ]);
+
+    expect([...stored].sort()).toEqual([delivered.deliveryId, retried.deliveryId, dead.deliveryId].sort());
+    expect(queries).toHaveBeenCalledTimes(1);
+    queries.mockRestore();
+    const byId = new Map<string, Record<string, unknown>>(
+      (await dataSource.query('SELECT id, status, attempts, delivered_at, dead_at, next_attempt_at, last_error FROM deliveries')).map((row: { id: string }) => [row.id, row]),
+    );
+    expect(byId.get(delivered.deliveryId)).toMatchObject({ status: 'delivered', attempts: 1, delivered_at: at, dead_at: null, last_error: null });
+    expect(byId.get(retried.deliveryId)).toMatchObject({ status: 'pending', attempts: 1, next_attempt_at: retryAt, delivered_at: null, last_error: 'HTTP 503' });
+    expect(byId.get(dead.deliveryId)).toMatchObject({ status: 'dead', attempts: 1, dead_at: at, delivered_at: null, last_error: 'refused: HTTP 410' });
+    expect(byId.get(reclaimed.deliveryId)).toMatchObject({ status: 'delivering', attempts: 2, delivered_at: null });
+    expect(await deliveries.recordOutcomes([])).toEqual(new Set());
+  });
 });
 
 describe('the operator API over deliveries (HTTP, PostgreSQL)', () => {

@@ -15,6 +15,14 @@ export type RecordedOutcome =
   | { readonly status: 'pending'; readonly nextAttemptAt: Date; readonly error: string }
   | { readonly status: 'dead'; readonly at: Date; readonly error: string };
 
+/** One claimed attempt and how it ended. */
+export interface AttemptRecord {
+  readonly deliveryId: string;
+  /** The claim's attempt number: the outcome is stored only over this claim. */
+  readonly attempt: number;
+  readonly outcome: RecordedOutcome;
+}
+
 export interface DeliveryPageRequest {
   readonly status?: DeliveryStatus;
   readonly limit: number;
@@ -61,8 +69,11 @@ export abstract class DeliveryRepository {
   /** The endpoints with a row due at `now` (what claimDue would find something for), so idle ones cost nothing. */
   abstract dueEndpointKeys(now: Date): Promise<Set<string>>;
 
-  /** Stores an attempt's outcome unless the row was claimed again since (then returns false). */
-  abstract recordOutcome(deliveryId: string, attempt: number, outcome: RecordedOutcome): Promise<boolean>;
+  /**
+   * Stores the outcomes of one pass's attempts together, each unless its row was claimed again since;
+   * returns the ids of those stored.
+   */
+  abstract recordOutcomes(records: readonly AttemptRecord[]): Promise<Set<string>>;
 
   abstract list(request: DeliveryPageRequest): Promise<DeliveryPage>;
 

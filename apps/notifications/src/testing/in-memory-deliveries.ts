@@ -2,7 +2,7 @@ import type { MerchantPaymentWebhookData } from '@kirim/contracts';
 import type { InTransaction } from '@kirim/messaging';
 import type { ClaimedDelivery, DeliveryDraft, DeliveryOutcome, DeliveryRecord } from '../delivery/delivery';
 import { DeliveryChannel } from '../delivery/delivery-channel';
-import { ClaimRequest, DeliveryPage, DeliveryPageRequest, DeliveryRepository, DeliveryStatusView, RecordedOutcome, ReplayOutcome } from '../delivery/delivery.repository';
+import { AttemptRecord, ClaimRequest, DeliveryPage, DeliveryPageRequest, DeliveryRepository, DeliveryStatusView, ReplayOutcome } from '../delivery/delivery.repository';
 
 const CANNED_MERCHANT_ID = '7a1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d';
 
@@ -24,6 +24,8 @@ type StoredDelivery = { -readonly [K in keyof DeliveryRecord]: DeliveryRecord[K]
 export class InMemoryDeliveries extends DeliveryRepository {
   readonly rows: StoredDelivery[] = [];
   readonly claims: ClaimRequest[] = [];
+  /** How many times outcomes were written (each write stores one pass's). */
+  outcomeWrites = 0;
 
   async insertPending(_tx: InTransaction, drafts: readonly DeliveryDraft[]): Promise<number> {
     let inserted = 0;
@@ -88,25 +90,30 @@ export class InMemoryDeliveries extends DeliveryRepository {
     return new Set(this.rows.filter((r) => (r.status === 'pending' || r.status === 'delivering') && r.nextAttemptAt.getTime() <= now.getTime()).map((r) => r.endpointKey));
   }
 
-  async recordOutcome(deliveryId: string, attempt: number, outcome: RecordedOutcome): Promise<boolean> {
-    const row = this.rows.find((r) => r.deliveryId === deliveryId && r.status === 'delivering' && r.attempts === attempt);
-    if (!row) return false;
-    row.status = outcome.status;
-    switch (outcome.status) {
-      case 'delivered':
-        row.deliveredAt = outcome.at;
-        row.lastError = null;
-        break;
-      case 'pending':
-        row.nextAttemptAt = outcome.nextAttemptAt;
-        row.lastError = outcome.error;
-        break;
-      case 'dead':
-        row.deadAt = outcome.at;
-        row.lastError = outcome.error;
-        break;
+  async recordOutcomes(records: readonly AttemptRecord[]): Promise<Set<string>> {
+    this.outcomeWrites += 1;
+    const stored = new Set<string>();
+    for (const { deliveryId, attempt, outcome } of records) {
+      const row = this.rows.find((r) => r.deliveryId === deliveryId && r.status === 'delivering' && r.attempts === attempt);
+      if (!row) continue;
+      row.status = outcome.status;
+      switch (outcome.status) {
+        case 'delivered':
+          row.deliveredAt = outcome.at;
+          row.lastError = null;
+          break;
+        case 'pending':
+          row.nextAttemptAt = outcome.nextAttemptAt;
+          row.lastError = outcome.error;
+          break;
+        case 'dead':
+          row.deadAt = outcome.at;
+          row.lastError = outcome.error;
+          break;
+      }
+      stored.add(deliveryId);
     }
-    return true;
+    return stored;
   }
 
   async list(request: DeliveryPageRequest): Promise<DeliveryPage> {

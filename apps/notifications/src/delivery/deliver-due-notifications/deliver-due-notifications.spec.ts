@@ -66,6 +66,8 @@ describe('DeliverDueNotifications', () => {
     expect(chat.sent.map((d) => d.deliveryId)).toEqual(ids.slice(0, 4));
     expect(ids.map((id) => deliveries.byId(id).status)).toEqual(['delivered', 'delivered', 'delivered', 'delivered', 'pending']);
     expect(deliveries.byId(ids[0])).toMatchObject({ attempts: 1, deliveredAt: NOW, lastError: null });
+    // The pass's four outcomes are stored with one write.
+    expect(deliveries.outcomeWrites).toBe(1);
   });
 
   it('reschedules a failed attempt with backoff and jitter, keeping the reason', async () => {
@@ -172,6 +174,28 @@ describe('DeliverDueNotifications', () => {
 
     expect(deliveries.byId(id)).toMatchObject({ status: 'delivering', attempts: 2, deliveredAt: null });
     expect(await alertCount('notification-delivery-dead')).toBe(alertsBefore);
+  });
+
+  it("stores each of a pass's outcomes over its own claim only: the others are kept when one row was claimed again", async () => {
+    const { deliveries, useCase } = harness();
+    const [delivered, refused, reclaimed] = await pending(deliveries, 'chat', 3);
+    const channel = new (class extends ScriptedChannel {
+      override async deliver(delivery: ClaimedDelivery): Promise<DeliveryOutcome> {
+        if (delivery.deliveryId === reclaimed) deliveries.byId(reclaimed).attempts += 1; // another worker claimed it meanwhile
+        if (delivery.deliveryId === refused) return { kind: 'permanent', reason: 'HTTP 410' };
+        return super.deliver(delivery);
+      }
+    })('chat');
+    const alertsBefore = await alertCount('notification-delivery-dead');
+
+    await useCase.execute(channel);
+
+    expect(deliveries.outcomeWrites).toBe(1);
+    expect(deliveries.byId(delivered)).toMatchObject({ status: 'delivered', attempts: 1, deliveredAt: NOW, lastError: null });
+    expect(deliveries.byId(refused)).toMatchObject({ status: 'dead', attempts: 1, deadAt: NOW, lastError: 'refused: HTTP 410' });
+    expect(deliveries.byId(reclaimed)).toMatchObject({ status: 'delivering', attempts: 2, deliveredAt: null });
+    // The refused one died (one alert); the dropped one is the other claim's to report.
+    expect(await alertCount('notification-delivery-dead')).toBe(alertsBefore + 1);
   });
 });
 

@@ -8,6 +8,15 @@ import { AttemptOutcome, deliveryMetrics } from '../delivery-metrics';
 import { DELIVERY_SETTINGS, DeliverySettings } from '../delivery-settings';
 import { DeliveryRepository, RecordedOutcome } from '../delivery.repository';
 
+/** An attempt that has ended: how it is counted, and what is stored. */
+interface FinishedAttempt {
+  readonly delivery: ClaimedDelivery;
+  readonly counted: AttemptOutcome;
+  readonly outcome: RecordedOutcome;
+  /** How long the endpoint took; none when nothing was sent. */
+  readonly seconds?: number;
+}
+
 export interface DeliverDueNotificationsResult {
   /** Rows this pass claimed (a full claim means more may be due at once). */
   readonly claimed: number;
@@ -18,7 +27,7 @@ export interface DeliverDueNotificationsResult {
 /**
  * One pass over one endpoint: claim what is due (as many as the endpoint may have in flight, one
  * when its circuit is half-open, none when open), send each outside the claim's transaction, and
- * store each outcome.
+ * store their outcomes together.
  *
  * Why sending outside a transaction loses nothing and sends nothing twice beyond at-least-once:
  * the claim commits the attempt and a lease (status delivering, next_attempt_at = now + lease)
@@ -63,18 +72,19 @@ export class DeliverDueNotifications {
       // A half-open circuit's trial that found nothing to send (or failed to claim) is handed back.
       if (claimed.length === 0) this.breakers.releaseTrial(key);
     }
-    await Promise.all(claimed.map((delivery) => this.attempt(endpoint, delivery)));
+    const attempts = await Promise.all(claimed.map((delivery) => this.attempt(endpoint, delivery)));
+    await this.store(endpoint, attempts);
     deliveryMetrics.circuit(endpoint, this.breakers.stateOf(key));
     return { claimed: claimed.length, circuitOpen: false };
   }
 
-  private async attempt(endpoint: DeliveryChannel, delivery: ClaimedDelivery): Promise<void> {
+  /** Sends one claimed delivery (unless no attempt is left) and says how the attempt ended; stores nothing. */
+  private async attempt(endpoint: DeliveryChannel, delivery: ClaimedDelivery): Promise<FinishedAttempt> {
     const { maxAttempts } = this.settings.retry;
     if (delivery.attempt > maxAttempts) {
       // Only a claim whose lease lapsed after the last attempt gets here (a worker died mid-send):
       // whether that one arrived is unknown, and no attempt is left.
-      await this.store(endpoint, delivery, 'dead', { status: 'dead', at: this.clock.now(), error: 'no attempt left: the last one ended without an outcome (the worker stopped)' });
-      return;
+      return { delivery, counted: 'dead', outcome: { status: 'dead', at: this.clock.now(), error: 'no attempt left: the last one ended without an outcome (the worker stopped)' } };
     }
     const started = this.clock.now().getTime();
     const outcome = await this.send(endpoint, delivery);
@@ -83,23 +93,19 @@ export class DeliverDueNotifications {
     switch (outcome.kind) {
       case 'delivered':
         this.breakers.recordSuccess(endpoint.endpointKey);
-        await this.store(endpoint, delivery, 'delivered', { status: 'delivered', at: now }, seconds);
-        return;
+        return { delivery, counted: 'delivered', outcome: { status: 'delivered', at: now }, seconds };
       case 'permanent':
         // The endpoint is up and refused this message: the circuit has no reason to open.
         this.breakers.recordSuccess(endpoint.endpointKey);
-        await this.store(endpoint, delivery, 'dead', { status: 'dead', at: now, error: boundedReason(`refused: ${outcome.reason}`) }, seconds);
-        return;
+        return { delivery, counted: 'dead', outcome: { status: 'dead', at: now, error: boundedReason(`refused: ${outcome.reason}`) }, seconds };
       case 'retryable': {
         this.breakers.recordFailure(endpoint.endpointKey);
         const error = boundedReason(outcome.reason);
         if (delivery.attempt >= maxAttempts) {
-          await this.store(endpoint, delivery, 'dead', { status: 'dead', at: now, error: boundedReason(`${maxAttempts} attempts failed, the last: ${error}`) }, seconds);
-          return;
+          return { delivery, counted: 'dead', outcome: { status: 'dead', at: now, error: boundedReason(`${maxAttempts} attempts failed, the last: ${error}`) }, seconds };
         }
         const delay = retryDelayMs(delivery.attempt, this.settings.retry, this.settings.random, outcome.retryAfterMs);
-        await this.store(endpoint, delivery, 'retry', { status: 'pending', nextAttemptAt: new Date(now.getTime() + delay), error }, seconds);
-        return;
+        return { delivery, counted: 'retry', outcome: { status: 'pending', nextAttemptAt: new Date(now.getTime() + delay), error }, seconds };
       }
       default: {
         const unhandled: never = outcome;
@@ -117,21 +123,27 @@ export class DeliverDueNotifications {
     }
   }
 
-  private async store(endpoint: DeliveryChannel, delivery: ClaimedDelivery, counted: AttemptOutcome, outcome: RecordedOutcome, seconds?: number): Promise<void> {
-    deliveryMetrics.attempt(endpoint.channel, counted, seconds);
-    const stored = await this.repository.recordOutcome(delivery.deliveryId, delivery.attempt, outcome);
-    if (!stored) {
-      // Its lease lapsed and another claim took the row: that claim's outcome is the one kept.
-      this.logger.warn({ deliveryId: delivery.deliveryId, endpoint: endpoint.endpointKey, attempt: delivery.attempt }, 'delivery outcome dropped: the row was claimed again');
-      return;
-    }
-    if (outcome.status === 'dead') {
-      raiseAlert(
-        this.logger,
-        'notification-delivery-dead',
-        { deliveryId: delivery.deliveryId, notificationId: delivery.notification?.notificationId, merchantEventId: delivery.merchantEvent?.merchantEventId, endpoint: endpoint.endpointKey, attempts: delivery.attempt, reason: outcome.error },
-        'a notification delivery is dead: an operator may replay it (POST /internal/v1/operator/deliveries/{id}/replay)',
-      );
+  /**
+   * Stores the pass's outcomes with one write once every attempt has ended (the lane waits for all of
+   * them before its next claim anyway), then alerts on each delivery that died.
+   */
+  private async store(endpoint: DeliveryChannel, attempts: readonly FinishedAttempt[]): Promise<void> {
+    for (const { counted, seconds } of attempts) deliveryMetrics.attempt(endpoint.channel, counted, seconds);
+    const stored = await this.repository.recordOutcomes(attempts.map(({ delivery, outcome }) => ({ deliveryId: delivery.deliveryId, attempt: delivery.attempt, outcome })));
+    for (const { delivery, outcome } of attempts) {
+      if (!stored.has(delivery.deliveryId)) {
+        // Its lease lapsed and another claim took the row: that claim's outcome is the one kept.
+        this.logger.warn({ deliveryId: delivery.deliveryId, endpoint: endpoint.endpointKey, attempt: delivery.attempt }, 'delivery outcome dropped: the row was claimed again');
+        continue;
+      }
+      if (outcome.status === 'dead') {
+        raiseAlert(
+          this.logger,
+          'notification-delivery-dead',
+          { deliveryId: delivery.deliveryId, notificationId: delivery.notification?.notificationId, merchantEventId: delivery.merchantEvent?.merchantEventId, endpoint: endpoint.endpointKey, attempts: delivery.attempt, reason: outcome.error },
+          'a notification delivery is dead: an operator may replay it (POST /internal/v1/operator/deliveries/{id}/replay)',
+        );
+      }
     }
   }
 }

@@ -108,7 +108,7 @@ export class TypeOrmMerchantWebhookEndpointRepository extends MerchantWebhookEnd
       if (disabled.length === 0) return this.selectOne(manager, endpointId);
       // Its deliveries not yet made end here, in the same transaction: once the endpoint is disabled
       // nothing more is sent to it. A claimed one ('delivering') ends too; the worker's outcome for
-      // it is then dropped (recordOutcome only writes over its own claim). enabledIdsOf's FOR SHARE
+      // it is then dropped (recordOutcomes only writes over its own claim). enabledIdsOf's FOR SHARE
       // makes a consumer that is writing deliveries for this endpoint commit before this runs.
       await manager.query(
         `UPDATE deliveries SET status = 'dead', dead_at = $2, last_error = $3
