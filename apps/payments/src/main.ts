@@ -5,6 +5,7 @@ import { connectKafkaTransport } from '@kirim/messaging';
 import { bootService, createServiceApp, loadConfig, OPERATOR_KEY_SCHEME, OPERATOR_KEY_SECURITY, runUntilSignalled } from '@kirim/platform';
 import { AppModule, SERVICE_NAME } from './app.module';
 import { MERCHANT_KEY_SCHEME, MERCHANT_KEY_SECURITY } from './merchant/merchant-api-key.guard';
+import { LockChunkPayments } from './payment/lock-chunk-payments.preparer';
 import { PaymentsConfig, schemeProfile } from './payments.config';
 
 bootService(async () => {
@@ -30,8 +31,9 @@ bootService(async () => {
     },
   });
   // Consumes bank.responses.v1 as group kirim.payments; the transport refuses to start unless
-  // every event type on that topic has exactly one @EventPattern handler.
-  connectKafkaTransport(app);
+  // every event type on that topic has exactly one @EventPattern handler. Each chunk's payments are
+  // locked with one statement before its answers are applied.
+  connectKafkaTransport(app, { chunkPreparer: app.get(LockChunkPayments) });
   await app.startAllMicroservices();
   await runUntilSignalled(app, { host: config.HTTP_HOST, port: config.HTTP_PORT, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS });
 }, SERVICE_NAME);

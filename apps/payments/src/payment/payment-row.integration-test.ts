@@ -94,4 +94,47 @@ describe('the payment row (PostgreSQL)', () => {
       await other.release();
     }
   });
+
+  it("locks a chunk's payments with one statement, and answers each one's next lock in that transaction from it, once", async () => {
+    const [first, second, third] = ['debit_pending', 'credit_pending', 'debit_pending'].map((status) => samplePayment(status as Payment['status'], {}, randomUUID()));
+    for (const payment of [first, second, third]) await payments.insert({ manager: dataSource.manager }, payment);
+    const other = dataSource.createQueryRunner();
+    await other.connect();
+    try {
+      await dataSource.transaction(async (manager) => {
+        const queries = jest.spyOn(manager, 'query');
+        await payments.lockAll({ manager }, [third.id, first.id, randomUUID(), third.id]);
+        expect(queries).toHaveBeenCalledTimes(1);
+        // Locked: another transaction cannot take them.
+        for (const payment of [first, third]) {
+          await expect(other.query('SELECT id FROM payments WHERE id = $1 FOR UPDATE NOWAIT', [payment.id])).rejects.toThrow(/could not obtain lock/);
+        }
+        expect(await other.query('SELECT id FROM payments WHERE id = $1 FOR UPDATE NOWAIT', [second.id])).toEqual([{ id: second.id }]);
+
+        expect(await payments.lockById({ manager }, first.id)).toEqual(first);
+        expect(queries).toHaveBeenCalledTimes(1);
+        // Once only: the handler may have changed it since, so the next lock reads the row again.
+        const moved = { ...first, status: 'credit_pending' as const };
+        await payments.update({ manager }, moved);
+        expect(await payments.lockById({ manager }, first.id)).toEqual(moved);
+        // A row changed before anyone took it is read again too.
+        const changed = { ...third, note: 'changed in this transaction' };
+        await payments.update({ manager }, changed);
+        expect(await payments.lockById({ manager }, third.id)).toEqual(changed);
+        // A payment that is not in the chunk is locked on its own.
+        expect(await payments.lockById({ manager }, second.id)).toEqual(second);
+        expect(queries).toHaveBeenCalledTimes(6);
+        queries.mockRestore();
+      });
+      // Another transaction is not answered from the earlier one's rows.
+      await dataSource.transaction(async (manager) => {
+        const queries = jest.spyOn(manager, 'query');
+        expect((await payments.lockById({ manager }, third.id))?.note).toBe('changed in this transaction');
+        expect(queries).toHaveBeenCalledTimes(1);
+        queries.mockRestore();
+      });
+    } finally {
+      await other.release();
+    }
+  });
 });

@@ -17,6 +17,7 @@ import { TypeOrmPaymentHistoryRepository } from './list-my-payments/typeorm-paym
 import { ListPaymentsNeedingOperatorUseCase } from './list-payments-needing-operator/list-payments-needing-operator.use-case';
 import { PartyDirectory } from './party-directory';
 import { PaymentBacklogGauges } from './payment-metrics';
+import { LockChunkPayments } from './lock-chunk-payments.preparer';
 import { PaymentTransitionStep } from './payment-transition-step';
 import { IdempotencyKeyRepository, PaymentRepository, TypeOrmIdempotencyKeyRepository, TypeOrmPaymentRepository } from './payment.repository';
 import { PaymentsController } from './payments.controller';
@@ -32,6 +33,8 @@ import { RetryReversalUseCase } from './retry-reversal/retry-reversal.use-case';
     PaymentTransitionStep,
     InitiatePaymentUseCase,
     ApplyBankLegResultUseCase,
+    // Locks a consumer chunk's payments with one statement before its answers are applied (main.ts).
+    LockChunkPayments,
     GetPaymentUseCase,
     ListMyPaymentsUseCase,
     CheckPendingLegsUseCase,

@@ -13,6 +13,13 @@ export type InTransaction = Pick<TransactionScope, 'manager'>;
 export abstract class PaymentRepository {
   /** `SELECT ... FOR UPDATE`: concurrent results for one payment apply one after the other. */
   abstract lockById(tx: InTransaction, paymentId: string): Promise<Payment | null>;
+  /**
+   * Locks these payments, in id order, with one statement, and keeps their rows for `tx`: the next
+   * `lockById` of each in that transaction is answered from them without asking the database, once
+   * (a second one reads the row again, as the first may have changed it). A consumer chunk's
+   * answers for many payments then cost one lock instead of one each.
+   */
+  abstract lockAll(tx: InTransaction, paymentIds: readonly string[]): Promise<void>;
   abstract findById(paymentId: string, tx?: InTransaction): Promise<Payment | null>;
   abstract insert(tx: InTransaction, payment: Payment): Promise<void>;
   abstract update(tx: InTransaction, payment: Payment): Promise<void>;
@@ -114,12 +121,15 @@ class PaymentRowStatements {
   private readonly texts = new Map<string, string>();
   readonly select: string;
   readonly lock: string;
+  /** Many rows by id, locked in id order (two transactions locking overlapping sets then never deadlock). */
+  readonly lockMany: string;
 
   constructor(dataSource: DataSource) {
     const columns = dataSource.getMetadata(PaymentEntity).columns.map((column) => [column.propertyName, column.databaseName] as const);
     this.columnOf = new Map(columns);
     this.select = `SELECT ${columns.map(([, column]) => `"${column}"`).join(', ')} FROM payments WHERE id = $1`;
     this.lock = `${this.select} FOR UPDATE`;
+    this.lockMany = `SELECT ${columns.map(([, column]) => `"${column}"`).join(', ')} FROM payments WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`;
   }
 
   /** A row as TypeORM would have hydrated it: pg already gives the same values (bigint as text, timestamptz as Date). */
@@ -171,9 +181,28 @@ export class TypeOrmPaymentRepository extends PaymentRepository {
     this.statements = new PaymentRowStatements(dataSource);
   }
 
+  /** Rows lockAll locked and no lockById has taken yet, per transaction (its EntityManager). */
+  private readonly lockedRows = new WeakMap<EntityManager, Map<string, Record<string, unknown>>>();
+
   async lockById(tx: InTransaction, paymentId: string): Promise<Payment | null> {
+    const kept = this.lockedRows.get(tx.manager);
+    const row = kept?.get(paymentId);
+    if (row !== undefined) {
+      kept?.delete(paymentId);
+      return toPayment(this.statements.entityOf(row));
+    }
     const rows: Record<string, unknown>[] = await tx.manager.query(this.statements.lock, [paymentId]);
     return rows.length === 1 ? toPayment(this.statements.entityOf(rows[0])) : null;
+  }
+
+  async lockAll(tx: InTransaction, paymentIds: readonly string[]): Promise<void> {
+    const ids = [...new Set(paymentIds)];
+    if (ids.length === 0) return;
+    // One id: the single-row lock, whose prepared plan PostgreSQL reuses (= ANY plans each time).
+    const rows: Record<string, unknown>[] = ids.length === 1 ? await tx.manager.query(this.statements.lock, ids) : await tx.manager.query(this.statements.lockMany, [ids]);
+    // Rows are read as payments only when a handler takes them, so a row that cannot be read fails
+    // that handler alone, as lockById would.
+    this.lockedRows.set(tx.manager, new Map(rows.map((row) => [String(row.id), row])));
   }
 
   async findById(paymentId: string, tx?: InTransaction): Promise<Payment | null> {
@@ -187,6 +216,8 @@ export class TypeOrmPaymentRepository extends PaymentRepository {
   }
 
   async update(tx: InTransaction, payment: Payment): Promise<void> {
+    // A row kept by lockAll is no longer what the table holds.
+    this.lockedRows.get(tx.manager)?.delete(payment.id);
     await tx.manager.query(...this.statements.update(toEntity(payment)));
   }
 

@@ -32,6 +32,13 @@ export class InMemoryPaymentRepository extends PaymentRepository {
     return this.rows.get(paymentId) ?? null;
   }
 
+  /** The id lists lockAll was given, in order. */
+  readonly lockedAll: string[][] = [];
+
+  async lockAll(_tx: InTransaction, paymentIds: readonly string[]): Promise<void> {
+    this.lockedAll.push([...paymentIds]);
+  }
+
   async findById(paymentId: string): Promise<Payment | null> {
     return this.rows.get(paymentId) ?? null;
   }

@@ -27,6 +27,7 @@ import { connectKafkaTransport, decodeCloudEvent, headerText, KafkaReadinessChec
 import { AuthModule, ConfigModule, DeviceBindingRevocations, JWT_AUDIENCES, SystemClock, typeOrmModuleOptions } from '@kirim/platform';
 import { createPrefixedTopics, createTestDatabase, eventually, testKafkaClientConfig, testKafkaEnv } from '@kirim/testing';
 import { loadSchemeProfile, SchemeProfile } from '../limits/scheme-profile';
+import { LockChunkPayments } from '../payment/lock-chunk-payments.preparer';
 import { PAYMENTS_MIGRATIONS } from '../migrations';
 import { paymentDeadLetterHooks } from '../operations/payment-dead-letter-hooks';
 import { TypeOrmPaymentFlags } from '../operations/typeorm-payment-flags.repository';
@@ -184,7 +185,8 @@ export class PaymentsOnBroker {
         .compile();
       const app = moduleRef.createNestApplication({ logger: false });
       undo.push(() => closeApp(app));
-      connectKafkaTransport(app);
+      // As main.ts wires it: each chunk's payments locked with one statement first.
+      connectKafkaTransport(app, { chunkPreparer: app.get(LockChunkPayments) });
       await app.startAllMicroservices();
       await app.init();
       const dataSource = app.get(DataSource);
