@@ -1,5 +1,9 @@
 import { plainToInstance } from 'class-transformer';
 import { ValidateBy, ValidateIf, validateSync, ValidationError } from 'class-validator';
+import { installValidationMetadataCache } from './validation-metadata-cache';
+
+// Every process that validates anything loads this module: its lookups of a class's rules are kept from here on.
+installValidationMetadataCache();
 
 export type ValidationOutcome<T> = { ok: true; value: T } | { ok: false; errors: string[] };
 
