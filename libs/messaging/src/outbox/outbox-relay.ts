@@ -1,6 +1,8 @@
 import { Logger } from '@nestjs/common';
 import type { Message, Producer } from 'kafkajs';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { Pool, PoolClient } from 'pg';
+import type { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { raiseAlert } from '@kirim/platform';
 import { encodeCloudEvent } from '../codec/cloud-event.codec';
 import { ConnectionGuard } from '../kafka/connection-guard';
@@ -62,6 +64,12 @@ interface BatchOutcome {
   readonly failure?: unknown;
   /** Another replica held the relay lock: nothing was looked at. */
   readonly lockBusy?: true;
+}
+
+/** A row's position as the integer it must be: positions are written into the DELETE's text. */
+function positionOf(row: OutboxRow): string {
+  if (!/^[0-9]{1,19}$/.test(row.position)) throw new Error(`outbox position ${row.position} is not an integer`);
+  return row.position;
 }
 
 const NOTHING_DONE: BatchOutcome = { published: 0, quarantined: [] };
@@ -159,30 +167,59 @@ export class OutboxRelay {
     return (await this.publishOneBatch()).done;
   }
 
+  /**
+   * One pass in its own transaction, on one pooled connection, in two round trips: BEGIN travels
+   * with the lock-and-read, and the DELETE of what was sent with the COMMIT, each pair as one
+   * simple-protocol query (TypeORM's transaction would send all four apart; the relay runs after
+   * nearly every commit, so that was a large share of all statements). Only values the relay made
+   * itself go into those texts: its lock name, quoted by the driver; its batch size; positions read
+   * from the table. Anything that fails rolls the pass back, as before.
+   */
   private async publishOneBatch(): Promise<{ readonly done: number; readonly lockBusy: boolean }> {
-    const outcome = await this.dataSource.transaction(async (manager): Promise<BatchOutcome> => {
-      const rows = await this.lockAndRead(manager);
-      if (rows === 'lock-busy') return LOCK_BUSY;
-      if (rows.length === 0) return NOTHING_DONE;
-      const encoded: EncodedRow[] = [];
-      const quarantined: SetAside[] = [];
-      for (const row of rows) {
-        try {
-          encoded.push({ row, topic: this.options.topicPrefix + row.topic, message: await this.encode(row) });
-        } catch (error) {
-          quarantined.push({ row, reason: `cannot be encoded or signed: ${describeError(error)}` });
-        }
-      }
-      const { sent, failure } = await this.send(encoded, quarantined);
-      if (sent.length > 0) await manager.query('DELETE FROM outbox_messages WHERE position = ANY($1::bigint[])', [sent.map((item) => item.row.position)]);
-      await this.quarantine(manager, quarantined);
-      return { published: sent.length, quarantined, failure };
-    });
+    const client = await this.pool().connect();
+    let outcome: BatchOutcome;
+    try {
+      outcome = await this.publishIn(client);
+    } catch (error) {
+      // A connection that cannot even roll back is broken: it is dropped, not pooled again.
+      const rolledBack = await client.query('ROLLBACK').then(
+        () => true,
+        () => false,
+      );
+      client.release(rolledBack ? undefined : error instanceof Error ? error : new Error(String(error)));
+      throw error;
+    }
+    client.release();
     for (const { row, reason } of outcome.quarantined) {
       raiseAlert(this.logger, 'outbox-record-quarantined', { outboxId: row.id, position: row.position, topic: row.topic, type: row.type }, `outbox record set aside: ${reason}`);
     }
     if (outcome.failure !== undefined) throw outcome.failure;
     return { done: outcome.published + outcome.quarantined.length, lockBusy: outcome.lockBusy === true };
+  }
+
+  private async publishIn(client: PoolClient): Promise<BatchOutcome> {
+    const rows = await this.beginLockAndRead(client);
+    if (rows === 'lock-busy' || rows.length === 0) {
+      await client.query('COMMIT');
+      return rows === 'lock-busy' ? LOCK_BUSY : NOTHING_DONE;
+    }
+    const encoded: EncodedRow[] = [];
+    const quarantined: SetAside[] = [];
+    for (const row of rows) {
+      try {
+        encoded.push({ row, topic: this.options.topicPrefix + row.topic, message: await this.encode(row) });
+      } catch (error) {
+        quarantined.push({ row, reason: `cannot be encoded or signed: ${describeError(error)}` });
+      }
+    }
+    const { sent, failure } = await this.send(encoded, quarantined);
+    await this.quarantine(client, quarantined);
+    await client.query(sent.length > 0 ? `DELETE FROM outbox_messages WHERE position = ANY('{${sent.map((item) => positionOf(item.row)).join(',')}}'::bigint[]); COMMIT` : 'COMMIT');
+    return { published: sent.length, quarantined, failure };
+  }
+
+  private pool(): Pool {
+    return (this.dataSource.driver as PostgresDriver).master as Pool;
   }
 
   private async encode(row: OutboxRow): Promise<Message> {
@@ -243,9 +280,9 @@ export class OutboxRelay {
    * kept without a UPI PIN block (storable-json.ts): a requeued debit then goes without one and its
    * bank declines it U30.
    */
-  private async quarantine(manager: EntityManager, setAside: readonly SetAside[]): Promise<void> {
+  private async quarantine(client: PoolClient, setAside: readonly SetAside[]): Promise<void> {
     if (setAside.length === 0) return;
-    await manager.query(
+    await client.query(
       `WITH moved AS (DELETE FROM outbox_messages WHERE position = ANY($1::bigint[]) RETURNING *)
        INSERT INTO outbox_quarantine (position, id, topic, record_key, type, source, subject, occurred_at, data, traceparent, reason)
        SELECT moved.position, moved.id, moved.topic, moved.record_key, moved.type, moved.source, moved.subject, moved.occurred_at, q.data::jsonb, moved.traceparent, q.reason
@@ -266,21 +303,30 @@ export class OutboxRelay {
   }
 
   /**
-   * Takes the relay lock and reads the oldest batch in one round trip: the lock is tried once, and
-   * the rows are read only if it was taken. Always one row back at least: the lock's answer, with
-   * the columns of the first outbox row, or nulls when the outbox is empty or the lock was busy.
+   * Opens the pass's transaction, takes the relay lock and reads the oldest batch, in one round trip:
+   * the lock is tried once, and the rows are read only if it was taken. Always one row back at
+   * least: the lock's answer, with the columns of the first outbox row, or nulls when the outbox is
+   * empty or the lock was busy.
    */
-  private async lockAndRead(manager: EntityManager): Promise<OutboxRow[] | 'lock-busy'> {
-    const rows = (await manager.query(
-      `SELECT relay.locked, o.position, o.id, o.topic, o.record_key, o.type, o.source, o.subject, o.occurred_at, o.data, o.traceparent
-         FROM (SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked) relay
+  private async beginLockAndRead(client: PoolClient): Promise<OutboxRow[] | 'lock-busy'> {
+    const results = (await client.query(
+      `BEGIN;
+       SELECT relay.locked, o.position, o.id, o.topic, o.record_key, o.type, o.source, o.subject, o.occurred_at, o.data, o.traceparent
+         FROM (SELECT pg_try_advisory_xact_lock(hashtext(${client.escapeLiteral(this.options.lockName)})) AS locked) relay
          LEFT JOIN LATERAL (
-           SELECT * FROM outbox_messages WHERE relay.locked ORDER BY position LIMIT $2
+           SELECT * FROM outbox_messages WHERE relay.locked ORDER BY position LIMIT ${this.batchSize}
          ) o ON true`,
-      [this.options.lockName, this.options.batchSize],
-    )) as (OutboxRow & { locked: boolean })[];
+    )) as unknown as { rows: (OutboxRow & { locked: boolean })[] }[];
+    const rows = results[1].rows;
     if (rows[0]?.locked !== true) return 'lock-busy';
     return rows.filter((row) => row.position !== null).map(({ locked: _locked, ...row }) => row);
+  }
+
+  /** The batch size as the integer it must be: it is written into the read's text. */
+  private get batchSize(): number {
+    const size = this.options.batchSize;
+    if (!Number.isSafeInteger(size) || size < 1) throw new Error(`outbox batch size must be a positive integer, not ${size}`);
+    return size;
   }
 
   private async runLoop(): Promise<void> {
