@@ -7,16 +7,24 @@ export function createPool(url: string, size: number): Pool {
 /** Runs `work` in one transaction: COMMIT when it resolves, ROLLBACK when it throws. */
 export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  // The pool listens to a connection's errors only while it is idle: one lost while it is checked out
+  // (the database restarted) fails this transaction and is dropped, rather than crashing the process.
+  let lost: Error | undefined;
+  const onLost = (error: Error): void => {
+    lost = error;
+  };
+  client.on('error', onLost);
   try {
     await client.query('BEGIN');
     const result = await work(client);
     await client.query('COMMIT');
     return result;
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
+    if (lost === undefined) await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   } finally {
-    client.release();
+    client.removeListener('error', onLost);
+    client.release(lost);
   }
 }
 

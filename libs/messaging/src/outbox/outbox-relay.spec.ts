@@ -16,6 +16,8 @@ class FakeOutboxDatabase {
         connect: async () => ({
           query: async (sql: string) => this.query(sql),
           escapeLiteral: (text: string) => `'${text.replace(/'/g, "''")}'`,
+          on: () => undefined,
+          removeListener: () => undefined,
           release: () => undefined,
         }),
       },

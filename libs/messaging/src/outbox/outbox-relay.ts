@@ -177,19 +177,31 @@ export class OutboxRelay {
    */
   private async publishOneBatch(): Promise<{ readonly done: number; readonly lockBusy: boolean }> {
     const client = await this.pool().connect();
+    // The pool listens to a connection's errors only while it is idle. One lost while the pass holds
+    // it (the database restarted, the backend terminated during the send) must fail the pass, not
+    // crash the process with an unhandled 'error' event.
+    let lost: Error | undefined;
+    const onLost = (error: Error): void => {
+      lost = error;
+    };
+    client.on('error', onLost);
     let outcome: BatchOutcome;
     try {
       outcome = await this.publishIn(client);
     } catch (error) {
-      // A connection that cannot even roll back is broken: it is dropped, not pooled again.
-      const rolledBack = await client.query('ROLLBACK').then(
-        () => true,
-        () => false,
-      );
-      client.release(rolledBack ? undefined : error instanceof Error ? error : new Error(String(error)));
+      // A connection that is lost, or cannot even roll back, is dropped rather than pooled again.
+      const rolledBack =
+        lost === undefined &&
+        (await client.query('ROLLBACK').then(
+          () => true,
+          () => false,
+        ));
+      client.removeListener('error', onLost);
+      client.release(rolledBack ? undefined : (lost ?? (error instanceof Error ? error : new Error(String(error)))));
       throw error;
     }
-    client.release();
+    client.removeListener('error', onLost);
+    client.release(lost);
     for (const { row, reason } of outcome.quarantined) {
       raiseAlert(this.logger, 'outbox-record-quarantined', { outboxId: row.id, position: row.position, topic: row.topic, type: row.type }, `outbox record set aside: ${reason}`);
     }
