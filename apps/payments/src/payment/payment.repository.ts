@@ -127,9 +127,10 @@ class PaymentRowStatements {
   constructor(dataSource: DataSource) {
     const columns = dataSource.getMetadata(PaymentEntity).columns.map((column) => [column.propertyName, column.databaseName] as const);
     this.columnOf = new Map(columns);
-    this.select = `SELECT ${columns.map(([, column]) => `"${column}"`).join(', ')} FROM payments WHERE id = $1`;
+    const selectRows = `SELECT ${columns.map(([, column]) => `"${column}"`).join(', ')} FROM payments`;
+    this.select = `${selectRows} WHERE id = $1`;
     this.lock = `${this.select} FOR UPDATE`;
-    this.lockMany = `SELECT ${columns.map(([, column]) => `"${column}"`).join(', ')} FROM payments WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`;
+    this.lockMany = `${selectRows} WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`;
   }
 
   /** A row as TypeORM would have hydrated it: pg already gives the same values (bigint as text, timestamptz as Date). */

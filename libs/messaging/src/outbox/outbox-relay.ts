@@ -190,18 +190,13 @@ export class OutboxRelay {
       outcome = await this.publishIn(client);
     } catch (error) {
       // A connection that is lost, or cannot even roll back, is dropped rather than pooled again.
-      const rolledBack =
-        lost === undefined &&
-        (await client.query('ROLLBACK').then(
-          () => true,
-          () => false,
-        ));
-      client.removeListener('error', onLost);
-      client.release(rolledBack ? undefined : (lost ?? (error instanceof Error ? error : new Error(String(error)))));
+      const rolledBack = lost === undefined && (await client.query('ROLLBACK').then(() => true, () => false));
+      if (!rolledBack) lost ??= error instanceof Error ? error : new Error(String(error));
       throw error;
+    } finally {
+      client.removeListener('error', onLost);
+      client.release(lost);
     }
-    client.removeListener('error', onLost);
-    client.release(lost);
     for (const { row, reason } of outcome.quarantined) {
       raiseAlert(this.logger, 'outbox-record-quarantined', { outboxId: row.id, position: row.position, topic: row.topic, type: row.type }, `outbox record set aside: ${reason}`);
     }
