@@ -10,6 +10,12 @@
 #   scripts/stack.sh reset    stop everything, then drop the kirim databases and the broker's data (a clean slate)
 #   scripts/stack.sh reencrypt <service>   re-encrypt the service's data under its active key (docs/data-at-rest.md)
 #
+# KIRIM_REPLICAS=N (1 to 4, default 1) runs N replicas of each of the four services, as a Deployment
+# with N pods would: replica k (2..N) is <service>-k on the service's port + 100 x (k - 1), in the
+# same Kafka consumer groups and on the same database; it calls replica k of the other services,
+# and the edge sends requests to the replicas in turn (docs/benchmarks.md, "Scaling out"). Change it
+# from a stopped stack: the edge reads the replicas' addresses when it starts.
+#
 # The simulated SMS provider (tools/sms-simulator, :3020) runs beside them: clients "send" the
 # device-binding SMS through it (docs/device-binding.md), and notifications sends receipts by SMS to
 # users without the app through its outbound API (docs/notifications.md). The simulated messaging platform
@@ -22,6 +28,28 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 RUN_DIR="$KIRIM_HOME/run"
 LOG_DIR="$KIRIM_HOME/logs"
 KEY_DIR="$KIRIM_HOME/keys"
+
+REPLICAS="${KIRIM_REPLICAS:-1}"
+[[ "$REPLICAS" =~ ^[1-4]$ ]] || die "KIRIM_REPLICAS must be 1, 2, 3 or 4 (got '$REPLICAS')"
+
+# Replica k of a service: its name (the service's own for k = 1) and its HTTP port.
+replica_name() { if [[ "$2" == 1 ]]; then echo "$1"; else echo "$1-$2"; fi; }
+replica_port() { echo $(( ${SERVICE_PORT[$1]} + 100 * ($2 - 1) )); }
+# The service a replica belongs to, and which replica it is (bank-connector-2 -> bank-connector, 2).
+service_of() { if [[ "$1" =~ ^(.+)-([2-9])$ && -n "${SERVICE_PORT[${BASH_REMATCH[1]}]:-}" ]]; then echo "${BASH_REMATCH[1]}"; else echo "$1"; fi; }
+replica_index() { if [[ "$1" =~ -([2-9])$ && "$(service_of "$1")" != "$1" ]]; then echo "${BASH_REMATCH[1]}"; else echo 1; fi; }
+# Every replica of the four services, for up to $REPLICAS (or $1) replicas each.
+service_replicas() {
+  local name k
+  for name in "${SERVICES[@]}"; do for ((k = 1; k <= ${1:-$REPLICAS}; k++)); do replica_name "$name" "$k"; done; done
+}
+# The base URLs of a service's replicas, comma-separated (the edge's upstream list).
+replica_urls() {
+  local k urls=()
+  for ((k = 1; k <= REPLICAS; k++)); do urls+=("http://127.0.0.1:$(replica_port "$1" "$k")"); done
+  local IFS=,
+  echo "${urls[*]}"
+}
 
 infra_up() {
   bash "$REPO_ROOT/deploy/local/kafka/kafka.sh" start
@@ -165,20 +193,35 @@ operator_key_digest() {
   node -e 'process.stdout.write(require("crypto").createHash("sha256").update(require("fs").readFileSync(process.argv[1], "utf8")).digest("hex"))' "$KEY_DIR/operator.key"
 }
 
-service_env() { # service -> env assignments, one per line
-  local name="$1"
+edge_env() {
+  echo "EDGE_PORT=${SERVICE_PORT[edge]}"
+  echo "LOG_LEVEL=${LOG_LEVEL:-info}"
+  local name variable
+  for name in "${SERVICES[@]}"; do
+    variable="${name//-/_}_URL"
+    echo "${variable^^}=$(replica_urls "$name")"
+  done
+  # The edge's per-client rate limit stands in for the Ingress's; every local client (tests, the bench)
+  # is 127.0.0.1, so locally it is set high enough never to throttle them (EDGE_RATE_LIMIT_* to try it).
+  echo "EDGE_RATE_LIMIT_PER_SECOND=${EDGE_RATE_LIMIT_PER_SECOND:-100000}"
+  echo "EDGE_RATE_LIMIT_BURST=${EDGE_RATE_LIMIT_BURST:-200000}"
+}
+
+service_env() { # service or replica (payments-2) -> env assignments, one per line
+  local instance="$1" name k
+  name="$(service_of "$instance")"
+  k="$(replica_index "$instance")"
   [[ "$name" == example-partner ]] && { example_partner_env; return; }
   [[ "$name" == sms-simulator ]] && { sms_simulator_env; return; }
   [[ "$name" == chat-simulator ]] && { chat_simulator_env; return; }
-  echo "HTTP_PORT=${SERVICE_PORT[$name]}"
+  [[ "$name" == edge ]] && { edge_env; return; }
+  echo "HTTP_PORT=$(replica_port "$name" "$k")"
   echo "LOG_LEVEL=${LOG_LEVEL:-info}"
   echo "KAFKA_BROKERS=$KAFKA_BROKERS"
-  echo "IDENTITY_JWKS_URL=http://127.0.0.1:3001/.well-known/jwks.json"
-  echo "IDENTITY_URL=http://127.0.0.1:3001"
-  echo "BANK_CONNECTOR_URL=http://127.0.0.1:3003"
-  # The edge's per-client rate limit stands in for the Ingress's; every local client (tests, the bench)
-  # is 127.0.0.1, so locally it is set high enough never to throttle them (EDGE_RATE_LIMIT_* to try it).
-  [[ "$name" == edge ]] && { echo "EDGE_PORT=8080"; echo "PAYMENTS_URL=http://127.0.0.1:3002"; echo "NOTIFICATIONS_URL=http://127.0.0.1:3004"; echo "EDGE_RATE_LIMIT_PER_SECOND=${EDGE_RATE_LIMIT_PER_SECOND:-100000}"; echo "EDGE_RATE_LIMIT_BURST=${EDGE_RATE_LIMIT_BURST:-200000}"; return; }
+  # Replica k calls replica k of the others (a Kubernetes Service would pick one for it).
+  echo "IDENTITY_JWKS_URL=http://127.0.0.1:$(replica_port identity "$k")/.well-known/jwks.json"
+  echo "IDENTITY_URL=http://127.0.0.1:$(replica_port identity "$k")"
+  echo "BANK_CONNECTOR_URL=http://127.0.0.1:$(replica_port bank-connector "$k")"
   echo "DATABASE_URL=$(database_url "$name")"
   # Each service is its own Kafka principal; the broker's ACLs give it its own topics and group only.
   echo "KAFKA_SASL_USERNAME=$name"
@@ -242,27 +285,32 @@ main_js() { # service -> built entry point
 
 running() { [[ -f "$RUN_DIR/$1.pid" ]] && kill -0 "$(cat "$RUN_DIR/$1.pid")" 2>/dev/null; }
 
-start_one() {
-  local name="$1"
+start_one() { # service or replica (payments-2)
+  local name="$1" service
+  service="$(service_of "$name")"
   running "$name" && { say "$name already running"; return; }
   local -a env_args
   mapfile -t env_args < <(service_env "$name")
   # Multi-line PEM keys are added whole, not through service_env's one-line-per-variable output.
-  if [[ "$name" == identity ]]; then
+  if [[ "$service" == identity ]]; then
     env_args+=("IDENTITY_SIGNING_KEY=$(cat "$KEY_DIR/identity-signing-key.pem")")
   fi
-  if [[ -s "$KEY_DIR/messages/$name.pem" ]]; then
-    env_args+=("MESSAGE_SIGNING_KEY=$(cat "$KEY_DIR/messages/$name.pem")")
+  if [[ -s "$KEY_DIR/messages/$service.pem" ]]; then
+    env_args+=("MESSAGE_SIGNING_KEY=$(cat "$KEY_DIR/messages/$service.pem")")
   fi
   # KIRIM_NODE_FLAGS: extra node flags for profiling, e.g. "--cpu-prof --cpu-prof-dir=.local/prof".
   # shellcheck disable=SC2086
   # `export` (a builtin) rather than `env VAR=...`: secrets never appear in a process's arguments.
-  (cd "$REPO_ROOT" && export "${env_args[@]}" && exec setsid node ${KIRIM_NODE_FLAGS:-} --enable-source-maps "$(main_js "$name")" >>"$LOG_DIR/$name.log" 2>&1 </dev/null 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-) &
+  (cd "$REPO_ROOT" && export "${env_args[@]}" && exec setsid node ${KIRIM_NODE_FLAGS:-} --enable-source-maps "$(main_js "$service")" >>"$LOG_DIR/$name.log" 2>&1 </dev/null 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-) &
   echo $! >"$RUN_DIR/$name.pid"
 }
 
+port_of() { # service or replica -> its HTTP port
+  replica_port "$(service_of "$1")" "$(replica_index "$1")"
+}
+
 ready() { # name -> 0 when /health/ready answers 200
-  curl -fs -o /dev/null --max-time 2 "http://127.0.0.1:${SERVICE_PORT[$1]}/health/ready"
+  curl -fs -o /dev/null --max-time 2 "http://127.0.0.1:$(port_of "$1")/health/ready"
 }
 
 wait_ready() {
@@ -273,7 +321,7 @@ wait_ready() {
       if (( SECONDS > deadline )); then tail -n 30 "$LOG_DIR/$name.log" >&2; die "$name not ready in time (log: $LOG_DIR/$name.log)"; fi
       sleep 0.5
     done
-    say "$name ready on :${SERVICE_PORT[$name]}"
+    say "$name ready on :$(port_of "$name")"
   done
 }
 
@@ -298,11 +346,15 @@ cmd_up() {
   # The chat simulator first: notifications starts delivering receipts as soon as it is up.
   start_one chat-simulator
   wait_ready chat-simulator
-  start_one identity
-  wait_ready identity
-  local name
-  for name in payments bank-connector notifications example-partner; do start_one "$name"; done
-  wait_ready payments bank-connector notifications example-partner
+  local name k identities=() others=()
+  for ((k = 1; k <= REPLICAS; k++)); do
+    identities+=("$(replica_name identity "$k")")
+    for name in payments bank-connector notifications; do others+=("$(replica_name "$name" "$k")"); done
+  done
+  for name in "${identities[@]}"; do start_one "$name"; done
+  wait_ready "${identities[@]}"
+  for name in "${others[@]}" example-partner; do start_one "$name"; done
+  wait_ready "${others[@]}" example-partner
   start_one edge
   wait_ready edge
   start_one sms-simulator
@@ -315,7 +367,8 @@ cmd_down() {
   stop_one chat-simulator
   stop_one edge
   local name
-  for name in "${SERVICES[@]}" example-partner; do stop_one "$name" & done
+  # Every replica that may be running, whatever KIRIM_REPLICAS says now.
+  for name in $(service_replicas 4) example-partner; do stop_one "$name" & done
   wait
   if [[ "${1:-}" == --all ]]; then
     bash "$REPO_ROOT/deploy/local/kafka/kafka.sh" stop
@@ -337,7 +390,7 @@ cmd_reset() {
 
 cmd_status() {
   local name rc=0
-  for name in "${SERVICES[@]}" example-partner edge sms-simulator chat-simulator; do
+  for name in $(service_replicas) example-partner edge sms-simulator chat-simulator; do
     if ready "$name"; then echo "$name: ready"; else echo "$name: NOT ready"; rc=1; fi
   done
   return $rc

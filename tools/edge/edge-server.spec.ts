@@ -29,10 +29,10 @@ const ASYNCAPI = 'asyncapi: 3.0.0\ninfo:\n  title: kirim Kafka contract\n';
 
 const options: EdgeOptions = {
   upstreams: {
-    identity: new URL('http://127.0.0.1:1'),
-    payments: new URL('http://127.0.0.1:1'),
-    'bank-connector': new URL('http://127.0.0.1:1'),
-    notifications: new URL('http://127.0.0.1:1'),
+    identity: [new URL('http://127.0.0.1:1')],
+    payments: [new URL('http://127.0.0.1:1')],
+    'bank-connector': [new URL('http://127.0.0.1:1')],
+    notifications: [new URL('http://127.0.0.1:1')],
   },
   upstreamTimeoutMs: 1000,
   readinessTimeoutMs: 1000,

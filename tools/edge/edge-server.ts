@@ -4,9 +4,7 @@ import { docsIndexHtml } from './docs-index';
 import { routeFor, SERVICE_NAMES, ServiceName } from './edge-routes';
 import { OpenApiDocumentLike, publicOpenApiDocument } from './public-openapi';
 import type { ClientRateLimiter } from './rate-limiter';
-
-/** Base URL (http://host:port) of each service. */
-export type Upstreams = Readonly<Record<ServiceName, URL>>;
+import { nextUpstream, Upstreams } from './upstreams';
 
 export interface EdgeOptions {
   readonly upstreams: Upstreams;
@@ -77,9 +75,9 @@ function pathOnly(url: string): string {
   return url.split('?')[0];
 }
 
-/** Streams the request to the service and its answer back; nothing is buffered. */
+/** Streams the request to a replica of the service and its answer back; nothing is buffered. */
 function proxy(req: IncomingMessage, res: ServerResponse, service: ServiceName, upstreamPath: string, options: EdgeOptions): void {
-  const base = options.upstreams[service];
+  const base = nextUpstream(options.upstreams, service);
   const headers = endToEndHeaders(req.headers);
   const clientAddress = req.socket.remoteAddress ?? 'unknown';
   const priorForwardedFor = req.headers['x-forwarded-for'];
@@ -150,9 +148,18 @@ function probeReadiness(base: URL, timeoutMs: number): Promise<ServiceReadiness>
   });
 }
 
-/** The edge is ready only when every service is: the stack has one base URL, so it is one thing to wait for. */
+/** A service is ready when every replica listed for it is; otherwise it reports the first that is not. */
+async function serviceReadiness(replicas: readonly URL[], timeoutMs: number): Promise<ServiceReadiness> {
+  const results = await Promise.all(replicas.map((base) => probeReadiness(base, timeoutMs)));
+  return results.find((result) => !result.ready) ?? results[0];
+}
+
+/**
+ * The edge is ready only when every service is, each replica of it included: the stack has one base
+ * URL, so it is one thing to wait for, and a request must not find a replica still starting.
+ */
 export async function stackReadiness(options: Pick<EdgeOptions, 'upstreams' | 'readinessTimeoutMs'>): Promise<{ ready: boolean; services: Record<ServiceName, ServiceReadiness> }> {
-  const results = await Promise.all(SERVICE_NAMES.map((name) => probeReadiness(options.upstreams[name], options.readinessTimeoutMs)));
+  const results = await Promise.all(SERVICE_NAMES.map((name) => serviceReadiness(options.upstreams[name], options.readinessTimeoutMs)));
   const services = Object.fromEntries(SERVICE_NAMES.map((name, i) => [name, results[i]])) as Record<ServiceName, ServiceReadiness>;
   return { ready: results.every((r) => r.ready), services };
 }
@@ -182,7 +189,7 @@ function fetchServiceDocument(base: URL, timeoutMs: number): Promise<OpenApiDocu
 
 /** Merged afresh on every request: a few KB from each service, and never stale after a deploy. */
 async function buildPublicOpenApi(options: EdgeOptions): Promise<OpenApiDocumentLike> {
-  const documents = await Promise.all(SERVICE_NAMES.map((name) => fetchServiceDocument(options.upstreams[name], options.readinessTimeoutMs)));
+  const documents = await Promise.all(SERVICE_NAMES.map((name) => fetchServiceDocument(nextUpstream(options.upstreams, name), options.readinessTimeoutMs)));
   const byService = Object.fromEntries(SERVICE_NAMES.map((name, i) => [name, documents[i]])) as Record<ServiceName, OpenApiDocumentLike>;
   return publicOpenApiDocument(byService, { serverUrl: options.publicBaseUrl ?? '/', version: '1' });
 }

@@ -6,7 +6,8 @@
  * Only Node's `http` module: no proxy library to learn, pin or patch for a few dozen lines of routing.
  *
  * Env: EDGE_PORT (8080), IDENTITY_URL (http://127.0.0.1:3001), PAYMENTS_URL (:3002),
- * BANK_CONNECTOR_URL (:3003), NOTIFICATIONS_URL (:3004), EDGE_UPSTREAM_TIMEOUT_MS (30000),
+ * BANK_CONNECTOR_URL (:3003), NOTIFICATIONS_URL (:3004), each a comma-separated list when the service
+ * runs several replicas (requests go to them in turn), EDGE_UPSTREAM_TIMEOUT_MS (30000),
  * EDGE_ASYNCAPI_FILE (the AsyncAPI document served at /docs/asyncapi.yaml; default: see asyncapi-file.ts),
  * EDGE_RATE_LIMIT_PER_SECOND (20; 0 turns the limit off) and EDGE_RATE_LIMIT_BURST (40): each client IP's
  * token bucket on proxied requests, the local stand-in for the Ingress's rate limit (rate-limiter.ts),
@@ -15,16 +16,9 @@
 // @kirim/contracts declares its DTOs with decorators that read design-time metadata at load.
 import 'reflect-metadata';
 import { defaultAsyncApiFile, loadAsyncApiDocument } from './asyncapi-file';
-import { createEdgeServer, EdgeOptions, Upstreams } from './edge-server';
+import { createEdgeServer, EdgeOptions } from './edge-server';
 import { ClientRateLimiter } from './rate-limiter';
-import type { ServiceName } from './edge-routes';
-
-const UPSTREAM_ENV: Readonly<Record<ServiceName, { variable: string; fallback: string }>> = {
-  identity: { variable: 'IDENTITY_URL', fallback: 'http://127.0.0.1:3001' },
-  payments: { variable: 'PAYMENTS_URL', fallback: 'http://127.0.0.1:3002' },
-  'bank-connector': { variable: 'BANK_CONNECTOR_URL', fallback: 'http://127.0.0.1:3003' },
-  notifications: { variable: 'NOTIFICATIONS_URL', fallback: 'http://127.0.0.1:3004' },
-};
+import { readUpstreams } from './upstreams';
 
 const SHUTDOWN_TIMEOUT_MS = 5000;
 
@@ -41,21 +35,6 @@ function readInteger(variable: string, fallback: number, min: number, max: numbe
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${variable} must be an integer between ${min} and ${max}`);
   return value;
-}
-
-function readUpstreams(): Upstreams {
-  const entries = Object.entries(UPSTREAM_ENV).map(([service, { variable, fallback }]) => {
-    const raw = process.env[variable] || fallback;
-    let url: URL;
-    try {
-      url = new URL(raw);
-    } catch {
-      throw new Error(`${variable} must be an http:// URL`);
-    }
-    if (url.protocol !== 'http:') throw new Error(`${variable} must be an http:// URL (the edge forwards plain HTTP inside the stack)`);
-    return [service, url] as const;
-  });
-  return Object.fromEntries(entries) as Record<ServiceName, URL>;
 }
 
 /** Defaults of a small public deployment; scripts/stack.sh raises them so tests and the bench are not throttled. */
@@ -80,7 +59,7 @@ function main(): void {
   const server = createEdgeServer(options);
   server.listen(port, '0.0.0.0', () => {
     log('info', `listening on port ${port}`, {
-      upstreams: Object.fromEntries(Object.entries(options.upstreams).map(([name, url]) => [name, url.origin])),
+      upstreams: Object.fromEntries(Object.entries(options.upstreams).map(([name, urls]) => [name, urls.map((url) => url.origin)])),
     });
   });
 

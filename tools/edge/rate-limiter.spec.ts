@@ -70,7 +70,7 @@ describe('the edge applies the limit to proxied routes', () => {
   }
   const upstream = new URL('http://127.0.0.1:1');
   const options: EdgeOptions = {
-    upstreams: { identity: upstream, payments: upstream, 'bank-connector': upstream, notifications: upstream },
+    upstreams: { identity: [upstream], payments: [upstream], 'bank-connector': [upstream], notifications: [upstream] },
     upstreamTimeoutMs: 1000,
     readinessTimeoutMs: 1000,
     asyncApiDocument: 'asyncapi: 3.0.0\n',
