@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: lint, typecheck and unit tests of every project; the
 # integration tier against the real broker and PostgreSQL; the e2e tier against the running stack;
-# a short benchmark smoke run that checks money is conserved; last, an audit of what every topic
+# a short benchmark smoke run on two replicas of each service that checks money is conserved; last, an audit of what every topic
 # holds (no account number, holder name or mobile in clear). Starts what it needs and stops what
 # it started. Ends with one line: "N passed, N failed".
 set -euo pipefail
@@ -80,7 +80,12 @@ started_stack=1
 bash scripts/stack.sh restart
 run_jest e2e -c apps/e2e/jest.config.ts
 
-say "5/5 benchmark smoke run (correctness only, no timing asserted), then the audit of every topic"
+say "5/5 benchmark smoke run on two replicas of each service (correctness only, no timing asserted), then the audit of every topic"
+# Two replicas, as a Deployment scaled to two would run them: the smoke run's concurrent payments for the
+# same payers reach both payments replicas through the edge, so the payer's limit lock, the idempotency
+# keys, the split of each topic's partitions and the one outbox publisher per database are all crossed,
+# and the run fails unless every payment ends with the money conserved.
+KIRIM_REPLICAS=2 SKIP_BUILD=1 bash scripts/stack.sh restart
 npm run --silent bench -- --smoke || { say "benchmark smoke run failed"; failures=1; }
 # Last, so it reads every record the e2e tests and the benchmark caused.
 run_jest e2e-audit -c apps/e2e/jest.audit.config.ts
