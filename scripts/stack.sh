@@ -14,14 +14,14 @@
 # with N pods would: replica k (2..N) is <service>-k on the service's port + 100 x (k - 1), in the
 # same Kafka consumer groups and on the same database; it calls replica k of the other services,
 # and the edge sends requests to the replicas in turn (docs/benchmarks.md, "Scaling out"). Change it
-# from a stopped stack: the edge reads the replicas' addresses when it starts.
+# from a stopped stack (`up` refuses otherwise): the edge reads the replicas' addresses when it starts.
 #
 # The simulated SMS provider (tools/sms-simulator, :3020) runs beside them: clients "send" the
 # device-binding SMS through it (docs/device-binding.md), and notifications sends receipts by SMS to
 # users without the app through its outbound API (docs/notifications.md). The simulated messaging platform
 # (tools/chat-simulator, :3021) receives notifications' chat receipts (docs/notifications.md).
 #
-# Logs: .local/logs/<service>.log. Settings: see scripts/lib.sh.
+# Logs: .local/logs/<service>.log (replicas: <service>-k.log). Settings: see scripts/lib.sh.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -36,8 +36,12 @@ REPLICAS="${KIRIM_REPLICAS:-1}"
 replica_name() { if [[ "$2" == 1 ]]; then echo "$1"; else echo "$1-$2"; fi; }
 replica_port() { echo $(( ${SERVICE_PORT[$1]} + 100 * ($2 - 1) )); }
 # The service a replica belongs to, and which replica it is (bank-connector-2 -> bank-connector, 2).
-service_of() { if [[ "$1" =~ ^(.+)-([2-9])$ && -n "${SERVICE_PORT[${BASH_REMATCH[1]}]:-}" ]]; then echo "${BASH_REMATCH[1]}"; else echo "$1"; fi; }
-replica_index() { if [[ "$1" =~ -([2-9])$ && "$(service_of "$1")" != "$1" ]]; then echo "${BASH_REMATCH[1]}"; else echo 1; fi; }
+# Only the four services have replicas; any other name is its own, replica 1.
+is_service() { local name; for name in "${SERVICES[@]}"; do [[ "$name" == "$1" ]] && return 0; done; return 1; }
+service_of() { if [[ "$1" =~ ^(.+)-([2-4])$ ]] && is_service "${BASH_REMATCH[1]}"; then echo "${BASH_REMATCH[1]}"; else echo "$1"; fi; }
+replica_index() { if [[ "$1" =~ -([2-4])$ && "$(service_of "$1")" != "$1" ]]; then echo "${BASH_REMATCH[1]}"; else echo 1; fi; }
+# How many replicas the running stack was started with (what `up` recorded), else KIRIM_REPLICAS.
+started_replicas() { if [[ -s "$RUN_DIR/replicas" ]]; then cat "$RUN_DIR/replicas"; else echo "$REPLICAS"; fi; }
 # Every replica of the four services, for up to $REPLICAS (or $1) replicas each.
 service_replicas() {
   local name k
@@ -339,6 +343,10 @@ stop_one() {
 cmd_up() {
   ensure_node_modules
   mkdir -p "$RUN_DIR" "$LOG_DIR"
+  # The edge knows the replicas it started with: another count needs the stack stopped first.
+  if running edge && [[ "$(started_replicas)" != "$REPLICAS" ]]; then
+    die "the stack runs $(started_replicas) replica(s) of each service; 'scripts/stack.sh down' before starting it with KIRIM_REPLICAS=$REPLICAS"
+  fi
   infra_up
   ensure_local_secrets
   [[ "${SKIP_BUILD:-0}" == 1 ]] || build_services
@@ -356,6 +364,7 @@ cmd_up() {
   for name in "${others[@]}" example-partner; do start_one "$name"; done
   wait_ready "${others[@]}" example-partner
   start_one edge
+  echo "$REPLICAS" >"$RUN_DIR/replicas"
   wait_ready edge
   start_one sms-simulator
   wait_ready sms-simulator
@@ -370,6 +379,7 @@ cmd_down() {
   # Every replica that may be running, whatever KIRIM_REPLICAS says now.
   for name in $(service_replicas 4) example-partner; do stop_one "$name" & done
   wait
+  rm -f "$RUN_DIR/replicas"
   if [[ "${1:-}" == --all ]]; then
     bash "$REPO_ROOT/deploy/local/kafka/kafka.sh" stop
     bash "$REPO_ROOT/deploy/local/postgres.sh" stop
@@ -390,7 +400,7 @@ cmd_reset() {
 
 cmd_status() {
   local name rc=0
-  for name in $(service_replicas) example-partner edge sms-simulator chat-simulator; do
+  for name in $(service_replicas "$(started_replicas)") example-partner edge sms-simulator chat-simulator; do
     if ready "$name"; then echo "$name: ready"; else echo "$name: NOT ready"; rc=1; fi
   done
   return $rc

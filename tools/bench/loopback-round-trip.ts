@@ -1,7 +1,7 @@
 /**
  * What one request-and-answer between two local processes costs this machine: the unit every SQL
  * statement, Kafka request and internal HTTP call of a payment pays at least once (docs/benchmarks.md,
- * "What a round trip costs here"). Two Node processes exchange a 100-byte message over loopback TCP,
+ * "Throughput work, 2026-12-02 (fifth pass)"). Two Node processes exchange a 100-byte message over loopback TCP,
  * one at a time, and the CPU both spent is divided by the round trips. Compare machines with it
  * before comparing kirim's figures on them.
  *

@@ -189,7 +189,8 @@ function fetchServiceDocument(base: URL, timeoutMs: number): Promise<OpenApiDocu
 
 /** Merged afresh on every request: a few KB from each service, and never stale after a deploy. */
 async function buildPublicOpenApi(options: EdgeOptions): Promise<OpenApiDocumentLike> {
-  const documents = await Promise.all(SERVICE_NAMES.map((name) => fetchServiceDocument(nextUpstream(options.upstreams, name), options.readinessTimeoutMs)));
+  // Every replica serves the same document: the first is asked, outside the requests' turns.
+  const documents = await Promise.all(SERVICE_NAMES.map((name) => fetchServiceDocument(options.upstreams[name][0], options.readinessTimeoutMs)));
   const byService = Object.fromEntries(SERVICE_NAMES.map((name, i) => [name, documents[i]])) as Record<ServiceName, OpenApiDocumentLike>;
   return publicOpenApiDocument(byService, { serverUrl: options.publicBaseUrl ?? '/', version: '1' });
 }

@@ -82,4 +82,14 @@ describe('the edge with several replicas of a service', () => {
     const allUp = await stackReadiness({ upstreams: { ...upstreams, payments: [a.url] }, readinessTimeoutMs: 2000 });
     expect(allUp.ready).toBe(true);
   });
+
+  it('is not ready while a replica does not answer at all', async () => {
+    const [a, gone, rest] = await Promise.all([replica('payments-1'), replica('payments-2'), replica('other')]);
+    servers.push(a.server, rest.server);
+    await new Promise((resolve) => gone.server.close(resolve));
+    const upstreams: Upstreams = { identity: [rest.url], payments: [a.url, gone.url], 'bank-connector': [rest.url], notifications: [rest.url] };
+    const readiness = await stackReadiness({ upstreams, readinessTimeoutMs: 2000 });
+    expect(readiness.ready).toBe(false);
+    expect(readiness.services.payments).toEqual({ ready: false, status: 'unreachable' });
+  });
 });

@@ -2,8 +2,10 @@ import type { ServiceName } from './edge-routes';
 
 /**
  * Base URLs (http://host:port) of each service's replicas, at least one each. Requests go to them
- * in turn, as a Kubernetes Service spreads them over its ready pods; the local stack lists several
- * when it runs replicas (scripts/stack.sh, KIRIM_REPLICAS).
+ * in turn, as a Kubernetes Service spreads them over its pods; the local stack lists several when it
+ * runs replicas (scripts/stack.sh, KIRIM_REPLICAS). Unlike a Service, the edge does not take a replica
+ * that is not ready out of the turn: locally every replica listed is expected up, and one that is not
+ * answers its share with 502.
  */
 export type Upstreams = Readonly<Record<ServiceName, readonly [URL, ...URL[]]>>;
 
