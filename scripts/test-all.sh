@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: lint, typecheck and unit tests of every project; the
 # integration tier against the real broker and PostgreSQL; the e2e tier against the running stack;
-# a short benchmark smoke run on two replicas of each service that checks money is conserved; last, an audit of what every topic
-# holds (no account number, holder name or mobile in clear). Starts what it needs and stops what
-# it started. Ends with one line: "N passed, N failed".
+# a short benchmark smoke run on two replicas of each service that checks money is conserved; last,
+# an audit of what every topic holds (no account number, holder name or mobile in clear). Starts
+# what it needs and stops what it started. Ends with one line: "N passed, N failed".
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$REPO_ROOT"

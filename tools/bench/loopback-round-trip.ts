@@ -1,9 +1,9 @@
 /**
  * What one request-and-answer between two local processes costs this machine: the unit every SQL
- * statement, Kafka request and internal HTTP call of a payment pays at least once (docs/benchmarks.md,
- * "Throughput work, 2026-12-02 (fifth pass)"). Two Node processes exchange a 100-byte message over loopback TCP,
- * one at a time, and the CPU both spent is divided by the round trips. Compare machines with it
- * before comparing kirim's figures on them.
+ * statement, Kafka request and internal HTTP call of a payment pays at least once
+ * (docs/benchmarks.md, "Throughput work, 2026-12-02 (fifth pass)"). Two Node processes exchange a
+ * 100-byte message over loopback TCP, one at a time, and the CPU both spent is divided by the round
+ * trips. Compare machines with it before comparing kirim's figures on them.
  *
  * With a PostgreSQL URL it also measures what node-postgres alone spends per statement on one
  * connection (text, parameterised, and named prepared), the floor under every repository call.

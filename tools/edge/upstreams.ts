@@ -47,11 +47,8 @@ const forwarded = new WeakMap<Upstreams, Map<ServiceName, number>>();
 /** The replica of `service` the next request goes to: each in turn (round robin). */
 export function nextUpstream(upstreams: Upstreams, service: ServiceName): URL {
   const replicas = upstreams[service];
-  let counts = forwarded.get(upstreams);
-  if (counts === undefined) {
-    counts = new Map();
-    forwarded.set(upstreams, counts);
-  }
+  const counts = forwarded.get(upstreams) ?? new Map<ServiceName, number>();
+  forwarded.set(upstreams, counts);
   const turn = (counts.get(service) ?? 0) % replicas.length;
   counts.set(service, turn + 1);
   return replicas[turn];
