@@ -161,30 +161,75 @@ describe('payer limits under concurrency (PostgreSQL)', () => {
     expect(await initiate.execute(command())).toMatchObject({ ok: false, code: 'daily-count-limit' });
   });
 
+  const usageOf = (payerUserId: string) => ({ payerUserId, currency: 'INR' as const, windowStart: new Date(Date.now() - 86_400_000), coolingStart: null });
+
+  /** Runs `work` in a transaction of its own connection, rolled back at the end. */
+  const inOwnTransaction = async <T>(work: (manager: DataSource['manager']) => Promise<T>): Promise<T> => {
+    const runner = dataSource.createQueryRunner();
+    await runner.connect();
+    await runner.startTransaction();
+    try {
+      return await work(runner.manager);
+    } finally {
+      await runner.rollbackTransaction();
+      await runner.release();
+    }
+  };
+
   it('serializes one payer only: another payer is not held up by a payer whose lock is taken', async () => {
+    const usage = new TypeOrmPayerUsageRepository();
+    await inOwnTransaction(async (holder) => {
+      await usage.lockAndMeasure({ manager: holder }, usageOf(PAYER_ID));
+      await inOwnTransaction(async (other) => {
+        // Another payer's lock is free at once; the same payer's is not.
+        await other.query('SET LOCAL lock_timeout = 200');
+        await usage.lockAndMeasure({ manager: other }, usageOf('e0e0e0e0-e0e0-4e0e-8e0e-e0e0e0e0e0e0'));
+        await expect(usage.lockAndMeasure({ manager: other }, usageOf(PAYER_ID))).rejects.toThrow(/lock timeout/);
+      });
+    });
+  });
+
+  it("measures after the lock is granted: a waiter counts the payment its lock's previous holder committed meanwhile", async () => {
+    await concurrently(Array.from({ length: 2 }, () => command({ amount: { value: '5.00', currency: 'INR' } })));
     const usage = new TypeOrmPayerUsageRepository();
     const holder = dataSource.createQueryRunner();
     await holder.connect();
     await holder.startTransaction();
+    let waiter: Promise<Awaited<ReturnType<TypeOrmPayerUsageRepository['lockAndMeasure']>>> | undefined;
     try {
-      await usage.lockPayer({ manager: holder.manager }, PAYER_ID);
-      const other = dataSource.createQueryRunner();
-      await other.connect();
-      await other.startTransaction();
-      try {
-        // Another payer's lock is free at once; the same payer's is not.
-        await other.query('SET LOCAL lock_timeout = 200');
-        await usage.lockPayer({ manager: other.manager }, 'e0e0e0e0-e0e0-4e0e-8e0e-e0e0e0e0e0e0');
-        await expect(usage.lockPayer({ manager: other.manager }, PAYER_ID)).rejects.toThrow(/lock timeout/);
-      } finally {
-        await other.rollbackTransaction();
-        await other.release();
-      }
+      expect(await usage.lockAndMeasure({ manager: holder.manager }, usageOf(PAYER_ID))).toEqual({ count: 2, amountMinor: 1000n, sinceDeviceBoundMinor: 0n });
+      // The waiter's call starts (its statement's snapshot taken) while the holder still has the lock.
+      waiter = inOwnTransaction((manager) => usage.lockAndMeasure({ manager }, usageOf(PAYER_ID)));
+      await waitUntilWaitingForAdvisoryLock();
+      // The holder pays once more and commits: only then is the waiter granted the lock.
+      // A copy of one of the payer's payments, for ₹7.
+      await holder.query(
+        `INSERT INTO payments
+         SELECT (jsonb_populate_record(NULL::payments, to_jsonb(p) || jsonb_build_object(
+                  'id', gen_random_uuid(), 'txn_id', 'KRM' || substr(md5(random()::text), 1, 32), 'amount_minor', 700))).*
+           FROM payments p WHERE payer_user_id = $1 LIMIT 1`,
+        [PAYER_ID],
+      );
+      await holder.commitTransaction();
     } finally {
-      await holder.rollbackTransaction();
+      if (holder.isTransactionActive) await holder.rollbackTransaction();
       await holder.release();
     }
+    expect(await waiter).toEqual({ count: 3, amountMinor: 1700n, sinceDeviceBoundMinor: 0n });
   });
+
+  /** Resolves once some other session of this database waits for an advisory lock. */
+  const waitUntilWaitingForAdvisoryLock = async (): Promise<void> => {
+    for (let attempt = 0; attempt < 200; attempt += 1) {
+      const [row] = (await dataSource.query(
+        `SELECT count(*)::int AS waiting FROM pg_locks
+          WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+      )) as [{ waiting: number }];
+      if (row.waiting > 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    throw new Error('no session waited for the payer lock');
+  };
 
   it('measures the window from payments_payer_window_idx', async () => {
     await concurrently(Array.from({ length: 5 }, () => command()));

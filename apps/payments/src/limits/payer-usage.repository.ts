@@ -16,14 +16,16 @@ export interface PayerUsageQuery {
 
 /**
  * What the limits need from storage. Concurrent payments of one payer, on any replica, must not
- * each see the others' absence and jointly pass a limit: `lockPayer` serializes them until the
- * transaction ends, and the measure and the insert of the new payment happen inside it.
+ * each see the others' absence and jointly pass a limit: `lockAndMeasure` serializes them until the
+ * transaction ends, and the insert of the new payment happens inside it.
  */
 export abstract class PayerUsageRepository {
-  /** Waits until no other transaction holds this payer's limit lock, then holds it until `tx` ends. */
-  abstract lockPayer(tx: InTransaction, payerUserId: string): Promise<void>;
-  /** Count and totals of the payer's counted payments (every status but debit_failed) in the windows. */
-  abstract measure(tx: InTransaction, query: PayerUsageQuery): Promise<PayerUsage>;
+  /**
+   * Waits until no other transaction holds this payer's limit lock and holds it until `tx` ends;
+   * then the count and totals of the payer's counted payments (every status but debit_failed) in
+   * the windows, read after the lock was granted, so they include what its previous holder committed.
+   */
+  abstract lockAndMeasure(tx: InTransaction, query: PayerUsageQuery): Promise<PayerUsage>;
   /** The counted payments in the rolling window, oldest first: only read to tell a refused payer when it frees up. */
   abstract windowPayments(tx: InTransaction, query: PayerUsageQuery): Promise<WindowPayment[]>;
 }

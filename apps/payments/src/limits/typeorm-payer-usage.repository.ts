@@ -13,7 +13,8 @@ export const PAYER_LIMIT_LOCK_NAMESPACE = 0x4b4c4d54; // "KLMT"
  * Reads the payer's usage from `payments` itself, not a counter table: the window is a range scan
  * of one payer's recent rows on payments_payer_window_idx (payer_user_id, created_at) INCLUDE
  * (amount_minor, currency, status), and a payment whose debit fails stops counting by its status
- * alone, without a second write to undo a counter.
+ * alone, without a second write to undo a counter. The measure is the function
+ * `payer_usage_under_lock` (migrations/1764800000000-create-payer-usage-under-lock.ts).
  *
  * debit_failed is the one status that does not count: its money never moved and never will.
  * Everything else has moved money or still can (pending legs, credit_failed on its way to a
@@ -25,28 +26,19 @@ export const PAYER_LIMIT_LOCK_NAMESPACE = 0x4b4c4d54; // "KLMT"
  */
 @Injectable()
 export class TypeOrmPayerUsageRepository extends PayerUsageRepository {
-  async lockPayer(tx: InTransaction, payerUserId: string): Promise<void> {
+  async lockAndMeasure(tx: InTransaction, query: PayerUsageQuery): Promise<PayerUsage> {
     // Transaction-scoped: released at commit or rollback, after the new payment is visible to the
-    // next waiter (READ COMMITTED takes a fresh snapshot for its next statement). No in-process
-    // lock: replicas share nothing but the database.
-    await tx.manager.query('SELECT pg_advisory_xact_lock($1::int, hashtext($2::text))', [PAYER_LIMIT_LOCK_NAMESPACE, payerUserId]);
-  }
-
-  async measure(tx: InTransaction, query: PayerUsageQuery): Promise<PayerUsage> {
-    // One statement over the wider of the two windows; sum(bigint) is numeric, read as text into a bigint.
-    const [row] = (await tx.manager.query(
-      `SELECT count(*) FILTER (WHERE created_at > $2)::int AS count,
-              coalesce(sum(amount_minor) FILTER (WHERE created_at > $2), 0)::text AS amount,
-              coalesce(sum(amount_minor) FILTER (WHERE created_at >= $3), 0)::text AS since_bound
-         FROM payments
-        WHERE payer_user_id = $1
-          AND created_at >= least($2::timestamptz, coalesce($3::timestamptz, $2::timestamptz))
-          AND currency = $4
-          AND status <> 'debit_failed'
-          AND kind <> 'refund'`,
-      [query.payerUserId, query.windowStart, query.coolingStart, query.currency],
-    )) as [{ count: number; amount: string; since_bound: string }];
-    return { count: row.count, amountMinor: BigInt(row.amount), sinceDeviceBoundMinor: BigInt(row.since_bound) };
+    // next waiter. No in-process lock: replicas share nothing but the database. One round trip for
+    // both: the function measures with a snapshot taken after the lock (its migration says why a
+    // plain statement cannot). sum(bigint) is numeric, read as text into a bigint.
+    const [row] = (await tx.manager.query('SELECT counted, counted_minor, since_bound_minor FROM payer_usage_under_lock($1, $2, $3, $4, $5)', [
+      PAYER_LIMIT_LOCK_NAMESPACE,
+      query.payerUserId,
+      query.windowStart,
+      query.coolingStart,
+      query.currency,
+    ])) as [{ counted: number; counted_minor: string; since_bound_minor: string }];
+    return { count: row.counted, amountMinor: BigInt(row.counted_minor), sinceDeviceBoundMinor: BigInt(row.since_bound_minor) };
   }
 
   async windowPayments(tx: InTransaction, query: PayerUsageQuery): Promise<WindowPayment[]> {

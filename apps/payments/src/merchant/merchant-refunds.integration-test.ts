@@ -155,7 +155,7 @@ describe('merchant refunds under concurrency (PostgreSQL)', () => {
       if (!made.ok) throw new Error(made.detail);
     }
     const usage = await dataSource.transaction((manager) =>
-      new TypeOrmPayerUsageRepository().measure({ manager }, { payerUserId: merchant.ownerUserId, currency: 'INR', windowStart: new Date(Date.now() - 3_600_000), coolingStart: null }),
+      new TypeOrmPayerUsageRepository().lockAndMeasure({ manager }, { payerUserId: merchant.ownerUserId, currency: 'INR', windowStart: new Date(Date.now() - 3_600_000), coolingStart: null }),
     );
     expect(usage).toEqual({ count: 0, amountMinor: 0n, sinceDeviceBoundMinor: 0n });
 

@@ -9,6 +9,7 @@ import { CreateMerchantTables1764740000000 } from './1764740000000-create-mercha
 import { AddPaymentHistoryIndexes1764751000000 } from './1764751000000-add-payment-history-indexes';
 import { CreateCollectRequests1764760000000 } from './1764760000000-create-collect-requests';
 import { AddPersonCollectRequests1764780000000 } from './1764780000000-add-person-collect-requests';
+import { CreatePayerUsageUnderLock1764800000000 } from './1764800000000-create-payer-usage-under-lock';
 
 /** In order; the messaging tables (outbox, inbox) come first. */
 export const PAYMENTS_MIGRATIONS = [
@@ -24,4 +25,5 @@ export const PAYMENTS_MIGRATIONS = [
   AddPaymentHistoryIndexes1764751000000,
   CreateCollectRequests1764760000000,
   AddPersonCollectRequests1764780000000,
+  CreatePayerUsageUnderLock1764800000000,
 ];

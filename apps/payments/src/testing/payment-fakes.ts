@@ -203,11 +203,8 @@ export class InMemoryPayerUsageRepository extends PayerUsageRepository {
     super();
   }
 
-  async lockPayer(_tx: InTransaction, payerUserId: string): Promise<void> {
-    this.locked.push(payerUserId);
-  }
-
-  async measure(_tx: InTransaction, query: PayerUsageQuery): Promise<PayerUsage> {
+  async lockAndMeasure(_tx: InTransaction, query: PayerUsageQuery): Promise<PayerUsage> {
+    this.locked.push(query.payerUserId);
     const counted = this.counted(query);
     const inWindow = counted.filter((p) => p.createdAt > query.windowStart);
     const coolingStart = query.coolingStart;

@@ -7,8 +7,8 @@ import { IdempotencyKeyRepository, IdempotencyRecord, PaymentRepository } from '
 import { PaymentTransitionStep } from '../payment-transition-step';
 import { PartyDirectory, PayeeIdentifier } from '../party-directory';
 import { INITIATE_PAYMENT_PROBLEMS as PROBLEMS, LIMIT_REFUSAL_REASONS } from '../payment-problems';
-import { PayerUsageRepository } from '../../limits/payer-usage.repository';
-import { checkPayerLimits, checkPerPaymentLimit, LimitRefusal, LimitWindows, limitFreesAt, limitWindows, withFreesAt } from '../../limits/payment-limits-policy';
+import { PayerUsageQuery, PayerUsageRepository } from '../../limits/payer-usage.repository';
+import { checkPayerLimits, checkPerPaymentLimit, LimitRefusal, LimitWindows, limitFreesAt, limitWindows, PayerUsage, withFreesAt } from '../../limits/payment-limits-policy';
 import { SCHEME_PROFILE, SchemeProfile } from '../../limits/scheme-profile';
 import { checkPaymentAmount, requestFingerprint } from './payment-request-rules';
 
@@ -155,7 +155,8 @@ export class InitiatePaymentUseCase {
     return this.unitOfWork.run(async (tx): Promise<InitiatePaymentOutcome> => {
       // One payer's initiations, on any replica, pass this point one at a time until commit, so
       // concurrent payments cannot each miss the others and jointly pass a limit.
-      await this.payerUsage.lockPayer(tx, payer.userId);
+      const usageQuery = { payerUserId: payer.userId, currency: this.profile.currency, windowStart: windows.windowStart, coolingStart: windows.coolingStart };
+      const usage = await this.payerUsage.lockAndMeasure(tx, usageQuery);
       if (command.gate !== undefined) {
         // A request with the same key that committed while this one waited for the lock is a replay,
         // answered as such: the gate would refuse it, its rule being already passed by that payment.
@@ -164,7 +165,7 @@ export class InitiatePaymentUseCase {
         const refusedByGate = await command.gate.admit(tx, payment, now);
         if (refusedByGate) return refusedByGate;
       }
-      const refused = await this.payerLimitRefusal(tx, payer.userId, amount.amount, windows);
+      const refused = await this.payerLimitRefusal(tx, usageQuery, usage, amount.amount, windows);
       if (refused) {
         // A request with the same key that committed while this one waited for the lock is a
         // replay: answered, never refused. (When the limits pass, the claim below finds it instead;
@@ -188,10 +189,8 @@ export class InitiatePaymentUseCase {
     }, { traceparent: command.traceparent });
   }
 
-  /** The limits over what the payer sent before; null when the payment fits them all. */
-  private async payerLimitRefusal(tx: TransactionScope, payerUserId: string, amount: Money, windows: LimitWindows): Promise<LimitRefusal | null> {
-    const query = { payerUserId, currency: this.profile.currency, windowStart: windows.windowStart, coolingStart: windows.coolingStart };
-    const usage = await this.payerUsage.measure(tx, query);
+  /** The limits over what the payer sent before (`usage`); null when the payment fits them all. */
+  private async payerLimitRefusal(tx: TransactionScope, query: PayerUsageQuery, usage: PayerUsage, amount: Money, windows: LimitWindows): Promise<LimitRefusal | null> {
     const refused = checkPayerLimits({ amount, usage, windows, profile: this.profile });
     if (!refused) return null;
     // Refusals are rare: only then read the window's payments to say when the limit frees up.
