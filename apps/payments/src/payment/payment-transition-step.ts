@@ -1,11 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { TransactionScope } from '@kirim/messaging';
+import { rowsForOwnStatement, TransactionScope } from '@kirim/messaging';
 import { IdGenerator, raiseAlert } from '@kirim/platform';
 import { SCHEME_PROFILE, SchemeProfile } from '../limits/scheme-profile';
 import { withTimers } from './leg-timer';
 import { Payment } from './payment';
 import { recordPaymentStep } from './payment-metrics';
-import { InTransaction, PaymentRepository } from './payment.repository';
+import { ClaimOutcome, IdempotencyRecord, InTransaction, PaymentRepository } from './payment.repository';
 import { automaticNextStep, PaymentAlert, PaymentEvent, PaymentEventKind, PaymentOutgoingEvent, transition, TransitionRejected } from './payment-state-machine';
 
 export interface StepAccepted {
@@ -89,6 +89,28 @@ export class PaymentTransitionStep {
     if (outcome.before === null) await this.payments.insert(tx, outcome.payment);
     else await this.payments.update(tx, outcome.payment);
     for (const event of outcome.events) await tx.publish<object>(event);
+    this.stored(tx, outcome);
+  }
+
+  /**
+   * `store` of a new payment that claims its Idempotency-Key (PaymentRepository.insertClaimed): the
+   * key, the payment and its outbox rows are written by one statement, and only if the key was
+   * free; a key already held writes nothing and says which record holds it.
+   */
+  async storeClaimed(tx: EventSink, outcome: StepAccepted, key: IdempotencyRecord): Promise<ClaimOutcome> {
+    if (outcome.before !== null) throw new Error('only a new payment claims an Idempotency-Key');
+    const outbox = rowsForOwnStatement(tx, outcome.events);
+    const claim = await this.payments.insertClaimed(tx, outcome.payment, key, outbox?.rows ?? null);
+    if (!claim.claimed) return claim;
+    // A transaction that cannot take the rows into the statement (a unit test's fake) publishes them.
+    if (outbox === null) for (const event of outcome.events) await tx.publish<object>(event);
+    else outbox.written();
+    this.stored(tx, outcome);
+    return claim;
+  }
+
+  /** What follows a stored step: its metrics once committed, its alerts now. */
+  private stored(tx: EventSink, outcome: StepAccepted): void {
     recordPaymentStep(tx, outcome);
     for (const alert of outcome.alerts) {
       // Identifiers and states only: no phone numbers, accounts or amounts in logs.

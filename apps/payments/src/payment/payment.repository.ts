@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { ALL_RESULT_CODES, Money, PAYMENT_STATUSES, PaymentStatus, ResultCode, SUPPORTED_CURRENCIES, Currency } from '@kirim/contracts';
-import type { TransactionScope } from '@kirim/messaging';
+import type { OutboxRows, TransactionScope } from '@kirim/messaging';
 import { DEEMED_LEGS, MerchantPaymentLink, Payment, PAYMENT_KINDS, paymentKind, REVERSAL_FAILURES } from './payment';
 import { PaymentEntity, PaymentOperatorActionEntity } from './payment.entity';
-import { IdempotencyKeyEntity } from './idempotency-key.entity';
 
 /** A transaction to work in: the messaging TransactionScope, or anything else carrying its manager. */
 export type InTransaction = Pick<TransactionScope, 'manager'>;
@@ -22,6 +21,13 @@ export abstract class PaymentRepository {
   abstract lockAll(tx: InTransaction, paymentIds: readonly string[]): Promise<void>;
   abstract findById(paymentId: string, tx?: InTransaction): Promise<Payment | null>;
   abstract insert(tx: InTransaction, payment: Payment): Promise<void>;
+  /**
+   * Claims the payment's Idempotency-Key and, only if it was free, inserts the payment and its
+   * outbox rows: one statement for the three, the initiation's hot path. A request racing another
+   * with the same key waits on the key's primary key until the other commits, then writes nothing
+   * and is told which record holds the key.
+   */
+  abstract insertClaimed(tx: InTransaction, payment: Payment, key: IdempotencyRecord, outbox: OutboxRows | null): Promise<ClaimOutcome>;
   abstract update(tx: InTransaction, payment: Payment): Promise<void>;
   /**
    * Locks up to `limit` payments whose timer is due at `now`, earliest first, skipping rows another
@@ -98,14 +104,10 @@ export interface IdempotencyRecord {
 
 export type ClaimOutcome = { readonly claimed: true } | { readonly claimed: false; readonly existing: IdempotencyRecord };
 
+/** Reading Idempotency-Keys; a key is claimed with its payment (PaymentRepository.insertClaimed). */
 export abstract class IdempotencyKeyRepository {
   /** With `tx`, read inside that transaction (e.g. after a lock that orders it behind a concurrent claim). */
   abstract find(userId: string, key: string, tx?: InTransaction): Promise<IdempotencyRecord | null>;
-  /**
-   * Inserts the key, or reports the row that holds it. Two transactions claiming the same key at
-   * once: the second waits on the primary key until the first commits, then sees its row.
-   */
-  abstract claim(tx: InTransaction, record: IdempotencyRecord): Promise<ClaimOutcome>;
 }
 
 /**
@@ -147,6 +149,32 @@ class PaymentRowStatements {
     return [text, properties.map((property) => entity[property as keyof PaymentEntity])];
   }
 
+  /**
+   * The INSERT of a new payment gated by its Idempotency-Key's claim, with its outbox rows, as one
+   * statement of data-modifying CTEs; the key's four values are $1–$4. It answers `claimed`.
+   * ON CONFLICT DO NOTHING rather than catching 23505: a unique violation aborts the whole
+   * transaction, whereas this leaves it usable to read the winner's row.
+   */
+  insertClaimed(entity: PaymentEntity, key: IdempotencyRecord, outbox: OutboxRows | null): [string, unknown[]] {
+    const properties = Object.keys(entity);
+    const claimed = 'EXISTS (SELECT 1 FROM claim)';
+    const outboxInsert = outbox?.insert(5 + properties.length, claimed);
+    const text = this.textFor(outboxInsert === undefined ? 'claimed insert' : 'claimed insert with outbox', properties, () =>
+      [
+        `WITH claim AS (`,
+        `  INSERT INTO idempotency_keys (user_id, key, request_fingerprint, payment_id) VALUES ($1, $2, $3, $4)`,
+        `  ON CONFLICT (user_id, key) DO NOTHING RETURNING payment_id),`,
+        `payment AS (`,
+        `  INSERT INTO payments (${properties.map((property) => `"${this.column(property)}"`).join(', ')})`,
+        `  SELECT ${properties.map((_, i) => `$${i + 5}`).join(', ')} WHERE ${claimed})`,
+        ...(outboxInsert === undefined ? [] : [`, outbox AS (${outboxInsert.text})`]),
+        `SELECT ${claimed} AS claimed`,
+      ].join('\n'),
+    );
+    const values = properties.map((property) => entity[property as keyof PaymentEntity]);
+    return [text, [key.userId, key.key, key.requestFingerprint, key.paymentId, ...values, ...(outboxInsert?.parameters ?? [])]];
+  }
+
   /** UPDATE of every property but the id and what never changes after insert. */
   update(entity: PaymentEntity): [string, unknown[]] {
     const properties = Object.keys(entity).filter((property) => !IMMUTABLE_PROPERTIES.has(property));
@@ -154,7 +182,7 @@ class PaymentRowStatements {
     return [text, [entity.id, ...properties.map((property) => entity[property as keyof PaymentEntity])]];
   }
 
-  private textFor(kind: 'insert' | 'update', properties: readonly string[], build: () => string): string {
+  private textFor(kind: 'insert' | 'update' | 'claimed insert' | 'claimed insert with outbox', properties: readonly string[], build: () => string): string {
     const key = `${kind}:${properties.join(',')}`;
     let text = this.texts.get(key);
     if (text === undefined) {
@@ -214,6 +242,16 @@ export class TypeOrmPaymentRepository extends PaymentRepository {
 
   async insert(tx: InTransaction, payment: Payment): Promise<void> {
     await tx.manager.query(...this.statements.insert(toEntity(payment)));
+  }
+
+  async insertClaimed(tx: InTransaction, payment: Payment, key: IdempotencyRecord, outbox: OutboxRows | null): Promise<ClaimOutcome> {
+    const [{ claimed }] = (await tx.manager.query(...this.statements.insertClaimed(toEntity(payment), key, outbox))) as [{ claimed: boolean }];
+    if (claimed) return { claimed: true };
+    // READ COMMITTED: the next statement's snapshot sees the row committed while the claim waited.
+    const existing = await readIdempotencyKey(tx.manager, key.userId, key.key);
+    // The conflicting row can only vanish if its transaction rolled back, and then the claim would have succeeded.
+    if (!existing) throw new Error('idempotency key conflicted but no row holds it');
+    return { claimed: false, existing };
   }
 
   async update(tx: InTransaction, payment: Payment): Promise<void> {
@@ -343,31 +381,19 @@ export class TypeOrmIdempotencyKeyRepository extends IdempotencyKeyRepository {
   }
 
   async find(userId: string, key: string, tx?: InTransaction): Promise<IdempotencyRecord | null> {
-    return this.findWith(tx?.manager ?? this.dataSource.manager, userId, key);
+    return readIdempotencyKey(tx?.manager ?? this.dataSource.manager, userId, key);
   }
+}
 
-  async claim(tx: InTransaction, record: IdempotencyRecord): Promise<ClaimOutcome> {
-    // ON CONFLICT DO NOTHING rather than catching 23505: a unique violation aborts the whole
-    // transaction, whereas this leaves it usable to read the winner's row (READ COMMITTED takes a
-    // fresh snapshot per statement, so the row committed while we waited is visible).
-    const inserted: unknown[] = await tx.manager.query(
-      `INSERT INTO idempotency_keys (user_id, key, request_fingerprint, payment_id)
-       VALUES ($1, $2, $3, $4)
-       ON CONFLICT (user_id, key) DO NOTHING
-       RETURNING user_id`,
-      [record.userId, record.key, record.requestFingerprint, record.paymentId],
-    );
-    if (inserted.length === 1) return { claimed: true };
-    const existing = await this.findWith(tx.manager, record.userId, record.key);
-    // The conflicting row can only vanish if its transaction rolled back, and then the insert would have succeeded.
-    if (!existing) throw new Error('idempotency key conflicted but no row holds it');
-    return { claimed: false, existing };
-  }
-
-  private async findWith(manager: EntityManager, userId: string, key: string): Promise<IdempotencyRecord | null> {
-    const row = await manager.findOne(IdempotencyKeyEntity, { where: { userId, key } });
-    return row ? { userId: row.userId, key: row.key, requestFingerprint: row.requestFingerprint, paymentId: row.paymentId } : null;
-  }
+/** One fixed statement (prepared by the connection), not TypeORM's findOne: every initiation reads its key first. */
+async function readIdempotencyKey(manager: EntityManager, userId: string, key: string): Promise<IdempotencyRecord | null> {
+  const rows = (await manager.query('SELECT user_id, key, request_fingerprint, payment_id FROM idempotency_keys WHERE user_id = $1 AND key = $2', [userId, key])) as Array<{
+    user_id: string;
+    key: string;
+    request_fingerprint: string;
+    payment_id: string;
+  }>;
+  return rows.length === 1 ? { userId: rows[0].user_id, key: rows[0].key, requestFingerprint: rows[0].request_fingerprint, paymentId: rows[0].payment_id } : null;
 }
 
 export function toEntity(payment: Payment): PaymentEntity {

@@ -214,8 +214,8 @@ export const MERCHANT_PARTIES: PaymentParties = {
 /** Every merchant order use case over in-memory ports sharing one payment store, with the sample merchant onboarded. */
 export function merchantOrdersHarness(options: { profile?: SchemeProfile; now?: Date; merchant?: Merchant } = {}) {
   const unitOfWork = new FakeUnitOfWork();
-  const payments = new InMemoryPaymentRepository();
   const keys = new InMemoryIdempotencyKeyRepository();
+  const payments = new InMemoryPaymentRepository(keys);
   const parties = new FakePartyDirectory({ ok: true, parties: MERCHANT_PARTIES });
   const usage = new InMemoryPayerUsageRepository(payments);
   const ids = new SequentialIds();

@@ -1,5 +1,6 @@
 // In-memory stand-ins for the ports, for unit tests (*.spec.ts) only.
 import { Money, PaymentStatus } from '@kirim/contracts';
+import type { OutboxRows } from '@kirim/messaging';
 import { createPayment, Payment, paymentKind } from '../payment/payment';
 import {
   ClaimOutcome,
@@ -27,6 +28,11 @@ export class InMemoryPaymentRepository extends PaymentRepository {
   readonly rows = new Map<string, Payment>();
   locks = 0;
 
+  /** `keys`: where insertClaimed claims; a harness passes the key repository its use case reads. */
+  constructor(readonly keys: InMemoryIdempotencyKeyRepository = new InMemoryIdempotencyKeyRepository()) {
+    super();
+  }
+
   async lockById(_tx: InTransaction, paymentId: string): Promise<Payment | null> {
     this.locks += 1;
     return this.rows.get(paymentId) ?? null;
@@ -46,6 +52,18 @@ export class InMemoryPaymentRepository extends PaymentRepository {
   async insert(_tx: InTransaction, payment: Payment): Promise<void> {
     if (this.rows.has(payment.id)) throw new Error('duplicate payment id');
     this.rows.set(payment.id, payment);
+  }
+
+  /** The outbox rows insertClaimed was given (null from a fake transaction), one entry per call. */
+  readonly claimedOutboxes: (OutboxRows | null)[] = [];
+
+  async insertClaimed(tx: InTransaction, payment: Payment, key: IdempotencyRecord, outbox: OutboxRows | null): Promise<ClaimOutcome> {
+    this.claimedOutboxes.push(outbox);
+    const existing = this.keys.rows.get(`${key.userId}|${key.key}`);
+    if (existing) return { claimed: false, existing };
+    await this.insert(tx, payment);
+    this.keys.rows.set(`${key.userId}|${key.key}`, key);
+    return { claimed: true };
   }
 
   async update(_tx: InTransaction, payment: Payment): Promise<void> {
@@ -141,13 +159,6 @@ export class InMemoryIdempotencyKeyRepository extends IdempotencyKeyRepository {
   async find(userId: string, key: string): Promise<IdempotencyRecord | null> {
     return this.rows.get(`${userId}|${key}`) ?? null;
   }
-
-  async claim(_tx: InTransaction, record: IdempotencyRecord): Promise<ClaimOutcome> {
-    const existing = this.rows.get(`${record.userId}|${record.key}`);
-    if (existing) return { claimed: false, existing };
-    this.rows.set(`${record.userId}|${record.key}`, record);
-    return { claimed: true };
-  }
 }
 
 export class FakePartyDirectory extends PartyDirectory {
@@ -241,8 +252,8 @@ export const TEST_PIN_BLOCK = 'eyJhbGciOiJFQ0RILUVTIn0..aXY.Y2lwaGVydGV4dA.dGFn'
 /** InitiatePaymentUseCase over in-memory ports that resolve TEST_PARTIES, with the ports to inspect. */
 export function initiatePaymentHarness(options: { profile?: SchemeProfile; now?: Date } = {}) {
   const unitOfWork = new FakeTransactionRunner();
-  const payments = new InMemoryPaymentRepository();
   const keys = new InMemoryIdempotencyKeyRepository();
+  const payments = new InMemoryPaymentRepository(keys);
   const parties = new FakePartyDirectory({ ok: true, parties: TEST_PARTIES });
   const usage = new InMemoryPayerUsageRepository(payments);
   const ids = new SequentialIds();

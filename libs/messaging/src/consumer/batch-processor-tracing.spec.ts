@@ -49,7 +49,9 @@ function fakeDatabase(): { dataSource: DataSource; outboxRows: unknown[][] } {
         return [1];
       }
       if (sql.includes('INSERT INTO outbox_messages')) {
-        for (let index = 0; index < params.length; index += 9) outboxRows.push(params.slice(index, index + 9));
+        // One array parameter per column (OutboxRows): row i is every array's i-th value.
+        const columns = params as unknown[][];
+        for (let row = 0; row < columns[0].length; row += 1) outboxRows.push(columns.map((values) => values[row]));
       }
       return [];
     },

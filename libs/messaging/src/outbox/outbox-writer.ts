@@ -30,24 +30,92 @@ export function outgoingTraceparent(explicitParent?: string): string {
   return childTraceparent(explicitParent);
 }
 
+/** The outbox table's columns in the order a row is rendered, each with the type of its unnest array. */
+const OUTBOX_COLUMNS = [
+  ['id', 'uuid'],
+  ['topic', 'text'],
+  ['record_key', 'text'],
+  ['type', 'text'],
+  ['source', 'text'],
+  ['subject', 'text'],
+  ['occurred_at', 'timestamptz'],
+  ['data', 'jsonb'],
+  ['traceparent', 'text'],
+] as const;
+
+/**
+ * Outbox rows as one `INSERT … SELECT … FROM unnest(…)`: a column's values travel as one array
+ * parameter, so the statement's text is the same for any number of rows and the connection
+ * prepares it once (a multi-row VALUES list is a new text for every row count). unnest returns the
+ * rows in array order, so their positions keep the order the messages were published in.
+ */
+export class OutboxRows {
+  constructor(private readonly rows: readonly (readonly unknown[])[]) {}
+
+  get count(): number {
+    return this.rows.length;
+  }
+
+  /**
+   * The INSERT with its parameters numbered from `$first`, and their values. With `onlyIf` (an SQL
+   * condition, e.g. `EXISTS (SELECT 1 FROM claim)` in a data-modifying CTE) no row is written unless it holds.
+   */
+  insert(first: number, onlyIf?: string): { readonly text: string; readonly parameters: unknown[] } {
+    const arrays = OUTBOX_COLUMNS.map(([, type], index) => `$${first + index}::${type}[]`);
+    const text =
+      `INSERT INTO outbox_messages (${OUTBOX_COLUMNS.map(([column]) => column).join(', ')}) ` +
+      `SELECT * FROM unnest(${arrays.join(', ')})${onlyIf === undefined ? '' : ` WHERE ${onlyIf}`}`;
+    return { text, parameters: OUTBOX_COLUMNS.map((_, index) => this.rows.map((row) => row[index])) };
+  }
+}
+
 /**
  * The outgoing messages of one transaction, validated against the contract as they are published
- * and written with one multi-row INSERT at the end, so a whole consumer chunk costs one round trip
- * for its outbox rows however many messages it emits; and what its scopes asked to run once it
- * has committed (`committed`, run by whoever commits it).
+ * and written with one INSERT at the end, so a whole consumer chunk costs one round trip for its
+ * outbox rows however many messages it emits; and what its scopes asked to run once it has
+ * committed (`committed`, run by whoever commits it).
  */
 export class OutboxBuffer {
   private readonly pending: unknown[][] = [];
+  /** Rows the transaction's own statements wrote (`rowsForOwnStatement`): they wake the relay as flushed ones do. */
+  private writtenByCaller = 0;
   readonly committed = new AfterCommitCallbacks();
 
   constructor(private readonly source: string) {}
 
   /** A TransactionScope whose messages land in this buffer, in the active span's trace or else as children of `parentTraceparent`. */
   scope(manager: EntityManager, parentTraceparent?: string): TransactionScope {
-    return { manager, publish: (event) => this.add(event, parentTraceparent), afterCommit: (callback) => this.committed.add(callback) };
+    return this.attach({ manager, publish: (event) => this.add(event, parentTraceparent), afterCommit: (callback) => this.committed.add(callback) }, parentTraceparent);
+  }
+
+  /** Makes `scope` one of this buffer's, for `rowsForOwnStatement`: a scope built around `scope()`'s must be attached itself. */
+  attach<S extends TransactionScope>(scope: S, parentTraceparent?: string): S {
+    BUFFER_OF_SCOPE.set(scope, { buffer: this, parentTraceparent });
+    return scope;
   }
 
   async add<T extends object>(event: OutgoingEvent<T>, parentTraceparent?: string): Promise<void> {
+    this.pending.push(this.render(event, parentTraceparent));
+  }
+
+  /** `events` as rows for a statement of the caller's own; `written()` once it inserted them. */
+  renderForCaller(events: readonly OutgoingEvent<object>[], parentTraceparent?: string): OwnStatementOutbox {
+    const rows = new OutboxRows(events.map((event) => this.render(event, parentTraceparent)));
+    return { rows, written: () => void (this.writtenByCaller += rows.count) };
+  }
+
+  /** Writes what was published since the last flush; call it before the transaction commits. Counts the rows written either way. */
+  async flush(manager: EntityManager): Promise<number> {
+    const writtenByCaller = this.writtenByCaller;
+    this.writtenByCaller = 0;
+    if (this.pending.length === 0) return writtenByCaller;
+    const rows = new OutboxRows(this.pending.splice(0, this.pending.length));
+    const { text, parameters } = rows.insert(1);
+    await manager.query(text, parameters);
+    return rows.count + writtenByCaller;
+  }
+
+  private render<T extends object>(event: OutgoingEvent<T>, parentTraceparent?: string): unknown[] {
     if (!isEventType(event.type)) throw new ContractViolationError(event.type, ['unknown event type']);
     const spec = EVENT_CATALOGUE[event.type];
     const validated = validatePayload(spec.payload, event.data);
@@ -59,25 +127,29 @@ export class OutboxBuffer {
     // Serialise through JSON so what is stored is exactly what consumers will read.
     const data = JSON.parse(JSON.stringify(event.data)) as object;
     // A time-ordered ce_id: every consumer's inbox key (group, source, id) then grows at its right edge.
-    this.pending.push([uuidv7(), topicOfEvent(spec, validated.value), event.key, event.type, this.source, event.subject ?? null, new Date(), data, outgoingTraceparent(parentTraceparent)]);
+    return [uuidv7(), topicOfEvent(spec, validated.value), event.key, event.type, this.source, event.subject ?? null, new Date(), data, outgoingTraceparent(parentTraceparent)];
   }
+}
 
-  /** Writes what was published since the last flush; call it before the transaction commits. */
-  async flush(manager: EntityManager): Promise<number> {
-    if (this.pending.length === 0) return 0;
-    const rows = this.pending.splice(0, this.pending.length);
-    const values: unknown[] = [];
-    const tuples = rows.map((row, index) => {
-      values.push(...row);
-      const base = index * 9;
-      return `($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}, $${base + 6}, $${base + 7}, $${base + 8}, $${base + 9})`;
-    });
-    await manager.query(
-      `INSERT INTO outbox_messages (id, topic, record_key, type, source, subject, occurred_at, data, traceparent) VALUES ${tuples.join(', ')}`,
-      values,
-    );
-    return rows.length;
-  }
+/** Messages rendered for a statement of the caller's own (`rowsForOwnStatement`). */
+export interface OwnStatementOutbox {
+  readonly rows: OutboxRows;
+  /** Call once the statement inserted the rows, in the transaction: the relay is then woken at commit. */
+  written(): void;
+}
+
+const BUFFER_OF_SCOPE = new WeakMap<object, { readonly buffer: OutboxBuffer; readonly parentTraceparent?: string }>();
+
+/**
+ * `events`, validated and rendered as `tx`'s outbox rows, for the caller to write in a statement
+ * it runs anyway (OutboxRows.insert inside a data-modifying CTE), so they cost no round trip of
+ * their own; the caller may make the insert conditional and then writes them or not with its own
+ * rows. Null when `tx` is not a transaction of an OutboxWriter (a unit test's fake scope): the
+ * caller then publishes them as usual.
+ */
+export function rowsForOwnStatement(tx: object, events: readonly OutgoingEvent<object>[]): OwnStatementOutbox | null {
+  const owner = BUFFER_OF_SCOPE.get(tx);
+  return owner === undefined ? null : owner.buffer.renderForCaller(events, owner.parentTraceparent);
 }
 
 /** A TransactionScope as the code that runs its transaction holds it. */
@@ -99,6 +171,6 @@ export class OutboxWriter {
   /** A scope over `manager` with its own buffer: `flush()` before the transaction commits, `committed.run()` after. */
   open(manager: EntityManager, parentTraceparent?: string): OpenTransactionScope {
     const buffer = this.buffer();
-    return { ...buffer.scope(manager, parentTraceparent), flush: () => buffer.flush(manager), committed: buffer.committed };
+    return buffer.attach({ ...buffer.scope(manager, parentTraceparent), flush: () => buffer.flush(manager), committed: buffer.committed }, parentTraceparent);
   }
 }

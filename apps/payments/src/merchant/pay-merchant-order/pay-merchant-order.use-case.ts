@@ -134,9 +134,8 @@ export class PayMerchantOrderUseCase {
       const overLimit = await this.payerLimitRefusal(tx, usageQuery, usage, order.amount, windows);
       if (overLimit) return { ok: false, status: overLimit.status, code: overLimit.code, detail: overLimit.detail, resultCode: overLimit.resultCode };
 
-      const claim = await this.idempotencyKeys.claim(tx, { userId: command.customerUserId, key: command.idempotencyKey, requestFingerprint: fingerprint, paymentId: started.payment.id });
+      const claim = await this.step.storeClaimed(tx, started, { userId: command.customerUserId, key: command.idempotencyKey, requestFingerprint: fingerprint, paymentId: started.payment.id });
       if (!claim.claimed) return this.replay(claim.existing, fingerprint, tx);
-      await this.step.store(tx, started);
       await this.orders.setOrderPayment(tx, order.id, started.payment.id);
       await command.gate?.record(tx, started.payment);
       return { ok: true, payment: started.payment, replayed: false };

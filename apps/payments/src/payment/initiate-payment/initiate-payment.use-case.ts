@@ -76,8 +76,9 @@ export type InitiatePaymentFailure = ProblemFailure;
 /**
  * Starts a P2P payment: checks the amount, resolves the parties at identity, then in one
  * transaction takes the payer's limit lock, checks the scheme profile's limits against what the
- * payer sent before, claims the idempotency key, stores the payment already waiting for its debit
- * (its leg timer running) and writes `payment initiated` + `debit requested` to the outbox.
+ * payer sent before, then claims the idempotency key, stores the payment already waiting for its
+ * debit (its leg timer running) and writes `payment initiated` + `debit requested` to the outbox,
+ * the last three with one statement.
  * An idempotent replay is answered before any limit is looked at: it is neither counted nor refused.
  */
 @Injectable()
@@ -174,7 +175,8 @@ export class InitiatePaymentUseCase {
         return twin ? this.replay(twin, fingerprint, tx) : refusedByLimit(refused);
       }
 
-      const claim = await this.idempotencyKeys.claim(tx, {
+      // The key, the payment and its messages in one statement, written only if the key is free.
+      const claim = await this.step.storeClaimed(tx, started, {
         userId: command.payerUserId,
         key: command.idempotencyKey,
         requestFingerprint: fingerprint,
@@ -182,8 +184,6 @@ export class InitiatePaymentUseCase {
       });
       // Lost the race to a concurrent request with the same key: answer with its payment.
       if (!claim.claimed) return this.replay(claim.existing, fingerprint, tx);
-
-      await this.step.store(tx, started);
       await command.gate?.record(tx, payment);
       return { ok: true, payment, replayed: false };
     }, { traceparent: command.traceparent });
