@@ -7,7 +7,18 @@ import { OutboxWriter } from './outbox/outbox-writer';
  * run them with an in-memory fake. UnitOfWork is its adapter; MessagingModule provides both.
  */
 export abstract class TransactionRunner {
-  abstract run<T>(work: (tx: TransactionScope) => Promise<T>, options?: { traceparent?: string }): Promise<T>;
+  abstract run<T>(work: (tx: TransactionScope) => Promise<T>, options?: TransactionOptions): Promise<T>;
+}
+
+export interface TransactionOptions {
+  /** The caller's W3C traceparent: the messages continue its trace when no span is active. */
+  readonly traceparent?: string;
+  /**
+   * The work writes with one statement, which is its own transaction (autocommit): no `BEGIN` and
+   * `COMMIT` round trips. Its messages must be written by that statement (`rowsForOwnStatement`);
+   * `publish` is refused. Whatever else it runs (a read) runs on its own, after or before.
+   */
+  readonly oneStatement?: boolean;
 }
 
 /**
@@ -26,13 +37,35 @@ export class UnitOfWork extends TransactionRunner {
     super();
   }
 
-  async run<T>(work: (tx: TransactionScope) => Promise<T>, options: { traceparent?: string } = {}): Promise<T> {
+  async run<T>(work: (tx: TransactionScope) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    if (options.oneStatement === true) return this.runOneStatement(work, options.traceparent);
     const { value, written, committed } = await this.dataSource.transaction(async (manager) => {
       const scope = this.writer.open(manager, options.traceparent);
       const done = await work(scope);
       return { value: done, written: await scope.flush(), committed: scope.committed };
     });
     committed.run();
+    if (written > 0) this.onMessagesCommitted();
+    return value;
+  }
+
+  private async runOneStatement<T>(work: (tx: TransactionScope) => Promise<T>, traceparent?: string): Promise<T> {
+    const buffer = this.writer.buffer();
+    const manager = this.dataSource.manager;
+    const scope = buffer.attach(
+      {
+        manager,
+        publish: async (event) => {
+          throw new Error(`${event.type} published in a one-statement unit: its statement writes its messages (rowsForOwnStatement)`);
+        },
+        afterCommit: (callback) => buffer.committed.add(callback),
+      },
+      traceparent,
+    );
+    const value = await work(scope);
+    // Nothing is pending (publish is refused): this counts the rows the statement wrote.
+    const written = await buffer.flush(manager);
+    buffer.committed.run();
     if (written > 0) this.onMessagesCommitted();
     return value;
   }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { Money } from '@kirim/contracts';
-import { checkPayerLimits, checkPerPaymentLimit, limitFreesAt, limitWindows, PayerUsage, WindowPayment, withFreesAt } from './payment-limits-policy';
+import { checkPayerLimits, checkPerPaymentLimit, fitsPayerLimitBounds, limitFreesAt, limitWindows, PayerUsage, payerLimitBounds, WindowPayment, withFreesAt } from './payment-limits-policy';
 import { loadSchemeProfile } from './scheme-profile';
 
 const UPI = loadSchemeProfile({ name: 'upi' });
@@ -108,6 +108,39 @@ describe('payment limits policy (UPI profile)', () => {
           },
         ),
       );
+    });
+  });
+
+  describe('as bounds the database compares (payerLimitBounds)', () => {
+    it('lets a payment through exactly when checkPayerLimits does (any usage, any amount, cooling or not)', () => {
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 0, max: 40 }),
+          fc.bigInt({ min: 0n, max: 20_000_000n }),
+          fc.bigInt({ min: 0n, max: 20_000_000n }),
+          fc.bigInt({ min: 1n, max: 10_000_000n }),
+          fc.boolean(),
+          (count, amountMinor, sinceBoundMinor, paymentMinor, cooling) => {
+            const w = limitWindows(UPI, NOW, cooling ? hoursAgo(1) : null);
+            const used = { count, amountMinor, sinceDeviceBoundMinor: cooling ? sinceBoundMinor : 0n };
+            const amount = Money.ofMinor(paymentMinor, 'INR');
+            const refused = checkPayerLimits({ amount, usage: used, windows: w, profile: UPI });
+            expect(fitsPayerLimitBounds(used, payerLimitBounds(amount, w, UPI))).toBe(refused === null);
+          },
+        ),
+        { numRuns: 2_000 },
+      );
+    });
+
+    it('holds at the edges: the 20th payment and the last rupee fit, one more does not', () => {
+      const w = limitWindows(UPI, NOW, hoursAgo(1));
+      const bounds = payerLimitBounds(inr('1000.00'), w, UPI);
+      expect(bounds).toEqual({ maxCount: 19, maxAmountMinor: 9_900_000n, maxSinceDeviceBoundMinor: 400_000n });
+      expect(fitsPayerLimitBounds(usage(19, '99000.00', '4000.00'), bounds)).toBe(true);
+      expect(fitsPayerLimitBounds(usage(20, '0', '0'), bounds)).toBe(false);
+      expect(fitsPayerLimitBounds(usage(0, '99000.01', '0'), bounds)).toBe(false);
+      expect(fitsPayerLimitBounds(usage(0, '0', '4000.01'), bounds)).toBe(false);
+      expect(payerLimitBounds(inr('1000.00'), limitWindows(UPI, NOW, null), UPI).maxSinceDeviceBoundMinor).toBeNull();
     });
   });
 

@@ -110,6 +110,37 @@ export function checkPayerLimits(input: { amount: Money; usage: PayerUsage; wind
   return null;
 }
 
+/**
+ * The most a payer may already have sent for `amount` to pass every limit of checkPayerLimits:
+ * the payment passes exactly when `fitsPayerLimitBounds(usage, bounds)`. The database compares a
+ * measured usage with these numbers inside the one statement that also stores the payment
+ * (payer_usage_under_lock's caller, migrations/1764810000000), so the rules themselves stay here;
+ * a refusal's words still come from checkPayerLimits.
+ */
+export interface PayerLimitBounds {
+  readonly maxCount: number;
+  readonly maxAmountMinor: bigint;
+  /** Null when no cooling period runs. */
+  readonly maxSinceDeviceBoundMinor: bigint | null;
+}
+
+export function payerLimitBounds(amount: Money, windows: LimitWindows, profile: SchemeProfile): PayerLimitBounds {
+  return {
+    maxCount: profile.rollingWindowMaxCount - 1,
+    maxAmountMinor: profile.rollingWindowMaxAmountMinor - amount.minorUnits,
+    // A payment above the cap alone gets a negative bound: no usage fits it.
+    maxSinceDeviceBoundMinor: windows.coolingStart === null ? null : profile.coolingPeriodMaxAmountMinor - amount.minorUnits,
+  };
+}
+
+export function fitsPayerLimitBounds(usage: PayerUsage, bounds: PayerLimitBounds): boolean {
+  return (
+    usage.count <= bounds.maxCount &&
+    usage.amountMinor <= bounds.maxAmountMinor &&
+    (bounds.maxSinceDeviceBoundMinor === null || usage.sinceDeviceBoundMinor <= bounds.maxSinceDeviceBoundMinor)
+  );
+}
+
 /** A counted payment in the rolling window, for working out when a limit frees up. */
 export interface WindowPayment {
   readonly amountMinor: bigint;

@@ -10,6 +10,7 @@ import { AddPaymentHistoryIndexes1764751000000 } from './1764751000000-add-payme
 import { CreateCollectRequests1764760000000 } from './1764760000000-create-collect-requests';
 import { AddPersonCollectRequests1764780000000 } from './1764780000000-add-person-collect-requests';
 import { CreatePayerUsageUnderLock1764800000000 } from './1764800000000-create-payer-usage-under-lock';
+import { CreateInitiatePaymentWithinLimits1764810000000 } from './1764810000000-create-initiate-payment-within-limits';
 
 /** In order; the messaging tables (outbox, inbox) come first. */
 export const PAYMENTS_MIGRATIONS = [
@@ -26,4 +27,5 @@ export const PAYMENTS_MIGRATIONS = [
   CreateCollectRequests1764760000000,
   AddPersonCollectRequests1764780000000,
   CreatePayerUsageUnderLock1764800000000,
+  CreateInitiatePaymentWithinLimits1764810000000,
 ];

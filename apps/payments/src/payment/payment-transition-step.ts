@@ -1,11 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { rowsForOwnStatement, TransactionScope } from '@kirim/messaging';
+import { OutboxRows, rowsForOwnStatement, type TransactionScope } from '@kirim/messaging';
 import { IdGenerator, raiseAlert } from '@kirim/platform';
 import { SCHEME_PROFILE, SchemeProfile } from '../limits/scheme-profile';
 import { withTimers } from './leg-timer';
 import { Payment } from './payment';
 import { recordPaymentStep } from './payment-metrics';
-import { ClaimOutcome, IdempotencyRecord, InTransaction, PaymentRepository } from './payment.repository';
+import { ClaimOutcome, IdempotencyRecord, InTransaction, PayerLimitsCheck, PaymentRepository, WithinLimitsOutcome } from './payment.repository';
 import { automaticNextStep, PaymentAlert, PaymentEvent, PaymentEventKind, PaymentOutgoingEvent, transition, TransitionRejected } from './payment-state-machine';
 
 export interface StepAccepted {
@@ -98,15 +98,28 @@ export class PaymentTransitionStep {
    * free; a key already held writes nothing and says which record holds it.
    */
   async storeClaimed(tx: EventSink, outcome: StepAccepted, key: IdempotencyRecord): Promise<ClaimOutcome> {
+    return this.storeNew(tx, outcome, (outbox) => this.payments.insertClaimed(tx, outcome.payment, key, outbox), (claim) => claim.claimed);
+  }
+
+  /**
+   * `storeClaimed` within the payer's limits, as one statement (PaymentRepository.insertWithinLimits):
+   * the payer's lock, the key, the limits and the writes; nothing is written unless it is `created`.
+   */
+  async storeWithinLimits(tx: EventSink, outcome: StepAccepted, key: IdempotencyRecord, limits: PayerLimitsCheck): Promise<WithinLimitsOutcome> {
+    return this.storeNew(tx, outcome, (outbox) => this.payments.insertWithinLimits(tx, outcome.payment, key, limits, outbox), (stored) => stored.kind === 'created');
+  }
+
+  /** A new payment's row and events written by `write`'s one statement, which says whether it wrote them. */
+  private async storeNew<R>(tx: EventSink, outcome: StepAccepted, write: (outbox: OutboxRows | null) => Promise<R>, wrote: (result: R) => boolean): Promise<R> {
     if (outcome.before !== null) throw new Error('only a new payment claims an Idempotency-Key');
     const outbox = rowsForOwnStatement(tx, outcome.events);
-    const claim = await this.payments.insertClaimed(tx, outcome.payment, key, outbox?.rows ?? null);
-    if (!claim.claimed) return claim;
+    const result = await write(outbox?.rows ?? null);
+    if (!wrote(result)) return result;
     // A transaction that cannot take the rows into the statement (a unit test's fake) publishes them.
     if (outbox === null) for (const event of outcome.events) await tx.publish<object>(event);
     else outbox.written();
     this.stored(tx, outcome);
-    return claim;
+    return result;
   }
 
   /** What follows a stored step: its metrics once committed, its alerts now. */

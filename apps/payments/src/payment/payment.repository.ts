@@ -1,9 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { ALL_RESULT_CODES, Money, PAYMENT_STATUSES, PaymentStatus, ResultCode, SUPPORTED_CURRENCIES, Currency } from '@kirim/contracts';
-import type { OutboxRows, TransactionScope } from '@kirim/messaging';
+import { OutboxRows, type TransactionScope } from '@kirim/messaging';
 import { DEEMED_LEGS, MerchantPaymentLink, Payment, PAYMENT_KINDS, paymentKind, REVERSAL_FAILURES } from './payment';
 import { PaymentEntity, PaymentOperatorActionEntity } from './payment.entity';
+import { PayerUsageQuery } from '../limits/payer-usage.repository';
+import { PayerLimitBounds, PayerUsage } from '../limits/payment-limits-policy';
+import { PAYER_LIMIT_LOCK_NAMESPACE } from '../limits/typeorm-payer-usage.repository';
 
 /** A transaction to work in: the messaging TransactionScope, or anything else carrying its manager. */
 export type InTransaction = Pick<TransactionScope, 'manager'>;
@@ -28,6 +31,14 @@ export abstract class PaymentRepository {
    * and is told which record holds the key.
    */
   abstract insertClaimed(tx: InTransaction, payment: Payment, key: IdempotencyRecord, outbox: OutboxRows | null): Promise<ClaimOutcome>;
+  /**
+   * A plain initiation's whole transaction as one statement (its own transaction: `tx` is a
+   * one-statement unit): takes the payer's limit lock, then reads the key (held by a request that
+   * committed meanwhile: `held`), then measures the payer's usage against `limits.bounds` (over
+   * them: `over-limit`, with the usage), then claims the key and inserts the payment and its outbox
+   * rows (`created`). Nothing is written unless it answers `created`.
+   */
+  abstract insertWithinLimits(tx: InTransaction, payment: Payment, key: IdempotencyRecord, limits: PayerLimitsCheck, outbox: OutboxRows | null): Promise<WithinLimitsOutcome>;
   abstract update(tx: InTransaction, payment: Payment): Promise<void>;
   /**
    * Locks up to `limit` payments whose timer is due at `now`, earliest first, skipping rows another
@@ -104,6 +115,17 @@ export interface IdempotencyRecord {
 
 export type ClaimOutcome = { readonly claimed: true } | { readonly claimed: false; readonly existing: IdempotencyRecord };
 
+/** Whose usage to measure under which payer lock, and the most it may be for the payment to pass. */
+export interface PayerLimitsCheck {
+  readonly query: PayerUsageQuery;
+  readonly bounds: PayerLimitBounds;
+}
+
+export type WithinLimitsOutcome =
+  | { readonly kind: 'created' }
+  | { readonly kind: 'held'; readonly existing: IdempotencyRecord }
+  | { readonly kind: 'over-limit'; readonly usage: PayerUsage };
+
 /** Reading Idempotency-Keys; a key is claimed with its payment (PaymentRepository.insertClaimed). */
 export abstract class IdempotencyKeyRepository {
   /** With `tx`, read inside that transaction (e.g. after a lock that orders it behind a concurrent claim). */
@@ -173,6 +195,13 @@ class PaymentRowStatements {
     );
     const values = properties.map((property) => entity[property as keyof PaymentEntity]);
     return [text, [key.userId, key.key, key.requestFingerprint, key.paymentId, ...values, ...(outboxInsert?.parameters ?? [])]];
+  }
+
+  /** The entity as a row of `payments` in JSON, keyed by column name (for jsonb_populate_record). */
+  rowJson(entity: PaymentEntity): Record<string, unknown> {
+    const row: Record<string, unknown> = {};
+    for (const [property, value] of Object.entries(entity)) row[this.column(property)] = value;
+    return row;
   }
 
   /** UPDATE of every property but the id and what never changes after insert. */
@@ -252,6 +281,31 @@ export class TypeOrmPaymentRepository extends PaymentRepository {
     // The conflicting row can only vanish if its transaction rolled back, and then the claim would have succeeded.
     if (!existing) throw new Error('idempotency key conflicted but no row holds it');
     return { claimed: false, existing };
+  }
+
+  async insertWithinLimits(tx: InTransaction, payment: Payment, key: IdempotencyRecord, limits: PayerLimitsCheck, outbox: OutboxRows | null): Promise<WithinLimitsOutcome> {
+    const { query, bounds } = limits;
+    const [row] = (await tx.manager.query(INITIATE_WITHIN_LIMITS, [
+      PAYER_LIMIT_LOCK_NAMESPACE,
+      query.payerUserId,
+      query.windowStart,
+      query.coolingStart,
+      query.currency,
+      bounds.maxCount,
+      bounds.maxAmountMinor.toString(),
+      bounds.maxSinceDeviceBoundMinor?.toString() ?? null,
+      key.userId,
+      key.key,
+      key.requestFingerprint,
+      this.statements.rowJson(toEntity(payment)),
+      ...(outbox ?? new OutboxRows([])).columns,
+    ])) as [{ outcome: string; counted: number; counted_minor: string; since_bound_minor: string; held_fingerprint: string | null; held_payment_id: string | null }];
+    if (row.outcome === 'created') return { kind: 'created' };
+    if (row.outcome === 'over-limit') {
+      return { kind: 'over-limit', usage: { count: row.counted, amountMinor: BigInt(row.counted_minor), sinceDeviceBoundMinor: BigInt(row.since_bound_minor) } };
+    }
+    if (row.outcome !== 'held' || row.held_fingerprint === null || row.held_payment_id === null) throw new Error(`initiate_payment_within_limits answered ${row.outcome}`);
+    return { kind: 'held', existing: { userId: key.userId, key: key.key, requestFingerprint: row.held_fingerprint, paymentId: row.held_payment_id } };
   }
 
   async update(tx: InTransaction, payment: Payment): Promise<void> {
@@ -360,6 +414,10 @@ export class TypeOrmPaymentRepository extends PaymentRepository {
     }));
   }
 }
+
+/** The function's 21 arguments (migrations/1764810000000-create-initiate-payment-within-limits.ts): a fixed text, prepared by the connection. */
+const INITIATE_WITHIN_LIMITS = `SELECT outcome, counted, counted_minor, since_bound_minor, held_fingerprint, held_payment_id
+  FROM initiate_payment_within_limits(${Array.from({ length: 21 }, (_, i) => `$${i + 1}`).join(', ')})`;
 
 /** Rows an operator must look at (SQL over the `payment` alias); the partial index has the same predicate. */
 const NEEDS_OPERATOR =

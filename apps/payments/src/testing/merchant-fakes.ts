@@ -17,7 +17,6 @@ import {
   FakeUnitOfWork,
   FixedClock,
   InMemoryIdempotencyKeyRepository,
-  InMemoryPayerUsageRepository,
   InMemoryPaymentRepository,
   SAMPLE_PAYEE_ACCOUNT,
   SAMPLE_PAYER_ACCOUNT,
@@ -217,7 +216,7 @@ export function merchantOrdersHarness(options: { profile?: SchemeProfile; now?: 
   const keys = new InMemoryIdempotencyKeyRepository();
   const payments = new InMemoryPaymentRepository(keys);
   const parties = new FakePartyDirectory({ ok: true, parties: MERCHANT_PARTIES });
-  const usage = new InMemoryPayerUsageRepository(payments);
+  const usage = payments.payerUsage;
   const ids = new SequentialIds();
   const clock = new FixedClock(options.now);
   const profile = options.profile ?? UPI_PROFILE;

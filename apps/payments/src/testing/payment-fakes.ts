@@ -10,14 +10,16 @@ import {
   LockedPaymentRow,
   OperatorActionRecord,
   OperatorListCursor,
+  PayerLimitsCheck,
   PaymentNeedingOperator,
   PaymentRepository,
+  WithinLimitsOutcome,
 } from '../payment/payment.repository';
 import { PaymentTransitionStep } from '../payment/payment-transition-step';
 import { PartyDirectory, PartyLookupResult, PayeeIdentifier, PaymentParties } from '../payment/party-directory';
 import { InitiatePaymentUseCase } from '../payment/initiate-payment/initiate-payment.use-case';
 import { PayerUsageQuery, PayerUsageRepository } from '../limits/payer-usage.repository';
-import { PayerUsage, WindowPayment } from '../limits/payment-limits-policy';
+import { fitsPayerLimitBounds, PayerUsage, WindowPayment } from '../limits/payment-limits-policy';
 import { loadSchemeProfile, SchemeProfile } from '../limits/scheme-profile';
 
 // The shared fakes, under the names the payments specs use.
@@ -32,6 +34,9 @@ export class InMemoryPaymentRepository extends PaymentRepository {
   constructor(readonly keys: InMemoryIdempotencyKeyRepository = new InMemoryIdempotencyKeyRepository()) {
     super();
   }
+
+  /** What insertWithinLimits measures with (and locks, in its `locked`): a harness's payer usage port. */
+  readonly payerUsage: InMemoryPayerUsageRepository = new InMemoryPayerUsageRepository(this);
 
   async lockById(_tx: InTransaction, paymentId: string): Promise<Payment | null> {
     this.locks += 1;
@@ -54,16 +59,25 @@ export class InMemoryPaymentRepository extends PaymentRepository {
     this.rows.set(payment.id, payment);
   }
 
-  /** The outbox rows insertClaimed was given (null from a fake transaction), one entry per call. */
-  readonly claimedOutboxes: (OutboxRows | null)[] = [];
-
-  async insertClaimed(tx: InTransaction, payment: Payment, key: IdempotencyRecord, outbox: OutboxRows | null): Promise<ClaimOutcome> {
-    this.claimedOutboxes.push(outbox);
+  async insertClaimed(tx: InTransaction, payment: Payment, key: IdempotencyRecord, _outbox: OutboxRows | null): Promise<ClaimOutcome> {
     const existing = this.keys.rows.get(`${key.userId}|${key.key}`);
     if (existing) return { claimed: false, existing };
     await this.insert(tx, payment);
     this.keys.rows.set(`${key.userId}|${key.key}`, key);
     return { claimed: true };
+  }
+
+  /** The limits checks insertWithinLimits was given, one entry per call. */
+  readonly limitsChecks: PayerLimitsCheck[] = [];
+
+  async insertWithinLimits(tx: InTransaction, payment: Payment, key: IdempotencyRecord, limits: PayerLimitsCheck, outbox: OutboxRows | null): Promise<WithinLimitsOutcome> {
+    this.limitsChecks.push(limits);
+    const usage = await this.payerUsage.lockAndMeasure(tx, limits.query);
+    const held = this.keys.rows.get(`${key.userId}|${key.key}`);
+    if (held) return { kind: 'held', existing: held };
+    if (!fitsPayerLimitBounds(usage, limits.bounds)) return { kind: 'over-limit', usage };
+    const claim = await this.insertClaimed(tx, payment, key, outbox);
+    return claim.claimed ? { kind: 'created' } : { kind: 'held', existing: claim.existing };
   }
 
   async update(_tx: InTransaction, payment: Payment): Promise<void> {
@@ -255,7 +269,7 @@ export function initiatePaymentHarness(options: { profile?: SchemeProfile; now?:
   const keys = new InMemoryIdempotencyKeyRepository();
   const payments = new InMemoryPaymentRepository(keys);
   const parties = new FakePartyDirectory({ ok: true, parties: TEST_PARTIES });
-  const usage = new InMemoryPayerUsageRepository(payments);
+  const usage = payments.payerUsage;
   const ids = new SequentialIds();
   const profile = options.profile ?? UPI_PROFILE;
   const useCase = new InitiatePaymentUseCase(unitOfWork, payments, keys, parties, new FixedClock(options.now), ids, profile, usage, transitionStep(payments, { ids, profile }));

@@ -94,6 +94,43 @@ describe('outbox writes (PostgreSQL)', () => {
     expect((await stored()).map((row) => row.record_key)).toEqual([published.key]);
   });
 
+  it('runs a one-statement unit without a transaction of its own: its statement writes the rows, publishing is refused, the relay is woken', async () => {
+    const events = awkward.map(declined);
+    const ran: string[] = [];
+    await unitOfWork.run(
+      async (tx) => {
+        await expect(tx.publish(declined('published'))).rejects.toThrow(/one-statement unit/);
+        const outbox = rowsForOwnStatement(tx, events);
+        if (outbox === null) throw new Error('a one-statement unit hands its rows over');
+        expect(await ownStatement(tx.manager, outbox.rows, true)).toBe(3);
+        outbox.written();
+        tx.afterCommit(() => ran.push('after the statement'));
+        // No transaction is open around the work: the statement committed on its own, so another connection sees its rows already.
+        const runner = migrated.dataSource.createQueryRunner();
+        try {
+          expect(await runner.query('SELECT count(*)::int AS rows FROM outbox_messages')).toEqual([{ rows: 3 }]);
+        } finally {
+          await runner.release();
+        }
+      },
+      { oneStatement: true },
+    );
+
+    expect((await stored()).map((row) => row.data)).toEqual(events.map((event) => event.data));
+    expect(ran).toEqual(['after the statement']);
+    expect(woken).toBe(1);
+  });
+
+  it("refuses rows for an own statement after messages published in the same transaction: they would be written before them", async () => {
+    await expect(
+      unitOfWork.run(async (tx) => {
+        await tx.publish(declined('first'));
+        rowsForOwnStatement(tx, [declined('second')]);
+      }),
+    ).rejects.toThrow(/change their order/);
+    expect(await stored()).toEqual([]);
+  });
+
   it('refuses an event that breaks the contract before any statement, and hands nothing over for a scope it did not make', async () => {
     await expect(
       unitOfWork.run(async (tx) => rowsForOwnStatement(tx, [{ type: EVENT_TYPES.BANK_DEBIT_DECLINED, key: 'x', data: { paymentId: 'x', resultCode: 'not-a-code' } }])),

@@ -46,8 +46,8 @@ const OUTBOX_COLUMNS = [
 /**
  * Outbox rows as one `INSERT … SELECT … FROM unnest(…)`: a column's values travel as one array
  * parameter, so the statement's text is the same for any number of rows and the connection
- * prepares it once (a multi-row VALUES list is a new text for every row count). unnest returns the
- * rows in array order, so their positions keep the order the messages were published in.
+ * prepares it once (a multi-row VALUES list is a new text for every row count). The rows are
+ * inserted in array order (WITH ORDINALITY), so their positions keep the order of publishing.
  */
 export class OutboxRows {
   constructor(private readonly rows: readonly (readonly unknown[])[]) {}
@@ -56,24 +56,32 @@ export class OutboxRows {
     return this.rows.length;
   }
 
+  /** One array per column, in the table's order: for a statement that unnests them itself. */
+  get columns(): unknown[][] {
+    return OUTBOX_COLUMNS.map((_, index) => this.rows.map((row) => row[index]));
+  }
+
   /**
    * The INSERT with its parameters numbered from `$first`, and their values. With `onlyIf` (an SQL
    * condition, e.g. `EXISTS (SELECT 1 FROM claim)` in a data-modifying CTE) no row is written unless it holds.
    */
   insert(first: number, onlyIf?: string): { readonly text: string; readonly parameters: unknown[] } {
     const arrays = OUTBOX_COLUMNS.map(([, type], index) => `$${first + index}::${type}[]`);
+    const columns = OUTBOX_COLUMNS.map(([column]) => column).join(', ');
     const text =
-      `INSERT INTO outbox_messages (${OUTBOX_COLUMNS.map(([column]) => column).join(', ')}) ` +
-      `SELECT * FROM unnest(${arrays.join(', ')})${onlyIf === undefined ? '' : ` WHERE ${onlyIf}`}`;
-    return { text, parameters: OUTBOX_COLUMNS.map((_, index) => this.rows.map((row) => row[index])) };
+      `INSERT INTO outbox_messages (${columns}) ` +
+      `SELECT ${columns} FROM unnest(${arrays.join(', ')}) WITH ORDINALITY AS r (${columns}, n)` +
+      `${onlyIf === undefined ? '' : ` WHERE ${onlyIf}`} ORDER BY n`;
+    return { text, parameters: this.columns };
   }
 }
 
 /**
  * The outgoing messages of one transaction, validated against the contract as they are published
- * and written with one INSERT at the end, so a whole consumer chunk costs one round trip for its
- * outbox rows however many messages it emits; and what its scopes asked to run once it has
- * committed (`committed`, run by whoever commits it).
+ * and written with one INSERT at the end (or by a statement of the transaction's own,
+ * `rowsForOwnStatement`), so a whole consumer chunk costs one round trip for its outbox rows however
+ * many messages it emits; and what its scopes asked to run once it has committed (`committed`, run
+ * by whoever commits it).
  */
 export class OutboxBuffer {
   private readonly pending: unknown[][] = [];
@@ -100,6 +108,8 @@ export class OutboxBuffer {
 
   /** `events` as rows for a statement of the caller's own; `written()` once it inserted them. */
   renderForCaller(events: readonly OutgoingEvent<object>[], parentTraceparent?: string): OwnStatementOutbox {
+    // Written now, they would land before messages published earlier and flushed at the end.
+    if (this.pending.length > 0) throw new Error('rows for an own statement after messages published in the same transaction would change their order');
     const rows = new OutboxRows(events.map((event) => this.render(event, parentTraceparent)));
     return { rows, written: () => void (this.writtenByCaller += rows.count) };
   }

@@ -2,8 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Money, PROBLEM_CODES } from '@kirim/contracts';
 import { TransactionRunner, TransactionScope } from '@kirim/messaging';
 import { Clock, IdGenerator } from '@kirim/platform';
-import { PayerUsageQuery, PayerUsageRepository } from '../../limits/payer-usage.repository';
-import { checkPayerLimits, LimitRefusal, LimitWindows, limitFreesAt, limitWindows, PayerUsage, withFreesAt } from '../../limits/payment-limits-policy';
+import { payerLimitRefusal, payerUsageQuery } from '../../limits/payer-limit-refusal';
+import { PayerUsageRepository } from '../../limits/payer-usage.repository';
+import { limitWindows } from '../../limits/payment-limits-policy';
 import { SCHEME_PROFILE, SchemeProfile } from '../../limits/scheme-profile';
 import { PartyDirectory } from '../../payment/party-directory';
 import { createPayment, Payment } from '../../payment/payment';
@@ -122,7 +123,7 @@ export class PayMerchantOrderUseCase {
     const windows = limitWindows(this.profile, now, command.deviceBoundAt);
 
     return this.unitOfWork.run(async (tx): Promise<PayMerchantOrderOutcome> => {
-      const usageQuery = { payerUserId: payer.userId, currency: this.profile.currency, windowStart: windows.windowStart, coolingStart: windows.coolingStart };
+      const usageQuery = payerUsageQuery(payer.userId, windows, this.profile);
       const usage = await this.payerUsage.lockAndMeasure(tx, usageQuery);
       const locked = await this.orders.lockOrder(tx, order.id);
       if (locked === null) throw new Error('an order read a moment ago is gone');
@@ -131,7 +132,7 @@ export class PayMerchantOrderUseCase {
       if (twin) return this.replay(twin, fingerprint, tx);
       const refused = (await this.orderRefusal(locked, now, tx)) ?? (await command.gate?.admit(tx, now)) ?? null;
       if (refused) return refused;
-      const overLimit = await this.payerLimitRefusal(tx, usageQuery, usage, order.amount, windows);
+      const overLimit = await payerLimitRefusal(this.payerUsage, tx, { query: usageQuery, usage, amount: order.amount, windows, profile: this.profile });
       if (overLimit) return { ok: false, status: overLimit.status, code: overLimit.code, detail: overLimit.detail, resultCode: overLimit.resultCode };
 
       const claim = await this.step.storeClaimed(tx, started, { userId: command.customerUserId, key: command.idempotencyKey, requestFingerprint: fingerprint, paymentId: started.payment.id });
@@ -150,14 +151,6 @@ export class PayMerchantOrderUseCase {
     if (outcome === 'in-progress') return merchantFailure('order-already-paid', 'A payment of this order is in progress; wait for its outcome.');
     if (now.getTime() >= order.expiresAt.getTime()) return merchantFailure('order-expired', `The order expired at ${order.expiresAt.toISOString()}.`);
     return null;
-  }
-
-  /** The payer limits over what the customer sent before (`usage`); null when the payment fits them all. */
-  private async payerLimitRefusal(tx: TransactionScope, query: PayerUsageQuery, usage: PayerUsage, amount: Money, windows: LimitWindows): Promise<LimitRefusal | null> {
-    const refused = checkPayerLimits({ amount, usage, windows, profile: this.profile });
-    if (!refused) return null;
-    const oldestFirst = refused.limit === 'rolling-count' || refused.limit === 'rolling-amount' ? await this.payerUsage.windowPayments(tx, query) : [];
-    return withFreesAt(refused, limitFreesAt(refused.limit, { amount, oldestFirst, windows, profile: this.profile }));
   }
 
   private async replay(earlier: IdempotencyRecord, fingerprint: string, tx?: InTransaction): Promise<PayMerchantOrderOutcome> {

@@ -4,11 +4,12 @@ import { TransactionRunner, TransactionScope } from '@kirim/messaging';
 import { Clock, IdGenerator, ProblemFailure } from '@kirim/platform';
 import { createPayment, Payment } from '../payment';
 import { IdempotencyKeyRepository, IdempotencyRecord, PaymentRepository } from '../payment.repository';
-import { PaymentTransitionStep } from '../payment-transition-step';
+import { PaymentTransitionStep, StepAccepted } from '../payment-transition-step';
 import { PartyDirectory, PayeeIdentifier } from '../party-directory';
 import { INITIATE_PAYMENT_PROBLEMS as PROBLEMS, LIMIT_REFUSAL_REASONS } from '../payment-problems';
+import { payerLimitRefusal, payerUsageQuery } from '../../limits/payer-limit-refusal';
 import { PayerUsageQuery, PayerUsageRepository } from '../../limits/payer-usage.repository';
-import { checkPayerLimits, checkPerPaymentLimit, LimitRefusal, LimitWindows, limitFreesAt, limitWindows, PayerUsage, withFreesAt } from '../../limits/payment-limits-policy';
+import { checkPerPaymentLimit, LimitRefusal, LimitWindows, limitWindows, payerLimitBounds } from '../../limits/payment-limits-policy';
 import { SCHEME_PROFILE, SchemeProfile } from '../../limits/scheme-profile';
 import { checkPaymentAmount, requestFingerprint } from './payment-request-rules';
 
@@ -76,9 +77,10 @@ export type InitiatePaymentFailure = ProblemFailure;
 /**
  * Starts a P2P payment: checks the amount, resolves the parties at identity, then in one
  * transaction takes the payer's limit lock, checks the scheme profile's limits against what the
- * payer sent before, then claims the idempotency key, stores the payment already waiting for its
- * debit (its leg timer running) and writes `payment initiated` + `debit requested` to the outbox,
- * the last three with one statement.
+ * payer sent before, claims the idempotency key, stores the payment already waiting for its debit
+ * (its leg timer running) and writes `payment initiated` + `debit requested` to the outbox.
+ * Without a gate that transaction is one statement (storeWithinLimits); a gate's rule runs in
+ * between, so with one the lock and the measure, then the claim and the writes, are one each.
  * An idempotent replay is answered before any limit is looked at: it is neither counted nor refused.
  */
 @Injectable()
@@ -152,50 +154,57 @@ export class InitiatePaymentUseCase {
     const payment = started.payment;
 
     const windows = limitWindows(this.profile, now, command.deviceBoundAt);
+    // One payer's initiations, on any replica, pass the payer's limit lock one at a time until
+    // commit, so concurrent payments cannot each miss the others and jointly pass a limit.
+    const usageQuery = payerUsageQuery(payer.userId, windows, this.profile);
+    const key = { userId: command.payerUserId, key: command.idempotencyKey, requestFingerprint: fingerprint, paymentId: payment.id };
+    const gate = command.gate;
+    if (gate === undefined) return this.initiateInOneStatement(started, key, usageQuery, amount.amount, windows, command.traceparent);
 
     return this.unitOfWork.run(async (tx): Promise<InitiatePaymentOutcome> => {
-      // One payer's initiations, on any replica, pass this point one at a time until commit, so
-      // concurrent payments cannot each miss the others and jointly pass a limit.
-      const usageQuery = { payerUserId: payer.userId, currency: this.profile.currency, windowStart: windows.windowStart, coolingStart: windows.coolingStart };
       const usage = await this.payerUsage.lockAndMeasure(tx, usageQuery);
-      if (command.gate !== undefined) {
-        // A request with the same key that committed while this one waited for the lock is a replay,
-        // answered as such: the gate would refuse it, its rule being already passed by that payment.
-        const twin = await this.idempotencyKeys.find(command.payerUserId, command.idempotencyKey, tx);
-        if (twin) return this.replay(twin, fingerprint, tx);
-        const refusedByGate = await command.gate.admit(tx, payment, now);
-        if (refusedByGate) return refusedByGate;
-      }
-      const refused = await this.payerLimitRefusal(tx, usageQuery, usage, amount.amount, windows);
-      if (refused) {
-        // A request with the same key that committed while this one waited for the lock is a
-        // replay: answered, never refused. (When the limits pass, the claim below finds it instead;
-        // looking only here keeps the lookup off the accepted path.)
-        const twin = await this.idempotencyKeys.find(command.payerUserId, command.idempotencyKey, tx);
-        return twin ? this.replay(twin, fingerprint, tx) : refusedByLimit(refused);
-      }
+      // A request with the same key that committed while this one waited for the lock is a replay,
+      // answered as such: the gate would refuse it, its rule being already passed by that payment.
+      const twin = await this.idempotencyKeys.find(command.payerUserId, command.idempotencyKey, tx);
+      if (twin) return this.replay(twin, fingerprint, tx);
+      const refusedByGate = await gate.admit(tx, payment, now);
+      if (refusedByGate) return refusedByGate;
+      const refused = await payerLimitRefusal(this.payerUsage, tx, { query: usageQuery, usage, amount: amount.amount, windows, profile: this.profile });
+      if (refused) return refusedByLimit(refused);
 
       // The key, the payment and its messages in one statement, written only if the key is free.
-      const claim = await this.step.storeClaimed(tx, started, {
-        userId: command.payerUserId,
-        key: command.idempotencyKey,
-        requestFingerprint: fingerprint,
-        paymentId: payment.id,
-      });
+      const claim = await this.step.storeClaimed(tx, started, key);
       // Lost the race to a concurrent request with the same key: answer with its payment.
       if (!claim.claimed) return this.replay(claim.existing, fingerprint, tx);
-      await command.gate?.record(tx, payment);
+      await gate.record(tx, payment);
       return { ok: true, payment, replayed: false };
     }, { traceparent: command.traceparent });
   }
 
-  /** The limits over what the payer sent before (`usage`); null when the payment fits them all. */
-  private async payerLimitRefusal(tx: TransactionScope, query: PayerUsageQuery, usage: PayerUsage, amount: Money, windows: LimitWindows): Promise<LimitRefusal | null> {
-    const refused = checkPayerLimits({ amount, usage, windows, profile: this.profile });
-    if (!refused) return null;
-    // Refusals are rare: only then read the window's payments to say when the limit frees up.
-    const oldestFirst = refused.limit === 'rolling-count' || refused.limit === 'rolling-amount' ? await this.payerUsage.windowPayments(tx, query) : [];
-    return withFreesAt(refused, limitFreesAt(refused.limit, { amount, oldestFirst, windows, profile: this.profile }));
+  /**
+   * A payment without a gate: its whole transaction is one statement (storeWithinLimits), the
+   * payer's lock, the key read under it, the limits' bounds, the writes. A key held by a request that
+   * committed while this one waited is answered as that request, never refused; over the limits,
+   * the refusal is worded from the usage measured under the lock.
+   */
+  private async initiateInOneStatement(
+    started: StepAccepted,
+    key: IdempotencyRecord,
+    query: PayerUsageQuery,
+    amount: Money,
+    windows: LimitWindows,
+    traceparent: string | undefined,
+  ): Promise<InitiatePaymentOutcome> {
+    const limits = { query, bounds: payerLimitBounds(amount, windows, this.profile) };
+    return this.unitOfWork.run(async (tx): Promise<InitiatePaymentOutcome> => {
+      const stored = await this.step.storeWithinLimits(tx, started, key, limits);
+      if (stored.kind === 'created') return { ok: true, payment: started.payment, replayed: false };
+      if (stored.kind === 'held') return this.replay(stored.existing, key.requestFingerprint);
+      const refused = await payerLimitRefusal(this.payerUsage, tx, { query, usage: stored.usage, amount, windows, profile: this.profile });
+      // The bounds are the limits' own (payerLimitBounds): a usage outside them that the limits let through is a bug.
+      if (!refused) throw new Error('the payer limit bounds refused a payment the limits let through');
+      return refusedByLimit(refused);
+    }, { traceparent, oneStatement: true });
   }
 
   private async replay(
