@@ -11,10 +11,11 @@ export const PAYER_LIMIT_LOCK_NAMESPACE = 0x4b4c4d54; // "KLMT"
 
 /**
  * Reads the payer's usage from `payments` itself, not a counter table: the window is a range scan
- * of one payer's recent rows on payments_payer_window_idx (payer_user_id, created_at) INCLUDE
- * (amount_minor, currency, status), and a payment whose debit fails stops counting by its status
- * alone, without a second write to undo a counter. The measure is the function
- * `payer_usage_under_lock` (migrations/1764800000000-create-payer-usage-under-lock.ts).
+ * of one payer's recent rows on payments_payer_window_idx (payer_user_id, created_at, id) INCLUDE
+ * (amount_minor, currency, status, kind), and a payment whose debit fails stops counting by its
+ * status alone, without a second write to undo a counter. The measure is the function
+ * `payer_usage_under_lock` (migrations/1764800000000-create-payer-usage-under-lock.ts): changing
+ * what counts means a migration that replaces it, and `windowPayments` below with it.
  *
  * debit_failed is the one status that does not count: its money never moved and never will.
  * Everything else has moved money or still can (pending legs, credit_failed on its way to a
