@@ -18,6 +18,15 @@ const usage = (count: number, amount: string, sinceBound = '0'): PayerUsage => (
   sinceDeviceBoundMinor: inr(sinceBound).minorUnits,
 });
 
+/** Any usage (around the UPI limits) and any payment, with or without a cooling period running. */
+const anyPaymentAgainstUsage = fc
+  .tuple(fc.integer({ min: 0, max: 40 }), fc.bigInt({ min: 0n, max: 20_000_000n }), fc.bigInt({ min: 0n, max: 20_000_000n }), fc.bigInt({ min: 1n, max: 10_000_000n }), fc.boolean())
+  .map(([count, amountMinor, sinceBoundMinor, paymentMinor, cooling]) => ({
+    used: { count, amountMinor, sinceDeviceBoundMinor: cooling ? sinceBoundMinor : 0n } satisfies PayerUsage,
+    amount: Money.ofMinor(paymentMinor, 'INR'),
+    windows: limitWindows(UPI, NOW, cooling ? hoursAgo(1) : null),
+  }));
+
 describe('payment limits policy (UPI profile)', () => {
   describe('windows', () => {
     it('looks back 24 hours for the rolling limits', () => {
@@ -92,21 +101,15 @@ describe('payment limits policy (UPI profile)', () => {
 
     it('never lets a payment through that takes the total or the count over the limits (any usage, any amount)', () => {
       fc.assert(
-        fc.property(
-          fc.integer({ min: 0, max: 40 }),
-          fc.bigInt({ min: 0n, max: 20_000_000n }),
-          fc.bigInt({ min: 0n, max: 20_000_000n }),
-          fc.bigInt({ min: 1n, max: 10_000_000n }),
-          fc.boolean(),
-          (count, amountMinor, sinceBoundMinor, paymentMinor, cooling) => {
-            const w = limitWindows(UPI, NOW, cooling ? hoursAgo(1) : null);
-            const used = { count, amountMinor, sinceDeviceBoundMinor: cooling ? sinceBoundMinor : 0n };
-            const refused = checkPayerLimits({ amount: Money.ofMinor(paymentMinor, 'INR'), usage: used, windows: w, profile: UPI });
-            const fits =
-              count + 1 <= 20 && amountMinor + paymentMinor <= 10_000_000n && (!cooling || sinceBoundMinor + paymentMinor <= 500_000n);
-            expect(refused === null).toBe(fits);
-          },
-        ),
+        fc.property(anyPaymentAgainstUsage, ({ used, amount, windows }) => {
+          const refused = checkPayerLimits({ amount, usage: used, windows, profile: UPI });
+          const cooling = windows.coolingStart !== null;
+          const fits =
+            used.count + 1 <= 20 &&
+            used.amountMinor + amount.minorUnits <= 10_000_000n &&
+            (!cooling || used.sinceDeviceBoundMinor + amount.minorUnits <= 500_000n);
+          expect(refused === null).toBe(fits);
+        }),
       );
     });
   });
@@ -114,20 +117,10 @@ describe('payment limits policy (UPI profile)', () => {
   describe('as bounds the database compares (payerLimitBounds)', () => {
     it('lets a payment through exactly when checkPayerLimits does (any usage, any amount, cooling or not)', () => {
       fc.assert(
-        fc.property(
-          fc.integer({ min: 0, max: 40 }),
-          fc.bigInt({ min: 0n, max: 20_000_000n }),
-          fc.bigInt({ min: 0n, max: 20_000_000n }),
-          fc.bigInt({ min: 1n, max: 10_000_000n }),
-          fc.boolean(),
-          (count, amountMinor, sinceBoundMinor, paymentMinor, cooling) => {
-            const w = limitWindows(UPI, NOW, cooling ? hoursAgo(1) : null);
-            const used = { count, amountMinor, sinceDeviceBoundMinor: cooling ? sinceBoundMinor : 0n };
-            const amount = Money.ofMinor(paymentMinor, 'INR');
-            const refused = checkPayerLimits({ amount, usage: used, windows: w, profile: UPI });
-            expect(fitsPayerLimitBounds(used, payerLimitBounds(amount, w, UPI))).toBe(refused === null);
-          },
-        ),
+        fc.property(anyPaymentAgainstUsage, ({ used, amount, windows }) => {
+          const refused = checkPayerLimits({ amount, usage: used, windows, profile: UPI });
+          expect(fitsPayerLimitBounds(used, payerLimitBounds(amount, windows, UPI))).toBe(refused === null);
+        }),
         { numRuns: 2_000 },
       );
     });
