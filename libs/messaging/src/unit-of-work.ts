@@ -16,7 +16,9 @@ export interface TransactionOptions {
   /**
    * The work writes with one statement, which is its own transaction (autocommit): no `BEGIN` and
    * `COMMIT` round trips. Its messages must be written by that statement (`rowsForOwnStatement`);
-   * `publish` is refused. Whatever else it runs (a read) runs on its own, after or before.
+   * `publish` is refused. Whatever else it runs (a read) runs on its own, after or before. The
+   * relay is woken for rows the statement wrote even if the work then fails; `afterCommit`
+   * callbacks run only when the work completes.
    */
   readonly oneStatement?: boolean;
 }
@@ -62,11 +64,17 @@ export class UnitOfWork extends TransactionRunner {
       },
       traceparent,
     );
-    const value = await work(scope);
-    // Nothing is pending (publish is refused): this counts the rows the statement wrote.
-    const written = await buffer.flush(manager);
+    let value: T;
+    try {
+      value = await work(scope);
+    } finally {
+      // Nothing is pending (publish is refused): this counts the rows the statement wrote, which
+      // are committed with it even if the work failed after it; the relay need not wait a poll.
+      if ((await buffer.flush(manager)) > 0) this.onMessagesCommitted();
+    }
+    // The callbacks run only when the work completes: a failure after the statement cannot say
+    // whether it committed, so its metrics are not counted.
     buffer.committed.run();
-    if (written > 0) this.onMessagesCommitted();
     return value;
   }
 }

@@ -176,6 +176,14 @@ describe('payer limits under concurrency (PostgreSQL)', () => {
     }
   };
 
+  it('lets the payer reach the ₹1,00,000 rolling amount exactly, and refuses one paisa more with Z8', async () => {
+    expect(await initiate.execute(command({ amount: { value: '60000.00', currency: 'INR' } }))).toMatchObject({ ok: true });
+    expect(await initiate.execute(command({ amount: { value: '40000.00', currency: 'INR' } }))).toMatchObject({ ok: true });
+
+    expect(await initiate.execute(command({ amount: { value: '0.01', currency: 'INR' } }))).toMatchObject({ ok: false, code: 'daily-amount-limit', resultCode: 'Z8' });
+    expect(await stored()).toEqual({ count: 2, total: '10000000' });
+  });
+
   it('serializes one payer only: another payer is not held up by a payer whose lock is taken', async () => {
     const usage = new TypeOrmPayerUsageRepository();
     await inOwnTransaction(async (holder) => {

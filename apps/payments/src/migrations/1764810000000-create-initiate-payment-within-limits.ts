@@ -14,6 +14,11 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * 4. the key's claim, the payment (a row of `payments` as JSON, keyed by column name) and its
  *    outbox rows (one array per column, in publish order): `created`.
  *
+ * The payment's columns are named, so a column added later with a default gets its default from
+ * replicas that do not know it yet; a column the application starts writing needs this function
+ * replaced too (payments.integration-test.ts reads an initiated payment back whole to catch it).
+ * The columns the application never sets on a new payment (quarantine, overdue alert) stay NULL.
+ *
  * The statement's transaction ends with it, and with it the payer's lock, after the payment is
  * visible to the next waiter. Each query inside sees what committed before it started (VOLATILE).
  */
@@ -56,7 +61,18 @@ export class CreateInitiatePaymentWithinLimits1764810000000 implements Migration
           RETURN QUERY SELECT 'held', used.counted, used.counted_minor, used.since_bound_minor, held.request_fingerprint::text, held.payment_id;
           RETURN;
         END IF;
-        INSERT INTO payments SELECT * FROM jsonb_populate_record(NULL::payments, payment);
+        INSERT INTO payments (id, txn_id, payer_user_id, payee_user_id, payer_bank_code, payer_account_ref, payee_bank_code,
+                              payee_account_ref, payee_display_name, amount_minor, currency, status, result_code, rrn,
+                              debit_request_id, credit_request_id, reversal_request_id, note, created_at, updated_at,
+                              leg_check_at, leg_checks, deemed_leg, reversal_attempts, reversal_failure, reversal_result_code,
+                              reversal_due_by, late_credit_at, kind, merchant_id, order_id, refund_of)
+          SELECT r.id, r.txn_id, r.payer_user_id, r.payee_user_id, r.payer_bank_code, r.payer_account_ref,
+                 r.payee_bank_code, r.payee_account_ref, r.payee_display_name, r.amount_minor, r.currency, r.status,
+                 r.result_code, r.rrn, r.debit_request_id, r.credit_request_id, r.reversal_request_id, r.note,
+                 r.created_at, r.updated_at, r.leg_check_at, r.leg_checks, r.deemed_leg, r.reversal_attempts,
+                 r.reversal_failure, r.reversal_result_code, r.reversal_due_by, r.late_credit_at, r.kind,
+                 r.merchant_id, r.order_id, r.refund_of
+            FROM jsonb_populate_record(NULL::payments, payment) r;
         INSERT INTO outbox_messages (id, topic, record_key, type, source, subject, occurred_at, data, traceparent)
           SELECT r.id, r.topic, r.record_key, r.type, r.source, r.subject, r.occurred_at, r.data, r.traceparent
             FROM unnest(outbox_id, outbox_topic, outbox_record_key, outbox_type, outbox_source,

@@ -284,6 +284,8 @@ export class TypeOrmPaymentRepository extends PaymentRepository {
   }
 
   async insertWithinLimits(tx: InTransaction, payment: Payment, key: IdempotencyRecord, limits: PayerLimitsCheck, outbox: OutboxRows | null): Promise<WithinLimitsOutcome> {
+    // Its transaction ends with the statement: messages left to publish after it would not be atomic with the payment.
+    if (outbox === null) throw new Error('insertWithinLimits writes the payment and its messages in one statement; it needs their outbox rows');
     const { query, bounds } = limits;
     const [row] = (await tx.manager.query(INITIATE_WITHIN_LIMITS, [
       PAYER_LIMIT_LOCK_NAMESPACE,
@@ -298,7 +300,7 @@ export class TypeOrmPaymentRepository extends PaymentRepository {
       key.key,
       key.requestFingerprint,
       this.statements.rowJson(toEntity(payment)),
-      ...(outbox ?? new OutboxRows([])).columns,
+      ...outbox.columns,
     ])) as [{ outcome: string; counted: number; counted_minor: string; since_bound_minor: string; held_fingerprint: string | null; held_payment_id: string | null }];
     if (row.outcome === 'created') return { kind: 'created' };
     if (row.outcome === 'over-limit') {

@@ -154,6 +154,8 @@ describe('payments (PostgreSQL)', () => {
       note: 'rent share',
     });
     expect((await stored(payment.id)).amount.minorUnits).toBe(123_456n);
+    // Read back whole: the statement that stored it (initiate_payment_within_limits) names every column the payment has.
+    expect(await stored(payment.id)).toEqual(payment);
 
     const rows = await outbox();
     expect(rows.map((r) => [r.topic, r.type, r.record_key, r.source])).toEqual([
