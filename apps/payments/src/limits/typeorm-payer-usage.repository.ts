@@ -25,6 +25,17 @@ export const PAYER_LIMIT_LOCK_NAMESPACE = 0x4b4c4d54; // "KLMT"
  * A merchant's refund is not counted: it is money its owner received going back, not the owner
  * paying (docs/merchants.md). Its `kind` is in the window index, so the scan stays index-only.
  */
+/** What payer_usage_under_lock answers (the initiation's statement answers the same columns). */
+export interface PayerUsageRow {
+  readonly counted: number;
+  readonly counted_minor: string;
+  readonly since_bound_minor: string;
+}
+
+export function payerUsageOfRow(row: PayerUsageRow): PayerUsage {
+  return { count: row.counted, amountMinor: BigInt(row.counted_minor), sinceDeviceBoundMinor: BigInt(row.since_bound_minor) };
+}
+
 @Injectable()
 export class TypeOrmPayerUsageRepository extends PayerUsageRepository {
   async lockAndMeasure(tx: InTransaction, query: PayerUsageQuery): Promise<PayerUsage> {
@@ -38,8 +49,8 @@ export class TypeOrmPayerUsageRepository extends PayerUsageRepository {
       query.windowStart,
       query.coolingStart,
       query.currency,
-    ])) as [{ counted: number; counted_minor: string; since_bound_minor: string }];
-    return { count: row.counted, amountMinor: BigInt(row.counted_minor), sinceDeviceBoundMinor: BigInt(row.since_bound_minor) };
+    ])) as [PayerUsageRow];
+    return payerUsageOfRow(row);
   }
 
   async windowPayments(tx: InTransaction, query: PayerUsageQuery): Promise<WindowPayment[]> {

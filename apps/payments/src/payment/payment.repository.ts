@@ -6,7 +6,7 @@ import { DEEMED_LEGS, MerchantPaymentLink, Payment, PAYMENT_KINDS, paymentKind, 
 import { PaymentEntity, PaymentOperatorActionEntity } from './payment.entity';
 import { PayerUsageQuery } from '../limits/payer-usage.repository';
 import { PayerLimitBounds, PayerUsage } from '../limits/payment-limits-policy';
-import { PAYER_LIMIT_LOCK_NAMESPACE } from '../limits/typeorm-payer-usage.repository';
+import { PAYER_LIMIT_LOCK_NAMESPACE, PayerUsageRow, payerUsageOfRow } from '../limits/typeorm-payer-usage.repository';
 
 /** A transaction to work in: the messaging TransactionScope, or anything else carrying its manager. */
 export type InTransaction = Pick<TransactionScope, 'manager'>;
@@ -301,11 +301,9 @@ export class TypeOrmPaymentRepository extends PaymentRepository {
       key.requestFingerprint,
       this.statements.rowJson(toEntity(payment)),
       ...outbox.columns,
-    ])) as [{ outcome: string; counted: number; counted_minor: string; since_bound_minor: string; held_fingerprint: string | null; held_payment_id: string | null }];
+    ])) as [PayerUsageRow & { outcome: string; held_fingerprint: string | null; held_payment_id: string | null }];
     if (row.outcome === 'created') return { kind: 'created' };
-    if (row.outcome === 'over-limit') {
-      return { kind: 'over-limit', usage: { count: row.counted, amountMinor: BigInt(row.counted_minor), sinceDeviceBoundMinor: BigInt(row.since_bound_minor) } };
-    }
+    if (row.outcome === 'over-limit') return { kind: 'over-limit', usage: payerUsageOfRow(row) };
     if (row.outcome !== 'held' || row.held_fingerprint === null || row.held_payment_id === null) throw new Error(`initiate_payment_within_limits answered ${row.outcome}`);
     return { kind: 'held', existing: { userId: key.userId, key: key.key, requestFingerprint: row.held_fingerprint, paymentId: row.held_payment_id } };
   }

@@ -66,14 +66,26 @@ export class OutboxRows {
    * condition, e.g. `EXISTS (SELECT 1 FROM claim)` in a data-modifying CTE) no row is written unless it holds.
    */
   insert(first: number, onlyIf?: string): { readonly text: string; readonly parameters: unknown[] } {
+    return { text: outboxInsertText(first, onlyIf), parameters: this.columns };
+  }
+}
+
+/** The INSERT's text depends only on where its parameters start and its condition: built once per pair. */
+const OUTBOX_INSERT_TEXTS = new Map<string, string>();
+
+function outboxInsertText(first: number, onlyIf?: string): string {
+  const cacheKey = `${first}|${onlyIf ?? ''}`;
+  let text = OUTBOX_INSERT_TEXTS.get(cacheKey);
+  if (text === undefined) {
     const arrays = OUTBOX_COLUMNS.map(([, type], index) => `$${first + index}::${type}[]`);
     const columns = OUTBOX_COLUMNS.map(([column]) => column).join(', ');
-    const text =
+    text =
       `INSERT INTO outbox_messages (${columns}) ` +
       `SELECT ${columns} FROM unnest(${arrays.join(', ')}) WITH ORDINALITY AS r (${columns}, n)` +
       `${onlyIf === undefined ? '' : ` WHERE ${onlyIf}`} ORDER BY n`;
-    return { text, parameters: this.columns };
+    OUTBOX_INSERT_TEXTS.set(cacheKey, text);
   }
+  return text;
 }
 
 /**
