@@ -65,6 +65,17 @@ export interface MessagingOptions {
   readonly deadLetterHooks?: DeadLetterHooks;
 }
 
+/** How a chunk's transaction runs its handlers, as a ChunkPreparer is told. */
+export interface ChunkRun {
+  /**
+   * True when the chunk's handlers commit or fail together (the batch processor's fast path): their
+   * writes may then be left to `finishChunk`. False when each message runs under its own savepoint
+   * (the careful replay, a dead-letter replay): a write left for later would outlive a message
+   * rolled back to its savepoint, so each handler must make its own.
+   */
+  readonly asOne: boolean;
+}
+
 /**
  * Runs at the start of every consumer chunk's transaction, before any handler, with the chunk's
  * validated events. A service whose handlers lock rows that other chunks also lock takes those
@@ -72,7 +83,13 @@ export interface MessagingOptions {
  * deadlock.
  */
 export interface ChunkPreparer {
-  prepareChunk(events: readonly InboundEvent<object>[], manager: EntityManager): Promise<void>;
+  prepareChunk(events: readonly InboundEvent<object>[], manager: EntityManager, run: ChunkRun): Promise<void>;
+  /**
+   * Runs after a chunk's last handler when it ran `asOne`, before its outgoing messages are written:
+   * a preparer that let the handlers leave writes for later (one set-based statement instead of one
+   * per message) makes them here. If it throws, the chunk is replayed message by message.
+   */
+  finishChunk?(manager: EntityManager): Promise<void>;
 }
 
 /** The transaction a repository method works in: a TransactionScope, or anything carrying its manager. */

@@ -1,7 +1,8 @@
 /**
  * The payment row's own statements against real PostgreSQL with the real migrations: every field a
  * payment has is written and read back as it was, an update never rewrites what is fixed at insert,
- * and lockById holds the row until its transaction ends.
+ * lockById holds the row until its transaction ends, and updates kept for the end of a transaction
+ * are written together, as they would have been one by one.
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
@@ -136,5 +137,83 @@ describe('the payment row (PostgreSQL)', () => {
     } finally {
       await other.release();
     }
+  });
+
+  it("keeps a transaction's updates for its end when told to, answers its own reads with them, and writes them with one statement", async () => {
+    const [first, second, untouched] = ['debit_pending', 'credit_pending', 'debit_pending'].map((status) => samplePayment(status as Payment['status'], {}, randomUUID()));
+    for (const payment of [first, second, untouched]) await payments.insert({ manager: dataSource.manager }, payment);
+    // Every changing field set on one of them, so a column lost or mistyped on its way through the JSON shows.
+    const everyField = { ...everyFieldSet(), id: first.id, txnId: first.txnId, createdAt: first.createdAt };
+    const credited = { ...second, status: 'credit_pending' as const, legChecks: 1, legCheckAt: new Date('2026-12-02T10:00:00.456Z') };
+    const completed = { ...credited, status: 'completed' as const, legCheckAt: null, updatedAt: new Date('2026-12-02T10:00:01.000Z') };
+
+    await dataSource.transaction(async (manager) => {
+      await payments.lockAll({ manager }, [first.id, second.id]);
+      payments.deferUpdates({ manager });
+      const queries = jest.spyOn(manager, 'query');
+      expect(await payments.lockById({ manager }, first.id)).toEqual(first);
+      await payments.update({ manager }, everyField);
+      expect(await payments.lockById({ manager }, second.id)).toEqual(second);
+      await payments.update({ manager }, credited);
+      // Two answers for one payment in one chunk: the second sees what the first did.
+      expect(await payments.lockById({ manager }, second.id)).toEqual(credited);
+      expect(await payments.findById(second.id, { manager })).toEqual(credited);
+      await payments.update({ manager }, completed);
+      expect(queries).not.toHaveBeenCalled();
+      // Nothing written yet: another connection still reads the rows as they were.
+      expect(await payments.findById(first.id)).toEqual(first);
+
+      await payments.writeDeferredUpdates({ manager });
+      expect(queries).toHaveBeenCalledTimes(1);
+      // Written once: a second call has nothing left to write.
+      await payments.writeDeferredUpdates({ manager });
+      expect(queries).toHaveBeenCalledTimes(1);
+      queries.mockRestore();
+    });
+
+    expect(await payments.findById(first.id)).toEqual(everyField);
+    expect(await payments.findById(second.id)).toEqual(completed);
+    expect(await payments.findById(untouched.id)).toEqual(untouched);
+  });
+
+  it('writes kept updates with nothing of a transaction that rolls back, and leaves other transactions writing at once', async () => {
+    const payment = samplePayment('debit_pending', {}, randomUUID());
+    await payments.insert({ manager: dataSource.manager }, payment);
+    const moved = { ...payment, status: 'credit_pending' as const };
+
+    await expect(
+      dataSource.transaction(async (manager) => {
+        payments.deferUpdates({ manager });
+        await payments.lockById({ manager }, payment.id);
+        await payments.update({ manager }, moved);
+        await payments.writeDeferredUpdates({ manager });
+        throw new Error('the chunk fails after its writes');
+      }),
+    ).rejects.toThrow('the chunk fails');
+    expect(await payments.findById(payment.id)).toEqual(payment);
+
+    // A transaction that was not told to defer writes at once, as before.
+    await dataSource.transaction(async (manager) => {
+      await payments.lockById({ manager }, payment.id);
+      await payments.update({ manager }, moved);
+      expect(await manager.query('SELECT status FROM payments WHERE id = $1', [payment.id])).toEqual([{ status: 'credit_pending' }]);
+    });
+    expect(await payments.findById(payment.id)).toEqual(moved);
+  });
+
+  it('writes kept updates before quarantining a payment, so the whole-row update does not undo the quarantine', async () => {
+    const payment = samplePayment('debit_pending', { legCheckAt: new Date('2026-12-02T10:00:00.000Z') }, randomUUID());
+    await payments.insert({ manager: dataSource.manager }, payment);
+
+    await dataSource.transaction(async (manager) => {
+      payments.deferUpdates({ manager });
+      await payments.lockById({ manager }, payment.id);
+      await payments.update({ manager }, { ...payment, legChecks: 4 });
+      await payments.quarantine({ manager }, payment.id, 'unreadable answer', new Date('2026-12-02T10:00:05.000Z'));
+      await payments.writeDeferredUpdates({ manager });
+    });
+
+    const [row] = await dataSource.query('SELECT leg_checks, leg_check_at, quarantine_reason FROM payments WHERE id = $1', [payment.id]);
+    expect(row).toEqual({ leg_checks: 4, leg_check_at: null, quarantine_reason: 'unreadable answer' });
   });
 });

@@ -39,7 +39,18 @@ export abstract class PaymentRepository {
    * rows (`created`). Nothing is written unless it answers `created`.
    */
   abstract insertWithinLimits(tx: InTransaction, payment: Payment, key: IdempotencyRecord, limits: PayerLimitsCheck, outbox: OutboxRows | null): Promise<WithinLimitsOutcome>;
+  /** Writes a locked payment's new state; in a transaction that defers updates (`deferUpdates`), only at `writeDeferredUpdates`. */
   abstract update(tx: InTransaction, payment: Payment): Promise<void>;
+  /**
+   * From now on in `tx`, `update` keeps the payment's new state instead of writing it, and
+   * `lockById` and `findById` of that payment in `tx` answer with it; `writeDeferredUpdates` writes
+   * all kept states with one statement. For a transaction that commits or fails as a whole (a
+   * consumer chunk's fast path): a chunk's answers for many payments then cost one UPDATE instead
+   * of one each. The rows stay locked meanwhile, as `update` is only ever given a locked payment.
+   */
+  abstract deferUpdates(tx: InTransaction): void;
+  /** Writes what `update` kept since `deferUpdates` in `tx` (nothing if it kept nothing), with one statement. */
+  abstract writeDeferredUpdates(tx: InTransaction): Promise<void>;
   /**
    * Locks up to `limit` payments whose timer is due at `now`, earliest first, skipping rows another
    * transaction holds (`FOR UPDATE SKIP LOCKED`): several pollers, one per replica, share the due
@@ -206,12 +217,28 @@ class PaymentRowStatements {
 
   /** UPDATE of every property but the id and what never changes after insert. */
   update(entity: PaymentEntity): [string, unknown[]] {
-    const properties = Object.keys(entity).filter((property) => !IMMUTABLE_PROPERTIES.has(property));
+    const properties = mutableProperties(entity);
     const text = this.textFor('update', properties, () => `UPDATE payments SET ${properties.map((property, i) => `"${this.column(property)}" = $${i + 2}`).join(', ')} WHERE id = $1`);
     return [text, [entity.id, ...properties.map((property) => entity[property as keyof PaymentEntity])]];
   }
 
-  private textFor(kind: 'insert' | 'update' | 'claimed insert' | 'claimed insert with outbox', properties: readonly string[], build: () => string): string {
+  /**
+   * `update` of many payments as one statement: the rows come as one JSON array read into the
+   * table's own row type (jsonb_populate_recordset), so every column keeps its type without a cast
+   * per column, and the text is the same for any number of rows (prepared once).
+   */
+  updateMany(entities: readonly PaymentEntity[]): [string, unknown[]] {
+    const properties = mutableProperties(entities[0]);
+    const text = this.textFor('update many', properties, () =>
+      [
+        `UPDATE payments AS p SET ${properties.map((property) => `"${this.column(property)}" = r."${this.column(property)}"`).join(', ')}`,
+        `FROM jsonb_populate_recordset(NULL::payments, $1::jsonb) AS r WHERE p.id = r.id`,
+      ].join('\n'),
+    );
+    return [text, [JSON.stringify(entities.map((entity) => this.rowJson(entity)))]];
+  }
+
+  private textFor(kind: 'insert' | 'update' | 'update many' | 'claimed insert' | 'claimed insert with outbox', properties: readonly string[], build: () => string): string {
     const key = `${kind}:${properties.join(',')}`;
     let text = this.texts.get(key);
     if (text === undefined) {
@@ -230,6 +257,10 @@ class PaymentRowStatements {
 
 const IMMUTABLE_PROPERTIES = new Set(['id', 'txnId', 'createdAt']);
 
+function mutableProperties(entity: PaymentEntity): string[] {
+  return Object.keys(entity).filter((property) => !IMMUTABLE_PROPERTIES.has(property));
+}
+
 @Injectable()
 export class TypeOrmPaymentRepository extends PaymentRepository {
   private readonly statements: PaymentRowStatements;
@@ -242,7 +273,13 @@ export class TypeOrmPaymentRepository extends PaymentRepository {
   /** Rows lockAll locked and no lockById has taken yet, per transaction (its EntityManager). */
   private readonly lockedRows = new WeakMap<EntityManager, Map<string, Record<string, unknown>>>();
 
+  /** What `update` kept for the end of the transaction, per transaction that defers updates, by payment id. */
+  private readonly deferredUpdates = new WeakMap<EntityManager, Map<string, Payment>>();
+
   async lockById(tx: InTransaction, paymentId: string): Promise<Payment | null> {
+    // Already locked by this transaction, which changed it without writing yet.
+    const deferred = this.deferredUpdates.get(tx.manager)?.get(paymentId);
+    if (deferred !== undefined) return deferred;
     const kept = this.lockedRows.get(tx.manager);
     const row = kept?.get(paymentId);
     if (row !== undefined) {
@@ -264,6 +301,8 @@ export class TypeOrmPaymentRepository extends PaymentRepository {
   }
 
   async findById(paymentId: string, tx?: InTransaction): Promise<Payment | null> {
+    const deferred = tx === undefined ? undefined : this.deferredUpdates.get(tx.manager)?.get(paymentId);
+    if (deferred !== undefined) return deferred;
     const manager: EntityManager = tx?.manager ?? this.dataSource.manager;
     const rows: Record<string, unknown>[] = await manager.query(this.statements.select, [paymentId]);
     return rows.length === 1 ? toPayment(this.statements.entityOf(rows[0])) : null;
@@ -311,7 +350,26 @@ export class TypeOrmPaymentRepository extends PaymentRepository {
   async update(tx: InTransaction, payment: Payment): Promise<void> {
     // A row kept by lockAll is no longer what the table holds.
     this.lockedRows.get(tx.manager)?.delete(payment.id);
-    await tx.manager.query(...this.statements.update(toEntity(payment)));
+    const deferred = this.deferredUpdates.get(tx.manager);
+    if (deferred !== undefined) deferred.set(payment.id, payment);
+    else await tx.manager.query(...this.statements.update(toEntity(payment)));
+  }
+
+  deferUpdates(tx: InTransaction): void {
+    if (!this.deferredUpdates.has(tx.manager)) this.deferredUpdates.set(tx.manager, new Map());
+  }
+
+  async writeDeferredUpdates(tx: InTransaction): Promise<void> {
+    const deferred = this.deferredUpdates.get(tx.manager);
+    if (deferred === undefined || deferred.size === 0) return;
+    const entities = [...deferred.values()].map(toEntity);
+    // Cleared first: if the write fails, the transaction fails with it, and nothing is written twice.
+    deferred.clear();
+    // One payment: the single-row UPDATE, whose prepared plan PostgreSQL reuses.
+    const [text, parameters] = entities.length === 1 ? this.statements.update(entities[0]) : this.statements.updateMany(entities);
+    const [, updated] = (await tx.manager.query(text, parameters)) as [unknown, number];
+    // Every row was locked by this transaction, so none can have gone: a difference is a bug.
+    if (updated !== entities.length) throw new Error(`deferred payment updates wrote ${updated} rows of ${entities.length}`);
   }
 
   async lockDueTimers(tx: InTransaction, now: Date, limit: number): Promise<LockedPaymentRow[]> {
@@ -343,10 +401,13 @@ export class TypeOrmPaymentRepository extends PaymentRepository {
   }
 
   async markReversalOverdueAlerted(tx: InTransaction, paymentId: string, at: Date): Promise<void> {
+    // Updates kept for later would write the whole row after this one and undo it.
+    await this.writeDeferredUpdates(tx);
     await tx.manager.query(`UPDATE payments SET reversal_overdue_alerted_at = $2 WHERE id = $1`, [paymentId, at]);
   }
 
   async quarantine(tx: InTransaction, paymentId: string, reason: string, at: Date): Promise<void> {
+    await this.writeDeferredUpdates(tx);
     await tx.manager.query(`UPDATE payments SET leg_check_at = NULL, quarantined_at = $2, quarantine_reason = $3 WHERE id = $1`, [
       paymentId,
       at,

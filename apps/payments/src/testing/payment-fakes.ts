@@ -38,9 +38,14 @@ export class InMemoryPaymentRepository extends PaymentRepository {
   /** What insertWithinLimits measures with (and locks, in its `locked`): a harness's payer usage port. */
   readonly payerUsage: InMemoryPayerUsageRepository = new InMemoryPayerUsageRepository(this);
 
-  async lockById(_tx: InTransaction, paymentId: string): Promise<Payment | null> {
+  /** States `update` kept for `writeDeferredUpdates`, per transaction (its manager) that defers them. */
+  private readonly deferred = new WeakMap<object, Map<string, Payment>>();
+  /** How many payments each `writeDeferredUpdates` wrote, in order. */
+  readonly deferredWrites: number[] = [];
+
+  async lockById(tx: InTransaction, paymentId: string): Promise<Payment | null> {
     this.locks += 1;
-    return this.rows.get(paymentId) ?? null;
+    return this.deferred.get(tx.manager)?.get(paymentId) ?? this.rows.get(paymentId) ?? null;
   }
 
   /** The id lists lockAll was given, in order. */
@@ -50,8 +55,8 @@ export class InMemoryPaymentRepository extends PaymentRepository {
     this.lockedAll.push([...paymentIds]);
   }
 
-  async findById(paymentId: string): Promise<Payment | null> {
-    return this.rows.get(paymentId) ?? null;
+  async findById(paymentId: string, tx?: InTransaction): Promise<Payment | null> {
+    return (tx === undefined ? undefined : this.deferred.get(tx.manager)?.get(paymentId)) ?? this.rows.get(paymentId) ?? null;
   }
 
   async insert(_tx: InTransaction, payment: Payment): Promise<void> {
@@ -80,9 +85,23 @@ export class InMemoryPaymentRepository extends PaymentRepository {
     return claim.claimed ? { kind: 'created' } : { kind: 'held', existing: claim.existing };
   }
 
-  async update(_tx: InTransaction, payment: Payment): Promise<void> {
+  async update(tx: InTransaction, payment: Payment): Promise<void> {
     if (!this.rows.has(payment.id)) throw new Error('update of a missing payment');
-    this.rows.set(payment.id, payment);
+    const deferred = this.deferred.get(tx.manager);
+    if (deferred !== undefined) deferred.set(payment.id, payment);
+    else this.rows.set(payment.id, payment);
+  }
+
+  deferUpdates(tx: InTransaction): void {
+    if (!this.deferred.has(tx.manager)) this.deferred.set(tx.manager, new Map());
+  }
+
+  async writeDeferredUpdates(tx: InTransaction): Promise<void> {
+    const deferred = this.deferred.get(tx.manager);
+    if (deferred === undefined || deferred.size === 0) return;
+    this.deferredWrites.push(deferred.size);
+    for (const [id, payment] of deferred) this.rows.set(id, payment);
+    deferred.clear();
   }
 
   /** Ids the next lockDueTimers skips, as if another transaction held their rows. */
@@ -114,11 +133,13 @@ export class InMemoryPaymentRepository extends PaymentRepository {
       .map((p) => this.read(p));
   }
 
-  async markReversalOverdueAlerted(_tx: InTransaction, paymentId: string, at: Date): Promise<void> {
+  async markReversalOverdueAlerted(tx: InTransaction, paymentId: string, at: Date): Promise<void> {
+    await this.writeDeferredUpdates(tx);
     this.overdueAlerted.set(paymentId, at);
   }
 
-  async quarantine(_tx: InTransaction, paymentId: string, reason: string, at: Date): Promise<void> {
+  async quarantine(tx: InTransaction, paymentId: string, reason: string, at: Date): Promise<void> {
+    await this.writeDeferredUpdates(tx);
     const payment = this.rows.get(paymentId);
     if (payment) this.rows.set(paymentId, { ...payment, legCheckAt: null });
     this.quarantined.set(paymentId, { reason, at });

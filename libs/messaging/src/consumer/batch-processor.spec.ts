@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { KafkaMessage } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
-import { BankLegRequested, EVENT_SOURCES, EVENT_TYPES, KirimEvent, TOPICS } from '@kirim/contracts';
+import { BankLegRequested, EVENT_SOURCES, EVENT_TYPES, KirimEvent, RESULT_CODES, TOPICS } from '@kirim/contracts';
 import { encodeCloudEvent } from '../codec/cloud-event.codec';
-import type { InboundMessageContext } from '../messaging.types';
+import type { ChunkPreparer, ChunkRun, InboundMessageContext } from '../messaging.types';
 import { OutboxWriter } from '../outbox/outbox-writer';
 import { BatchProcessor, isTransientDatabaseError } from './batch-processor';
 import type { DeadLetterPublisher } from './dead-letter.publisher';
@@ -156,5 +156,126 @@ describe('BatchProcessor: tx.afterCommit', () => {
     await processor.process(TOPIC, 0, chunk);
     expect(counted).toEqual(['500.00 after commit 1']);
     expect(await deadLettersWrittenCount(TOPIC, 'handler-failed')).toBe(failedBefore + 1);
+  });
+});
+
+describe("BatchProcessor: a ChunkPreparer's writes left to the chunk's end", () => {
+  const TOPIC = TOPICS.BANK_REQUESTS;
+  const FAILING = '13.13';
+
+  function record(amount: string, offset: number): KafkaMessage {
+    const data: BankLegRequested = {
+      requestId: randomUUID(),
+      paymentId: randomUUID(),
+      txnId: `KRM${randomUUID().replace(/-/g, '').toUpperCase()}`,
+      purpose: 'payment',
+      bankCode: 'SBXA',
+      accountRef: randomUUID(),
+      amount: { value: amount, currency: 'INR' },
+    };
+    const encoded = encodeCloudEvent({ id: randomUUID(), type: EVENT_TYPES.BANK_DEBIT_REQUESTED, source: EVENT_SOURCES.PAYMENTS, time: new Date(), key: data.paymentId, data });
+    const headers = Object.fromEntries(Object.entries(encoded.headers ?? {}).map(([name, value]) => [name, Buffer.from(String(value))]));
+    return { key: Buffer.from(data.paymentId), value: Buffer.from(String(encoded.value)), headers, offset: String(offset), timestamp: String(Date.now()), attributes: 0 };
+  }
+
+  /**
+   * A processor whose every step lands in `journal`, in order: the preparer's calls, each handler
+   * (which publishes one message, and fails on FAILING), the outbox INSERT, savepoints and commits.
+   */
+  function journaled(finishChunk: ChunkPreparer['finishChunk']): { processor: BatchProcessor; journal: string[] } {
+    const journal: string[] = [];
+    const manager = {
+      query: async (sql: string, params: unknown[] = []): Promise<unknown[]> => {
+        if (sql.includes('INSERT INTO inbox_messages')) {
+          if (!sql.includes('RETURNING source, message_id')) return [1];
+          const rows: { source: unknown; message_id: unknown }[] = [];
+          for (let index = 3; index < params.length; index += 3) rows.push({ source: params[index], message_id: params[index + 1] });
+          return rows;
+        }
+        if (sql.includes('INSERT INTO outbox_messages')) journal.push('outbox insert');
+        if (sql.includes('SAVEPOINT')) journal.push(sql.split(' ')[0].toLowerCase());
+        return [];
+      },
+    } as unknown as EntityManager;
+    const dataSource = {
+      transaction: async <T>(work: (m: EntityManager) => Promise<T>): Promise<T> => {
+        try {
+          const result = await work(manager);
+          journal.push('commit');
+          return result;
+        } catch (error) {
+          journal.push('rollback');
+          throw error;
+        }
+      },
+    } as unknown as DataSource;
+    const preparer: ChunkPreparer = {
+      prepareChunk: async (_events, _manager, run: ChunkRun) => void journal.push(`prepare asOne=${run.asOne}`),
+      ...(finishChunk === undefined ? {} : { finishChunk }),
+    };
+    const dispatch = async (event: KirimEvent<object>, ctx: InboundMessageContext): Promise<void> => {
+      const leg = event.data as BankLegRequested;
+      journal.push(`handle ${leg.amount.value}`);
+      await ctx.tx.publish({ type: EVENT_TYPES.BANK_DEBIT_SUCCEEDED, key: leg.paymentId, data: { requestId: leg.requestId, paymentId: leg.paymentId, purpose: leg.purpose, bankCode: leg.bankCode, accountRef: leg.accountRef, amount: leg.amount, resultCode: RESULT_CODES.SUCCESS } });
+      if (leg.amount.value === FAILING) throw new Error('the test handler fails');
+    };
+    const processor = new BatchProcessor(dataSource, new OutboxWriter(EVENT_SOURCES.BANK_CONNECTOR), { publish: async () => undefined } as unknown as DeadLetterPublisher, dispatch, {
+      consumerGroup: 'kirim.bank-connector',
+      maxAttempts: 1,
+      topicPrefix: '',
+      preparer,
+    });
+    return { processor, journal };
+  }
+
+  beforeEach(() => {
+    for (const level of ['log', 'warn', 'error'] as const) jest.spyOn(Logger.prototype, level).mockImplementation(() => undefined);
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  it("tells the preparer the chunk runs as one, and finishes it after the last handler, before the chunk's outgoing messages", async () => {
+    const { processor, journal } = journaled(async () => void journal.push('finish'));
+
+    await processor.process(TOPIC, 0, [record('1.00', 1), record('2.00', 2)]);
+
+    expect(journal).toEqual(['prepare asOne=true', 'handle 1.00', 'handle 2.00', 'finish', 'outbox insert', 'commit']);
+  });
+
+  it('replays a chunk whose handler failed message by message, telling the preparer so, and never finishes it then', async () => {
+    const { processor, journal } = journaled(async () => void journal.push('finish'));
+
+    await processor.process(TOPIC, 0, [record('1.00', 1), record(FAILING, 2)]);
+
+    expect(journal).toEqual([
+      'prepare asOne=true',
+      'handle 1.00',
+      `handle ${FAILING}`,
+      'rollback',
+      'prepare asOne=false',
+      'savepoint',
+      'handle 1.00',
+      'outbox insert',
+      'release',
+      'savepoint',
+      `handle ${FAILING}`,
+      'rollback',
+      'commit',
+    ]);
+  });
+
+  it("replays the chunk message by message when the preparer cannot finish it, and retries it whole when the database is only unavailable", async () => {
+    let failure: Error | null = Object.assign(new Error('check constraint violated'), { code: '23514' });
+    const { processor, journal } = journaled(async () => {
+      journal.push('finish');
+      if (failure) throw failure;
+    });
+
+    await processor.process(TOPIC, 0, [record('1.00', 1)]);
+    expect(journal).toEqual(['prepare asOne=true', 'handle 1.00', 'finish', 'rollback', 'prepare asOne=false', 'savepoint', 'handle 1.00', 'outbox insert', 'release', 'commit']);
+
+    journal.length = 0;
+    failure = Object.assign(new Error('deadlock detected'), { code: '40P01' });
+    await expect(processor.process(TOPIC, 0, [record('3.00', 3)])).rejects.toThrow('deadlock');
+    expect(journal).toEqual(['prepare asOne=true', 'handle 3.00', 'finish', 'rollback']);
   });
 });

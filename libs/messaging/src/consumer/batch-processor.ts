@@ -222,7 +222,7 @@ export class BatchProcessor {
         if ('reason' in item) deadLetters.push({ message: item.message, reason: item.reason, attempts: 1, cause: 'rejected' });
       }
       const events = decoded.flatMap((item) => ('event' in item ? [item.event] : []));
-      if (events.length > 0) await this.options.preparer?.prepareChunk(events, manager);
+      if (events.length > 0) await this.options.preparer?.prepareChunk(events, manager, { asOne: !careful });
       const replays = { refuse: refuseReplays, deadLetters };
       const applied: AppliedMessage[] = [];
       const committed = new AfterCommitCallbacks();
@@ -276,9 +276,27 @@ export class BatchProcessor {
       });
       applied.push({ event: item.event, span });
     }
+    if (events.length > 0) await this.finishChunk(manager);
     const written = await outbox.flush(manager);
     outbox.committed.moveTo(committed);
     return written;
+  }
+
+  /**
+   * The preparer's end of a chunk run as one (ChunkPreparer.finishChunk). Its writes belong to no
+   * single message, so one it cannot make sends the chunk to the careful replay, where each handler
+   * makes its own and the one at fault is found.
+   */
+  private async finishChunk(manager: EntityManager): Promise<void> {
+    const preparer = this.options.preparer;
+    if (preparer?.finishChunk === undefined) return;
+    try {
+      await preparer.finishChunk(manager);
+    } catch (error) {
+      if (isTransientDatabaseError(error)) throw error;
+      this.logger.warn(`the chunk's deferred writes failed; replaying the chunk message by message: ${describeError(error)}`);
+      throw new ChunkNeedsCarefulRetry();
+    }
   }
 
   /**

@@ -114,7 +114,7 @@ export class DeadLetterReplayer {
           return { outcome: 'not-replayable', reason: 'the inbox already records this message as applied', deadLetter };
         }
         try {
-          await dispatcher.chunkPreparer?.prepareChunk([event], manager);
+          await dispatcher.chunkPreparer?.prepareChunk([event], manager, { asOne: false });
           const scope = this.writer.open(manager, event.traceparent);
           await dispatcher.dispatchEvent(event, { topic: deadLetter.topic, partition: deadLetter.partition, offset: deadLetter.offset, tx: scope });
           written = await scope.flush();
