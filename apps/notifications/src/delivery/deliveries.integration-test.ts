@@ -33,7 +33,7 @@ import { DeliveryModule } from './delivery.module';
 import type { DeliverySettings } from './delivery-settings';
 import { ListDeliveries } from './list-deliveries/list-deliveries.use-case';
 import { ReplayDelivery } from './replay-delivery/replay-delivery.use-case';
-import { TypeOrmDeliveryRepository } from './typeorm-delivery.repository';
+import { RECORD_OUTCOMES_SQL, TypeOrmDeliveryRepository } from './typeorm-delivery.repository';
 import { TypeOrmRecipientPreferencesRepository } from '../recipient-preferences/typeorm-recipient-preferences.repository';
 import { paymentEventsConsumerOver } from '../testing/payment-events-consumer';
 
@@ -300,6 +300,36 @@ describe('notification deliveries (PostgreSQL, HTTP receivers)', () => {
     expect(byId.get(dead.deliveryId)).toMatchObject({ status: 'dead', attempts: 1, dead_at: at, delivered_at: null, last_error: 'refused: HTTP 410' });
     expect(byId.get(reclaimed.deliveryId)).toMatchObject({ status: 'delivering', attempts: 2, delivered_at: null });
     expect(await deliveries.recordOutcomes([])).toEqual(new Set());
+  });
+
+  it("finds a pass's rows by primary key alone, however many deliveries were once in flight", async () => {
+    // Many deliveries that were claimed and delivered, their old index entries not vacuumed away
+    // (as between two autovacuum passes), and a planner told that few are in flight now.
+    await dataSource.query(
+      `WITH receipt AS (
+         INSERT INTO notifications (user_id, kind, payment_id, title, body)
+         SELECT gen_random_uuid(), 'payment.sent', gen_random_uuid(), 'Sent', 'Sent' FROM generate_series(1, 5000)
+         RETURNING id, user_id)
+       INSERT INTO deliveries (id, notification_id, recipient_user_id, channel, endpoint_key, occurred_at, created_at, next_attempt_at)
+       SELECT gen_random_uuid(), id, user_id, 'chat', 'chat', now(), now(), now() FROM receipt`,
+    );
+    await dataSource.query(`UPDATE deliveries SET status = 'delivering', attempts = 1`);
+    await dataSource.query(`UPDATE deliveries SET status = 'delivered', delivered_at = now()`);
+    await dataSource.query('ANALYZE deliveries');
+    const runner = dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      // The plan a prepared statement settles on: generic, for any ids.
+      await runner.query('SET plan_cache_mode = force_generic_plan');
+      await runner.query(`PREPARE record_outcomes(uuid[], int[], text[], timestamptz[], text[]) AS ${RECORD_OUTCOMES_SQL.replace(/::(uuid|int|text|timestamptz)\[\]/g, '')}`);
+      const plan = ((await runner.query(`EXPLAIN EXECUTE record_outcomes('{}', '{}', '{}', '{}', '{}')`)) as Array<{ 'QUERY PLAN': string }>).map((line) => line['QUERY PLAN']).join('\n');
+      expect(plan).toMatch(/Index Scan using deliveries_pkey/);
+      expect(plan).not.toMatch(/ix_deliveries_status_created|ix_deliveries_due/);
+    } finally {
+      await runner.query('DEALLOCATE ALL');
+      await runner.query('RESET plan_cache_mode');
+      await runner.release();
+    }
   });
 });
 
