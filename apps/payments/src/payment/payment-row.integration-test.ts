@@ -201,7 +201,7 @@ describe('the payment row (PostgreSQL)', () => {
     expect(await payments.findById(payment.id)).toEqual(moved);
   });
 
-  it('writes kept updates before quarantining a payment, so the whole-row update does not undo the quarantine', async () => {
+  it('writes kept updates before quarantining a payment, so the update does not start the stopped timer again', async () => {
     const payment = samplePayment('debit_pending', { legCheckAt: new Date('2026-12-02T10:00:00.000Z') }, randomUUID());
     await payments.insert({ manager: dataSource.manager }, payment);
 

@@ -401,12 +401,13 @@ export class TypeOrmPaymentRepository extends PaymentRepository {
   }
 
   async markReversalOverdueAlerted(tx: InTransaction, paymentId: string, at: Date): Promise<void> {
-    // Updates kept for later would write the whole row after this one and undo it.
+    // Kept updates first, so a payment's row is written in the order its changes were asked for.
     await this.writeDeferredUpdates(tx);
     await tx.manager.query(`UPDATE payments SET reversal_overdue_alerted_at = $2 WHERE id = $1`, [paymentId, at]);
   }
 
   async quarantine(tx: InTransaction, paymentId: string, reason: string, at: Date): Promise<void> {
+    // Kept updates first: written after, one would set the timer this stops running again.
     await this.writeDeferredUpdates(tx);
     await tx.manager.query(`UPDATE payments SET leg_check_at = NULL, quarantined_at = $2, quarantine_reason = $3 WHERE id = $1`, [
       paymentId,
