@@ -7,7 +7,7 @@ import { TypeOrmLinkedBankAccountRepository } from '../bank-accounts/typeorm-lin
 import { identitySchema } from '../identity.persistence';
 import { aLinkedAccount, aUser } from '../testing/in-memory-identity.fakes';
 import { TypeOrmUserRepository } from '../users/typeorm-user.repository';
-import { TypeOrmPaymentPartyReader } from './typeorm-payment-party-reader';
+import { READ_PARTIES, TypeOrmPaymentPartyReader } from './typeorm-payment-party-reader';
 
 /** The one-statement read of a payment's parties against the real schema, indexes and encryption. */
 describe('TypeOrmPaymentPartyReader (PostgreSQL)', () => {
@@ -63,6 +63,46 @@ describe('TypeOrmPaymentPartyReader (PostgreSQL)', () => {
     expect(await reader.read(asha.id, { phone: 'not a number' })).toEqual({ payer: party(asha, ashaPrimary), payee: null });
     expect(await reader.read(asha.id, { userId: randomUUID() })).toEqual({ payer: party(asha, ashaPrimary), payee: null });
     expect(await reader.read(asha.id, null)).toEqual({ payer: party(asha, ashaPrimary), payee: null });
+  });
+
+  it('is planned once per connection, not on every call: PostgreSQL settles on its generic plan for each way the payee is named', async () => {
+    // Enough users with accounts that the plans are index lookups, as in a running service.
+    await dataSource.query(
+      `WITH added AS (
+         INSERT INTO users (id, display_name, phone_encrypted, phone_hash)
+         SELECT gen_random_uuid(), 'User ' || n, 'kf1.x', rpad(md5(n::text), 43, 'x') FROM generate_series(1, 2000) AS n
+         RETURNING id)
+       INSERT INTO linked_bank_accounts (id, user_id, bank_code, account_ref, masked_account_number, is_primary, linked_at)
+       SELECT gen_random_uuid(), id, 'SBXA', gen_random_uuid(), 'XXXX1234', true, now() FROM added`,
+    );
+    await dataSource.query('ANALYZE users, linked_bank_accounts');
+    const runner = dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      const statements = [
+        { name: 'by_phone', text: READ_PARTIES.payeeByPhone, types: 'uuid, char(43)', parameters: [asha.id, protection.lookups.phoneNumber(ravi.phone)] },
+        { name: 'by_id', text: READ_PARTIES.payeeById, types: 'uuid, uuid', parameters: [ravi.id, asha.id] },
+        { name: 'payer_only', text: READ_PARTIES.payerOnly, types: 'uuid', parameters: [asha.id] },
+      ];
+      for (const { name, text, types, parameters } of statements) {
+        await runner.query(`PREPARE ${name}(${types}) AS ${text}`);
+        // EXECUTE takes no bind parameters; these are ids and a base64url hash, quoted as literals.
+        const literals = parameters.map((value) => `'${String(value).replace(/'/g, "''")}'`).join(', ');
+        // PostgreSQL plans the first five executions for their values, then weighs its generic plan.
+        for (let i = 0; i < 7; i += 1) expect(await runner.query(`EXECUTE ${name}(${literals})`)).not.toHaveLength(0);
+      }
+      const plans: { name: string; generic_plans: string }[] = await runner.query(
+        `SELECT name, generic_plans::text FROM pg_prepared_statements WHERE name IN ('by_id', 'by_phone', 'payer_only') ORDER BY name`,
+      );
+      expect(plans).toEqual([
+        { name: 'by_id', generic_plans: '2' },
+        { name: 'by_phone', generic_plans: '2' },
+        { name: 'payer_only', generic_plans: '2' },
+      ]);
+    } finally {
+      for (const name of ['by_id', 'by_phone', 'payer_only']) await runner.query(`DEALLOCATE ${name}`).catch(() => undefined);
+      await runner.release();
+    }
   });
 
   it('answers the same once the statement runs prepared (from its fifth use on a connection)', async () => {
