@@ -28,7 +28,7 @@ import { ResetSandboxUpiPin } from './reset-sandbox-upi-pin/reset-sandbox-upi-pi
 import { SandboxPinCheck } from './sandbox-pin-check';
 import { SandboxPinKeys } from './sandbox-pin-keys';
 import { SetSandboxUpiPin } from './set-sandbox-upi-pin/set-sandbox-upi-pin.use-case';
-import { TypeOrmSandboxUpiPinRepository } from './typeorm-sandbox-upi-pin.repository';
+import { TAKE_PIN_BLOCK_SQL, TypeOrmSandboxUpiPinRepository } from './typeorm-sandbox-upi-pin.repository';
 
 /** The layout deploy/local/sandbox-pin-keys.js writes: <dir>/<BANK>/<kid>.pem, current.kid and pin-verification.keys. */
 function writePinKey(dir: string, bank: string): void {
@@ -323,6 +323,31 @@ describe('sandbox banks check the UPI PIN (PostgreSQL)', () => {
       });
     } finally {
       await runner.rollbackTransaction();
+      await runner.release();
+    }
+  });
+
+  it('takes a PIN block with a plan PostgreSQL reuses, not one planned on every debit', async () => {
+    // A bank's worth of recent uses and expired ones, as the table holds while debits go on.
+    const now = Date.now();
+    await dataSource.query(`DELETE FROM sandbox_pin_block_uses`);
+    await dataSource.query(
+      `INSERT INTO sandbox_pin_block_uses (block_id, used_at) SELECT md5(n::text), to_timestamp($1::float8 / 1000 - n) FROM generate_series(1, 5000) AS n`,
+      [now],
+    );
+    await dataSource.query('ANALYZE sandbox_pin_block_uses');
+    const runner = dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.startTransaction();
+      await runner.query(`PREPARE take_pin_block(text, timestamptz, timestamptz) AS ${TAKE_PIN_BLOCK_SQL}`);
+      const forgetBefore = new Date(now - 600_000).toISOString();
+      // PostgreSQL plans the first five executions for their values, then weighs its generic plan.
+      for (let i = 0; i < 7; i += 1) await runner.query(`EXECUTE take_pin_block('${randomUUID()}', '${new Date(now).toISOString()}', '${forgetBefore}')`);
+      expect(await runner.query(`SELECT generic_plans::int AS generic FROM pg_prepared_statements WHERE name = 'take_pin_block'`)).toEqual([{ generic: 2 }]);
+    } finally {
+      await runner.rollbackTransaction();
+      await runner.query('DEALLOCATE take_pin_block').catch(() => undefined);
       await runner.release();
     }
   });

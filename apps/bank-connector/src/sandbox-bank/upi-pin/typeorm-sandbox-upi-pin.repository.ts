@@ -12,6 +12,20 @@ interface AccountPinRow {
 /** Expired PIN block uses forgotten per block taken: more than one, so the table shrinks after a burst. */
 const FORGET_PER_CALL = 16;
 
+/**
+ * Takes block $1 at $2, forgetting up to FORGET_PER_CALL uses from before $3 (see takePinBlock).
+ * The limit is written into the text, not a parameter: for a parameter the generic plan assumes a
+ * tenth of the table and hash-joins it, so PostgreSQL kept planning the statement on every debit.
+ */
+export const TAKE_PIN_BLOCK_SQL = `WITH forgotten AS (
+   DELETE FROM sandbox_pin_block_uses
+    WHERE block_id IN (
+      SELECT block_id FROM sandbox_pin_block_uses
+       WHERE used_at < $3 AND block_id <> $1
+       ORDER BY used_at LIMIT ${FORGET_PER_CALL} FOR UPDATE SKIP LOCKED)
+ )
+ INSERT INTO sandbox_pin_block_uses (block_id, used_at) VALUES ($1, $2) ON CONFLICT (block_id) DO NOTHING RETURNING block_id`;
+
 /** sandbox_upi_pins and sandbox_pin_block_uses (migration 1764630000000). */
 @Injectable()
 export class TypeOrmSandboxUpiPinRepository extends SandboxUpiPinRepository {
@@ -55,17 +69,7 @@ export class TypeOrmSandboxUpiPinRepository extends SandboxUpiPinRepository {
     // statement of bank-connector). Forgetting is housekeeping: a block this old is refused as stale.
     // One statement with the insert (a CTE runs once, to completion); the block being taken is never
     // among those forgotten, so its own earlier use always shows as the conflict it is.
-    const inserted = await tx.manager.query<Array<{ block_id: string }>>(
-      `WITH forgotten AS (
-         DELETE FROM sandbox_pin_block_uses
-          WHERE block_id IN (
-            SELECT block_id FROM sandbox_pin_block_uses
-             WHERE used_at < $3 AND block_id <> $1
-             ORDER BY used_at LIMIT $4 FOR UPDATE SKIP LOCKED)
-       )
-       INSERT INTO sandbox_pin_block_uses (block_id, used_at) VALUES ($1, $2) ON CONFLICT (block_id) DO NOTHING RETURNING block_id`,
-      [blockId, at, forgetBefore, FORGET_PER_CALL],
-    );
+    const inserted = await tx.manager.query<Array<{ block_id: string }>>(TAKE_PIN_BLOCK_SQL, [blockId, at, forgetBefore]);
     return inserted.length > 0;
   }
 }
