@@ -40,6 +40,7 @@ import {
   testKafkaSasl,
 } from '@kirim/testing';
 import { recordDeadLetters } from './consumer/dead-letter.store';
+import { legCommand } from './consumer/bank-leg-command.fixture';
 import {
   connectKafkaTransport,
   ContractViolationError,
@@ -120,18 +121,6 @@ class FakeBankController {
   }
 }
 
-function legCommand(overrides: Partial<BankLegRequested> = {}): BankLegRequested {
-  return {
-    requestId: randomUUID(),
-    paymentId: randomUUID(),
-    txnId: `KRM${randomUUID().replace(/-/g, '').toUpperCase()}`,
-    purpose: 'payment',
-    bankCode: 'SBXA',
-    accountRef: randomUUID(),
-    amount: { value: '500.00', currency: 'INR' },
-    ...overrides,
-  };
-}
 
 function unsignedCommand(data: object, options: { id?: string; type?: string; time?: Date } = {}): Message {
   return encodeCloudEvent({

@@ -1,39 +1,20 @@
-import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { context, propagation, SpanContext, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { AlwaysOnSampler, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import type { KafkaMessage } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
 import { BankLegRequested, EVENT_SOURCES, EVENT_TYPES, KirimEvent, TOPICS } from '@kirim/contracts';
-import { encodeCloudEvent } from '../codec/cloud-event.codec';
 import type { InboundMessageContext } from '../messaging.types';
 import { OutboxWriter } from '../outbox/outbox-writer';
 import { BatchProcessor } from './batch-processor';
 import type { DeadLetterPublisher } from './dead-letter.publisher';
+import { consumedRecord, legCommand } from './bank-leg-command.fixture';
 
 const TRACE_A = '4bf92f3577b34da6a3ce929d0e0e4736';
 const TRACE_B = '0af7651916cd43dd8448eb211c80319c';
 const FAILING_AMOUNT = '13.13';
 
-function legCommand(amount = '500.00'): BankLegRequested {
-  return {
-    requestId: randomUUID(),
-    paymentId: randomUUID(),
-    txnId: `KRM${randomUUID().replace(/-/g, '').toUpperCase()}`,
-    purpose: 'payment',
-    bankCode: 'SBXA',
-    accountRef: randomUUID(),
-    amount: { value: amount, currency: 'INR' },
-  };
-}
 
-/** A record of bank.requests.v1 as kafkajs hands it to the consumer. */
-function consumedRecord(data: BankLegRequested, offset: number, traceparent?: string): KafkaMessage {
-  const encoded = encodeCloudEvent({ id: randomUUID(), type: EVENT_TYPES.BANK_DEBIT_REQUESTED, source: EVENT_SOURCES.PAYMENTS, time: new Date(), key: data.paymentId, data, traceparent });
-  const headers = Object.fromEntries(Object.entries(encoded.headers ?? {}).map(([name, value]) => [name, Buffer.from(String(value))]));
-  return { key: Buffer.from(data.paymentId), value: Buffer.from(String(encoded.value)), headers, offset: String(offset), timestamp: String(Date.now()), attributes: 0 };
-}
 
 /** The chunk's transaction as the processor uses it: the inbox takes every message, the outbox rows are kept. */
 function fakeDatabase(): { dataSource: DataSource; outboxRows: unknown[][] } {

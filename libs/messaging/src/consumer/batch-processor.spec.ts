@@ -1,14 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { KafkaMessage } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
 import { BankLegRequested, EVENT_SOURCES, EVENT_TYPES, KirimEvent, RESULT_CODES, TOPICS } from '@kirim/contracts';
-import { encodeCloudEvent } from '../codec/cloud-event.codec';
 import type { ChunkPreparer, ChunkRun, InboundMessageContext } from '../messaging.types';
 import { OutboxWriter } from '../outbox/outbox-writer';
 import { BatchProcessor, isTransientDatabaseError } from './batch-processor';
 import type { DeadLetterPublisher } from './dead-letter.publisher';
 import { deadLettersWrittenCount } from './dead-letter.store';
+import { consumedRecord, legCommand } from './bank-leg-command.fixture';
 
 describe('isTransientDatabaseError', () => {
   it.each(['40P01', '40001', '08006', '57P01', '53300'])('treats SQLSTATE %s as transient (retry the chunk, never dead-letter)', (code) => {
@@ -22,28 +21,20 @@ describe('isTransientDatabaseError', () => {
   });
 });
 
+
+
+/** The inbox's answer to the batch processor's INSERT when every message is new: every row back. */
+function everyMessageNew(sql: string, params: unknown[]): unknown[] {
+  if (!sql.includes('RETURNING source, message_id')) return [1];
+  const rows: { source: unknown; message_id: unknown }[] = [];
+  for (let index = 3; index < params.length; index += 3) rows.push({ source: params[index], message_id: params[index + 1] });
+  return rows;
+}
+
 describe('BatchProcessor: tx.afterCommit', () => {
   const TOPIC = TOPICS.BANK_REQUESTS;
   /** The handler always fails on this amount (it is dead-lettered), and on this one for its first two tries. */
   const [FAILING, FLAKY] = ['13.13', '14.14'];
-
-  function legCommand(amount = '500.00'): BankLegRequested {
-    return {
-      requestId: randomUUID(),
-      paymentId: randomUUID(),
-      txnId: `KRM${randomUUID().replace(/-/g, '').toUpperCase()}`,
-      purpose: 'payment',
-      bankCode: 'SBXA',
-      accountRef: randomUUID(),
-      amount: { value: amount, currency: 'INR' },
-    };
-  }
-
-  function consumedRecord(data: BankLegRequested, offset: number): KafkaMessage {
-    const encoded = encodeCloudEvent({ id: randomUUID(), type: EVENT_TYPES.BANK_DEBIT_REQUESTED, source: EVENT_SOURCES.PAYMENTS, time: new Date(), key: data.paymentId, data });
-    const headers = Object.fromEntries(Object.entries(encoded.headers ?? {}).map(([name, value]) => [name, Buffer.from(String(value))]));
-    return { key: Buffer.from(data.paymentId), value: Buffer.from(String(encoded.value)), headers, offset: String(offset), timestamp: String(Date.now()), attributes: 0 };
-  }
 
   /** A dead_letters row as the INSERT ... RETURNING gives it back. */
   function storedDeadLetter(id: string, group: string, topic: string, partition: number, offset: string): Record<string, unknown> {
@@ -76,12 +67,7 @@ describe('BatchProcessor: tx.afterCommit', () => {
     const commits = { count: 0 };
     const manager = {
       query: async (sql: string, params: unknown[] = []): Promise<unknown[]> => {
-        if (sql.includes('INSERT INTO inbox_messages')) {
-          if (!sql.includes('RETURNING source, message_id')) return [1];
-          const rows: { source: unknown; message_id: unknown }[] = [];
-          for (let index = 3; index < params.length; index += 3) rows.push({ source: params[index], message_id: params[index + 1] });
-          return rows;
-        }
+        if (sql.includes('INSERT INTO inbox_messages')) return everyMessageNew(sql, params);
         if (sql.includes('INSERT INTO dead_letters')) {
           const [group, topic, partition, ids, offsets] = params as [string, string, number, string[], string[]];
           return ids.map((id, index) => storedDeadLetter(id, group, topic, partition, offsets[index]));
@@ -164,18 +150,7 @@ describe("BatchProcessor: a ChunkPreparer's writes left to the chunk's end", () 
   const FAILING = '13.13';
 
   function record(amount: string, offset: number): KafkaMessage {
-    const data: BankLegRequested = {
-      requestId: randomUUID(),
-      paymentId: randomUUID(),
-      txnId: `KRM${randomUUID().replace(/-/g, '').toUpperCase()}`,
-      purpose: 'payment',
-      bankCode: 'SBXA',
-      accountRef: randomUUID(),
-      amount: { value: amount, currency: 'INR' },
-    };
-    const encoded = encodeCloudEvent({ id: randomUUID(), type: EVENT_TYPES.BANK_DEBIT_REQUESTED, source: EVENT_SOURCES.PAYMENTS, time: new Date(), key: data.paymentId, data });
-    const headers = Object.fromEntries(Object.entries(encoded.headers ?? {}).map(([name, value]) => [name, Buffer.from(String(value))]));
-    return { key: Buffer.from(data.paymentId), value: Buffer.from(String(encoded.value)), headers, offset: String(offset), timestamp: String(Date.now()), attributes: 0 };
+    return consumedRecord(legCommand(amount), offset);
   }
 
   /**
@@ -186,12 +161,7 @@ describe("BatchProcessor: a ChunkPreparer's writes left to the chunk's end", () 
     const journal: string[] = [];
     const manager = {
       query: async (sql: string, params: unknown[] = []): Promise<unknown[]> => {
-        if (sql.includes('INSERT INTO inbox_messages')) {
-          if (!sql.includes('RETURNING source, message_id')) return [1];
-          const rows: { source: unknown; message_id: unknown }[] = [];
-          for (let index = 3; index < params.length; index += 3) rows.push({ source: params[index], message_id: params[index + 1] });
-          return rows;
-        }
+        if (sql.includes('INSERT INTO inbox_messages')) return everyMessageNew(sql, params);
         if (sql.includes('INSERT INTO outbox_messages')) journal.push('outbox insert');
         if (sql.includes('SAVEPOINT')) journal.push(sql.split(' ')[0].toLowerCase());
         return [];
