@@ -9,6 +9,17 @@ import { PayerUsage, WindowPayment } from './payment-limits-policy';
  */
 export const PAYER_LIMIT_LOCK_NAMESPACE = 0x4b4c4d54; // "KLMT"
 
+/** What payer_usage_under_lock answers (the initiation's statement answers the same columns). */
+export interface PayerUsageRow {
+  readonly counted: number;
+  readonly counted_minor: string;
+  readonly since_bound_minor: string;
+}
+
+export function payerUsageOfRow(row: PayerUsageRow): PayerUsage {
+  return { count: row.counted, amountMinor: BigInt(row.counted_minor), sinceDeviceBoundMinor: BigInt(row.since_bound_minor) };
+}
+
 /**
  * Reads the payer's usage from `payments` itself, not a counter table: the window is a range scan
  * of one payer's recent rows on payments_payer_window_idx (payer_user_id, created_at, id) INCLUDE
@@ -25,17 +36,6 @@ export const PAYER_LIMIT_LOCK_NAMESPACE = 0x4b4c4d54; // "KLMT"
  * A merchant's refund is not counted: it is money its owner received going back, not the owner
  * paying (docs/merchants.md). Its `kind` is in the window index, so the scan stays index-only.
  */
-/** What payer_usage_under_lock answers (the initiation's statement answers the same columns). */
-export interface PayerUsageRow {
-  readonly counted: number;
-  readonly counted_minor: string;
-  readonly since_bound_minor: string;
-}
-
-export function payerUsageOfRow(row: PayerUsageRow): PayerUsage {
-  return { count: row.counted, amountMinor: BigInt(row.counted_minor), sinceDeviceBoundMinor: BigInt(row.since_bound_minor) };
-}
-
 @Injectable()
 export class TypeOrmPayerUsageRepository extends PayerUsageRepository {
   async lockAndMeasure(tx: InTransaction, query: PayerUsageQuery): Promise<PayerUsage> {
