@@ -11,6 +11,7 @@ export * from './http/input-rules';
 export * from './http/api-problems.decorator';
 export * from './http/problem-table';
 export * from './http/openapi-document';
+export * from './http/http-transport';
 export * from './auth/jwt.constants';
 export * from './auth/jwks';
 export * from './auth/identity-url';

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { ALL_RESULT_CODES, describeValidationErrors, InternalOperation, PROBLEM_CODES, ProblemCode, ResultCode, ServicePrincipal } from '@kirim/contracts';
+import { HttpTransport, HttpTransportResponse, undiciTransport } from '../http/http-transport';
 import { errorName, ServiceTokenSource, ServiceTokenUnavailableError } from './service-token-source';
 
 export interface InternalProblem {
@@ -32,8 +33,8 @@ export interface InternalHttpClientOptions {
   readonly baseUrls: Partial<Readonly<Record<ServicePrincipal, string>>>;
   readonly tokens: ServiceTokenSource;
   readonly timeoutMs?: number;
-  /** Injected for tests; the global fetch otherwise. */
-  readonly fetch?: typeof fetch;
+  /** Injected for tests (the global fetch fits, and fakes of it); undiciTransport otherwise. */
+  readonly fetch?: HttpTransport;
 }
 
 type Constructor<T> = new () => T;
@@ -84,10 +85,10 @@ export class InternalHttpClient {
     request: InternalCallRequest,
     answer: Constructor<T>,
   ): Promise<InternalCallResult<T> | 'token-refused'> {
-    let response: Response;
+    let response: HttpTransportResponse;
     let body: unknown;
     try {
-      response = await (this.options.fetch ?? fetch)(url, {
+      response = await (this.options.fetch ?? undiciTransport)(url, {
         method: operation.method,
         headers: {
           authorization: `Bearer ${token}`,
