@@ -1,5 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import { ChatReceiptWebhook, validatePayload } from '@kirim/contracts';
+import type { HttpTransport, HttpTransportRequest } from '@kirim/platform';
 import { FixedClock } from '@kirim/testing';
 import type { ClaimedDelivery } from '../delivery';
 import { chatReceiptPayload, ChatWebhookChannel } from './chat-webhook.channel';
@@ -27,20 +28,23 @@ const delivery: ClaimedDelivery = {
 
 interface Sent {
   url: string;
-  init: RequestInit;
+  init: HttpTransportRequest;
 }
 
+/** The fake endpoint's answer, set by `answering`. */
+let transport: HttpTransport = () => Promise.reject(new Error('no answer set'));
+
 function channel(): ChatWebhookChannel {
-  return new ChatWebhookChannel({ endpointKey: 'chat', url: 'https://chat.example/hooks/kirim?token=abc', secret: SECRET, timeoutMs: 5000 }, new FixedClock(SENT_AT));
+  return new ChatWebhookChannel({ endpointKey: 'chat', url: 'https://chat.example/hooks/kirim?token=abc', secret: SECRET, timeoutMs: 5000, transport: (url, init) => transport(url, init) }, new FixedClock(SENT_AT));
 }
 
 function answering(response: Response | Error): { sent: Sent[] } {
   const sent: Sent[] = [];
-  jest.spyOn(globalThis, 'fetch').mockImplementation(async (url, init) => {
-    sent.push({ url: String(url), init: init ?? {} });
+  transport = async (url, init) => {
+    sent.push({ url: String(url), init });
     if (response instanceof Error) throw response;
     return response;
-  });
+  };
   return { sent };
 }
 
@@ -55,7 +59,6 @@ describe('ChatWebhookChannel', () => {
     expect(sent).toHaveLength(1);
     const { init } = sent[0];
     expect(init.method).toBe('POST');
-    expect(init.redirect).toBe('manual');
     expect(init.signal).toBeInstanceOf(AbortSignal);
     const headers = init.headers as Record<string, string>;
     expect(headers['webhook-id']).toBe(delivery.deliveryId);
@@ -111,6 +114,9 @@ describe('ChatWebhookChannel', () => {
     answering(Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } }));
     const refused = await channel().deliver(delivery);
     expect(refused).toEqual({ kind: 'retryable', reason: 'network error ECONNREFUSED' });
+    // undici's request API (the default transport) throws the error itself, its code on it.
+    answering(Object.assign(new Error('connect ECONNRESET 10.0.0.7:443'), { code: 'ECONNRESET' }));
+    expect(await channel().deliver(delivery)).toEqual({ kind: 'retryable', reason: 'network error ECONNRESET' });
 
     jest.restoreAllMocks();
     answering(Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' }));

@@ -1,5 +1,5 @@
 import { CHAT_RECEIPT_EVENT_TYPE, ChatReceiptWebhook } from '@kirim/contracts';
-import type { Clock } from '@kirim/platform';
+import type { Clock, HttpTransport } from '@kirim/platform';
 import type { ClaimedDelivery, DeliveryOutcome, NotificationMessage } from '../delivery';
 import { DeliveryChannel } from '../delivery-channel';
 import { postStandardWebhook } from '../standard-webhook/post-standard-webhook';
@@ -11,6 +11,8 @@ export interface ChatWebhookOptions {
   /** The platform's Standard Webhooks secret, `whsec_<base64>`. */
   readonly secret: string;
   readonly timeoutMs: number;
+  /** Injected for tests; undiciTransport otherwise. */
+  readonly transport?: HttpTransport;
 }
 
 /**
@@ -36,7 +38,7 @@ export class ChatWebhookChannel extends DeliveryChannel {
     if (delivery.notification === undefined) return { kind: 'permanent', reason: 'not a receipt: the chat platform takes users\' receipts only' };
     const sentAt = this.clock.now();
     const payload = JSON.stringify(chatReceiptPayload(delivery.notification, sentAt));
-    return postStandardWebhook({ url: this.options.url, webhookId: delivery.deliveryId, payload, sentAt, secrets: [this.options.secret], timeoutMs: this.options.timeoutMs }, this.clock);
+    return postStandardWebhook({ url: this.options.url, webhookId: delivery.deliveryId, payload, sentAt, secrets: [this.options.secret], timeoutMs: this.options.timeoutMs }, this.clock, this.options.transport);
   }
 }
 

@@ -1,5 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import { MerchantWebhook, validatePayload } from '@kirim/contracts';
+import type { HttpTransport, HttpTransportRequest } from '@kirim/platform';
 import { FixedClock } from '@kirim/testing';
 import type { ClaimedDelivery } from '../delivery';
 import { MerchantWebhookChannel } from './merchant-webhook.channel';
@@ -7,8 +8,11 @@ import { MerchantWebhookEndpoint, newWebhookSecret } from './merchant-webhook-en
 
 const SENT_AT = new Date('2026-11-28T10:00:05.000Z');
 /** The host checks off, as on a local stack: these tests are about the request itself. */
-const LOCAL = { timeoutMs: 5000, allowNonPublicHosts: true };
-const PRODUCTION = { timeoutMs: 5000, allowNonPublicHosts: false };
+/** The fake endpoint's answer, set by `answering`. */
+let transport: HttpTransport = () => Promise.reject(new Error('no answer set'));
+const viaFake: HttpTransport = (url, init) => transport(url, init);
+const LOCAL = { timeoutMs: 5000, allowNonPublicHosts: true, transport: viaFake };
+const PRODUCTION = { timeoutMs: 5000, allowNonPublicHosts: false, transport: viaFake };
 const MERCHANT = '6e5d4c3b-2a19-4807-b6a5-948372615041';
 const NEW_SECRET = newWebhookSecret();
 const OLD_SECRET = newWebhookSecret();
@@ -52,19 +56,19 @@ function endpoint(overrides: Partial<MerchantWebhookEndpoint> = {}): MerchantWeb
   };
 }
 
-function answering(response: Response): { sent: RequestInit[]; urls: string[] } {
-  const sent: RequestInit[] = [];
+function answering(response: Response): { sent: HttpTransportRequest[]; urls: string[] } {
+  const sent: HttpTransportRequest[] = [];
   const urls: string[] = [];
-  jest.spyOn(globalThis, 'fetch').mockImplementation(async (url, init) => {
+  transport = async (url, init) => {
     urls.push(String(url));
-    sent.push(init ?? {});
+    sent.push(init);
     return response;
-  });
+  };
   return { sent, urls };
 }
 
 /** Verifies as a merchant would, with the secret it holds, at the time the webhook was sent. */
-function verifiesWith(secret: string, init: RequestInit | undefined): unknown {
+function verifiesWith(secret: string, init: HttpTransportRequest | undefined): unknown {
   if (init === undefined) throw new Error('nothing was sent');
   jest.useFakeTimers({ now: SENT_AT, doNotFake: ['nextTick', 'setImmediate'] });
   try {

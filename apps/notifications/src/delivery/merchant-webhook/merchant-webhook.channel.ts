@@ -1,7 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import type { MerchantWebhook } from '@kirim/contracts';
-import type { Clock } from '@kirim/platform';
+import type { Clock, HttpTransport } from '@kirim/platform';
 import type { ClaimedDelivery, DeliveryOutcome, MerchantEventMessage } from '../delivery';
 import { DeliveryChannel } from '../delivery-channel';
 import { postStandardWebhook } from '../standard-webhook/post-standard-webhook';
@@ -12,6 +12,8 @@ export interface MerchantWebhookChannelOptions {
   readonly timeoutMs: number;
   /** MERCHANT_WEBHOOK_HTTP_ALLOWED: a local stack's receivers are on this machine. */
   readonly allowNonPublicHosts: boolean;
+  /** Injected for tests; undiciTransport otherwise. */
+  readonly transport?: HttpTransport;
 }
 
 /**
@@ -52,6 +54,7 @@ export class MerchantWebhookChannel extends DeliveryChannel {
     return postStandardWebhook(
       { url: this.endpoint.url, webhookId: delivery.deliveryId, payload, sentAt, secrets: signingSecrets(this.endpoint, sentAt), timeoutMs: this.options.timeoutMs },
       this.clock,
+      this.options.transport,
     );
   }
 }

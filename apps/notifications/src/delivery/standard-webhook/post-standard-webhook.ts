@@ -1,5 +1,5 @@
 import { Webhook } from 'standardwebhooks';
-import type { Clock } from '@kirim/platform';
+import { type Clock, type HttpTransport, type HttpTransportResponse, undiciTransport } from '@kirim/platform';
 import { parseRetryAfter } from '../backoff';
 import type { DeliveryOutcome } from '../delivery';
 
@@ -25,7 +25,7 @@ export interface StandardWebhookRequest {
  * moved endpoint is a configuration error) is permanent. Never throws for what the endpoint did.
  * Reasons name the status or the error's kind, never the URL or a body (they are stored and logged).
  */
-export async function postStandardWebhook(request: StandardWebhookRequest, clock: Clock): Promise<DeliveryOutcome> {
+export async function postStandardWebhook(request: StandardWebhookRequest, clock: Clock, transport: HttpTransport = undiciTransport): Promise<DeliveryOutcome> {
   const signatures = request.secrets.map((secret) => new Webhook(secret).sign(request.webhookId, request.sentAt, request.payload));
   const headers = {
     'content-type': 'application/json',
@@ -33,9 +33,10 @@ export async function postStandardWebhook(request: StandardWebhookRequest, clock
     'webhook-timestamp': String(Math.floor(request.sentAt.getTime() / 1000)),
     'webhook-signature': signatures.join(' '),
   };
-  let response: Response;
+  let response: HttpTransportResponse;
   try {
-    response = await fetch(request.url, { method: 'POST', headers, body: request.payload, redirect: 'manual', signal: AbortSignal.timeout(request.timeoutMs) });
+    // Redirects are not followed (an HttpTransport never does): a 3xx is the answer.
+    response = await transport(request.url, { method: 'POST', headers, body: request.payload, signal: AbortSignal.timeout(request.timeoutMs) });
   } catch (error: unknown) {
     return { kind: 'retryable', reason: describeFetchError(error, request.timeoutMs) };
   }
@@ -54,10 +55,13 @@ export function outcomeOf(status: number, retryAfter: string | null, now: Date):
   return { kind: 'permanent', reason: `HTTP ${status}` };
 }
 
-/** A failed fetch as a reason: a timeout, or the network error's code; never the URL. */
+/**
+ * A failed request as a reason: a timeout, or the network error's code; never the URL. fetch wraps
+ * the error (`cause.code`); undici's request API throws it as is (`code`).
+ */
 export function describeFetchError(error: unknown, timeoutMs: number): string {
   if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return `no answer within ${timeoutMs} ms`;
-  const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
+  const cause = error instanceof Error ? ((error.cause as { code?: unknown } | undefined) ?? (error as { code?: unknown })) : undefined;
   const code = typeof cause?.code === 'string' ? cause.code : undefined;
   return code !== undefined ? `network error ${code}` : 'network error';
 }
