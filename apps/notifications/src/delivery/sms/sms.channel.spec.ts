@@ -1,3 +1,4 @@
+import type { HttpTransport, HttpTransportRequest } from '@kirim/platform';
 import { FixedClock } from '@kirim/testing';
 import type { ClaimedDelivery, DeliveryOutcome } from '../delivery';
 import { SmsNumberLookup, SmsNumbers } from './sms-numbers';
@@ -40,21 +41,24 @@ class ScriptedNumbers extends SmsNumbers {
 
 interface Sent {
   url: string;
-  init: RequestInit;
+  init: HttpTransportRequest;
 }
+
+/** The fake provider's answer, set by `provider`. */
+let transport: HttpTransport = () => Promise.reject(new Error('no answer set'));
 
 function provider(response: Response | Error): { sent: Sent[] } {
   const sent: Sent[] = [];
-  jest.spyOn(globalThis, 'fetch').mockImplementation(async (url, init) => {
-    sent.push({ url: String(url), init: init ?? {} });
+  transport = async (url, init) => {
+    sent.push({ url: String(url), init });
     if (response instanceof Error) throw response;
     return response;
-  });
+  };
   return { sent };
 }
 
 function channel(numbers: SmsNumbers = new ScriptedNumbers({ kind: 'found', phone: PHONE })): SmsChannel {
-  return new SmsChannel({ url: 'https://sms.example/v1/outbound-messages', apiKey: API_KEY, timeoutMs: 5000 }, numbers, new FixedClock(SENT_AT));
+  return new SmsChannel({ url: 'https://sms.example/v1/outbound-messages', apiKey: API_KEY, timeoutMs: 5000, transport: (url, init) => transport(url, init) }, numbers, new FixedClock(SENT_AT));
 }
 
 /** No outcome may carry the number or the text: outcomes are stored and logged. */
@@ -82,7 +86,6 @@ describe('SmsChannel', () => {
     const { url, init } = sent[0];
     expect(url).toBe('https://sms.example/v1/outbound-messages');
     expect(init.method).toBe('POST');
-    expect(init.redirect).toBe('manual');
     expect(init.signal).toBeInstanceOf(AbortSignal);
     expect(new Headers(init.headers).get('authorization')).toBe(`Bearer ${API_KEY}`);
     expect(new Headers(init.headers).get('content-type')).toBe('application/json');

@@ -1,7 +1,7 @@
-import type { Clock } from '@kirim/platform';
+import { type Clock, type HttpTransport, type HttpTransportResponse, undiciTransport } from '@kirim/platform';
 import type { ClaimedDelivery, DeliveryOutcome } from '../delivery';
 import { DeliveryChannel } from '../delivery-channel';
-import { describeFetchError, outcomeOf } from '../standard-webhook/post-standard-webhook';
+import { describeRequestError, outcomeOf } from '../standard-webhook/post-standard-webhook';
 import { SmsNumbers } from './sms-numbers';
 import { smsTextOf } from './sms-text';
 
@@ -15,6 +15,8 @@ export interface SmsProviderOptions {
   readonly apiKey: string;
   /** For each of the two calls of an attempt (identity, then the provider). */
   readonly timeoutMs: number;
+  /** Injected for tests; undiciTransport otherwise. */
+  readonly transport?: HttpTransport;
 }
 
 /** What the provider is asked to send: `reference` is the delivery id, the same on every attempt. */
@@ -55,18 +57,18 @@ export class SmsChannel extends DeliveryChannel {
     if (number.kind === 'unavailable') return { kind: 'retryable', reason: `phone number unavailable: ${number.reason}` };
 
     const sms: OutboundSms = { to: number.phone, text: smsTextOf(delivery.notification), reference: delivery.deliveryId };
-    let response: Response;
+    let response: HttpTransportResponse;
     try {
-      response = await fetch(this.options.url, {
+      // Redirects are never followed (an HttpTransport does not): a moved API is a configuration
+      // error, not somewhere to send the number and the text.
+      response = await (this.options.transport ?? undiciTransport)(this.options.url, {
         method: 'POST',
         headers: { authorization: `Bearer ${this.options.apiKey}`, 'content-type': 'application/json', accept: 'application/json' },
         body: JSON.stringify(sms),
-        // A moved API is a configuration error, not somewhere to send the number and the text.
-        redirect: 'manual',
         signal: AbortSignal.timeout(this.options.timeoutMs),
       });
     } catch (error: unknown) {
-      return { kind: 'retryable', reason: describeFetchError(error, this.options.timeoutMs) };
+      return { kind: 'retryable', reason: describeRequestError(error, this.options.timeoutMs) };
     }
     // The body is not read (the status decides), but it must be released.
     await response.body?.cancel().catch(() => undefined);

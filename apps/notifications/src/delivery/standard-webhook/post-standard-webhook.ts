@@ -38,7 +38,7 @@ export async function postStandardWebhook(request: StandardWebhookRequest, clock
     // Redirects are not followed (an HttpTransport never does): a 3xx is the answer.
     response = await transport(request.url, { method: 'POST', headers, body: request.payload, signal: AbortSignal.timeout(request.timeoutMs) });
   } catch (error: unknown) {
-    return { kind: 'retryable', reason: describeFetchError(error, request.timeoutMs) };
+    return { kind: 'retryable', reason: describeRequestError(error, request.timeoutMs) };
   }
   // The body is not read (nothing in it changes the outcome), but it must be released.
   await response.body?.cancel().catch(() => undefined);
@@ -59,7 +59,7 @@ export function outcomeOf(status: number, retryAfter: string | null, now: Date):
  * A failed request as a reason: a timeout, or the network error's code; never the URL. fetch wraps
  * the error (`cause.code`); undici's request API throws it as is (`code`).
  */
-export function describeFetchError(error: unknown, timeoutMs: number): string {
+export function describeRequestError(error: unknown, timeoutMs: number): string {
   if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return `no answer within ${timeoutMs} ms`;
   const cause = error instanceof Error ? ((error.cause as { code?: unknown } | undefined) ?? (error as { code?: unknown })) : undefined;
   const code = typeof cause?.code === 'string' ? cause.code : undefined;
