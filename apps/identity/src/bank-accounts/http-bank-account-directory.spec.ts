@@ -24,7 +24,7 @@ function directoryAnswering(respond: () => Promise<Response>): { directory: Http
     return respond();
   };
   const tokens = new FixedTokens();
-  const client = new InternalHttpClient({ baseUrls: { 'bank-connector': 'http://bank-connector:3003' }, tokens, fetch: fetchImpl as typeof fetch });
+  const client = new InternalHttpClient({ baseUrls: { 'bank-connector': 'http://bank-connector:3003' }, tokens, transport: fetchImpl as typeof fetch });
   return { directory: new HttpBankAccountDirectory(client), calls, tokens };
 }
 

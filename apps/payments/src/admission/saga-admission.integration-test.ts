@@ -101,7 +101,7 @@ beforeAll(async () => {
   @Global()
   @Module({
     providers: [
-      { provide: InternalHttpClient, useValue: new InternalHttpClient({ baseUrls: { identity: 'http://identity.test' }, tokens: new FixedServiceToken(), fetch: identity.fetch }) },
+      { provide: InternalHttpClient, useValue: new InternalHttpClient({ baseUrls: { identity: 'http://identity.test' }, tokens: new FixedServiceToken(), transport: identity.fetch }) },
       { provide: TransactionRunner, inject: [DataSource], useFactory: (source: DataSource) => new UnitOfWork(source, new OutboxWriter(EVENT_SOURCES.PAYMENTS)) },
       // No consumer here: nothing applied, no apply delay (the outbox's lag alone decides).
       { provide: ConsumerState, useValue: new ConsumerState(15_000) },

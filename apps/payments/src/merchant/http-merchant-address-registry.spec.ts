@@ -22,7 +22,7 @@ function registryAnswering(answer: () => Promise<Response>) {
     return answer();
   }) as typeof fetch;
   const tokens = new FixedTokens();
-  const client = new InternalHttpClient({ baseUrls: { identity: 'http://identity.test:3001' }, tokens, fetch: fakeFetch, timeoutMs: 50 });
+  const client = new InternalHttpClient({ baseUrls: { identity: 'http://identity.test:3001' }, tokens, transport: fakeFetch, timeoutMs: 50 });
   return { registry: new HttpMerchantAddressRegistry(client), requests, tokens };
 }
 

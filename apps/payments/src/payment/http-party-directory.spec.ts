@@ -26,7 +26,7 @@ function directoryAnswering(answer: () => Promise<Response>, fetchOverride?: typ
     return answer();
   }) as typeof fetch;
   const tokens = new FixedTokens();
-  const client = new InternalHttpClient({ baseUrls: { identity: 'http://identity.test:3001' }, tokens, fetch: fetchOverride ?? fakeFetch, timeoutMs: 50 });
+  const client = new InternalHttpClient({ baseUrls: { identity: 'http://identity.test:3001' }, tokens, transport: fetchOverride ?? fakeFetch, timeoutMs: 50 });
   return { directory: new HttpPartyDirectory(client), requests, tokens };
 }
 

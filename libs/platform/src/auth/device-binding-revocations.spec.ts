@@ -31,7 +31,7 @@ describe('RevocationFeedPoller', () => {
   let now = 1_000_000;
   const poller = (fetchFn: typeof fetch) =>
     new RevocationFeedPoller({
-      client: new InternalHttpClient({ baseUrls: { identity: 'http://identity.test' }, tokens: new FixedTokens(), fetch: fetchFn }),
+      client: new InternalHttpClient({ baseUrls: { identity: 'http://identity.test' }, tokens: new FixedTokens(), transport: fetchFn }),
       pollIntervalMs: 2000,
       maxStalenessMs: 30_000,
       now: () => now,

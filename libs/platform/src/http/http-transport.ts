@@ -1,4 +1,4 @@
-import { Agent, request } from 'undici';
+import { Agent, type Dispatcher, request } from 'undici';
 
 /** What a service-to-service call or a webhook POST sends. */
 export interface HttpTransportRequest {
@@ -42,14 +42,14 @@ const SHARED_AGENT = new Agent({ keepAliveTimeout: 10_000, connections: 64 });
  */
 export const undiciTransport: HttpTransport = async (url, init) => {
   const answer = await request(url, {
-    method: init.method as 'GET',
+    method: init.method as Dispatcher.HttpMethod,
     headers: init.headers,
     body: init.body,
     signal: init.signal,
     dispatcher: SHARED_AGENT,
     maxRedirections: 0,
   });
-  const headers = answer.headers;
+  const { headers } = answer;
   return {
     status: answer.statusCode,
     ok: answer.statusCode >= 200 && answer.statusCode < 300,

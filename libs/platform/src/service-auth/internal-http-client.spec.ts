@@ -39,7 +39,7 @@ describe('InternalHttpClient', () => {
   }) as unknown as typeof fetch;
 
   function client(): InternalHttpClient {
-    return new InternalHttpClient({ baseUrls: { identity: 'http://identity.test' }, tokens, fetch: fakeFetch });
+    return new InternalHttpClient({ baseUrls: { identity: 'http://identity.test' }, tokens, transport: fakeFetch });
   }
 
   beforeEach(() => {

@@ -34,7 +34,7 @@ export interface InternalHttpClientOptions {
   readonly tokens: ServiceTokenSource;
   readonly timeoutMs?: number;
   /** Injected for tests (the global fetch fits, and fakes of it); undiciTransport otherwise. */
-  readonly fetch?: HttpTransport;
+  readonly transport?: HttpTransport;
 }
 
 type Constructor<T> = new () => T;
@@ -88,7 +88,7 @@ export class InternalHttpClient {
     let response: HttpTransportResponse;
     let body: unknown;
     try {
-      response = await (this.options.fetch ?? undiciTransport)(url, {
+      response = await (this.options.transport ?? undiciTransport)(url, {
         method: operation.method,
         headers: {
           authorization: `Bearer ${token}`,

@@ -71,7 +71,7 @@ describe('HttpUpiPinBank', () => {
     }
   }
   const bankAnswering = (fetchImpl: typeof fetch) =>
-    new HttpUpiPinBank(new InternalHttpClient({ baseUrls: { 'bank-connector': 'http://bank-connector:3003' }, tokens: new FixedTokens(), fetch: fetchImpl }));
+    new HttpUpiPinBank(new InternalHttpClient({ baseUrls: { 'bank-connector': 'http://bank-connector:3003' }, tokens: new FixedTokens(), transport: fetchImpl }));
   const answering = (status: number, body: unknown): typeof fetch =>
     (async () => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })) as unknown as typeof fetch;
 

@@ -49,8 +49,6 @@ function answering(response: Response | Error): { sent: Sent[] } {
 }
 
 describe('ChatWebhookChannel', () => {
-  afterEach(() => jest.restoreAllMocks());
-
   it('POSTs the receipt signed per Standard Webhooks, which verifies with the platform secret', async () => {
     const { sent } = answering(new Response(null, { status: 204 }));
 
@@ -118,7 +116,6 @@ describe('ChatWebhookChannel', () => {
     answering(Object.assign(new Error('connect ECONNRESET 10.0.0.7:443'), { code: 'ECONNRESET' }));
     expect(await channel().deliver(delivery)).toEqual({ kind: 'retryable', reason: 'network error ECONNRESET' });
 
-    jest.restoreAllMocks();
     answering(Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' }));
     expect(await channel().deliver(delivery)).toEqual({ kind: 'retryable', reason: 'no answer within 5000 ms' });
     expect(JSON.stringify(refused)).not.toContain('token');

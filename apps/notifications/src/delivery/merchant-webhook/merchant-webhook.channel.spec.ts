@@ -7,10 +7,10 @@ import { MerchantWebhookChannel } from './merchant-webhook.channel';
 import { MerchantWebhookEndpoint, newWebhookSecret } from './merchant-webhook-endpoint';
 
 const SENT_AT = new Date('2026-11-28T10:00:05.000Z');
-/** The host checks off, as on a local stack: these tests are about the request itself. */
 /** The fake endpoint's answer, set by `answering`. */
 let transport: HttpTransport = () => Promise.reject(new Error('no answer set'));
 const viaFake: HttpTransport = (url, init) => transport(url, init);
+/** The host checks off, as on a local stack: these tests are about the request itself. */
 const LOCAL = { timeoutMs: 5000, allowNonPublicHosts: true, transport: viaFake };
 const PRODUCTION = { timeoutMs: 5000, allowNonPublicHosts: false, transport: viaFake };
 const MERCHANT = '6e5d4c3b-2a19-4807-b6a5-948372615041';
@@ -79,8 +79,6 @@ function verifiesWith(secret: string, init: HttpTransportRequest | undefined): u
 }
 
 describe('MerchantWebhookChannel', () => {
-  afterEach(() => jest.restoreAllMocks());
-
   it("POSTs the merchant's event to its URL, signed with its secret, with the delivery id as webhook-id", async () => {
     const { sent, urls } = answering(new Response(null, { status: 200 }));
 
@@ -136,7 +134,6 @@ describe('MerchantWebhookChannel', () => {
   it('retries a 503 and gives up on a 410, as every Standard Webhooks channel does', async () => {
     answering(new Response(null, { status: 503 }));
     expect(await new MerchantWebhookChannel(endpoint(), LOCAL, new FixedClock(SENT_AT)).deliver(delivery)).toEqual({ kind: 'retryable', reason: 'HTTP 503' });
-    jest.restoreAllMocks();
     answering(new Response(null, { status: 410 }));
     expect(await new MerchantWebhookChannel(endpoint(), LOCAL, new FixedClock(SENT_AT)).deliver(delivery)).toEqual({ kind: 'permanent', reason: 'HTTP 410' });
   });

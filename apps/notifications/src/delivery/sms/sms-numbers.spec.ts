@@ -22,7 +22,7 @@ function numbersAnswering(answer: () => Promise<Response>) {
     return answer();
   }) as typeof fetch;
   const tokens = new FixedTokens();
-  const client = new InternalHttpClient({ baseUrls: { identity: 'http://identity.test:3001' }, tokens, fetch: fakeFetch });
+  const client = new InternalHttpClient({ baseUrls: { identity: 'http://identity.test:3001' }, tokens, transport: fakeFetch });
   return { numbers: new IdentitySmsNumbers(client, 500), requests, tokens };
 }
 

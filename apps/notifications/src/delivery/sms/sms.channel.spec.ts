@@ -68,8 +68,6 @@ function expectNothingPersonal(outcome: DeliveryOutcome): void {
 }
 
 describe('SmsChannel', () => {
-  afterEach(() => jest.restoreAllMocks());
-
   it('is the sms endpoint, for users without the app only', () => {
     expect([channel().channel, channel().endpointKey, channel().audience]).toEqual(['sms', 'sms', 'users-without-app']);
   });
