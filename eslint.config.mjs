@@ -52,6 +52,15 @@ export default [
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-console': 'error',
+      'no-restricted-syntax': [
+        'error',
+        {
+          // pino gives a child logger's bindings none of the root's formatters, so they would skip
+          // the censoring of secrets and personal data (libs/platform logging/redaction.ts).
+          selector: "CallExpression[callee.property.name='child'][arguments.length>0]",
+          message: 'Log fields on the line, not as child logger bindings: bindings are not censored (libs/platform/src/logging/redaction.ts).',
+        },
+      ],
     },
   },
   {

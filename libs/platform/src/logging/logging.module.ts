@@ -7,7 +7,7 @@ import { LoggerModule } from 'nestjs-pino';
 import type { Options } from 'pino-http';
 import { LOG_LEVELS, LogLevel } from '../config/base-service.config';
 import { loadConfig } from '../config/load-config';
-import { LOG_REDACTION } from './redaction';
+import { logCensoring } from './redaction';
 
 class LoggingConfig {
   @IsIn(LOG_LEVELS, { message: `$property must be one of ${LOG_LEVELS.join(', ')}` })
@@ -80,7 +80,6 @@ export function pinoHttpOptions(serviceName: string, level: LogLevel): Options {
     level,
     base: { service: serviceName },
     mixin: traceLogFields,
-    redact: LOG_REDACTION,
     // Probes hit every few seconds; logging them drowns the real traffic.
     autoLogging: { ignore: (req: IncomingMessage) => UNLOGGED_PATHS.includes(req.url ?? '') },
     genReqId: (req: IncomingMessage, res: ServerResponse) => {
@@ -91,7 +90,8 @@ export function pinoHttpOptions(serviceName: string, level: LogLevel): Options {
     },
     // No body (bodies carry PINs and phones), and no query string: lookups such as
     // `?payeePhone=+91...` or `?mobile=` would put phone numbers in every request log line.
-    serializers: { req: serializeRequestWithoutQuery, err: serializeErrorWithoutData },
+    // The response's headers are kept, censored (a set-cookie would hold a session).
+    ...logCensoring({ req: serializeRequestWithoutQuery, res: (res: unknown) => res, err: serializeErrorWithoutData }),
     // The request line of a 5xx names the error without its stack: for a thrown error the problem
     // filter has logged the stack already, and otherwise pino-http's own "failed with status code"
     // error has one only into pino-http. Formatting it (source-mapped) was most of what a shed 503 cost.

@@ -1,8 +1,8 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { LOG_REDACTION, REDACTED_LOG_PATHS } from './redaction';
+import { censorSensitiveFields, logCensoring, REDACTION_CENSOR, TOO_DEEP_CENSOR } from './redaction';
 
-function captureLogger() {
+function captureLogger(serializers: Parameters<typeof logCensoring>[0] = {}) {
   const lines: string[] = [];
   const stream = new Writable({
     write(chunk: Buffer, _encoding, callback) {
@@ -10,7 +10,7 @@ function captureLogger() {
       callback();
     },
   });
-  const logger = pino({ base: { service: 'test' }, redact: LOG_REDACTION }, stream);
+  const logger = pino({ base: { service: 'test' }, ...logCensoring(serializers) }, stream);
   return { logger, lines };
 }
 
@@ -46,9 +46,55 @@ describe('log redaction', () => {
     expect(entry['service']).toBe('test');
   });
 
-  it('covers the paths the platform promises', () => {
-    expect(REDACTED_LOG_PATHS).toEqual(expect.arrayContaining(['req.headers.authorization', 'req.headers.cookie', '*.pin', '*.otp', '*.secret']));
-    expect(REDACTED_LOG_PATHS).toEqual(expect.arrayContaining(['encryptedPin', '*.encryptedPin', '*.*.encryptedPin', '*.newPin']));
+  it('censors at any depth up to eight levels and in any letter case, arrays included', () => {
+    const { logger, lines } = captureLogger();
+    logger.info({ a: { b: { c: { d: { e: { PIN: '4321', Authorization: 'Bearer deep' } } } } }, legs: [{ accountNumber: '5566778899' }, { bank: 'SBXA' }] }, 'deep');
+    const entry = JSON.parse(lines.join('')) as { a: { b: { c: { d: { e: unknown } } } }; legs: unknown[] };
+    expect(entry.a.b.c.d.e).toEqual({ PIN: REDACTION_CENSOR, Authorization: REDACTION_CENSOR });
+    expect(entry.legs).toEqual([{ accountNumber: REDACTION_CENSOR }, { bank: 'SBXA' }]);
+  });
+
+  it('writes nothing nested deeper than eight levels, sensitive or not', () => {
+    let nested: Record<string, unknown> = { phone: '+919800000009' };
+    for (let level = 0; level < 10; level++) nested = { level: nested };
+    const censored = censorSensitiveFields(nested);
+    expect(JSON.stringify(censored)).not.toContain('9800000009');
+    expect(JSON.stringify(censored)).toContain(TOO_DEEP_CENSOR);
+  });
+
+  it('censors the base bindings as well as lines (child bindings are refused by lint: pino does not format them)', () => {
+    const lines: string[] = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        lines.push(chunk.toString());
+        callback();
+      },
+    });
+    pino({ base: { service: 'test', session: { token: 'tok-123' } }, ...logCensoring({}) }, stream).info({ paymentId: 'p-1' }, 'bound');
+    expect(lines.join('')).not.toContain('tok-123');
+    expect(JSON.parse(lines.join(''))).toMatchObject({ service: 'test', session: { token: REDACTION_CENSOR }, paymentId: 'p-1' });
+  });
+
+  it('leaves an error to its serializer and censors what the serializer returns', () => {
+    const { logger, lines } = captureLogger({ err: (error: Error & { otp?: string }) => ({ type: error.name, message: error.message, otp: error.otp }) });
+    logger.error({ err: Object.assign(new Error('bank refused'), { otp: '112233' }) }, 'failed');
+    const entry = JSON.parse(lines.join('')) as { err: unknown };
+    expect(entry.err).toEqual({ type: 'Error', message: 'bank refused', otp: REDACTION_CENSOR });
+  });
+
+  it('returns the very object it was given when nothing in it is sensitive, and never changes what it was given', () => {
+    const plain = { type: 'kirim.bank.leg.answered.v1', paymentId: 'p-1', nested: { list: [1, 2, { bank: 'SBXA' }] } };
+    expect(censorSensitiveFields(plain)).toBe(plain);
+    const sensitive = { payer: { phone: '+919800000001', name: 'Asha' }, other: { bank: 'SBXA' } };
+    const censored = censorSensitiveFields(sensitive);
+    expect(censored).toEqual({ payer: { phone: REDACTION_CENSOR, name: 'Asha' }, other: { bank: 'SBXA' } });
+    expect(sensitive.payer.phone).toBe('+919800000001');
+    expect(censored.other).toBe(sensitive.other);
+  });
+
+  it('writes values with their own JSON form (dates, buffers) as they choose', () => {
+    const at = new Date('2026-12-03T09:00:00.000Z');
+    expect(censorSensitiveFields({ at })).toEqual({ at });
   });
 });
 
@@ -120,7 +166,7 @@ describe('logged errors', () => {
 
 describe("a request's own log line", () => {
   /** Runs one request through pino-http with the services' options and returns the line it logged. */
-  async function logLineFor(status: number): Promise<Record<string, unknown>> {
+  async function logLineFor(status: number, headers: Record<string, string> = {}): Promise<Record<string, unknown>> {
     const { createServer } = jest.requireActual<typeof import('node:http')>('node:http');
     const pinoHttp = jest.requireActual<typeof import('pino-http')>('pino-http').default;
     const { pinoHttpOptions } = jest.requireActual<typeof import('./logging.module')>('./logging.module');
@@ -134,6 +180,7 @@ describe("a request's own log line", () => {
     const log = pinoHttp(pinoHttpOptions('payments', 'info'), sink);
     const server = createServer((req, res) => {
       log(req, res);
+      for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
       res.statusCode = status;
       res.end();
     });
@@ -153,6 +200,12 @@ describe("a request's own log line", () => {
     const line = await logLineFor(503);
     expect(line['err']).toEqual({ type: 'Error', message: 'failed with status code 503' });
     expect((line['res'] as { statusCode: number }).statusCode).toBe(503);
+  });
+
+  it('censors a response\'s set-cookie header', async () => {
+    const line = await logLineFor(200, { 'set-cookie': 'session=s3cr3t' });
+    expect(JSON.stringify(line)).not.toContain('s3cr3t');
+    expect((line['res'] as { headers: Record<string, unknown> }).headers['set-cookie']).toBe(REDACTION_CENSOR);
   });
 
   it('carries no error for a success', async () => {

@@ -8,14 +8,14 @@ const SPAN = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba
 
 /** A pino logger with the service's options, writing its JSON lines into `lines`. */
 function capturingLogger(lines: Record<string, unknown>[]): pino.Logger {
-  const { level, base, mixin, redact } = pinoHttpOptions('payments', 'info');
+  const { level, base, mixin, formatters, serializers } = pinoHttpOptions('payments', 'info');
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
       lines.push(JSON.parse(chunk.toString('utf8')) as Record<string, unknown>);
       done();
     },
   });
-  return pino({ level, base, mixin, redact }, sink);
+  return pino({ level, base, mixin, formatters, serializers }, sink);
 }
 
 describe('trace ids on log lines', () => {
@@ -56,7 +56,7 @@ describe('trace ids on log lines', () => {
     await context.with(trace.setSpanContext(ROOT_CONTEXT, SPAN), async () => {
       logger.info({ paymentId: 'p-1' }, 'inside');
       await new Promise((resolve) => setImmediate(resolve));
-      logger.child({ context: 'Handler' }).warn('after an await');
+      logger.warn({ context: 'Handler' }, 'after an await');
     });
 
     logger.info({ context: 'Boot' }, 'after');

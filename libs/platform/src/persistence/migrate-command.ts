@@ -8,7 +8,7 @@ import { DataEncryptionConfig } from '../crypto/data-encryption.config';
 import { FieldEncryption } from '../crypto/field-encryption';
 import { LookupHasher } from '../crypto/lookup-hash';
 import { serializeErrorWithoutData } from '../logging/logging.module';
-import { LOG_REDACTION } from '../logging/redaction';
+import { logCensoring } from '../logging/redaction';
 import { MigrationFailedError, runMigrationsLocked } from './migrations-lock';
 import { ServiceDataSourceInput, typeOrmOptions } from './service-data-source';
 
@@ -37,7 +37,7 @@ export type MigrateCommand = { readonly service: string } & (
  * another run or a booting pod: whoever holds the lock migrates, the others wait and find nothing to do.
  */
 export function runMigrateCommand(command: MigrateCommand): void {
-  const logger = pino({ base: { service: command.service, job: 'migrate' }, redact: LOG_REDACTION, serializers: { err: serializeErrorWithoutData } });
+  const logger = pino({ base: { service: command.service, job: 'migrate' }, ...logCensoring({ err: serializeErrorWithoutData }) });
   migrateService(command, { onApplied: (migration) => logger.info({ migration }, 'migration applied') }).then(
     (applied) => {
       logger.info({ applied: applied.length }, applied.length > 0 ? 'migrations applied' : 'no migration pending');
