@@ -7,6 +7,12 @@ describe('stackCpuText', () => {
     );
   });
 
+  it('adds how busy the whole machine was, and when it was saturated says what the per-payment figure then means', () => {
+    const figures = { seconds: 42, finalPayments: 2000, msPerPayment: { payments: 8.1 }, totalMsPerPayment: 33.4, coresBusy: 1.6 };
+    expect(stackCpuText({ ...figures, machine: { coresBusy: 1.2, cores: 2 } })).toMatch(/; the whole machine 1\.2 of 2 cores$/);
+    expect(stackCpuText({ ...figures, machine: { coresBusy: 1.85, cores: 2 } })).toMatch(/; the whole machine 1\.85 of 2 cores: saturated, so this is the machine's CPU divided by the rate, not what a payment needs/);
+  });
+
   it('says so when it could not measure', () => {
     expect(stackCpuText(null)).toBe('stack CPU: not measured (no /proc on this machine)');
   });

@@ -4,7 +4,7 @@ import { SEND_LAG_P99_LIMIT_MS } from './open-loop-figures';
 import { OpenLoopStepResult } from './open-loop-result';
 import { CeilingResult } from './pg-ceiling';
 import { databaseWorkText } from './database-work';
-import { StackCpuFigures } from './stack-cpu';
+import { machineSaturated, StackCpuFigures } from './stack-cpu';
 
 function entries(record: Readonly<Record<string, number>>): string {
   return (
@@ -70,7 +70,12 @@ export function stackCpuText(cpu: StackCpuFigures | null): string {
   const programs = Object.entries(cpu.msPerPayment)
     .map(([program, value]) => `${program} ${value}`)
     .join(', ');
-  return `stack CPU: ${cpu.totalMsPerPayment} ms per final payment (${programs}); ${cpu.coresBusy} cores busy over ${cpu.seconds} s (first send to last final, ${cpu.finalPayments} final payments)`;
+  const stack = `stack CPU: ${cpu.totalMsPerPayment} ms per final payment (${programs}); ${cpu.coresBusy} cores busy over ${cpu.seconds} s (first send to last final, ${cpu.finalPayments} final payments)`;
+  if (cpu.machine === undefined) return stack;
+  const machine = `; the whole machine ${cpu.machine.coresBusy} of ${cpu.machine.cores} cores`;
+  return machineSaturated(cpu)
+    ? `${stack}${machine}: saturated, so this is the machine's CPU divided by the rate, not what a payment needs (compare latency, or CPU at a rate below saturation)`
+    : `${stack}${machine}`;
 }
 
 export function fellBehindWarning(step: OpenLoopStepResult): string[] {

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CpuSnapshot, programOf, readStackCpu, stackCpuBetween, ticksOf } from './stack-cpu';
+import { CpuSnapshot, machineTicksOf, programOf, readStackCpu, stackCpuBetween, ticksOf } from './stack-cpu';
 
 /** A /proc/<pid>/stat line with the given name, utime and stime (the other fields as Linux writes them). */
 const stat = (pid: number, name: string, utime: number, stime: number): string => `${pid} (${name}) S 1 ${pid} ${pid} 0 -1 4194560 100 0 0 0 ${utime} ${stime} 0 0 20 0 11 0 1234 0 0`;
@@ -36,6 +36,19 @@ describe('ticksOf', () => {
   });
 });
 
+describe('machineTicksOf', () => {
+  const procStat = ['cpu  254046 10 49195 309343 1335 0 6922 1956 0 0', 'cpu0 127000 5 24000 154000 600 0 3400 900 0 0', 'cpu1 127046 5 25195 155343 735 0 3522 1056 0 0', 'intr 1234 0', 'ctxt 99'].join('\n');
+
+  it("adds every busy state of the machine's cpu line (idle and iowait are not) and counts its CPUs", () => {
+    expect(machineTicksOf(procStat)).toEqual({ busy: 254046 + 10 + 49195 + 0 + 6922 + 1956, cpus: 2 });
+  });
+
+  it('refuses a /proc/stat it cannot read', () => {
+    expect(() => machineTicksOf('intr 1234 0')).toThrow(/unreadable/);
+    expect(() => machineTicksOf('cpu  12 x')).toThrow(/unreadable/);
+  });
+});
+
 describe('readStackCpu', () => {
   let proc: string;
 
@@ -50,6 +63,7 @@ describe('readStackCpu', () => {
     add(11, 'postgres: kirim_payments kirim_payments 127.0.0.1(5000) idle', stat(11, 'postgres', 50, 50));
     add(12, 'node tools/bench/bench.ts', stat(12, 'node', 999, 999));
     mkdirSync(join(proc, 'self'));
+    writeFileSync(join(proc, 'stat'), 'cpu  700 0 300 5000 10 0 0 0 0 0\ncpu0 350 0 150 2500 5 0 0 0 0 0\ncpu1 350 0 150 2500 5 0 0 0 0 0\n');
   });
 
   afterEach(() => rmSync(proc, { recursive: true, force: true }));
@@ -61,6 +75,7 @@ describe('readStackCpu', () => {
       [10, { program: 'payments', ticks: 400 }],
       [11, { program: 'postgresql', ticks: 100 }],
     ]);
+    expect(snapshot?.machine).toEqual({ busy: 1000, cpus: 2 });
   });
 
   it('is null without /proc', () => {
@@ -83,6 +98,13 @@ describe('stackCpuBetween', () => {
   it('counts a reused pid of another program from zero', () => {
     const figures = stackCpuBetween(snapshot(0, [[1, 'broker', 5_000]]), snapshot(1_000, [[1, 'payments', 50]]), 10);
     expect(figures.msPerPayment).toEqual({ payments: 50 });
+  });
+
+  it('gives the whole machine in cores over the same window when both snapshots read it', () => {
+    const before = { ...snapshot(0, [[1, 'payments', 0]]), machine: { busy: 10_000, cpus: 2 } };
+    const after = { ...snapshot(10_000, [[1, 'payments', 1_000]]), machine: { busy: 11_900, cpus: 2 } };
+    expect(stackCpuBetween(before, after, 100).machine).toEqual({ coresBusy: 1.9, cores: 2 });
+    expect(stackCpuBetween(snapshot(0, []), after, 100).machine).toBeUndefined();
   });
 
   it('says nothing per payment when none became final', () => {

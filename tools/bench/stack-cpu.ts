@@ -35,6 +35,27 @@ export interface CpuSnapshot {
   readonly at: number;
   /** Ticks per process, with its program. */
   readonly processes: ReadonlyMap<number, { readonly program: string; readonly ticks: number }>;
+  /** The whole machine's ticks from /proc/stat (every process, the bench's own included); null if unreadable. */
+  readonly machine?: MachineTicks | null;
+}
+
+export interface MachineTicks {
+  /** Ticks spent running anything (user, nice, system, irq, softirq, steal), all CPUs together. */
+  readonly busy: number;
+  /** CPUs the kernel counts (`cpuN` lines). */
+  readonly cpus: number;
+}
+
+/** The `cpu` and `cpuN` lines of /proc/stat: what the whole machine spent, in ticks. */
+export function machineTicksOf(procStat: string): MachineTicks {
+  const lines = procStat.split('\n');
+  const total = lines.find((line) => line.startsWith('cpu '));
+  const fields = total?.trim().split(/\s+/).slice(1).map(Number) ?? [];
+  // user nice system idle iowait irq softirq steal (guest time is inside user already).
+  const [user, nice, system, , , irq, softirq, steal] = fields;
+  const busy = [user, nice, system, irq, softirq, steal].reduce((sum, value) => sum + (value ?? NaN), 0);
+  if (!Number.isFinite(busy)) throw new Error(`unreadable /proc/stat cpu line: ${(total ?? '').slice(0, 80)}`);
+  return { busy, cpus: lines.filter((line) => /^cpu\d+\s/.test(line)).length };
 }
 
 /** The stack's processes and their CPU so far; null where there is no /proc (not Linux). */
@@ -56,7 +77,13 @@ export function readStackCpu(procDir = '/proc', now: () => number = Date.now): C
       // The process ended while it was read, or is not ours to read: it is left out.
     }
   }
-  return { at: now(), processes };
+  let machine: MachineTicks | null;
+  try {
+    machine = machineTicksOf(readFileSync(join(procDir, 'stat'), 'latin1'));
+  } catch {
+    machine = null;
+  }
+  return { at: now(), processes, machine };
 }
 
 export interface StackCpuFigures {
@@ -67,6 +94,19 @@ export interface StackCpuFigures {
   readonly totalMsPerPayment: number;
   /** The whole stack's CPU over the window, in cores (2.0: both cores of a 2-vCPU machine busy). */
   readonly coresBusy: number;
+  /**
+   * The whole machine over the window (the stack, the bench, everything else), when /proc/stat was
+   * read: when it was nearly all busy, CPU per payment is what the machine had divided by the rate,
+   * not what a payment needs (the stack spends spare CPU on smaller batches).
+   */
+  readonly machine?: { readonly coresBusy: number; readonly cores: number };
+}
+
+/** Busy at least this share of its CPUs, the machine had nothing left to give. */
+export const SATURATED_SHARE = 0.9;
+
+export function machineSaturated(figures: StackCpuFigures): boolean {
+  return figures.machine !== undefined && figures.machine.cores > 0 && figures.machine.coresBusy >= SATURATED_SHARE * figures.machine.cores;
 }
 
 /** What the stack spent between two snapshots, per payment made final in between. */
@@ -88,5 +128,8 @@ export function stackCpuBetween(before: CpuSnapshot, after: CpuSnapshot, finalPa
     msPerPayment: Object.fromEntries(byCost.map(([program, value]) => [program, perPayment(value)])),
     totalMsPerPayment: perPayment(totalTicks),
     coresBusy: Math.round((totalTicks / TICKS_PER_SECOND / seconds) * 100) / 100,
+    ...(before.machine && after.machine
+      ? { machine: { coresBusy: Math.round(((after.machine.busy - before.machine.busy) / TICKS_PER_SECOND / seconds) * 100) / 100, cores: after.machine.cpus } }
+      : {}),
   };
 }
