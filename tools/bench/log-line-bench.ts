@@ -19,8 +19,17 @@ const COMPLETED = {
 };
 
 const SERIALIZERS = { req: serializeRequestWithoutQuery, res: (res: unknown) => res, err: serializeErrorWithoutData };
-/** The path list pino was given before: each field at the top level and one to three levels down. */
-const PINO_REDACT_PATHS = SENSITIVE_LOG_FIELDS.flatMap((field) => [field, `*.${field}`, `*.*.${field}`, `*.*.*.${field}`].map((path) => (field.includes('-') ? path.replace(field, `["${field}"]`) : path)));
+/**
+ * The path list pino was given before: the three credential headers by their place, and every other
+ * field at the top level and one to three levels down.
+ */
+const HEADER_FIELDS: readonly string[] = ['authorization', 'proxy-authorization', 'cookie', 'set-cookie'];
+const PINO_REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  ...SENSITIVE_LOG_FIELDS.filter((field) => !HEADER_FIELDS.includes(field)).flatMap((field) => [field, `*.${field}`, `*.*.${field}`, `*.*.*.${field}`]),
+];
 
 const OPTIONS: Record<string, LoggerOptions> = {
   'kirim censoring': { ...logCensoring(SERIALIZERS) },
