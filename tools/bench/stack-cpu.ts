@@ -35,8 +35,8 @@ export interface CpuSnapshot {
   readonly at: number;
   /** Ticks per process, with its program. */
   readonly processes: ReadonlyMap<number, { readonly program: string; readonly ticks: number }>;
-  /** The whole machine's ticks from /proc/stat (every process, the bench's own included); null if unreadable. */
-  readonly machine?: MachineTicks | null;
+  /** The whole machine's ticks from /proc/stat (every process, the bench's own included); absent if unreadable. */
+  readonly machine?: MachineTicks;
 }
 
 export interface MachineTicks {
@@ -77,13 +77,11 @@ export function readStackCpu(procDir = '/proc', now: () => number = Date.now): C
       // The process ended while it was read, or is not ours to read: it is left out.
     }
   }
-  let machine: MachineTicks | null;
   try {
-    machine = machineTicksOf(readFileSync(join(procDir, 'stat'), 'latin1'));
+    return { at: now(), processes, machine: machineTicksOf(readFileSync(join(procDir, 'stat'), 'latin1')) };
   } catch {
-    machine = null;
+    return { at: now(), processes };
   }
-  return { at: now(), processes, machine };
 }
 
 export interface StackCpuFigures {
@@ -103,7 +101,7 @@ export interface StackCpuFigures {
 }
 
 /** Busy at least this share of its CPUs, the machine had nothing left to give. */
-export const SATURATED_SHARE = 0.9;
+const SATURATED_SHARE = 0.9;
 
 export function machineSaturated(figures: StackCpuFigures): boolean {
   return figures.machine !== undefined && figures.machine.cores > 0 && figures.machine.coresBusy >= SATURATED_SHARE * figures.machine.cores;
