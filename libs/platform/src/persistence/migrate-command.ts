@@ -37,11 +37,18 @@ export type MigrateCommand = { readonly service: string } & (
  * another run or a booting pod: whoever holds the lock migrates, the others wait and find nothing to do.
  */
 export function runMigrateCommand(command: MigrateCommand): void {
-  const logger = pino({ base: { service: command.service, job: 'migrate' }, ...logCensoring({ err: serializeErrorWithoutData }) });
+  // Written synchronously and flushed before exiting: process.exit drops what a busy pipe has not
+  // taken yet, and the last line is the one that says how the command ended.
+  const destination = pino.destination({ dest: 1, sync: true });
+  const logger = pino({ base: { service: command.service, job: 'migrate' }, ...logCensoring({ err: serializeErrorWithoutData }) }, destination);
+  const exit = (code: number): never => {
+    destination.flushSync();
+    return process.exit(code);
+  };
   migrateService(command, { onApplied: (migration) => logger.info({ migration }, 'migration applied') }).then(
     (applied) => {
       logger.info({ applied: applied.length }, applied.length > 0 ? 'migrations applied' : 'no migration pending');
-      process.exit(0);
+      exit(0);
     },
     (error: unknown) => {
       if (error instanceof MigrationFailedError) {
@@ -52,7 +59,7 @@ export function runMigrateCommand(command: MigrateCommand): void {
       } else {
         logger.fatal({ err: error }, 'migrate failed');
       }
-      process.exit(1);
+      exit(1);
     },
   );
 }
