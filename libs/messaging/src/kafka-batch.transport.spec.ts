@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { Batch, Consumer, ConsumerRunConfig, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { serviceMetrics } from '@kirim/platform';
-import type { BatchProcessor } from './consumer/batch-processor';
+import type { BatchProcessor, ConsumedChunk } from './consumer/batch-processor';
 import { ConsumerState } from './consumer/consumer-state';
 import { KafkaBatchTransport, lagAfter } from './kafka-batch.transport';
 
@@ -84,8 +84,8 @@ async function started(
   const consumer = new FakeConsumer();
   const processed: string[][] = [];
   const processor = {
-    process: async (_topic: string, _partition: number, chunk: readonly KafkaMessage[]) => {
-      processed.push(chunk.map((message) => message.offset));
+    process: async (chunks: readonly ConsumedChunk[]) => {
+      processed.push(chunks.flatMap((chunk) => chunk.messages.map((message) => `${chunk.partition}@${message.offset}`)));
       afterChunk(consumer);
     },
   };
@@ -119,7 +119,7 @@ describe('KafkaBatchTransport consumer lag', () => {
   it('reports each partition behind the broker as of the last chunk handled, falling as chunks commit', async () => {
     const { consumer, transport, processed } = await started(2);
     await consumer.deliver(0, ['10', '11', '12'], '20');
-    expect(processed).toEqual([['10', '11'], ['12']]);
+    expect(processed).toEqual([['0@10', '0@11'], ['0@12']]);
     expect(consumer.resolved).toEqual(['11', '12']);
     expect(await lagOf(0)).toBe(7);
 
@@ -176,7 +176,7 @@ describe('KafkaBatchTransport offset commits', () => {
     // kafkajs stops the runner while the first chunk is being applied, then waits for the batch in hand.
     const { consumer, transport, processed } = await started(1, (fake) => (fake.running = false));
     await consumer.deliver(0, ['40', '41'], '42');
-    expect(processed).toEqual([['40']]);
+    expect(processed).toEqual([['0@40']]);
     expect(consumer.log).toEqual(['commit 40']);
     await transport.close();
   });
@@ -187,6 +187,35 @@ describe('KafkaBatchTransport offset commits', () => {
     await expect(consumer.deliver(3, ['8'], '9')).rejects.toThrow(/rebalancing/);
     expect(consumer.log).toEqual(['commit-if-due', 'commit 8']);
     consumer.heartbeatFails = false;
+    await transport.close();
+  });
+});
+
+describe('KafkaBatchTransport applying several partitions together', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+
+  it('applies the chunks kafkajs hands over for several partitions at once in one transaction, each partition in order', async () => {
+    const { consumer, transport, processed } = await started(3);
+    await Promise.all([consumer.deliver(1, ['7'], '8'), consumer.deliver(2, ['3'], '4')]);
+    expect(processed).toEqual([['1@7', '2@3']]);
+
+    processed.length = 0;
+    await Promise.all([consumer.deliver(0, ['10', '11', '12', '13'], '14'), consumer.deliver(1, ['8'], '9'), consumer.deliver(2, ['4'], '5')]);
+    // Partition 0's first chunk fills a transaction (size 3); partitions 1 and 2, waiting meanwhile,
+    // share the next; partition 0's second chunk is handed over only once its first has committed.
+    expect(processed).toEqual([['0@10', '0@11', '0@12'], ['1@8', '2@4'], ['0@13']]);
+    expect(consumer.resolved).toEqual(expect.arrayContaining(['12', '13', '8', '4']));
+    await transport.close();
+  });
+
+  it('resolves no offset of any partition whose chunk was in a transaction that failed', async () => {
+    const { consumer, transport } = await started(10, () => {
+      throw new Error('the database went away');
+    });
+    const deliveries = [consumer.deliver(0, ['10'], '11'), consumer.deliver(1, ['20'], '21')];
+    await expect(deliveries[0]).rejects.toThrow('the database went away');
+    await expect(deliveries[1]).rejects.toThrow('the database went away');
+    expect(consumer.resolved).toEqual([]);
     await transport.close();
   });
 });

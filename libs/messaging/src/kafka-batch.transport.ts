@@ -7,12 +7,14 @@ import { EVENT_CATALOGUE, eventTypesOnTopic, KirimEvent } from '@kirim/contracts
 import { catalogued, serviceMetrics } from '@kirim/platform';
 import type { ChunkPreparer, InboundMessageContext } from './messaging.types';
 import { BatchProcessor } from './consumer/batch-processor';
+import { ChunkCombiner } from './consumer/chunk-combiner';
 import { ConsumerState } from './consumer/consumer-state';
 
 export interface KafkaBatchTransportOptions {
   readonly groupId: string;
   readonly topics: readonly string[];
   readonly partitionsConsumedConcurrently: number;
+  /** Most messages applied in one transaction, however many partitions' chunks it holds. */
   readonly transactionSize: number;
   /**
    * How long handled offsets may wait before they are committed (CONSUMER_OFFSET_COMMIT_INTERVAL_MS);
@@ -47,7 +49,8 @@ export function lagAfter(highWatermark: string, handledOffset: string): number {
  * A @nestjs/microservices transport over kafkajs that consumes in batches. Services declare
  * `@EventPattern(type)` handlers as usual; this server routes each decoded, validated CloudEvent to
  * the handler for its type, many messages per database transaction (see BatchProcessor), with
- * per-partition order kept and several partitions worked on at once.
+ * per-partition order kept and several partitions worked on at once: the chunks kafkajs hands over
+ * for several partitions together are applied in one transaction (ChunkCombiner).
  *
  * Nest's built-in Kafka server handles one message at a time and cannot batch, hence this one.
  *
@@ -61,7 +64,7 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
   private consumer?: Consumer;
   private stopping = false;
   private restartTimer?: NodeJS.Timeout;
-  private processor?: BatchProcessor;
+  private combiner?: ChunkCombiner;
   private preparer?: ChunkPreparer;
   /** Commits what has been handled and not yet committed; set by the latest batch, run by the commit timer or at stop. */
   private commitHandled?: () => Promise<void>;
@@ -91,7 +94,8 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
   async listen(callback: (error?: unknown) => void): Promise<void> {
     try {
       this.assertClosedHandlerMap();
-      this.processor = this.createProcessor((event, context) => this.dispatch(event, context), this.preparer);
+      const processor = this.createProcessor((event, context) => this.dispatch(event, context), this.preparer);
+      this.combiner = new ChunkCombiner((chunks) => processor.process(chunks), this.options.transactionSize);
       // Not awaited: with the broker down the service still boots (HTTP up, readiness red) and the
       // consumer joins as soon as the broker answers.
       this.startConsumer().catch((error: unknown) => {
@@ -207,8 +211,8 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
   }
 
   private async handleBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, uncommittedOffsets, isRunning, isStale }: EachBatchPayload): Promise<void> {
-    const processor = this.processor;
-    if (!processor) throw new Error('batch processor not initialised');
+    const combiner = this.combiner;
+    if (!combiner) throw new Error('batch processor not initialised');
     // Everything this consumer has handled and not committed, whatever the interval (kafkajs commits
     // the offsets given, in this group generation).
     const commitHandled = () => commitOffsetsIfNecessary(uncommittedOffsets());
@@ -221,7 +225,7 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
       const applied = this.state.startApplying(lagKey(batch.topic, batch.partition), Math.min(...chunk.map((message) => Number(message.timestamp))));
       let caughtUp = false;
       try {
-        await processor.process(batch.topic, batch.partition, chunk);
+        await combiner.submit({ topic: batch.topic, partition: batch.partition, messages: chunk });
         caughtUp = behind === 0;
       } finally {
         applied(caughtUp);

@@ -24,3 +24,12 @@ export function consumedRecord(data: BankLegRequested, offset: number, tracepare
   const headers = Object.fromEntries(Object.entries(encoded.headers ?? {}).map(([name, value]) => [name, Buffer.from(String(value))]));
   return { key: Buffer.from(data.paymentId), value: Buffer.from(String(encoded.value)), headers, offset: String(offset), timestamp: String(Date.now()), attributes: 0 };
 }
+
+/**
+ * A fake inbox's answer to BatchProcessor's INSERT of a chunk's messages (source and id arrays as
+ * its second and third parameters) when every message is new: every row back.
+ */
+export function everyMessageNew(params: readonly unknown[]): { source: string; message_id: string }[] {
+  const [, sources, ids] = params as [string, string[], string[]];
+  return sources.map((source, index) => ({ source, message_id: ids[index] }));
+}

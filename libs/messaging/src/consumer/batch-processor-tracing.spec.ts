@@ -8,7 +8,7 @@ import type { InboundMessageContext } from '../messaging.types';
 import { OutboxWriter } from '../outbox/outbox-writer';
 import { BatchProcessor } from './batch-processor';
 import type { DeadLetterPublisher } from './dead-letter.publisher';
-import { consumedRecord, legCommand } from './bank-leg-command.fixture';
+import { consumedRecord, everyMessageNew, legCommand } from './bank-leg-command.fixture';
 
 const TRACE_A = '4bf92f3577b34da6a3ce929d0e0e4736';
 const TRACE_B = '0af7651916cd43dd8448eb211c80319c';
@@ -22,12 +22,7 @@ function fakeDatabase(): { dataSource: DataSource; outboxRows: unknown[][] } {
   const manager = {
     query: async (sql: string, params: unknown[] = []): Promise<unknown[]> => {
       if (sql.includes('INSERT INTO inbox_messages')) {
-        if (sql.includes('RETURNING source, message_id')) {
-          const rows: { source: unknown; message_id: unknown }[] = [];
-          for (let index = 3; index < params.length; index += 3) rows.push({ source: params[index], message_id: params[index + 1] });
-          return rows;
-        }
-        return [1];
+        return sql.includes('RETURNING source, message_id') ? everyMessageNew(params) : [1];
       }
       if (sql.includes('INSERT INTO outbox_messages')) {
         // One array parameter per column (OutboxRows): row i is every array's i-th value.
@@ -94,11 +89,11 @@ describe('BatchProcessor tracing: each record handled in its own CONSUMER span',
       appliedLines.push({ fields, traceId: trace.getSpanContext(context.active())?.traceId });
     });
 
-    await processorFor(dataSource, seen).process(TOPICS.BANK_REQUESTS, 0, [
+    await processorFor(dataSource, seen).process([{ topic: TOPICS.BANK_REQUESTS, partition: 0, messages: [
       consumedRecord(first, 10, `00-${TRACE_A}-00f067aa0ba902b7-01`),
       consumedRecord(second, 11, `00-${TRACE_B}-b7ad6b7169203331-01`),
       consumedRecord(untraced, 12),
-    ]);
+    ] }]);
 
     const handled = spans.getFinishedSpans();
     expect(handled.map((span) => [span.name, span.kind])).toEqual([
@@ -138,10 +133,10 @@ describe('BatchProcessor tracing: each record handled in its own CONSUMER span',
       appliedFor.push(fields);
     });
 
-    await processorFor(dataSource, seen).process(TOPICS.BANK_REQUESTS, 0, [
+    await processorFor(dataSource, seen).process([{ topic: TOPICS.BANK_REQUESTS, partition: 0, messages: [
       consumedRecord(good, 20, `00-${TRACE_A}-00f067aa0ba902b7-01`),
       consumedRecord(failing, 21, `00-${TRACE_B}-b7ad6b7169203331-01`),
-    ]);
+    ] }]);
 
     // The committed attempt is the careful one: the good record's row continues that attempt's span.
     const goodSpans = spans.getFinishedSpans().filter((span) => span.spanContext().traceId === TRACE_A);

@@ -7,7 +7,7 @@ import { OutboxWriter } from '../outbox/outbox-writer';
 import { BatchProcessor, isTransientDatabaseError } from './batch-processor';
 import type { DeadLetterPublisher } from './dead-letter.publisher';
 import { deadLettersWrittenCount } from './dead-letter.store';
-import { consumedRecord, legCommand } from './bank-leg-command.fixture';
+import { consumedRecord, everyMessageNew, legCommand } from './bank-leg-command.fixture';
 
 describe('isTransientDatabaseError', () => {
   it.each(['40P01', '40001', '08006', '57P01', '53300'])('treats SQLSTATE %s as transient (retry the chunk, never dead-letter)', (code) => {
@@ -23,13 +23,6 @@ describe('isTransientDatabaseError', () => {
 
 
 
-/** The inbox's answer to the batch processor's INSERT when every message is new: every row back. */
-function everyMessageNew(sql: string, params: unknown[]): unknown[] {
-  if (!sql.includes('RETURNING source, message_id')) return [1];
-  const rows: { source: unknown; message_id: unknown }[] = [];
-  for (let index = 3; index < params.length; index += 3) rows.push({ source: params[index], message_id: params[index + 1] });
-  return rows;
-}
 
 describe('BatchProcessor: tx.afterCommit', () => {
   const TOPIC = TOPICS.BANK_REQUESTS;
@@ -67,7 +60,7 @@ describe('BatchProcessor: tx.afterCommit', () => {
     const commits = { count: 0 };
     const manager = {
       query: async (sql: string, params: unknown[] = []): Promise<unknown[]> => {
-        if (sql.includes('INSERT INTO inbox_messages')) return everyMessageNew(sql, params);
+        if (sql.includes('INSERT INTO inbox_messages')) return sql.includes('RETURNING source, message_id') ? everyMessageNew(params) : [1];
         if (sql.includes('INSERT INTO dead_letters')) {
           const [group, topic, partition, ids, offsets] = params as [string, string, number, string[], string[]];
           return ids.map((id, index) => storedDeadLetter(id, group, topic, partition, offsets[index]));
@@ -115,7 +108,7 @@ describe('BatchProcessor: tx.afterCommit', () => {
 
     // 500.00 applies at once; the fast path is abandoned at 13.13; carefully, 14.14 fails once more then
     // applies on its second try, and 13.13 fails both tries and is dead-lettered.
-    await processor.process(TOPIC, 0, [consumedRecord(legCommand('500.00'), 10), consumedRecord(legCommand(FLAKY), 11), consumedRecord(legCommand(FAILING), 12), consumedRecord(legCommand('7.00'), 13)]);
+    await processor.process([{ topic: TOPIC, partition: 0, messages: [consumedRecord(legCommand('500.00'), 10), consumedRecord(legCommand(FLAKY), 11), consumedRecord(legCommand(FAILING), 12), consumedRecord(legCommand('7.00'), 13)] }]);
 
     expect(commits.count).toBe(1);
     expect(counted).toEqual(['500.00 after commit 1', '14.14 after commit 1', '7.00 after commit 1']);
@@ -134,14 +127,32 @@ describe('BatchProcessor: tx.afterCommit', () => {
     });
     const chunk = [consumedRecord(legCommand('500.00'), 20), consumedRecord(legCommand(FAILING), 21)];
 
-    await expect(processor.process(TOPIC, 0, chunk)).rejects.toThrow('unreachable');
+    await expect(processor.process([{ topic: TOPIC, partition: 0, messages: chunk }])).rejects.toThrow('unreachable');
     expect(counted).toEqual([]);
     expect(await deadLettersWrittenCount(TOPIC, 'handler-failed')).toBe(failedBefore);
 
     dlqReachable = true;
-    await processor.process(TOPIC, 0, chunk);
+    await processor.process([{ topic: TOPIC, partition: 0, messages: chunk }]);
     expect(counted).toEqual(['500.00 after commit 1']);
     expect(await deadLettersWrittenCount(TOPIC, 'handler-failed')).toBe(failedBefore + 1);
+  });
+
+  it('applies several partitions\' chunks in one transaction and dead-letters each record to its own partition, in offset order', async () => {
+    const { dataSource, commits } = fakeDatabase();
+    const counted: string[] = [];
+    const published: string[] = [];
+    const processor = processorCounting(dataSource, commits, counted, {
+      publish: async (topic, partition, letters) => void published.push(`${topic}/${partition}: ${letters.map((letter) => letter.message.offset).join(',')}`),
+    });
+
+    await processor.process([
+      { topic: TOPIC, partition: 4, messages: [consumedRecord(legCommand(FAILING), 41), consumedRecord(legCommand('1.00'), 42), consumedRecord(legCommand(FAILING), 43)] },
+      { topic: TOPIC, partition: 2, messages: [consumedRecord(legCommand(FAILING), 7), consumedRecord(legCommand('2.00'), 8)] },
+    ]);
+
+    expect(commits.count).toBe(1);
+    expect(counted).toEqual(['1.00 after commit 1', '2.00 after commit 1']);
+    expect(published.sort()).toEqual([`${TOPIC}/2: 7`, `${TOPIC}/4: 41,43`]);
   });
 });
 
@@ -161,7 +172,7 @@ describe("BatchProcessor: a ChunkPreparer's writes left to the chunk's end", () 
     const journal: string[] = [];
     const manager = {
       query: async (sql: string, params: unknown[] = []): Promise<unknown[]> => {
-        if (sql.includes('INSERT INTO inbox_messages')) return everyMessageNew(sql, params);
+        if (sql.includes('INSERT INTO inbox_messages')) return sql.includes('RETURNING source, message_id') ? everyMessageNew(params) : [1];
         if (sql.includes('INSERT INTO outbox_messages')) journal.push('outbox insert');
         if (sql.includes('SAVEPOINT')) journal.push(sql.split(' ')[0].toLowerCase());
         return [];
@@ -206,7 +217,7 @@ describe("BatchProcessor: a ChunkPreparer's writes left to the chunk's end", () 
   it("tells the preparer the chunk runs as one, and finishes it after the last handler, before the chunk's outgoing messages", async () => {
     const { processor, journal } = journaled(async () => void journal.push('finish'));
 
-    await processor.process(TOPIC, 0, [record('1.00', 1), record('2.00', 2)]);
+    await processor.process([{ topic: TOPIC, partition: 0, messages: [record('1.00', 1), record('2.00', 2)] }]);
 
     expect(journal).toEqual(['prepare asOne=true', 'handle 1.00', 'handle 2.00', 'finish', 'outbox insert', 'commit']);
   });
@@ -214,7 +225,7 @@ describe("BatchProcessor: a ChunkPreparer's writes left to the chunk's end", () 
   it('replays a chunk whose handler failed message by message, telling the preparer so, and never finishes it then', async () => {
     const { processor, journal } = journaled(async () => void journal.push('finish'));
 
-    await processor.process(TOPIC, 0, [record('1.00', 1), record(FAILING, 2)]);
+    await processor.process([{ topic: TOPIC, partition: 0, messages: [record('1.00', 1), record(FAILING, 2)] }]);
 
     expect(journal).toEqual([
       'prepare asOne=true',
@@ -240,12 +251,12 @@ describe("BatchProcessor: a ChunkPreparer's writes left to the chunk's end", () 
       if (failure) throw failure;
     });
 
-    await processor.process(TOPIC, 0, [record('1.00', 1)]);
+    await processor.process([{ topic: TOPIC, partition: 0, messages: [record('1.00', 1)] }]);
     expect(journal).toEqual(['prepare asOne=true', 'handle 1.00', 'finish', 'rollback', 'prepare asOne=false', 'savepoint', 'handle 1.00', 'outbox insert', 'release', 'commit']);
 
     journal.length = 0;
     failure = Object.assign(new Error('deadlock detected'), { code: '40P01' });
-    await expect(processor.process(TOPIC, 0, [record('3.00', 3)])).rejects.toThrow('deadlock');
+    await expect(processor.process([{ topic: TOPIC, partition: 0, messages: [record('3.00', 3)] }])).rejects.toThrow('deadlock');
     expect(journal).toEqual(['prepare asOne=true', 'handle 3.00', 'finish', 'rollback']);
   });
 });

@@ -30,17 +30,31 @@ export interface BatchProcessorOptions {
   readonly onDeadLettered?: DeadLetterHooks['onDeadLettered'];
 }
 
+/** Records of one partition, in offset order, consumed from `topic` (its name on the broker). */
+export interface ConsumedChunk {
+  readonly topic: string;
+  readonly partition: number;
+  readonly messages: readonly KafkaMessage[];
+}
+
+/** A consumed record with where it was consumed from. */
+interface Consumed {
+  readonly topic: string;
+  readonly partition: number;
+  readonly message: KafkaMessage;
+}
+
 type Decoded =
-  | { readonly message: KafkaMessage; readonly event: KirimEvent<object> }
-  | { readonly message: KafkaMessage; readonly reason: string };
+  | (Consumed & { readonly event: KirimEvent<object>; readonly refuseReplays: boolean })
+  | (Consumed & { readonly reason: string });
 
 type DecodedEvent = Extract<Decoded, { event: unknown }>;
 
-/** Where a message was first applied, from its inbox row. */
-interface InboxLocation {
+/** A dead letter with where its record was consumed from. */
+interface LocatedDeadLetter {
   readonly topic: string;
   readonly partition: number;
-  readonly offset: string;
+  readonly letter: DeadLetter;
 }
 
 /** A message whose handler's work is in the chunk's transaction, with the span it was handled in. */
@@ -60,11 +74,15 @@ interface ChunkOutcome {
   readonly committed: AfterCommitCallbacks;
 }
 
-/** Where a message is handled, for its span. */
-interface HandlingLocation {
+/** Where a message was consumed, for its span and its inbox row. */
+interface MessageLocation {
   readonly topic: string;
   readonly partition: number;
   readonly offset: string;
+}
+
+function locationOf(item: Consumed): MessageLocation {
+  return { topic: item.topic, partition: item.partition, offset: item.message.offset };
 }
 
 const tracer = trace.getTracer('@kirim/messaging');
@@ -94,9 +112,11 @@ export function isTransientDatabaseError(error: unknown): boolean {
 }
 
 /**
- * Applies a chunk of one partition's messages in ONE database transaction, in offset order:
- * for each message the inbox row (dedupe by CloudEvents source+id) and the handler's effects and
- * outgoing messages commit together.
+ * Applies chunks of messages, of one partition or of several, in ONE database transaction, each
+ * partition's in offset order: for each message the inbox row (dedupe by CloudEvents source+id) and
+ * the handler's effects and outgoing messages commit together. KafkaBatchTransport hands over the
+ * chunks of the partitions kafkajs gave it at once (ChunkCombiner): one transaction, one lock pass
+ * and one outbox write for all of them, not one each.
  *
  * Fast path: the chunk runs without savepoints. If a handler throws, the transaction is rolled back
  * and the chunk is replayed in careful mode, each message under a savepoint and tried up to
@@ -126,25 +146,15 @@ export class BatchProcessor {
     private readonly onMessagesCommitted: () => void = () => undefined,
   ) {}
 
-  async process(topic: string, partition: number, messages: readonly KafkaMessage[]): Promise<void> {
-    const logicalTopic = topic.startsWith(this.options.topicPrefix) ? topic.slice(this.options.topicPrefix.length) : topic;
-    const verifier = this.options.verifier;
-    // Signed topics: the signature and freshness are checked before the record is even decoded.
-    const decoded: Decoded[] = await Promise.all(
-      messages.map(async (message): Promise<Decoded> => {
-        const refusal = verifier ? await verifier.check(logicalTopic, message) : null;
-        if (refusal !== null) return { message, reason: refusal };
-        const result = decodeCloudEvent(logicalTopic, message);
-        return result.ok ? { message, event: result.event } : { message, reason: result.reason };
-      }),
-    );
-    const refuseReplays = verifier?.isSignedTopic(logicalTopic) ?? false;
+  /** Applies `chunks` in one transaction; a partition must not appear in more than one of them. */
+  async process(chunks: readonly ConsumedChunk[]): Promise<void> {
+    const decoded = (await Promise.all(chunks.map((chunk) => this.decode(chunk)))).flat();
     let outcome: ChunkOutcome;
     try {
-      outcome = await this.runChunk(topic, partition, decoded, false, refuseReplays);
+      outcome = await this.runChunk(decoded, false);
     } catch (error) {
       if (!(error instanceof ChunkNeedsCarefulRetry)) throw error;
-      outcome = await this.runChunk(topic, partition, decoded, true, refuseReplays);
+      outcome = await this.runChunk(decoded, true);
     }
     outcome.committed.run();
     if (outcome.written > 0) this.onMessagesCommitted();
@@ -152,12 +162,27 @@ export class BatchProcessor {
     for (const deadLetter of outcome.deadLettered) this.alertDeadLettered(deadLetter);
   }
 
+  /** Signed topics: the signature and freshness are checked before a record is even decoded. */
+  private async decode({ topic, partition, messages }: ConsumedChunk): Promise<Decoded[]> {
+    const logicalTopic = topic.startsWith(this.options.topicPrefix) ? topic.slice(this.options.topicPrefix.length) : topic;
+    const verifier = this.options.verifier;
+    const refuseReplays = verifier?.isSignedTopic(logicalTopic) ?? false;
+    return Promise.all(
+      messages.map(async (message): Promise<Decoded> => {
+        const refusal = verifier ? await verifier.check(logicalTopic, message) : null;
+        if (refusal !== null) return { topic, partition, message, reason: refusal };
+        const result = decodeCloudEvent(logicalTopic, message);
+        return result.ok ? { topic, partition, message, event: result.event, refuseReplays } : { topic, partition, message, reason: result.reason };
+      }),
+    );
+  }
+
   /**
    * Runs one message's handler in its own CONSUMER span, a child of the record's traceparent, so
    * the handler's log lines and the messages it publishes carry that message's trace even when a
    * chunk holds the messages of many payments.
    */
-  private async inMessageSpan<T>(event: KirimEvent<object>, location: HandlingLocation, work: (span: Span) => Promise<T>): Promise<T> {
+  private async inMessageSpan<T>(event: KirimEvent<object>, location: MessageLocation, work: (span: Span) => Promise<T>): Promise<T> {
     const parent = contextOfRecord(event.traceparent);
     const span = tracer.startSpan(
       `process ${location.topic}`,
@@ -215,27 +240,28 @@ export class BatchProcessor {
     );
   }
 
-  private async runChunk(topic: string, partition: number, decoded: readonly Decoded[], careful: boolean, refuseReplays: boolean): Promise<ChunkOutcome> {
+  private async runChunk(decoded: readonly Decoded[], careful: boolean): Promise<ChunkOutcome> {
     return this.dataSource.transaction(async (manager) => {
-      const deadLetters: DeadLetter[] = [];
+      const deadLetters: LocatedDeadLetter[] = [];
       for (const item of decoded) {
-        if ('reason' in item) deadLetters.push({ message: item.message, reason: item.reason, attempts: 1, cause: 'rejected' });
+        if ('reason' in item) deadLetters.push({ topic: item.topic, partition: item.partition, letter: { message: item.message, reason: item.reason, attempts: 1, cause: 'rejected' } });
       }
       const events = decoded.flatMap((item) => ('event' in item ? [item.event] : []));
       if (events.length > 0) await this.options.preparer?.prepareChunk(events, manager, { asOne: !careful });
-      const replays = { refuse: refuseReplays, deadLetters };
       const applied: AppliedMessage[] = [];
       const committed = new AfterCommitCallbacks();
       const written = careful
-        ? await this.applyOneByOne(manager, topic, partition, decoded, deadLetters, refuseReplays, applied, committed)
-        : await this.applyAllAtOnce(manager, topic, partition, decoded, replays, applied, committed);
-      // In the original order, so an operator replaying the dead-letter topic keeps the partition's order.
-      deadLetters.sort((a, b) => (BigInt(a.message.offset) < BigInt(b.message.offset) ? -1 : 1));
-      const recorded = await recordDeadLetters(manager, this.options.consumerGroup, topic, partition, deadLetters);
-      if (recorded.length > 0) committed.add(() => countDeadLettersWritten(topic, recorded));
-      for (const { letter, record } of recorded) await this.options.onDeadLettered?.(manager, record, letter.event ?? null, letter.cause);
-      await this.deadLetters.publish(topic, partition, recorded.map(({ letter }) => letter));
-      return { written, applied, deadLettered: recorded.map(({ record }) => record), committed };
+        ? await this.applyOneByOne(manager, decoded, deadLetters, applied, committed)
+        : await this.applyAllAtOnce(manager, decoded, deadLetters, applied, committed);
+      const deadLettered: DeadLetterRecord[] = [];
+      for (const { topic, partition, letters } of byPartition(deadLetters)) {
+        const recorded = await recordDeadLetters(manager, this.options.consumerGroup, topic, partition, letters);
+        if (recorded.length > 0) committed.add(() => countDeadLettersWritten(topic, recorded));
+        for (const { letter, record } of recorded) await this.options.onDeadLettered?.(manager, record, letter.event ?? null, letter.cause);
+        await this.deadLetters.publish(topic, partition, recorded.map(({ letter }) => letter));
+        deadLettered.push(...recorded.map(({ record }) => record));
+      }
+      return { written, applied, deadLettered, committed };
     });
   }
 
@@ -246,23 +272,18 @@ export class BatchProcessor {
    */
   private async applyAllAtOnce(
     manager: EntityManager,
-    topic: string,
-    partition: number,
     decoded: readonly Decoded[],
-    replays: { readonly refuse: boolean; readonly deadLetters: DeadLetter[] },
+    deadLetters: LocatedDeadLetter[],
     applied: AppliedMessage[],
     committed: AfterCommitCallbacks,
   ): Promise<number> {
     const events = decoded.filter((item): item is DecodedEvent => 'event' in item);
-    const fresh = await this.recordAllInInbox(manager, topic, partition, events);
-    if (replays.refuse) {
-      const seen = events.filter((item) => !fresh.has(item));
-      for (const replay of await this.replaysAmong(manager, topic, partition, seen)) replays.deadLetters.push(replay);
-    }
+    const fresh = await this.recordAllInInbox(manager, events);
+    deadLetters.push(...(await this.replaysAmong(manager, events.filter((item) => item.refuseReplays && !fresh.has(item)))));
     const outbox = this.writer.buffer();
     for (const item of events) {
       if (!fresh.has(item)) continue;
-      const location = { topic, partition, offset: item.message.offset };
+      const location = locationOf(item);
       const span = await this.inMessageSpan(item.event, location, async (span) => {
         try {
           await this.dispatch(item.event, { ...location, tx: outbox.scope(manager, item.event.traceparent) });
@@ -305,22 +326,20 @@ export class BatchProcessor {
    */
   private async applyOneByOne(
     manager: EntityManager,
-    topic: string,
-    partition: number,
     decoded: readonly Decoded[],
-    deadLetters: DeadLetter[],
-    refuseReplays: boolean,
+    deadLetters: LocatedDeadLetter[],
     applied: AppliedMessage[],
     committed: AfterCommitCallbacks,
   ): Promise<number> {
     const chunk = { written: 0, committed };
     for (const item of decoded) {
       if ('reason' in item) continue;
-      if (!(await this.recordInInbox(manager, topic, partition, item.message.offset, item.event))) {
-        if (refuseReplays) deadLetters.push(...(await this.replaysAmong(manager, topic, partition, [item])));
+      const location = locationOf(item);
+      if (!(await this.recordInInbox(manager, location, item.event))) {
+        if (item.refuseReplays) deadLetters.push(...(await this.replaysAmong(manager, [item])));
         continue;
       }
-      const result = await this.applyWithRetries(manager, item.event, { topic, partition, offset: item.message.offset }, chunk);
+      const result = await this.applyWithRetries(manager, item.event, location, chunk);
       if ('span' in result) {
         applied.push({ event: item.event, span: result.span });
         continue;
@@ -331,7 +350,7 @@ export class BatchProcessor {
       );
       const reason = result.refused ? `refused: ${result.reason}` : `handler failed after ${result.attempts} attempts: ${result.reason}`;
       // A refusal is the handler's verdict on what the message says: replaying it cannot change that.
-      deadLetters.push({ message: item.message, reason, attempts: result.attempts, event: item.event, cause: result.refused ? 'refused' : 'handler-failed' });
+      deadLetters.push({ topic: item.topic, partition: item.partition, letter: { message: item.message, reason, attempts: result.attempts, event: item.event, cause: result.refused ? 'refused' : 'handler-failed' } });
     }
     return chunk.written;
   }
@@ -341,7 +360,7 @@ export class BatchProcessor {
    * (the same signed record produced again), refused with where the original was applied. The same
    * topic, partition and offset again is Kafka redelivering, which is normal and skipped silently.
    */
-  private async replaysAmong(manager: EntityManager, topic: string, partition: number, seen: readonly DecodedEvent[]): Promise<DeadLetter[]> {
+  private async replaysAmong(manager: EntityManager, seen: readonly DecodedEvent[]): Promise<LocatedDeadLetter[]> {
     if (seen.length === 0) return [];
     const rows: { source: string; message_id: string; topic: string; partition: number; kafka_offset: string }[] = await manager.query(
       `SELECT source, message_id, topic, partition, kafka_offset::text AS kafka_offset
@@ -349,38 +368,39 @@ export class BatchProcessor {
         WHERE consumer_group = $1 AND (source, message_id) IN (SELECT * FROM unnest($2::text[], $3::text[]))`,
       [this.options.consumerGroup, seen.map((item) => item.event.source), seen.map((item) => item.event.id)],
     );
-    const firstSeen = new Map<string, InboxLocation>(rows.map((row) => [`${row.source}\u0000${row.message_id}`, { topic: row.topic, partition: row.partition, offset: row.kafka_offset }]));
-    const replays: DeadLetter[] = [];
+    const firstSeen = new Map<string, MessageLocation>(rows.map((row) => [`${row.source}\u0000${row.message_id}`, { topic: row.topic, partition: row.partition, offset: row.kafka_offset }]));
+    const replays: LocatedDeadLetter[] = [];
     for (const item of seen) {
       const original = firstSeen.get(`${item.event.source}\u0000${item.event.id}`);
-      if (!original || (original.topic === topic && original.partition === partition && original.offset === item.message.offset)) continue;
+      if (!original || (original.topic === item.topic && original.partition === item.partition && original.offset === item.message.offset)) continue;
       const reason = `replayed: ce_id ${item.event.id} from ${item.event.source} was already applied from ${original.topic}/${original.partition}@${original.offset}`;
-      replays.push({ message: item.message, reason, attempts: 1, event: item.event, cause: 'duplicate-of-applied' });
+      replays.push({ topic: item.topic, partition: item.partition, letter: { message: item.message, reason, attempts: 1, event: item.event, cause: 'duplicate-of-applied' } });
     }
     return replays;
   }
 
   /**
    * Records the chunk's messages in the inbox with one INSERT and returns those this consumer group
-   * had not seen. Within the chunk, the first of several records with one id counts.
+   * had not seen. Within the chunk, the first of several records with one id counts (unnest keeps
+   * the arrays' order, and a conflict with a row inserted earlier by the same statement is skipped).
    */
-  private async recordAllInInbox(
-    manager: EntityManager,
-    topic: string,
-    partition: number,
-    events: readonly Extract<Decoded, { event: unknown }>[],
-  ): Promise<Set<Decoded>> {
+  private async recordAllInInbox(manager: EntityManager, events: readonly DecodedEvent[]): Promise<Set<Decoded>> {
     if (events.length === 0) return new Set();
-    const values: unknown[] = [this.options.consumerGroup, topic, partition];
-    const tuples = events.map((item, index) => {
-      values.push(item.event.source, item.event.id, item.message.offset);
-      const base = 4 + index * 3;
-      return `($1, $${base}, $${base + 1}, $2, $3, $${base + 2}, 'applied')`;
-    });
+    // unnest keeps it one statement text with a fixed number of parameters, however many messages.
     const inserted: { source: string; message_id: string }[] = await manager.query(
       `INSERT INTO inbox_messages (consumer_group, source, message_id, topic, partition, kafka_offset, outcome)
-       VALUES ${tuples.join(', ')} ON CONFLICT DO NOTHING RETURNING source, message_id`,
-      values,
+       SELECT $1, m.source, m.message_id, m.topic, m.partition, m.kafka_offset, 'applied'
+         FROM unnest($2::text[], $3::text[], $4::text[], $5::int[], $6::bigint[]) WITH ORDINALITY AS m(source, message_id, topic, partition, kafka_offset, position)
+        ORDER BY m.position
+       ON CONFLICT DO NOTHING RETURNING source, message_id`,
+      [
+        this.options.consumerGroup,
+        events.map((item) => item.event.source),
+        events.map((item) => item.event.id),
+        events.map((item) => item.topic),
+        events.map((item) => item.partition),
+        events.map((item) => item.message.offset),
+      ],
     );
     const newKeys = new Set(inserted.map((row) => `${row.source}\u0000${row.message_id}`));
     const fresh = new Set<Decoded>();
@@ -398,7 +418,7 @@ export class BatchProcessor {
   private async applyWithRetries(
     manager: EntityManager,
     event: KirimEvent<object>,
-    location: HandlingLocation,
+    location: MessageLocation,
     chunk: { written: number; readonly committed: AfterCommitCallbacks },
   ): Promise<{ readonly span: Span } | { readonly reason: string; readonly attempts: number; readonly refused: boolean }> {
     let lastError = '';
@@ -422,14 +442,14 @@ export class BatchProcessor {
     return { reason: lastError, attempts: this.options.maxAttempts, refused: false };
   }
 
-  private async apply(manager: EntityManager, event: KirimEvent<object>, location: HandlingLocation): Promise<{ readonly written: number; readonly committed: AfterCommitCallbacks }> {
+  private async apply(manager: EntityManager, event: KirimEvent<object>, location: MessageLocation): Promise<{ readonly written: number; readonly committed: AfterCommitCallbacks }> {
     const scope = this.writer.open(manager, event.traceparent);
     await this.dispatch(event, { ...location, tx: scope });
     return { written: await scope.flush(), committed: scope.committed };
   }
 
   /** True if this consumer group had not seen the message; false for a redelivery. */
-  private async recordInInbox(manager: EntityManager, topic: string, partition: number, offset: string, event: KirimEvent<object>): Promise<boolean> {
+  private async recordInInbox(manager: EntityManager, { topic, partition, offset }: MessageLocation, event: KirimEvent<object>): Promise<boolean> {
     const rows: unknown[] = await manager.query(
       `INSERT INTO inbox_messages (consumer_group, source, message_id, topic, partition, kafka_offset, outcome)
        VALUES ($1, $2, $3, $4, $5, $6, 'applied') ON CONFLICT DO NOTHING RETURNING 1`,
@@ -439,3 +459,19 @@ export class BatchProcessor {
   }
 }
 
+
+/**
+ * Dead letters grouped by the partition their records came from, each group in offset order, so an
+ * operator replaying the dead-letter topic keeps the partition's order.
+ */
+function byPartition(deadLetters: readonly LocatedDeadLetter[]): { readonly topic: string; readonly partition: number; readonly letters: DeadLetter[] }[] {
+  const groups = new Map<string, { readonly topic: string; readonly partition: number; readonly letters: DeadLetter[] }>();
+  for (const { topic, partition, letter } of deadLetters) {
+    const key = `${topic}\u0000${partition}`;
+    const group = groups.get(key) ?? { topic, partition, letters: [] };
+    group.letters.push(letter);
+    groups.set(key, group);
+  }
+  for (const { letters } of groups.values()) letters.sort((a, b) => (BigInt(a.message.offset) < BigInt(b.message.offset) ? -1 : 1));
+  return [...groups.values()];
+}
