@@ -53,13 +53,16 @@ export class MessagingConfig {
   @Max(20)
   CONSUMER_MAX_ATTEMPTS: number = 3;
 
-  /** Partitions one service instance works on at once (kafkajs partitionsConsumedConcurrently). */
+  /**
+   * Partitions one service instance takes records from at once (kafkajs partitionsConsumedConcurrently).
+   * Their chunks are applied together, one transaction for all (ChunkCombiner).
+   */
   @IsInt()
   @Min(1)
   @Max(64)
   CONSUMER_PARTITIONS_CONCURRENTLY: number = 3;
 
-  /** Most messages applied in one database transaction. */
+  /** Most messages applied in one database transaction, whatever the partitions they come from. */
   @IsInt()
   @Min(1)
   @Max(5000)
