@@ -26,10 +26,11 @@ export function consumedRecord(data: BankLegRequested, offset: number, tracepare
 }
 
 /**
- * A fake inbox's answer to BatchProcessor's INSERT of a chunk's messages (source and id arrays as
- * its second and third parameters) when every message is new: every row back.
+ * A fake inbox's answer to BatchProcessor's INSERTs when every message is new: for a chunk's (source
+ * and id arrays as its second and third parameters) every row back, for a single message one row.
  */
-export function everyMessageNew(params: readonly unknown[]): { source: string; message_id: string }[] {
+export function everyMessageNew(sql: string, params: readonly unknown[]): unknown[] {
+  if (!sql.includes('RETURNING source, message_id')) return [1];
   const [, sources, ids] = params as [string, string[], string[]];
   return sources.map((source, index) => ({ source, message_id: ids[index] }));
 }

@@ -22,7 +22,7 @@ function fakeDatabase(): { dataSource: DataSource; outboxRows: unknown[][] } {
   const manager = {
     query: async (sql: string, params: unknown[] = []): Promise<unknown[]> => {
       if (sql.includes('INSERT INTO inbox_messages')) {
-        return sql.includes('RETURNING source, message_id') ? everyMessageNew(params) : [1];
+        return everyMessageNew(sql, params);
       }
       if (sql.includes('INSERT INTO outbox_messages')) {
         // One array parameter per column (OutboxRows): row i is every array's i-th value.

@@ -60,7 +60,7 @@ describe('BatchProcessor: tx.afterCommit', () => {
     const commits = { count: 0 };
     const manager = {
       query: async (sql: string, params: unknown[] = []): Promise<unknown[]> => {
-        if (sql.includes('INSERT INTO inbox_messages')) return sql.includes('RETURNING source, message_id') ? everyMessageNew(params) : [1];
+        if (sql.includes('INSERT INTO inbox_messages')) return everyMessageNew(sql, params);
         if (sql.includes('INSERT INTO dead_letters')) {
           const [group, topic, partition, ids, offsets] = params as [string, string, number, string[], string[]];
           return ids.map((id, index) => storedDeadLetter(id, group, topic, partition, offsets[index]));
@@ -172,7 +172,7 @@ describe("BatchProcessor: a ChunkPreparer's writes left to the chunk's end", () 
     const journal: string[] = [];
     const manager = {
       query: async (sql: string, params: unknown[] = []): Promise<unknown[]> => {
-        if (sql.includes('INSERT INTO inbox_messages')) return sql.includes('RETURNING source, message_id') ? everyMessageNew(params) : [1];
+        if (sql.includes('INSERT INTO inbox_messages')) return everyMessageNew(sql, params);
         if (sql.includes('INSERT INTO outbox_messages')) journal.push('outbox insert');
         if (sql.includes('SAVEPOINT')) journal.push(sql.split(' ')[0].toLowerCase());
         return [];

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Context, context, ROOT_CONTEXT, Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { parseTraceParent } from '@opentelemetry/core';
-import type { KafkaMessage } from 'kafkajs';
+import type { KafkaMessage, TopicPartition, TopicPartitionOffset } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
 import { EVENT_CATALOGUE, isEventType, KirimEvent } from '@kirim/contracts';
 import { raiseAlert } from '@kirim/platform';
@@ -31,18 +31,10 @@ export interface BatchProcessorOptions {
 }
 
 /** Records of one partition, in offset order, consumed from `topic` (its name on the broker). */
-export interface ConsumedChunk {
-  readonly topic: string;
-  readonly partition: number;
-  readonly messages: readonly KafkaMessage[];
-}
+export type ConsumedChunk = Readonly<TopicPartition> & { readonly messages: readonly KafkaMessage[] };
 
 /** A consumed record with where it was consumed from. */
-interface Consumed {
-  readonly topic: string;
-  readonly partition: number;
-  readonly message: KafkaMessage;
-}
+type Consumed = Readonly<TopicPartition> & { readonly message: KafkaMessage };
 
 type Decoded =
   | (Consumed & { readonly event: KirimEvent<object>; readonly refuseReplays: boolean })
@@ -51,11 +43,7 @@ type Decoded =
 type DecodedEvent = Extract<Decoded, { event: unknown }>;
 
 /** A dead letter with where its record was consumed from. */
-interface LocatedDeadLetter {
-  readonly topic: string;
-  readonly partition: number;
-  readonly letter: DeadLetter;
-}
+type LocatedDeadLetter = Readonly<TopicPartition> & { readonly letter: DeadLetter };
 
 /** A message whose handler's work is in the chunk's transaction, with the span it was handled in. */
 interface AppliedMessage {
@@ -75,11 +63,7 @@ interface ChunkOutcome {
 }
 
 /** Where a message was consumed, for its span and its inbox row. */
-interface MessageLocation {
-  readonly topic: string;
-  readonly partition: number;
-  readonly offset: string;
-}
+type MessageLocation = Readonly<TopicPartitionOffset>;
 
 function locationOf(item: Consumed): MessageLocation {
   return { topic: item.topic, partition: item.partition, offset: item.message.offset };
@@ -464,8 +448,8 @@ export class BatchProcessor {
  * Dead letters grouped by the partition their records came from, each group in offset order, so an
  * operator replaying the dead-letter topic keeps the partition's order.
  */
-function byPartition(deadLetters: readonly LocatedDeadLetter[]): { readonly topic: string; readonly partition: number; readonly letters: DeadLetter[] }[] {
-  const groups = new Map<string, { readonly topic: string; readonly partition: number; readonly letters: DeadLetter[] }>();
+function byPartition(deadLetters: readonly LocatedDeadLetter[]): (Readonly<TopicPartition> & { readonly letters: DeadLetter[] })[] {
+  const groups = new Map<string, Readonly<TopicPartition> & { readonly letters: DeadLetter[] }>();
   for (const { topic, partition, letter } of deadLetters) {
     const key = `${topic}\u0000${partition}`;
     const group = groups.get(key) ?? { topic, partition, letters: [] };
