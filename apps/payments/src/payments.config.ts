@@ -39,6 +39,18 @@ export class PaymentsConfig extends BaseServiceConfig {
   PAYMENT_LEG_CHECK_INTERVAL_MS = 1000;
 
   /**
+   * Calls to identity's resolve-payment-parties out at once per replica. Lookups asked while that
+   * many are out wait and go together in the next call (up to 64), so identity's per-request work is
+   * shared when payments arrive faster than it answers. Default 2: each of two concurrent payments at
+   * a low rate is still asked at once (docs/benchmarks.md, twelfth pass).
+   */
+  @Type(() => Number)
+  @IsInt({ message: '$property must be an integer between 1 and 32' })
+  @Min(1, { message: '$property must be an integer between 1 and 32' })
+  @Max(32, { message: '$property must be an integer between 1 and 32' })
+  PARTY_LOOKUP_CALLS_IN_FLIGHT = 2;
+
+  /**
    * Backpressure (docs/payment-lifecycle.md, "Backpressure"): new payments are refused with 503
    * payments-overloaded while the saga lags more than this (the age of payments' oldest unpublished
    * outbox row). Default 10 s: twenty times the p99 of a whole payment at 1,000 payments/s, so a

@@ -33,7 +33,8 @@ import { TypeOrmPaymentAddressRepository } from './typeorm-payment-address.repos
  * migrations: payments' service token only; a merchant's handle is held for it, idempotently per
  * merchant; the same unique indexes then refuse a user (or another merchant) the handle and its
  * look-alikes, whichever replica inserts first; and resolve-payment-parties refuses the address as a
- * merchant's instead of resolving its owner as a person.
+ * merchant's instead of resolving its owner as a person. resolve-payment-parties-batch, which payments
+ * sends when lookups wait on its other calls, answers each lookup as the single operation does.
  */
 
 const RESERVE_PATH = '/internal/v1/merchant-addresses';
@@ -245,5 +246,76 @@ describe("resolve-payment-parties for a merchant's address", () => {
     expect([byOwner.status, byOwner.body.code]).toEqual([422, 'payee-is-merchant']);
     // An address nobody holds is still "not found", so the two are told apart.
     expect([(await resolveParties(customer, 'nobody.here@kirim')).status]).toEqual([404]);
+  });
+});
+
+describe('resolve-payment-parties-batch (payments → identity, PostgreSQL)', () => {
+  const BATCH_PATH = '/internal/v1/payment-party-resolutions';
+
+  async function resolveMany(body: unknown, token = tokens.payments): Promise<{ status: number; body: { results?: unknown[]; code?: string; errors?: string[] } }> {
+    const headers = { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json' };
+    const response = await fetch(`${baseUrl}${BATCH_PATH}`, { method: 'POST', headers, body: JSON.stringify(body) });
+    return { status: response.status, body: (await response.json()) as { results?: unknown[] } };
+  }
+
+  async function withPrimaryAccount(userId: string, bankCode: string): Promise<string> {
+    const accountRef = randomUUID();
+    await dataSource.query(
+      `INSERT INTO linked_bank_accounts (id, user_id, bank_code, account_ref, masked_account_number, is_primary, linked_at) VALUES ($1, $2, $3, $4, 'XXXXXX1234', true, now())`,
+      [randomUUID(), userId, bankCode, accountRef],
+    );
+    return accountRef;
+  }
+
+  it('answers each lookup in the order asked, with the parties or the problem the single operation gives it', async () => {
+    const [payer, payee, owner] = [await aUser(), await aUser(), await aUser()];
+    const payerAccount = await withPrimaryAccount(payer, 'SBXA');
+    const payeeAccount = await withPrimaryAccount(payee, 'SBXB');
+    expect(await addUserAddress.execute({ userId: payee, handle: 'batch.payee' })).toMatchObject({ ok: true });
+    await reserve({ ownerUserId: owner, merchantId: randomUUID(), handle: 'batch.shop' });
+
+    const answer = await resolveMany({
+      items: [
+        { payerUserId: payer, payeeAddress: 'batch.payee@kirim' },
+        { payerUserId: payer, payeeAddress: 'nobody.here@kirim' },
+        { payerUserId: payer, payeeAddress: 'batch.shop@kirim' },
+        { payerUserId: payer, payeeAddress: 'batch.payee@kirim', payeePhone: '+919876543210' },
+        { payerUserId: payee, payeeAddress: 'batch.payee@kirim' },
+      ],
+    });
+
+    expect(answer.status).toBe(200);
+    expect(answer.body.results).toEqual([
+      {
+        parties: {
+          payer: { userId: payer, bankCode: 'SBXA', accountRef: payerAccount },
+          payee: { userId: payee, bankCode: 'SBXB', accountRef: payeeAccount, displayName: 'Merchant IT' },
+        },
+      },
+      { problem: { status: 404, code: 'payee-not-found', detail: 'No user is registered with this phone number or address.', resultCode: 'ZH' } },
+      { problem: { status: 422, code: 'payee-is-merchant', detail: expect.stringMatching(/order or collect request/) } },
+      { problem: { status: 400, code: 'validation-failed', detail: 'Give exactly one of payeePhone and payeeAddress.' } },
+      { problem: { status: 422, code: 'self-payment', detail: 'The payer and the payee are the same user.' } },
+    ]);
+    // Each lookup drew on its payer's anti-scan bucket, as a single call does: the miss cost more than the hits.
+    const [bucket] = await dataSource.query('SELECT tokens FROM payee_lookup_buckets WHERE user_id = $1', [payer]);
+    const [oneHit] = await dataSource.query('SELECT tokens FROM payee_lookup_buckets WHERE user_id = $1', [payee]);
+    expect(Number(bucket.tokens)).toBeLessThan(Number(oneHit.tokens));
+  });
+
+  it('refuses another service, a malformed lookup, and more than 64 lookups, resolving none of them', async () => {
+    const payer = await aUser();
+    const lookup = { payerUserId: payer, payeeAddress: 'nobody.here@kirim' };
+
+    expect((await resolveMany({ items: [lookup] }, tokens.notifications)).status).toBe(403);
+    expect((await resolveMany({ items: [lookup] }, tokens.user)).status).toBe(403);
+    expect((await resolveMany({ items: [lookup] }, '')).status).toBe(401);
+    const malformed = await resolveMany({ items: [lookup, { payerUserId: 'not-a-uuid', payeePhone: '98765' }] });
+    expect([malformed.status, malformed.body.code]).toEqual([400, 'validation-failed']);
+    expect(malformed.body.errors).toEqual(expect.arrayContaining([expect.stringMatching(/^items\.1\.payerUserId: /), expect.stringMatching(/^items\.1\.payeePhone: /)]));
+    expect((await resolveMany({ items: Array.from({ length: 65 }, () => lookup) })).status).toBe(400);
+    expect((await resolveMany({ items: [] })).status).toBe(400);
+    expect((await resolveMany({ lookups: [lookup] })).status).toBe(400);
+    expect(await dataSource.query('SELECT user_id FROM payee_lookup_buckets')).toEqual([]);
   });
 });

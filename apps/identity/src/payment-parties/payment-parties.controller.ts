@@ -1,33 +1,45 @@
-import { Controller, Get, HttpStatus, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { INTERNAL_OPERATIONS, PROBLEM_CODES, RESULT_CODES } from '@kirim/contracts';
+import { INTERNAL_OPERATIONS, PartyResolutionProblem, PROBLEM_CODES, RESULT_CODES, ResolvePaymentPartiesQuery } from '@kirim/contracts';
 import { ApiProblems, GENERIC_PROBLEMS, InternalEndpoint, ProblemException, SERVICE_TOKEN_SCHEME } from '@kirim/platform';
-import { PaymentPartiesQuery, PaymentPartiesResponse } from './payment-parties.dto';
-import { PaymentPartiesFailure, ResolvePaymentParties } from './resolve-payment-parties/resolve-payment-parties.use-case';
+import { PaymentPartiesBatchRequest, PaymentPartiesQuery, PaymentPartiesResponse, PaymentPartyResolutionsResponse } from './payment-parties.dto';
+import { PaymentPartiesFailure, ResolvePaymentParties, ResolvePaymentPartiesCommand } from './resolve-payment-parties/resolve-payment-parties.use-case';
 
 /** Said to the payer as it is: payments passes identity's refusals on. */
 const PAYEE_IS_MERCHANT_DETAIL = "This address is a merchant's, not a person's: pay the merchant through its order or collect request in the chat.";
 
-function problemFor(failure: PaymentPartiesFailure): ProblemException {
+/** A refusal as the single operation answers it (problem+json) and as the batch answers one of its items. */
+function problemFor(failure: PaymentPartiesFailure): PartyResolutionProblem {
   switch (failure.code) {
     case 'payee-unknown':
-      return new ProblemException(HttpStatus.NOT_FOUND, PROBLEM_CODES.PAYEE_NOT_FOUND, 'No user is registered with this phone number or address.', { resultCode: failure.resultCode });
+      return { status: HttpStatus.NOT_FOUND, code: PROBLEM_CODES.PAYEE_NOT_FOUND, detail: 'No user is registered with this phone number or address.', resultCode: failure.resultCode };
     case 'payee-account-missing':
-      return new ProblemException(HttpStatus.UNPROCESSABLE_ENTITY, PROBLEM_CODES.PAYEE_NOT_FOUND, 'The payee has not linked a bank account.', { resultCode: failure.resultCode });
+      return { status: HttpStatus.UNPROCESSABLE_ENTITY, code: PROBLEM_CODES.PAYEE_NOT_FOUND, detail: 'The payee has not linked a bank account.', resultCode: failure.resultCode };
     case 'payer-account-missing':
-      return new ProblemException(HttpStatus.UNPROCESSABLE_ENTITY, PROBLEM_CODES.PAYER_ACCOUNT_MISSING, 'Link a bank account before paying.', { resultCode: failure.resultCode });
+      return { status: HttpStatus.UNPROCESSABLE_ENTITY, code: PROBLEM_CODES.PAYER_ACCOUNT_MISSING, detail: 'Link a bank account before paying.', resultCode: failure.resultCode };
     case 'self-payment':
-      return new ProblemException(HttpStatus.UNPROCESSABLE_ENTITY, PROBLEM_CODES.SELF_PAYMENT, 'The payer and the payee are the same user.');
+      return { status: HttpStatus.UNPROCESSABLE_ENTITY, code: PROBLEM_CODES.SELF_PAYMENT, detail: 'The payer and the payee are the same user.' };
     case 'payee-is-merchant':
-      return new ProblemException(HttpStatus.UNPROCESSABLE_ENTITY, PROBLEM_CODES.PAYEE_IS_MERCHANT, PAYEE_IS_MERCHANT_DETAIL);
+      return { status: HttpStatus.UNPROCESSABLE_ENTITY, code: PROBLEM_CODES.PAYEE_IS_MERCHANT, detail: PAYEE_IS_MERCHANT_DETAIL };
     case 'rate-limited':
-      return new ProblemException(HttpStatus.TOO_MANY_REQUESTS, PROBLEM_CODES.RATE_LIMITED, `Too many payee lookups; retry after ${failure.retryAfterSeconds} seconds.`, {
+      return {
+        status: HttpStatus.TOO_MANY_REQUESTS,
+        code: PROBLEM_CODES.RATE_LIMITED,
+        detail: `Too many payee lookups; retry after ${failure.retryAfterSeconds} seconds.`,
         retryAfterSeconds: failure.retryAfterSeconds,
-      });
+      };
     case 'payer-unknown':
       // Not 401: the caller (payments) authenticated fine; the user it names has no account here.
-      return new ProblemException(HttpStatus.UNPROCESSABLE_ENTITY, PROBLEM_CODES.PAYER_ACCOUNT_MISSING, 'The payer is not a registered user.', { resultCode: RESULT_CODES.REMITTER_ACCOUNT_MISSING });
+      return { status: HttpStatus.UNPROCESSABLE_ENTITY, code: PROBLEM_CODES.PAYER_ACCOUNT_MISSING, detail: 'The payer is not a registered user.', resultCode: RESULT_CODES.REMITTER_ACCOUNT_MISSING };
   }
+}
+
+const EXACTLY_ONE_PAYEE = 'Give exactly one of payeePhone and payeeAddress.';
+
+/** The command for one lookup, or null when it names the payee by both or neither. */
+function commandOf(query: ResolvePaymentPartiesQuery): ResolvePaymentPartiesCommand | null {
+  if ((query.payeePhone === undefined) === (query.payeeAddress === undefined)) return null;
+  return query.payeePhone !== undefined ? { payerUserId: query.payerUserId, payeePhone: query.payeePhone } : { payerUserId: query.payerUserId, payeeAddress: query.payeeAddress as string };
 }
 
 /**
@@ -55,12 +67,39 @@ export class PaymentPartiesController {
     ...GENERIC_PROBLEMS.serviceToken,
   )
   async resolve(@Query() query: PaymentPartiesQuery): Promise<PaymentPartiesResponse> {
-    if ((query.payeePhone === undefined) === (query.payeeAddress === undefined)) {
-      throw new ProblemException(HttpStatus.BAD_REQUEST, PROBLEM_CODES.VALIDATION_FAILED, 'Give exactly one of the query parameters payeePhone and payeeAddress.');
+    const command = commandOf(query);
+    if (command === null) throw new ProblemException(HttpStatus.BAD_REQUEST, PROBLEM_CODES.VALIDATION_FAILED, `${EXACTLY_ONE_PAYEE} (query parameters)`);
+    const result = await this.resolvePaymentParties.execute(command);
+    if (!result.ok) {
+      const { status, code, detail, ...extras } = problemFor(result);
+      throw new ProblemException(status, code, detail, extras);
     }
-    const payee = query.payeePhone !== undefined ? { payeePhone: query.payeePhone } : { payeeAddress: query.payeeAddress as string };
-    const result = await this.resolvePaymentParties.execute({ payerUserId: query.payerUserId, ...payee });
-    if (!result.ok) throw problemFor(result);
     return { payer: result.payer, payee: result.payee };
+  }
+
+  /**
+   * The same question for several payers at once: payments sends the lookups that waited while its
+   * other calls were out, so one request (one token check, one log line) serves them all. Each is
+   * resolved as the single operation would, one after another in the order asked, so one payer's
+   * lookups draw on their anti-scan bucket in that order; each answer is its parties or its problem.
+   */
+  @Post(INTERNAL_OPERATIONS.RESOLVE_PAYMENT_PARTIES_BATCH.path.slice(1))
+  @HttpCode(HttpStatus.OK)
+  @InternalEndpoint(INTERNAL_OPERATIONS.RESOLVE_PAYMENT_PARTIES_BATCH)
+  @ApiOperation({ summary: 'Resolve several payers and payees at once; each result is the parties or the problem the single operation would answer.' })
+  @ApiOkResponse({ type: PaymentPartyResolutionsResponse })
+  @ApiProblems(...GENERIC_PROBLEMS.input, ...GENERIC_PROBLEMS.serviceToken)
+  async resolveMany(@Body() body: PaymentPartiesBatchRequest): Promise<PaymentPartyResolutionsResponse> {
+    const results: PaymentPartyResolutionsResponse['results'] = [];
+    for (const item of body.items) {
+      const command = commandOf(item);
+      if (command === null) {
+        results.push({ problem: { status: HttpStatus.BAD_REQUEST, code: PROBLEM_CODES.VALIDATION_FAILED, detail: EXACTLY_ONE_PAYEE } });
+        continue;
+      }
+      const result = await this.resolvePaymentParties.execute(command);
+      results.push(result.ok ? { parties: { payer: result.payer, payee: result.payee } } : { problem: problemFor(result) });
+    }
+    return { results };
   }
 }

@@ -1,6 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { PayeeParty, PayerParty, PaymentPartiesAnswer, ResolvePaymentPartiesQuery } from '@kirim/contracts';
-import { Transform } from 'class-transformer';
+import {
+  MAX_PARTY_RESOLUTIONS_PER_CALL,
+  PartyResolution,
+  PartyResolutionProblem,
+  PayeeParty,
+  PayerParty,
+  PaymentPartiesAnswer,
+  PaymentPartyResolutionsAnswer,
+  PROBLEM_CODES,
+  ResolvePaymentPartiesBatch,
+  ResolvePaymentPartiesQuery,
+} from '@kirim/contracts';
+import { Transform, Type } from 'class-transformer';
 
 /*
  * The internal contract (libs/contracts internal-contracts.ts) with its OpenAPI description: the
@@ -51,4 +62,51 @@ export class PaymentPartiesResponse extends PaymentPartiesAnswer {
 
   @ApiProperty({ type: PayeePartyDoc })
   declare payee: PayeePartyDoc;
+}
+
+class PaymentPartiesItem extends ResolvePaymentPartiesQuery {
+  @ApiProperty({ format: 'uuid', description: 'The payer, as payments authenticated it.' })
+  declare payerUserId: string;
+
+  @ApiPropertyOptional({ example: '+919876543210', description: 'E.164 phone number of the payee. Exactly one of payeePhone and payeeAddress.' })
+  declare payeePhone?: string;
+
+  @ApiPropertyOptional({ example: 'asha.k@kirim', maxLength: 255, description: 'Payment address of the payee (handle@psp). Exactly one of payeePhone and payeeAddress.' })
+  declare payeeAddress?: string;
+}
+
+export class PaymentPartiesBatchRequest extends ResolvePaymentPartiesBatch {
+  @ApiProperty({ type: [PaymentPartiesItem], minItems: 1, maxItems: MAX_PARTY_RESOLUTIONS_PER_CALL })
+  @Type(() => PaymentPartiesItem)
+  declare items: PaymentPartiesItem[];
+}
+
+class PartyResolutionProblemDoc extends PartyResolutionProblem {
+  @ApiProperty({ minimum: 400, maximum: 499, description: 'The status the single operation would have answered.' })
+  declare status: number;
+
+  @ApiProperty({ enum: Object.values(PROBLEM_CODES) })
+  declare code: PartyResolutionProblem['code'];
+
+  @ApiProperty()
+  declare detail: string;
+
+  @ApiPropertyOptional({ description: 'The UPI result code payments records, where UPI has one.' })
+  declare resultCode?: PartyResolutionProblem['resultCode'];
+
+  @ApiPropertyOptional({ minimum: 1, description: "A 429's Retry-After, in seconds." })
+  declare retryAfterSeconds?: number;
+}
+
+class PartyResolutionDoc extends PartyResolution {
+  @ApiPropertyOptional({ type: PaymentPartiesResponse, description: 'Exactly one of parties and problem.' })
+  declare parties?: PaymentPartiesResponse;
+
+  @ApiPropertyOptional({ type: PartyResolutionProblemDoc, description: 'Exactly one of parties and problem.' })
+  declare problem?: PartyResolutionProblemDoc;
+}
+
+export class PaymentPartyResolutionsResponse extends PaymentPartyResolutionsAnswer {
+  @ApiProperty({ type: [PartyResolutionDoc], description: 'One per item asked, in the same order.' })
+  declare results: PartyResolutionDoc[];
 }

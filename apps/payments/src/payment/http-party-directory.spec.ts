@@ -19,16 +19,27 @@ class FixedTokens extends ServiceTokenSource {
   }
 }
 
-function directoryAnswering(answer: () => Promise<Response>, fetchOverride?: typeof fetch) {
+function directoryAnswering(answer: (request: { url: string; init?: RequestInit }) => Promise<Response>, fetchOverride?: typeof fetch, callsInFlight = 2) {
   const requests: Array<{ url: string; init?: RequestInit }> = [];
   const fakeFetch = (async (url: URL | string | Request, init?: RequestInit) => {
-    requests.push({ url: String(url), init });
-    return answer();
+    const request = { url: String(url), init };
+    requests.push(request);
+    return answer(request);
   }) as typeof fetch;
   const tokens = new FixedTokens();
   const client = new InternalHttpClient({ baseUrls: { identity: 'http://identity.test:3001' }, tokens, transport: fetchOverride ?? fakeFetch, timeoutMs: 50 });
-  return { directory: new HttpPartyDirectory(client), requests, tokens };
+  return { directory: new HttpPartyDirectory(client, callsInFlight), requests, tokens };
 }
+
+/** A fetch whose answers the test releases, one request at a time, in the order they were sent. */
+function heldAnswers() {
+  const held: Array<{ url: string; body: unknown; release: (response: Response) => void }> = [];
+  const fetchHeld = ((url: URL | string | Request, init?: RequestInit) =>
+    new Promise<Response>((release) => held.push({ url: String(url), body: typeof init?.body === 'string' ? JSON.parse(init.body) : undefined, release }))) as typeof fetch;
+  return { held, fetchHeld };
+}
+
+const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': status < 300 ? 'application/json' : 'application/problem+json' } });
@@ -89,5 +100,98 @@ describe('HttpPartyDirectory', () => {
       new Promise<Response>((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal?.reason)))) as typeof fetch;
     const { directory } = directoryAnswering(async () => json(200, PARTIES), hanging);
     expect(await directory.resolve(PAYER, { phone: '+919876543210' })).toMatchObject({ ok: false, failure: { kind: 'unavailable', reason: expect.stringContaining('TimeoutError') } });
+  });
+
+  describe('lookups asked while calls are out', () => {
+    const lookupOf = (n: number) => ({ payerUserId: PAYER, payeePhone: `+91987654321${n}` });
+
+    it('go together in one batch call once a call comes back, each answered with its own result in order', async () => {
+      const { held, fetchHeld } = heldAnswers();
+      const { directory } = directoryAnswering(async () => json(500, {}), fetchHeld, 1);
+      const first = directory.resolve(PAYER, { phone: '+919876543210' });
+      await settle();
+      const waiting = [1, 2, 3].map((n) => directory.resolve(PAYER, { phone: `+91987654321${n}` }));
+      await settle();
+      // One call out (the limit): the three wait for it.
+      expect(held.map((call) => call.url)).toEqual([`http://identity.test:3001/internal/v1/payment-parties?payerUserId=${PAYER}&payeePhone=%2B919876543210`]);
+
+      held[0].release(json(200, PARTIES));
+      expect(await first).toMatchObject({ ok: true });
+      await settle();
+      expect(held).toHaveLength(2);
+      expect(held[1].url).toBe('http://identity.test:3001/internal/v1/payment-party-resolutions');
+      expect(held[1].body).toEqual({ items: [lookupOf(1), lookupOf(2), lookupOf(3)] });
+
+      const refusal = { status: 404, code: 'payee-not-found', detail: 'No user is registered with this phone number or address.', resultCode: 'ZH' };
+      const limited = { status: 429, code: 'rate-limited', detail: 'Too many payee lookups; retry after 7 seconds.', retryAfterSeconds: 7 };
+      held[1].release(json(200, { results: [{ problem: refusal }, { parties: PARTIES }, { problem: limited }] }));
+      const [one, two, three] = await Promise.all(waiting);
+      expect(one).toEqual({ ok: false, failure: { kind: 'refused', status: 404, code: 'payee-not-found', detail: refusal.detail, resultCode: 'ZH' } });
+      expect(two).toEqual({ ok: true, parties: expect.objectContaining({ payee: expect.objectContaining(PARTIES.payee) }) });
+      expect(three).toEqual({ ok: false, failure: { kind: 'refused', status: 429, code: 'rate-limited', detail: limited.detail, retryAfterSeconds: 7 } });
+    });
+
+    it('are sent at once while fewer calls than the limit are out', async () => {
+      const { held, fetchHeld } = heldAnswers();
+      const { directory } = directoryAnswering(async () => json(500, {}), fetchHeld, 2);
+      void directory.resolve(PAYER, { phone: '+919876543210' });
+      void directory.resolve(PAYER, { address: 'asha.k@kirim' });
+      await settle();
+      expect(held.map((call) => call.url)).toEqual([
+        `http://identity.test:3001/internal/v1/payment-parties?payerUserId=${PAYER}&payeePhone=%2B919876543210`,
+        `http://identity.test:3001/internal/v1/payment-parties?payerUserId=${PAYER}&payeeAddress=asha.k%40kirim`,
+      ]);
+    });
+
+    it('are answered unavailable, all of them, when the batch call fails or answers for a different number of lookups', async () => {
+      for (const answer of [json(503, { code: 'dependency-unavailable', detail: 'x' }), json(200, { results: [{ parties: PARTIES }] }), json(400, { code: 'validation-failed', detail: 'x' })]) {
+        const { held, fetchHeld } = heldAnswers();
+        const { directory } = directoryAnswering(async () => json(500, {}), fetchHeld, 1);
+        const first = directory.resolve(PAYER, { phone: '+919876543210' });
+        await settle();
+        const waiting = [1, 2].map((n) => directory.resolve(PAYER, { phone: `+91987654321${n}` }));
+        held[0].release(json(200, PARTIES));
+        await first;
+        await settle();
+        held[1].release(answer);
+        expect(await Promise.all(waiting)).toEqual([
+          { ok: false, failure: { kind: 'unavailable', reason: expect.any(String) } },
+          { ok: false, failure: { kind: 'unavailable', reason: expect.any(String) } },
+        ]);
+      }
+    });
+
+    it('treat a problem the single operation would not pass on (a 400 for one lookup) as identity unusable for that lookup only', async () => {
+      const { held, fetchHeld } = heldAnswers();
+      const { directory } = directoryAnswering(async () => json(500, {}), fetchHeld, 1);
+      const first = directory.resolve(PAYER, { phone: '+919876543210' });
+      await settle();
+      const waiting = [1, 2].map((n) => directory.resolve(PAYER, { phone: `+91987654321${n}` }));
+      held[0].release(json(200, PARTIES));
+      await first;
+      await settle();
+      held[1].release(json(200, { results: [{ problem: { status: 400, code: 'validation-failed', detail: 'Give exactly one of payeePhone and payeeAddress.' } }, { parties: PARTIES }] }));
+      const [one, two] = await Promise.all(waiting);
+      expect(one).toEqual({ ok: false, failure: { kind: 'unavailable', reason: 'identity answered 400' } });
+      expect(two.ok).toBe(true);
+    });
+
+    it('send at most 64 lookups in one call; the rest go in the next', async () => {
+      const { held, fetchHeld } = heldAnswers();
+      const { directory } = directoryAnswering(async () => json(500, {}), fetchHeld, 1);
+      const first = directory.resolve(PAYER, { phone: '+919876543210' });
+      await settle();
+      const waiting = Array.from({ length: 70 }, () => directory.resolve(PAYER, { phone: '+919876543211' }));
+      held[0].release(json(200, PARTIES));
+      await first;
+      await settle();
+      expect((held[1].body as { items: unknown[] }).items).toHaveLength(64);
+      held[1].release(json(200, { results: Array.from({ length: 64 }, () => ({ parties: PARTIES })) }));
+      await settle();
+      await settle();
+      expect((held[2].body as { items: unknown[] }).items).toHaveLength(6);
+      held[2].release(json(200, { results: Array.from({ length: 6 }, () => ({ parties: PARTIES })) }));
+      expect((await Promise.all(waiting)).every((result) => result.ok)).toBe(true);
+    });
   });
 });

@@ -50,7 +50,11 @@ import { RetryReversalUseCase } from './retry-reversal/retry-reversal.use-case';
     { provide: PaymentRepository, useClass: TypeOrmPaymentRepository },
     { provide: IdempotencyKeyRepository, useClass: TypeOrmIdempotencyKeyRepository },
     { provide: PaymentHistoryRepository, useClass: TypeOrmPaymentHistoryRepository },
-    { provide: PartyDirectory, inject: [InternalHttpClient], useFactory: (client: InternalHttpClient) => new HttpPartyDirectory(client) },
+    {
+      provide: PartyDirectory,
+      inject: [InternalHttpClient, PaymentsConfig],
+      useFactory: (client: InternalHttpClient, config: PaymentsConfig) => new HttpPartyDirectory(client, config.PARTY_LOOKUP_CALLS_IN_FLIGHT),
+    },
     { provide: LEG_CHECK_INTERVAL_MS, inject: [PaymentsConfig], useFactory: (config: PaymentsConfig) => config.PAYMENT_LEG_CHECK_INTERVAL_MS },
     { provide: Clock, useClass: SystemClock },
     { provide: IdGenerator, useClass: RandomIdGenerator },

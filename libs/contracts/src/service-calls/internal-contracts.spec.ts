@@ -1,6 +1,16 @@
 import { validatedPropertiesOf } from '../asyncapi/payload-schemas';
 import { validatePayload } from '../validation';
-import { BankLegReport, BankLegToReconcile, MAX_LEGS_PER_RECONCILIATION, ReconcileBankLegsAnswer, ReconcileBankLegsRequest, RecordedBankLeg } from './internal-contracts';
+import {
+  BankLegReport,
+  BankLegToReconcile,
+  MAX_LEGS_PER_RECONCILIATION,
+  MAX_PARTY_RESOLUTIONS_PER_CALL,
+  PaymentPartyResolutionsAnswer,
+  ReconcileBankLegsAnswer,
+  ReconcileBankLegsRequest,
+  RecordedBankLeg,
+  ResolvePaymentPartiesBatch,
+} from './internal-contracts';
 
 /*
  * The reconcile-bank-legs bodies. BankLegToReconcile takes its leg fields from BankLegFields
@@ -108,5 +118,42 @@ describe('ReconcileBankLegsAnswer', () => {
   it('refuses a bad recorded leg', () => {
     const errors = errorsOf(ReconcileBankLegsAnswer, { legs: [{ ...report(), recorded: { ...recorded(), bankCode: 'x' } }], unaskedLegs: [] });
     expect(errors).toEqual([expect.stringMatching(/^legs\.0\.recorded\.bankCode: /)]);
+  });
+});
+
+describe('the resolve-payment-parties-batch bodies', () => {
+  const PAYER = 'c0c0c0c0-c0c0-4c0c-8c0c-c0c0c0c0c0c0';
+  const parties = {
+    payer: { userId: PAYER, bankCode: 'SBXA', accountRef: ACCOUNT_REF },
+    payee: { userId: PAYMENT_ID, bankCode: 'SBXB', accountRef: REQUEST_ID, displayName: 'Asha' },
+  };
+  const refusal = { status: 404, code: 'payee-not-found', detail: 'No user is registered with this phone number or address.', resultCode: 'ZH' };
+
+  it('accepts from 1 to MAX_PARTY_RESOLUTIONS_PER_CALL lookups, each checked as the single operation checks its query', () => {
+    expect(errorsOf(ResolvePaymentPartiesBatch, { items: [{ payerUserId: PAYER, payeePhone: '+919876543210' }, { payerUserId: PAYER, payeeAddress: 'asha.k@kirim' }] })).toEqual([]);
+    expect(errorsOf(ResolvePaymentPartiesBatch, { items: [] })).toEqual([expect.stringMatching(/^items: /)]);
+    const tooMany = Array.from({ length: MAX_PARTY_RESOLUTIONS_PER_CALL + 1 }, () => ({ payerUserId: PAYER, payeePhone: '+919876543210' }));
+    expect(errorsOf(ResolvePaymentPartiesBatch, { items: tooMany })).toEqual([expect.stringMatching(/^items: /)]);
+    expect(errorsOf(ResolvePaymentPartiesBatch, { items: [{ payerUserId: 'someone', payeePhone: '98765' }] })).toEqual([
+      expect.stringMatching(/^items\.0\.payerUserId: /),
+      expect.stringMatching(/^items\.0\.payeePhone: /),
+    ]);
+    expect(errorsOf(ResolvePaymentPartiesBatch, { items: [{ payerUserId: PAYER, payeePhone: '+919876543210', pin: '1234' }] })).toEqual([expect.stringMatching(/^items\.0\.pin: /)]);
+  });
+
+  it('accepts an answer whose every result holds exactly one of the parties and a known problem', () => {
+    expect(errorsOf(PaymentPartyResolutionsAnswer, { results: [{ parties }, { problem: refusal }, { problem: { ...refusal, status: 429, code: 'rate-limited', resultCode: undefined, retryAfterSeconds: 3 } }] })).toEqual([]);
+    expect(errorsOf(PaymentPartyResolutionsAnswer, { results: [{}] })).not.toEqual([]);
+    expect(errorsOf(PaymentPartyResolutionsAnswer, { results: [{ parties, problem: refusal }] })).toEqual([expect.stringMatching(/^results\.0\.problem: /)]);
+    expect(errorsOf(PaymentPartyResolutionsAnswer, { results: [{ parties: { payer: parties.payer } }] })).toEqual([expect.stringMatching(/^results\.0\.parties\.payee: /)]);
+  });
+
+  it.each([
+    ['a status outside 4xx', { ...refusal, status: 500 }, 'status'],
+    ['an unknown problem code', { ...refusal, code: 'teapot' }, 'code'],
+    ['an unknown result code', { ...refusal, resultCode: 'QQ' }, 'resultCode'],
+    ['a Retry-After of no seconds', { ...refusal, retryAfterSeconds: 0 }, 'retryAfterSeconds'],
+  ])('refuses a problem with %s', (_case, problem, field) => {
+    expect(errorsOf(PaymentPartyResolutionsAnswer, { results: [{ problem }] })).toEqual([expect.stringMatching(new RegExp(`^results\\.0\\.problem\\.${field}: `))]);
   });
 });

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDefined, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { BankLegFields, LEG_PURPOSES, LegPurpose } from '../events/bank';
 import { ENCRYPTED_PIN_PATTERN, MAX_ENCRYPTED_PIN_LENGTH } from '../trust/upi-pin';
 import {
@@ -15,7 +15,8 @@ import {
   RRN_PATTERN,
 } from '../values/identifiers';
 import { MoneyDto } from '../values/money';
-import { ALL_RESULT_CODES, ResultCode } from '../values/result-codes';
+import { ALL_RESULT_CODES, PROBLEM_CODES, ProblemCode, ResultCode } from '../values/result-codes';
+import { AbsentWith, RequiredWithout } from '../validation';
 
 /*
  * The bodies of the internal operations (service-calls.ts), validated on both sides: the answering
@@ -123,6 +124,69 @@ export class PaymentPartiesAnswer {
   @ValidateNested()
   @Type(() => PayeeParty)
   payee!: PayeeParty;
+}
+
+// --- resolve-payment-parties-batch (identity; payments calls) ------------------------------
+
+/** At most this many resolutions in one call: payments groups the lookups that wait while its calls are out. */
+export const MAX_PARTY_RESOLUTIONS_PER_CALL = 64;
+
+/** Several payers' resolutions in one call, answered in the order asked (identity runs them one after another). */
+export class ResolvePaymentPartiesBatch {
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_PARTY_RESOLUTIONS_PER_CALL)
+  @ValidateNested({ each: true })
+  @Type(() => ResolvePaymentPartiesQuery)
+  items!: ResolvePaymentPartiesQuery[];
+}
+
+/** Why one resolution of a batch was refused: what resolve-payment-parties would have answered as problem+json. */
+export class PartyResolutionProblem {
+  @IsInt()
+  @Min(400)
+  @Max(499)
+  status!: number;
+
+  @IsIn(Object.values(PROBLEM_CODES))
+  code!: ProblemCode;
+
+  @IsString()
+  @MaxLength(500)
+  detail!: string;
+
+  @IsOptional()
+  @IsIn(ALL_RESULT_CODES)
+  resultCode?: ResultCode;
+
+  /** A 429's Retry-After, in seconds. */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  retryAfterSeconds?: number;
+}
+
+/** One resolution of a batch: exactly one of the parties and the problem. */
+export class PartyResolution {
+  @RequiredWithout('problem')
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => PaymentPartiesAnswer)
+  parties?: PaymentPartiesAnswer;
+
+  @AbsentWith('parties')
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => PartyResolutionProblem)
+  problem?: PartyResolutionProblem;
+}
+
+export class PaymentPartyResolutionsAnswer {
+  @IsArray()
+  @ArrayMaxSize(MAX_PARTY_RESOLUTIONS_PER_CALL)
+  @ValidateNested({ each: true })
+  @Type(() => PartyResolution)
+  results!: PartyResolution[];
 }
 
 // --- get-sms-number (identity; notifications calls) ------------------------------------------

@@ -16,6 +16,7 @@ describe('internal operations', () => {
     // The whole table: a new operation, or a caller added to one, is a decision this test makes visible.
     expect(Object.values(INTERNAL_OPERATIONS).map(({ name, service, method, path, callers }) => [name, service, `${method} ${path}`, [...callers]])).toEqual([
       ['resolve-payment-parties', 'identity', 'GET /internal/v1/payment-parties', ['payments']],
+      ['resolve-payment-parties-batch', 'identity', 'POST /internal/v1/payment-party-resolutions', ['payments']],
       ['reserve-merchant-address', 'identity', 'POST /internal/v1/merchant-addresses', ['payments']],
       ['discover-bank-accounts', 'bank-connector', 'GET /internal/v1/bank-accounts', ['identity']],
       ['set-sandbox-upi-pin', 'bank-connector', 'PUT /internal/v1/sandbox-accounts/:accountRef/upi-pin', ['identity']],

@@ -57,6 +57,17 @@ export const INTERNAL_OPERATIONS = {
     callers: [SERVICE_PRINCIPALS.PAYMENTS],
   }),
   /**
+   * payments, when several payments wait on the same lookups: the same question for up to
+   * MAX_PARTY_RESOLUTIONS_PER_CALL payers at once, each answered (or refused) as the single one would.
+   */
+  RESOLVE_PAYMENT_PARTIES_BATCH: operation({
+    name: 'resolve-payment-parties-batch',
+    service: SERVICE_PRINCIPALS.IDENTITY,
+    method: 'POST',
+    path: '/internal/v1/payment-party-resolutions',
+    callers: [SERVICE_PRINCIPALS.PAYMENTS],
+  }),
+  /**
    * payments, when a user onboards a merchant (docs/merchants.md): identity records `handle@kirim` as
    * held by that merchant, under the same uniqueness and look-alike rules as users' addresses, so no
    * user (and no other merchant) can take it or a confusable of it afterwards. Idempotent per merchant.
