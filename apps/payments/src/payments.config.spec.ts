@@ -40,7 +40,15 @@ describe('PaymentsConfig', () => {
     expect(tuned).toMatchObject({ PAYMENT_ADMISSION_MAX_LAG_MS: 5000, PAYMENT_ADMISSION_SAMPLE_INTERVAL_MS: 100, PAYMENT_ADMISSION_MAX_RETRY_AFTER_SECONDS: 30 });
   });
 
+  it('keeps two calls to identity out at once unless told otherwise', () => {
+    expect(loadConfig(PaymentsConfig, ENV).PARTY_LOOKUP_CALLS_IN_FLIGHT).toBe(2);
+    expect(loadConfig(PaymentsConfig, { ...ENV, PARTY_LOOKUP_CALLS_IN_FLIGHT: '1' }).PARTY_LOOKUP_CALLS_IN_FLIGHT).toBe(1);
+  });
+
   it.each([
+    ['PARTY_LOOKUP_CALLS_IN_FLIGHT', '0'],
+    ['PARTY_LOOKUP_CALLS_IN_FLIGHT', '33'],
+    ['PARTY_LOOKUP_CALLS_IN_FLIGHT', '1.5'],
     ['PAYMENT_LEG_CHECK_INTERVAL_MS', '0'],
     ['PAYMENT_LEG_CHECK_INTERVAL_MS', 'soon'],
     // Below a second the bound would refuse on a broker's ordinary hiccups.
