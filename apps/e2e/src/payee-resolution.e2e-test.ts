@@ -7,7 +7,8 @@ import { freshParty, PROBLEM_CONTENT_TYPE } from './support/parties';
  * Payment addresses and payee names (docs/payment-addresses.md), through the edge as a client sees
  * them: resolving by phone and by address shows the bank-registered name masked and never an account;
  * custom addresses follow the rules; paying by address works; scanning unknown numbers is stopped
- * with 429 and Retry-After.
+ * with 429 and Retry-After; payments made at the same moment, whose lookups payments may send to
+ * identity together, each get their own payee's answer.
  */
 
 interface PaymentAddressView {
@@ -113,6 +114,35 @@ describe('payees and payment addresses (e2e)', () => {
     const accepted = expectStatus<{ paymentId: string; payee: { userId: string } }>(await api.pay(asha, { payeeAddress: `${raviHandle}@kirim`, amount: '1.00' }), 202).body;
     expect(accepted.payee.userId).toBe(ravi.userId);
     expect((await api.waitUntilFinal(asha, accepted.paymentId)).status).toBe('completed');
+  });
+
+  it('answers payments sent at the same moment each with its own payee: paid, unknown, or the payer themself', async () => {
+    await addAddress(ravi, raviHandle);
+    const payers = await Promise.all(['meera', 'kabir', 'tara'].map((name) => freshParty(api, name, 'SBXA', '50.00')));
+    const raviBefore = await api.balanceOf(ravi);
+    const payersBefore = await Promise.all(payers.map((payer) => api.balanceOf(payer)));
+    const asked = payers.flatMap((payer) => [
+      { payer, request: { payeePhone: ravi.phone, amount: '1.00' }, expected: 202 },
+      { payer, request: { payeeAddress: `${raviHandle}@kirim`, amount: '2.00' }, expected: 202 },
+      { payer, request: { payeePhone: uniquePhone(), amount: '3.00' }, expected: 404 },
+      { payer, request: { payeePhone: payer.phone, amount: '4.00' }, expected: 422 },
+    ]);
+
+    // All at once, so that lookups wait on payments' calls to identity and go to it together.
+    const answers = await Promise.all(asked.map(({ payer, request }) => api.pay(payer, request)));
+
+    expect(answers.map((answer) => answer.status)).toEqual(asked.map(({ expected }) => expected));
+    for (const [index, answer] of answers.entries()) {
+      if (answer.status === 202) expect((answer.body as { payee: { userId: string } }).payee.userId).toBe(ravi.userId);
+      if (answer.status === 404) expect([(answer.body as Problem).code, (answer.body as Problem).resultCode]).toEqual(['payee-not-found', 'ZH']);
+      if (answer.status === 422) expect((answer.body as Problem).code).toBe('self-payment');
+      expect([index, answer.status === 202 || answer.contentType.startsWith('application/problem+json')]).toEqual([index, true]);
+    }
+    const accepted = answers.flatMap((answer, index) => (answer.status === 202 ? [{ payer: asked[index].payer, paymentId: (answer.body as { paymentId: string }).paymentId }] : []));
+    for (const { payer, paymentId } of accepted) expect((await api.waitUntilFinal(payer, paymentId)).status).toBe('completed');
+    // Each payer paid exactly its two accepted payments; ravi received all six; nothing else moved.
+    for (const [index, payer] of payers.entries()) expect(payersBefore[index] - (await api.balanceOf(payer))).toBe(300n);
+    expect((await api.balanceOf(ravi)) - raviBefore).toBe(900n);
   });
 
   it.each([

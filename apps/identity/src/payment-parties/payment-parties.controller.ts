@@ -34,8 +34,6 @@ function problemFor(failure: PaymentPartiesFailure): PartyResolutionProblem {
   }
 }
 
-const EXACTLY_ONE_PAYEE = 'Give exactly one of payeePhone and payeeAddress.';
-
 /** The command for one lookup, or null when it names the payee by both or neither. */
 function commandOf(query: ResolvePaymentPartiesQuery): ResolvePaymentPartiesCommand | null {
   if ((query.payeePhone === undefined) === (query.payeeAddress === undefined)) return null;
@@ -68,7 +66,7 @@ export class PaymentPartiesController {
   )
   async resolve(@Query() query: PaymentPartiesQuery): Promise<PaymentPartiesResponse> {
     const command = commandOf(query);
-    if (command === null) throw new ProblemException(HttpStatus.BAD_REQUEST, PROBLEM_CODES.VALIDATION_FAILED, `${EXACTLY_ONE_PAYEE} (query parameters)`);
+    if (command === null) throw new ProblemException(HttpStatus.BAD_REQUEST, PROBLEM_CODES.VALIDATION_FAILED, 'Give exactly one of the query parameters payeePhone and payeeAddress.');
     const result = await this.resolvePaymentParties.execute(command);
     if (!result.ok) {
       const { status, code, detail, ...extras } = problemFor(result);
@@ -94,7 +92,7 @@ export class PaymentPartiesController {
     for (const item of body.items) {
       const command = commandOf(item);
       if (command === null) {
-        results.push({ problem: { status: HttpStatus.BAD_REQUEST, code: PROBLEM_CODES.VALIDATION_FAILED, detail: EXACTLY_ONE_PAYEE } });
+        results.push({ problem: { status: HttpStatus.BAD_REQUEST, code: PROBLEM_CODES.VALIDATION_FAILED, detail: 'Give exactly one of payeePhone and payeeAddress.' } });
         continue;
       }
       const result = await this.resolvePaymentParties.execute(command);
