@@ -344,6 +344,9 @@ describe('authorization matrix: every operation × every wrong credential is ref
       case 'POST /internal/v1/merchant-addresses':
         // Let through, it would hold a handle for a merchant in the victim's name.
         return { ownerUserId: victim.userId, merchantId: randomUUID(), handle: `matrix.${randomUUID().replace(/[^a-f]/g, '').slice(0, 8).padEnd(8, 'x')}` };
+      case 'POST /internal/v1/payment-party-resolutions':
+        // Let through, it would answer with the victim's account and draw on the victim's lookup bucket.
+        return { items: [{ payerUserId: victim.userId, payeePhone: attacker.phone }] };
       case 'POST /v1/me/bank-accounts':
         return { accountRef: victim.accountRef };
       case 'PUT /v1/me/bank-accounts/{linkedAccountId}/upi-pin':

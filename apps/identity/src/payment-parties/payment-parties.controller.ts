@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, HttpStatus, Post, Query } from '@nestj
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { INTERNAL_OPERATIONS, PartyResolutionProblem, PROBLEM_CODES, RESULT_CODES, ResolvePaymentPartiesQuery } from '@kirim/contracts';
 import { ApiProblems, GENERIC_PROBLEMS, InternalEndpoint, ProblemException, SERVICE_TOKEN_SCHEME } from '@kirim/platform';
-import { PaymentPartiesBatchRequest, PaymentPartiesQuery, PaymentPartiesResponse, PaymentPartyResolutionsResponse } from './payment-parties.dto';
+import { PaymentPartiesBatchRequest, PaymentPartiesQuery, PaymentPartiesResponse, PaymentPartiesBatchResponse } from './payment-parties.dto';
 import { PaymentPartiesFailure, ResolvePaymentParties, ResolvePaymentPartiesCommand } from './resolve-payment-parties/resolve-payment-parties.use-case';
 
 /** Said to the payer as it is: payments passes identity's refusals on. */
@@ -34,10 +34,11 @@ function problemFor(failure: PaymentPartiesFailure): PartyResolutionProblem {
   }
 }
 
-/** The command for one lookup, or null when it names the payee by both or neither. */
+/** The command for one lookup, or null when it names the payee by both or neither (a JSON null names nothing). */
 function commandOf(query: ResolvePaymentPartiesQuery): ResolvePaymentPartiesCommand | null {
-  if ((query.payeePhone === undefined) === (query.payeeAddress === undefined)) return null;
-  return query.payeePhone !== undefined ? { payerUserId: query.payerUserId, payeePhone: query.payeePhone } : { payerUserId: query.payerUserId, payeeAddress: query.payeeAddress as string };
+  const { payerUserId, payeePhone, payeeAddress } = query;
+  if ((payeePhone == null) === (payeeAddress == null)) return null;
+  return payeePhone != null ? { payerUserId, payeePhone } : { payerUserId, payeeAddress: payeeAddress as string };
 }
 
 /**
@@ -85,10 +86,10 @@ export class PaymentPartiesController {
   @HttpCode(HttpStatus.OK)
   @InternalEndpoint(INTERNAL_OPERATIONS.RESOLVE_PAYMENT_PARTIES_BATCH)
   @ApiOperation({ summary: 'Resolve several payers and payees at once; each result is the parties or the problem the single operation would answer.' })
-  @ApiOkResponse({ type: PaymentPartyResolutionsResponse })
+  @ApiOkResponse({ type: PaymentPartiesBatchResponse })
   @ApiProblems(...GENERIC_PROBLEMS.input, ...GENERIC_PROBLEMS.serviceToken)
-  async resolveMany(@Body() body: PaymentPartiesBatchRequest): Promise<PaymentPartyResolutionsResponse> {
-    const results: PaymentPartyResolutionsResponse['results'] = [];
+  async resolveMany(@Body() body: PaymentPartiesBatchRequest): Promise<PaymentPartiesBatchResponse> {
+    const results: PaymentPartiesBatchResponse['results'] = [];
     for (const item of body.items) {
       const command = commandOf(item);
       if (command === null) {

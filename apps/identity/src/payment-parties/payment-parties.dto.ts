@@ -6,9 +6,9 @@ import {
   PayeeParty,
   PayerParty,
   PaymentPartiesAnswer,
-  PaymentPartyResolutionsAnswer,
+  ResolvePaymentPartiesBatchAnswer,
   PROBLEM_CODES,
-  ResolvePaymentPartiesBatch,
+  ResolvePaymentPartiesBatchRequest,
   ResolvePaymentPartiesQuery,
 } from '@kirim/contracts';
 import { Transform, Type } from 'class-transformer';
@@ -75,7 +75,7 @@ class PaymentPartiesItem extends ResolvePaymentPartiesQuery {
   declare payeeAddress?: string;
 }
 
-export class PaymentPartiesBatchRequest extends ResolvePaymentPartiesBatch {
+export class PaymentPartiesBatchRequest extends ResolvePaymentPartiesBatchRequest {
   @ApiProperty({ type: [PaymentPartiesItem], minItems: 1, maxItems: MAX_PARTY_RESOLUTIONS_PER_CALL })
   @Type(() => PaymentPartiesItem)
   declare items: PaymentPartiesItem[];
@@ -106,7 +106,7 @@ class PartyResolutionDoc extends PartyResolution {
   declare problem?: PartyResolutionProblemDoc;
 }
 
-export class PaymentPartyResolutionsResponse extends PaymentPartyResolutionsAnswer {
+export class PaymentPartiesBatchResponse extends ResolvePaymentPartiesBatchAnswer {
   @ApiProperty({ type: [PartyResolutionDoc], description: 'One per item asked, in the same order.' })
   declare results: PartyResolutionDoc[];
 }

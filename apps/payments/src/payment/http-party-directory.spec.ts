@@ -1,4 +1,6 @@
 import { Logger } from '@nestjs/common';
+import { context, createContextKey } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { InternalHttpClient, ServiceTokenSource } from '@kirim/platform';
 import { HttpPartyDirectory } from './http-party-directory';
 
@@ -19,7 +21,7 @@ class FixedTokens extends ServiceTokenSource {
   }
 }
 
-function directoryAnswering(answer: (request: { url: string; init?: RequestInit }) => Promise<Response>, fetchOverride?: typeof fetch, callsInFlight = 2) {
+function directoryAnswering(answer: (request: { url: string; init?: RequestInit }) => Promise<Response>, fetchOverride?: typeof fetch, callsInFlight = 2, now?: () => number) {
   const requests: Array<{ url: string; init?: RequestInit }> = [];
   const fakeFetch = (async (url: URL | string | Request, init?: RequestInit) => {
     const request = { url: String(url), init };
@@ -28,7 +30,7 @@ function directoryAnswering(answer: (request: { url: string; init?: RequestInit 
   }) as typeof fetch;
   const tokens = new FixedTokens();
   const client = new InternalHttpClient({ baseUrls: { identity: 'http://identity.test:3001' }, tokens, transport: fetchOverride ?? fakeFetch, timeoutMs: 50 });
-  return { directory: new HttpPartyDirectory(client, callsInFlight), requests, tokens };
+  return { directory: new HttpPartyDirectory(client, callsInFlight, now), requests, tokens };
 }
 
 /** A fetch whose answers the test releases, one request at a time, in the order they were sent. */
@@ -187,11 +189,87 @@ describe('HttpPartyDirectory', () => {
       await settle();
       expect((held[1].body as { items: unknown[] }).items).toHaveLength(64);
       held[1].release(json(200, { results: Array.from({ length: 64 }, () => ({ parties: PARTIES })) }));
-      await settle();
+      expect((await Promise.all(waiting.slice(0, 64))).every((result) => result.ok)).toBe(true);
       await settle();
       expect((held[2].body as { items: unknown[] }).items).toHaveLength(6);
       held[2].release(json(200, { results: Array.from({ length: 6 }, () => ({ parties: PARTIES })) }));
-      expect((await Promise.all(waiting)).every((result) => result.ok)).toBe(true);
+      expect((await Promise.all(waiting.slice(64))).every((result) => result.ok)).toBe(true);
+    });
+
+    it('answer a lookup that waited past its timeout at once, unavailable, without sending it', async () => {
+      let now = 1_000_000;
+      const { held, fetchHeld } = heldAnswers();
+      const { directory } = directoryAnswering(async () => json(500, {}), fetchHeld, 1, () => now);
+      const first = directory.resolve(PAYER, { phone: '+919876543210' });
+      await settle();
+      const tooLate = directory.resolve(PAYER, { phone: '+919876543211' });
+      now += 2_000;
+      const inTime = [directory.resolve(PAYER, { phone: '+919876543212' }), directory.resolve(PAYER, { phone: '+919876543213' })];
+      now += 900;
+      held[0].release(json(200, PARTIES));
+      await first;
+      expect(await tooLate).toEqual({ ok: false, failure: { kind: 'unavailable', reason: 'waited past the lookup timeout for a call to identity' } });
+      await settle();
+      expect(held).toHaveLength(2);
+      expect(held[1].body).toEqual({ items: [lookupOf(2), lookupOf(3)] });
+      held[1].release(json(200, { results: [{ parties: PARTIES }, { parties: PARTIES }] }));
+      expect((await Promise.all(inTime)).map((result) => result.ok)).toEqual([true, true]);
+    });
+
+    it('take a problem as the single call would: an unknown code or a null beside it fails or passes that lookup only', async () => {
+      const { held, fetchHeld } = heldAnswers();
+      const { directory } = directoryAnswering(async () => json(500, {}), fetchHeld, 1);
+      const first = directory.resolve(PAYER, { phone: '+919876543210' });
+      await settle();
+      const waiting = [1, 2, 3].map((n) => directory.resolve(PAYER, { phone: `+91987654321${n}` }));
+      held[0].release(json(200, PARTIES));
+      await first;
+      await settle();
+      const selfPayment = { status: 422, code: 'self-payment', detail: 'The payer and the payee are the same user.' };
+      held[1].release(
+        json(200, {
+          results: [{ problem: { status: 404, code: 'payee-on-holiday', detail: 'x', resultCode: 'QQ' } }, { parties: null, problem: selfPayment }, { parties: PARTIES }],
+        }),
+      );
+      const [unknownCode, nullBeside, paid] = await Promise.all(waiting);
+      expect(unknownCode).toEqual({ ok: false, failure: { kind: 'unavailable', reason: expect.stringContaining('problem code payments does not know') } });
+      expect(nullBeside).toEqual({ ok: false, failure: { kind: 'refused', ...selfPayment } });
+      expect(paid.ok).toBe(true);
+    });
+  });
+  describe('trace context', () => {
+    const PAYMENT = createContextKey('the asking payment');
+    const manager = new AsyncLocalStorageContextManager();
+    beforeAll(() => context.setGlobalContextManager(manager.enable()));
+    afterAll(() => {
+      manager.disable();
+      context.disable();
+    });
+
+    it("sends a lookup alone in its own payment's context, and a batch in a context of its own, not the payment's that happened to free the call", async () => {
+      const seen: Array<{ url: string; payment: unknown }> = [];
+      const releases: Array<(response: Response) => void> = [];
+      const fetchSeeing = ((url: URL | string | Request) => {
+        seen.push({ url: String(url), payment: context.active().getValue(PAYMENT) });
+        return new Promise<Response>((release) => releases.push(release));
+      }) as typeof fetch;
+      const { directory } = directoryAnswering(async () => json(500, {}), fetchSeeing, 1);
+      const asking = (payment: string, phone: string) => context.with(context.active().setValue(PAYMENT, payment), () => directory.resolve(PAYER, { phone }));
+
+      const first = asking('first', '+919876543210');
+      await settle();
+      const waiting = [asking('second', '+919876543211'), asking('third', '+919876543212')];
+      await settle();
+      releases[0](json(200, PARTIES));
+      await first;
+      await settle();
+      releases[1](json(200, { results: [{ parties: PARTIES }, { parties: PARTIES }] }));
+      await Promise.all(waiting);
+
+      expect(seen).toEqual([
+        { url: expect.stringContaining('/internal/v1/payment-parties?'), payment: 'first' },
+        { url: expect.stringContaining('/internal/v1/payment-party-resolutions'), payment: undefined },
+      ]);
     });
   });
 });

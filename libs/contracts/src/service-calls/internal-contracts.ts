@@ -15,7 +15,7 @@ import {
   RRN_PATTERN,
 } from '../values/identifiers';
 import { MoneyDto } from '../values/money';
-import { ALL_RESULT_CODES, PROBLEM_CODES, ProblemCode, ResultCode } from '../values/result-codes';
+import { ALL_RESULT_CODES, ProblemCode, ResultCode } from '../values/result-codes';
 import { AbsentWith, RequiredWithout } from '../validation';
 
 /*
@@ -132,7 +132,7 @@ export class PaymentPartiesAnswer {
 export const MAX_PARTY_RESOLUTIONS_PER_CALL = 64;
 
 /** Several payers' resolutions in one call, answered in the order asked (identity runs them one after another). */
-export class ResolvePaymentPartiesBatch {
+export class ResolvePaymentPartiesBatchRequest {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_PARTY_RESOLUTIONS_PER_CALL)
@@ -141,14 +141,19 @@ export class ResolvePaymentPartiesBatch {
   items!: ResolvePaymentPartiesQuery[];
 }
 
-/** Why one resolution of a batch was refused: what resolve-payment-parties would have answered as problem+json. */
+/**
+ * Why one resolution of a batch was refused: what resolve-payment-parties would have answered as
+ * problem+json. `code` and `resultCode` are read as the single call's problem body is
+ * (readInternalProblem): a code payments does not know yet fails that lookup only, not the batch.
+ */
 export class PartyResolutionProblem {
   @IsInt()
   @Min(400)
   @Max(499)
   status!: number;
 
-  @IsIn(Object.values(PROBLEM_CODES))
+  @IsString()
+  @MaxLength(100)
   code!: ProblemCode;
 
   @IsString()
@@ -156,7 +161,8 @@ export class PartyResolutionProblem {
   detail!: string;
 
   @IsOptional()
-  @IsIn(ALL_RESULT_CODES)
+  @IsString()
+  @MaxLength(10)
   resultCode?: ResultCode;
 
   /** A 429's Retry-After, in seconds. */
@@ -181,7 +187,7 @@ export class PartyResolution {
   problem?: PartyResolutionProblem;
 }
 
-export class PaymentPartyResolutionsAnswer {
+export class ResolvePaymentPartiesBatchAnswer {
   @IsArray()
   @ArrayMaxSize(MAX_PARTY_RESOLUTIONS_PER_CALL)
   @ValidateNested({ each: true })

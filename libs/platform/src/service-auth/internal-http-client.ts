@@ -115,7 +115,7 @@ export class InternalHttpClient {
       }
       return { ok: true, value: parsed };
     }
-    const problem = response.status >= 400 && response.status < 500 ? readProblem(body) : null;
+    const problem = response.status >= 400 && response.status < 500 ? readInternalProblem(body) : null;
     if (problem) {
       const retryAfter = response.status === 429 ? Number(response.headers.get('retry-after')) : NaN;
       return { ok: false, kind: 'refused', status: response.status, problem: Number.isSafeInteger(retryAfter) && retryAfter > 0 ? { ...problem, retryAfterSeconds: retryAfter } : problem };
@@ -135,7 +135,11 @@ function fillPath(path: string, params: Readonly<Record<string, string>>): strin
 
 const KNOWN_PROBLEM_CODES: readonly string[] = Object.values(PROBLEM_CODES);
 
-function readProblem(body: unknown): InternalProblem | null {
+/**
+ * A problem body as a caller may act on it: its code must be one kirim documents (else null: the
+ * two sides disagree), an unknown result code is dropped, a missing detail gets a generic one.
+ */
+export function readInternalProblem(body: unknown): InternalProblem | null {
   if (typeof body !== 'object' || body === null) return null;
   const { code, detail, resultCode } = body as Record<string, unknown>;
   if (typeof code !== 'string' || !KNOWN_PROBLEM_CODES.includes(code)) return null;
