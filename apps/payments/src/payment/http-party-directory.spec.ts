@@ -43,6 +43,23 @@ function heldAnswers() {
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
+/**
+ * One call out (the limit) for a first lookup, `count` lookups asked while it is, then the first call
+ * answered: the waiting lookups are then sent together, as `held[1]`.
+ */
+async function lookupsWaitingOnOneCall(count: number, now?: () => number, beforeAnswering?: () => void) {
+  const { held, fetchHeld } = heldAnswers();
+  const { directory } = directoryAnswering(async () => json(500, {}), fetchHeld, 1, now);
+  const first = directory.resolve(PAYER, { phone: '+919876543210' });
+  await settle();
+  const waiting = Array.from({ length: count }, (_, index) => directory.resolve(PAYER, { phone: `+9198765432${String(11 + index).padStart(2, '0')}` }));
+  beforeAnswering?.();
+  held[0].release(json(200, PARTIES));
+  await first;
+  await settle();
+  return { held, waiting };
+}
+
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': status < 300 ? 'application/json' : 'application/problem+json' } });
 
@@ -147,14 +164,7 @@ describe('HttpPartyDirectory', () => {
 
     it('are answered unavailable, all of them, when the batch call fails or answers for a different number of lookups', async () => {
       for (const answer of [json(503, { code: 'dependency-unavailable', detail: 'x' }), json(200, { results: [{ parties: PARTIES }] }), json(400, { code: 'validation-failed', detail: 'x' })]) {
-        const { held, fetchHeld } = heldAnswers();
-        const { directory } = directoryAnswering(async () => json(500, {}), fetchHeld, 1);
-        const first = directory.resolve(PAYER, { phone: '+919876543210' });
-        await settle();
-        const waiting = [1, 2].map((n) => directory.resolve(PAYER, { phone: `+91987654321${n}` }));
-        held[0].release(json(200, PARTIES));
-        await first;
-        await settle();
+        const { held, waiting } = await lookupsWaitingOnOneCall(2);
         held[1].release(answer);
         expect(await Promise.all(waiting)).toEqual([
           { ok: false, failure: { kind: 'unavailable', reason: expect.any(String) } },
@@ -164,14 +174,7 @@ describe('HttpPartyDirectory', () => {
     });
 
     it('treat a problem the single operation would not pass on (a 400 for one lookup) as identity unusable for that lookup only', async () => {
-      const { held, fetchHeld } = heldAnswers();
-      const { directory } = directoryAnswering(async () => json(500, {}), fetchHeld, 1);
-      const first = directory.resolve(PAYER, { phone: '+919876543210' });
-      await settle();
-      const waiting = [1, 2].map((n) => directory.resolve(PAYER, { phone: `+91987654321${n}` }));
-      held[0].release(json(200, PARTIES));
-      await first;
-      await settle();
+      const { held, waiting } = await lookupsWaitingOnOneCall(2);
       held[1].release(json(200, { results: [{ problem: { status: 400, code: 'validation-failed', detail: 'Give exactly one of payeePhone and payeeAddress.' } }, { parties: PARTIES }] }));
       const [one, two] = await Promise.all(waiting);
       expect(one).toEqual({ ok: false, failure: { kind: 'unavailable', reason: 'identity answered 400' } });
@@ -179,14 +182,7 @@ describe('HttpPartyDirectory', () => {
     });
 
     it('send at most 64 lookups in one call; the rest go in the next', async () => {
-      const { held, fetchHeld } = heldAnswers();
-      const { directory } = directoryAnswering(async () => json(500, {}), fetchHeld, 1);
-      const first = directory.resolve(PAYER, { phone: '+919876543210' });
-      await settle();
-      const waiting = Array.from({ length: 70 }, () => directory.resolve(PAYER, { phone: '+919876543211' }));
-      held[0].release(json(200, PARTIES));
-      await first;
-      await settle();
+      const { held, waiting } = await lookupsWaitingOnOneCall(70);
       expect((held[1].body as { items: unknown[] }).items).toHaveLength(64);
       held[1].release(json(200, { results: Array.from({ length: 64 }, () => ({ parties: PARTIES })) }));
       expect((await Promise.all(waiting.slice(0, 64))).every((result) => result.ok)).toBe(true);
@@ -217,14 +213,7 @@ describe('HttpPartyDirectory', () => {
     });
 
     it('take a problem as the single call would: an unknown code or a null beside it fails or passes that lookup only', async () => {
-      const { held, fetchHeld } = heldAnswers();
-      const { directory } = directoryAnswering(async () => json(500, {}), fetchHeld, 1);
-      const first = directory.resolve(PAYER, { phone: '+919876543210' });
-      await settle();
-      const waiting = [1, 2, 3].map((n) => directory.resolve(PAYER, { phone: `+91987654321${n}` }));
-      held[0].release(json(200, PARTIES));
-      await first;
-      await settle();
+      const { held, waiting } = await lookupsWaitingOnOneCall(3);
       const selfPayment = { status: 422, code: 'self-payment', detail: 'The payer and the payee are the same user.' };
       held[1].release(
         json(200, {
