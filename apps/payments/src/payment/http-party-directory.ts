@@ -65,12 +65,8 @@ export class HttpPartyDirectory extends PartyDirectory {
       this.callsOut += 1;
       const call = lookups.length === 1 ? context.with(lookups[0].context, () => this.askOne(lookups[0])) : context.with(ROOT_CONTEXT, () => this.askTogether(lookups));
       void call
-        .catch((error: unknown) => {
-          // InternalHttpClient answers rather than throws; this keeps a bug in it from leaving payers waiting forever.
-          const reason = error instanceof Error ? error.message : String(error);
-          this.logger.error(`${INTERNAL_OPERATIONS.RESOLVE_PAYMENT_PARTIES_BATCH.name} failed for ${lookups.length} lookups: ${reason}`);
-          answerAll(lookups, unavailable(reason));
-        })
+        // InternalHttpClient answers rather than throws; this keeps a bug in it from leaving payers waiting forever.
+        .catch((error: unknown) => this.failAll(lookups, error instanceof Error ? error.message : String(error)))
         .finally(() => {
           this.callsOut -= 1;
           this.sendWaiting();
@@ -81,9 +77,12 @@ export class HttpPartyDirectory extends PartyDirectory {
   /** The lookups with time left for a call; the others are answered as identity not answering in time. */
   private stillInTime(lookups: WaitingLookup[]): WaitingLookup[] {
     const now = this.now();
-    const late = lookups.filter((lookup) => this.timeLeft(lookup, now) < LEAST_TIME_FOR_A_CALL_MS);
-    answerAll(late, unavailable('waited past the lookup timeout for a call to identity'));
-    return late.length === 0 ? lookups : lookups.filter((lookup) => !late.includes(lookup));
+    const inTime: WaitingLookup[] = [];
+    for (const lookup of lookups) {
+      if (this.timeLeft(lookup, now) >= LEAST_TIME_FOR_A_CALL_MS) inTime.push(lookup);
+      else lookup.answer(unavailable('waited past the lookup timeout for a call to identity'));
+    }
+    return inTime;
   }
 
   private timeLeft(lookup: WaitingLookup, now: number): number {
@@ -108,20 +107,16 @@ export class HttpPartyDirectory extends PartyDirectory {
       ResolvePaymentPartiesBatchAnswer,
     );
     // The call as a whole refused (a 400, a 403) or failed: no lookup of it has an answer of its own.
-    const failure = !answer.ok
-      ? answer.kind === 'refused'
-        ? `identity answered ${answer.status}`
-        : answer.reason
-      : answer.value.results.length !== lookups.length
-        ? `identity answered ${answer.value.results.length} resolutions for ${lookups.length} lookups`
-        : null;
-    if (!answer.ok || failure !== null) {
-      const reason = failure ?? 'no answer';
-      this.logger.warn(`${INTERNAL_OPERATIONS.RESOLVE_PAYMENT_PARTIES_BATCH.name} for ${lookups.length} lookups failed: ${reason}`);
-      answerAll(lookups, unavailable(reason));
-      return;
-    }
-    lookups.forEach((lookup, index) => lookup.answer(fromResolution(answer.value.results[index])));
+    if (!answer.ok) return this.failAll(lookups, answer.kind === 'refused' ? `identity answered ${answer.status}` : answer.reason);
+    const { results } = answer.value;
+    if (results.length !== lookups.length) return this.failAll(lookups, `identity answered ${results.length} resolutions for ${lookups.length} lookups`);
+    lookups.forEach((lookup, index) => lookup.answer(fromResolution(results[index])));
+  }
+
+  /** Every lookup of a call unavailable, logged with the count and the reason (never a payee). */
+  private failAll(lookups: readonly WaitingLookup[], reason: string): void {
+    this.logger.warn(`a call to identity for ${lookups.length} lookups failed: ${reason}`);
+    for (const lookup of lookups) lookup.answer(unavailable(reason));
   }
 }
 
@@ -145,8 +140,4 @@ function refusedOrUnavailable(status: number, problem: InternalProblem): PartyLo
 
 function unavailable(reason: string): { readonly ok: false; readonly failure: PartyLookupFailure } {
   return { ok: false, failure: { kind: 'unavailable', reason } };
-}
-
-function answerAll(lookups: readonly WaitingLookup[], result: PartyLookupResult): void {
-  for (const lookup of lookups) lookup.answer(result);
 }
