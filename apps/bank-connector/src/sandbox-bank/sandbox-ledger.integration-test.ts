@@ -228,7 +228,7 @@ describe('sandbox ledger (PostgreSQL)', () => {
     // then applies a leg on the other account: without the up-front sorted lock this is a deadlock.
     const chunk = (order: [string, string], banks: [string, string]) =>
       dataSource.transaction(async (manager) => {
-        await ledger.lockAccountsInOrder({ manager }, order);
+        await ledger.lockLegAccounts({ manager }, order.map((accountRef) => ({ accountRef, requestId: randomUUID() })), { remember: false });
         await ledger.applyLeg({ manager }, leg('debit', banks[0], order[0], 1_000n));
         await new Promise((resolve) => setTimeout(resolve, 200));
         await ledger.applyLeg({ manager }, leg('debit', banks[1], order[1], 1_000n));
@@ -237,6 +237,114 @@ describe('sandbox ledger (PostgreSQL)', () => {
     expect(await balanceOf(first)).toBe(98_000n);
     expect(await balanceOf(second)).toBe(98_000n);
     await expectLedgerSound();
+  });
+
+  describe('a chunk that reads its legs once (lockLegAccounts with remember)', () => {
+    /** Applies legs in one transaction as a consumer chunk run as one does, counting the statements each leg made. */
+    async function applyAsChunk(legs: readonly SandboxLegInput[]): Promise<Array<{ outcome: SandboxLegOutcome; statements: number }>> {
+      return dataSource.transaction(async (manager) => {
+        await ledger.lockLegAccounts({ manager }, legs, { remember: true });
+        const results: Array<{ outcome: SandboxLegOutcome; statements: number }> = [];
+        for (const input of legs) {
+          const query = jest.spyOn(manager, 'query');
+          const outcome = await ledger.applyLeg({ manager }, input);
+          results.push({ outcome, statements: query.mock.calls.length });
+          query.mockRestore();
+        }
+        return results;
+      });
+    }
+
+    it('decides each leg on the balance the earlier legs of the chunk left, with one statement per leg (its posting)', async () => {
+      const account = await openAccount('SBXA', 10_000n);
+      const payee = await openAccount('SBXB', 0n);
+      const first = leg('debit', 'SBXA', account, 6_000n);
+
+      const results = await applyAsChunk([first, leg('debit', 'SBXA', account, 6_000n), leg('credit', 'SBXB', payee, 6_000n), leg('debit', 'SBXA', account, 4_000n)]);
+
+      expect(results.map(({ outcome }) => outcome)).toEqual([
+        { approved: true, rrn: expect.stringMatching(/^\d{12}$/), replayed: false },
+        { approved: false, resultCode: RESULT_CODES.INSUFFICIENT_FUNDS, reason: expect.any(String), replayed: false },
+        { approved: true, rrn: expect.stringMatching(/^\d{12}$/), replayed: false },
+        { approved: true, rrn: expect.stringMatching(/^\d{12}$/), replayed: false },
+      ]);
+      expect(results.map(({ statements }) => statements)).toEqual([1, 1, 1, 1]);
+      expect(await balanceOf(account)).toBe(0n);
+      expect(await balanceOf(payee)).toBe(6_000n);
+      // Outside the chunk, the table agrees with what the chunk remembered.
+      expect(await apply(first)).toMatchObject({ approved: true, rrn: (results[0].outcome as { rrn: string }).rrn, replayed: true });
+      await expectLedgerSound();
+    });
+
+    it('answers a request id repeated in the chunk from the chunk\'s own posting, and refuses its reuse for another leg, moving money once', async () => {
+      const account = await openAccount('SBXA', 10_000n);
+      const request = leg('debit', 'SBXA', account, 3_000n);
+
+      const results = await applyAsChunk([request, request, { ...request, amountMinor: 3_001n }]);
+
+      expect(results[0].outcome).toMatchObject({ approved: true, replayed: false });
+      expect(results[1].outcome).toEqual({ ...results[0].outcome, replayed: true });
+      expect(results[2].outcome).toEqual({ approved: false, refused: true, reason: expect.stringContaining('amount differs') });
+      // The repeat and the reuse are answered from memory: no statement at all.
+      expect(results.map(({ statements }) => statements)).toEqual([1, 0, 0]);
+      expect(await balanceOf(account)).toBe(7_000n);
+      await expectLedgerSound();
+    });
+
+    it('answers from what was recorded before the chunk, and declines an unknown account, from memory', async () => {
+      const account = await openAccount('SBXB', 10_000n);
+      const earlier = leg('credit', 'SBXB', account, 500n);
+      const recorded = await apply(earlier);
+      const nowhere = randomUUID();
+
+      const results = await applyAsChunk([earlier, leg('debit', 'SBXA', nowhere, 100n)]);
+
+      expect(results[0]).toEqual({ outcome: { ...recorded, replayed: true }, statements: 0 });
+      expect(results[1].outcome).toMatchObject({ approved: false, resultCode: RESULT_CODES.REMITTER_ACCOUNT_MISSING, replayed: false });
+      expect(await balanceOf(account)).toBe(10_500n);
+    });
+
+    it('reads a leg it was not told of from the tables, and keeps the balance it remembers true', async () => {
+      const account = await openAccount('SBXA', 10_000n);
+      const told = leg('debit', 'SBXA', account, 1_000n);
+      const untold = leg('debit', 'SBXA', account, 2_000n);
+      const last = leg('debit', 'SBXA', account, 7_001n);
+
+      const outcomes = await dataSource.transaction(async (manager) => {
+        await ledger.lockLegAccounts({ manager }, [told, last], { remember: true });
+        return [await ledger.applyLeg({ manager }, told), await ledger.applyLeg({ manager }, untold), await ledger.applyLeg({ manager }, last)];
+      });
+
+      expect(outcomes.map((outcome) => outcome.approved)).toEqual([true, true, false]);
+      expect(outcomes[2]).toMatchObject({ resultCode: RESULT_CODES.INSUFFICIENT_FUNDS });
+      expect(await balanceOf(account)).toBe(7_000n);
+      await expectLedgerSound();
+    });
+
+    it('sees the balance and the answers a transaction holding the account committed while the chunk waited for its lock', async () => {
+      const account = await openAccount('SBXA', 10_000n);
+      const request = leg('debit', 'SBXA', account, 4_000n);
+      let holding!: () => void;
+      const held = new Promise<void>((resolve) => (holding = resolve));
+      const holder = dataSource.transaction(async (manager) => {
+        await ledger.lockLegAccounts({ manager }, [request], { remember: false });
+        const outcome = await ledger.applyLeg({ manager }, request);
+        holding();
+        // Long enough for the chunk below to be waiting on the account's lock when this commits.
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        return outcome;
+      });
+      await held;
+
+      const results = await applyAsChunk([request, leg('debit', 'SBXA', account, 6_001n)]);
+
+      const first = await holder;
+      // Answered from what the chunk read after its lock, not found out by a conflicting posting.
+      expect(results[0]).toEqual({ outcome: { ...first, replayed: true }, statements: 0 });
+      expect(results[1].outcome).toMatchObject({ approved: false, resultCode: RESULT_CODES.INSUFFICIENT_FUNDS });
+      expect(await balanceOf(account)).toBe(6_000n);
+      await expectLedgerSound();
+    });
   });
 
   describe('frozen accounts', () => {

@@ -15,6 +15,12 @@ export interface SandboxLegInput {
   readonly currency: string;
 }
 
+/** A leg of a consumer chunk, as lockLegAccounts takes it. */
+export interface ChunkLeg {
+  readonly accountRef: string;
+  readonly requestId: string;
+}
+
 /** A check the bank makes before it moves money (the UPI PIN): null to go on, or the decline. */
 export type LegAuthorization = () => Promise<{ readonly resultCode: ResultCode; readonly reason: string } | null>;
 
@@ -61,8 +67,14 @@ export interface SandboxLedgerSummary {
 
 /** The sandbox banks' ledger (port); TypeOrmSandboxLedgerRepository keeps it in PostgreSQL. */
 export abstract class SandboxLedgerRepository {
-  /** Locks these customer accounts in one sorted order, so concurrent chunks cannot deadlock. */
-  abstract lockAccountsInOrder(tx: InTransaction, accountRefs: readonly string[]): Promise<void>;
+  /**
+   * Locks the accounts of a chunk's legs in one sorted order, so concurrent chunks cannot deadlock.
+   * With `remember`, also reads those accounts and the answers recorded for the legs' request ids,
+   * once for the chunk: applyLeg in `tx` then answers from them instead of with a statement per leg,
+   * and keeps them up to date with its own postings. Only for a transaction whose legs commit or fail
+   * together: a leg rolled back to a savepoint would leave them ahead of the tables.
+   */
+  abstract lockLegAccounts(tx: InTransaction, legs: readonly ChunkLeg[], options: { readonly remember: boolean }): Promise<void>;
   /**
    * Applies a leg at most once per request id, in `tx`; a repeat gets the recorded answer, a reuse is
    * refused. `authorize` (the UPI PIN check of a debit) runs only for a leg with no recorded answer,

@@ -9,6 +9,7 @@ import { LegDirection, SandboxPostingPurpose } from './sandbox-posting.entity';
 import { decideLeg, differenceFromRecordedLeg, generateAccountNumber, LedgerAccountState, LedgerDecision } from './sandbox-ledger.rules';
 import type { InTransaction } from '@kirim/messaging';
 import {
+  ChunkLeg,
   LegAuthorization,
   OpenSandboxAccountInput,
   SandboxAccountAdminView,
@@ -41,6 +42,21 @@ interface PostingAnswerRow {
   customer_account_id: string;
   amount_minor: string;
   currency: string;
+}
+
+/** The columns of PostingAnswerRow, as they are selected. */
+const POSTING_ANSWER_COLUMNS = 'result_code, rrn, reason, payment_id, purpose, direction, bank_code, customer_account_id, amount_minor::text AS amount_minor, currency';
+
+/**
+ * What lockLegAccounts read for a chunk's transaction (with `remember`), kept up to date by
+ * applyLeg's own postings. Nothing else changes these rows meanwhile: the accounts are locked
+ * until the transaction ends, and a request id's posting is unique.
+ */
+interface ChunkLedgerMemory {
+  /** Each locked account's state; null for an id no account has. */
+  readonly accounts: Map<string, LedgerAccountState | null>;
+  /** The answer recorded for each of the chunk's request ids; null when none is. */
+  readonly answers: Map<string, PostingAnswerRow | null>;
 }
 
 interface AccountRow {
@@ -80,6 +96,9 @@ interface LegPosting {
  */
 @Injectable()
 export class TypeOrmSandboxLedgerRepository extends SandboxLedgerRepository {
+  /** Per transaction (its EntityManager), what lockLegAccounts remembered. */
+  private readonly remembered = new WeakMap<EntityManager, ChunkLedgerMemory>();
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly fields: FieldEncryption,
@@ -89,18 +108,38 @@ export class TypeOrmSandboxLedgerRepository extends SandboxLedgerRepository {
   }
 
   /**
-   * Locks the given customer accounts in one statement, in id order. Called once per consumer chunk
-   * before its legs are applied, so concurrent chunks take shared accounts in the same order and
-   * cannot deadlock; applyLeg's own lock is then already held.
+   * Locks the legs' accounts in one statement, in id order. Called once per consumer chunk before its
+   * legs are applied, so concurrent chunks take shared accounts in the same order and cannot
+   * deadlock; applyLeg's own lock is then already held.
+   *
+   * Remembering costs one more statement per chunk and saves one per leg: the lock statement returns
+   * the accounts (a row locked after a wait is returned as its committer left it), and the answers
+   * are read after it, in a snapshot that sees every posting committed by whoever held the locks.
    */
-  async lockAccountsInOrder(tx: InTransaction, accountRefs: readonly string[]): Promise<void> {
-    if (accountRefs.length === 0) return;
-    await tx.manager.query(`SELECT id FROM sandbox_accounts WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [[...new Set(accountRefs)]]);
+  async lockLegAccounts(tx: InTransaction, legs: readonly ChunkLeg[], { remember }: { readonly remember: boolean }): Promise<void> {
+    if (legs.length === 0) return;
+    const accountRefs = [...new Set(legs.map((leg) => leg.accountRef))];
+    const accounts = await tx.manager.query<Array<LockedAccountRow & { id: string }>>(
+      `SELECT id, bank_code, kind, currency, balance_minor::text AS balance_minor, freeze_kind
+         FROM sandbox_accounts WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+      [accountRefs],
+    );
+    if (!remember) return;
+    const requestIds = [...new Set(legs.map((leg) => leg.requestId))];
+    const answers = await tx.manager.query<Array<PostingAnswerRow & { request_id: string }>>(
+      `SELECT request_id, ${POSTING_ANSWER_COLUMNS} FROM sandbox_postings WHERE request_id = ANY($1::uuid[])`,
+      [requestIds],
+    );
+    const memory: ChunkLedgerMemory = { accounts: new Map(accountRefs.map((ref) => [ref, null])), answers: new Map(requestIds.map((id) => [id, null])) };
+    for (const row of accounts) memory.accounts.set(row.id, accountStateOf(row));
+    for (const row of answers) memory.answers.set(row.request_id, row);
+    this.remembered.set(tx.manager, memory);
   }
 
   async applyLeg(tx: InTransaction, leg: SandboxLegInput, authorize?: LegAuthorization): Promise<SandboxLegOutcome> {
     const { manager } = tx;
-    const { account, earlier } = await this.lockAccountAndFindAnswer(manager, leg);
+    const memory = this.remembered.get(manager);
+    const { account, earlier } = rememberedAccountAndAnswer(memory, leg) ?? (await this.lockAccountAndFindAnswer(manager, leg));
     if (earlier) {
       return earlier;
     }
@@ -122,13 +161,20 @@ export class TypeOrmSandboxLedgerRepository extends SandboxLedgerRepository {
     if (!decision.approved) {
       const inserted = await this.insertDeclinedPosting(manager, posting, { resultCode: decision.resultCode, reason: decision.reason });
       if (inserted === null) {
+        memory?.answers.delete(leg.requestId);
         return this.answerOfConcurrentWinner(manager, leg);
       }
+      memory?.answers.set(leg.requestId, answerRowOf(posting, decision.resultCode, null, decision.reason));
       return { approved: false, resultCode: decision.resultCode, reason: decision.reason, replayed: false };
     }
 
     const rrn = await this.postApproved(manager, posting);
-    return rrn === null ? this.answerOfConcurrentWinner(manager, leg) : { approved: true, rrn, replayed: false };
+    if (rrn === null) {
+      memory?.answers.delete(leg.requestId);
+      return this.answerOfConcurrentWinner(manager, leg);
+    }
+    if (memory !== undefined) rememberPosted(memory, posting, rrn);
+    return { approved: true, rrn, replayed: false };
   }
 
   /** Opens a customer account; a positive opening balance is paid in from the bank's settlement account, in one transaction. */
@@ -272,16 +318,14 @@ export class TypeOrmSandboxLedgerRepository extends SandboxLedgerRepository {
       [leg.accountRef, leg.requestId],
     );
     // bank_code is NOT NULL in the table: null here means no account has the leg's id.
-    const account: LedgerAccountState | null =
-      row.bank_code === null ? null : { bankCode: row.bank_code, kind: row.kind, currency: row.currency, balanceMinor: BigInt(row.balance_minor), freeze: row.freeze_kind };
+    const account = row.bank_code === null ? null : accountStateOf(row);
     return { account, earlier: row.posted === null ? null : answerFromPosting(leg, row.posted) };
   }
 
   /** The answer recorded for the leg's request id, if any (answerFromPosting). */
   private async findAnswer(manager: EntityManager, leg: SandboxLegInput): Promise<SandboxLegOutcome | null> {
     const rows = await manager.query<PostingAnswerRow[]>(
-      `SELECT result_code, rrn, reason, payment_id, purpose, direction, bank_code, customer_account_id, amount_minor::text AS amount_minor, currency
-         FROM sandbox_postings WHERE request_id = $1`,
+      `SELECT ${POSTING_ANSWER_COLUMNS} FROM sandbox_postings WHERE request_id = $1`,
       [leg.requestId],
     );
     return rows.length === 0 ? null : answerFromPosting(leg, rows[0]);
@@ -326,7 +370,7 @@ export class TypeOrmSandboxLedgerRepository extends SandboxLedgerRepository {
    * checked at commit by the deferred constraint trigger, and the sequence stops at 12 digits.
    */
   private async postApproved(manager: EntityManager, posting: LegPosting): Promise<string | null> {
-    const customerDelta = posting.direction === 'debit' ? -posting.amountMinor : posting.amountMinor;
+    const customerDelta = customerDeltaOf(posting);
     const [result] = await manager.query<Array<{ rrn: string | null; entries: number }>>(
       `WITH posting AS (
          INSERT INTO sandbox_postings (${POSTING_COLUMNS}, result_code, rrn, reason)
@@ -361,6 +405,48 @@ const POSTING_COLUMNS = 'request_id, payment_id, purpose, direction, bank_code, 
 
 function postingValues(posting: LegPosting): Array<string | null> {
   return [posting.requestId, posting.paymentId, posting.purpose, posting.direction, posting.bankCode, posting.accountId, posting.currency, posting.amountMinor.toString()];
+}
+
+function customerDeltaOf(posting: LegPosting): bigint {
+  return posting.direction === 'debit' ? -posting.amountMinor : posting.amountMinor;
+}
+
+function accountStateOf(row: LockedAccountRow): LedgerAccountState {
+  return { bankCode: row.bank_code, kind: row.kind, currency: row.currency, balanceMinor: BigInt(row.balance_minor), freeze: row.freeze_kind };
+}
+
+/** The leg's account and recorded answer from the chunk's memory; undefined when it holds not both. */
+function rememberedAccountAndAnswer(
+  memory: ChunkLedgerMemory | undefined,
+  leg: SandboxLegInput,
+): { account: LedgerAccountState | null; earlier: SandboxLegOutcome | null } | undefined {
+  const account = memory?.accounts.get(leg.accountRef);
+  const posted = memory?.answers.get(leg.requestId);
+  if (account === undefined || posted === undefined) return undefined;
+  return { account, earlier: posted === null ? null : answerFromPosting(leg, posted) };
+}
+
+/** The row findAnswer would read for a posting this transaction recorded. */
+function answerRowOf(posting: LegPosting, resultCode: string, rrn: string | null, reason: string | null): PostingAnswerRow {
+  return {
+    result_code: resultCode,
+    rrn,
+    reason,
+    payment_id: posting.paymentId,
+    purpose: posting.purpose,
+    direction: posting.direction,
+    bank_code: posting.bankCode,
+    customer_account_id: posting.accountId,
+    amount_minor: posting.amountMinor.toString(),
+    currency: posting.currency,
+  };
+}
+
+/** An approved posting in the chunk's memory: its answer, and its account's new balance. */
+function rememberPosted(memory: ChunkLedgerMemory, posting: LegPosting, rrn: string): void {
+  memory.answers.set(posting.requestId, answerRowOf(posting, RESULT_CODES.SUCCESS, rrn, null));
+  const account = memory.accounts.get(posting.accountId);
+  if (account) memory.accounts.set(posting.accountId, { ...account, balanceMinor: account.balanceMinor + customerDeltaOf(posting) });
 }
 
 /**

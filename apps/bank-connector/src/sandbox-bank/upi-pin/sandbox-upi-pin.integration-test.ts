@@ -238,6 +238,69 @@ describe('sandbox banks check the UPI PIN (PostgreSQL)', () => {
     expect(await balanceOf(account)).toBe(1_000_000n - 10_000n);
   });
 
+  describe('debits of one consumer chunk, whose accounts and PIN records are read once', () => {
+    /** Debits one account once per PIN block, in one transaction as a chunk run as one does, counting each debit's statements. */
+    function debitsAsChunk(accountRef: string, encryptedPins: readonly string[]): Promise<Array<{ outcome: BankLegOutcome; statements: number }>> {
+      const legs: BankLegCommand[] = encryptedPins.map((encryptedPin) => ({
+        requestId: randomUUID(),
+        paymentId: randomUUID(),
+        txnId: `KRM${'0'.repeat(32)}`,
+        purpose: 'payment',
+        bankCode: 'SBXA',
+        accountRef,
+        amount: Money.parse({ value: '100.00', currency: 'INR' }) as Money,
+        encryptedPin,
+      }));
+      return dataSource.transaction(async (manager) => {
+        await ledger.lockLegAccounts({ manager }, legs, { remember: true });
+        await pins.rememberAccountPins({ manager }, [accountRef]);
+        const results: Array<{ outcome: BankLegOutcome; statements: number }> = [];
+        for (const command of legs) {
+          const query = jest.spyOn(manager, 'query');
+          results.push({ outcome: await adapter.apply({ manager, publish: () => Promise.resolve(), afterCommit: () => undefined }, 'debit', command), statements: query.mock.calls.length });
+          query.mockRestore();
+        }
+        return results;
+      });
+    }
+
+    it('counts wrong tries across the chunk: ZM three times, then Z6 even with the right PIN, as stored after it', async () => {
+      const account = await openAccount();
+      await setPin.execute({ accountRef: account, encryptedPin: await block({ purpose: 'set-pin', newPin: '1357', iat: nowSeconds() }) });
+
+      const results = await debitsAsChunk(account, [await payBlock('0000'), await payBlock('0000'), await payBlock('0000'), await payBlock('1357')]);
+
+      expect(results.map(({ outcome }) => outcome)).toEqual([
+        expect.objectContaining({ resultCode: RESULT_CODES.WRONG_PIN, reason: expect.stringContaining('1 of 3') }),
+        expect.objectContaining({ resultCode: RESULT_CODES.WRONG_PIN, reason: expect.stringContaining('2 of 3') }),
+        expect.objectContaining({ resultCode: RESULT_CODES.WRONG_PIN }),
+        expect.objectContaining({ resultCode: RESULT_CODES.PIN_TRIES_EXCEEDED }),
+      ]);
+      expect(await pinRow(account)).toMatchObject({ failed_tries: 3 });
+      expect(await balanceOf(account)).toBe(1_000_000n);
+    });
+
+    it('starts the count again after a right PIN in the chunk, refuses a block taken earlier in it, and reads nothing per debit', async () => {
+      const account = await openAccount();
+      await setPin.execute({ accountRef: account, encryptedPin: await block({ purpose: 'set-pin', newPin: '1111', iat: nowSeconds() }) });
+      const captured = await payBlock('1111');
+
+      const results = await debitsAsChunk(account, [await payBlock('2222'), captured, captured, await payBlock('2222')]);
+
+      expect(results.map(({ outcome }) => outcome)).toEqual([
+        expect.objectContaining({ resultCode: RESULT_CODES.WRONG_PIN, reason: expect.stringContaining('1 of 3') }),
+        expect.objectContaining({ kind: 'approved' }),
+        expect.objectContaining({ resultCode: RESULT_CODES.PIN_BLOCK_INVALID }),
+        expect.objectContaining({ resultCode: RESULT_CODES.WRONG_PIN, reason: expect.stringContaining('1 of 3') }),
+      ]);
+      // Taking the block, recording the answer, and a changed try count (up on a wrong PIN, back to 0 on
+      // the right one after it): no read of the account or its PIN.
+      expect(results.map(({ statements }) => statements)).toEqual([3, 3, 2, 3]);
+      expect(await pinRow(account)).toMatchObject({ failed_tries: 1 });
+      expect(await balanceOf(account)).toBe(1_000_000n - 10_000n);
+    });
+  });
+
   it('answers a status check (same request, no PIN) from the recorded answer, and declines one for a debit it never saw with U30', async () => {
     const account = await openAccount();
     await setPin.execute({ accountRef: account, encryptedPin: await block({ purpose: 'set-pin', newPin: '5555', iat: nowSeconds() }) });

@@ -31,6 +31,6 @@ import { TypeOrmSandboxUpiPinRepository } from './typeorm-sandbox-upi-pin.reposi
     ResetSandboxUpiPin,
     SandboxAdminGuard,
   ],
-  exports: [SandboxPinCheck, SandboxPinKeys],
+  exports: [SandboxPinCheck, SandboxPinKeys, SandboxUpiPinRepository],
 })
 export class SandboxUpiPinModule {}

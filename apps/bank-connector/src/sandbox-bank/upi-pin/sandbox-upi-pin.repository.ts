@@ -18,6 +18,13 @@ export abstract class SandboxUpiPinRepository {
    * debits of one account count their tries one after the other; null for an unknown account.
    */
   abstract lockAccountPin(tx: InTransaction, accountRef: string): Promise<SandboxPinAccount | null>;
+  /**
+   * Reads, once, the PIN records of accounts `tx` has locked already (a chunk's debits, locked by
+   * SandboxLedgerRepository.lockLegAccounts): lockAccountPin of one of them in `tx` then answers
+   * from them, kept up to date by this repository's writes in `tx`. As with the ledger's memory,
+   * only for a transaction whose legs commit or fail together.
+   */
+  abstract rememberAccountPins(tx: InTransaction, accountRefs: readonly string[]): Promise<void>;
   /** Stores the hash and the try count (a set, a change, or a right PIN's hash upgraded to the current key). */
   abstract savePin(tx: InTransaction, accountRef: string, pin: StoredUpiPin, at: Date): Promise<void>;
   /** Stores a new try count for an account that has a PIN. */

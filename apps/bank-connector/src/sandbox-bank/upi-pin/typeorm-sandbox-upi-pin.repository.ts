@@ -1,12 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import type { StoredUpiPin } from '@kirim/contracts';
 import type { InTransaction } from '@kirim/messaging';
+import type { EntityManager } from 'typeorm';
 import { SandboxPinAccount, SandboxUpiPinRepository } from './sandbox-upi-pin.repository';
 
 interface AccountPinRow {
   bank_code: string;
   pin_hash: string | null;
   failed_tries: number | null;
+}
+
+function pinAccountOf(row: AccountPinRow): SandboxPinAccount {
+  return { bankCode: row.bank_code, pin: row.pin_hash === null ? null : { pinHash: row.pin_hash, failedTries: row.failed_tries ?? 0 } };
 }
 
 /** Expired PIN block uses forgotten per block taken: more than one, so the table shrinks after a burst. */
@@ -29,7 +34,12 @@ export const TAKE_PIN_BLOCK_SQL = `WITH forgotten AS (
 /** sandbox_upi_pins and sandbox_pin_block_uses (migration 1764630000000). */
 @Injectable()
 export class TypeOrmSandboxUpiPinRepository extends SandboxUpiPinRepository {
+  /** Per transaction (its EntityManager), what rememberAccountPins read: null for an account that is not a customer's. */
+  private readonly remembered = new WeakMap<EntityManager, Map<string, SandboxPinAccount | null>>();
+
   async lockAccountPin(tx: InTransaction, accountRef: string): Promise<SandboxPinAccount | null> {
+    const remembered = this.remembered.get(tx.manager)?.get(accountRef);
+    if (remembered !== undefined) return remembered;
     // The account row first, as the ledger locks it: one lock order, so no deadlock with a debit.
     const rows = await tx.manager.query<AccountPinRow[]>(
       `SELECT a.bank_code, p.pin_hash, p.failed_tries
@@ -40,8 +50,30 @@ export class TypeOrmSandboxUpiPinRepository extends SandboxUpiPinRepository {
       [accountRef],
     );
     const [row] = rows;
-    if (!row) return null;
-    return { bankCode: row.bank_code, pin: row.pin_hash === null ? null : { pinHash: row.pin_hash, failedTries: row.failed_tries ?? 0 } };
+    return row ? pinAccountOf(row) : null;
+  }
+
+  async rememberAccountPins(tx: InTransaction, accountRefs: readonly string[]): Promise<void> {
+    if (accountRefs.length === 0) return;
+    const unique = [...new Set(accountRefs)];
+    // No FOR UPDATE: the caller holds the accounts' locks, and every write of a PIN record takes them first.
+    const rows = await tx.manager.query<Array<AccountPinRow & { id: string }>>(
+      `SELECT a.id, a.bank_code, p.pin_hash, p.failed_tries
+         FROM sandbox_accounts a
+         LEFT JOIN sandbox_upi_pins p ON p.account_id = a.id
+        WHERE a.id = ANY($1::uuid[]) AND a.kind = 'customer'`,
+      [unique],
+    );
+    const remembered = new Map<string, SandboxPinAccount | null>(unique.map((ref) => [ref, null]));
+    for (const row of rows) remembered.set(row.id, pinAccountOf(row));
+    this.remembered.set(tx.manager, remembered);
+  }
+
+  /** A remembered account's PIN record after this transaction wrote it (or removed it: null). */
+  private rememberWrite(tx: InTransaction, accountRef: string, pin: StoredUpiPin | null): void {
+    const remembered = this.remembered.get(tx.manager);
+    const account = remembered?.get(accountRef);
+    if (remembered && account) remembered.set(accountRef, { ...account, pin });
   }
 
   async savePin(tx: InTransaction, accountRef: string, pin: StoredUpiPin, at: Date): Promise<void> {
@@ -51,14 +83,18 @@ export class TypeOrmSandboxUpiPinRepository extends SandboxUpiPinRepository {
        ON CONFLICT (account_id) DO UPDATE SET pin_hash = EXCLUDED.pin_hash, failed_tries = EXCLUDED.failed_tries, updated_at = EXCLUDED.updated_at`,
       [accountRef, pin.pinHash, pin.failedTries, at],
     );
+    this.rememberWrite(tx, accountRef, { pinHash: pin.pinHash, failedTries: pin.failedTries });
   }
 
   async saveFailedTries(tx: InTransaction, accountRef: string, failedTries: number, at: Date): Promise<void> {
     await tx.manager.query(`UPDATE sandbox_upi_pins SET failed_tries = $2, updated_at = $3 WHERE account_id = $1`, [accountRef, failedTries, at]);
+    const pin = this.remembered.get(tx.manager)?.get(accountRef)?.pin;
+    if (pin) this.rememberWrite(tx, accountRef, { ...pin, failedTries });
   }
 
   async clearPin(tx: InTransaction, accountRef: string): Promise<boolean> {
     const deleted = await tx.manager.query<Array<{ account_id: string }>>(`DELETE FROM sandbox_upi_pins WHERE account_id = $1 RETURNING account_id`, [accountRef]);
+    this.rememberWrite(tx, accountRef, null);
     return deleted.length > 0;
   }
 
