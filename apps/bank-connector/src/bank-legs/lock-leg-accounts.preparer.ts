@@ -12,7 +12,10 @@ import { SandboxUpiPinRepository } from '../sandbox-bank/upi-pin/sandbox-upi-pin
  *
  * A chunk that commits or fails as a whole also reads, here and once, what its legs would each read
  * (the accounts, the answers recorded for their request ids, the PIN records of the accounts its
- * payments debit): two or three statements per chunk instead of one or two per leg.
+ * payments debit), and writes its postings together when its last leg is done: a few statements per
+ * chunk instead of two or three per leg. Not a chunk with a merchant's refund debit: the bank
+ * authorizes a refund from the postings in the table (authorizeSandboxRefundDebit), which must then
+ * hold every earlier leg's.
  */
 @Injectable()
 export class LockLegAccountsInOrder implements ChunkPreparer {
@@ -23,12 +26,14 @@ export class LockLegAccountsInOrder implements ChunkPreparer {
 
   async prepareChunk(events: readonly InboundEvent<object>[], manager: EntityManager, run: ChunkRun): Promise<void> {
     const legs = events.flatMap((event) => (event.data instanceof BankLegRequested ? [event.data] : []));
-    await this.ledger.lockLegAccounts({ manager }, legs, { remember: run.asOne });
-    if (!run.asOne) return;
-    // The debits the PIN authorizes (SandboxBankAdapter): every debit but a merchant's refund.
-    const pinChecked = events.flatMap((event) =>
-      event.type === EVENT_TYPES.BANK_DEBIT_REQUESTED && event.data instanceof BankLegRequested && event.data.purpose !== 'refund' ? [event.data.accountRef] : [],
-    );
-    await this.pins.rememberAccountPins({ manager }, pinChecked);
+    const debits = events.flatMap((event) => (event.type === EVENT_TYPES.BANK_DEBIT_REQUESTED && event.data instanceof BankLegRequested ? [event.data] : []));
+    const remember = run.asOne && !debits.some((debit) => debit.purpose === 'refund');
+    await this.ledger.lockLegAccounts({ manager }, legs, { remember });
+    // With no refund among them, every debit is authorized by its payer's PIN (SandboxBankAdapter).
+    if (remember) await this.pins.rememberAccountPins({ manager }, debits.map((debit) => debit.accountRef));
+  }
+
+  async finishChunk(manager: EntityManager): Promise<void> {
+    await this.ledger.writeDeferredPostings({ manager });
   }
 }

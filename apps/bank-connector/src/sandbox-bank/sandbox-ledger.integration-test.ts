@@ -239,28 +239,38 @@ describe('sandbox ledger (PostgreSQL)', () => {
     await expectLedgerSound();
   });
 
-  describe('a chunk that reads its legs once (lockLegAccounts with remember)', () => {
-    /** Applies legs in one transaction as a consumer chunk run as one does, counting the statements each leg made. */
-    async function applyAsChunk(legs: readonly SandboxLegInput[]): Promise<Array<{ outcome: SandboxLegOutcome; statements: number }>> {
+  describe('a chunk that reads its legs once and writes their postings together (lockLegAccounts with remember)', () => {
+    /**
+     * Applies legs in one transaction as a consumer chunk run as one does, then writes what they left
+     * for later, counting the statements each leg made and the write at the end.
+     */
+    async function applyAsChunk(legs: readonly SandboxLegInput[]): Promise<{ results: Array<{ outcome: SandboxLegOutcome; statements: number }>; finish: number }> {
       return dataSource.transaction(async (manager) => {
         await ledger.lockLegAccounts({ manager }, legs, { remember: true });
         const results: Array<{ outcome: SandboxLegOutcome; statements: number }> = [];
-        for (const input of legs) {
-          const query = jest.spyOn(manager, 'query');
-          const outcome = await ledger.applyLeg({ manager }, input);
-          results.push({ outcome, statements: query.mock.calls.length });
+        const query = jest.spyOn(manager, 'query');
+        try {
+          for (const input of legs) {
+            query.mockClear();
+            results.push({ outcome: await ledger.applyLeg({ manager }, input), statements: query.mock.calls.length });
+          }
+          query.mockClear();
+          await ledger.writeDeferredPostings({ manager });
+          return { results, finish: query.mock.calls.length };
+        } finally {
           query.mockRestore();
         }
-        return results;
       });
     }
 
-    it('decides each leg on the balance the earlier legs of the chunk left, with one statement per leg (its posting)', async () => {
+    it('decides each leg on the balance the earlier legs of the chunk left, and writes all their postings with one statement', async () => {
       const account = await openAccount('SBXA', 10_000n);
       const payee = await openAccount('SBXB', 0n);
       const first = leg('debit', 'SBXA', account, 6_000n);
+      const declined = leg('debit', 'SBXA', account, 6_000n);
+      const settlementA = await settlementBalanceOf('SBXA');
 
-      const results = await applyAsChunk([first, leg('debit', 'SBXA', account, 6_000n), leg('credit', 'SBXB', payee, 6_000n), leg('debit', 'SBXA', account, 4_000n)]);
+      const { results, finish } = await applyAsChunk([first, declined, leg('credit', 'SBXB', payee, 6_000n), leg('debit', 'SBXA', account, 4_000n)]);
 
       expect(results.map(({ outcome }) => outcome)).toEqual([
         { approved: true, rrn: expect.stringMatching(/^\d{12}$/), replayed: false },
@@ -268,11 +278,17 @@ describe('sandbox ledger (PostgreSQL)', () => {
         { approved: true, rrn: expect.stringMatching(/^\d{12}$/), replayed: false },
         { approved: true, rrn: expect.stringMatching(/^\d{12}$/), replayed: false },
       ]);
-      expect(results.map(({ statements }) => statements)).toEqual([1, 1, 1, 1]);
+      expect(results.map(({ statements }) => statements)).toEqual([0, 0, 0, 0]);
+      expect(finish).toBe(1);
+      expect(new Set(results.flatMap(({ outcome }) => (outcome.approved ? [outcome.rrn] : []))).size).toBe(3);
       expect(await balanceOf(account)).toBe(0n);
       expect(await balanceOf(payee)).toBe(6_000n);
-      // Outside the chunk, the table agrees with what the chunk remembered.
-      expect(await apply(first)).toMatchObject({ approved: true, rrn: (results[0].outcome as { rrn: string }).rrn, replayed: true });
+      expect(await settlementBalanceOf('SBXA')).toBe(settlementA + 10_000n);
+      // The tables hold what the chunk answered: each leg is answered the same when it comes again.
+      expect(await apply(first)).toEqual({ ...results[0].outcome, replayed: true });
+      expect(await apply(declined)).toEqual({ ...results[1].outcome, replayed: true });
+      expect(await postingsOf(first.requestId)).toEqual([{ result_code: '00', rrn: (results[0].outcome as { rrn: string }).rrn, entries: '2' }]);
+      expect(await postingsOf(declined.requestId)).toEqual([{ result_code: RESULT_CODES.INSUFFICIENT_FUNDS, rrn: null, entries: '0' }]);
       await expectLedgerSound();
     });
 
@@ -280,14 +296,13 @@ describe('sandbox ledger (PostgreSQL)', () => {
       const account = await openAccount('SBXA', 10_000n);
       const request = leg('debit', 'SBXA', account, 3_000n);
 
-      const results = await applyAsChunk([request, request, { ...request, amountMinor: 3_001n }]);
+      const { results } = await applyAsChunk([request, request, { ...request, amountMinor: 3_001n }]);
 
       expect(results[0].outcome).toMatchObject({ approved: true, replayed: false });
       expect(results[1].outcome).toEqual({ ...results[0].outcome, replayed: true });
       expect(results[2].outcome).toEqual({ approved: false, refused: true, reason: expect.stringContaining('amount differs') });
-      // The repeat and the reuse are answered from memory: no statement at all.
-      expect(results.map(({ statements }) => statements)).toEqual([1, 0, 0]);
       expect(await balanceOf(account)).toBe(7_000n);
+      expect(await postingsOf(request.requestId)).toHaveLength(1);
       await expectLedgerSound();
     });
 
@@ -297,14 +312,14 @@ describe('sandbox ledger (PostgreSQL)', () => {
       const recorded = await apply(earlier);
       const nowhere = randomUUID();
 
-      const results = await applyAsChunk([earlier, leg('debit', 'SBXA', nowhere, 100n)]);
+      const { results } = await applyAsChunk([earlier, leg('debit', 'SBXA', nowhere, 100n)]);
 
       expect(results[0]).toEqual({ outcome: { ...recorded, replayed: true }, statements: 0 });
       expect(results[1].outcome).toMatchObject({ approved: false, resultCode: RESULT_CODES.REMITTER_ACCOUNT_MISSING, replayed: false });
       expect(await balanceOf(account)).toBe(10_500n);
     });
 
-    it('reads a leg it was not told of from the tables, and keeps the balance it remembers true', async () => {
+    it('writes what it left for later before it reads a leg it was not told of from the tables, and keeps the balance it remembers true', async () => {
       const account = await openAccount('SBXA', 10_000n);
       const told = leg('debit', 'SBXA', account, 1_000n);
       const untold = leg('debit', 'SBXA', account, 2_000n);
@@ -312,7 +327,9 @@ describe('sandbox ledger (PostgreSQL)', () => {
 
       const outcomes = await dataSource.transaction(async (manager) => {
         await ledger.lockLegAccounts({ manager }, [told, last], { remember: true });
-        return [await ledger.applyLeg({ manager }, told), await ledger.applyLeg({ manager }, untold), await ledger.applyLeg({ manager }, last)];
+        const applied = [await ledger.applyLeg({ manager }, told), await ledger.applyLeg({ manager }, untold), await ledger.applyLeg({ manager }, last)];
+        await ledger.writeDeferredPostings({ manager });
+        return applied;
       });
 
       expect(outcomes.map((outcome) => outcome.approved)).toEqual([true, true, false]);
@@ -336,7 +353,7 @@ describe('sandbox ledger (PostgreSQL)', () => {
       });
       await held;
 
-      const results = await applyAsChunk([request, leg('debit', 'SBXA', account, 6_001n)]);
+      const { results } = await applyAsChunk([request, leg('debit', 'SBXA', account, 6_001n)]);
 
       const first = await holder;
       // Answered from what the chunk read after its lock, not found out by a conflicting posting.
@@ -344,6 +361,42 @@ describe('sandbox ledger (PostgreSQL)', () => {
       expect(results[1].outcome).toMatchObject({ approved: false, resultCode: RESULT_CODES.INSUFFICIENT_FUNDS });
       expect(await balanceOf(account)).toBe(6_000n);
       await expectLedgerSound();
+    });
+    it("throws at the write, undoing the whole chunk, when another transaction took one of its request ids meanwhile", async () => {
+      const account = await openAccount('SBXA', 10_000n);
+      const other = await openAccount('SBXA', 10_000n);
+      const kept = leg('debit', 'SBXA', account, 1_000n);
+      const contested = leg('debit', 'SBXA', account, 2_000n);
+
+      const chunk = dataSource.transaction(async (manager) => {
+        await ledger.lockLegAccounts({ manager }, [kept, contested], { remember: true });
+        await ledger.applyLeg({ manager }, kept);
+        await ledger.applyLeg({ manager }, contested);
+        // The same request id, naming another account, posted and committed by another transaction.
+        await apply({ ...contested, accountRef: other });
+        await ledger.writeDeferredPostings({ manager });
+      });
+
+      await expect(chunk).rejects.toThrow('1 of the chunk\'s 2 sandbox postings found their request id taken by another transaction');
+      expect(await balanceOf(account)).toBe(10_000n);
+      expect(await balanceOf(other)).toBe(8_000n);
+      expect(await postingsOf(kept.requestId)).toEqual([]);
+      await expectLedgerSound();
+    });
+
+    it('throws at the write, writing nothing, when a bank of the chunk has no settlement account', async () => {
+      const account = await openAccount('SBXZ', 0n);
+      const credit = leg('credit', 'SBXZ', account, 1_000n);
+
+      const chunk = dataSource.transaction(async (manager) => {
+        await ledger.lockLegAccounts({ manager }, [credit], { remember: true });
+        expect(await ledger.applyLeg({ manager }, credit)).toMatchObject({ approved: true });
+        await ledger.writeDeferredPostings({ manager });
+      });
+
+      await expect(chunk).rejects.toThrow('no settlement account');
+      expect(await balanceOf(account)).toBe(0n);
+      expect(await postingsOf(credit.requestId)).toEqual([]);
     });
   });
 

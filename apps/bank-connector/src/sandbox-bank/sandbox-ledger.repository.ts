@@ -70,9 +70,10 @@ export abstract class SandboxLedgerRepository {
   /**
    * Locks the accounts of a chunk's legs in one sorted order, so concurrent chunks cannot deadlock.
    * With `remember`, also reads those accounts and the answers recorded for the legs' request ids,
-   * once for the chunk: applyLeg in `tx` then answers from them instead of with a statement per leg,
-   * and keeps them up to date with its own postings. Only for a transaction whose legs commit or fail
-   * together: a leg rolled back to a savepoint would leave them ahead of the tables.
+   * once for the chunk: applyLeg in `tx` then decides those legs from memory, keeps it up to date,
+   * and leaves their postings for writeDeferredPostings, which the caller must call before `tx`
+   * commits. Only for a transaction whose legs commit or fail together: a leg rolled back to a
+   * savepoint would leave memory ahead of the tables.
    */
   abstract lockLegAccounts(tx: InTransaction, legs: readonly ChunkLeg[], options: { readonly remember: boolean }): Promise<void>;
   /**
@@ -81,6 +82,8 @@ export abstract class SandboxLedgerRepository {
    * after the account is locked; a decline it returns is recorded and answered like any other.
    */
   abstract applyLeg(tx: InTransaction, leg: SandboxLegInput, authorize?: LegAuthorization): Promise<SandboxLegOutcome>;
+  /** Writes the postings applyLeg left for later in `tx` (nothing if it left none), with one statement. */
+  abstract writeDeferredPostings(tx: InTransaction): Promise<void>;
   abstract openAccount(input: OpenSandboxAccountInput): Promise<SandboxAccountView>;
   abstract findCustomerAccountsByMobile(mobile: string): Promise<SandboxAccountView[]>;
   /** The same accounts as findCustomerAccountsByMobile, as the sandbox operator sees them (with their freezes). */

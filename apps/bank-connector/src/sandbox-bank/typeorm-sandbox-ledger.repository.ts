@@ -46,6 +46,9 @@ interface PostingAnswerRow {
 
 /** The columns of PostingAnswerRow, as they are selected. */
 const POSTING_ANSWER_COLUMNS = 'result_code, rrn, reason, payment_id, purpose, direction, bank_code, customer_account_id, amount_minor::text AS amount_minor, currency';
+/** The same, as json_build_object's arguments. */
+const POSTING_ANSWER_FIELDS = `'result_code', result_code, 'rrn', rrn, 'reason', reason, 'payment_id', payment_id, 'purpose', purpose, 'direction', direction,
+  'bank_code', bank_code, 'customer_account_id', customer_account_id, 'amount_minor', amount_minor::text, 'currency', currency`;
 
 /**
  * What lockLegAccounts read for a chunk's transaction (with `remember`), kept up to date by
@@ -57,6 +60,10 @@ interface ChunkLedgerMemory {
   readonly accounts: Map<string, LedgerAccountState | null>;
   /** The answer recorded for each of the chunk's request ids; null when none is. */
   readonly answers: Map<string, PostingAnswerRow | null>;
+  /** RRNs drawn for the chunk, one per request id, handed to its approved legs. */
+  readonly rrns: string[];
+  /** Postings decided from memory and not written yet (writeDeferredPostings). */
+  readonly pending: Array<{ readonly posting: LegPosting; readonly answer: PostingAnswerRow }>;
 }
 
 interface AccountRow {
@@ -126,20 +133,31 @@ export class TypeOrmSandboxLedgerRepository extends SandboxLedgerRepository {
     );
     if (!remember) return;
     const requestIds = [...new Set(legs.map((leg) => leg.requestId))];
-    const answers = await tx.manager.query<Array<PostingAnswerRow & { request_id: string }>>(
-      `SELECT request_id, ${POSTING_ANSWER_COLUMNS} FROM sandbox_postings WHERE request_id = ANY($1::uuid[])`,
-      [requestIds],
+    // The RRNs come with the answers: one per request id, more than the approved legs will take (a
+    // sequence has gaps anyway, and its 12 digits last decades at a thousand legs a second).
+    const [read] = await tx.manager.query<Array<{ answers: Array<PostingAnswerRow & { request_id: string }> | null; rrns: string[] }>>(
+      `SELECT (SELECT json_agg(json_build_object('request_id', request_id, ${POSTING_ANSWER_FIELDS})) FROM sandbox_postings WHERE request_id = ANY($1::uuid[])) AS answers,
+              (SELECT array_agg(lpad(nextval('sandbox_rrn_seq')::text, 12, '0')) FROM generate_series(1, $2::int)) AS rrns`,
+      [requestIds, requestIds.length],
     );
-    const memory: ChunkLedgerMemory = { accounts: new Map(accountRefs.map((ref) => [ref, null])), answers: new Map(requestIds.map((id) => [id, null])) };
+    const memory: ChunkLedgerMemory = {
+      accounts: new Map(accountRefs.map((ref) => [ref, null])),
+      answers: new Map(requestIds.map((id) => [id, null])),
+      rrns: read.rrns.reverse(),
+      pending: [],
+    };
     for (const row of accounts) memory.accounts.set(row.id, accountStateOf(row));
-    for (const row of answers) memory.answers.set(row.request_id, row);
+    for (const { request_id: requestId, ...answer } of read.answers ?? []) memory.answers.set(requestId, answer);
     this.remembered.set(tx.manager, memory);
   }
 
   async applyLeg(tx: InTransaction, leg: SandboxLegInput, authorize?: LegAuthorization): Promise<SandboxLegOutcome> {
     const { manager } = tx;
     const memory = this.remembered.get(manager);
-    const { account, earlier } = rememberedAccountAndAnswer(memory, leg) ?? (await this.lockAccountAndFindAnswer(manager, leg));
+    const remembered = rememberedAccountAndAnswer(memory, leg);
+    // A leg the chunk was not told of is read from the tables: they must hold what was left for later.
+    if (remembered === undefined) await this.writeDeferredPostings(tx);
+    const { account, earlier } = remembered ?? (await this.lockAccountAndFindAnswer(manager, leg));
     if (earlier) {
       return earlier;
     }
@@ -158,6 +176,7 @@ export class TypeOrmSandboxLedgerRepository extends SandboxLedgerRepository {
     // The PIN's decline is recorded under the request id like any other, so a status check is answered from it.
     const refusal = authorize ? await authorize() : null;
     const decision: LedgerDecision = refusal ? { approved: false, ...refusal } : decideLeg(account, leg);
+    if (memory !== undefined && remembered !== undefined) return deferPosting(memory, posting, decision);
     if (!decision.approved) {
       const inserted = await this.insertDeclinedPosting(manager, posting, { resultCode: decision.resultCode, reason: decision.reason });
       if (inserted === null) {
@@ -173,8 +192,67 @@ export class TypeOrmSandboxLedgerRepository extends SandboxLedgerRepository {
       memory?.answers.delete(leg.requestId);
       return this.answerOfConcurrentWinner(manager, leg);
     }
-    if (memory !== undefined) rememberPosted(memory, posting, rrn);
+    if (memory !== undefined) rememberPosted(memory, posting, answerRowOf(posting, RESULT_CODES.SUCCESS, rrn, null));
     return { approved: true, rrn, replayed: false };
+  }
+
+  /**
+   * The chunk's postings, entries and balance changes in one statement (see postApproved for the
+   * CTEs' rules): each balance moves once by its legs' sum, whose every step applyLeg checked. A
+   * request id taken meanwhile by another transaction (one request id naming two accounts) or a
+   * bank without a settlement account makes it throw, and the whole chunk is undone.
+   */
+  async writeDeferredPostings(tx: InTransaction): Promise<void> {
+    const pending = this.remembered.get(tx.manager)?.pending;
+    if (pending === undefined || pending.length === 0) return;
+    const legs = pending.splice(0);
+    const column = <T>(value: (leg: (typeof legs)[number]) => T): T[] => legs.map(value);
+    const [written] = await tx.manager.query<Array<{ postings: number; entries: number }>>(
+      `WITH leg AS (
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::text[], $8::bigint[], $9::text[], $10::text[], $11::text[])
+           AS leg (request_id, payment_id, purpose, direction, bank_code, customer_account_id, currency, amount_minor, result_code, rrn, reason)
+       ), posting AS (
+         INSERT INTO sandbox_postings (${POSTING_COLUMNS}, result_code, rrn, reason)
+         SELECT request_id, payment_id, purpose, direction, bank_code, customer_account_id, currency, amount_minor, result_code, rrn, reason FROM leg
+         ON CONFLICT (request_id) DO NOTHING
+         RETURNING id, rrn, bank_code, currency, customer_account_id,
+                   CASE WHEN direction = 'debit' THEN -amount_minor ELSE amount_minor END AS customer_delta
+       ), entries AS (
+         INSERT INTO sandbox_ledger_entries (posting_id, account_id, amount_minor)
+         SELECT posting.id, posting.customer_account_id, posting.customer_delta FROM posting WHERE posting.rrn IS NOT NULL
+         UNION ALL
+         SELECT posting.id, settlement.id, -posting.customer_delta
+           FROM posting JOIN sandbox_accounts settlement
+             ON settlement.kind = 'settlement' AND settlement.bank_code = posting.bank_code AND settlement.currency = posting.currency
+          WHERE posting.rrn IS NOT NULL
+         RETURNING account_id
+       ), balance AS (
+         UPDATE sandbox_accounts account SET balance_minor = account.balance_minor + moved.delta
+           FROM (SELECT customer_account_id, sum(customer_delta) AS delta FROM posting WHERE rrn IS NOT NULL GROUP BY customer_account_id) moved
+          WHERE account.id = moved.customer_account_id
+       )
+       SELECT (SELECT count(*) FROM posting)::int AS postings, (SELECT count(*) FROM entries)::int AS entries`,
+      [
+        column(({ posting }) => posting.requestId),
+        column(({ posting }) => posting.paymentId),
+        column(({ posting }) => posting.purpose),
+        column(({ posting }) => posting.direction),
+        column(({ posting }) => posting.bankCode),
+        column(({ posting }) => posting.accountId),
+        column(({ posting }) => posting.currency),
+        column(({ posting }) => posting.amountMinor.toString()),
+        column(({ answer }) => answer.result_code),
+        column(({ answer }) => answer.rrn),
+        column(({ answer }) => answer.reason),
+      ],
+    );
+    const approved = legs.filter(({ answer }) => answer.rrn !== null).length;
+    if (written.postings !== legs.length) {
+      throw new Error(`${legs.length - written.postings} of the chunk's ${legs.length} sandbox postings found their request id taken by another transaction`);
+    }
+    if (written.entries !== 2 * approved) {
+      throw new Error(`a sandbox bank of the chunk has no settlement account in the legs' currency`);
+    }
   }
 
   /** Opens a customer account; a positive opening balance is paid in from the bank's settlement account, in one transaction. */
@@ -442,11 +520,32 @@ function answerRowOf(posting: LegPosting, resultCode: string, rrn: string | null
   };
 }
 
-/** An approved posting in the chunk's memory: its answer, and its account's new balance. */
-function rememberPosted(memory: ChunkLedgerMemory, posting: LegPosting, rrn: string): void {
-  memory.answers.set(posting.requestId, answerRowOf(posting, RESULT_CODES.SUCCESS, rrn, null));
+/** A posting in the chunk's memory: its answer, and if approved its account's new balance. */
+function rememberPosted(memory: ChunkLedgerMemory, posting: LegPosting, answer: PostingAnswerRow): void {
+  memory.answers.set(posting.requestId, answer);
+  if (answer.rrn === null) return;
   const account = memory.accounts.get(posting.accountId);
   if (account) memory.accounts.set(posting.accountId, { ...account, balanceMinor: account.balanceMinor + customerDeltaOf(posting) });
+}
+
+/**
+ * A leg decided from the chunk's memory: its answer now, its posting left for writeDeferredPostings,
+ * what it changes remembered at once so the chunk's next legs are decided on it.
+ */
+function deferPosting(memory: ChunkLedgerMemory, posting: LegPosting, decision: LedgerDecision): SandboxLegOutcome {
+  if (!decision.approved) {
+    const answer = answerRowOf(posting, decision.resultCode, null, decision.reason);
+    memory.pending.push({ posting, answer });
+    rememberPosted(memory, posting, answer);
+    return { approved: false, resultCode: decision.resultCode, reason: decision.reason, replayed: false };
+  }
+  const rrn = memory.rrns.pop();
+  // One RRN per request id was drawn, and a request id is approved once: none left is a bug.
+  if (rrn === undefined) throw new Error('the chunk ran out of the RRNs drawn for it');
+  const answer = answerRowOf(posting, RESULT_CODES.SUCCESS, rrn, null);
+  memory.pending.push({ posting, answer });
+  rememberPosted(memory, posting, answer);
+  return { approved: true, rrn, replayed: false };
 }
 
 /**
