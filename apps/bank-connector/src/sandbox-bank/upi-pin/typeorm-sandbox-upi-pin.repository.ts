@@ -56,16 +56,19 @@ export class TypeOrmSandboxUpiPinRepository extends SandboxUpiPinRepository {
   async rememberAccountPins(tx: InTransaction, accountRefs: readonly string[]): Promise<void> {
     if (accountRefs.length === 0) return;
     const unique = [...new Set(accountRefs)];
-    // No FOR UPDATE: the caller holds the accounts' locks, and every write of a PIN record takes them first.
-    const rows = await tx.manager.query<Array<AccountPinRow & { id: string }>>(
-      `SELECT a.id, a.bank_code, p.pin_hash, p.failed_tries
+    // No FOR UPDATE: the caller holds the accounts' locks, and every write of a PIN record takes them
+    // first. The kind is checked here, not in SQL: with it there and statistics from before the
+    // bench's accounts were opened, PostgreSQL walked the partial index of customers' mobiles and
+    // filtered every customer by id (0.6 ms a chunk).
+    const rows = await tx.manager.query<Array<AccountPinRow & { id: string; kind: string }>>(
+      `SELECT a.id, a.kind, a.bank_code, p.pin_hash, p.failed_tries
          FROM sandbox_accounts a
          LEFT JOIN sandbox_upi_pins p ON p.account_id = a.id
-        WHERE a.id = ANY($1::uuid[]) AND a.kind = 'customer'`,
+        WHERE a.id = ANY($1::uuid[])`,
       [unique],
     );
     const remembered = new Map<string, SandboxPinAccount | null>(unique.map((ref) => [ref, null]));
-    for (const row of rows) remembered.set(row.id, pinAccountOf(row));
+    for (const row of rows) if (row.kind === 'customer') remembered.set(row.id, pinAccountOf(row));
     this.remembered.set(tx.manager, remembered);
   }
 
