@@ -14,6 +14,7 @@ import { NotificationInbox } from './notifications/list-my-notifications/notific
 import { NotificationEntity } from './notifications/notification.entity';
 import { NotificationRepository } from './notifications/notification.repository';
 import { NotificationsController } from './notifications/notifications.controller';
+import { ReceiptChunkPreparer } from './notifications/receipt-chunk.preparer';
 import { ReceiptRecorder } from './notifications/record-receipts';
 import { PaymentEventsConsumer } from './payment-receipts/payment-events.consumer';
 import { NotificationStore } from './payment-receipts/record-payment-receipts/notification-store';
@@ -65,6 +66,7 @@ export const SERVICE_NAME = 'notifications';
     { provide: NotificationStore, useExisting: NotificationRepository },
     { provide: NotificationInbox, useExisting: NotificationRepository },
     ReceiptRecorder,
+    ReceiptChunkPreparer,
     RecordPaymentReceipts,
     RecordCollectReceipts,
     RecordMerchantPaymentEvent,

@@ -4,6 +4,7 @@ import 'reflect-metadata';
 import { connectKafkaTransport } from '@kirim/messaging';
 import { bootService, createServiceApp, DataEncryptionConfig, loadConfig, OPERATOR_KEY_SCHEME, OPERATOR_KEY_SECURITY, runUntilSignalled } from '@kirim/platform';
 import { AppModule, SERVICE_NAME } from './app.module';
+import { ReceiptChunkPreparer } from './notifications/receipt-chunk.preparer';
 import { NotificationsConfig } from './notifications.config';
 
 async function main(): Promise<void> {
@@ -24,7 +25,7 @@ async function main(): Promise<void> {
       securitySchemes: { [OPERATOR_KEY_SCHEME]: OPERATOR_KEY_SECURITY },
     },
   });
-  connectKafkaTransport(app);
+  connectKafkaTransport(app, { chunkPreparer: app.get(ReceiptChunkPreparer) });
   await app.startAllMicroservices();
   await runUntilSignalled(app, { host: config.HTTP_HOST, port: config.HTTP_PORT, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS });
 }

@@ -57,8 +57,21 @@ export interface DeliveryStatusView {
 
 /** Where deliveries are kept (a port; typeorm-delivery.repository.ts is its adapter). */
 export abstract class DeliveryRepository {
-  /** Writes the drafts in the caller's transaction; a draft whose (message, endpoint) exists is skipped. */
+  /**
+   * Writes the drafts in the caller's transaction; a draft whose (message, endpoint) exists is
+   * skipped. Answers with how many were written (in a transaction that defers them: kept).
+   */
   abstract insertPending(tx: InTransaction, drafts: readonly DeliveryDraft[]): Promise<number>;
+
+  /**
+   * From now on, insertPending in `tx` keeps its drafts for writeDeferredInserts, which writes them
+   * all with one statement (a consumer chunk's deliveries). Only for a transaction whose messages
+   * commit or fail together, and whose drafts are each for a message recorded in it, as every
+   * caller's are: a draft that met an existing row would make writeDeferredInserts throw.
+   */
+  abstract deferInserts(tx: InTransaction): void;
+  /** Writes what insertPending kept since deferInserts in `tx` (nothing if it kept nothing). */
+  abstract writeDeferredInserts(tx: InTransaction): Promise<void>;
 
   /**
    * Claims up to `limit` of one endpoint's due rows (pending, or delivering with a lapsed lease),

@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { MerchantWebhook, NotificationKind } from '@kirim/contracts';
 import type { InTransaction } from '@kirim/messaging';
 import { ClaimedDelivery, DeliveryChannelName, DeliveryDraft, DeliveryRecord, DeliveryStatus } from './delivery';
@@ -63,31 +63,58 @@ interface ClaimedRow {
 }
 
 const COLUMNS = `id, notification_id, recipient_user_id, merchant_event_id, channel, endpoint_key, status, attempts, next_attempt_at, last_error, created_at, delivered_at, dead_at, replayed_at, replayed_by`;
-const COLUMNS_PER_DRAFT = 8;
 
 /** PostgreSQL adapter of DeliveryRepository (plain SQL: the claim needs FOR UPDATE SKIP LOCKED). */
 export class TypeOrmDeliveryRepository extends DeliveryRepository {
+  /** Per transaction (its EntityManager) that defers its inserts, the drafts kept so far. */
+  private readonly deferred = new WeakMap<EntityManager, DeliveryDraft[]>();
+
   constructor(private readonly dataSource: DataSource) {
     super();
   }
 
   async insertPending(tx: InTransaction, drafts: readonly DeliveryDraft[]): Promise<number> {
+    const deferred = this.deferred.get(tx.manager);
+    if (deferred === undefined) return this.insert(tx, drafts);
+    deferred.push(...drafts);
+    return drafts.length;
+  }
+
+  deferInserts(tx: InTransaction): void {
+    if (!this.deferred.has(tx.manager)) this.deferred.set(tx.manager, []);
+  }
+
+  async writeDeferredInserts(tx: InTransaction): Promise<void> {
+    const drafts = this.deferred.get(tx.manager)?.splice(0) ?? [];
+    const written = await this.insert(tx, drafts);
+    if (written !== drafts.length) {
+      throw new Error(`${drafts.length - written} of the chunk's ${drafts.length} deliveries were there already: their messages were recorded before`);
+    }
+  }
+
+  private async insert(tx: InTransaction, drafts: readonly DeliveryDraft[]): Promise<number> {
     if (drafts.length === 0) return 0;
-    const values = drafts
-      .map((_, row) => {
-        const p = row * COLUMNS_PER_DRAFT;
-        return `($${p + 1}::uuid, $${p + 2}::uuid, $${p + 3}::uuid, $${p + 4}::uuid, $${p + 5}, $${p + 6}, $${p + 7}::timestamptz, $${p + 8}::timestamptz, $${p + 8}::timestamptz)`;
-      })
-      .join(', ');
-    const parameters = drafts.flatMap((d) => [d.deliveryId, d.notificationId ?? null, d.recipientUserId ?? null, d.merchantEventId ?? null, d.channel, d.endpointKey, d.occurredAt, d.createdAt]);
+    const column = <T>(value: (draft: DeliveryDraft) => T): T[] => drafts.map(value);
     // A new delivery is due at once (next_attempt_at = created_at). ON CONFLICT: the unique keys, not
-    // the caller, decide that a (notification, endpoint) or a (merchant event, endpoint) is delivered once.
+    // the caller, decide that a (notification, endpoint) or a (merchant event, endpoint) is delivered
+    // once. Arrays, not a VALUES row per draft: one statement text whatever the count, planned once.
     const rows: { id: string }[] = await tx.manager.query(
       `INSERT INTO deliveries (id, notification_id, recipient_user_id, merchant_event_id, channel, endpoint_key, occurred_at, created_at, next_attempt_at)
-       VALUES ${values}
+       SELECT id, notification_id, recipient_user_id, merchant_event_id, channel, endpoint_key, occurred_at, created_at, created_at
+         FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[])
+           AS draft (id, notification_id, recipient_user_id, merchant_event_id, channel, endpoint_key, occurred_at, created_at)
        ON CONFLICT DO NOTHING
        RETURNING id`,
-      parameters,
+      [
+        column((d) => d.deliveryId),
+        column((d) => d.notificationId ?? null),
+        column((d) => d.recipientUserId ?? null),
+        column((d) => d.merchantEventId ?? null),
+        column((d) => d.channel),
+        column((d) => d.endpointKey),
+        column((d) => d.occurredAt),
+        column((d) => d.createdAt),
+      ],
     );
     return rows.length;
   }

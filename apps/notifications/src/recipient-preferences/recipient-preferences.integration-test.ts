@@ -24,6 +24,7 @@ import { ApplyAppPresence } from './apply-app-presence/apply-app-presence.use-ca
 import { ApplyRecipientPreferences } from './apply-recipient-preferences/apply-recipient-preferences.use-case';
 import { IdentityEventsConsumer } from './identity-events.consumer';
 import { TypeOrmRecipientPreferencesRepository } from './typeorm-recipient-preferences.repository';
+import { ReceiptChunkPreparer } from '../notifications/receipt-chunk.preparer';
 import { paymentEventsConsumerOver } from '../testing/payment-events-consumer';
 
 describe('recipient preferences and receipts in them (PostgreSQL)', () => {
@@ -33,6 +34,7 @@ describe('recipient preferences and receipts in them (PostgreSQL)', () => {
   let deliveries: TypeOrmDeliveryRepository;
   let identityConsumer: IdentityEventsConsumer;
   let paymentConsumer: PaymentEventsConsumer;
+  let chunkPreparer: ReceiptChunkPreparer;
   let offset = 0;
   const clock = new FixedClock(new Date('2025-11-28T10:00:02.000Z'));
 
@@ -45,6 +47,7 @@ describe('recipient preferences and receipts in them (PostgreSQL)', () => {
     identityConsumer = new IdentityEventsConsumer(new ApplyRecipientPreferences(preferences), new ApplyAppPresence(preferences));
     const notifications = new NotificationRepository(dataSource.getRepository(NotificationEntity));
     paymentConsumer = paymentEventsConsumerOver(dataSource, { notifications, deliveries, endpoints: new StaticDeliveryEndpoints([new ScriptedChannel('chat')]), preferences, clock, ids: new SequentialIds() });
+    chunkPreparer = new ReceiptChunkPreparer(preferences, deliveries);
   });
 
   afterAll(async () => {
@@ -68,6 +71,12 @@ describe('recipient preferences and receipts in them (PostgreSQL)', () => {
   function paymentCompleted(data: PaymentLifecycleEvent): Promise<void> {
     const event: InboundEvent<PaymentLifecycleEvent> = { id: `evt-${++offset}`, type: EVENT_TYPES.PAYMENT_COMPLETED, source: EVENT_SOURCES.PAYMENTS, time: data.occurredAt, key: data.paymentId, data };
     return unitOfWork.run((tx) => paymentConsumer.onPaymentCompleted(event, context(tx, TOPICS.PAYMENTS_EVENTS)));
+  }
+
+  function completedEvent(data: PaymentLifecycleEvent): InboundEvent<PaymentLifecycleEvent> {
+    // As the transport hands it over: validated into the contract's class.
+    const validated = Object.assign(new PaymentLifecycleEvent(), data);
+    return { id: `evt-${++offset}`, type: EVENT_TYPES.PAYMENT_COMPLETED, source: EVENT_SOURCES.PAYMENTS, time: data.occurredAt, key: data.paymentId, data: validated };
   }
 
   const stored = (): Promise<{ user_id: string; locale: string | null; time_zone: string | null; changed_at: Date }[]> =>
@@ -123,6 +132,64 @@ describe('recipient preferences and receipts in them (PostgreSQL)', () => {
     const payee = await dataSource.getRepository(NotificationEntity).findOneByOrFail({ userId: PAYEE });
     expect([payee.locale, payee.title]).toEqual(['en-IN', 'Payment received']);
     expect(payee.body).toContain('28 Nov 2025, 3:30 pm IST');
+  });
+
+  describe('a chunk run as one (ReceiptChunkPreparer)', () => {
+    it("reads its payments' readers once, writes all their deliveries with one statement at its end, and each receipt is as a lone event's would be", async () => {
+      await preferencesChanged({ userId: PAYER, locale: 'hi-IN', timeZone: 'Asia/Kolkata', changedAt: '2025-11-28T09:00:00.000Z' });
+      const events = [completedEvent(paymentEvent({ paymentId: '11111111-1111-4111-8111-111111111111' })), completedEvent(paymentEvent({ paymentId: '22222222-2222-4222-8222-222222222222' }))];
+
+      const statements = await unitOfWork.run(async (tx) => {
+        const query = jest.spyOn(tx.manager, 'query');
+        try {
+          await chunkPreparer.prepareChunk(events, tx.manager, { asOne: true });
+          for (const event of events) await paymentConsumer.onPaymentCompleted(event, context(tx, TOPICS.PAYMENTS_EVENTS));
+          const beforeFinish = query.mock.calls.map(([sql]) => String(sql));
+          await chunkPreparer.finishChunk(tx.manager);
+          return { beforeFinish, all: query.mock.calls.map(([sql]) => String(sql)) };
+        } finally {
+          query.mockRestore();
+        }
+      });
+
+      expect(statements.all.filter((sql) => sql.includes('FROM recipient_preferences'))).toHaveLength(1);
+      expect(statements.beforeFinish.filter((sql) => sql.includes('INSERT INTO deliveries'))).toHaveLength(0);
+      expect(statements.all.filter((sql) => sql.includes('INSERT INTO deliveries'))).toHaveLength(1);
+      const rows = await dataSource.getRepository(NotificationEntity).find();
+      expect(rows.map((row) => [row.userId, row.locale]).sort()).toEqual([[PAYEE, 'en-IN'], [PAYEE, 'en-IN'], [PAYER, 'hi-IN'], [PAYER, 'hi-IN']].sort());
+      const claimed = await deliveries.claimDue({ endpointKey: 'chat', now: clock.now(), limit: 10, leaseUntil: new Date(clock.now().getTime() + 60_000) });
+      expect(claimed.map((delivery) => receiptOf(delivery).notificationId).sort()).toEqual(rows.map((row) => row.id).sort());
+    });
+
+    it('writes a receipt in the language a change earlier in the same chunk set, not the one read at its start', async () => {
+      await preferencesChanged({ userId: PAYEE, locale: 'hi-IN', changedAt: '2025-11-28T09:00:00.000Z' });
+      const payment = completedEvent(paymentEvent());
+      const change: UserPreferencesChanged = { userId: PAYEE, locale: 'pt-BR', timeZone: 'America/Sao_Paulo', changedAt: '2025-11-28T09:30:00.000Z' };
+
+      await unitOfWork.run(async (tx) => {
+        await chunkPreparer.prepareChunk([identityEvent(EVENT_TYPES.USER_PREFERENCES_CHANGED, PAYEE, change), payment], tx.manager, { asOne: true });
+        await identityConsumer.onUserPreferencesChanged(identityEvent(EVENT_TYPES.USER_PREFERENCES_CHANGED, PAYEE, change), context(tx, TOPICS.IDENTITY_EVENTS));
+        await paymentConsumer.onPaymentCompleted(payment, context(tx, TOPICS.PAYMENTS_EVENTS));
+        await chunkPreparer.finishChunk(tx.manager);
+      });
+
+      const payee = await dataSource.getRepository(NotificationEntity).findOneByOrFail({ userId: PAYEE });
+      expect([payee.locale, payee.title]).toEqual(['pt-BR', 'Pagamento recebido']);
+    });
+
+    it('throws at its end, so the chunk is replayed message by message, when one of its deliveries was there already', async () => {
+      const payment = completedEvent(paymentEvent());
+      await paymentCompleted(payment.data);
+      const [existing] = await dataSource.query<Array<{ id: string; notification_id: string }>>(`SELECT id, notification_id FROM deliveries LIMIT 1`);
+
+      const chunk = unitOfWork.run(async (tx) => {
+        await chunkPreparer.prepareChunk([payment], tx.manager, { asOne: true });
+        await deliveries.insertPending(tx, [{ deliveryId: existing.id, notificationId: existing.notification_id, recipientUserId: PAYER, channel: 'chat', endpointKey: 'chat', occurredAt: clock.now(), createdAt: clock.now() }]);
+        await chunkPreparer.finishChunk(tx.manager);
+      });
+
+      await expect(chunk).rejects.toThrow("1 of the chunk's 1 deliveries were there already");
+    });
   });
 
   it('stores nothing for the identity events notifications does not need', async () => {

@@ -17,6 +17,16 @@ export abstract class RecipientPreferencesRepository {
    */
   abstract saveAppPresenceIfNewer(tx: InTransaction, presence: AnnouncedAppPresence): Promise<boolean>;
 
-  /** What is stored for these users, in one query; a user identity announced nothing for is absent from the map. */
+  /**
+   * What is stored for these users, in one query (none when `tx` remembers them all, see
+   * rememberUsers); a user identity announced nothing for is absent from the map.
+   */
   abstract findByUserIds(tx: InTransaction, userIds: readonly string[]): Promise<ReadonlyMap<string, RecipientPreferences>>;
+
+  /**
+   * Reads these users' preferences once for a consumer chunk: findByUserIds in `tx` of users among
+   * them then answers from memory, and a save in `tx` makes its user read from the table again.
+   * Read under READ COMMITTED as each handler's own query would be, only at the chunk's start.
+   */
+  abstract rememberUsers(tx: InTransaction, userIds: readonly string[]): Promise<void>;
 }

@@ -1,4 +1,5 @@
 import type { InTransaction } from '@kirim/messaging';
+import type { EntityManager } from 'typeorm';
 import type { AnnouncedAppPresence, AnnouncedPreferences, RecipientPreferences } from './recipient-preferences';
 import { RecipientPreferencesRepository } from './recipient-preferences.repository';
 
@@ -16,7 +17,11 @@ interface PreferencesRow {
  * statement). Needs no DataSource: every call runs in the consumer batch's transaction.
  */
 export class TypeOrmRecipientPreferencesRepository extends RecipientPreferencesRepository {
+  /** Per transaction (its EntityManager), the users rememberUsers read: each one's preferences, or null when none are stored. */
+  private readonly remembered = new WeakMap<EntityManager, Map<string, RecipientPreferences | null>>();
+
   async saveIfNewer(tx: InTransaction, preferences: AnnouncedPreferences): Promise<boolean> {
+    this.remembered.get(tx.manager)?.delete(preferences.userId);
     // One statement, so two replicas applying two events of one user cannot interleave a read and a
     // write: the row lock taken by ON CONFLICT orders them, and the WHERE keeps the later changedAt.
     // A row made by the app presence alone has no changed_at yet: any preferences are newer.
@@ -32,6 +37,7 @@ export class TypeOrmRecipientPreferencesRepository extends RecipientPreferencesR
   }
 
   async saveAppPresenceIfNewer(tx: InTransaction, presence: AnnouncedAppPresence): Promise<boolean> {
+    this.remembered.get(tx.manager)?.delete(presence.userId);
     // As saveIfNewer, on the presence's own columns: the preferences' changed_at plays no part.
     const rows: { user_id: string }[] = await tx.manager.query(
       `INSERT INTO recipient_preferences (user_id, has_app, app_presence_changed_at)
@@ -46,6 +52,23 @@ export class TypeOrmRecipientPreferencesRepository extends RecipientPreferencesR
 
   async findByUserIds(tx: InTransaction, userIds: readonly string[]): Promise<ReadonlyMap<string, RecipientPreferences>> {
     if (userIds.length === 0) return new Map();
+    const remembered = this.remembered.get(tx.manager);
+    if (remembered !== undefined && userIds.every((userId) => remembered.has(userId))) {
+      return new Map(userIds.flatMap((userId) => {
+        const preferences = remembered.get(userId);
+        return preferences ? [[userId, preferences] as const] : [];
+      }));
+    }
+    return this.read(tx, userIds);
+  }
+
+  async rememberUsers(tx: InTransaction, userIds: readonly string[]): Promise<void> {
+    if (userIds.length === 0) return;
+    const found = await this.read(tx, userIds);
+    this.remembered.set(tx.manager, new Map(userIds.map((userId) => [userId, found.get(userId) ?? null])));
+  }
+
+  private async read(tx: InTransaction, userIds: readonly string[]): Promise<Map<string, RecipientPreferences>> {
     const rows: PreferencesRow[] = await tx.manager.query(
       `SELECT user_id, locale, time_zone, changed_at, has_app, app_presence_changed_at FROM recipient_preferences WHERE user_id = ANY($1::uuid[])`,
       [[...new Set(userIds)]],

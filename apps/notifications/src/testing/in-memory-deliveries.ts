@@ -27,7 +27,31 @@ export class InMemoryDeliveries extends DeliveryRepository {
   /** How many times outcomes were written (each write stores one pass's). */
   outcomeWrites = 0;
 
-  async insertPending(_tx: InTransaction, drafts: readonly DeliveryDraft[]): Promise<number> {
+  /** Drafts kept per deferring transaction (its manager), and how many each writeDeferredInserts wrote. */
+  private readonly deferred = new WeakMap<object, DeliveryDraft[]>();
+  readonly deferredWrites: number[] = [];
+
+  async insertPending(tx: InTransaction, drafts: readonly DeliveryDraft[]): Promise<number> {
+    const deferred = this.deferred.get(tx.manager);
+    if (deferred !== undefined) {
+      deferred.push(...drafts);
+      return drafts.length;
+    }
+    return this.insert(drafts);
+  }
+
+  deferInserts(tx: InTransaction): void {
+    if (!this.deferred.has(tx.manager)) this.deferred.set(tx.manager, []);
+  }
+
+  async writeDeferredInserts(tx: InTransaction): Promise<void> {
+    const drafts = this.deferred.get(tx.manager)?.splice(0) ?? [];
+    if (drafts.length === 0) return;
+    if (this.insert(drafts) !== drafts.length) throw new Error('a deferred delivery was there already');
+    this.deferredWrites.push(drafts.length);
+  }
+
+  private insert(drafts: readonly DeliveryDraft[]): number {
     let inserted = 0;
     for (const draft of drafts) {
       const sameMessage = (r: StoredDelivery): boolean =>

@@ -6,6 +6,8 @@ import { RecipientPreferencesRepository } from '../recipient-preferences/recipie
 export class InMemoryRecipientPreferences extends RecipientPreferencesRepository {
   readonly rows = new Map<string, RecipientPreferences>();
   readonly lookups: (readonly string[])[] = [];
+  /** The user lists rememberUsers was given (this fake reads its rows every time either way). */
+  readonly remembered: (readonly string[])[] = [];
 
   async saveIfNewer(_tx: InTransaction, preferences: AnnouncedPreferences): Promise<boolean> {
     const stored = this.rows.get(preferences.userId);
@@ -25,5 +27,9 @@ export class InMemoryRecipientPreferences extends RecipientPreferencesRepository
   async findByUserIds(_tx: InTransaction, userIds: readonly string[]): Promise<ReadonlyMap<string, RecipientPreferences>> {
     this.lookups.push([...userIds]);
     return new Map(userIds.flatMap((userId) => (this.rows.has(userId) ? [[userId, this.rows.get(userId) as RecipientPreferences] as const] : [])));
+  }
+
+  async rememberUsers(_tx: InTransaction, userIds: readonly string[]): Promise<void> {
+    this.remembered.push([...userIds]);
   }
 }
