@@ -362,6 +362,36 @@ describe('sandbox ledger (PostgreSQL)', () => {
       expect(await balanceOf(account)).toBe(6_000n);
       await expectLedgerSound();
     });
+    it('finds legs whose ids are written in upper case (a uuid is a uuid whatever its case)', async () => {
+      const account = await openAccount('SBXA', 10_000n);
+      const shouted = leg('debit', 'SBXA', account.toUpperCase(), 4_000n);
+
+      const { results } = await applyAsChunk([{ ...shouted, requestId: shouted.requestId.toUpperCase() }, { ...shouted, requestId: shouted.requestId.toUpperCase() }]);
+
+      expect(results[0].outcome).toMatchObject({ approved: true, replayed: false });
+      expect(results[1].outcome).toEqual({ ...results[0].outcome, replayed: true });
+      expect(await balanceOf(account)).toBe(6_000n);
+    });
+
+    it('writes at once a leg applied after the chunk was finished, and refuses to remember a second chunk over unwritten postings', async () => {
+      const account = await openAccount('SBXA', 10_000n);
+      const first = leg('debit', 'SBXA', account, 1_000n);
+      const after = leg('debit', 'SBXA', account, 2_000n);
+
+      await dataSource.transaction(async (manager) => {
+        await ledger.lockLegAccounts({ manager }, [first, after], { remember: true });
+        await ledger.applyLeg({ manager }, first);
+        await expect(ledger.lockLegAccounts({ manager }, [after], { remember: true })).rejects.toThrow('left unwritten');
+        await ledger.writeDeferredPostings({ manager });
+        await ledger.applyLeg({ manager }, after);
+        const [row] = await manager.query<Array<{ count: string }>>(`SELECT count(*)::text AS count FROM sandbox_postings WHERE request_id = ANY($1::uuid[])`, [[first.requestId, after.requestId]]);
+        expect(row.count).toBe('2');
+      });
+
+      expect(await balanceOf(account)).toBe(7_000n);
+      await expectLedgerSound();
+    });
+
     it("throws at the write, undoing the whole chunk, when another transaction took one of its request ids meanwhile", async () => {
       const account = await openAccount('SBXA', 10_000n);
       const other = await openAccount('SBXA', 10_000n);

@@ -82,7 +82,10 @@ export abstract class SandboxLedgerRepository {
    * after the account is locked; a decline it returns is recorded and answered like any other.
    */
   abstract applyLeg(tx: InTransaction, leg: SandboxLegInput, authorize?: LegAuthorization): Promise<SandboxLegOutcome>;
-  /** Writes the postings applyLeg left for later in `tx` (nothing if it left none), with one statement. */
+  /**
+   * Writes the postings applyLeg left for later in `tx` (nothing if it left none), with one statement,
+   * and forgets what lockLegAccounts remembered: a leg applied in `tx` after it reads and writes the tables.
+   */
   abstract writeDeferredPostings(tx: InTransaction): Promise<void>;
   abstract openAccount(input: OpenSandboxAccountInput): Promise<SandboxAccountView>;
   abstract findCustomerAccountsByMobile(mobile: string): Promise<SandboxAccountView[]>;

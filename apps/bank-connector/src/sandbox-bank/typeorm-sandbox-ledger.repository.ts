@@ -125,25 +125,30 @@ export class TypeOrmSandboxLedgerRepository extends SandboxLedgerRepository {
    */
   async lockLegAccounts(tx: InTransaction, legs: readonly ChunkLeg[], { remember }: { readonly remember: boolean }): Promise<void> {
     if (legs.length === 0) return;
-    const accountRefs = [...new Set(legs.map((leg) => leg.accountRef))];
+    // A second chunk in one transaction would drop the first one's postings, already answered.
+    if ((this.remembered.get(tx.manager)?.pending.length ?? 0) > 0) throw new Error("a chunk's sandbox postings were left unwritten (writeDeferredPostings)");
+    const accountRefs = [...new Set(legs.map((leg) => idKey(leg.accountRef)))];
     const accounts = await tx.manager.query<Array<LockedAccountRow & { id: string }>>(
       `SELECT id, bank_code, kind, currency, balance_minor::text AS balance_minor, freeze_kind
          FROM sandbox_accounts WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
       [accountRefs],
     );
     if (!remember) return;
-    const requestIds = [...new Set(legs.map((leg) => leg.requestId))];
-    // The RRNs come with the answers: one per request id, more than the approved legs will take (a
-    // sequence has gaps anyway, and its 12 digits last decades at a thousand legs a second).
-    const [read] = await tx.manager.query<Array<{ answers: Array<PostingAnswerRow & { request_id: string }> | null; rrns: string[] }>>(
+    const requestIds = [...new Set(legs.map((leg) => idKey(leg.requestId)))];
+    // The RRNs come with the answers: one per request id of a leg on a sandbox account, more than the
+    // approved legs will take (a sequence has gaps anyway; its 12 digits last about 15 years at
+    // 2,000 legs a second).
+    const held = new Set(accounts.map((row) => row.id));
+    const rrnsWanted = new Set(legs.filter((leg) => held.has(idKey(leg.accountRef))).map((leg) => idKey(leg.requestId))).size;
+    const [read] = await tx.manager.query<Array<{ answers: Array<PostingAnswerRow & { request_id: string }> | null; rrns: string[] | null }>>(
       `SELECT (SELECT json_agg(json_build_object('request_id', request_id, ${POSTING_ANSWER_FIELDS})) FROM sandbox_postings WHERE request_id = ANY($1::uuid[])) AS answers,
               (SELECT array_agg(lpad(nextval('sandbox_rrn_seq')::text, 12, '0')) FROM generate_series(1, $2::int)) AS rrns`,
-      [requestIds, requestIds.length],
+      [requestIds, rrnsWanted],
     );
     const memory: ChunkLedgerMemory = {
       accounts: new Map(accountRefs.map((ref) => [ref, null])),
       answers: new Map(requestIds.map((id) => [id, null])),
-      rrns: read.rrns.reverse(),
+      rrns: (read.rrns ?? []).reverse(),
       pending: [],
     };
     for (const row of accounts) memory.accounts.set(row.id, accountStateOf(row));
@@ -156,7 +161,7 @@ export class TypeOrmSandboxLedgerRepository extends SandboxLedgerRepository {
     const memory = this.remembered.get(manager);
     const remembered = rememberedAccountAndAnswer(memory, leg);
     // A leg the chunk was not told of is read from the tables: they must hold what was left for later.
-    if (remembered === undefined) await this.writeDeferredPostings(tx);
+    if (memory !== undefined && remembered === undefined) await this.writePending(tx, memory);
     const { account, earlier } = remembered ?? (await this.lockAccountAndFindAnswer(manager, leg));
     if (earlier) {
       return earlier;
@@ -180,31 +185,39 @@ export class TypeOrmSandboxLedgerRepository extends SandboxLedgerRepository {
     if (!decision.approved) {
       const inserted = await this.insertDeclinedPosting(manager, posting, { resultCode: decision.resultCode, reason: decision.reason });
       if (inserted === null) {
-        memory?.answers.delete(leg.requestId);
+        memory?.answers.delete(idKey(leg.requestId));
         return this.answerOfConcurrentWinner(manager, leg);
       }
-      memory?.answers.set(leg.requestId, answerRowOf(posting, decision.resultCode, null, decision.reason));
+      memory?.answers.set(idKey(leg.requestId), answerRowOf(posting, decision.resultCode, null, decision.reason));
       return { approved: false, resultCode: decision.resultCode, reason: decision.reason, replayed: false };
     }
 
     const rrn = await this.postApproved(manager, posting);
     if (rrn === null) {
-      memory?.answers.delete(leg.requestId);
+      memory?.answers.delete(idKey(leg.requestId));
       return this.answerOfConcurrentWinner(manager, leg);
     }
     if (memory !== undefined) rememberPosted(memory, posting, answerRowOf(posting, RESULT_CODES.SUCCESS, rrn, null));
     return { approved: true, rrn, replayed: false };
   }
 
+  /** Writes what the chunk left for later, and forgets what it remembered: a leg applied later in `tx` reads and writes the tables. */
+  async writeDeferredPostings(tx: InTransaction): Promise<void> {
+    const memory = this.remembered.get(tx.manager);
+    if (memory === undefined) return;
+    this.remembered.delete(tx.manager);
+    await this.writePending(tx, memory);
+  }
+
   /**
    * The chunk's postings, entries and balance changes in one statement (see postApproved for the
    * CTEs' rules): each balance moves once by its legs' sum, whose every step applyLeg checked. A
-   * request id taken meanwhile by another transaction (one request id naming two accounts) or a
-   * bank without a settlement account makes it throw, and the whole chunk is undone.
+   * request id taken meanwhile by another transaction (one request id naming two accounts) leaves a
+   * posting out, and a bank without a settlement account its entries: either throws here, and the
+   * whole chunk is undone.
    */
-  async writeDeferredPostings(tx: InTransaction): Promise<void> {
-    const pending = this.remembered.get(tx.manager)?.pending;
-    if (pending === undefined || pending.length === 0) return;
+  private async writePending(tx: InTransaction, { pending }: ChunkLedgerMemory): Promise<void> {
+    if (pending.length === 0) return;
     const legs = pending.splice(0);
     const column = <T>(value: (leg: (typeof legs)[number]) => T): T[] => legs.map(value);
     const [written] = await tx.manager.query<Array<{ postings: number; entries: number }>>(
@@ -376,7 +389,7 @@ export class TypeOrmSandboxLedgerRepository extends SandboxLedgerRepository {
 
   /**
    * Locks the leg's account and reads the answer recorded for its request id, in one statement. The
-   * consumer's chunk holds the account lock already (lockAccountsInOrder), so the read sees every
+   * consumer's chunk holds the account lock already (lockLegAccounts), so the read sees every
    * posting committed before it. A caller that has to wait here reads postings as of before the
    * wait; one committed meanwhile for the same request id then makes this leg's posting conflict,
    * and answerOfConcurrentWinner answers with it, so nothing moves twice either way.
@@ -485,6 +498,11 @@ function postingValues(posting: LegPosting): Array<string | null> {
   return [posting.requestId, posting.paymentId, posting.purpose, posting.direction, posting.bankCode, posting.accountId, posting.currency, posting.amountMinor.toString()];
 }
 
+/** A uuid as the memory keys it: as PostgreSQL writes it (lower case), whatever case the leg used. */
+function idKey(id: string): string {
+  return id.toLowerCase();
+}
+
 function customerDeltaOf(posting: LegPosting): bigint {
   return posting.direction === 'debit' ? -posting.amountMinor : posting.amountMinor;
 }
@@ -498,8 +516,8 @@ function rememberedAccountAndAnswer(
   memory: ChunkLedgerMemory | undefined,
   leg: SandboxLegInput,
 ): { account: LedgerAccountState | null; earlier: SandboxLegOutcome | null } | undefined {
-  const account = memory?.accounts.get(leg.accountRef);
-  const posted = memory?.answers.get(leg.requestId);
+  const account = memory?.accounts.get(idKey(leg.accountRef));
+  const posted = memory?.answers.get(idKey(leg.requestId));
   if (account === undefined || posted === undefined) return undefined;
   return { account, earlier: posted === null ? null : answerFromPosting(leg, posted) };
 }
@@ -522,10 +540,10 @@ function answerRowOf(posting: LegPosting, resultCode: string, rrn: string | null
 
 /** A posting in the chunk's memory: its answer, and if approved its account's new balance. */
 function rememberPosted(memory: ChunkLedgerMemory, posting: LegPosting, answer: PostingAnswerRow): void {
-  memory.answers.set(posting.requestId, answer);
+  memory.answers.set(idKey(posting.requestId), answer);
   if (answer.rrn === null) return;
-  const account = memory.accounts.get(posting.accountId);
-  if (account) memory.accounts.set(posting.accountId, { ...account, balanceMinor: account.balanceMinor + customerDeltaOf(posting) });
+  const account = memory.accounts.get(idKey(posting.accountId));
+  if (account) memory.accounts.set(idKey(posting.accountId), { ...account, balanceMinor: account.balanceMinor + customerDeltaOf(posting) });
 }
 
 /**

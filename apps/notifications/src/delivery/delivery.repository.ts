@@ -70,7 +70,7 @@ export abstract class DeliveryRepository {
    * caller's are: a draft that met an existing row would make writeDeferredInserts throw.
    */
   abstract deferInserts(tx: InTransaction): void;
-  /** Writes what insertPending kept since deferInserts in `tx` (nothing if it kept nothing). */
+  /** Writes what insertPending kept since deferInserts in `tx` (nothing if it kept nothing), and ends the deferring. */
   abstract writeDeferredInserts(tx: InTransaction): Promise<void>;
 
   /**

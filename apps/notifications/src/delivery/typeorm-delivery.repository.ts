@@ -85,7 +85,9 @@ export class TypeOrmDeliveryRepository extends DeliveryRepository {
   }
 
   async writeDeferredInserts(tx: InTransaction): Promise<void> {
-    const drafts = this.deferred.get(tx.manager)?.splice(0) ?? [];
+    const drafts = this.deferred.get(tx.manager) ?? [];
+    // Deferring ends here: a draft inserted later in `tx` is written at once.
+    this.deferred.delete(tx.manager);
     const written = await this.insert(tx, drafts);
     if (written !== drafts.length) {
       throw new Error(`${drafts.length - written} of the chunk's ${drafts.length} deliveries were there already: their messages were recorded before`);

@@ -35,6 +35,7 @@ describe('recipient preferences and receipts in them (PostgreSQL)', () => {
   let identityConsumer: IdentityEventsConsumer;
   let paymentConsumer: PaymentEventsConsumer;
   let chunkPreparer: ReceiptChunkPreparer;
+  let preferences: TypeOrmRecipientPreferencesRepository;
   let offset = 0;
   const clock = new FixedClock(new Date('2025-11-28T10:00:02.000Z'));
 
@@ -43,7 +44,7 @@ describe('recipient preferences and receipts in them (PostgreSQL)', () => {
     dataSource = database.dataSource;
     unitOfWork = new UnitOfWork(dataSource, new OutboxWriter(EVENT_SOURCES.NOTIFICATIONS));
     deliveries = new TypeOrmDeliveryRepository(dataSource);
-    const preferences = new TypeOrmRecipientPreferencesRepository();
+    preferences = new TypeOrmRecipientPreferencesRepository();
     identityConsumer = new IdentityEventsConsumer(new ApplyRecipientPreferences(preferences), new ApplyAppPresence(preferences));
     const notifications = new NotificationRepository(dataSource.getRepository(NotificationEntity));
     paymentConsumer = paymentEventsConsumerOver(dataSource, { notifications, deliveries, endpoints: new StaticDeliveryEndpoints([new ScriptedChannel('chat')]), preferences, clock, ids: new SequentialIds() });
@@ -146,7 +147,13 @@ describe('recipient preferences and receipts in them (PostgreSQL)', () => {
           for (const event of events) await paymentConsumer.onPaymentCompleted(event, context(tx, TOPICS.PAYMENTS_EVENTS));
           const beforeFinish = query.mock.calls.map(([sql]) => String(sql));
           await chunkPreparer.finishChunk(tx.manager);
-          return { beforeFinish, all: query.mock.calls.map(([sql]) => String(sql)) };
+          const all = query.mock.calls.map(([sql]) => String(sql));
+          // The chunk is finished: a delivery drafted after it is written at once.
+          const [notification] = await tx.manager.query<Array<{ id: string }>>(`SELECT id FROM notifications LIMIT 1`);
+          await deliveries.insertPending(tx, [{ deliveryId: '0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0', notificationId: notification.id, recipientUserId: PAYER, channel: 'chat', endpointKey: 'sms', occurredAt: clock.now(), createdAt: clock.now() }]);
+          const [written] = await tx.manager.query<Array<{ count: string }>>(`SELECT count(*)::text AS count FROM deliveries WHERE id = '0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0'`);
+          expect(written.count).toBe('1');
+          return { beforeFinish, all };
         } finally {
           query.mockRestore();
         }
@@ -175,6 +182,21 @@ describe('recipient preferences and receipts in them (PostgreSQL)', () => {
 
       const payee = await dataSource.getRepository(NotificationEntity).findOneByOrFail({ userId: PAYEE });
       expect([payee.locale, payee.title]).toEqual(['pt-BR', 'Pagamento recebido']);
+    });
+
+    it('reads a remembered user from the table again once the chunk saved their preferences or app presence', async () => {
+      await preferencesChanged({ userId: PAYER, locale: 'hi-IN', changedAt: '2025-11-28T09:00:00.000Z' });
+
+      const seen = await unitOfWork.run(async (tx) => {
+        await preferences.rememberUsers(tx, [PAYER, PAYEE]);
+        const atStart = await preferences.findByUserIds(tx, [PAYER, PAYEE]);
+        await preferences.saveAppPresenceIfNewer(tx, { userId: PAYEE, hasApp: false, changedAt: new Date('2025-11-28T09:10:00.000Z') });
+        await preferences.saveIfNewer(tx, { userId: PAYER, locale: 'pt-BR', timeZone: null, changedAt: new Date('2025-11-28T09:20:00.000Z') });
+        return { atStart, after: await preferences.findByUserIds(tx, [PAYER, PAYEE]) };
+      });
+
+      expect([seen.atStart.get(PAYER)?.locale, seen.atStart.has(PAYEE)]).toEqual(['hi-IN', false]);
+      expect([seen.after.get(PAYER)?.locale, seen.after.get(PAYEE)?.hasApp]).toEqual(['pt-BR', false]);
     });
 
     it('throws at its end, so the chunk is replayed message by message, when one of its deliveries was there already', async () => {

@@ -45,7 +45,8 @@ export class InMemoryDeliveries extends DeliveryRepository {
   }
 
   async writeDeferredInserts(tx: InTransaction): Promise<void> {
-    const drafts = this.deferred.get(tx.manager)?.splice(0) ?? [];
+    const drafts = this.deferred.get(tx.manager) ?? [];
+    this.deferred.delete(tx.manager);
     if (drafts.length === 0) return;
     if (this.insert(drafts) !== drafts.length) throw new Error('a deferred delivery was there already');
     this.deferredWrites.push(drafts.length);

@@ -34,11 +34,11 @@ export const TAKE_PIN_BLOCK_SQL = `WITH forgotten AS (
 /** sandbox_upi_pins and sandbox_pin_block_uses (migration 1764630000000). */
 @Injectable()
 export class TypeOrmSandboxUpiPinRepository extends SandboxUpiPinRepository {
-  /** Per transaction (its EntityManager), what rememberAccountPins read: null for an account that is not a customer's. */
+  /** Per transaction (its EntityManager), what rememberAccountPins read, by lower-case account id: null for an account that is not a customer's. */
   private readonly remembered = new WeakMap<EntityManager, Map<string, SandboxPinAccount | null>>();
 
   async lockAccountPin(tx: InTransaction, accountRef: string): Promise<SandboxPinAccount | null> {
-    const remembered = this.remembered.get(tx.manager)?.get(accountRef);
+    const remembered = this.remembered.get(tx.manager)?.get(accountRef.toLowerCase());
     if (remembered !== undefined) return remembered;
     // The account row first, as the ledger locks it: one lock order, so no deadlock with a debit.
     const rows = await tx.manager.query<AccountPinRow[]>(
@@ -55,7 +55,8 @@ export class TypeOrmSandboxUpiPinRepository extends SandboxUpiPinRepository {
 
   async rememberAccountPins(tx: InTransaction, accountRefs: readonly string[]): Promise<void> {
     if (accountRefs.length === 0) return;
-    const unique = [...new Set(accountRefs)];
+    // Keyed as PostgreSQL writes a uuid (lower case), whatever case the legs used.
+    const unique = [...new Set(accountRefs.map((ref) => ref.toLowerCase()))];
     // No FOR UPDATE: the caller holds the accounts' locks, and every write of a PIN record takes them
     // first. The kind is checked here, not in SQL: with it there and statistics from before the
     // bench's accounts were opened, PostgreSQL walked the partial index of customers' mobiles and
@@ -75,8 +76,8 @@ export class TypeOrmSandboxUpiPinRepository extends SandboxUpiPinRepository {
   /** A remembered account's PIN record after this transaction wrote it (or removed it: null). */
   private rememberWrite(tx: InTransaction, accountRef: string, pin: StoredUpiPin | null): void {
     const remembered = this.remembered.get(tx.manager);
-    const account = remembered?.get(accountRef);
-    if (remembered && account) remembered.set(accountRef, { ...account, pin });
+    const account = remembered?.get(accountRef.toLowerCase());
+    if (remembered && account) remembered.set(accountRef.toLowerCase(), { ...account, pin });
   }
 
   async savePin(tx: InTransaction, accountRef: string, pin: StoredUpiPin, at: Date): Promise<void> {
@@ -91,7 +92,7 @@ export class TypeOrmSandboxUpiPinRepository extends SandboxUpiPinRepository {
 
   async saveFailedTries(tx: InTransaction, accountRef: string, failedTries: number, at: Date): Promise<void> {
     await tx.manager.query(`UPDATE sandbox_upi_pins SET failed_tries = $2, updated_at = $3 WHERE account_id = $1`, [accountRef, failedTries, at]);
-    const pin = this.remembered.get(tx.manager)?.get(accountRef)?.pin;
+    const pin = this.remembered.get(tx.manager)?.get(accountRef.toLowerCase())?.pin;
     if (pin) this.rememberWrite(tx, accountRef, { ...pin, failedTries });
   }
 
