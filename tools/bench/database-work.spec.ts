@@ -1,4 +1,4 @@
-import { databaseNameOf, databaseWorkBetween, databaseWorkText, DatabaseWorkSnapshot, QueryRows, readDatabaseCounters } from './database-work';
+import { databaseNameOf, databaseWorkBetween, databaseWorkText, DatabaseWorkSnapshot, QueryRows, readDatabaseCounters, vacuumDatabases } from './database-work';
 
 /** Answers the two statistics queries from fixed rows, as PostgreSQL would (bigint counters as strings). */
 function fakeServer(counters: Array<[string, number, number]>, statements: Array<[string, number]> | 'no pg_stat_statements'): { query: QueryRows; asked: unknown[][] } {
@@ -96,5 +96,26 @@ describe('databaseWorkText', () => {
       'database work per final payment: 4 transactions, 5 rows written (payments 4 tx / 5 rows); statements not counted (pg_stat_statements is not in kirim_payments)',
     );
     expect(databaseWorkText(null)).toBe("database work: not measured (the stack's PostgreSQL could not be read)");
+  });
+});
+
+describe('vacuumDatabases', () => {
+  it("vacuums and analyzes each of the stack's databases, and reports one it could not without stopping", async () => {
+    const ran: Array<[string, string]> = [];
+    const outcome = await vacuumDatabases(async (database, sql) => {
+      if (database === 'kirim_example_partner') throw new Error('database "kirim_example_partner" does not exist');
+      ran.push([database, sql]);
+    });
+
+    expect(ran).toEqual([
+      ['kirim_payments', 'VACUUM (ANALYZE)'],
+      ['kirim_bank_connector', 'VACUUM (ANALYZE)'],
+      ['kirim_notifications', 'VACUUM (ANALYZE)'],
+      ['kirim_identity', 'VACUUM (ANALYZE)'],
+    ]);
+    expect(outcome).toEqual({
+      vacuumed: ['kirim_payments', 'kirim_bank_connector', 'kirim_notifications', 'kirim_identity'],
+      skipped: [{ database: 'kirim_example_partner', reason: 'database "kirim_example_partner" does not exist' }],
+    });
   });
 });

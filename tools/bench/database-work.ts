@@ -132,3 +132,48 @@ export function databaseWorkText(work: DatabaseWorkFigures | null): string {
   const statementsNote = work.totalPerPayment.statements === null ? '; statements not counted (pg_stat_statements is not in kirim_payments)' : '';
   return `database work per final payment: ${counts(work.totalPerPayment, false)} (${services})${statementsNote}`;
 }
+
+/** Runs one statement in one of the stack's databases (by name). */
+export type RunInDatabase = (database: string, sql: string) => Promise<void>;
+
+export interface VacuumOutcome {
+  readonly vacuumed: readonly string[];
+  /** Databases that could not be vacuumed (absent from this stack, or refused), with why. */
+  readonly skipped: ReadonlyArray<{ readonly database: string; readonly reason: string }>;
+}
+
+/**
+ * Vacuums and analyzes each of the stack's databases before a step, so every step starts from what
+ * autovacuum would leave: the PostgreSQL on these machines runs with `autovacuum = off`, and without
+ * this a sitting's later steps measure the dead rows of its earlier ones (docs/benchmarks.md,
+ * thirteenth pass). A database that cannot be vacuumed is reported, and the step goes on.
+ */
+export async function vacuumDatabases(run: RunInDatabase, services: readonly string[] = STACK_DATABASE_SERVICES): Promise<VacuumOutcome> {
+  const vacuumed: string[] = [];
+  const skipped: Array<{ database: string; reason: string }> = [];
+  for (const service of services) {
+    const database = databaseNameOf(service);
+    try {
+      await run(database, 'VACUUM (ANALYZE)');
+      vacuumed.push(database);
+    } catch (error) {
+      skipped.push({ database, reason: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return { vacuumed, skipped };
+}
+
+/** vacuumDatabases on the stack's server, one connection per database. */
+export function vacuumStackDatabases(serverUrl: string = testDatabaseServerUrl()): Promise<VacuumOutcome> {
+  return vacuumDatabases(async (database, sql) => {
+    const url = new URL(serverUrl);
+    url.pathname = `/${database}`;
+    const client = new Client({ connectionString: url.toString(), connectionTimeoutMillis: 5_000 });
+    try {
+      await client.connect();
+      await client.query(sql);
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  });
+}

@@ -20,7 +20,7 @@ import { PaymentStateReader } from './payment-states';
 import { CeilingResult, measurePostgresCeiling } from './pg-ceiling';
 import { openingAccounts, readLedgerTotals } from './sandbox-ledger-reader';
 import { errorText, sleep } from './task-pool';
-import { databaseWorkBetween, DatabaseWorkSnapshot, readStackDatabaseWork } from './database-work';
+import { databaseWorkBetween, DatabaseWorkSnapshot, readStackDatabaseWork, vacuumStackDatabases } from './database-work';
 import { CpuSnapshot, readStackCpu, stackCpuBetween } from './stack-cpu';
 import { SessionKeeper } from './user-sessions';
 import { isFinalStatus } from './run-verdict';
@@ -168,6 +168,10 @@ async function runStep(api: Api, edge: EdgeHttp, watch: CompletionWatch | undefi
   const sessions = new SessionKeeper(api, users);
   const renewed = await sessions.renewExpiringWithin(duration + 90, options.seedParallelism);
   if (renewed > 0) log(`${rate}/s: renewed ${renewed} sessions that would expire during the step`);
+
+  const vacuumStart = performance.now();
+  const vacuum = await vacuumStackDatabases();
+  log(`${rate}/s: vacuumed ${vacuum.vacuumed.length} databases in ${((performance.now() - vacuumStart) / 1000).toFixed(1)} s${vacuum.skipped.map(({ database, reason }) => `; not ${database}: ${reason}`).join('')}`);
 
   const planned = planSchedule(rate, duration, users.length, randomInt);
   log(`${rate}/s: sending ${planned.length} payments over ${duration} s`);

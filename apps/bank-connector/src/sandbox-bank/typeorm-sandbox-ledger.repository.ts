@@ -60,7 +60,7 @@ interface ChunkLedgerMemory {
   readonly accounts: Map<string, LedgerAccountState | null>;
   /** The answer recorded for each of the chunk's request ids; null when none is. */
   readonly answers: Map<string, PostingAnswerRow | null>;
-  /** RRNs drawn for the chunk, one per request id, handed to its approved legs. */
+  /** RRNs drawn for the chunk, one per request id of a leg on a sandbox account, handed to its approved legs. */
   readonly rrns: string[];
   /** Postings decided from memory and not written yet (writeDeferredPostings). */
   readonly pending: Array<{ readonly posting: LegPosting; readonly answer: PostingAnswerRow }>;
