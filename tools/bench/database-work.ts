@@ -67,18 +67,27 @@ export async function readDatabaseCounters(query: QueryRows, services: readonly 
   return snapshot;
 }
 
-/** The stack's counters, read from payments' database on the stack's server; null when it cannot be reached. */
-export async function readStackDatabaseWork(serverUrl: string = testDatabaseServerUrl()): Promise<DatabaseWorkSnapshot | null> {
+/** Runs `work` on a connection of its own to `database` on the stack's server. */
+async function withStackDatabase<T>(serverUrl: string, database: string, work: (client: Client) => Promise<T>): Promise<T> {
   const url = new URL(serverUrl);
-  url.pathname = `/${databaseNameOf('payments')}`;
+  url.pathname = `/${database}`;
   const client = new Client({ connectionString: url.toString(), connectionTimeoutMillis: 5_000 });
   try {
     await client.connect();
-    return await readDatabaseCounters(async (sql, parameters) => (await client.query(sql, parameters)).rows as Array<Record<string, unknown>>);
-  } catch {
-    return null;
+    return await work(client);
   } finally {
     await client.end().catch(() => undefined);
+  }
+}
+
+/** The stack's counters, read from payments' database on the stack's server; null when it cannot be reached. */
+export async function readStackDatabaseWork(serverUrl: string = testDatabaseServerUrl()): Promise<DatabaseWorkSnapshot | null> {
+  try {
+    return await withStackDatabase(serverUrl, databaseNameOf('payments'), (client) =>
+      readDatabaseCounters(async (sql, parameters) => (await client.query(sql, parameters)).rows as Array<Record<string, unknown>>),
+    );
+  } catch {
+    return null;
   }
 }
 
@@ -166,14 +175,6 @@ export async function vacuumDatabases(run: RunInDatabase, services: readonly str
 /** vacuumDatabases on the stack's server, one connection per database. */
 export function vacuumStackDatabases(serverUrl: string = testDatabaseServerUrl()): Promise<VacuumOutcome> {
   return vacuumDatabases(async (database, sql) => {
-    const url = new URL(serverUrl);
-    url.pathname = `/${database}`;
-    const client = new Client({ connectionString: url.toString(), connectionTimeoutMillis: 5_000 });
-    try {
-      await client.connect();
-      await client.query(sql);
-    } finally {
-      await client.end().catch(() => undefined);
-    }
+    await withStackDatabase(serverUrl, database, (client) => client.query(sql));
   });
 }

@@ -73,11 +73,12 @@ export class TypeOrmSandboxUpiPinRepository extends SandboxUpiPinRepository {
     this.remembered.set(tx.manager, remembered);
   }
 
-  /** A remembered account's PIN record after this transaction wrote it (or removed it: null). */
-  private rememberWrite(tx: InTransaction, accountRef: string, pin: StoredUpiPin | null): void {
+  /** A remembered account's PIN record after this transaction wrote it (`written` from the one remembered; null: removed). */
+  private rememberWrite(tx: InTransaction, accountRef: string, written: (pin: StoredUpiPin | null) => StoredUpiPin | null): void {
     const remembered = this.remembered.get(tx.manager);
-    const account = remembered?.get(accountRef.toLowerCase());
-    if (remembered && account) remembered.set(accountRef.toLowerCase(), { ...account, pin });
+    const key = accountRef.toLowerCase();
+    const account = remembered?.get(key);
+    if (remembered && account) remembered.set(key, { ...account, pin: written(account.pin) });
   }
 
   async savePin(tx: InTransaction, accountRef: string, pin: StoredUpiPin, at: Date): Promise<void> {
@@ -87,18 +88,17 @@ export class TypeOrmSandboxUpiPinRepository extends SandboxUpiPinRepository {
        ON CONFLICT (account_id) DO UPDATE SET pin_hash = EXCLUDED.pin_hash, failed_tries = EXCLUDED.failed_tries, updated_at = EXCLUDED.updated_at`,
       [accountRef, pin.pinHash, pin.failedTries, at],
     );
-    this.rememberWrite(tx, accountRef, { pinHash: pin.pinHash, failedTries: pin.failedTries });
+    this.rememberWrite(tx, accountRef, () => ({ pinHash: pin.pinHash, failedTries: pin.failedTries }));
   }
 
   async saveFailedTries(tx: InTransaction, accountRef: string, failedTries: number, at: Date): Promise<void> {
     await tx.manager.query(`UPDATE sandbox_upi_pins SET failed_tries = $2, updated_at = $3 WHERE account_id = $1`, [accountRef, failedTries, at]);
-    const pin = this.remembered.get(tx.manager)?.get(accountRef.toLowerCase())?.pin;
-    if (pin) this.rememberWrite(tx, accountRef, { ...pin, failedTries });
+    this.rememberWrite(tx, accountRef, (pin) => pin && { ...pin, failedTries });
   }
 
   async clearPin(tx: InTransaction, accountRef: string): Promise<boolean> {
     const deleted = await tx.manager.query<Array<{ account_id: string }>>(`DELETE FROM sandbox_upi_pins WHERE account_id = $1 RETURNING account_id`, [accountRef]);
-    this.rememberWrite(tx, accountRef, null);
+    this.rememberWrite(tx, accountRef, () => null);
     return deleted.length > 0;
   }
 
