@@ -30,14 +30,21 @@ describe('PaymentsConfig', () => {
     expect(loadConfig(PaymentsConfig, { ...ENV, PAYMENT_LEG_TIMEOUT_MS: '2000' })).not.toHaveProperty('PAYMENT_LEG_TIMEOUT_MS');
   });
 
-  it('refuses new payments above 10 s of saga lag, sampled every 250 ms, with Retry-After of at most 10 s, unless told otherwise', () => {
+  it('refuses new payments above 10 s of saga lag, sampled every 250 ms, with Retry-After of at most 10 s, or past 64 in flight, unless told otherwise', () => {
     expect(loadConfig(PaymentsConfig, ENV)).toMatchObject({
       PAYMENT_ADMISSION_MAX_LAG_MS: 10_000,
       PAYMENT_ADMISSION_SAMPLE_INTERVAL_MS: 250,
       PAYMENT_ADMISSION_MAX_RETRY_AFTER_SECONDS: 10,
+      PAYMENT_ADMISSION_MAX_IN_FLIGHT: 64,
     });
-    const tuned = loadConfig(PaymentsConfig, { ...ENV, PAYMENT_ADMISSION_MAX_LAG_MS: '5000', PAYMENT_ADMISSION_SAMPLE_INTERVAL_MS: '100', PAYMENT_ADMISSION_MAX_RETRY_AFTER_SECONDS: '30' });
-    expect(tuned).toMatchObject({ PAYMENT_ADMISSION_MAX_LAG_MS: 5000, PAYMENT_ADMISSION_SAMPLE_INTERVAL_MS: 100, PAYMENT_ADMISSION_MAX_RETRY_AFTER_SECONDS: 30 });
+    const tuned = loadConfig(PaymentsConfig, {
+      ...ENV,
+      PAYMENT_ADMISSION_MAX_LAG_MS: '5000',
+      PAYMENT_ADMISSION_SAMPLE_INTERVAL_MS: '100',
+      PAYMENT_ADMISSION_MAX_RETRY_AFTER_SECONDS: '30',
+      PAYMENT_ADMISSION_MAX_IN_FLIGHT: '200',
+    });
+    expect(tuned).toMatchObject({ PAYMENT_ADMISSION_MAX_LAG_MS: 5000, PAYMENT_ADMISSION_SAMPLE_INTERVAL_MS: 100, PAYMENT_ADMISSION_MAX_RETRY_AFTER_SECONDS: 30, PAYMENT_ADMISSION_MAX_IN_FLIGHT: 200 });
   });
 
   it('keeps two calls to identity out at once unless told otherwise', () => {
@@ -59,6 +66,9 @@ describe('PaymentsConfig', () => {
     ['PAYMENT_ADMISSION_SAMPLE_INTERVAL_MS', '5001'],
     ['PAYMENT_ADMISSION_MAX_RETRY_AFTER_SECONDS', '0'],
     ['PAYMENT_ADMISSION_MAX_RETRY_AFTER_SECONDS', '2.5'],
+    ['PAYMENT_ADMISSION_MAX_IN_FLIGHT', '0'],
+    ['PAYMENT_ADMISSION_MAX_IN_FLIGHT', '10001'],
+    ['PAYMENT_ADMISSION_MAX_IN_FLIGHT', 'many'],
   ])('refuses %s=%s, naming the variable', (name, value) => {
     const problems = problemsOf({ ...ENV, [name]: value });
     expect(problems).toHaveLength(1);

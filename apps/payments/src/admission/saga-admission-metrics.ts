@@ -20,8 +20,11 @@ new Gauge({
 
 const refusals = new Counter({ ...catalogued('kirim_payment_admission_refusals_total'), registers: [serviceMetrics] });
 
-export function countAdmissionRefusal(): void {
-  refusals.inc();
+/** Why a request to start a payment was refused: the saga lagged, or this replica had too many in flight. */
+export type AdmissionRefusalReason = 'saga-lag' | 'in-flight';
+
+export function countAdmissionRefusal(reason: AdmissionRefusalReason): void {
+  refusals.inc({ reason });
 }
 
 /** Points the gauge at this replica's SagaAdmission once Nest has made it (until then it shows NaN). */

@@ -3,7 +3,7 @@ import { PaymentsConfig } from '../payments.config';
 import { AdmissionPolicy, admissionPolicyOf, decideAdmission, retryAfterSeconds, SagaLagSample } from './saga-admission-policy';
 
 const NOW = new Date('2026-11-28T10:00:00.000Z');
-const POLICY: AdmissionPolicy = { maxLagMs: 10_000, maxRetryAfterSeconds: 10, sampleMaxAgeMs: 5_000 };
+const POLICY: AdmissionPolicy = { maxLagMs: 10_000, maxRetryAfterSeconds: 10, sampleMaxAgeMs: 5_000, maxInFlight: 64 };
 
 function sampled(lagSeconds: number, msAgo = 0): SagaLagSample {
   return { lagSeconds, sampledAt: new Date(NOW.getTime() - msAgo) };
@@ -66,7 +66,7 @@ describe('admission by the saga lag', () => {
     };
 
     it('refuses above 10 s of lag, tells to retry within 10 s, and trusts a sample for 20 intervals of 250 ms', () => {
-      expect(admissionPolicyOf(loadConfig(PaymentsConfig, ENV))).toEqual({ maxLagMs: 10_000, maxRetryAfterSeconds: 10, sampleMaxAgeMs: 5_000 });
+      expect(admissionPolicyOf(loadConfig(PaymentsConfig, ENV))).toEqual({ maxLagMs: 10_000, maxRetryAfterSeconds: 10, sampleMaxAgeMs: 5_000, maxInFlight: 64 });
     });
 
     it('follows the variables', () => {
@@ -75,8 +75,9 @@ describe('admission by the saga lag', () => {
         PAYMENT_ADMISSION_MAX_LAG_MS: '3000',
         PAYMENT_ADMISSION_MAX_RETRY_AFTER_SECONDS: '30',
         PAYMENT_ADMISSION_SAMPLE_INTERVAL_MS: '100',
+        PAYMENT_ADMISSION_MAX_IN_FLIGHT: '16',
       });
-      expect(admissionPolicyOf(config)).toEqual({ maxLagMs: 3_000, maxRetryAfterSeconds: 30, sampleMaxAgeMs: 2_000 });
+      expect(admissionPolicyOf(config)).toEqual({ maxLagMs: 3_000, maxRetryAfterSeconds: 30, sampleMaxAgeMs: 2_000, maxInFlight: 16 });
     });
   });
 });

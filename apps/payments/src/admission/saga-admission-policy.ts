@@ -14,6 +14,8 @@ export interface AdmissionPolicy {
   readonly maxRetryAfterSeconds: number;
   /** A sample older than this is not used: admission opens. */
   readonly sampleMaxAgeMs: number;
+  /** A replica working on this many requests to start a payment refuses the next one at once. */
+  readonly maxInFlight: number;
 }
 
 /** How long the saga lagged (never negative), and when this replica read it. */
@@ -34,12 +36,16 @@ export type AdmissionDecision =
 export const SAMPLE_INTERVALS_BEFORE_STALE = 20;
 
 export function admissionPolicyOf(
-  config: Pick<PaymentsConfig, 'PAYMENT_ADMISSION_MAX_LAG_MS' | 'PAYMENT_ADMISSION_MAX_RETRY_AFTER_SECONDS' | 'PAYMENT_ADMISSION_SAMPLE_INTERVAL_MS'>,
+  config: Pick<
+    PaymentsConfig,
+    'PAYMENT_ADMISSION_MAX_LAG_MS' | 'PAYMENT_ADMISSION_MAX_RETRY_AFTER_SECONDS' | 'PAYMENT_ADMISSION_SAMPLE_INTERVAL_MS' | 'PAYMENT_ADMISSION_MAX_IN_FLIGHT'
+  >,
 ): AdmissionPolicy {
   return {
     maxLagMs: config.PAYMENT_ADMISSION_MAX_LAG_MS,
     maxRetryAfterSeconds: config.PAYMENT_ADMISSION_MAX_RETRY_AFTER_SECONDS,
     sampleMaxAgeMs: SAMPLE_INTERVALS_BEFORE_STALE * config.PAYMENT_ADMISSION_SAMPLE_INTERVAL_MS,
+    maxInFlight: config.PAYMENT_ADMISSION_MAX_IN_FLIGHT,
   };
 }
 

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { ExecutionContext } from '@nestjs/common';
 import { AuthenticatedUser, catalogueMismatches, ProblemException, serviceMetrics } from '@kirim/platform';
 import { IdempotencyRecord } from '../payment/payment.repository';
@@ -21,10 +22,10 @@ class CountingKeys extends InMemoryIdempotencyKeyRepository {
   }
 }
 
-/** A request as it reaches the guard; `user` null: none authenticated. */
-function requestFor(headers: Record<string, string>, user: AuthenticatedUser | null = PAYER): ExecutionContext {
+/** A request as it reaches the guard; `user` null: none authenticated. Its response emits 'close' when the test says it is over. */
+function requestFor(headers: Record<string, string>, user: AuthenticatedUser | null = PAYER, response = new EventEmitter()): ExecutionContext {
   const request = { headers, ...(user !== null ? { user } : {}) };
-  return { switchToHttp: () => ({ getRequest: () => request }) } as unknown as ExecutionContext;
+  return { switchToHttp: () => ({ getRequest: () => request, getResponse: () => response }) } as unknown as ExecutionContext;
 }
 
 async function refusalOf(guard: SagaAdmissionGuard, context: ExecutionContext): Promise<ProblemException> {
@@ -36,9 +37,9 @@ async function refusalOf(guard: SagaAdmissionGuard, context: ExecutionContext): 
   return outcome;
 }
 
-async function refusalsCounted(): Promise<number> {
+async function refusalsCounted(reason: 'saga-lag' | 'in-flight' = 'saga-lag'): Promise<number> {
   const metric = await serviceMetrics.getSingleMetric('kirim_payment_admission_refusals_total')?.get();
-  return metric?.values[0]?.value ?? 0;
+  return metric?.values.find((value) => value.labels.reason === reason)?.value ?? 0;
 }
 
 async function lagShown(): Promise<number> {
@@ -53,7 +54,7 @@ describe('SagaAdmissionGuard', () => {
   let guard: SagaAdmissionGuard;
 
   beforeEach(() => {
-    admission = new SagaAdmission({ maxLagMs: 10_000, maxRetryAfterSeconds: 10, sampleMaxAgeMs: 5_000 }, clock);
+    admission = new SagaAdmission({ maxLagMs: 10_000, maxRetryAfterSeconds: 10, sampleMaxAgeMs: 5_000, maxInFlight: 2 }, clock);
     new SagaAdmissionMetrics(admission).onModuleInit();
     keys = new CountingKeys();
     keys.rows.set(`${PAYER.userId}|${ACCEPTED_KEY}`, { userId: PAYER.userId, key: ACCEPTED_KEY, requestFingerprint: 'f'.repeat(64), paymentId: '0b6f7c1e-8a44-4c1e-9d2a-0f6a1b2c3d4e' });
@@ -97,6 +98,41 @@ describe('SagaAdmissionGuard', () => {
     expect((await refusalOf(guard, requestFor({ 'idempotency-key': ACCEPTED_KEY }, null))).retryAfterSeconds).toBe(10);
     keys.failing = true;
     expect((await refusalOf(guard, requestFor({ 'idempotency-key': ACCEPTED_KEY }))).retryAfterSeconds).toBe(10);
+  });
+
+  it('refuses at once, reading nothing, while this replica already works on as many as it may; a response over frees a place', async () => {
+    const first = new EventEmitter();
+    const second = new EventEmitter();
+    await expect(guard.canActivate(requestFor({ 'idempotency-key': 'first' }, PAYER, first))).resolves.toBe(true);
+    await expect(guard.canActivate(requestFor({ 'idempotency-key': 'second' }, PAYER, second))).resolves.toBe(true);
+    expect(admission.inFlightCount()).toBe(2);
+
+    const before = await refusalsCounted('in-flight');
+    // Even the retry of an accepted payment: answering it would take the read this replica has no room for.
+    const refusal = await refusalOf(guard, requestFor({ 'idempotency-key': ACCEPTED_KEY }));
+    expect(refusal.getStatus()).toBe(503);
+    expect(refusal.problem).toMatchObject({ status: 503, code: 'payments-overloaded' });
+    expect(refusal.problem.detail).toMatch(/already starting 2 payments here.*try again in 1 s with the same Idempotency-Key/);
+    expect(refusal.retryAfterSeconds).toBe(1);
+    expect(keys.reads).toBe(0);
+    expect(await refusalsCounted('in-flight')).toBe(before + 1);
+    expect(admission.inFlightCount()).toBe(2);
+
+    // A response over (answered, or its connection gone) leaves once, however often it is told.
+    first.emit('close');
+    first.emit('close');
+    expect(admission.inFlightCount()).toBe(1);
+    await expect(guard.canActivate(requestFor({ 'idempotency-key': 'third' }))).resolves.toBe(true);
+    expect(admission.inFlightCount()).toBe(2);
+  });
+
+  it('counts a request refused for the saga\'s lag as in flight until its response is over', async () => {
+    admission.record({ lagSeconds: 12.5, sampledAt: clock.now() });
+    const refused = new EventEmitter();
+    await refusalOf(guard, requestFor({ 'idempotency-key': 'new-payment' }, PAYER, refused));
+    expect(admission.inFlightCount()).toBe(1);
+    refused.emit('close');
+    expect(admission.inFlightCount()).toBe(0);
   });
 
   it('admits on a stale sample, however far over the bound it was', async () => {

@@ -55,11 +55,13 @@ class NoRevocations extends DeviceBindingRevocations {
   }
 }
 
-/** identity's resolve-payment-parties: always TEST_PARTIES, counting the calls. */
+/** identity's resolve-payment-parties: always TEST_PARTIES, counting the calls; held while `held` is set. */
 const identity = {
   calls: 0,
+  held: null as Promise<void> | null,
   fetch: async (): Promise<Response> => {
     identity.calls += 1;
+    if (identity.held !== null) await identity.held;
     return new Response(JSON.stringify(TEST_PARTIES), { status: 200, headers: { 'content-type': 'application/json' } });
   },
 };
@@ -96,6 +98,8 @@ beforeAll(async () => {
     IDENTITY_URL: 'http://identity.test',
     // The test takes the samples (a tick is a sample); the sampler's own ticks are rare and read the same rows.
     PAYMENT_ADMISSION_SAMPLE_INTERVAL_MS: '5000',
+    // Two at once: the tests above send one at a time; the in-flight test holds two.
+    PAYMENT_ADMISSION_MAX_IN_FLIGHT: '2',
   };
 
   @Global()
@@ -173,9 +177,9 @@ async function count(table: 'payments' | 'idempotency_keys' | 'outbox_messages')
   return row.n;
 }
 
-async function refusalsCounted(): Promise<number> {
+async function refusalsCounted(reason: 'saga-lag' | 'in-flight' = 'saga-lag'): Promise<number> {
   const metric = await serviceMetrics.getSingleMetric('kirim_payment_admission_refusals_total')?.get();
-  return metric?.values[0]?.value ?? 0;
+  return metric?.values.find((value) => value.labels.reason === reason)?.value ?? 0;
 }
 
 describe('backpressure on POST /v1/payments (PostgreSQL)', () => {
@@ -236,6 +240,36 @@ describe('backpressure on POST /v1/payments (PostgreSQL)', () => {
     const after = await pay('pay-during-the-lag');
     expect(after.status).toBe(202);
     expect(await count('payments')).toBe(2);
+  });
+
+  it('refuses at once, writing nothing, while the replica already works on PAYMENT_ADMISSION_MAX_IN_FLIGHT payments; admits again once they are answered', async () => {
+    let release = (): void => undefined;
+    identity.held = new Promise<void>((resolve) => (release = resolve));
+    const refusalsBefore = await refusalsCounted('in-flight');
+    try {
+      // Two payments waiting on identity: the replica's two places are taken.
+      const waiting = [pay('first-in'), pay('second-in')];
+      while (identity.calls < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+
+      const refused = await pay('third-in');
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(refused.headers.get('retry-after')).toBe('1');
+      expect(refused.body).toMatchObject({ status: 503, code: 'payments-overloaded' });
+      expect(identity.calls).toBe(2);
+      expect(await refusalsCounted('in-flight')).toBe(refusalsBefore + 1);
+
+      release();
+      expect((await Promise.all(waiting)).map((answer) => answer.status)).toEqual([202, 202]);
+    } finally {
+      release();
+      identity.held = null;
+    }
+    // The refused one left nothing behind; sent again, it is a new payment like any other.
+    expect(await count('payments')).toBe(2);
+    expect(await count('idempotency_keys')).toBe(2);
+    expect((await pay('third-in')).status).toBe(202);
+    expect(await count('payments')).toBe(3);
   });
 
   it('reads the lag through the outbox primary key, never by scanning a table', async () => {

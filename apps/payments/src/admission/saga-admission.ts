@@ -13,6 +13,8 @@ export const ADMISSION_POLICY = Symbol('ADMISSION_POLICY');
 @Injectable()
 export class SagaAdmission {
   private last: SagaLagSample | null = null;
+  /** Requests to start a payment this replica is working on (admitted by tryEnter, not yet answered). */
+  private inFlight = 0;
 
   constructor(
     @Inject(ADMISSION_POLICY) readonly policy: AdmissionPolicy,
@@ -21,6 +23,27 @@ export class SagaAdmission {
 
   decide(): AdmissionDecision {
     return decideAdmission(this.last, this.clock.now(), this.policy);
+  }
+
+  /**
+   * Counts a request to start a payment in, unless this replica is already working on
+   * `policy.maxInFlight` of them: then null, and the request is refused. Call the function returned
+   * once it is answered (more than once is harmless).
+   */
+  tryEnter(): (() => void) | null {
+    if (this.inFlight >= this.policy.maxInFlight) return null;
+    this.inFlight += 1;
+    let left = false;
+    return () => {
+      if (left) return;
+      left = true;
+      this.inFlight -= 1;
+    };
+  }
+
+  /** How many requests to start a payment this replica is working on. */
+  inFlightCount(): number {
+    return this.inFlight;
   }
 
   record(sample: SagaLagSample): void {

@@ -6,7 +6,7 @@ import { AdmissionPolicy } from './saga-admission-policy';
 import { SagaLagSampler } from './saga-lag-sampler';
 import { SagaLagRepository } from './saga-lag.repository';
 
-const POLICY: AdmissionPolicy = { maxLagMs: 10_000, maxRetryAfterSeconds: 10, sampleMaxAgeMs: 5_000 };
+const POLICY: AdmissionPolicy = { maxLagMs: 10_000, maxRetryAfterSeconds: 10, sampleMaxAgeMs: 5_000, maxInFlight: 64 };
 
 /** The database's answer, set by the test: a lag, or a failure. */
 class ScriptedLag extends SagaLagRepository {

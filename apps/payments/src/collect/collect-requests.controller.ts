@@ -131,7 +131,7 @@ export class CollectRequestsController {
       'and 422 pay-to-address-not-usable if that address no longer leads to the requester. ' +
       'Only the customer asked may approve (404 for anyone else). Declined or already approved: 409; past its expiry: 422 collect-request-expired (U69), nothing moves. ' +
       'One approval is one payment: if it then fails (a wrong PIN, insufficient funds) the requester asks again. ' +
-      `While payments lags behind the payments already accepted: ${ADMISSION_PROBLEMS.summary()}, with Retry-After (seconds); nothing is recorded, and a retry of an accepted approval is still answered.`,
+      `While payments lags behind the payments already accepted, or this replica already works on as many as it may: ${ADMISSION_PROBLEMS.summary()}, with Retry-After (seconds); nothing is recorded. A retry of an accepted approval is answered unless the replica is full.`,
   })
   @ApiHeader({ name: 'Idempotency-Key', required: true, description: '1..64 characters of [A-Za-z0-9_-], unique per payment attempt' })
   @ApiAcceptedResponse({ type: PaymentInitiatedResponse })

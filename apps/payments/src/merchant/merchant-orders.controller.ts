@@ -91,7 +91,7 @@ export class MerchantOrdersController {
     description:
       'Accepted (202) once the payment is recorded and its debit requested; follow it at GET /v1/payments/{paymentId}. A retry with the same Idempotency-Key answers 200 with the same payment. ' +
       'The payer limits apply as to any payment; the per-payment cap is that of the merchant\'s category. ' +
-      `While payments lags behind the payments already accepted: ${ADMISSION_PROBLEMS.summary()}, with Retry-After (seconds); nothing is recorded, and a retry of an accepted payment is still answered.`,
+      `While payments lags behind the payments already accepted, or this replica already works on as many as it may: ${ADMISSION_PROBLEMS.summary()}, with Retry-After (seconds); nothing is recorded. A retry of an accepted payment is answered unless the replica is full.`,
   })
   @ApiHeader({ name: 'Idempotency-Key', required: true, description: '1..64 characters of [A-Za-z0-9_-], unique per payment attempt' })
   @ApiAcceptedResponse({ type: PaymentInitiatedResponse })

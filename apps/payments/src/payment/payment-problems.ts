@@ -44,7 +44,7 @@ export const PAYMENT_PROBLEMS = defineProblemTable({
   'validation-failed': { status: 400, code: PROBLEM_CODES.VALIDATION_FAILED },
   /** identity could not be asked, or answered what this table does not pass on. */
   'dependency-unavailable': { status: 503, code: PROBLEM_CODES.DEPENDENCY_UNAVAILABLE },
-  /** Backpressure (SagaAdmissionGuard): the saga lags past its bound; nothing was recorded, Retry-After says when to try again. */
+  /** Backpressure (SagaAdmissionGuard): the saga lags past its bound, or the replica has too many in flight; nothing was recorded, Retry-After says when to try again. */
   'payments-overloaded': { status: 503, code: PROBLEM_CODES.PAYMENTS_OVERLOADED },
   'not-found': { status: 404, code: PROBLEM_CODES.NOT_FOUND },
 });
@@ -71,7 +71,7 @@ export const INITIATE_PAYMENT_PROBLEMS = PAYMENT_PROBLEMS.pick(
 
 /**
  * What every route that starts a payment for a payer answers, beside its own problems, while the
- * saga lags (SagaAdmissionGuard, apps/payments/src/admission): 503 with Retry-After.
+ * saga lags or the replica has too many in flight (SagaAdmissionGuard, apps/payments/src/admission): 503 with Retry-After.
  */
 export const ADMISSION_PROBLEMS = PAYMENT_PROBLEMS.pick('payments-overloaded');
 

@@ -31,7 +31,7 @@ export class PaymentsController {
       'Accepted (202) once the payment is recorded and its debit requested; poll GET /v1/payments/{id} or wait for the receipt. ' +
       'A retry with the same Idempotency-Key and body answers 200 with the same payment. ' +
       `Problems, with their UPI result codes: ${INITIATE_PAYMENT_PROBLEMS.summary()}. ` +
-      `While payments lags behind the payments already accepted: ${ADMISSION_PROBLEMS.summary()}, with Retry-After (seconds); nothing is recorded, and a retry of an accepted payment is still answered.`,
+      `While payments lags behind the payments already accepted, or this replica already works on as many as it may: ${ADMISSION_PROBLEMS.summary()}, with Retry-After (seconds); nothing is recorded. A retry of an accepted payment is answered unless the replica is full.`,
   })
   @ApiHeader({ name: 'Idempotency-Key', required: true, description: '1..64 characters of [A-Za-z0-9_-], unique per payment attempt' })
   @ApiAcceptedResponse({ type: PaymentInitiatedResponse })

@@ -134,8 +134,8 @@ export const METRIC_CATALOGUE = {
   },
   kirim_payment_admission_refusals_total: {
     type: 'counter',
-    help: 'Requests to start a payment answered 503 payments-overloaded, nothing recorded, because the saga lagged past PAYMENT_ADMISSION_MAX_LAG_MS',
-    labels: {},
+    help: 'Requests to start a payment answered 503 payments-overloaded, nothing recorded, by why',
+    labels: { reason: 'saga-lag (the saga lagged past PAYMENT_ADMISSION_MAX_LAG_MS), in-flight (this replica was already working on PAYMENT_ADMISSION_MAX_IN_FLIGHT of them)' },
     owner: 'payments',
     exposedBy: 'payments',
   },
