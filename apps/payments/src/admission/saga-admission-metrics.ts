@@ -5,7 +5,8 @@ import { SagaAdmission } from './saga-admission';
 
 /**
  * Backpressure's metrics (docs/metrics.md): the lag this replica admits new payments by, as last
- * sampled (no database read at scrape time), and the payments it refused.
+ * sampled (no database read at scrape time), the requests to start a payment it is working on, and
+ * the ones it refused.
  */
 
 let watched: SagaAdmission | undefined;
@@ -15,6 +16,14 @@ new Gauge({
   registers: [serviceMetrics],
   collect() {
     this.set(watched?.freshLagSeconds() ?? Number.NaN);
+  },
+});
+
+new Gauge({
+  ...catalogued('kirim_payment_admission_in_flight'),
+  registers: [serviceMetrics],
+  collect() {
+    this.set(watched?.inFlightCount() ?? 0);
   },
 });
 

@@ -42,6 +42,11 @@ async function refusalsCounted(reason: 'saga-lag' | 'in-flight' = 'saga-lag'): P
   return metric?.values.find((value) => value.labels.reason === reason)?.value ?? 0;
 }
 
+async function inFlightShown(): Promise<number> {
+  const metric = await serviceMetrics.getSingleMetric('kirim_payment_admission_in_flight')?.get();
+  return metric?.values[0]?.value ?? Number.NaN;
+}
+
 async function lagShown(): Promise<number> {
   const metric = await serviceMetrics.getSingleMetric('kirim_payment_saga_lag_seconds')?.get();
   return metric?.values[0]?.value ?? Number.NaN;
@@ -106,6 +111,7 @@ describe('SagaAdmissionGuard', () => {
     await expect(guard.canActivate(requestFor({ 'idempotency-key': 'first' }, PAYER, first))).resolves.toBe(true);
     await expect(guard.canActivate(requestFor({ 'idempotency-key': 'second' }, PAYER, second))).resolves.toBe(true);
     expect(admission.inFlightCount()).toBe(2);
+    expect(await inFlightShown()).toBe(2);
 
     const before = await refusalsCounted('in-flight');
     // Even the retry of an accepted payment: answering it would take the read this replica has no room for.
@@ -122,6 +128,7 @@ describe('SagaAdmissionGuard', () => {
     first.emit('close');
     first.emit('close');
     expect(admission.inFlightCount()).toBe(1);
+    expect(await inFlightShown()).toBe(1);
     await expect(guard.canActivate(requestFor({ 'idempotency-key': 'third' }))).resolves.toBe(true);
     expect(admission.inFlightCount()).toBe(2);
   });

@@ -7,8 +7,9 @@ export const ADMISSION_POLICY = Symbol('ADMISSION_POLICY');
 
 /**
  * This replica's view of the saga's lag: the last sample SagaLagSampler read, and the decision a
- * request that would start a payment gets from it. A request reads memory only; the database is
- * read by the sampler, a few times a second whatever the traffic.
+ * request that would start a payment gets from it; and how many such requests it is working on. A
+ * request reads memory only; the database is read by the sampler, a few times a second whatever
+ * the traffic.
  */
 @Injectable()
 export class SagaAdmission {

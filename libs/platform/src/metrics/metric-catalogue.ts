@@ -132,6 +132,13 @@ export const METRIC_CATALOGUE = {
     owner: 'payments',
     exposedBy: 'payments',
   },
+  kirim_payment_admission_in_flight: {
+    type: 'gauge',
+    help: 'Requests to start a payment this replica is working on (admitted, not yet answered); past PAYMENT_ADMISSION_MAX_IN_FLIGHT the next is refused',
+    labels: {},
+    owner: 'payments',
+    exposedBy: 'payments',
+  },
   kirim_payment_admission_refusals_total: {
     type: 'counter',
     help: 'Requests to start a payment answered 503 payments-overloaded, nothing recorded, by why',
