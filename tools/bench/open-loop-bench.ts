@@ -20,6 +20,7 @@ import { PaymentStateReader } from './payment-states';
 import { CeilingResult, measurePostgresCeiling } from './pg-ceiling';
 import { openingAccounts, readLedgerTotals } from './sandbox-ledger-reader';
 import { errorText, sleep } from './task-pool';
+import { BacklogPeaks, BacklogWatch } from './backlog-watch';
 import { databaseWorkBetween, DatabaseWorkSnapshot, readStackDatabaseWork, vacuumStackDatabases } from './database-work';
 import { CpuSnapshot, readStackCpu, stackCpuBetween } from './stack-cpu';
 import { SessionKeeper } from './user-sessions';
@@ -179,6 +180,8 @@ async function runStep(api: Api, edge: EdgeHttp, watch: CompletionWatch | undefi
   // From the first send until every accepted payment is final: all the work those payments caused.
   const databaseBefore = await readStackDatabaseWork();
   const cpuBefore = readStackCpu();
+  const backlogWatch = BacklogWatch.forStack();
+  backlogWatch.start();
   const load = await driver.run(planned, ANSWER_PATIENCE_MS);
   log(`${rate}/s: ${load.sent} sent, ${load.accepted.length} accepted, ${load.shed} shed; waiting up to ${options.deadlineSeconds} s for every accepted one to be final`);
 
@@ -186,7 +189,11 @@ async function runStep(api: Api, edge: EdgeHttp, watch: CompletionWatch | undefi
   // bench reads any state through the API: those reads (one per payment) are the bench's, not the
   // payments'. Without it, completion is only known through those reads, which then fall inside.
   const deadlineAt = Date.now() + options.deadlineSeconds * 1000;
-  const readWindowEnd = async (): Promise<{ cpu: CpuSnapshot | null; database: DatabaseWorkSnapshot | null }> => ({ cpu: readStackCpu(), database: await readStackDatabaseWork() });
+  const readWindowEnd = async (): Promise<{ cpu: CpuSnapshot | null; database: DatabaseWorkSnapshot | null; backlog: BacklogPeaks }> => ({
+    cpu: readStackCpu(),
+    database: await readStackDatabaseWork(),
+    backlog: await backlogWatch.stop(),
+  });
   let windowEnd: Awaited<ReturnType<typeof readWindowEnd>> | undefined;
   if (watch) {
     const seen = await untilEventsSayFinal(load.accepted, watch, deadlineAt);
@@ -255,6 +262,7 @@ async function runStep(api: Api, edge: EdgeHttp, watch: CompletionWatch | undefi
     client: load.client,
     stackCpu,
     databaseWork,
+    backlog: windowEnd.backlog,
     figures,
     finalEventAfterAcceptance: finalEvent.summary(),
     ofCeiling: Object.fromEntries((ceiling?.variants ?? []).map((variant) => [`${variant.paymentsPerTransaction}-per-transaction`, Math.round((figures.completedPerSecond / variant.paymentsPerSecond) * 10_000) / 10_000])),

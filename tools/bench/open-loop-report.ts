@@ -3,6 +3,7 @@ import { LatencySummary } from './latency';
 import { SEND_LAG_P99_LIMIT_MS } from './open-loop-figures';
 import { OpenLoopStepResult } from './open-loop-result';
 import { CeilingResult } from './pg-ceiling';
+import { backlogText } from './backlog-watch';
 import { databaseWorkText } from './database-work';
 import { machineSaturated, StackCpuFigures } from './stack-cpu';
 
@@ -51,6 +52,7 @@ export function stepLines(step: OpenLoopStepResult, position: string, ceiling: C
     `  client: send lag p50 ${ms(step.sendLag.p50Ms)} / p99 ${ms(step.sendLag.p99Ms)} / max ${ms(step.sendLag.maxMs)} ms, ${load.preparedLate} not prepared in time, peak ${load.peakInFlight} in flight on ${load.peakSockets} sockets, ${step.client.cpuSeconds} s CPU, event loop ${(step.client.eventLoopUtilization * 100).toFixed(0)} % busy`,
     `  ${stackCpuText(step.stackCpu)}`,
     `  ${databaseWorkText(step.databaseWork)}`,
+    `  ${backlogText(step.backlog)}`,
     '',
     `  ${`latency (ms), due ${figures.window.fromSeconds}–${figures.window.toSeconds} s`.padEnd(34)}${'count'.padStart(7)}${['p50', 'p90', 'p99', 'p99.9', 'max'].map((label) => label.padStart(10)).join('')}`,
     latencyRow('scheduled -> accepted (202)', figures.scheduledToAccepted),

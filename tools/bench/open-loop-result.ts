@@ -1,3 +1,4 @@
+import type { BacklogPeaks } from './backlog-watch';
 import { CeilingResult } from './pg-ceiling';
 import { LatencySummary } from './latency';
 import { StepFigures } from './open-loop-figures';
@@ -51,6 +52,8 @@ export interface OpenLoopStepResult {
   readonly stackCpu: StackCpuFigures | null;
   /** The stack's databases over the same window, per final payment (database-work.ts); null when PostgreSQL could not be read. */
   readonly databaseWork: DatabaseWorkFigures | null;
+  /** Where work waited: each service's consumer lag and outbox at their peaks over the same window (backlog-watch.ts); null when not sampled. */
+  readonly backlog: BacklogPeaks | null;
   readonly figures: StepFigures;
   /** From the 202 to the bench's consumer seeing the final event (latency only, never the verdict). */
   readonly finalEventAfterAcceptance: LatencySummary;
