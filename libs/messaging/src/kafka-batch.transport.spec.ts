@@ -79,14 +79,14 @@ async function lagOf(partition: number): Promise<number | undefined> {
 
 async function started(
   transactionSize: number,
-  afterChunk: (consumer: FakeConsumer) => void = () => undefined,
+  afterChunk: (consumer: FakeConsumer) => void | Promise<void> = () => undefined,
 ): Promise<{ consumer: FakeConsumer; transport: KafkaBatchTransport; processed: string[][] }> {
   const consumer = new FakeConsumer();
   const processed: string[][] = [];
   const processor = {
     process: async (chunks: readonly ConsumedChunk[]) => {
       processed.push(chunks.flatMap((chunk) => chunk.messages.map((message) => `${chunk.partition}@${message.offset}`)));
-      afterChunk(consumer);
+      await afterChunk(consumer);
     },
   };
   const transport = new KafkaBatchTransport(
@@ -115,6 +115,19 @@ describe('lagAfter', () => {
 
 describe('KafkaBatchTransport consumer lag', () => {
   beforeAll(() => Logger.overrideLogger(false));
+
+  it('reports a batch as behind from when it arrives, not only once its first chunk is applied', async () => {
+    // What a scrape sees while each chunk is being applied.
+    const whileApplying: Array<number | undefined> = [];
+    const { consumer, transport } = await started(2, async () => {
+      whileApplying.push(await lagOf(3));
+    });
+    // Fetched when the partition held offsets up to 19: 10 waiting from offset 10 (this batch and 5 more).
+    await consumer.deliver(3, ['10', '11', '12', '13', '14'], '20');
+    expect(whileApplying).toEqual([10, 8, 6]);
+    expect(await lagOf(3)).toBe(5);
+    await transport.close();
+  });
 
   it('reports each partition behind the broker as of the last chunk handled, falling as chunks commit', async () => {
     const { consumer, transport, processed } = await started(2);
@@ -174,7 +187,9 @@ describe('KafkaBatchTransport offset commits', () => {
 
   it('commits the chunk it finishes while kafkajs is stopping it, without waiting for the interval, and handles no more', async () => {
     // kafkajs stops the runner while the first chunk is being applied, then waits for the batch in hand.
-    const { consumer, transport, processed } = await started(1, (fake) => (fake.running = false));
+    const { consumer, transport, processed } = await started(1, (fake) => {
+      fake.running = false;
+    });
     await consumer.deliver(0, ['40', '41'], '42');
     expect(processed).toEqual([['0@40']]);
     expect(consumer.log).toEqual(['commit 40']);

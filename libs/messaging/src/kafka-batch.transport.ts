@@ -217,6 +217,10 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
     // the offsets given, in this group generation).
     const commitHandled = () => commitOffsetsIfNecessary(uncommittedOffsets());
     const size = this.options.transactionSize;
+    // Behind by the whole batch and what followed it when fetched, until its chunks are applied:
+    // reported after each chunk only, a consumer that fetches its backlog in one batch would show 0
+    // for as long as it worked through it.
+    if (batch.messages.length > 0) this.reportLag(batch.topic, batch.partition, lagAfter(batch.highWatermark, (BigInt(batch.messages[0].offset) - 1n).toString()));
     for (let start = 0; start < batch.messages.length; start += size) {
       if (!isRunning() || isStale()) return;
       const chunk = batch.messages.slice(start, start + size);

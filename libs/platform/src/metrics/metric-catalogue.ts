@@ -57,7 +57,7 @@ export const METRIC_CATALOGUE = {
   },
   kirim_kafka_consumer_lag_messages: {
     type: 'gauge',
-    help: "Messages on a partition behind the last one this replica handled, from the broker's high watermark at the last batch fetched",
+    help: "Messages on a partition this replica has not applied yet, counted against the broker's high watermark when the batch being applied was fetched (the whole batch from its arrival, falling as its chunks are applied)",
     labels: { topic: 'a consumed topic as on the broker (prefix included)', partition: 'the partition number' },
     owner: 'messaging',
     exposedBy: CONSUMERS,
