@@ -30,12 +30,12 @@ describe('PaymentsConfig', () => {
     expect(loadConfig(PaymentsConfig, { ...ENV, PAYMENT_LEG_TIMEOUT_MS: '2000' })).not.toHaveProperty('PAYMENT_LEG_TIMEOUT_MS');
   });
 
-  it('refuses new payments above 10 s of saga lag, sampled every 250 ms, with Retry-After of at most 10 s, or past 64 in flight, unless told otherwise', () => {
+  it('refuses new payments above 10 s of saga lag, sampled every 250 ms, with Retry-After of at most 10 s, or past 128 in flight, unless told otherwise', () => {
     expect(loadConfig(PaymentsConfig, ENV)).toMatchObject({
       PAYMENT_ADMISSION_MAX_LAG_MS: 10_000,
       PAYMENT_ADMISSION_SAMPLE_INTERVAL_MS: 250,
       PAYMENT_ADMISSION_MAX_RETRY_AFTER_SECONDS: 10,
-      PAYMENT_ADMISSION_MAX_IN_FLIGHT: 64,
+      PAYMENT_ADMISSION_MAX_IN_FLIGHT: 128,
     });
     const tuned = loadConfig(PaymentsConfig, {
       ...ENV,

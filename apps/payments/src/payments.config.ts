@@ -84,14 +84,15 @@ export class PaymentsConfig extends BaseServiceConfig {
    * How many requests to start a payment one replica works on at once; the next is answered 503
    * payments-overloaded with Retry-After 1 at once, reading nothing. Queued requests are what make an
    * overloaded replica slow (Little's law: in flight = rate x time), so this bounds how long an
-   * admitted request waits. Default 64: at the 1,000 payments/s goal an acceptance takes some tens of
-   * ms, so a replica keeping up holds a few dozen.
+   * admitted request waits. Default 128: at the 1,000 payments/s goal an acceptance takes some tens
+   * of ms, so a replica keeping up holds a few dozen, with room for bursts; 64 shed more than it
+   * saved on the two-core machine (docs/benchmarks.md, fourteenth pass).
    */
   @Type(() => Number)
   @IsInt({ message: '$property must be an integer between 1 and 10000' })
   @Min(1, { message: '$property must be an integer between 1 and 10000' })
   @Max(10_000, { message: '$property must be an integer between 1 and 10000' })
-  PAYMENT_ADMISSION_MAX_IN_FLIGHT = 64;
+  PAYMENT_ADMISSION_MAX_IN_FLIGHT = 128;
 }
 
 /**

@@ -65,8 +65,8 @@ describe('admission by the saga lag', () => {
       IDENTITY_URL: 'http://127.0.0.1:3001',
     };
 
-    it('refuses above 10 s of lag, tells to retry within 10 s, and trusts a sample for 20 intervals of 250 ms', () => {
-      expect(admissionPolicyOf(loadConfig(PaymentsConfig, ENV))).toEqual({ maxLagMs: 10_000, maxRetryAfterSeconds: 10, sampleMaxAgeMs: 5_000, maxInFlight: 64 });
+    it('refuses above 10 s of lag, tells to retry within 10 s, trusts a sample for 20 intervals of 250 ms, and takes 128 at once', () => {
+      expect(admissionPolicyOf(loadConfig(PaymentsConfig, ENV))).toEqual({ maxLagMs: 10_000, maxRetryAfterSeconds: 10, sampleMaxAgeMs: 5_000, maxInFlight: 128 });
     });
 
     it('follows the variables', () => {
