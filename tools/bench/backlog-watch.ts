@@ -1,3 +1,4 @@
+import { parseExposition } from '../../apps/e2e/src/support/metrics-exposition';
 import { readUpstreams } from '../edge/upstreams';
 
 /**
@@ -19,9 +20,6 @@ export interface BacklogReading {
 
 const NOTHING_WAITING: BacklogReading = { consumerLagMessages: 0, outboxRows: 0, outboxAgeSeconds: 0 };
 
-/** One sample line of the Prometheus text format: name, optional labels, value. */
-const SAMPLE_LINE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{[^}]*\})?\s+(\S+)/;
-
 /**
  * The backlog gauges out of a /metrics text (Prometheus text format, as prom-client writes it). A
  * gauge the text lacks (a service without a consumer) or shows NaN (its database not answering)
@@ -31,14 +29,11 @@ export function backlogOf(metricsText: string): BacklogReading {
   let consumerLagMessages = 0;
   let outboxRows = 0;
   let outboxAgeSeconds = 0;
-  for (const line of metricsText.split('\n')) {
-    const sample = SAMPLE_LINE.exec(line);
-    if (sample === null) continue;
-    const value = Number(sample[2]);
+  for (const { name, value } of parseExposition(metricsText)) {
     if (!Number.isFinite(value)) continue;
-    if (sample[1] === 'kirim_kafka_consumer_lag_messages') consumerLagMessages += value;
-    else if (sample[1] === 'kirim_outbox_unpublished_messages') outboxRows = value;
-    else if (sample[1] === 'kirim_outbox_oldest_unpublished_age_seconds') outboxAgeSeconds = value;
+    if (name === 'kirim_kafka_consumer_lag_messages') consumerLagMessages += value;
+    else if (name === 'kirim_outbox_unpublished_messages') outboxRows = value;
+    else if (name === 'kirim_outbox_oldest_unpublished_age_seconds') outboxAgeSeconds = value;
   }
   return { consumerLagMessages, outboxRows, outboxAgeSeconds };
 }

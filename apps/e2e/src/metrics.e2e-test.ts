@@ -1,5 +1,6 @@
 import { eventually } from '@kirim/testing';
 import { Api, Party } from './support/api';
+import { MetricSample, parseExposition } from './support/metrics-exposition';
 import { freshParty } from './support/parties';
 
 /**
@@ -19,25 +20,9 @@ type ServiceName = keyof typeof SERVICES;
 /** The services with a Kafka consumer: identity only publishes. */
 const CONSUMERS: readonly ServiceName[] = ['payments', 'bank-connector', 'notifications'];
 
-interface Sample {
-  readonly name: string;
-  readonly labels: Readonly<Record<string, string>>;
-  readonly value: number;
-}
-
 interface Scrape {
   readonly text: string;
-  readonly samples: readonly Sample[];
-}
-
-/** Prometheus text format 0.0.4, the lines with a sample; label values hold no escaped quotes here. */
-function parseExposition(text: string): Sample[] {
-  return text.split('\n').flatMap((line) => {
-    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!match) return [];
-    const labels = Object.fromEntries([...(match[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)].map((label) => [label[1], label[2]]));
-    return [{ name: match[1], labels, value: Number(match[3]) }];
-  });
+  readonly samples: readonly MetricSample[];
 }
 
 async function scrape(service: ServiceName): Promise<Scrape> {
@@ -55,7 +40,7 @@ function total(scraped: Scrape, name: string, labels: Record<string, string> = {
     .reduce((sum, sample) => sum + sample.value, 0);
 }
 
-function samplesOf(scraped: Scrape, name: string): Sample[] {
+function samplesOf(scraped: Scrape, name: string): MetricSample[] {
   return scraped.samples.filter((sample) => sample.name === name);
 }
 
