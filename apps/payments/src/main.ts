@@ -3,6 +3,7 @@ import { startTracing } from '@kirim/platform/tracing';
 import 'reflect-metadata';
 import { connectKafkaTransport } from '@kirim/messaging';
 import { bootService, createServiceApp, loadConfig, OPERATOR_KEY_SCHEME, OPERATOR_KEY_SECURITY, runUntilSignalled } from '@kirim/platform';
+import { admissionBeforeBody } from './admission/refuse-while-full.middleware';
 import { AppModule, SERVICE_NAME } from './app.module';
 import { MERCHANT_KEY_SCHEME, MERCHANT_KEY_SECURITY } from './merchant/merchant-api-key.guard';
 import { LockChunkPayments } from './payment/lock-chunk-payments.preparer';
@@ -29,6 +30,8 @@ bootService(async () => {
       },
       securitySchemes: { [MERCHANT_KEY_SCHEME]: MERCHANT_KEY_SECURITY, [OPERATOR_KEY_SCHEME]: OPERATOR_KEY_SECURITY },
     },
+    // A replica full of requests to start a payment refuses the next before its body is read.
+    beforeBody: admissionBeforeBody,
   });
   // Consumes bank.responses.v1 as group kirim.payments; the transport refuses to start unless
   // every event type on that topic has exactly one @EventPattern handler. Each chunk's payments are

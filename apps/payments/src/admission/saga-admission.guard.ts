@@ -1,5 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import type { AuthenticatedUser } from '@kirim/platform';
+import { toProblemException } from '@kirim/platform';
+import type { AuthenticatedUser, ProblemFailure } from '@kirim/platform';
 import { parseIdempotencyKey } from '../payment/initiate-payment/payment-request-rules';
 import { ADMISSION_PROBLEMS } from '../payment/payment-problems';
 import { IdempotencyKeyRepository } from '../payment/payment.repository';
@@ -23,6 +24,15 @@ interface RequestStartingAPayment {
  */
 export const IN_FLIGHT_RETRY_AFTER_SECONDS = 1;
 
+/** The refusal of a request to start a payment while the replica works on `maxInFlight` of them (here and in refuseWhileFull). */
+export function inFlightRefusal(maxInFlight: number): ProblemFailure {
+  return ADMISSION_PROBLEMS.failure(
+    'payments-overloaded',
+    `Payments is already starting ${maxInFlight} payments here, so this request was not looked at; try again in ${IN_FLIGHT_RETRY_AFTER_SECONDS} s with the same Idempotency-Key.`,
+    { retryAfterSeconds: IN_FLIGHT_RETRY_AFTER_SECONDS },
+  );
+}
+
 /**
  * Backpressure in front of every route that starts a payment for a payer (docs/payment-lifecycle.md,
  * "Backpressure"): while the saga lags past its bound, 503 payments-overloaded with Retry-After,
@@ -32,7 +42,9 @@ export const IN_FLIGHT_RETRY_AFTER_SECONDS = 1;
  *
  * A replica already working on PAYMENT_ADMISSION_MAX_IN_FLIGHT such requests refuses the next at
  * once, the same way, with Retry-After 1 (SagaAdmission.tryEnter): the requests queued in an
- * overloaded replica are what make it slow, so they are bounded where they arrive.
+ * overloaded replica are what make it slow, so they are bounded where they arrive. While it is full,
+ * refuseWhileFull answers them before this guard, before their body is read; a request counts in
+ * only here, once its token is checked, so no unauthenticated client holds a place.
  *
  * Admitting costs a read of memory. Only a request refused for the saga's lag costs more: one
  * primary-key read of the payer's Idempotency-Key, so a retry of a payment already accepted (its
@@ -54,11 +66,7 @@ export class SagaAdmissionGuard implements CanActivate {
     const leave = this.admission.tryEnter();
     if (leave === null) {
       countAdmissionRefusal('in-flight');
-      throw ADMISSION_PROBLEMS.exception(
-        'payments-overloaded',
-        `Payments is already starting ${this.admission.policy.maxInFlight} payments here, so this request was not looked at; try again in ${IN_FLIGHT_RETRY_AFTER_SECONDS} s with the same Idempotency-Key.`,
-        { retryAfterSeconds: IN_FLIGHT_RETRY_AFTER_SECONDS },
-      );
+      throw toProblemException(inFlightRefusal(this.admission.policy.maxInFlight));
     }
     // Answered, refused below or failed later: 'close' comes once the response is over, or its connection gone.
     http.getResponse<ResponseOfARequest>().once('close', leave);

@@ -28,6 +28,7 @@ import { PAYMENT_ENTITIES } from '../payment/payment-entities';
 import { PaymentModule } from '../payment/payment.module';
 import { PaymentsConfig } from '../payments.config';
 import { TEST_PARTIES, TEST_PAYER_ID, TEST_PIN_BLOCK } from '../testing/payment-fakes';
+import { admissionBeforeBody } from './refuse-while-full.middleware';
 import { SagaLagSampler } from './saga-lag-sampler';
 import { SAGA_LAG_SQL } from './typeorm-saga-lag.repository';
 
@@ -126,7 +127,7 @@ beforeAll(async () => {
   })
   class AdmissionTestModule {}
 
-  app = await createServiceApp(AdmissionTestModule, { serviceName: 'payments-admission-it', openApi: { title: 'it', description: 'it' } });
+  app = await createServiceApp(AdmissionTestModule, { serviceName: 'payments-admission-it', openApi: { title: 'it', description: 'it' }, beforeBody: admissionBeforeBody });
   await app.listen(0, '127.0.0.1');
   baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
   dataSource = app.get(DataSource);
@@ -170,6 +171,11 @@ async function pay(idempotencyKey: string, note = 'dinner'): Promise<{ status: n
     body: JSON.stringify({ payee: { phone: '+919876543210' }, amount: { value: '250.00', currency: 'INR' }, note, encryptedPin: TEST_PIN_BLOCK }),
   });
   return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, unknown> };
+}
+
+/** POST with no token and a body that is not JSON: what only a refusal before body and token can answer 503. */
+function sendRaw(path: string): Promise<Response> {
+  return fetch(`${baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() }, body: '{not json' });
 }
 
 async function count(table: 'payments' | 'idempotency_keys' | 'outbox_messages'): Promise<number> {
@@ -259,12 +265,24 @@ describe('backpressure on POST /v1/payments (PostgreSQL)', () => {
       expect(identity.calls).toBe(2);
       expect(await refusalsCounted('in-flight')).toBe(refusalsBefore + 1);
 
+      // Refused before its body is read and its token checked: no token and a body that is not
+      // JSON get the same 503, where a replica with room answers 400 for the body (below).
+      const early = await sendRaw('/V1/Payments/');
+      expect(early.status).toBe(503);
+      expect(early.headers.get('retry-after')).toBe('1');
+      expect(await early.json()).toMatchObject({ status: 503, code: 'payments-overloaded', instance: '/V1/Payments/' });
+      expect(await refusalsCounted('in-flight')).toBe(refusalsBefore + 2);
+      // Only the routes that start a payment: reading one is answered as ever.
+      expect((await fetch(`${baseUrl}/v1/payments/${randomUUID()}`)).status).toBe(401);
+
       release();
       expect((await Promise.all(waiting)).map((answer) => answer.status)).toEqual([202, 202]);
     } finally {
       release();
       identity.held = null;
     }
+    // With room again the same request is read, and refused for its body.
+    expect(await (await sendRaw('/V1/Payments/')).json()).toMatchObject({ status: 400, code: 'validation-failed' });
     // The refused one left nothing behind; sent again, it is a new payment like any other.
     expect(await count('payments')).toBe(2);
     expect(await count('idempotency_keys')).toBe(2);

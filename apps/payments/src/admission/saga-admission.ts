@@ -32,7 +32,7 @@ export class SagaAdmission {
    * once it is answered (more than once is harmless).
    */
   tryEnter(): (() => void) | null {
-    if (this.inFlight >= this.policy.maxInFlight) return null;
+    if (this.isFull()) return null;
     this.inFlight += 1;
     let left = false;
     return () => {
@@ -40,6 +40,11 @@ export class SagaAdmission {
       left = true;
       this.inFlight -= 1;
     };
+  }
+
+  /** Whether tryEnter would refuse now: for a refusal that costs less than the request's way to the guard. */
+  isFull(): boolean {
+    return this.inFlight >= this.policy.maxInFlight;
   }
 
   /** How many requests to start a payment this replica is working on. */

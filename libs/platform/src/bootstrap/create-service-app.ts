@@ -8,7 +8,7 @@ import { loadConfig } from '../config/load-config';
 import { HttpInputConfig } from '../http/http-input.config';
 import { refuseRepeatedQueryParameters, RefuseControlCharactersPipe } from '../http/input-rules';
 import { BEARER_SECURITY_SCHEME, finishOpenApiDocument, SERVICE_TOKEN_SCHEME, OPENAPI_LICENSE, operationIdFor } from '../http/openapi-document';
-import { ProblemDetailsFilter } from '../http/problem-details.filter';
+import { HttpResponseLike, ProblemDetailsFilter } from '../http/problem-details.filter';
 import { createValidationPipe } from '../http/problem-details';
 import { serviceMetrics } from '../metrics/alerts';
 import { documentedPaths, HttpRequestMetrics, RouteTemplates } from '../metrics/http-metrics';
@@ -27,6 +27,22 @@ export interface ServiceAppOptions {
   };
   /** Defaults to HTTP_BODY_LIMIT_BYTES from the environment (HttpInputConfig, validated at boot). */
   bodyLimitBytes?: number;
+  /**
+   * Express middleware that runs before the body is read, the route is found and any guard runs
+   * (after the request metrics and the query rule): for answers that must cost next to nothing, such
+   * as refusing load (payments' SagaAdmission). Given the app, to take providers from it.
+   */
+  beforeBody?: (app: INestApplication) => readonly EarlyMiddleware[];
+}
+
+/** Express middleware as `beforeBody` sees a request: before body parsing and routing. */
+export type EarlyMiddleware = (request: EarlyRequest, response: HttpResponseLike, next: () => void) => void;
+
+/** What an early middleware may read of a request (keeps @types/express out). */
+export interface EarlyRequest {
+  readonly method?: string;
+  /** The path without the query string, as Express parsed it. */
+  readonly path: string;
 }
 
 /** Paths outside `/v1`: probes, the well-known key sets (fixed by convention) and the API docs. */
@@ -63,6 +79,7 @@ export async function createServiceApp(appModule: Type<unknown>, options: Servic
   // a repeated query parameter is refused before routing; larger bodies are 413 (the filter maps
   // body-parser's errors); strings with control characters are refused by the first global pipe.
   app.use(refuseRepeatedQueryParameters);
+  for (const middleware of options.beforeBody?.(app) ?? []) app.use(middleware);
   app.useBodyParser('json', { limit: bodyLimitBytes });
   app.useBodyParser('urlencoded', { limit: bodyLimitBytes, extended: false });
   app.setGlobalPrefix('v1', {

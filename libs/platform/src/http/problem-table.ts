@@ -1,5 +1,6 @@
 import { ProblemCode, problemEntry, ResultCode } from '@kirim/contracts';
-import { ProblemException } from './problem-details';
+import { buildProblem, ProblemException } from './problem-details';
+import { HttpResponseLike, writeProblem } from './problem-details.filter';
 
 /** One row of a feature's problem table: the problem one kind of refusal is answered with. */
 export interface ProblemRow {
@@ -131,6 +132,21 @@ export function toProblemException(failure: ProblemFailure): ProblemException {
     ...(failure.retryAfterSeconds !== undefined ? { retryAfterSeconds: failure.retryAfterSeconds } : {}),
     ...(failure.errors !== undefined ? { errors: [...failure.errors] } : {}),
   });
+}
+
+/**
+ * A failure answered by an Express middleware, before routing: its problem+json with `instance`,
+ * and Retry-After when it has one, as the filter would answer the same failure thrown. No exception
+ * is made (its stack is CPU that a refusal under load should not cost).
+ */
+export function writeFailure(response: HttpResponseLike, failure: ProblemFailure, instance: string): void {
+  if (response.headersSent) return;
+  if (failure.retryAfterSeconds !== undefined) response.setHeader('Retry-After', String(failure.retryAfterSeconds));
+  const problem = buildProblem(failure.status, failure.code, failure.detail, {
+    ...(failure.resultCode !== undefined ? { resultCode: failure.resultCode } : {}),
+    ...(failure.errors !== undefined ? { errors: [...failure.errors] } : {}),
+  });
+  writeProblem(response, { ...problem, instance });
 }
 
 /** `status code (resultCodes)` for each status and code, by status; rows sharing both share an entry. */
