@@ -48,7 +48,7 @@ describe('recipient preferences and receipts in them (PostgreSQL)', () => {
     identityConsumer = new IdentityEventsConsumer(new ApplyRecipientPreferences(preferences), new ApplyAppPresence(preferences));
     const notifications = new NotificationRepository(dataSource.getRepository(NotificationEntity));
     paymentConsumer = paymentEventsConsumerOver(dataSource, { notifications, deliveries, endpoints: new StaticDeliveryEndpoints([new ScriptedChannel('chat')]), preferences, clock, ids: new SequentialIds() });
-    chunkPreparer = new ReceiptChunkPreparer(preferences, deliveries);
+    chunkPreparer = new ReceiptChunkPreparer(preferences, deliveries, notifications);
   });
 
   afterAll(async () => {
@@ -136,7 +136,7 @@ describe('recipient preferences and receipts in them (PostgreSQL)', () => {
   });
 
   describe('a chunk run as one (ReceiptChunkPreparer)', () => {
-    it("reads its payments' readers once, writes all their deliveries with one statement at its end, and each receipt is as a lone event's would be", async () => {
+    it("reads its payments' readers once, writes all their receipts and then all their deliveries with one statement each at its end, and each receipt is as a lone event's would be", async () => {
       await preferencesChanged({ userId: PAYER, locale: 'hi-IN', timeZone: 'Asia/Kolkata', changedAt: '2025-11-28T09:00:00.000Z' });
       const events = [completedEvent(paymentEvent({ paymentId: '11111111-1111-4111-8111-111111111111' })), completedEvent(paymentEvent({ paymentId: '22222222-2222-4222-8222-222222222222' }))];
 
@@ -160,8 +160,9 @@ describe('recipient preferences and receipts in them (PostgreSQL)', () => {
       });
 
       expect(statements.all.filter((sql) => sql.includes('FROM recipient_preferences'))).toHaveLength(1);
-      expect(statements.beforeFinish.filter((sql) => sql.includes('INSERT INTO deliveries'))).toHaveLength(0);
+      expect(statements.beforeFinish.filter((sql) => sql.includes('INSERT INTO deliveries') || sql.includes('INSERT INTO notifications'))).toHaveLength(0);
       expect(statements.all.filter((sql) => sql.includes('INSERT INTO deliveries'))).toHaveLength(1);
+      expect(statements.all.filter((sql) => sql.includes('INSERT INTO notifications'))).toHaveLength(1);
       const rows = await dataSource.getRepository(NotificationEntity).find();
       expect(rows.map((row) => [row.userId, row.locale]).sort()).toEqual([[PAYEE, 'en-IN'], [PAYEE, 'en-IN'], [PAYER, 'hi-IN'], [PAYER, 'hi-IN']].sort());
       const claimed = await deliveries.claimDue({ endpointKey: 'chat', now: clock.now(), limit: 10, leaseUntil: new Date(clock.now().getTime() + 60_000) });
@@ -211,6 +212,27 @@ describe('recipient preferences and receipts in them (PostgreSQL)', () => {
       });
 
       await expect(chunk).rejects.toThrow("1 of the chunk's 1 deliveries were there already");
+    });
+
+    it('throws at its end, so the chunk is replayed message by message, when one of its receipts was there already; nothing of it stays', async () => {
+      const payment = completedEvent(paymentEvent());
+      await paymentCompleted(payment.data);
+      const before = await dataSource.query<Array<{ notifications: number; deliveries: number; outbox: number }>>(
+        `SELECT (SELECT count(*)::int FROM notifications) AS notifications, (SELECT count(*)::int FROM deliveries) AS deliveries, (SELECT count(*)::int FROM outbox_messages) AS outbox`,
+      );
+
+      // The same step again under another event id: the inbox cannot tell, the receipts' unique key can.
+      const again = { ...payment, id: `${payment.id}-again` };
+      const chunk = unitOfWork.run(async (tx) => {
+        await chunkPreparer.prepareChunk([again], tx.manager, { asOne: true });
+        await paymentConsumer.onPaymentCompleted(again, context(tx, TOPICS.PAYMENTS_EVENTS));
+        await chunkPreparer.finishChunk(tx.manager);
+      });
+
+      await expect(chunk).rejects.toThrow("2 of the chunk's 2 notifications were there already");
+      expect(
+        await dataSource.query(`SELECT (SELECT count(*)::int FROM notifications) AS notifications, (SELECT count(*)::int FROM deliveries) AS deliveries, (SELECT count(*)::int FROM outbox_messages) AS outbox`),
+      ).toEqual(before);
     });
   });
 

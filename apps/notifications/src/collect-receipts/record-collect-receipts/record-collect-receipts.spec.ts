@@ -5,8 +5,8 @@ import { FixedClock, SequentialIds } from '@kirim/testing';
 import type { DeliveryOutcome } from '../../delivery/delivery';
 import { DeliveryChannel, StaticDeliveryEndpoints } from '../../delivery/delivery-channel';
 import { ReceiptRecorder } from '../../notifications/record-receipts';
-import { NotificationDraft, NotificationStore, RecordedNotification } from '../../payment-receipts/record-payment-receipts/notification-store';
 import { InMemoryDeliveries, ScriptedChannel } from '../../testing/in-memory-deliveries';
+import { InMemoryNotificationStore } from '../../testing/in-memory-notifications';
 import { InMemoryMerchantDirectory, knownMerchant, MERCHANT, OWNER } from '../../testing/in-memory-merchant-webhooks';
 import { InMemoryRecipientPreferences } from '../../testing/in-memory-recipient-preferences';
 import { RecordCollectReceipts } from './record-collect-receipts.use-case';
@@ -37,23 +37,6 @@ function personEvent(overrides: Partial<CollectRequestEvent> = {}): CollectReque
   return { ...event, requesterUserId: REQUESTER };
 }
 
-/** In-memory store with the table's unique keys: (user, payment, kind) and (user, collect request, kind). */
-class FakeNotificationStore extends NotificationStore {
-  readonly rows: (NotificationDraft & RecordedNotification)[] = [];
-  private nextId = 1;
-
-  async insertIgnoringDuplicates(_manager: EntityManager, drafts: readonly NotificationDraft[]): Promise<RecordedNotification[]> {
-    const inserted: RecordedNotification[] = [];
-    for (const draft of drafts) {
-      const sameSubject = (row: NotificationDraft) => (draft.paymentId !== undefined ? row.paymentId === draft.paymentId : row.collectRequestId === draft.collectRequestId);
-      if (this.rows.some((row) => row.userId === draft.userId && row.kind === draft.kind && sameSubject(row))) continue;
-      const row = { ...draft, notificationId: `00000000-0000-4000-8000-${String(this.nextId++).padStart(12, '0')}`, createdAt: new Date('2026-11-28T10:00:01.000Z') };
-      this.rows.push(row);
-      inserted.push(row);
-    }
-    return inserted;
-  }
-}
 
 /** The SMS endpoint as receipt deliveries see it: for users without the app only. */
 class SmsEndpoint extends DeliveryChannel {
@@ -71,7 +54,7 @@ function fakeTransaction(): { tx: TransactionScope; published: OutgoingEvent[] }
 }
 
 function setup() {
-  const store = new FakeNotificationStore();
+  const store = new InMemoryNotificationStore(new Date('2026-11-28T10:00:01.000Z'));
   const deliveries = new InMemoryDeliveries();
   const preferences = new InMemoryRecipientPreferences();
   const merchants = new InMemoryMerchantDirectory(knownMerchant());
@@ -81,7 +64,7 @@ function setup() {
   return { store, deliveries, preferences, merchants, record };
 }
 
-const told = (store: FakeNotificationStore) => store.rows.map((row) => [row.userId, row.kind]);
+const told = (store: InMemoryNotificationStore) => store.rows.map((row) => [row.userId, row.kind]);
 
 describe('RecordCollectReceipts', () => {
   it("asks the customer to pay a merchant's request, naming the merchant, its note, the deadline and the reference; announces it by the request's id", async () => {

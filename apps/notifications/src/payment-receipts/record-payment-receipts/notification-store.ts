@@ -32,4 +32,16 @@ export abstract class NotificationStore {
    * (user, payment, kind) or (user, collect request, kind), and returns only the rows this call inserted.
    */
   abstract insertIgnoringDuplicates(manager: EntityManager, drafts: readonly NotificationDraft[]): Promise<RecordedNotification[]>;
+
+  /**
+   * From now on, insertIgnoringDuplicates in `manager`'s transaction keeps its drafts for
+   * writeDeferredInserts, which writes them all with one statement (a consumer chunk's receipts),
+   * and answers each as inserted now. Only for a transaction whose messages commit or fail
+   * together, all new to its inbox: a draft that meets an existing row (or another draft of the
+   * chunk) makes writeDeferredInserts throw, the chunk is rolled back, announcements and deliveries
+   * with it, and replayed message by message, where duplicates are skipped as ever.
+   */
+  abstract deferInserts(manager: EntityManager): void;
+  /** Writes what insertIgnoringDuplicates kept since deferInserts in `manager`'s transaction, and ends the deferring. */
+  abstract writeDeferredInserts(manager: EntityManager): Promise<void>;
 }

@@ -5,38 +5,17 @@ import { FixedClock, SequentialIds } from '@kirim/testing';
 import type { DeliveryOutcome } from '../../delivery/delivery';
 import { DeliveryChannel, DeliveryEndpoints, StaticDeliveryEndpoints } from '../../delivery/delivery-channel';
 import { InMemoryDeliveries, ScriptedChannel } from '../../testing/in-memory-deliveries';
+import { InMemoryNotificationStore } from '../../testing/in-memory-notifications';
 import { InMemoryRecipientPreferences } from '../../testing/in-memory-recipient-preferences';
 import { CUSTOMER, MERCHANT_ID, MERCHANT_OWNER, ORDER_ID, ORDER_PAYMENT_ID, orderPaymentEvent, REFUND_ID, refundEvent } from '../../testing/merchant-payment-events';
 import { KnownMerchant, MerchantDirectory } from '../../merchant-webhooks/merchant-directory';
 import { MerchantEventDraft, MerchantEventStore } from '../../merchant-webhooks/merchant-event.store';
 import { merchantWebhookData } from '../../merchant-webhooks/record-merchant-payment-event/record-merchant-payment-event.use-case';
 import { ReceiptRecorder } from '../../notifications/record-receipts';
-import { NotificationStore, RecordedNotification } from './notification-store';
-import type { ReceiptDraft } from './payment-receipt-rules';
+import { NotificationStore } from './notification-store';
 import { PAYEE, PAYER, PAYMENT_ID, paymentEvent } from '../payment-event.fixture';
 import { RecordPaymentReceipts } from './record-payment-receipts.use-case';
 
-/** In-memory store with the table's unique key (user, payment, kind). */
-class FakeNotificationStore extends NotificationStore {
-  readonly rows: (ReceiptDraft & RecordedNotification)[] = [];
-  private nextId = 1;
-
-  async insertIgnoringDuplicates(_manager: EntityManager, drafts: readonly ReceiptDraft[]): Promise<RecordedNotification[]> {
-    const inserted: RecordedNotification[] = [];
-    for (const draft of drafts) {
-      const exists = this.rows.some((r) => r.userId === draft.userId && r.paymentId === draft.paymentId && r.kind === draft.kind);
-      if (exists) continue;
-      const row = {
-        ...draft,
-        notificationId: `00000000-0000-4000-8000-${String(this.nextId++).padStart(12, '0')}`,
-        createdAt: new Date('2025-11-28T10:00:01.000Z'),
-      };
-      this.rows.push(row);
-      inserted.push(row);
-    }
-    return inserted;
-  }
-}
 
 /** The merchants table in memory; notes the transaction of each lookup. */
 class FakeMerchantDirectory extends MerchantDirectory {
@@ -100,7 +79,7 @@ function useCase(
 
 describe('RecordPaymentReceipts', () => {
   it('records a receipt for payer and payee of a completed payment and announces each, keyed by user', async () => {
-    const store = new FakeNotificationStore();
+    const store = new InMemoryNotificationStore(new Date('2025-11-28T10:00:01.000Z'));
     const { tx, published } = fakeTransaction();
 
     const result = await useCase(store).execute(tx, { outcome: 'completed', payment: paymentEvent() });
@@ -125,7 +104,7 @@ describe('RecordPaymentReceipts', () => {
   });
 
   it('records and announces nothing when the same outcome is applied again', async () => {
-    const store = new FakeNotificationStore();
+    const store = new InMemoryNotificationStore(new Date('2025-11-28T10:00:01.000Z'));
     const recordReceipts = useCase(store);
     await recordReceipts.execute(fakeTransaction().tx, { outcome: 'completed', payment: paymentEvent() });
 
@@ -138,7 +117,7 @@ describe('RecordPaymentReceipts', () => {
   });
 
   it('tells only the payer about a failure', async () => {
-    const store = new FakeNotificationStore();
+    const store = new InMemoryNotificationStore(new Date('2025-11-28T10:00:01.000Z'));
     const { tx, published } = fakeTransaction();
 
     await useCase(store).execute(tx, {
@@ -152,7 +131,7 @@ describe('RecordPaymentReceipts', () => {
 
   describe("in each recipient's language and time zone", () => {
     it('writes a Hindi payer and a Portuguese payee one receipt each in their own language, looking both up in one query', async () => {
-      const store = new FakeNotificationStore();
+      const store = new InMemoryNotificationStore(new Date('2025-11-28T10:00:01.000Z'));
       const preferences = new InMemoryRecipientPreferences();
       preferences.rows.set(PAYER, { userId: PAYER, locale: 'hi-IN', timeZone: 'Asia/Kolkata', changedAt: new Date('2025-11-01T00:00:00Z') });
       preferences.rows.set(PAYEE, { userId: PAYEE, locale: 'pt-BR', timeZone: 'America/Sao_Paulo', changedAt: new Date('2025-11-01T00:00:00Z') });
@@ -170,7 +149,7 @@ describe('RecordPaymentReceipts', () => {
     });
 
     it('writes in en-IN and Asia/Kolkata to a recipient with no preferences, or with unusable ones', async () => {
-      const store = new FakeNotificationStore();
+      const store = new InMemoryNotificationStore(new Date('2025-11-28T10:00:01.000Z'));
       const preferences = new InMemoryRecipientPreferences();
       preferences.rows.set(PAYEE, { userId: PAYEE, locale: 'fr-FR', timeZone: null, changedAt: new Date('2025-11-01T00:00:00Z') });
 
@@ -188,7 +167,7 @@ describe('RecordPaymentReceipts', () => {
     const chat = new StaticDeliveryEndpoints([new ScriptedChannel('chat')]);
 
     it('writes one chat delivery per new receipt, due at once, in the same transaction', async () => {
-      const store = new FakeNotificationStore();
+      const store = new InMemoryNotificationStore(new Date('2025-11-28T10:00:01.000Z'));
       const deliveries = new InMemoryDeliveries();
 
       const result = await useCase(store, deliveries, chat).execute(fakeTransaction().tx, { outcome: 'completed', payment: paymentEvent() });
@@ -204,7 +183,7 @@ describe('RecordPaymentReceipts', () => {
     });
 
     it('writes no second delivery when the event comes again', async () => {
-      const store = new FakeNotificationStore();
+      const store = new InMemoryNotificationStore(new Date('2025-11-28T10:00:01.000Z'));
       const deliveries = new InMemoryDeliveries();
       const recordReceipts = useCase(store, deliveries, chat);
       await recordReceipts.execute(fakeTransaction().tx, { outcome: 'completed', payment: paymentEvent() });
@@ -229,7 +208,7 @@ describe('RecordPaymentReceipts', () => {
     const chatAndSms = new StaticDeliveryEndpoints([new ScriptedChannel('chat'), new SmsEndpoint()]);
 
     it('writes an SMS delivery, beside the chat one, only for a recipient identity said has no app', async () => {
-      const store = new FakeNotificationStore();
+      const store = new InMemoryNotificationStore(new Date('2025-11-28T10:00:01.000Z'));
       const deliveries = new InMemoryDeliveries();
       const preferences = new InMemoryRecipientPreferences();
       await preferences.saveAppPresenceIfNewer(fakeTransaction().tx, { userId: PAYER, hasApp: false, changedAt: new Date('2025-11-01T00:00:00Z') });
@@ -247,7 +226,7 @@ describe('RecordPaymentReceipts', () => {
     });
 
     it('sends no SMS to a recipient identity announced no presence for: one not heard of has the app', async () => {
-      const store = new FakeNotificationStore();
+      const store = new InMemoryNotificationStore(new Date('2025-11-28T10:00:01.000Z'));
       const deliveries = new InMemoryDeliveries();
       const preferences = new InMemoryRecipientPreferences();
       preferences.rows.set(PAYER, { userId: PAYER, locale: 'hi-IN', timeZone: null, changedAt: new Date('2025-11-01T00:00:00Z') });
@@ -281,7 +260,7 @@ describe('RecordPaymentReceipts', () => {
     }
 
     it("tells the customer they paid the merchant, by name, and the owner in the merchant's words, looking the merchant up in the batch's transaction", async () => {
-      const store = new FakeNotificationStore();
+      const store = new InMemoryNotificationStore(new Date('2025-11-28T10:00:01.000Z'));
       const { merchants, merchantEvents } = merchantSide();
       const { tx, published } = fakeTransaction();
 
@@ -300,7 +279,7 @@ describe('RecordPaymentReceipts', () => {
     });
 
     it('names the merchant to a customer whose payment failed, and tells the owner nothing', async () => {
-      const store = new FakeNotificationStore();
+      const store = new InMemoryNotificationStore(new Date('2025-11-28T10:00:01.000Z'));
       const { merchants, merchantEvents } = merchantSide();
 
       await useCase(store, undefined, undefined, undefined, merchants, merchantEvents).execute(fakeTransaction().tx, {
@@ -314,7 +293,7 @@ describe('RecordPaymentReceipts', () => {
     });
 
     it('names no merchant it has not heard of, and still words the receipts for a customer and a merchant', async () => {
-      const store = new FakeNotificationStore();
+      const store = new InMemoryNotificationStore(new Date('2025-11-28T10:00:01.000Z'));
 
       await useCase(store).execute(fakeTransaction().tx, { outcome: 'completed', payment: orderPaymentEvent() });
 
@@ -325,7 +304,7 @@ describe('RecordPaymentReceipts', () => {
     });
 
     it("tells a refund's customer, in Hindi, how much of the order payment came back, and the owner what they refunded", async () => {
-      const store = new FakeNotificationStore();
+      const store = new InMemoryNotificationStore(new Date('2025-11-28T10:00:01.000Z'));
       const { merchants, merchantEvents } = merchantSide();
       await recordOrderPaymentCompleted(merchantEvents);
       const preferences = new InMemoryRecipientPreferences();
@@ -346,7 +325,7 @@ describe('RecordPaymentReceipts', () => {
     });
 
     it("words a refund generically while the order payment's amount is unknown, and tells nobody again once it is known", async () => {
-      const store = new FakeNotificationStore();
+      const store = new InMemoryNotificationStore(new Date('2025-11-28T10:00:01.000Z'));
       const { merchants, merchantEvents } = merchantSide();
       const recordReceipts = useCase(store, undefined, undefined, undefined, merchants, merchantEvents);
 
@@ -366,7 +345,7 @@ describe('RecordPaymentReceipts', () => {
     });
 
     it('tells only the owner of a refund that failed', async () => {
-      const store = new FakeNotificationStore();
+      const store = new InMemoryNotificationStore(new Date('2025-11-28T10:00:01.000Z'));
       const { merchants, merchantEvents } = merchantSide();
       await recordOrderPaymentCompleted(merchantEvents);
 
@@ -381,7 +360,7 @@ describe('RecordPaymentReceipts', () => {
     });
 
     it('looks up no merchant for a payment between people', async () => {
-      const store = new FakeNotificationStore();
+      const store = new InMemoryNotificationStore(new Date('2025-11-28T10:00:01.000Z'));
       const { merchants, merchantEvents } = merchantSide();
 
       await useCase(store, undefined, undefined, undefined, merchants, merchantEvents).execute(fakeTransaction().tx, { outcome: 'completed', payment: paymentEvent() });
