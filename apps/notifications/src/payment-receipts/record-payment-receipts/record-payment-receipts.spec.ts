@@ -65,6 +65,9 @@ function fakeTransaction(): { tx: TransactionScope; published: OutgoingEvent[] }
   return { tx, published };
 }
 
+/** A store whose receipts are recorded a second after the payment's event. */
+const newStore = (): InMemoryNotificationStore => new InMemoryNotificationStore(new Date('2025-11-28T10:00:01.000Z'));
+
 function useCase(
   store: NotificationStore,
   deliveries = new InMemoryDeliveries(),
@@ -79,7 +82,7 @@ function useCase(
 
 describe('RecordPaymentReceipts', () => {
   it('records a receipt for payer and payee of a completed payment and announces each, keyed by user', async () => {
-    const store = new InMemoryNotificationStore(new Date('2025-11-28T10:00:01.000Z'));
+    const store = newStore();
     const { tx, published } = fakeTransaction();
 
     const result = await useCase(store).execute(tx, { outcome: 'completed', payment: paymentEvent() });
@@ -104,7 +107,7 @@ describe('RecordPaymentReceipts', () => {
   });
 
   it('records and announces nothing when the same outcome is applied again', async () => {
-    const store = new InMemoryNotificationStore(new Date('2025-11-28T10:00:01.000Z'));
+    const store = newStore();
     const recordReceipts = useCase(store);
     await recordReceipts.execute(fakeTransaction().tx, { outcome: 'completed', payment: paymentEvent() });
 
@@ -117,7 +120,7 @@ describe('RecordPaymentReceipts', () => {
   });
 
   it('tells only the payer about a failure', async () => {
-    const store = new InMemoryNotificationStore(new Date('2025-11-28T10:00:01.000Z'));
+    const store = newStore();
     const { tx, published } = fakeTransaction();
 
     await useCase(store).execute(tx, {
@@ -131,7 +134,7 @@ describe('RecordPaymentReceipts', () => {
 
   describe("in each recipient's language and time zone", () => {
     it('writes a Hindi payer and a Portuguese payee one receipt each in their own language, looking both up in one query', async () => {
-      const store = new InMemoryNotificationStore(new Date('2025-11-28T10:00:01.000Z'));
+      const store = newStore();
       const preferences = new InMemoryRecipientPreferences();
       preferences.rows.set(PAYER, { userId: PAYER, locale: 'hi-IN', timeZone: 'Asia/Kolkata', changedAt: new Date('2025-11-01T00:00:00Z') });
       preferences.rows.set(PAYEE, { userId: PAYEE, locale: 'pt-BR', timeZone: 'America/Sao_Paulo', changedAt: new Date('2025-11-01T00:00:00Z') });
@@ -149,7 +152,7 @@ describe('RecordPaymentReceipts', () => {
     });
 
     it('writes in en-IN and Asia/Kolkata to a recipient with no preferences, or with unusable ones', async () => {
-      const store = new InMemoryNotificationStore(new Date('2025-11-28T10:00:01.000Z'));
+      const store = newStore();
       const preferences = new InMemoryRecipientPreferences();
       preferences.rows.set(PAYEE, { userId: PAYEE, locale: 'fr-FR', timeZone: null, changedAt: new Date('2025-11-01T00:00:00Z') });
 
@@ -167,7 +170,7 @@ describe('RecordPaymentReceipts', () => {
     const chat = new StaticDeliveryEndpoints([new ScriptedChannel('chat')]);
 
     it('writes one chat delivery per new receipt, due at once, in the same transaction', async () => {
-      const store = new InMemoryNotificationStore(new Date('2025-11-28T10:00:01.000Z'));
+      const store = newStore();
       const deliveries = new InMemoryDeliveries();
 
       const result = await useCase(store, deliveries, chat).execute(fakeTransaction().tx, { outcome: 'completed', payment: paymentEvent() });
@@ -183,7 +186,7 @@ describe('RecordPaymentReceipts', () => {
     });
 
     it('writes no second delivery when the event comes again', async () => {
-      const store = new InMemoryNotificationStore(new Date('2025-11-28T10:00:01.000Z'));
+      const store = newStore();
       const deliveries = new InMemoryDeliveries();
       const recordReceipts = useCase(store, deliveries, chat);
       await recordReceipts.execute(fakeTransaction().tx, { outcome: 'completed', payment: paymentEvent() });
@@ -208,7 +211,7 @@ describe('RecordPaymentReceipts', () => {
     const chatAndSms = new StaticDeliveryEndpoints([new ScriptedChannel('chat'), new SmsEndpoint()]);
 
     it('writes an SMS delivery, beside the chat one, only for a recipient identity said has no app', async () => {
-      const store = new InMemoryNotificationStore(new Date('2025-11-28T10:00:01.000Z'));
+      const store = newStore();
       const deliveries = new InMemoryDeliveries();
       const preferences = new InMemoryRecipientPreferences();
       await preferences.saveAppPresenceIfNewer(fakeTransaction().tx, { userId: PAYER, hasApp: false, changedAt: new Date('2025-11-01T00:00:00Z') });
@@ -226,7 +229,7 @@ describe('RecordPaymentReceipts', () => {
     });
 
     it('sends no SMS to a recipient identity announced no presence for: one not heard of has the app', async () => {
-      const store = new InMemoryNotificationStore(new Date('2025-11-28T10:00:01.000Z'));
+      const store = newStore();
       const deliveries = new InMemoryDeliveries();
       const preferences = new InMemoryRecipientPreferences();
       preferences.rows.set(PAYER, { userId: PAYER, locale: 'hi-IN', timeZone: null, changedAt: new Date('2025-11-01T00:00:00Z') });
@@ -260,7 +263,7 @@ describe('RecordPaymentReceipts', () => {
     }
 
     it("tells the customer they paid the merchant, by name, and the owner in the merchant's words, looking the merchant up in the batch's transaction", async () => {
-      const store = new InMemoryNotificationStore(new Date('2025-11-28T10:00:01.000Z'));
+      const store = newStore();
       const { merchants, merchantEvents } = merchantSide();
       const { tx, published } = fakeTransaction();
 
@@ -279,7 +282,7 @@ describe('RecordPaymentReceipts', () => {
     });
 
     it('names the merchant to a customer whose payment failed, and tells the owner nothing', async () => {
-      const store = new InMemoryNotificationStore(new Date('2025-11-28T10:00:01.000Z'));
+      const store = newStore();
       const { merchants, merchantEvents } = merchantSide();
 
       await useCase(store, undefined, undefined, undefined, merchants, merchantEvents).execute(fakeTransaction().tx, {
@@ -293,7 +296,7 @@ describe('RecordPaymentReceipts', () => {
     });
 
     it('names no merchant it has not heard of, and still words the receipts for a customer and a merchant', async () => {
-      const store = new InMemoryNotificationStore(new Date('2025-11-28T10:00:01.000Z'));
+      const store = newStore();
 
       await useCase(store).execute(fakeTransaction().tx, { outcome: 'completed', payment: orderPaymentEvent() });
 
@@ -304,7 +307,7 @@ describe('RecordPaymentReceipts', () => {
     });
 
     it("tells a refund's customer, in Hindi, how much of the order payment came back, and the owner what they refunded", async () => {
-      const store = new InMemoryNotificationStore(new Date('2025-11-28T10:00:01.000Z'));
+      const store = newStore();
       const { merchants, merchantEvents } = merchantSide();
       await recordOrderPaymentCompleted(merchantEvents);
       const preferences = new InMemoryRecipientPreferences();
@@ -325,7 +328,7 @@ describe('RecordPaymentReceipts', () => {
     });
 
     it("words a refund generically while the order payment's amount is unknown, and tells nobody again once it is known", async () => {
-      const store = new InMemoryNotificationStore(new Date('2025-11-28T10:00:01.000Z'));
+      const store = newStore();
       const { merchants, merchantEvents } = merchantSide();
       const recordReceipts = useCase(store, undefined, undefined, undefined, merchants, merchantEvents);
 
@@ -345,7 +348,7 @@ describe('RecordPaymentReceipts', () => {
     });
 
     it('tells only the owner of a refund that failed', async () => {
-      const store = new InMemoryNotificationStore(new Date('2025-11-28T10:00:01.000Z'));
+      const store = newStore();
       const { merchants, merchantEvents } = merchantSide();
       await recordOrderPaymentCompleted(merchantEvents);
 
@@ -360,7 +363,7 @@ describe('RecordPaymentReceipts', () => {
     });
 
     it('looks up no merchant for a payment between people', async () => {
-      const store = new InMemoryNotificationStore(new Date('2025-11-28T10:00:01.000Z'));
+      const store = newStore();
       const { merchants, merchantEvents } = merchantSide();
 
       await useCase(store, undefined, undefined, undefined, merchants, merchantEvents).execute(fakeTransaction().tx, { outcome: 'completed', payment: paymentEvent() });
