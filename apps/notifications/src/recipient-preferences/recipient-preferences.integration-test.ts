@@ -80,6 +80,10 @@ describe('recipient preferences and receipts in them (PostgreSQL)', () => {
     return { id: `evt-${++offset}`, type: EVENT_TYPES.PAYMENT_COMPLETED, source: EVENT_SOURCES.PAYMENTS, time: data.occurredAt, key: data.paymentId, data: validated };
   }
 
+  /** How many receipts, deliveries and outgoing messages there are. */
+  const rowsWritten = (): Promise<Array<{ notifications: number; deliveries: number; outbox: number }>> =>
+    dataSource.query(`SELECT (SELECT count(*)::int FROM notifications) AS notifications, (SELECT count(*)::int FROM deliveries) AS deliveries, (SELECT count(*)::int FROM outbox_messages) AS outbox`);
+
   const stored = (): Promise<{ user_id: string; locale: string | null; time_zone: string | null; changed_at: Date }[]> =>
     dataSource.query('SELECT user_id, locale, time_zone, changed_at FROM recipient_preferences ORDER BY user_id');
 
@@ -217,9 +221,7 @@ describe('recipient preferences and receipts in them (PostgreSQL)', () => {
     it('throws at its end, so the chunk is replayed message by message, when one of its receipts was there already; nothing of it stays', async () => {
       const payment = completedEvent(paymentEvent());
       await paymentCompleted(payment.data);
-      const before = await dataSource.query<Array<{ notifications: number; deliveries: number; outbox: number }>>(
-        `SELECT (SELECT count(*)::int FROM notifications) AS notifications, (SELECT count(*)::int FROM deliveries) AS deliveries, (SELECT count(*)::int FROM outbox_messages) AS outbox`,
-      );
+      const before = await rowsWritten();
 
       // The same step again under another event id: the inbox cannot tell, the receipts' unique key can.
       const again = { ...payment, id: `${payment.id}-again` };
@@ -230,9 +232,7 @@ describe('recipient preferences and receipts in them (PostgreSQL)', () => {
       });
 
       await expect(chunk).rejects.toThrow("2 of the chunk's 2 notifications were there already");
-      expect(
-        await dataSource.query(`SELECT (SELECT count(*)::int FROM notifications) AS notifications, (SELECT count(*)::int FROM deliveries) AS deliveries, (SELECT count(*)::int FROM outbox_messages) AS outbox`),
-      ).toEqual(before);
+      expect(await rowsWritten()).toEqual(before);
     });
   });
 

@@ -140,14 +140,17 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     } else if (problem.status >= 500) {
       this.logger.error({ err: exception, instance: problem.instance }, 'request failed');
     }
-    if (retryAfterSeconds !== undefined && !response.headersSent) response.setHeader('Retry-After', String(retryAfterSeconds));
-    writeProblem(response, problem);
+    writeProblem(response, problem, retryAfterSeconds);
   }
 }
 
-/** Renders `problem` as the response (RFC 9457 media type); used by the filter and the input middleware. */
-export function writeProblem(response: HttpResponseLike, problem: ProblemDetails): void {
+/**
+ * Renders `problem` as the response (RFC 9457 media type), with Retry-After when given; used by the
+ * filter and the middleware that answer before routing.
+ */
+export function writeProblem(response: HttpResponseLike, problem: ProblemDetails, retryAfterSeconds?: number): void {
   if (response.headersSent) return;
+  if (retryAfterSeconds !== undefined) response.setHeader('Retry-After', String(retryAfterSeconds));
   response.status(problem.status);
   response.setHeader('Content-Type', `${PROBLEM_CONTENT_TYPE}; charset=utf-8`);
   response.send(JSON.stringify(problem));

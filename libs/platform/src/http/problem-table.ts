@@ -1,5 +1,5 @@
 import { ProblemCode, problemEntry, ResultCode } from '@kirim/contracts';
-import { buildProblem, ProblemException } from './problem-details';
+import { buildProblem, ProblemException, ProblemExtras } from './problem-details';
 import { HttpResponseLike, writeProblem } from './problem-details.filter';
 
 /** One row of a feature's problem table: the problem one kind of refusal is answered with. */
@@ -127,11 +127,16 @@ export function defineProblemTable<const T extends ProblemRows>(rows: T): Proble
 
 /** A failure as the problem+json exception a controller throws (Retry-After included for a 429 or 503). */
 export function toProblemException(failure: ProblemFailure): ProblemException {
-  return new ProblemException(failure.status, failure.code, failure.detail, {
+  return new ProblemException(failure.status, failure.code, failure.detail, extrasOf(failure));
+}
+
+/** What a failure adds to its problem beside status, code and detail. */
+function extrasOf(failure: ProblemFailure): ProblemExtras {
+  return {
     ...(failure.resultCode !== undefined ? { resultCode: failure.resultCode } : {}),
     ...(failure.retryAfterSeconds !== undefined ? { retryAfterSeconds: failure.retryAfterSeconds } : {}),
     ...(failure.errors !== undefined ? { errors: [...failure.errors] } : {}),
-  });
+  };
 }
 
 /**
@@ -140,13 +145,8 @@ export function toProblemException(failure: ProblemFailure): ProblemException {
  * is made (its stack is CPU that a refusal under load should not cost).
  */
 export function writeFailure(response: HttpResponseLike, failure: ProblemFailure, instance: string): void {
-  if (response.headersSent) return;
-  if (failure.retryAfterSeconds !== undefined) response.setHeader('Retry-After', String(failure.retryAfterSeconds));
-  const problem = buildProblem(failure.status, failure.code, failure.detail, {
-    ...(failure.resultCode !== undefined ? { resultCode: failure.resultCode } : {}),
-    ...(failure.errors !== undefined ? { errors: [...failure.errors] } : {}),
-  });
-  writeProblem(response, { ...problem, instance });
+  const problem = buildProblem(failure.status, failure.code, failure.detail, extrasOf(failure));
+  writeProblem(response, { ...problem, instance }, failure.retryAfterSeconds);
 }
 
 /** `status code (resultCodes)` for each status and code, by status; rows sharing both share an entry. */
