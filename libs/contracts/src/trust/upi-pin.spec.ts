@@ -3,7 +3,7 @@ import { CompactEncrypt } from 'jose';
 import { Money } from '../values/money';
 import { RESULT_CODES } from '../values/result-codes';
 import { bankEncryptionKeyOf, BankEncryptionKey, generateEncryptionKeyPair } from './message-keys';
-import { encryptPinBlock, isEncryptedPinShape, openPinBlock, PIN_BLOCK_MAX_AGE_SECONDS } from './upi-pin';
+import { encryptPinBlock, isEncryptedPinShape, openPinBlock, PIN_BLOCK_MAX_AGE_SECONDS, pinBlockIdOf } from './upi-pin';
 
 const NOW = 1_764_630_000;
 const amount = (value: string): Money => Money.parse({ value, currency: 'INR' }) as Money;
@@ -30,6 +30,16 @@ describe('UPI PIN blocks', () => {
     const reopened = await openPinBlock(again, keyFor, { purpose: 'pay', amount: amount('500.00'), nowSeconds: NOW });
     // Each encryption is a block of its own: the bank can take each once.
     expect(reopened.ok && opened.ok && reopened.blockId !== opened.blockId).toBe(true);
+  });
+
+  it('reads the id a block opens with without opening it, and no id from what is not a compact JWE with a key id', async () => {
+    const jwe = await encryptPinBlock({ purpose: 'pay', pin: '1234', amount: { value: '5.00', currency: 'INR' }, iat: NOW }, bankKey);
+    const opened = await openPinBlock(jwe, keyFor, { purpose: 'pay', amount: amount('5.00'), nowSeconds: NOW });
+    expect(opened.ok && opened.blockId).toBe(pinBlockIdOf(jwe));
+    const withoutKid = await new CompactEncrypt(new TextEncoder().encode('{}')).setProtectedHeader({ alg: 'ECDH-ES', enc: 'A256GCM' }).encrypt(bankKey.key);
+    expect(pinBlockIdOf(withoutKid)).toBeNull();
+    expect(pinBlockIdOf('not.a.jwe')).toBeNull();
+    expect(pinBlockIdOf(`${'e30'}..${jwe.split('.').slice(2).join('.')}`)).toBeNull();
   });
 
   it('refuses a PIN block given for another amount with U12', async () => {

@@ -134,6 +134,22 @@ export function pinBlockId(kid: string, jwe: string): string {
   return createHash('sha256').update(kid, 'utf8').update('\0').update(iv).digest('base64url');
 }
 
+/**
+ * The id `openPinBlock` gives this JWE if it opens, read without opening it (its header's `kid` and
+ * its IV); null when it is not shaped like one. A bank that handles many debits together reads their
+ * blocks' earlier uses with these before it opens any: the id says nothing of whether the block opens.
+ */
+export function pinBlockIdOf(jwe: string): string | null {
+  if (!isEncryptedPinShape(jwe)) return null;
+  let kid: unknown;
+  try {
+    kid = decodeProtectedHeader(jwe).kid;
+  } catch {
+    return null;
+  }
+  return typeof kid === 'string' ? pinBlockId(kid, jwe) : null;
+}
+
 /** The binding checks of `openPinBlock`, on a decrypted block (exported for unit tests and other transports). */
 export function checkPinBlock(parsed: unknown, expected: PinBlockExpectation): { readonly ok: true; readonly block: PinBlock } | PinBlockRefusal {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return invalid('the PIN block is not a JSON object');

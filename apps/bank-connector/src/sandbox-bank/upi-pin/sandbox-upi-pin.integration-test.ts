@@ -12,6 +12,7 @@ import {
   legacyScryptUpiPinHash,
   Money,
   PinBlock,
+  pinBlockIdOf,
   RESULT_CODES,
   UnknownPinVerificationKeyError,
   UpiPinVerifier,
@@ -28,7 +29,7 @@ import { ResetSandboxUpiPin } from './reset-sandbox-upi-pin/reset-sandbox-upi-pi
 import { SandboxPinCheck } from './sandbox-pin-check';
 import { SandboxPinKeys } from './sandbox-pin-keys';
 import { SetSandboxUpiPin } from './set-sandbox-upi-pin/set-sandbox-upi-pin.use-case';
-import { TAKE_PIN_BLOCK_SQL, TypeOrmSandboxUpiPinRepository } from './typeorm-sandbox-upi-pin.repository';
+import { TAKE_PIN_BLOCK_SQL, TAKE_PIN_BLOCKS_SQL, TypeOrmSandboxUpiPinRepository } from './typeorm-sandbox-upi-pin.repository';
 
 /** The layout deploy/local/sandbox-pin-keys.js writes: <dir>/<BANK>/<kid>.pem, current.kid and pin-verification.keys. */
 function writePinKey(dir: string, bank: string): void {
@@ -238,9 +239,17 @@ describe('sandbox banks check the UPI PIN (PostgreSQL)', () => {
     expect(await balanceOf(account)).toBe(1_000_000n - 10_000n);
   });
 
-  describe('debits of one consumer chunk, whose accounts and PIN records are read once', () => {
-    /** Debits one account once per PIN block, in one transaction as a chunk run as one does, counting each debit's statements. */
-    function debitsAsChunk(accountRef: string, encryptedPins: readonly string[]): Promise<Array<{ outcome: BankLegOutcome; statements: number }>> {
+  describe('debits of one consumer chunk, whose accounts, PIN records and PIN blocks are read once', () => {
+    /**
+     * Debits one account once per PIN block, in one transaction as a chunk run as one does (the
+     * preparer's reads, the legs, the writes at its end), counting each debit's statements.
+     * `meanwhile` runs after the legs, before the chunk's end, outside its transaction.
+     */
+    function debitsAsChunk(
+      accountRef: string,
+      encryptedPins: readonly string[],
+      meanwhile: () => Promise<unknown> = () => Promise.resolve(),
+    ): Promise<Array<{ outcome: BankLegOutcome; statements: number }>> {
       const legs: BankLegCommand[] = encryptedPins.map((encryptedPin) => ({
         requestId: randomUUID(),
         paymentId: randomUUID(),
@@ -253,13 +262,15 @@ describe('sandbox banks check the UPI PIN (PostgreSQL)', () => {
       }));
       return dataSource.transaction(async (manager) => {
         await ledger.lockLegAccounts({ manager }, legs, { remember: true });
-        await pins.rememberAccountPins({ manager }, [accountRef]);
+        await pins.rememberChunkPins({ manager }, { accountRefs: [accountRef], pinBlockIds: encryptedPins.flatMap((pin) => pinBlockIdOf(pin) ?? []) });
         const results: Array<{ outcome: BankLegOutcome; statements: number }> = [];
         for (const command of legs) {
           const query = jest.spyOn(manager, 'query');
           results.push({ outcome: await adapter.apply({ manager, publish: () => Promise.resolve(), afterCommit: () => undefined }, 'debit', command), statements: query.mock.calls.length });
           query.mockRestore();
         }
+        await meanwhile();
+        await pins.writeTakenPinBlocks({ manager });
         await ledger.writeDeferredPostings({ manager });
         return results;
       });
@@ -294,13 +305,55 @@ describe('sandbox banks check the UPI PIN (PostgreSQL)', () => {
         expect.objectContaining({ resultCode: RESULT_CODES.PIN_BLOCK_INVALID }),
         expect.objectContaining({ resultCode: RESULT_CODES.WRONG_PIN, reason: expect.stringContaining('1 of 3') }),
       ]);
-      // Taking the block, and a changed try count (up on a wrong PIN, back to 0 on the right one after
-      // it): no read of the account or its PIN (and the answers are written with the chunk's end).
-      expect(results.map(({ statements }) => statements)).toEqual([2, 2, 1, 2]);
+      // Only a changed try count (up on a wrong PIN, back to 0 on the right one after it): no read of
+      // the account, its PIN or the block's earlier use, and the takes and answers are written with
+      // the chunk's end.
+      expect(results.map(({ statements }) => statements)).toEqual([1, 1, 0, 1]);
       expect(await pinRow(account)).toMatchObject({ failed_tries: 1 });
       expect(await balanceOf(account)).toBe(1_000_000n - 10_000n);
+      expect(await takenBlocks([captured])).toEqual([pinBlockIdOf(captured)]);
+    });
+
+    it('refuses a block taken before the chunk from what it read up front, with no statement', async () => {
+      const account = await openAccount();
+      await setPin.execute({ accountRef: account, encryptedPin: await block({ purpose: 'set-pin', newPin: '2580', iat: nowSeconds() }) });
+      const captured = await payBlock('2580');
+      expect(await debit(account, captured)).toMatchObject({ kind: 'approved' });
+
+      const results = await debitsAsChunk(account, [captured, await payBlock('2580')]);
+
+      expect(results).toEqual([
+        { outcome: expect.objectContaining({ resultCode: RESULT_CODES.PIN_BLOCK_INVALID, reason: 'this PIN block was used before' }), statements: 0 },
+        { outcome: expect.objectContaining({ kind: 'approved' }), statements: 0 },
+      ]);
+      expect(await balanceOf(account)).toBe(1_000_000n - 2n * 10_000n);
+    });
+
+    it('ends in an error, writing nothing, when another transaction took one of its blocks after the chunk read them', async () => {
+      const account = await openAccount();
+      await setPin.execute({ accountRef: account, encryptedPin: await block({ purpose: 'set-pin', newPin: '3690', iat: nowSeconds() }) });
+      const [first, raced] = [await payBlock('3690'), await payBlock('3690')];
+
+      // The same block taken by a transaction this chunk's account lock does not hold up (a debit of
+      // another account sent with it), committed while this chunk ran.
+      const takenElsewhere = () => dataSource.query(`INSERT INTO sandbox_pin_block_uses (block_id, used_at) VALUES ($1, now())`, [pinBlockIdOf(raced)]);
+      await expect(debitsAsChunk(account, [first, raced], takenElsewhere)).rejects.toThrow("1 of the chunk's 2 PIN blocks were taken by another transaction since the chunk read them");
+
+      // Nothing of the chunk stayed; replayed leg by leg (as the consumer does), its use of the block is refused.
+      expect(await balanceOf(account)).toBe(1_000_000n);
+      expect(await takenBlocks([first, raced])).toEqual([pinBlockIdOf(raced)]);
+      expect(await debit(account, first)).toMatchObject({ kind: 'approved' });
+      expect(await debit(account, raced)).toMatchObject({ resultCode: RESULT_CODES.PIN_BLOCK_INVALID });
     });
   });
+
+  /** Which of these PIN blocks the bank has taken. */
+  async function takenBlocks(encryptedPins: readonly string[]): Promise<string[]> {
+    const rows = await dataSource.query<Array<{ block_id: string }>>(`SELECT block_id FROM sandbox_pin_block_uses WHERE block_id = ANY($1::char(43)[]) ORDER BY block_id`, [
+      encryptedPins.map((pin) => pinBlockIdOf(pin)),
+    ]);
+    return rows.map(({ block_id }) => block_id);
+  }
 
   it('answers a status check (same request, no PIN) from the recorded answer, and declines one for a debit it never saw with U30', async () => {
     const account = await openAccount();
@@ -391,7 +444,18 @@ describe('sandbox banks check the UPI PIN (PostgreSQL)', () => {
     }
   });
 
-  it('takes a PIN block with a plan PostgreSQL reuses, not one planned on every debit', async () => {
+  it.each([
+    {
+      statement: 'a PIN block',
+      prepare: `PREPARE take(text, timestamptz, timestamptz) AS ${TAKE_PIN_BLOCK_SQL}`,
+      execute: (at: string, forgetBefore: string) => `EXECUTE take('${randomUUID()}', '${at}', '${forgetBefore}')`,
+    },
+    {
+      statement: "a chunk's PIN blocks",
+      prepare: `PREPARE take(char(43)[], timestamptz[], timestamptz) AS ${TAKE_PIN_BLOCKS_SQL}`,
+      execute: (at: string, forgetBefore: string) => `EXECUTE take(ARRAY['${randomUUID()}', '${randomUUID()}'], ARRAY['${at}', '${at}']::timestamptz[], '${forgetBefore}')`,
+    },
+  ])('takes $statement with a plan PostgreSQL reuses, not one planned on every debit', async ({ prepare, execute }) => {
     // A bank's worth of recent uses and expired ones, as the table holds while debits go on.
     const now = Date.now();
     await dataSource.query(`DELETE FROM sandbox_pin_block_uses`);
@@ -404,15 +468,34 @@ describe('sandbox banks check the UPI PIN (PostgreSQL)', () => {
     await runner.connect();
     try {
       await runner.startTransaction();
-      await runner.query(`PREPARE take_pin_block(text, timestamptz, timestamptz) AS ${TAKE_PIN_BLOCK_SQL}`);
+      await runner.query(prepare);
       const forgetBefore = new Date(now - 600_000).toISOString();
       // PostgreSQL plans the first five executions for their values, then weighs its generic plan.
-      for (let i = 0; i < 7; i += 1) await runner.query(`EXECUTE take_pin_block('${randomUUID()}', '${new Date(now).toISOString()}', '${forgetBefore}')`);
-      expect(await runner.query(`SELECT generic_plans::int AS generic FROM pg_prepared_statements WHERE name = 'take_pin_block'`)).toEqual([{ generic: 2 }]);
+      for (let i = 0; i < 7; i += 1) await runner.query(execute(new Date(now).toISOString(), forgetBefore));
+      expect(await runner.query(`SELECT generic_plans::int AS generic FROM pg_prepared_statements WHERE name = 'take'`)).toEqual([{ generic: 2 }]);
     } finally {
       await runner.rollbackTransaction();
-      await runner.query('DEALLOCATE take_pin_block').catch(() => undefined);
+      await runner.query('DEALLOCATE take').catch(() => undefined);
       await runner.release();
     }
+  });
+
+  it("forgets expired uses at a chunk's end, not the blocks it takes", async () => {
+    const forgetBefore = new Date(Date.now() - 60_000);
+    const expired = Array.from({ length: 300 }, () => randomUUID());
+    await dataSource.query(`DELETE FROM sandbox_pin_block_uses`);
+    await dataSource.query(`INSERT INTO sandbox_pin_block_uses (block_id, used_at) SELECT unnest($1::text[]), $2`, [expired, new Date(forgetBefore.getTime() - 1000)]);
+    const taken = [randomUUID(), randomUUID()];
+
+    await dataSource.transaction(async (manager) => {
+      await pins.rememberChunkPins({ manager }, { accountRefs: [], pinBlockIds: taken });
+      for (const blockId of taken) expect(await pins.takePinBlock({ manager }, blockId, new Date(), forgetBefore)).toBe(true);
+      await pins.writeTakenPinBlocks({ manager });
+    });
+
+    const [{ left }] = await dataSource.query<Array<{ left: number }>>(`SELECT count(*)::int AS left FROM sandbox_pin_block_uses WHERE used_at < $1`, [forgetBefore]);
+    expect(left).toBe(300 - 256);
+    const rows = await dataSource.query<Array<{ block_id: string }>>(`SELECT block_id FROM sandbox_pin_block_uses WHERE used_at >= $1`, [forgetBefore]);
+    expect(rows.map(({ block_id }) => block_id.trim()).sort()).toEqual([...taken].sort());
   });
 });

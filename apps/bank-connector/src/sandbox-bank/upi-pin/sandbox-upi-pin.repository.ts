@@ -20,11 +20,20 @@ export abstract class SandboxUpiPinRepository {
   abstract lockAccountPin(tx: InTransaction, accountRef: string): Promise<SandboxPinAccount | null>;
   /**
    * Reads, once, the PIN records of accounts `tx` has locked already (a chunk's debits, locked by
-   * SandboxLedgerRepository.lockLegAccounts): lockAccountPin of one of them in `tx` then answers
-   * from them, kept up to date by this repository's writes in `tx`. As with the ledger's memory,
-   * only for a transaction whose legs commit or fail together.
+   * SandboxLedgerRepository.lockLegAccounts) and whether the chunk's PIN blocks (`pinBlockIds`, read
+   * from the blocks unopened: pinBlockIdOf) were taken before. lockAccountPin of one of those
+   * accounts in `tx` then answers from memory, kept up to date by this repository's writes in `tx`,
+   * and takePinBlock of one of those blocks decides from memory and leaves its write to
+   * writeTakenPinBlocks. As with the ledger's memory, only for a transaction whose legs commit or
+   * fail together.
    */
-  abstract rememberAccountPins(tx: InTransaction, accountRefs: readonly string[]): Promise<void>;
+  abstract rememberChunkPins(tx: InTransaction, chunk: { readonly accountRefs: readonly string[]; readonly pinBlockIds: readonly string[] }): Promise<void>;
+  /**
+   * Writes the uses of the PIN blocks taken from memory in `tx`, and forgets the memory. Throws when
+   * another transaction took one of them since they were read (the same block in two debits on two
+   * partitions at once): the chunk is then replayed leg by leg, where the later take is refused.
+   */
+  abstract writeTakenPinBlocks(tx: InTransaction): Promise<void>;
   /** Stores the hash and the try count (a set, a change, or a right PIN's hash upgraded to the current key). */
   abstract savePin(tx: InTransaction, accountRef: string, pin: StoredUpiPin, at: Date): Promise<void>;
   /** Stores a new try count for an account that has a PIN. */
@@ -33,7 +42,8 @@ export abstract class SandboxUpiPinRepository {
   abstract clearPin(tx: InTransaction, accountRef: string): Promise<boolean>;
   /**
    * Records that a PIN block was taken; false when it had been taken before (a replay). Records
-   * older than `forgetBefore` are dropped: a block that old is refused as stale anyway.
+   * older than `forgetBefore` are dropped: a block that old is refused as stale anyway. For a block
+   * `tx` remembered (rememberChunkPins), decided from memory and written by writeTakenPinBlocks.
    */
   abstract takePinBlock(tx: InTransaction, blockId: string, at: Date, forgetBefore: Date): Promise<boolean>;
 }

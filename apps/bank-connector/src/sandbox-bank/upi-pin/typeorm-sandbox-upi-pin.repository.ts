@@ -17,6 +17,9 @@ function pinAccountOf(row: AccountPinRow): SandboxPinAccount {
 /** Expired PIN block uses forgotten per block taken: more than one, so the table shrinks after a burst. */
 const FORGET_PER_CALL = 16;
 
+/** Expired uses forgotten per chunk that takes blocks: FORGET_PER_CALL for each of up to 16 debits. */
+const FORGET_PER_CHUNK = 256;
+
 /**
  * Takes block $1 at $2, forgetting up to FORGET_PER_CALL uses from before $3 (see takePinBlock).
  * The limit is written into the text, not a parameter: for a parameter the generic plan assumes a
@@ -31,14 +34,60 @@ export const TAKE_PIN_BLOCK_SQL = `WITH forgotten AS (
  )
  INSERT INTO sandbox_pin_block_uses (block_id, used_at) VALUES ($1, $2) ON CONFLICT (block_id) DO NOTHING RETURNING block_id`;
 
+/** A chunk's takes at its end (writeTakenPinBlocks): blocks $1 taken at $2, forgetting as TAKE_PIN_BLOCK_SQL does. */
+export const TAKE_PIN_BLOCKS_SQL = `WITH forgotten AS (
+   DELETE FROM sandbox_pin_block_uses
+    WHERE block_id IN (
+      SELECT block_id FROM sandbox_pin_block_uses
+       WHERE used_at < $3 AND block_id <> ALL($1::char(43)[])
+       ORDER BY used_at LIMIT ${FORGET_PER_CHUNK} FOR UPDATE SKIP LOCKED)
+ )
+ INSERT INTO sandbox_pin_block_uses (block_id, used_at)
+ SELECT * FROM unnest($1::char(43)[], $2::timestamptz[])
+ ON CONFLICT (block_id) DO NOTHING RETURNING block_id`;
+
+/**
+ * A chunk's accounts with their PIN records (`used_block_id` null), then those of its blocks taken
+ * before (only `used_block_id`): one statement for both. No FOR UPDATE: the caller holds the
+ * accounts' locks, and every write of a PIN record takes them first; a block another transaction
+ * takes meanwhile shows as a conflict when the chunk writes its takes. The kind is checked by the
+ * caller, not here: with it here and statistics from before the bench's accounts were opened,
+ * PostgreSQL walked the partial index of customers' mobiles and filtered every customer by id
+ * (0.6 ms a chunk).
+ */
+const READ_CHUNK_PINS_SQL = `
+  SELECT a.id, a.kind, a.bank_code, p.pin_hash, p.failed_tries, NULL::char(43) AS used_block_id
+    FROM sandbox_accounts a
+    LEFT JOIN sandbox_upi_pins p ON p.account_id = a.id
+   WHERE a.id = ANY($1::uuid[])
+  UNION ALL
+  SELECT NULL, NULL, NULL, NULL, NULL, u.block_id
+    FROM sandbox_pin_block_uses u
+   WHERE u.block_id = ANY($2::char(43)[])`;
+
+type ChunkPinRow = { readonly id: string; readonly kind: string; readonly used_block_id: null } & AccountPinRow;
+type UsedPinBlockRow = { readonly id: null; readonly used_block_id: string };
+
+/** What rememberChunkPins read for a transaction, kept up to date by its writes and takes. */
+interface ChunkPinMemory {
+  /** By lower-case account id: null for an account that is not a customer's. */
+  readonly accounts: Map<string, SandboxPinAccount | null>;
+  /** The blocks read up front: whether each is taken (before the chunk, or by one of its debits). */
+  readonly blocks: Map<string, boolean>;
+  /** Taken from memory and not written yet. */
+  readonly taken: Array<{ readonly blockId: string; readonly at: Date }>;
+  /** The newest `forgetBefore` a take from memory was given. */
+  forgetBefore: Date | null;
+}
+
 /** sandbox_upi_pins and sandbox_pin_block_uses (migration 1764630000000). */
 @Injectable()
 export class TypeOrmSandboxUpiPinRepository extends SandboxUpiPinRepository {
-  /** Per transaction (its EntityManager), what rememberAccountPins read, by lower-case account id: null for an account that is not a customer's. */
-  private readonly remembered = new WeakMap<EntityManager, Map<string, SandboxPinAccount | null>>();
+  /** Per transaction (its EntityManager), what rememberChunkPins read. */
+  private readonly remembered = new WeakMap<EntityManager, ChunkPinMemory>();
 
   async lockAccountPin(tx: InTransaction, accountRef: string): Promise<SandboxPinAccount | null> {
-    const remembered = this.remembered.get(tx.manager)?.get(accountRef.toLowerCase());
+    const remembered = this.remembered.get(tx.manager)?.accounts.get(accountRef.toLowerCase());
     if (remembered !== undefined) return remembered;
     // The account row first, as the ledger locks it: one lock order, so no deadlock with a debit.
     const rows = await tx.manager.query<AccountPinRow[]>(
@@ -53,32 +102,38 @@ export class TypeOrmSandboxUpiPinRepository extends SandboxUpiPinRepository {
     return row ? pinAccountOf(row) : null;
   }
 
-  async rememberAccountPins(tx: InTransaction, accountRefs: readonly string[]): Promise<void> {
-    if (accountRefs.length === 0) return;
+  async rememberChunkPins(tx: InTransaction, chunk: { readonly accountRefs: readonly string[]; readonly pinBlockIds: readonly string[] }): Promise<void> {
+    if ((this.remembered.get(tx.manager)?.taken.length ?? 0) > 0) throw new Error("a chunk's PIN block takes were left unwritten (writeTakenPinBlocks)");
+    if (chunk.accountRefs.length === 0 && chunk.pinBlockIds.length === 0) return;
     // Keyed as PostgreSQL writes a uuid (lower case), whatever case the legs used.
-    const unique = [...new Set(accountRefs.map((ref) => ref.toLowerCase()))];
-    // No FOR UPDATE: the caller holds the accounts' locks, and every write of a PIN record takes them
-    // first. The kind is checked here, not in SQL: with it there and statistics from before the
-    // bench's accounts were opened, PostgreSQL walked the partial index of customers' mobiles and
-    // filtered every customer by id (0.6 ms a chunk).
-    const rows = await tx.manager.query<Array<AccountPinRow & { id: string; kind: string }>>(
-      `SELECT a.id, a.kind, a.bank_code, p.pin_hash, p.failed_tries
-         FROM sandbox_accounts a
-         LEFT JOIN sandbox_upi_pins p ON p.account_id = a.id
-        WHERE a.id = ANY($1::uuid[])`,
-      [unique],
-    );
-    const remembered = new Map<string, SandboxPinAccount | null>(unique.map((ref) => [ref, null]));
-    for (const row of rows) if (row.kind === 'customer') remembered.set(row.id, pinAccountOf(row));
-    this.remembered.set(tx.manager, remembered);
+    const accountRefs = [...new Set(chunk.accountRefs.map((ref) => ref.toLowerCase()))];
+    const pinBlockIds = [...new Set(chunk.pinBlockIds)];
+    const rows = await tx.manager.query<Array<ChunkPinRow | UsedPinBlockRow>>(READ_CHUNK_PINS_SQL, [accountRefs, pinBlockIds]);
+    const memory: ChunkPinMemory = { accounts: new Map(accountRefs.map((ref) => [ref, null])), blocks: new Map(pinBlockIds.map((id) => [id, false])), taken: [], forgetBefore: null };
+    for (const row of rows) {
+      if (row.id === null) memory.blocks.set(row.used_block_id, true);
+      else if (row.kind === 'customer') memory.accounts.set(row.id, pinAccountOf(row));
+    }
+    this.remembered.set(tx.manager, memory);
+  }
+
+  async writeTakenPinBlocks(tx: InTransaction): Promise<void> {
+    const memory = this.remembered.get(tx.manager);
+    this.remembered.delete(tx.manager);
+    if (memory?.forgetBefore == null || memory.taken.length === 0) return;
+    const { taken, forgetBefore } = memory;
+    const written = await tx.manager.query<Array<{ block_id: string }>>(TAKE_PIN_BLOCKS_SQL, [taken.map(({ blockId }) => blockId), taken.map(({ at }) => at), forgetBefore]);
+    if (written.length !== taken.length) {
+      throw new Error(`${taken.length - written.length} of the chunk's ${taken.length} PIN blocks were taken by another transaction since the chunk read them`);
+    }
   }
 
   /** A remembered account's PIN record after this transaction wrote it (`written` from the one remembered; null: removed). */
   private rememberWrite(tx: InTransaction, accountRef: string, written: (pin: StoredUpiPin | null) => StoredUpiPin | null): void {
-    const remembered = this.remembered.get(tx.manager);
+    const accounts = this.remembered.get(tx.manager)?.accounts;
     const key = accountRef.toLowerCase();
-    const account = remembered?.get(key);
-    if (remembered && account) remembered.set(key, { ...account, pin: written(account.pin) });
+    const account = accounts?.get(key);
+    if (accounts && account) accounts.set(key, { ...account, pin: written(account.pin) });
   }
 
   async savePin(tx: InTransaction, accountRef: string, pin: StoredUpiPin, at: Date): Promise<void> {
@@ -103,6 +158,15 @@ export class TypeOrmSandboxUpiPinRepository extends SandboxUpiPinRepository {
   }
 
   async takePinBlock(tx: InTransaction, blockId: string, at: Date, forgetBefore: Date): Promise<boolean> {
+    const memory = this.remembered.get(tx.manager);
+    const takenBefore = memory?.blocks.get(blockId);
+    if (memory !== undefined && takenBefore !== undefined) {
+      if (takenBefore) return false;
+      memory.blocks.set(blockId, true);
+      memory.taken.push({ blockId, at });
+      if (memory.forgetBefore === null || forgetBefore > memory.forgetBefore) memory.forgetBefore = forgetBefore;
+      return true;
+    }
     // A few of the blocks that just expired, on every call: an index range scan, bounded, and skipping
     // rows a concurrent debit is already deleting. A plain DELETE of all expired rows made every debit
     // of a busy bank wait on the one that got there first (2.9 ms mean at 10 payments/s, the costliest
