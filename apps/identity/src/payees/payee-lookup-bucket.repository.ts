@@ -10,6 +10,9 @@ export abstract class PayeeLookupBucketRepository {
    */
   abstract take(userId: string, cost: number, now: Date, policy: PayeeLookupBucketPolicy): Promise<BucketTake>;
 
+  /** The level of the user's bucket at `now` (a user without one has a full bucket). */
+  abstract levelOf(userId: string, now: Date, policy: PayeeLookupBucketPolicy): Promise<number>;
+
   /** Puts `tokens` back (never above the capacity). */
   abstract giveBack(userId: string, tokens: number, policy: PayeeLookupBucketPolicy): Promise<void>;
 }

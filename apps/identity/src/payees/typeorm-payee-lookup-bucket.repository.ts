@@ -4,14 +4,41 @@ import { DataSource } from 'typeorm';
 import { bucketLevelAt, PayeeLookupBucketPolicy } from './payee-lookup-bucket';
 import { BucketTake, PayeeLookupBucketRepository } from './payee-lookup-bucket.repository';
 
-/** The refilled level of row `b` at $4, as bucketLevelAt computes it (capacity $2, refill $5 tokens per second). */
-const REFILLED_LEVEL = `LEAST($2::float8, b.tokens + GREATEST(0, EXTRACT(EPOCH FROM ($4::timestamptz - b.refilled_at))::float8) * $5::float8)`;
+/** Where a statement that takes tokens finds its values: SQL expressions, usually parameters. */
+export interface BucketTakeParameters {
+  readonly userId: string;
+  readonly capacity: string;
+  readonly cost: string;
+  readonly now: string;
+  /** Tokens refilled per second. */
+  readonly perSecond: string;
+}
 
 /**
- * One row per user, changed by single statements: INSERT ... ON CONFLICT DO UPDATE ... WHERE takes
- * the row lock and re-checks the level on the newest row version, so parallel lookups by one user on
- * any number of replicas take tokens one after the other and never more than the bucket holds.
+ * The statement that refills a user's bucket to `now` and takes `cost` tokens, returning a row only
+ * if it could (bucketLevelAt's arithmetic, in SQL). INSERT ... ON CONFLICT DO UPDATE ... WHERE takes
+ * the row lock and re-checks the level on the newest row version, so parallel lookups by one user
+ * on any number of replicas take tokens one after the other and never more than the bucket holds.
+ * `when`, if given, is a condition the take is made under (the party read's "the payer exists").
  */
+export function takeBucketTokensSql(p: BucketTakeParameters, when?: string): string {
+  const refilled = `LEAST(${p.capacity}::float8, b.tokens + GREATEST(0, EXTRACT(EPOCH FROM (${p.now}::timestamptz - b.refilled_at))::float8) * ${p.perSecond}::float8)`;
+  return `INSERT INTO payee_lookup_buckets AS b (user_id, tokens, refilled_at)
+       SELECT ${p.userId}::uuid, ${p.capacity}::float8 - ${p.cost}::float8, ${p.now}::timestamptz${when === undefined ? '' : ` WHERE ${when}`}
+       ON CONFLICT (user_id) DO UPDATE
+         SET tokens = ${refilled} - ${p.cost}::float8,
+             refilled_at = GREATEST(b.refilled_at, ${p.now}::timestamptz)
+         WHERE ${refilled} >= ${p.cost}::float8
+       RETURNING tokens`;
+}
+
+/** The values of a take's capacity, cost, now and perSecond, in that order. */
+export function bucketTakeValues(cost: number, now: Date, policy: PayeeLookupBucketPolicy): [number, number, Date, number] {
+  return [policy.capacity, cost, now, policy.refillPerMinute / 60];
+}
+
+const TAKE_TOKENS_SQL = takeBucketTokensSql({ userId: '$1', capacity: '$2', cost: '$3', now: '$4', perSecond: '$5' });
+
 @Injectable()
 export class TypeOrmPayeeLookupBucketRepository extends PayeeLookupBucketRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
@@ -19,20 +46,15 @@ export class TypeOrmPayeeLookupBucketRepository extends PayeeLookupBucketReposit
   }
 
   async take(userId: string, cost: number, now: Date, policy: PayeeLookupBucketPolicy): Promise<BucketTake> {
-    const taken = await this.dataSource.query<{ tokens: number }[]>(
-      `INSERT INTO payee_lookup_buckets AS b (user_id, tokens, refilled_at)
-       VALUES ($1, $2::float8 - $3::float8, $4::timestamptz)
-       ON CONFLICT (user_id) DO UPDATE
-         SET tokens = ${REFILLED_LEVEL} - $3::float8,
-             refilled_at = GREATEST(b.refilled_at, $4::timestamptz)
-         WHERE ${REFILLED_LEVEL} >= $3::float8
-       RETURNING tokens`,
-      [userId, policy.capacity, cost, now, policy.refillPerMinute / 60],
-    );
+    const taken = await this.dataSource.query<{ tokens: number }[]>(TAKE_TOKENS_SQL, [userId, ...bucketTakeValues(cost, now, policy)]);
     if (taken.length === 1) return { taken: true };
+    return { taken: false, level: await this.levelOf(userId, now, policy) };
+  }
+
+  async levelOf(userId: string, now: Date, policy: PayeeLookupBucketPolicy): Promise<number> {
     const rows = await this.dataSource.query<{ tokens: number; refilled_at: Date }[]>(`SELECT tokens, refilled_at FROM payee_lookup_buckets WHERE user_id = $1`, [userId]);
     const stored = rows.length === 0 ? null : { tokens: Number(rows[0].tokens), refilledAt: new Date(rows[0].refilled_at) };
-    return { taken: false, level: bucketLevelAt(stored, now, policy) };
+    return bucketLevelAt(stored, now, policy);
   }
 
   async giveBack(userId: string, tokens: number, policy: PayeeLookupBucketPolicy): Promise<void> {

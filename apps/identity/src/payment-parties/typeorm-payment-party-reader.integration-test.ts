@@ -9,7 +9,7 @@ import { aLinkedAccount, aUser } from '../testing/in-memory-identity.fakes';
 import { TypeOrmUserRepository } from '../users/typeorm-user.repository';
 import { READ_PARTIES, TypeOrmPaymentPartyReader } from './typeorm-payment-party-reader';
 
-/** The one-statement read of a payment's parties against the real schema, indexes and encryption. */
+/** The one-statement read of a payment's parties, and its bucket take, against the real schema, indexes and encryption. */
 describe('TypeOrmPaymentPartyReader (PostgreSQL)', () => {
   let database: MigratedTestDatabase;
   let dataSource: DataSource;
@@ -38,6 +38,15 @@ describe('TypeOrmPaymentPartyReader (PostgreSQL)', () => {
     await database?.close();
   });
 
+  // Enough tokens that the reads below never run a bucket dry, except where a test empties one.
+  const policy = { capacity: 1_000, refillPerMinute: 2, hitCost: 1, missCost: 20 };
+  const hit = { cost: policy.hitCost, now: new Date(), policy };
+  const read = (payerUserId: string, payee: Parameters<TypeOrmPaymentPartyReader['read']>[1]) => reader.read(payerUserId, payee, hit);
+  const tokensOf = async (userId: string): Promise<number | null> => {
+    const rows = await dataSource.query<Array<{ tokens: number }>>(`SELECT tokens FROM payee_lookup_buckets WHERE user_id = $1`, [userId]);
+    return rows.length === 0 ? null : Number(rows[0].tokens);
+  };
+
   const party = (user: typeof asha, account: typeof ashaPrimary | null) => ({
     userId: user.id,
     displayName: user.displayName,
@@ -45,24 +54,36 @@ describe('TypeOrmPaymentPartyReader (PostgreSQL)', () => {
   });
 
   it('reads the payer by id and the payee by phone number, each with the primary account only', async () => {
-    expect(await reader.read(asha.id, { phone: ravi.phone })).toEqual({ payer: party(asha, ashaPrimary), payee: party(ravi, raviPrimary) });
+    expect(await read(asha.id, { phone: ravi.phone })).toEqual({ payer: party(asha, ashaPrimary), payee: party(ravi, raviPrimary), hitTaken: true });
   });
 
   it('reads the payee by user id (a resolved address), and a user who linked no account with none', async () => {
-    expect(await reader.read(ravi.id, { userId: newcomer.id })).toEqual({ payer: party(ravi, raviPrimary), payee: party(newcomer, null) });
+    expect(await read(ravi.id, { userId: newcomer.id })).toEqual({ payer: party(ravi, raviPrimary), payee: party(newcomer, null), hitTaken: true });
   });
 
   it('gives the same record twice when the payee is the payer, by phone or by id', async () => {
-    expect(await reader.read(asha.id, { phone: asha.phone })).toEqual({ payer: party(asha, ashaPrimary), payee: party(asha, ashaPrimary) });
-    expect(await reader.read(asha.id, { userId: asha.id })).toEqual({ payer: party(asha, ashaPrimary), payee: party(asha, ashaPrimary) });
+    expect(await read(asha.id, { phone: asha.phone })).toEqual({ payer: party(asha, ashaPrimary), payee: party(asha, ashaPrimary), hitTaken: true });
+    expect(await read(asha.id, { userId: asha.id })).toEqual({ payer: party(asha, ashaPrimary), payee: party(asha, ashaPrimary), hitTaken: true });
   });
 
-  it('finds nobody for an unknown payer, an unknown number, a number that is not E.164, or no payee', async () => {
-    expect(await reader.read(randomUUID(), { phone: ravi.phone })).toEqual({ payer: null, payee: party(ravi, raviPrimary) });
-    expect(await reader.read(asha.id, { phone: uniquePhone() })).toEqual({ payer: party(asha, ashaPrimary), payee: null });
-    expect(await reader.read(asha.id, { phone: 'not a number' })).toEqual({ payer: party(asha, ashaPrimary), payee: null });
-    expect(await reader.read(asha.id, { userId: randomUUID() })).toEqual({ payer: party(asha, ashaPrimary), payee: null });
-    expect(await reader.read(asha.id, null)).toEqual({ payer: party(asha, ashaPrimary), payee: null });
+  it('finds nobody for an unknown payer (charging no bucket), an unknown number, a number that is not E.164, or no payee', async () => {
+    const stranger = randomUUID();
+    expect(await read(stranger, { phone: ravi.phone })).toEqual({ payer: null, payee: party(ravi, raviPrimary), hitTaken: false });
+    expect(await tokensOf(stranger)).toBeNull();
+    expect(await read(asha.id, { phone: uniquePhone() })).toEqual({ payer: party(asha, ashaPrimary), payee: null, hitTaken: true });
+    expect(await read(asha.id, { phone: 'not a number' })).toEqual({ payer: party(asha, ashaPrimary), payee: null, hitTaken: true });
+    expect(await read(asha.id, { userId: randomUUID() })).toEqual({ payer: party(asha, ashaPrimary), payee: null, hitTaken: true });
+    expect(await read(asha.id, null)).toEqual({ payer: party(asha, ashaPrimary), payee: null, hitTaken: true });
+  });
+
+  it("takes the hit from the payer's bucket in the same statement, and nothing when the bucket holds less", async () => {
+    const before = (await tokensOf(newcomer.id)) ?? policy.capacity;
+    expect(await read(newcomer.id, { phone: ravi.phone })).toMatchObject({ hitTaken: true });
+    expect(await tokensOf(newcomer.id)).toBeCloseTo(before - 1, 3);
+
+    await dataSource.query(`UPDATE payee_lookup_buckets SET tokens = 0.5, refilled_at = $2 WHERE user_id = $1`, [newcomer.id, hit.now]);
+    expect(await read(newcomer.id, { phone: ravi.phone })).toEqual({ payer: party(newcomer, null), payee: party(ravi, raviPrimary), hitTaken: false });
+    expect(await tokensOf(newcomer.id)).toBe(0.5);
   });
 
   it('is planned once per connection, not on every call: PostgreSQL settles on its generic plan for each way the payee is named', async () => {
@@ -79,14 +100,16 @@ describe('TypeOrmPaymentPartyReader (PostgreSQL)', () => {
     const runner = dataSource.createQueryRunner();
     await runner.connect();
     try {
+      const bucket = 'float8, float8, timestamptz, float8';
+      const values = [policy.capacity, hit.cost, hit.now.toISOString(), policy.refillPerMinute / 60];
       const statements = [
-        { name: 'by_phone', text: READ_PARTIES.payeeByPhone, types: 'uuid, char(43)', parameters: [asha.id, protection.lookups.phoneNumber(ravi.phone)] },
-        { name: 'by_id', text: READ_PARTIES.payeeById, types: 'uuid, uuid', parameters: [ravi.id, asha.id] },
-        { name: 'payer_only', text: READ_PARTIES.payerOnly, types: 'uuid', parameters: [asha.id] },
+        { name: 'by_phone', text: READ_PARTIES.payeeByPhone, types: `uuid, ${bucket}, char(43)`, parameters: [asha.id, ...values, protection.lookups.phoneNumber(ravi.phone)] },
+        { name: 'by_id', text: READ_PARTIES.payeeById, types: `uuid, ${bucket}, uuid`, parameters: [ravi.id, ...values, asha.id] },
+        { name: 'payer_only', text: READ_PARTIES.payerOnly, types: `uuid, ${bucket}`, parameters: [asha.id, ...values] },
       ];
       for (const { name, text, types, parameters } of statements) {
         await runner.query(`PREPARE ${name}(${types}) AS ${text}`);
-        // EXECUTE takes no bind parameters; these are ids and a base64url hash, quoted as literals.
+        // EXECUTE takes no bind parameters; these are ids, numbers, an instant and a base64url hash, quoted as literals.
         const literals = parameters.map((value) => `'${String(value).replace(/'/g, "''")}'`).join(', ');
         // PostgreSQL plans the first five executions for their values, then weighs its generic plan.
         for (let i = 0; i < 7; i += 1) expect(await runner.query(`EXECUTE ${name}(${literals})`)).not.toHaveLength(0);
@@ -107,8 +130,8 @@ describe('TypeOrmPaymentPartyReader (PostgreSQL)', () => {
 
   it('answers the same once the statement runs prepared (from its fifth use on a connection)', async () => {
     for (let i = 0; i < 8; i += 1) {
-      expect(await reader.read(asha.id, { phone: ravi.phone })).toEqual({ payer: party(asha, ashaPrimary), payee: party(ravi, raviPrimary) });
-      expect(await reader.read(ravi.id, { userId: asha.id })).toEqual({ payer: party(ravi, raviPrimary), payee: party(asha, ashaPrimary) });
+      expect(await read(asha.id, { phone: ravi.phone })).toEqual({ payer: party(asha, ashaPrimary), payee: party(ravi, raviPrimary), hitTaken: true });
+      expect(await read(ravi.id, { userId: asha.id })).toEqual({ payer: party(ravi, raviPrimary), payee: party(asha, ashaPrimary), hitTaken: true });
     }
   });
 });

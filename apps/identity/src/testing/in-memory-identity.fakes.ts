@@ -4,7 +4,8 @@ import { BankAccountDirectory, BankAccountDiscovery, DiscoverableBankAccount } f
 import type { LinkedBankAccount } from '../bank-accounts/linked-bank-account';
 import { LinkedBankAccountRepository } from '../bank-accounts/linked-bank-account.repository';
 import { TransactionRunner } from '@kirim/messaging';
-import { PayeeReference, PaymentPartyReader, PaymentPartyRecord } from '../payment-parties/payment-party-reader';
+import { LookupHit, PayeeReference, PaymentPartyReader, PaymentPartyRecord } from '../payment-parties/payment-party-reader';
+import { PayeeLookupBucketRepository } from '../payees/payee-lookup-bucket.repository';
 import type { User, UserPreferences } from '../users/user';
 import { UserRepository } from '../users/user.repository';
 
@@ -109,18 +110,21 @@ export class InMemoryLinkedAccounts extends LinkedBankAccountRepository {
   }
 }
 
-/** Payment parties read from the in-memory users and accounts, as the TypeORM reader reads the tables. */
+/** Payment parties read from the in-memory users and accounts, as the TypeORM reader reads the tables, paying from `buckets`. */
 export class InMemoryPaymentPartyReader extends PaymentPartyReader {
   constructor(
     private readonly users: InMemoryUsers,
     private readonly accounts: InMemoryLinkedAccounts,
+    private readonly buckets: PayeeLookupBucketRepository,
   ) {
     super();
   }
 
-  async read(payerUserId: string, payee: PayeeReference | null): Promise<{ payer: PaymentPartyRecord | null; payee: PaymentPartyRecord | null }> {
+  async read(payerUserId: string, payee: PayeeReference | null, hit: LookupHit): Promise<{ payer: PaymentPartyRecord | null; payee: PaymentPartyRecord | null; hitTaken: boolean }> {
     const payeeUser = payee === null ? null : 'phone' in payee ? await this.users.findByPhone(payee.phone) : await this.users.findById(payee.userId);
-    return { payer: await this.recordOf(await this.users.findById(payerUserId)), payee: await this.recordOf(payeeUser) };
+    const payer = await this.recordOf(await this.users.findById(payerUserId));
+    const hitTaken = payer !== null && (await this.buckets.take(payer.userId, hit.cost, hit.now, hit.policy)).taken;
+    return { payer, payee: await this.recordOf(payeeUser), hitTaken };
   }
 
   private async recordOf(user: User | null): Promise<PaymentPartyRecord | null> {

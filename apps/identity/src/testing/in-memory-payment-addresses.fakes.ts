@@ -84,6 +84,10 @@ export class InMemoryPayeeLookupBuckets extends PayeeLookupBucketRepository {
     return { taken: true };
   }
 
+  async levelOf(userId: string, now: Date, policy: PayeeLookupBucketPolicy): Promise<number> {
+    return bucketLevelAt(this.buckets.get(userId) ?? null, now, policy);
+  }
+
   async giveBack(userId: string, tokens: number, policy: PayeeLookupBucketPolicy): Promise<void> {
     const stored = this.buckets.get(userId);
     if (stored) this.buckets.set(userId, { ...stored, tokens: Math.min(policy.capacity, stored.tokens + tokens) });

@@ -25,7 +25,7 @@ describe('ResolvePaymentParties', () => {
     await addresses.insertIfFree(new FakeTransactionScope(), { id: 'a1', userId: payee.id, handle: '9876500002', isPrimary: true, isDefault: true, merchantId: null, createdAt: created }, handleSkeleton('9876500002'));
     await addresses.insertIfFree(new FakeTransactionScope(), { id: 'a2', userId: payee.id, handle: 'ravi.s', isPrimary: false, isDefault: false, merchantId: null, createdAt: created }, handleSkeleton('ravi.s'));
     buckets = new InMemoryPayeeLookupBuckets();
-    resolve = new ResolvePaymentParties(new InMemoryPaymentPartyReader(users, accounts), addresses, buckets, policy, clock);
+    resolve = new ResolvePaymentParties(new InMemoryPaymentPartyReader(users, accounts, buckets), addresses, buckets, policy, clock);
   });
 
   it('resolves the payee by payment address too, without regard to case', async () => {

@@ -53,12 +53,16 @@ export class ResolvePaymentParties {
     // Everything is read first (an address, then both users with their accounts in one read); the
     // answers are then given in the order the rules rank them, so reading early changes none of them.
     const named = command.payeePhone !== undefined ? ({ phone: command.payeePhone } as const) : await this.findByAddress(command.payeeAddress);
-    const { payer, payee } = await this.parties.read(command.payerUserId, named === 'merchant' ? null : named);
+    // A hit's cost is taken with the read (for a payer who exists), so a payer paying several people
+    // at once is not slowed; a miss then pays the rest of a miss's cost, or all that is left (a scan
+    // drains the bucket and is refused after).
+    const now = this.clock.now();
+    const { payer, payee, hitTaken } = await this.parties.read(command.payerUserId, named === 'merchant' ? null : named, { cost: this.policy.hitCost, now, policy: this.policy });
     if (!payer) return { ok: false, code: 'payer-unknown' };
-    // A hit's cost first, so a payer paying several people at once is not slowed; a miss then pays the
-    // rest of a miss's cost, or all that is left (a scan drains the bucket and is refused after).
-    const taken = await this.buckets.take(payer.userId, this.policy.hitCost, this.clock.now(), this.policy);
-    if (!taken.taken) return { ok: false, code: 'rate-limited', retryAfterSeconds: secondsUntilLevel(taken.level, this.policy.hitCost, this.policy) };
+    if (!hitTaken) {
+      const level = await this.buckets.levelOf(payer.userId, now, this.policy);
+      return { ok: false, code: 'rate-limited', retryAfterSeconds: secondsUntilLevel(level, this.policy.hitCost, this.policy) };
+    }
     // Found (a hit, already paid for), but not a person: resolving it to the owner would pay the owner
     // privately, outside the merchant's orders, caps and refunds. Before self-payment, so the owner
     // naming their merchant's address (as a settlement address, say) is told the same.
