@@ -30,8 +30,9 @@ export abstract class SandboxUpiPinRepository {
   abstract rememberChunkPins(tx: InTransaction, chunk: { readonly accountRefs: readonly string[]; readonly pinBlockIds: readonly string[] }): Promise<void>;
   /**
    * Writes the uses of the PIN blocks taken from memory in `tx`, and forgets the memory. Throws when
-   * another transaction took one of them since they were read (the same block in two debits on two
-   * partitions at once): the chunk is then replayed leg by leg, where the later take is refused.
+   * another transaction took one of them since they were read (the same block sent at once for a
+   * debit of another account, which the chunk's account locks do not hold up): the chunk is then
+   * replayed leg by leg, where its take is refused.
    */
   abstract writeTakenPinBlocks(tx: InTransaction): Promise<void>;
   /** Stores the hash and the try count (a set, a change, or a right PIN's hash upgraded to the current key). */
