@@ -37,10 +37,7 @@ export class LockLegAccountsInOrder implements ChunkPreparer {
     // With no refund among them, every debit is authorized by its payer's PIN (SandboxBankAdapter).
     if (!remember) return;
     // The ids the blocks have if they open: nothing is decrypted here (SandboxPinCheck opens each).
-    const pinBlockIds = debits.flatMap((debit) => {
-      const blockId = debit.encryptedPin === undefined ? null : pinBlockIdOf(debit.encryptedPin);
-      return blockId === null ? [] : [blockId];
-    });
+    const pinBlockIds = debits.flatMap((debit) => (debit.encryptedPin === undefined ? [] : (pinBlockIdOf(debit.encryptedPin) ?? [])));
     await this.pins.rememberChunkPins({ manager }, { accountRefs: debits.map((debit) => debit.accountRef), pinBlockIds });
   }
 

@@ -37,7 +37,10 @@ export function bucketTakeValues(cost: number, now: Date, policy: PayeeLookupBuc
   return [policy.capacity, cost, now, policy.refillPerMinute / 60];
 }
 
-const TAKE_TOKENS_SQL = takeBucketTokensSql({ userId: '$1', capacity: '$2', cost: '$3', now: '$4', perSecond: '$5' });
+/** A take whose user is $1 and whose bucketTakeValues are $2–$5: the bucket's own statement and the party read's CTE. */
+export const TAKE_AT_PARAMETERS_1_TO_5: BucketTakeParameters = { userId: '$1', capacity: '$2', cost: '$3', now: '$4', perSecond: '$5' };
+
+const TAKE_TOKENS_SQL = takeBucketTokensSql(TAKE_AT_PARAMETERS_1_TO_5);
 
 @Injectable()
 export class TypeOrmPayeeLookupBucketRepository extends PayeeLookupBucketRepository {

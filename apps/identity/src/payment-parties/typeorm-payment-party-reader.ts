@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { LookupHasher } from '@kirim/platform';
 import { DataSource } from 'typeorm';
 import { phoneLookupHash } from '../users/typeorm-user.repository';
-import { bucketTakeValues, takeBucketTokensSql } from '../payees/typeorm-payee-lookup-bucket.repository';
+import { bucketTakeValues, TAKE_AT_PARAMETERS_1_TO_5, takeBucketTokensSql } from '../payees/typeorm-payee-lookup-bucket.repository';
 import { LookupHit, PayeeReference, PaymentPartyReader, PaymentPartyRecord } from './payment-party-reader';
 
 interface PartyRow {
@@ -28,7 +28,7 @@ interface PartyRow {
  * (bucketTakeValues), $6 the payee.
  */
 function readParties(payeeCondition: string | null): string {
-  const take = takeBucketTokensSql({ userId: '$1', capacity: '$2', cost: '$3', now: '$4', perSecond: '$5' }, 'EXISTS (SELECT 1 FROM parties WHERE is_payer)');
+  const take = takeBucketTokensSql(TAKE_AT_PARAMETERS_1_TO_5, 'EXISTS (SELECT 1 FROM parties WHERE is_payer)');
   return `
   WITH parties AS (
     SELECT u.id, u.display_name, a.bank_code, a.account_ref::text AS account_ref,
