@@ -1,6 +1,8 @@
 import { EventEmitter } from 'node:events';
-import type { INestApplication, LoggerService } from '@nestjs/common';
-import { shutdownInOrder } from './graceful-shutdown';
+import type { AddressInfo } from 'node:net';
+import { INestApplication, LoggerService, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { LISTEN_BACKLOG, runUntilSignalled, shutdownInOrder } from './graceful-shutdown';
 
 const silent: LoggerService = { log: () => undefined, error: () => undefined, warn: () => undefined };
 
@@ -49,5 +51,29 @@ describe('shutdownInOrder', () => {
   it('exits 1 when a step fails or overruns the deadline', async () => {
     await expect(shutdownInOrder(fakeApp([], { appCloseFails: true }), 1000, silent)).resolves.toBe(1);
     await expect(shutdownInOrder(fakeApp([], { consumerCloseMs: 200 }), 20, silent)).resolves.toBe(1);
+  });
+});
+
+@Module({})
+class EmptyModule {}
+
+describe('runUntilSignalled', () => {
+  it("listens with the service's backlog: Nest passes it on to Node's server.listen", async () => {
+    const app = await NestFactory.create(EmptyModule, { logger: false });
+    const server = app.getHttpServer();
+    const listen = jest.spyOn(server, 'listen');
+    const signals = ['SIGTERM', 'SIGINT'] as const;
+    const listenersBefore = signals.map((signal) => process.listeners(signal).length);
+    try {
+      await runUntilSignalled(app, { host: '127.0.0.1', port: 0, shutdownTimeoutMs: 1000 });
+      expect(listen).toHaveBeenCalledWith(0, '127.0.0.1', LISTEN_BACKLOG, expect.any(Function));
+      expect((server.address() as AddressInfo).port).toBeGreaterThan(0);
+      expect(LISTEN_BACKLOG).toBeGreaterThan(511); // Node's default, which overflowed under load
+    } finally {
+      signals.forEach((signal, i) => {
+        for (const listener of process.listeners(signal).slice(listenersBefore[i])) process.removeListener(signal, listener);
+      });
+      await app.close();
+    }
   });
 });

@@ -11,6 +11,15 @@ export interface RunOptions {
 
 const SHUTDOWN_SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGINT'];
 
+/**
+ * How many connections the kernel holds for the service while its event loop is busy (Node's own
+ * default is 511; Linux caps it at net.core.somaxconn, 4096 by default). Under overload a replica
+ * receives hundreds of new connections at once from the Ingress; past the backlog the kernel drops
+ * their handshakes and each caller waits for a retransmission, 1, 3, 7, 15, 31 s later, where it
+ * would otherwise be accepted and refused at once with 503 (docs/payment-lifecycle.md, "Backpressure").
+ */
+export const LISTEN_BACKLOG = 4096;
+
 /** Spans are worth a short wait, never a shutdown that overruns because the collector is away. */
 const TRACE_FLUSH_LIMIT_MS = 2_000;
 
@@ -70,7 +79,10 @@ export async function shutdownInOrder(
 /** Listens, then on the first SIGTERM/SIGINT shuts down in order and exits the process. */
 export async function runUntilSignalled(app: INestApplication, options: RunOptions): Promise<void> {
   const logger = new Logger('Shutdown');
-  await app.listen(options.port, options.host);
+  // Nest types listen() as (port, hostname) only; it passes every argument on to Node's
+  // server.listen(port, host, backlog, callback).
+  const listen = app.listen.bind(app) as (...args: unknown[]) => Promise<unknown>;
+  await listen(options.port, options.host, LISTEN_BACKLOG);
   logger.log(`listening on ${options.host}:${options.port}`);
   let shuttingDown = false;
   const onSignal = (signal: NodeJS.Signals): void => {
