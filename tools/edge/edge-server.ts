@@ -97,6 +97,13 @@ function proxy(req: IncomingMessage, res: ServerResponse, service: ServiceName, 
   upstream.setTimeout(options.upstreamTimeoutMs, () => {
     upstream.destroy(new UpstreamTimeout());
   });
+  // Where a failed request waited, for its log line: on a new connection or a kept-alive one, and
+  // how long the new one took to connect (null: not connected, or kept alive).
+  const sentAt = Date.now();
+  let connectedAfterMs: number | null = null;
+  upstream.once('socket', (socket) => {
+    if (socket.connecting) socket.once('connect', () => (connectedAfterMs = Date.now() - sentAt));
+  });
   upstream.on('response', (upstreamRes) => {
     res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.statusMessage, endToEndHeaders(upstreamRes.headers));
     upstreamRes.pipe(res);
@@ -106,7 +113,14 @@ function proxy(req: IncomingMessage, res: ServerResponse, service: ServiceName, 
   });
   upstream.on('error', (error: Error) => {
     const timedOut = error instanceof UpstreamTimeout;
-    options.log('warn', 'upstream request failed', { upstream: service, path: pathOnly(upstreamPath), error: error.message });
+    options.log('warn', 'upstream request failed', {
+      upstream: service,
+      path: pathOnly(upstreamPath),
+      error: error.message,
+      elapsedMs: Date.now() - sentAt,
+      reusedConnection: upstream.reusedSocket,
+      connectedAfterMs,
+    });
     sendProblem(
       res,
       timedOut ? 504 : 502,
