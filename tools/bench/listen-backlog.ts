@@ -21,11 +21,11 @@ const BUSY_MS = 1500;
  */
 function listenOverflows(): number | null {
   try {
+    // A "TcpExt:" line of names, then a "TcpExt:" line of their values.
     const lines = readFileSync('/proc/net/netstat', 'utf8').split('\n');
-    const names = lines.find((line) => line.startsWith('TcpExt:') && line.includes('ListenOverflows'))?.split(' ');
-    const values = lines.filter((line) => line.startsWith('TcpExt:'))[1]?.split(' ');
-    const at = names?.indexOf('ListenOverflows') ?? -1;
-    return at > 0 && values ? Number(values[at]) : null;
+    const header = lines.findIndex((line) => line.startsWith('TcpExt:'));
+    const at = header < 0 ? -1 : lines[header].split(' ').indexOf('ListenOverflows');
+    return at > 0 ? Number(lines[header + 1].split(' ')[at]) : null;
   } catch {
     return null;
   }

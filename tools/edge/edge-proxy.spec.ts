@@ -26,21 +26,25 @@ function post(port: number, path: string): Promise<{ status: number; headers: Re
   });
 }
 
-function edgeTo(paymentsUrl: URL, lines: LogLine[]): Server {
-  const unused = new URL('http://127.0.0.1:1');
-  const options: EdgeOptions = {
-    upstreams: { identity: [unused], payments: [paymentsUrl], 'bank-connector': [unused], notifications: [unused] },
-    upstreamTimeoutMs: 200,
-    readinessTimeoutMs: 200,
-    asyncApiDocument: 'asyncapi: 3.0.0\n',
-    log: (level, msg, fields = {}) => lines.push({ level, msg, fields }),
-  };
-  return createEdgeServer(options);
-}
-
 describe('the edge in front of a service that fails', () => {
   const servers: (Server | TcpServer)[] = [];
   const sockets: Socket[] = [];
+
+  /** An edge on a free port that sends payments' requests to `paymentsUrl`, and the lines it logs. */
+  async function edgeInFrontOf(paymentsUrl: URL): Promise<{ edgePort: number; lines: LogLine[] }> {
+    const lines: LogLine[] = [];
+    const unused = new URL('http://127.0.0.1:1');
+    const options: EdgeOptions = {
+      upstreams: { identity: [unused], payments: [paymentsUrl], 'bank-connector': [unused], notifications: [unused] },
+      upstreamTimeoutMs: 200,
+      readinessTimeoutMs: 200,
+      asyncApiDocument: 'asyncapi: 3.0.0\n',
+      log: (level, msg, fields = {}) => lines.push({ level, msg, fields }),
+    };
+    const edge = createEdgeServer(options);
+    servers.push(edge);
+    return { edgePort: await listening(edge), lines };
+  }
 
   afterEach(async () => {
     for (const socket of sockets.splice(0)) socket.destroy();
@@ -51,10 +55,7 @@ describe('the edge in front of a service that fails', () => {
     const silent = createTcpServer((socket) => sockets.push(socket));
     servers.push(silent);
     const servicePort = await listening(silent);
-    const lines: LogLine[] = [];
-    const edge = edgeTo(new URL(`http://127.0.0.1:${servicePort}`), lines);
-    servers.push(edge);
-    const edgePort = await listening(edge);
+    const { edgePort, lines } = await edgeInFrontOf(new URL(`http://127.0.0.1:${servicePort}`));
 
     const answer = await post(edgePort, '/v1/payments');
 
@@ -75,10 +76,7 @@ describe('the edge in front of a service that fails', () => {
     const gone = createHttpServer();
     const port = await listening(gone);
     await closed(gone);
-    const lines: LogLine[] = [];
-    const edge = edgeTo(new URL(`http://127.0.0.1:${port}`), lines);
-    servers.push(edge);
-    const edgePort = await listening(edge);
+    const { edgePort, lines } = await edgeInFrontOf(new URL(`http://127.0.0.1:${port}`));
 
     const answer = await post(edgePort, '/v1/payments');
 
