@@ -326,6 +326,14 @@ describe('deploy/docker/Dockerfile: one image build for every project', () => {
     expect(start.split('\n').filter((line) => !line.startsWith('#') && /[^2]>|\btee\b|\bmkdir\b|\btouch\b/.test(line))).toEqual([]);
   });
 
+  it("gives Node the local stack's flags (scripts/stack.sh), so what the benchmarks measured is what the image runs", () => {
+    const nodeOptions = runtime?.lines.map((line) => /^ENV NODE_OPTIONS=(.+)$/.exec(line)?.[1]).filter((value) => value !== undefined);
+    const stack = readFileSync(join(REPO_ROOT, 'scripts/stack.sh'), 'utf8');
+    const stackFlags = /^NODE_SERVICE_FLAGS="([^"]*)"$/m.exec(stack)?.[1];
+    expect(nodeOptions).toEqual(['--max-semi-space-size=32']);
+    expect(stackFlags).toBe(nodeOptions?.[0]);
+  });
+
   it('takes no build argument but the project and the base image', () => {
     const args = instructions(DOCKERFILE).filter((line) => /^ARG\s/i.test(line)).map((line) => line.split(/\s+/)[1]?.split('=')[0]);
     expect([...new Set(args)].sort()).toEqual(['NODE_IMAGE', 'SERVICE']);
