@@ -30,13 +30,13 @@ LOG_DIR="$KIRIM_HOME/logs"
 KEY_DIR="$KIRIM_HOME/keys"
 
 REPLICAS="${KIRIM_REPLICAS:-1}"
+[[ "$REPLICAS" =~ ^[1-4]$ ]] || die "KIRIM_REPLICAS must be 1, 2, 3 or 4 (got '$REPLICAS')"
 
 # Node flags of every process the stack starts, as the image sets them (NODE_OPTIONS in
 # deploy/docker/Dockerfile): a young generation of 2 x 32 MB instead of 2 x 16 MB, so the
-# services' minor collections run half as often and take about a quarter less time in all
+# services' minor collections run half as often and take about 30 % less time in all
 # (docs/benchmarks.md, "eighteenth pass").
 NODE_SERVICE_FLAGS="--max-semi-space-size=32"
-[[ "$REPLICAS" =~ ^[1-4]$ ]] || die "KIRIM_REPLICAS must be 1, 2, 3 or 4 (got '$REPLICAS')"
 
 # Replica k of a service: its name (the service's own for k = 1) and its HTTP port.
 replica_name() { if [[ "$2" == 1 ]]; then echo "$1"; else echo "$1-$2"; fi; }
