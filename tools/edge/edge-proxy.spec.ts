@@ -1,6 +1,7 @@
 import { createServer as createHttpServer, request, Server } from 'node:http';
 import { AddressInfo, createServer as createTcpServer, Server as TcpServer, Socket } from 'node:net';
-import { createEdgeServer, EdgeOptions } from './edge-server';
+import { createEdgeServer } from './edge-server';
+import { edgeTestOptions } from './testing/edge-test-options';
 
 /** Real sockets on loopback: the edge's proxying is its I/O, so it is tested through it. */
 
@@ -33,15 +34,14 @@ describe('the edge in front of a service that fails', () => {
   /** An edge on a free port that sends payments' requests to `paymentsUrl`, and the lines it logs. */
   async function edgeInFrontOf(paymentsUrl: URL): Promise<{ edgePort: number; lines: LogLine[] }> {
     const lines: LogLine[] = [];
-    const unused = new URL('http://127.0.0.1:1');
-    const options: EdgeOptions = {
-      upstreams: { identity: [unused], payments: [paymentsUrl], 'bank-connector': [unused], notifications: [unused] },
-      upstreamTimeoutMs: 200,
-      readinessTimeoutMs: 200,
-      asyncApiDocument: 'asyncapi: 3.0.0\n',
-      log: (level, msg, fields = {}) => lines.push({ level, msg, fields }),
-    };
-    const edge = createEdgeServer(options);
+    const edge = createEdgeServer(
+      edgeTestOptions({
+        upstreams: { payments: [paymentsUrl] },
+        upstreamTimeoutMs: 200,
+        readinessTimeoutMs: 200,
+        log: (level, msg, fields = {}) => lines.push({ level, msg, fields }),
+      }),
+    );
     servers.push(edge);
     return { edgePort: await listening(edge), lines };
   }

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { EdgeOptions, handleEdgeRequest } from './edge-server';
+import { handleEdgeRequest } from './edge-server';
+import { edgeTestOptions } from './testing/edge-test-options';
 
 /** What a handler wrote: enough of ServerResponse for the edge's own pages, without a socket. */
 class RecordedResponse {
@@ -27,18 +28,7 @@ function request(method: string, url: string): IncomingMessage {
 
 const ASYNCAPI = 'asyncapi: 3.0.0\ninfo:\n  title: kirim Kafka contract\n';
 
-const options: EdgeOptions = {
-  upstreams: {
-    identity: [new URL('http://127.0.0.1:1')],
-    payments: [new URL('http://127.0.0.1:1')],
-    'bank-connector': [new URL('http://127.0.0.1:1')],
-    notifications: [new URL('http://127.0.0.1:1')],
-  },
-  upstreamTimeoutMs: 1000,
-  readinessTimeoutMs: 1000,
-  asyncApiDocument: ASYNCAPI,
-  log: () => undefined,
-};
+const options = edgeTestOptions({ asyncApiDocument: ASYNCAPI });
 
 function handle(method: string, url: string): RecordedResponse {
   const res = new RecordedResponse();

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { EdgeOptions, handleEdgeRequest } from './edge-server';
+import { handleEdgeRequest } from './edge-server';
+import { edgeTestOptions } from './testing/edge-test-options';
 import { ClientRateLimiter } from './rate-limiter';
 
 function clock(start = 1_000_000) {
@@ -68,15 +69,7 @@ describe('the edge applies the limit to proxied routes', () => {
       return this;
     }
   }
-  const upstream = new URL('http://127.0.0.1:1');
-  const options: EdgeOptions = {
-    upstreams: { identity: [upstream], payments: [upstream], 'bank-connector': [upstream], notifications: [upstream] },
-    upstreamTimeoutMs: 1000,
-    readinessTimeoutMs: 1000,
-    asyncApiDocument: 'asyncapi: 3.0.0\n',
-    log: () => undefined,
-    rateLimiter: new ClientRateLimiter({ ratePerSecond: 1, burst: 1, maxClients: 10 }, clock().now),
-  };
+  const options = edgeTestOptions({ rateLimiter: new ClientRateLimiter({ ratePerSecond: 1, burst: 1, maxClients: 10 }, clock().now) });
   const request = (url: string, remoteAddress: string) =>
     ({ method: 'GET', url, headers: { 'x-forwarded-for': '203.0.113.9' }, resume: jest.fn(), socket: { remoteAddress } }) as unknown as IncomingMessage;
 

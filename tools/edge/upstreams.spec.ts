@@ -1,6 +1,7 @@
 import { AddressInfo } from 'node:net';
 import { createServer, Server } from 'node:http';
-import { createEdgeServer, EdgeOptions, stackReadiness } from './edge-server';
+import { createEdgeServer, stackReadiness } from './edge-server';
+import { edgeTestOptions } from './testing/edge-test-options';
 import { nextUpstream, readUpstreams, Upstreams } from './upstreams';
 
 describe('readUpstreams', () => {
@@ -49,13 +50,11 @@ describe('the edge with several replicas of a service', () => {
   });
 
   async function edgeOver(payments: { url: URL }[], others: { url: URL }): Promise<string> {
-    const options: EdgeOptions = {
+    const options = edgeTestOptions({
       upstreams: { identity: [others.url], payments: payments.map((p) => p.url) as [URL, ...URL[]], 'bank-connector': [others.url], notifications: [others.url] },
       upstreamTimeoutMs: 2000,
       readinessTimeoutMs: 2000,
-      asyncApiDocument: 'asyncapi: 3.0.0\n',
-      log: () => undefined,
-    };
+    });
     const edge = createEdgeServer(options);
     servers.push(edge);
     await new Promise<void>((resolve) => edge.listen(0, '127.0.0.1', resolve));
